@@ -1,0 +1,54 @@
+//! `unroll check-golden FILE...`
+
+use unroll::golden::{self, GoldenError, ATOL, RTOL};
+
+pub fn run(files: &[String]) -> i32 {
+    if files.is_empty() {
+        eprintln!("usage: unroll check-golden FILE...");
+        return 2;
+    }
+    let mut worst = 0;
+    for path in files {
+        let code = check_one(path);
+        worst = worst.max(code);
+    }
+    if files.len() > 1 {
+        println!("\n{}", match worst {
+            0 => "all files agree with the engine",
+            1 => "MISMATCH: some values disagree (see above)",
+            _ => "some files could not be checked (see above)",
+        });
+    }
+    worst
+}
+
+fn check_one(path: &str) -> i32 {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            println!("{path}: cannot read: {e}");
+            return 2;
+        }
+    };
+    match golden::check(&text) {
+        Ok(report) => {
+            println!("{path}: {} — {}", report.case, report.model);
+            println!("  {:<40} {:>6} {:>12} {:>12}  result", "tensor", "n", "max abs err", "max rel err");
+            for c in &report.comparisons {
+                let verdict = if c.ok() { "ok".to_string() } else { format!("FAIL ({} of {} outside tolerance)", c.failures, c.count) };
+                println!("  {:<40} {:>6} {:>12.3e} {:>12.3e}  {verdict}", c.name, c.count, c.max_abs, c.max_rel);
+            }
+            let ok = report.ok();
+            println!("  => {} (tolerance |ours - keras| <= {ATOL:e} + {RTOL:e}·|keras|)", if ok { "PASS" } else { "FAIL" });
+            i32::from(!ok)
+        }
+        Err(GoldenError::Unsupported(what)) => {
+            println!("{path}: not supported yet: {what}");
+            2
+        }
+        Err(e) => {
+            println!("{path}: {e}");
+            2
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! `unroll`: the native command-line trainer and golden checker.
+//!
+//! ```text
+//! unroll check-golden FILE...          compare the engine with Keras golden files
+//! unroll train [--task sine] [--FLAG VALUE]...   train from the command line (flags = page settings)
+//! ```
+
+#[cfg(not(target_arch = "wasm32"))]
+mod check_golden;
+#[cfg(not(target_arch = "wasm32"))]
+mod train;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match args.first().map(String::as_str) {
+        Some("check-golden") => check_golden::run(&args[1..]),
+        Some("train") => train::run(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{}", USAGE);
+            if args.is_empty() {
+                2
+            } else {
+                0
+            }
+        }
+        Some("--version" | "-V") => {
+            println!("unroll {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        Some(other) => {
+            eprintln!("unroll: unknown command `{other}`\n\n{USAGE}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+const USAGE: &str = "\
+unroll: train recurrent networks and check them against Keras
+
+USAGE:
+    unroll check-golden FILE...     compare forward values, states, loss and gradients with golden
+                                    files (exit 0: all agree; 1: a mismatch; 2: unsupported/unreadable)
+    unroll train [--FLAG VALUE]...  train the sine lesson (or --task typed --series \"1,2,3,...\");
+                                    `unroll train --help` lists the flags, the page's settings
+    unroll help                     this text
+";
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

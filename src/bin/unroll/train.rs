@@ -1,0 +1,136 @@
+//! `unroll train`: the page's training run, from the command line. Flags are the page's settings
+//! (`unroll::settings::FIELDS`), with the same names, defaults and ranges.
+
+use std::time::Instant;
+
+use unroll::lesson::SeriesLesson;
+use unroll::settings::{Settings, FIELDS};
+
+pub fn run(args: &[String]) -> i32 {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print_help();
+        return 0;
+    }
+    let mut settings = Settings::default();
+    let mut losses_path = None;
+    let mut i = 0;
+    while i < args.len() {
+        let Some(key) = args[i].strip_prefix("--") else {
+            eprintln!("unroll train: expected --FLAG VALUE, got `{}` (see unroll train --help)", args[i]);
+            return 2;
+        };
+        let (key, value) = match key.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => {
+                i += 1;
+                match args.get(i) {
+                    Some(v) => (key.to_string(), v.clone()),
+                    None => {
+                        eprintln!("unroll train: --{key} needs a value");
+                        return 2;
+                    }
+                }
+            }
+        };
+        if key == "losses" {
+            losses_path = Some(value);
+        } else if let Err(e) = settings.set(&key, &value) {
+            eprintln!("unroll train: --{e}");
+            return 2;
+        }
+        i += 1;
+    }
+    if let Err(e) = settings.validate() {
+        eprintln!("unroll train: --{e}");
+        return 2;
+    }
+    let mut lesson = match SeriesLesson::new(&settings) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("unroll train: {e}");
+            return 2;
+        }
+    };
+    let info = lesson.info().clone();
+    println!(
+        "model: {} ({} weights); data: {} values, training on the first {}, windows of {} steps, batch {}",
+        info.model,
+        info.params,
+        info.values.len(),
+        info.train_end,
+        info.window,
+        settings.batch
+    );
+    let steps = settings.steps;
+    let report_every = (steps / 10).max(1);
+    let mut losses = Vec::with_capacity(steps as usize);
+    let mut train_time = 0.0f64;
+    for _ in 0..steps {
+        let t0 = Instant::now();
+        let out = match lesson.train_step() {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("unroll train: {e}");
+                return 1;
+            }
+        };
+        train_time += t0.elapsed().as_secs_f64();
+        losses.push(out.stats.loss);
+        if let Some(msg) = out.diverged {
+            eprintln!("{msg}");
+            return 1;
+        }
+        if out.step % report_every == 0 || out.step == steps {
+            let eval = match lesson.evaluate() {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("unroll train: {e}");
+                    return 1;
+                }
+            };
+            println!(
+                "step {:>7}/{steps}  loss {:.6}  held-out loss {:.6}  {:.3} ms/step",
+                out.step,
+                out.stats.loss,
+                eval.heldout_loss,
+                1e3 * train_time / out.step as f64
+            );
+        }
+    }
+    let eval = match lesson.evaluate() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("unroll train: {e}");
+            return 1;
+        }
+    };
+    if let Some(path) = losses_path {
+        let json = serde_json::to_string(&losses).expect("floats serialise");
+        if let Err(e) = std::fs::write(&path, json) {
+            eprintln!("unroll train: cannot write {path}: {e}");
+            return 1;
+        }
+    }
+    println!("held-out next-step MSE: {:.6}", eval.heldout_mse);
+    match eval.gen_mse {
+        Some(m) => println!("generation MSE: {m:.6} ({} free-running steps)", eval.gen_pred.len().min(eval.gen_truth.len())),
+        None => println!("generation MSE: n/a (no known continuation)"),
+    }
+    println!("ms/step: {:.3}", 1e3 * train_time / steps as f64);
+    0
+}
+
+fn print_help() {
+    let d = Settings::default();
+    let defaults: std::collections::HashMap<_, _> = d.pairs().into_iter().collect();
+    println!("unroll train [--FLAG VALUE]...   (flags are the page's settings, same names and defaults)\n");
+    for (key, help) in FIELDS {
+        if *key == "v" {
+            continue;
+        }
+        let def = defaults.get(key).map(String::as_str).unwrap_or("");
+        let def = if def.is_empty() { String::new() } else { format!(" [default: {def}]") };
+        println!("  --{key:<12} {help}{def}");
+    }
+    println!("  --{:<12} write the training loss of every step to FILE as JSON", "losses FILE");
+}

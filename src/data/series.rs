@@ -1,0 +1,112 @@
+//! One-dimensional series: the course's sine wave, and sequences typed by the user.
+
+use rand_distr::{Distribution, Normal};
+
+use crate::engine::train::init::Rng8;
+
+/// The sine lesson's data: `y = amplitude · sin(frequency · x) + noise·N(0, 1)` at `points` evenly
+/// spaced `x` from `x_min` to `x_max` (both included), as in the course's slides (`sin(x)` on
+/// [0, 10] at 250 points).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sine {
+    pub amplitude: f32,
+    pub frequency: f32,
+    pub noise: f32,
+    pub x_min: f32,
+    pub x_max: f32,
+    pub points: usize,
+}
+
+impl Sine {
+    /// Spacing between samples.
+    pub fn dx(&self) -> f32 {
+        (self.x_max - self.x_min) / (self.points.max(2) - 1) as f32
+    }
+    /// The `i`-th sample position (also beyond the sampled range, for the true continuation).
+    pub fn x(&self, i: usize) -> f32 {
+        self.x_min + i as f32 * self.dx()
+    }
+    /// The noise-free value at `x`.
+    pub fn clean(&self, x: f32) -> f32 {
+        self.amplitude * (self.frequency * x).sin()
+    }
+    /// The sampled series (noise drawn from `rng`).
+    pub fn sample(&self, rng: &mut Rng8) -> Vec<f32> {
+        let normal = Normal::new(0.0f32, self.noise.max(0.0)).expect("noise is finite and >= 0");
+        (0..self.points)
+            .map(|i| self.clean(self.x(i)) + if self.noise > 0.0 { normal.sample(rng) } else { 0.0 })
+            .collect()
+    }
+}
+
+/// Fewest numbers a typed sequence needs (some to train on, one to hold out).
+pub const MIN_TYPED: usize = 4;
+/// Most numbers a typed sequence may hold.
+pub const MAX_TYPED: usize = 10_000;
+
+/// Why a typed sequence was refused. The messages are shown beside the text box.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SeriesError {
+    #[error("Type some numbers, separated by commas or spaces, e.g. 1, 2, 3, 4, 5, 6.")]
+    Empty,
+    #[error("“{token}” (number {position}) is not a number. Use digits, a decimal point and an optional minus sign, e.g. -0.75.")]
+    NotANumber { token: String, position: usize },
+    #[error("“{token}” (number {position}) is not a finite number; NaN and infinity cannot be learned.")]
+    NotFinite { token: String, position: usize },
+    #[error("{count} number{s} is too few: type at least {MIN_TYPED} so there is something to learn and something to predict.", s = if *count == 1 { "" } else { "s" })]
+    TooFew { count: usize },
+    #[error("{count} numbers is too many: at most {MAX_TYPED} fit in the playground.")]
+    TooMany { count: usize },
+    #[error("All numbers are equal ({value}); there is no pattern to learn. Type a sequence that changes.")]
+    Constant { value: String },
+}
+
+/// Parses a typed sequence: numbers separated by commas, semicolons or whitespace
+/// (`1, 2, 3` or `0 0.84 0.91 0.14 -0.75`).
+pub fn parse_sequence(text: &str) -> Result<Vec<f32>, SeriesError> {
+    let tokens = text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty());
+    let mut out = Vec::new();
+    for (i, tok) in tokens.enumerate() {
+        if out.len() >= MAX_TYPED {
+            let count = text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty()).count();
+            return Err(SeriesError::TooMany { count });
+        }
+        let shown: String = tok.chars().take(24).collect();
+        match tok.parse::<f32>() {
+            Ok(v) if v.is_finite() => out.push(v),
+            Ok(_) => return Err(SeriesError::NotFinite { token: shown, position: i + 1 }),
+            Err(_) => return Err(SeriesError::NotANumber { token: shown, position: i + 1 }),
+        }
+    }
+    match out.len() {
+        0 => Err(SeriesError::Empty),
+        n if n < MIN_TYPED => Err(SeriesError::TooFew { count: n }),
+        _ if out.iter().all(|&v| v == out[0]) => Err(SeriesError::Constant { value: out[0].to_string() }),
+        _ => Ok(out),
+    }
+}
+
+/// Mean and standard deviation used to standardise a typed series for training.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale {
+    pub mean: f32,
+    pub std: f32,
+}
+
+impl Scale {
+    pub const IDENTITY: Scale = Scale { mean: 0.0, std: 1.0 };
+
+    pub fn of(values: &[f32]) -> Scale {
+        let n = values.len().max(1) as f64;
+        let mean = values.iter().map(|&v| v as f64).sum::<f64>() / n;
+        let var = values.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
+        let std = var.sqrt();
+        Scale { mean: mean as f32, std: if std > 0.0 { std as f32 } else { 1.0 } }
+    }
+    pub fn forward(&self, v: f32) -> f32 {
+        (v - self.mean) / self.std
+    }
+    pub fn inverse(&self, v: f32) -> f32 {
+        v * self.std + self.mean
+    }
+}

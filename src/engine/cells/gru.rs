@@ -1,0 +1,234 @@
+//! GRU cell, Keras `GRU` (sigmoid recurrent activation, tanh activation, gate order `z r h`).
+//!
+//! Reset-after (`reset_after=True`, Keras's default; what cuDNN and PyTorch compute). The bias is
+//! `[2, 3u]`: row 0 the input bias `b_in`, row 1 the recurrent bias `b_rec`.
+//! ```text
+//! x_z, x_r, x_h = split(x_t·W + b_in)         W [input, 3u]
+//! r_z, r_r, r_h = split(h_{t-1}·U + b_rec)     U [u, 3u]
+//! z   = σ(x_z + r_z)          update gate
+//! r   = σ(x_r + r_r)          reset gate
+//! n   = tanh(x_h + r∘r_h)     candidate
+//! h_t = z∘h_{t-1} + (1-z)∘n
+//! ```
+//! Reset-before (`reset_after=False`, the original Cho et al. formulation; bias `[3u]`):
+//! ```text
+//! z   = σ(x_z + h_{t-1}·U_z)      r = σ(x_r + h_{t-1}·U_r)
+//! n   = tanh(x_h + (r∘h_{t-1})·U_h)
+//! h_t = z∘h_{t-1} + (1-z)∘n
+//! ```
+//! Backward (both), with `δ = ∂L/∂h_t`:
+//! ```text
+//! dz_h = δ∘(1-z)∘(1-n²)           dz_z = δ∘(h_{t-1}-n)∘z(1-z)
+//! reset-after:  dz_r = dz_h∘r_h∘r(1-r);   recurrent side [dz_z, dz_r, dz_h∘r]
+//! reset-before: d(r∘h) = dz_h·U_hᵀ;  dz_r = d(r∘h)∘h_{t-1}∘r(1-r);  δ_{t-1} += d(r∘h)∘r
+//! δ_{t-1} += δ∘z + (recurrent side)·Uᵀ
+//! ```
+//! `cache.gates[t]` holds the activated `[z, r, n]`; for reset-after `cache.aux[t]` holds `r_h`.
+
+use super::{mask_at, prev_next, sigmoid, DirCache, Dims, RecGrads, RecWeights, Scratch};
+use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
+
+pub fn forward_reset_after(d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache, s: &mut Scratch) {
+    let (b, h) = (d.batch, d.units);
+    let (bh, g3) = (b * h, 3 * h);
+    let u = Mat::new(w.u, h, g3);
+    for t in 0..d.time {
+        let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
+        // rec [batch, 3u] = h_{t-1}·U + b_rec
+        let rec = &mut s.wide;
+        for row in rec.chunks_exact_mut(g3) {
+            row.copy_from_slice(w.b_rec);
+        }
+        if t > 0 {
+            gemm_nn(Mat::new(h_prev, b, h), u, &mut MatMut::new(rec, b, g3), Accumulate::Add);
+        }
+        let xw = &cache.xw[t * b * g3..(t + 1) * b * g3];
+        let gates = &mut cache.gates[t * b * g3..(t + 1) * b * g3];
+        let rh_out = &mut cache.aux[t * bh..(t + 1) * bh];
+        for bi in 0..b {
+            let m = mask_at(mask, t, b, bi);
+            let (x, r_, gt) = (&xw[bi * g3..], &rec[bi * g3..], &mut gates[bi * g3..(bi + 1) * g3]);
+            for j in 0..h {
+                let z = sigmoid(x[j] + r_[j]);
+                let r = sigmoid(x[h + j] + r_[h + j]);
+                let rh = r_[2 * h + j];
+                let n = (x[2 * h + j] + r * rh).tanh();
+                gt[j] = z;
+                gt[h + j] = r;
+                gt[2 * h + j] = n;
+                let k = bi * h + j;
+                rh_out[k] = rh;
+                let h_new = z * h_prev[k] + (1.0 - z) * n;
+                h_next[k] = m * h_new + (1.0 - m) * h_prev[k];
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn backward_reset_after(
+    d: Dims,
+    w: RecWeights,
+    mask: Option<&[f32]>,
+    cache: &DirCache,
+    dh_out: &[f32],
+    dxw: &mut [f32],
+    g: RecGrads,
+    s: &mut Scratch,
+) {
+    let (b, h) = (d.batch, d.units);
+    let (bh, g3) = (b * h, 3 * h);
+    let u = Mat::new(w.u, h, g3);
+    let (dh, drec) = (&mut s.dh, &mut s.wide);
+    dh.fill(0.0);
+    for t in (0..d.time).rev() {
+        let gates = &cache.gates[t * b * g3..(t + 1) * b * g3];
+        let rhs = &cache.aux[t * bh..(t + 1) * bh];
+        let h_prev = &cache.h[t * bh..(t + 1) * bh];
+        let dx = &mut dxw[t * b * g3..(t + 1) * b * g3];
+        for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
+            *v += o;
+        }
+        for bi in 0..b {
+            let m = mask_at(mask, t, b, bi);
+            let gt = &gates[bi * g3..(bi + 1) * g3];
+            for j in 0..h {
+                let (z, r, n) = (gt[j], gt[h + j], gt[2 * h + j]);
+                let k = bi * h + j;
+                let dhn = m * dh[k];
+                let dan = dhn * (1.0 - z) * (1.0 - n * n);
+                let daz = dhn * (h_prev[k] - n) * z * (1.0 - z);
+                let dar = dan * rhs[k] * r * (1.0 - r);
+                let o = bi * g3;
+                dx[o + j] = daz;
+                dx[o + h + j] = dar;
+                dx[o + 2 * h + j] = dan;
+                drec[o + j] = daz;
+                drec[o + h + j] = dar;
+                drec[o + 2 * h + j] = dan * r;
+                dh[k] = (1.0 - m) * dh[k] + dhn * z;
+            }
+        }
+        for row in drec.chunks_exact(g3) {
+            for (acc, v) in g.db_rec.iter_mut().zip(row) {
+                *acc += v;
+            }
+        }
+        if t > 0 {
+            gemm_nt(Mat::new(drec, b, g3), u, &mut MatMut::new(dh, b, h), Accumulate::Add);
+            gemm_tn(Mat::new(h_prev, b, h), Mat::new(drec, b, g3), &mut MatMut::new(g.du, h, g3), Accumulate::Add);
+        }
+    }
+}
+
+pub fn forward_reset_before(d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache, s: &mut Scratch) {
+    let (b, h) = (d.batch, d.units);
+    let (bh, g3) = (b * h, 3 * h);
+    let u_zr = Mat::strided(w.u, h, 2 * h, g3);
+    let u_h = Mat::strided(&w.u[2 * h..], h, h, g3);
+    for t in 0..d.time {
+        let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
+        let gates = &mut cache.gates[t * b * g3..(t + 1) * b * g3];
+        gates.copy_from_slice(&cache.xw[t * b * g3..(t + 1) * b * g3]);
+        if t > 0 {
+            gemm_nn(Mat::new(h_prev, b, h), u_zr, &mut MatMut::strided(gates, b, 2 * h, g3), Accumulate::Add);
+        }
+        // z, r, then r∘h_{t-1} into s.narrow
+        let rh = &mut s.narrow;
+        for bi in 0..b {
+            let gt = &mut gates[bi * g3..(bi + 1) * g3];
+            for j in 0..h {
+                gt[j] = sigmoid(gt[j]);
+                gt[h + j] = sigmoid(gt[h + j]);
+                rh[bi * h + j] = gt[h + j] * h_prev[bi * h + j];
+            }
+        }
+        if t > 0 {
+            let n_pre = MatMut::strided(&mut gates[2 * h..], b, h, g3);
+            gemm_nn(Mat::new(rh, b, h), u_h, &mut { n_pre }, Accumulate::Add);
+        }
+        for bi in 0..b {
+            let m = mask_at(mask, t, b, bi);
+            let gt = &mut gates[bi * g3..(bi + 1) * g3];
+            for j in 0..h {
+                let n = gt[2 * h + j].tanh();
+                gt[2 * h + j] = n;
+                let z = gt[j];
+                let k = bi * h + j;
+                let h_new = z * h_prev[k] + (1.0 - z) * n;
+                h_next[k] = m * h_new + (1.0 - m) * h_prev[k];
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn backward_reset_before(
+    d: Dims,
+    w: RecWeights,
+    mask: Option<&[f32]>,
+    cache: &DirCache,
+    dh_out: &[f32],
+    dxw: &mut [f32],
+    g: RecGrads,
+    s: &mut Scratch,
+) {
+    let (b, h) = (d.batch, d.units);
+    let (bh, g3) = (b * h, 3 * h);
+    let u_zr = Mat::strided(w.u, h, 2 * h, g3);
+    let u_h = Mat::strided(&w.u[2 * h..], h, h, g3);
+    let (dh, drh, rh) = (&mut s.dh, &mut s.dc, &mut s.narrow);
+    dh.fill(0.0);
+    for t in (0..d.time).rev() {
+        let gates = &cache.gates[t * b * g3..(t + 1) * b * g3];
+        let h_prev = &cache.h[t * bh..(t + 1) * bh];
+        let dx = &mut dxw[t * b * g3..(t + 1) * b * g3];
+        for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
+            *v += o;
+        }
+        for bi in 0..b {
+            let m = mask_at(mask, t, b, bi);
+            let gt = &gates[bi * g3..(bi + 1) * g3];
+            for j in 0..h {
+                let (z, r, n) = (gt[j], gt[h + j], gt[2 * h + j]);
+                let k = bi * h + j;
+                let dhn = m * dh[k];
+                dx[bi * g3 + 2 * h + j] = dhn * (1.0 - z) * (1.0 - n * n);
+                dx[bi * g3 + j] = dhn * (h_prev[k] - n) * z * (1.0 - z);
+                dh[k] = (1.0 - m) * dh[k] + dhn * z;
+                rh[k] = r * h_prev[k];
+            }
+        }
+        if t == 0 {
+            // h_{-1} = 0: no reset-gate gradient reaches the weights, and δ_{-1} is not needed.
+            for bi in 0..b {
+                dx[bi * g3 + h..bi * g3 + 2 * h].fill(0.0);
+            }
+            continue;
+        }
+        // d(r∘h) = dz_h·U_hᵀ ;  dU_h += (r∘h)ᵀ·dz_h
+        gemm_nt(Mat::strided(&dx[2 * h..], b, h, g3), u_h, &mut MatMut::new(drh, b, h), Accumulate::Overwrite);
+        gemm_tn(
+            Mat::new(rh, b, h),
+            Mat::strided(&dx[2 * h..], b, h, g3),
+            &mut MatMut::strided(&mut g.du[2 * h..], h, h, g3),
+            Accumulate::Add,
+        );
+        for bi in 0..b {
+            let gt = &gates[bi * g3..(bi + 1) * g3];
+            for j in 0..h {
+                let r = gt[h + j];
+                let k = bi * h + j;
+                dx[bi * g3 + h + j] = drh[k] * h_prev[k] * r * (1.0 - r);
+                dh[k] += drh[k] * r;
+            }
+        }
+        gemm_nt(Mat::strided(dx, b, 2 * h, g3), u_zr, &mut MatMut::new(dh, b, h), Accumulate::Add);
+        gemm_tn(
+            Mat::new(h_prev, b, h),
+            Mat::strided(dx, b, 2 * h, g3),
+            &mut MatMut::strided(g.du, h, 2 * h, g3),
+            Accumulate::Add,
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! Recurrent cells: SimpleRNN, LSTM and GRU, each in its own file with its equations.
+//!
+//! Every cell runs over a whole sequence at once with the "fused gates" layout:
+//! the input side `xw = x·W + b` (`[time, batch, G*units]`) is computed for all time steps by the
+//! layer before the loop (one big matrix product); inside the loop each step does one recurrent
+//! product `h_{t-1}·U` (`[batch, units] x [units, G*units]`) and one element-wise pass over the gates.
+//! Gate blocks lie along the last axis in Keras's order (LSTM `i f c o`, GRU `z r h`).
+//!
+//! Layouts inside the engine are time-major: `[time, batch, features]`, so one step is one
+//! contiguous `[batch, features]` block. Masks are `[time, batch]` with 1.0 = real step,
+//! 0.0 = padding; a masked step carries the state (`h_t = h_{t-1}`, `c_t = c_{t-1}`), as Keras does.
+
+pub mod gru;
+pub mod lstm;
+pub mod simple_rnn;
+
+use serde::{Deserialize, Serialize};
+
+/// Activation of a SimpleRNN cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    #[default]
+    Tanh,
+    Relu,
+    /// `x` for `x > 0`, else `0.2·x` (Keras 3's `leaky_relu` activation default slope).
+    LeakyRelu,
+    /// `x` for `x > 0`, else `exp(x) - 1` (alpha = 1, Keras's default).
+    Elu,
+}
+
+/// Slope of [`Activation::LeakyRelu`] for negative inputs.
+pub const LEAKY_SLOPE: f32 = 0.2;
+
+impl Activation {
+    #[inline]
+    pub fn apply(self, x: f32) -> f32 {
+        match self {
+            Activation::Tanh => x.tanh(),
+            Activation::Relu => x.max(0.0),
+            Activation::LeakyRelu => {
+                if x > 0.0 {
+                    x
+                } else {
+                    LEAKY_SLOPE * x
+                }
+            }
+            Activation::Elu => {
+                if x > 0.0 {
+                    x
+                } else {
+                    x.exp_m1()
+                }
+            }
+        }
+    }
+
+    /// The derivative, written in terms of the activation's output `y = f(x)`.
+    #[inline]
+    pub fn grad_from_output(self, y: f32) -> f32 {
+        match self {
+            Activation::Tanh => 1.0 - y * y,
+            Activation::Relu => {
+                if y > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::LeakyRelu => {
+                if y > 0.0 {
+                    1.0
+                } else {
+                    LEAKY_SLOPE
+                }
+            }
+            Activation::Elu => {
+                if y > 0.0 {
+                    1.0
+                } else {
+                    y + 1.0
+                }
+            }
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "leaky_relu",
+            Activation::Elu => "elu",
+        }
+    }
+}
+
+/// Which recurrent cell a layer uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CellKind {
+    SimpleRnn { activation: Activation },
+    Lstm,
+    /// `reset_after = true` is Keras's default (and cuDNN's / PyTorch's formulation).
+    Gru { reset_after: bool },
+}
+
+impl CellKind {
+    /// Number of gate blocks `G`: the kernel is `[input, G*units]`.
+    pub fn gates(self) -> usize {
+        match self {
+            CellKind::SimpleRnn { .. } => 1,
+            CellKind::Lstm => 4,
+            CellKind::Gru { .. } => 3,
+        }
+    }
+
+    /// Keras shape of the bias for `units` units.
+    pub fn bias_shape(self, units: usize) -> Vec<usize> {
+        match self {
+            CellKind::Gru { reset_after: true } => vec![2, 3 * units],
+            _ => vec![self.gates() * units],
+        }
+    }
+
+    /// Whether this cell keeps a cell state `c` beside `h`.
+    pub fn has_cell_state(self) -> bool {
+        matches!(self, CellKind::Lstm)
+    }
+
+    /// The Keras class name.
+    pub fn keras_name(self) -> &'static str {
+        match self {
+            CellKind::SimpleRnn { .. } => "SimpleRNN",
+            CellKind::Lstm => "LSTM",
+            CellKind::Gru { .. } => "GRU",
+        }
+    }
+}
+
+/// Sizes of one recurrent pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dims {
+    pub time: usize,
+    pub batch: usize,
+    pub units: usize,
+}
+
+/// What the forward pass of one direction keeps for the backward pass.
+#[derive(Clone, Debug, Default)]
+pub struct DirCache {
+    /// `[time, batch, G*units]` input side `x·W + b` (for a reset-after GRU, `b` is the input bias).
+    pub xw: Vec<f32>,
+    /// `[time, batch, G*units]` activated gates; see each cell for what each block holds.
+    pub gates: Vec<f32>,
+    /// `[time + 1, batch, units]` hidden states; `h[0]` is the zero initial state, `h[t+1]` the
+    /// state after time step `t` (after masking).
+    pub h: Vec<f32>,
+    /// `[time + 1, batch, units]` LSTM cell states (empty for other cells).
+    pub c: Vec<f32>,
+    /// `[time, batch, units]` reset-after GRU: the recurrent candidate `h_{t-1}·U_h + b_rec_h`.
+    pub aux: Vec<f32>,
+}
+
+impl DirCache {
+    /// Sizes the buffers for `cell` and `d` (reusing their allocations) and zeroes the initial state.
+    pub fn prepare(&mut self, cell: CellKind, d: Dims) {
+        let gh = cell.gates() * d.units;
+        let bh = d.batch * d.units;
+        resize(&mut self.xw, d.time * d.batch * gh);
+        resize(&mut self.gates, d.time * d.batch * gh);
+        resize(&mut self.h, (d.time + 1) * bh);
+        self.h[..bh].fill(0.0);
+        if cell.has_cell_state() {
+            resize(&mut self.c, (d.time + 1) * bh);
+            self.c[..bh].fill(0.0);
+        } else {
+            self.c.clear();
+        }
+        if matches!(cell, CellKind::Gru { reset_after: true }) {
+            resize(&mut self.aux, d.time * bh);
+        } else {
+            self.aux.clear();
+        }
+    }
+}
+
+/// Recurrent weights of one direction.
+#[derive(Clone, Copy, Debug)]
+pub struct RecWeights<'a> {
+    /// `[units, G*units]`
+    pub u: &'a [f32],
+    /// `[G*units]` recurrent bias (reset-after GRU only; empty otherwise).
+    pub b_rec: &'a [f32],
+}
+
+/// Gradients of the recurrent weights of one direction (accumulated into).
+#[derive(Debug)]
+pub struct RecGrads<'a> {
+    /// `[units, G*units]`
+    pub du: &'a mut [f32],
+    /// `[G*units]` (reset-after GRU only; empty otherwise).
+    pub db_rec: &'a mut [f32],
+}
+
+/// Per-step scratch buffers, kept between calls so the time loop never allocates.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    /// `[batch, G*units]`
+    pub wide: Vec<f32>,
+    /// `[batch, units]` gradient flowing into `h_{t-1}`
+    pub dh: Vec<f32>,
+    /// `[batch, units]` gradient flowing into `c_{t-1}` (LSTM), or `d(r∘h)` (reset-before GRU)
+    pub dc: Vec<f32>,
+    /// `[batch, units]` `r∘h_{t-1}` (reset-before GRU)
+    pub narrow: Vec<f32>,
+}
+
+impl Scratch {
+    pub fn prepare(&mut self, cell: CellKind, d: Dims) {
+        let bh = d.batch * d.units;
+        resize(&mut self.wide, bh * cell.gates());
+        resize(&mut self.dh, bh);
+        resize(&mut self.dc, bh);
+        resize(&mut self.narrow, bh);
+    }
+}
+
+/// Runs `cell` forward over a sequence. `cache.xw` must hold `x·W + b`; fills the rest of `cache`.
+pub fn forward(cell: CellKind, d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache, s: &mut Scratch) {
+    s.prepare(cell, d);
+    match cell {
+        CellKind::SimpleRnn { activation } => simple_rnn::forward(activation, d, w, mask, cache),
+        CellKind::Lstm => lstm::forward(d, w, mask, cache),
+        CellKind::Gru { reset_after: true } => gru::forward_reset_after(d, w, mask, cache, s),
+        CellKind::Gru { reset_after: false } => gru::forward_reset_before(d, w, mask, cache, s),
+    }
+}
+
+/// Backpropagation through time for `cell`.
+///
+/// `dh_out` `[time, batch, units]` is the gradient of the loss with respect to each step's
+/// output `h_t` (zero where the output is unused). Writes `dxw` `[time, batch, G*units]`, the
+/// gradient with respect to `x·W + b`, and adds the recurrent weights' gradients into `g`.
+pub fn backward(
+    cell: CellKind,
+    d: Dims,
+    w: RecWeights,
+    mask: Option<&[f32]>,
+    cache: &DirCache,
+    dh_out: &[f32],
+    dxw: &mut [f32],
+    g: RecGrads,
+    s: &mut Scratch,
+) {
+    s.prepare(cell, d);
+    match cell {
+        CellKind::SimpleRnn { activation } => simple_rnn::backward(activation, d, w, mask, cache, dh_out, dxw, g, s),
+        CellKind::Lstm => lstm::backward(d, w, mask, cache, dh_out, dxw, g, s),
+        CellKind::Gru { reset_after: true } => gru::backward_reset_after(d, w, mask, cache, dh_out, dxw, g, s),
+        CellKind::Gru { reset_after: false } => gru::backward_reset_before(d, w, mask, cache, dh_out, dxw, g, s),
+    }
+}
+
+/// The mask value of step `t`, batch row `b` (1.0 when there is no mask).
+#[inline]
+pub(crate) fn mask_at(mask: Option<&[f32]>, t: usize, batch: usize, b: usize) -> f32 {
+    mask.map_or(1.0, |m| m[t * batch + b])
+}
+
+/// Splits `h` `[time+1, batch, units]` into (`h_{t-1}` = block t, `h_t` = block t+1).
+#[inline]
+pub(crate) fn prev_next(h: &mut [f32], t: usize, bh: usize) -> (&[f32], &mut [f32]) {
+    let (before, after) = h.split_at_mut((t + 1) * bh);
+    (&before[t * bh..], &mut after[..bh])
+}
+
+#[inline]
+pub(crate) fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+pub(crate) fn resize(v: &mut Vec<f32>, n: usize) {
+    if v.len() != n {
+        v.resize(n, 0.0);
+    }
+}

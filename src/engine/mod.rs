@@ -1,0 +1,19 @@
+//! The numeric core. Knows nothing of the page: plain Rust, std, serde and a seeded RNG.
+//!
+//! - [`cells`]: SimpleRNN, LSTM and GRU equations, forward and backward (start here).
+//! - [`model`]: Embedding → recurrent stack (bidirectional, masked) → Dense, and BPTT through it.
+//! - [`train`]: losses, optimisers, clipping, initialisers, and the [`train::Trainer`] step.
+//! - [`cpu`]: matrix kernels, a naive reference and the fast path tested against it.
+//! - [`params`]: flat weight buffers with named views.
+
+pub mod backend;
+pub mod cells;
+pub mod cpu;
+pub mod error;
+pub mod model;
+pub mod ops;
+pub mod params;
+pub mod train;
+
+pub use error::EngineError;
+pub use model::{Input, InputData, Model, ModelSpec, Targets, Workspace};

@@ -1,0 +1,248 @@
+//! A recurrent layer: one cell run forward over the sequence and, inside `Bidirectional`, a second
+//! one run over the time-reversed sequence; their outputs merged (concat, sum, ave, mul).
+//!
+//! Keras semantics: the backward direction runs over the whole padded sequence reversed (`go_backwards`)
+//! and its sequence output is re-reversed to align with time; inside `Bidirectional` the sequence
+//! output at a masked step is 0 (`zero_output_for_mask`); a plain layer outputs the carried state.
+
+use crate::engine::cells::{self, CellKind, DirCache, Dims, RecGrads, RecWeights, Scratch};
+use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
+use crate::engine::ops::{add_column_sums, reverse_time, two_mut};
+use crate::engine::params::ParamRef;
+
+use super::spec::{Merge, RecurrentSpec};
+
+/// Where one direction's weights live.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DirParams {
+    /// `[input, G*units]`
+    pub kernel: ParamRef,
+    /// `[units, G*units]`
+    pub recurrent: ParamRef,
+    /// `[G*units]`, or `[2, 3*units]` for a reset-after GRU
+    pub bias: ParamRef,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Recurrent {
+    pub spec: RecurrentSpec,
+    pub input_dim: usize,
+    pub return_sequences: bool,
+    pub dirs: Vec<DirParams>,
+}
+
+/// Buffers of one layer, reused from step to step.
+#[derive(Clone, Debug, Default)]
+pub struct LayerBuffers {
+    /// One cache per direction (forward, then backward).
+    pub dirs: Vec<DirCache>,
+    /// `[time, batch, input]` the input reversed in time (backward direction).
+    x_rev: Vec<f32>,
+    /// `[time, batch]` the mask reversed in time.
+    mask_rev: Vec<f32>,
+    /// `[time, batch, output]` with `return_sequences`, else `[batch, output]`.
+    pub out: Vec<f32>,
+    /// Gradient of the loss with respect to `out` (same shape).
+    pub d_out: Vec<f32>,
+    /// `[time, batch, units]` gradient with respect to one direction's per-step states.
+    dh_out: Vec<f32>,
+    /// `[time, batch, G*units]`
+    dxw: Vec<f32>,
+    /// `[time, batch, input]` the backward direction's input gradient, in its reversed time.
+    dx_rev: Vec<f32>,
+}
+
+impl Recurrent {
+    fn cell(&self) -> CellKind {
+        self.spec.cell
+    }
+
+    fn gate_width(&self) -> usize {
+        self.cell().gates() * self.spec.units
+    }
+
+    /// Input bias and recurrent bias of one direction.
+    fn biases<'a>(&self, p: &'a [f32], d: &DirParams) -> (&'a [f32], &'a [f32]) {
+        let bias = d.bias.of(p);
+        match self.cell() {
+            CellKind::Gru { reset_after: true } => bias.split_at(self.gate_width()),
+            _ => (bias, &[]),
+        }
+    }
+
+    /// Output width per time step.
+    pub fn output_dim(&self) -> usize {
+        self.spec.output_dim()
+    }
+
+    /// Runs the layer over `x` `[time, batch, input]` (with `mask` `[time, batch]`); fills `ws.out`.
+    pub fn forward(&self, p: &[f32], x: &[f32], dims: (usize, usize), mask: Option<&[f32]>, ws: &mut LayerBuffers, s: &mut Scratch) {
+        let (time, batch) = dims;
+        let d = Dims { time, batch, units: self.spec.units };
+        let (gw, inp) = (self.gate_width(), self.input_dim);
+        ws.dirs.resize_with(self.dirs.len(), Default::default);
+        if self.dirs.len() == 2 {
+            reverse_time(x, time, batch * inp, &mut ws.x_rev);
+            if let Some(m) = mask {
+                reverse_time(m, time, batch, &mut ws.mask_rev);
+            }
+        }
+        for (k, dp) in self.dirs.iter().enumerate() {
+            let (xin, m) = if k == 0 { (x, mask) } else { (&ws.x_rev[..], mask.map(|_| &ws.mask_rev[..])) };
+            let cache = &mut ws.dirs[k];
+            cache.prepare(self.cell(), d);
+            let (b_in, b_rec) = self.biases(p, dp);
+            for row in cache.xw.chunks_exact_mut(gw) {
+                row.copy_from_slice(b_in);
+            }
+            gemm_nn(
+                Mat::new(xin, time * batch, inp),
+                Mat::new(dp.kernel.of(p), inp, gw),
+                &mut MatMut::new(&mut cache.xw, time * batch, gw),
+                Accumulate::Add,
+            );
+            cells::forward(self.cell(), d, RecWeights { u: dp.recurrent.of(p), b_rec }, m, cache, s);
+        }
+        self.merge_outputs(d, mask, ws);
+    }
+
+    /// Zero sequence output at masked steps (only inside Bidirectional, as Keras does).
+    fn zero_mask(&self) -> bool {
+        self.dirs.len() == 2
+    }
+
+    /// The state of direction `k` that is aligned with time index `t` (its output at `t`).
+    fn dir_state<'a>(ws: &'a LayerBuffers, k: usize, d: Dims, t: usize, b: usize) -> &'a [f32] {
+        let tt = if k == 0 { t } else { d.time - 1 - t };
+        let u = d.units;
+        let off = ((tt + 1) * d.batch + b) * u;
+        &ws.dirs[k].h[off..off + u]
+    }
+
+    fn merge_outputs(&self, d: Dims, mask: Option<&[f32]>, ws: &mut LayerBuffers) {
+        let od = self.output_dim();
+        let u = d.units;
+        let steps: Vec<usize> = if self.return_sequences { (0..d.time).collect() } else { vec![d.time - 1] };
+        let mut out = std::mem::take(&mut ws.out);
+        out.resize(steps.len() * d.batch * od, 0.0);
+        for (si, &t) in steps.iter().enumerate() {
+            for b in 0..d.batch {
+                let o = &mut out[(si * d.batch + b) * od..(si * d.batch + b + 1) * od];
+                // The final state of the backward direction is its state after processing t = 0.
+                let tb = if self.return_sequences { t } else { 0 };
+                let f = Self::dir_state(ws, 0, d, t, b);
+                let keep = if self.return_sequences && self.zero_mask() { mask.map_or(1.0, |m| m[t * d.batch + b]) } else { 1.0 };
+                match (self.dirs.len(), self.spec.bidirectional) {
+                    (1, _) | (_, None) => o.copy_from_slice(f),
+                    (_, Some(merge)) => {
+                        let bk = Self::dir_state(ws, 1, d, tb, b);
+                        match merge {
+                            Merge::Concat => {
+                                o[..u].copy_from_slice(f);
+                                o[u..].copy_from_slice(bk);
+                            }
+                            Merge::Sum => o.iter_mut().zip(f.iter().zip(bk)).for_each(|(o, (a, b))| *o = a + b),
+                            Merge::Ave => o.iter_mut().zip(f.iter().zip(bk)).for_each(|(o, (a, b))| *o = 0.5 * (a + b)),
+                            Merge::Mul => o.iter_mut().zip(f.iter().zip(bk)).for_each(|(o, (a, b))| *o = a * b),
+                        }
+                    }
+                }
+                if keep != 1.0 {
+                    o.iter_mut().for_each(|v| *v *= keep);
+                }
+            }
+        }
+        ws.out = out;
+    }
+
+    /// Backpropagation: reads `ws.d_out`, adds the weight gradients into `g`, and writes the input
+    /// gradient `[time, batch, input]` into `dx` when asked.
+    #[allow(clippy::too_many_arguments)]
+    pub fn backward(
+        &self,
+        p: &[f32],
+        g: &mut [f32],
+        x: &[f32],
+        dims: (usize, usize),
+        mask: Option<&[f32]>,
+        ws: &mut LayerBuffers,
+        s: &mut Scratch,
+        mut dx: Option<&mut [f32]>,
+    ) {
+        let (time, batch) = dims;
+        let d = Dims { time, batch, units: self.spec.units };
+        let (gw, inp, u) = (self.gate_width(), self.input_dim, self.spec.units);
+        for (k, dp) in self.dirs.iter().enumerate() {
+            self.direction_output_grad(k, d, mask, ws);
+            let LayerBuffers { dirs, x_rev, mask_rev, dh_out, dxw, dx_rev, .. } = ws;
+            let (xin, m) = if k == 0 { (x, mask) } else { (&x_rev[..], mask.map(|_| &mask_rev[..])) };
+            dxw.resize(time * batch * gw, 0.0);
+            let (_, b_rec) = self.biases(p, dp);
+            {
+                let (du, dbias) = two_mut(g, dp.recurrent.offset..dp.recurrent.offset + dp.recurrent.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
+                let db_rec = if b_rec.is_empty() { &mut [][..] } else { &mut dbias[gw..] };
+                cells::backward(self.cell(), d, RecWeights { u: dp.recurrent.of(p), b_rec }, m, &dirs[k], dh_out, dxw, RecGrads { du, db_rec }, s);
+            }
+            gemm_tn(
+                Mat::new(xin, time * batch, inp),
+                Mat::new(dxw, time * batch, gw),
+                &mut MatMut::new(dp.kernel.of_mut(g), inp, gw),
+                Accumulate::Add,
+            );
+            add_column_sums(dxw, gw, &mut dp.bias.of_mut(g)[..gw]);
+            if let Some(dx) = dx.as_deref_mut() {
+                let w = Mat::new(dp.kernel.of(p), inp, gw);
+                if k == 0 {
+                    gemm_nt(Mat::new(dxw, time * batch, gw), w, &mut MatMut::new(dx, time * batch, inp), Accumulate::Overwrite);
+                } else {
+                    dx_rev.resize(time * batch * inp, 0.0);
+                    gemm_nt(Mat::new(dxw, time * batch, gw), w, &mut MatMut::new(dx_rev, time * batch, inp), Accumulate::Overwrite);
+                    let row = batch * inp;
+                    for t in 0..time {
+                        let src = &dx_rev[(time - 1 - t) * row..(time - t) * row];
+                        for (a, v) in dx[t * row..(t + 1) * row].iter_mut().zip(src) {
+                            *a += v;
+                        }
+                    }
+                }
+            }
+        }
+        let _ = u;
+    }
+
+    /// Fills `ws.dh_out` `[time, batch, units]` (in direction `k`'s own time order) from `ws.d_out`.
+    fn direction_output_grad(&self, k: usize, d: Dims, mask: Option<&[f32]>, ws: &mut LayerBuffers) {
+        let (u, od) = (d.units, self.output_dim());
+        let mut dh = std::mem::take(&mut ws.dh_out);
+        dh.clear();
+        dh.resize(d.time * d.batch * u, 0.0);
+        let steps: Vec<usize> = if self.return_sequences { (0..d.time).collect() } else { vec![d.time - 1] };
+        for (si, &t) in steps.iter().enumerate() {
+            for b in 0..d.batch {
+                let go = &ws.d_out[(si * d.batch + b) * od..(si * d.batch + b + 1) * od];
+                // Which step of direction k produced this output.
+                let (tk, t_other) = match (k, self.return_sequences) {
+                    (0, _) => (t, if self.return_sequences { t } else { 0 }),
+                    (_, true) => (d.time - 1 - t, t),
+                    (_, false) => (d.time - 1, t),
+                };
+                let keep = if self.return_sequences && self.zero_mask() { mask.map_or(1.0, |m| m[t * d.batch + b]) } else { 1.0 };
+                let dst = &mut dh[(tk * d.batch + b) * u..(tk * d.batch + b + 1) * u];
+                match self.spec.bidirectional {
+                    None => dst.copy_from_slice(go),
+                    Some(Merge::Concat) => dst.copy_from_slice(&go[k * u..(k + 1) * u]),
+                    Some(Merge::Sum) => dst.copy_from_slice(go),
+                    Some(Merge::Ave) => dst.iter_mut().zip(go).for_each(|(a, v)| *a = 0.5 * v),
+                    Some(Merge::Mul) => {
+                        let other = Self::dir_state(ws, 1 - k, d, t_other, b);
+                        dst.iter_mut().zip(go.iter().zip(other)).for_each(|(a, (v, o))| *a = v * o)
+                    }
+                }
+                if keep != 1.0 {
+                    dst.iter_mut().for_each(|v| *v *= keep);
+                }
+            }
+        }
+        ws.dh_out = dh;
+    }
+}

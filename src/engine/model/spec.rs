@@ -1,0 +1,122 @@
+//! What a model is, as plain serde data: the page, the URL, the CLI and model files all build
+//! one of these and hand it to [`super::Model::new`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::cells::CellKind;
+use crate::engine::EngineError;
+
+/// The model's input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InputSpec {
+    /// Real values `[batch, time, features]` (a time series).
+    Values { features: usize },
+    /// Token ids `[batch, time]` through an `Embedding(vocab, dim)`; with `mask_zero`, id 0 is padding.
+    Tokens { vocab: usize, dim: usize, mask_zero: bool },
+}
+
+/// How a `Bidirectional` wrapper combines its two directions (Keras `merge_mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Merge {
+    Concat,
+    Sum,
+    Ave,
+    Mul,
+}
+
+/// One recurrent layer (possibly bidirectional).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecurrentSpec {
+    pub cell: CellKind,
+    pub units: usize,
+    /// `Some(merge)` wraps the layer in `Bidirectional(merge_mode=merge)`.
+    #[serde(default)]
+    pub bidirectional: Option<Merge>,
+}
+
+impl RecurrentSpec {
+    /// Width of this layer's output (per time step).
+    pub fn output_dim(&self) -> usize {
+        match self.bidirectional {
+            Some(Merge::Concat) => 2 * self.units,
+            _ => self.units,
+        }
+    }
+}
+
+/// The training loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossKind {
+    /// Mean over every output element of `(ŷ - y)²`.
+    Mse,
+    /// Mean over the batch of `-log softmax(logits)[label]`; the Dense head outputs logits.
+    SparseCategoricalCrossentropy,
+}
+
+/// A whole model: input → recurrent stack → Dense head → loss.
+///
+/// Every recurrent layer but the last returns sequences (Keras `return_sequences=True`); the last
+/// one does when `return_sequences` is set, and the Dense head is then applied at every time step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelSpec {
+    pub input: InputSpec,
+    pub layers: Vec<RecurrentSpec>,
+    pub return_sequences: bool,
+    pub dense_units: usize,
+    pub loss: LossKind,
+}
+
+/// Largest sizes the engine accepts (far beyond what a browser can train, small enough that a
+/// typo cannot ask for terabytes).
+pub const MAX_UNITS: usize = 4096;
+pub const MAX_LAYERS: usize = 8;
+pub const MAX_VOCAB: usize = 1 << 22;
+
+impl ModelSpec {
+    /// Checks sizes and combinations, with a message that names the offending part.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        let bad = |m: String| Err(EngineError::InvalidModel(m));
+        match self.input {
+            InputSpec::Values { features } if features == 0 || features > MAX_UNITS => {
+                return bad(format!("input features must be 1..={MAX_UNITS}, got {features}"))
+            }
+            InputSpec::Tokens { vocab, dim, .. } if vocab < 2 || vocab > MAX_VOCAB || dim == 0 || dim > MAX_UNITS => {
+                return bad(format!("embedding must be 2..={MAX_VOCAB} tokens of 1..={MAX_UNITS} dimensions, got {vocab} × {dim}"))
+            }
+            _ => {}
+        }
+        if self.layers.is_empty() || self.layers.len() > MAX_LAYERS {
+            return bad(format!("a model needs 1..={MAX_LAYERS} recurrent layers, got {}", self.layers.len()));
+        }
+        for (k, l) in self.layers.iter().enumerate() {
+            if l.units == 0 || l.units > MAX_UNITS {
+                return bad(format!("layer rnn{k}: units must be 1..={MAX_UNITS}, got {}", l.units));
+            }
+        }
+        if self.dense_units == 0 || self.dense_units > MAX_UNITS {
+            return bad(format!("dense units must be 1..={MAX_UNITS}, got {}", self.dense_units));
+        }
+        if self.loss == LossKind::SparseCategoricalCrossentropy && self.return_sequences {
+            return bad("per-step classification is not supported: use return_sequences = false with cross-entropy".into());
+        }
+        if self.loss == LossKind::SparseCategoricalCrossentropy && self.dense_units < 2 {
+            return bad("cross-entropy needs at least 2 classes".into());
+        }
+        Ok(())
+    }
+
+    /// Width of the input of layer `k`.
+    pub fn layer_input_dim(&self, k: usize) -> usize {
+        if k == 0 {
+            match self.input {
+                InputSpec::Values { features } => features,
+                InputSpec::Tokens { dim, .. } => dim,
+            }
+        } else {
+            self.layers[k - 1].output_dim()
+        }
+    }
+}

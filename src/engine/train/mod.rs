@@ -1,0 +1,51 @@
+//! Training: losses, optimisers, clipping, seeded initialisation, and [`Trainer`], which runs one
+//! optimisation step of a model on a batch.
+
+pub mod init;
+pub mod loss;
+pub mod optimizer;
+
+pub use optimizer::{clip_by_global_norm, global_norm, Optimizer, OptimizerSpec};
+
+use super::model::{Input, Model, Targets, Workspace};
+use super::EngineError;
+
+/// What one training step measured.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepStats {
+    pub loss: f32,
+    /// Global gradient norm before clipping.
+    pub grad_norm: f32,
+}
+
+/// A model with its optimiser, gradient buffer and workspace: everything one training run needs.
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    pub model: Model,
+    pub optimizer: Optimizer,
+    /// `Some(c)`: clip gradients to global norm `c` before each update.
+    pub clip_norm: Option<f32>,
+    pub grads: Vec<f32>,
+    pub ws: Workspace,
+}
+
+impl Trainer {
+    pub fn new(model: Model, optimizer: OptimizerSpec, clip_norm: Option<f32>) -> Self {
+        let n = model.params.len();
+        Trainer { optimizer: Optimizer::new(optimizer, n), grads: vec![0.0; n], model, clip_norm, ws: Workspace::default() }
+    }
+
+    /// Forward, backward, clip and update on one batch. The weights are left untouched when the
+    /// loss or the gradient is not finite, so a diverging run can be inspected and resumed.
+    pub fn step(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
+        let loss = self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws)?;
+        let grad_norm = match self.clip_norm {
+            Some(c) => clip_by_global_norm(&mut self.grads, c),
+            None => global_norm(&self.grads),
+        };
+        if loss.is_finite() && grad_norm.is_finite() {
+            self.optimizer.step(&mut self.model.params.values, &self.grads);
+        }
+        Ok(StepStats { loss, grad_norm })
+    }
+}

@@ -1,0 +1,269 @@
+//! Next-step prediction of a one-dimensional series (the sine wave, or a typed sequence), and
+//! free-running generation from a seed window.
+//!
+//! The series is split in two: the first 80 % is the training stretch, from which random windows
+//! of T steps are drawn (target = the window shifted one step ahead); the last 20 % is held out.
+//! - Held-out next-step MSE: every held-out value predicted from the T values before it.
+//! - Generation: from the last T training values, the model predicts the next value, appends it to
+//!   the window, drops the oldest, and repeats `gen_steps` times on its own predictions. The sine's
+//!   true continuation is the noise-free wave; a typed sequence's is its held-out values.
+//!
+//! Typed sequences are standardised (mean 0, standard deviation 1) for training; predictions and
+//! MSEs are reported in the sequence's own units. The sine is used as it is, as in the course.
+
+use serde::{Deserialize, Serialize};
+
+use super::LessonError;
+use crate::data::series::{parse_sequence, Scale, Sine};
+use crate::data::windows::{context_windows, sample_batch};
+use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
+use crate::engine::train::init::{rng_from_seed, Rng8};
+use crate::engine::train::{StepStats, Trainer};
+use crate::engine::{Input, InputData, Model, Targets, Workspace};
+use crate::settings::{Settings, Task};
+
+/// Share of the series held out from training.
+pub const HELD_OUT_SHARE: f32 = 0.2;
+/// A loss this many times the first loss (and above [`DIVERGED_FLOOR`]) counts as diverged.
+pub const DIVERGED_FACTOR: f32 = 100.0;
+pub const DIVERGED_FLOOR: f32 = 1e3;
+
+/// What does not change while a lesson trains: the series and how it is split.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeriesInfo {
+    /// Position of every value (x for the sine, the index for a typed sequence).
+    pub xs: Vec<f32>,
+    /// The series in its own units.
+    pub values: Vec<f32>,
+    /// Values `[0, train_end)` are trained on; the rest is held out.
+    pub train_end: usize,
+    /// Window length actually used (T, shortened for short typed sequences).
+    pub window: usize,
+    /// Number of trainable weights.
+    pub params: usize,
+    /// A one-line description of the model, Keras style.
+    pub model: String,
+    /// Whether the values were standardised for training.
+    pub standardised: bool,
+}
+
+/// One look at how well the model does (sent to the page a few times a second).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub step: u64,
+    /// Held-out positions, true values, and one-step predictions (own units).
+    pub heldout_x: Vec<f32>,
+    pub heldout_truth: Vec<f32>,
+    pub heldout_pred: Vec<f32>,
+    /// Mean squared error of the one-step predictions (own units).
+    pub heldout_mse: f32,
+    /// The same error in training units, comparable with the training loss.
+    pub heldout_loss: f32,
+    /// Generated positions and values (free-running), and the true continuation where known.
+    pub gen_x: Vec<f32>,
+    pub gen_pred: Vec<f32>,
+    pub gen_truth: Vec<f32>,
+    /// MSE over the steps whose truth is known; `None` when none is.
+    pub gen_mse: Option<f32>,
+}
+
+/// What one training step did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepOutcome {
+    pub step: u64,
+    pub stats: StepStats,
+    /// Set when the loss is not finite or has exploded: why, and what to try.
+    pub diverged: Option<String>,
+}
+
+/// A running next-step-prediction lesson.
+#[derive(Clone, Debug)]
+pub struct SeriesLesson {
+    pub settings: Settings,
+    info: SeriesInfo,
+    /// The series in training units.
+    train_values: Vec<f32>,
+    scale: Scale,
+    /// True continuation after the seed window (own units).
+    truth: Vec<f32>,
+    gen_x: Vec<f32>,
+    trainer: Trainer,
+    rng: Rng8,
+    step: u64,
+    first_loss: Option<f32>,
+    batch_x: Vec<f32>,
+    batch_y: Vec<f32>,
+    eval_ws: Workspace,
+}
+
+impl SeriesLesson {
+    /// Builds the data and the model from `settings`. Nothing is kept on error.
+    pub fn new(settings: &Settings) -> Result<Self, LessonError> {
+        settings.validate()?;
+        let mut rng = rng_from_seed(settings.seed);
+        // Data: own units, positions, and what generation is compared with.
+        let (values, xs, sine) = match settings.task {
+            Task::Sine => {
+                let s = Sine {
+                    amplitude: settings.amplitude,
+                    frequency: settings.frequency,
+                    noise: settings.noise,
+                    x_min: settings.x_min,
+                    x_max: settings.x_max,
+                    points: settings.points,
+                };
+                let data_rng = &mut rng_from_seed(settings.seed ^ 0x5EED_DA7A);
+                (s.sample(data_rng), (0..s.points).map(|i| s.x(i)).collect::<Vec<_>>(), Some(s))
+            }
+            Task::Typed => {
+                let v = parse_sequence(&settings.series)?;
+                let xs = (0..v.len()).map(|i| i as f32).collect();
+                (v, xs, None)
+            }
+        };
+        let n = values.len();
+        let held = ((n as f32 * HELD_OUT_SHARE).round() as usize).clamp(1, n - 2);
+        let train_end = n - held;
+        let window = settings.seq_len.min(train_end - 1).max(1);
+        let scale = if sine.is_some() { Scale::IDENTITY } else { Scale::of(&values[..train_end]) };
+        let train_values: Vec<f32> = values.iter().map(|&v| scale.forward(v)).collect();
+        let gen_steps = settings.gen_steps;
+        let (truth, gen_x) = match sine {
+            Some(s) => ((0..gen_steps).map(|i| s.clean(s.x(train_end + i))).collect(), (0..gen_steps).map(|i| s.x(train_end + i)).collect()),
+            None => (values[train_end..].iter().copied().take(gen_steps).collect(), (0..gen_steps).map(|i| (train_end + i) as f32).collect()),
+        };
+        // Model: the recurrent stack, returning sequences, with a Dense(1) head per step.
+        let spec = ModelSpec {
+            input: InputSpec::Values { features: 1 },
+            layers: vec![RecurrentSpec { cell: settings.cell_kind(), units: settings.units, bidirectional: None }; settings.layers],
+            return_sequences: true,
+            dense_units: 1,
+            loss: LossKind::Mse,
+        };
+        let model = Model::new(spec, rng_seed_for_weights(&mut rng))?;
+        let info = SeriesInfo {
+            xs,
+            values,
+            train_end,
+            window,
+            params: model.param_count(),
+            model: describe(settings),
+            standardised: sine.is_none(),
+        };
+        Ok(SeriesLesson {
+            settings: settings.clone(),
+            info,
+            train_values,
+            scale,
+            truth,
+            gen_x,
+            trainer: Trainer::new(model, settings.optimizer_spec(), settings.clip()),
+            rng,
+            step: 0,
+            first_loss: None,
+            batch_x: Vec::new(),
+            batch_y: Vec::new(),
+            eval_ws: Workspace::default(),
+        })
+    }
+
+    pub fn info(&self) -> &SeriesInfo {
+        &self.info
+    }
+
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.trainer.model
+    }
+
+    /// One optimisation step on a random batch of training windows.
+    pub fn train_step(&mut self) -> Result<StepOutcome, LessonError> {
+        let (w, b) = (self.info.window, self.settings.batch);
+        sample_batch(&self.train_values, self.info.train_end, w, b, &mut self.rng, &mut self.batch_x, &mut self.batch_y);
+        let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None };
+        let stats = self.trainer.step(&input, &Targets::Values(&self.batch_y))?;
+        self.step += 1;
+        let first = *self.first_loss.get_or_insert(stats.loss);
+        let diverged = if !stats.loss.is_finite() || !stats.grad_norm.is_finite() {
+            Some(format!(
+                "Training diverged at step {}: the loss is no longer a finite number. Try a smaller learning rate (now {}) or set a clip norm (e.g. 1).",
+                self.step, self.settings.lr
+            ))
+        } else if stats.loss > (DIVERGED_FACTOR * first).max(DIVERGED_FLOOR) {
+            Some(format!(
+                "Training diverged at step {}: the loss exploded to {:.3e} (it started at {:.3e}). Try a smaller learning rate (now {}) or set a clip norm (e.g. 1).",
+                self.step, stats.loss, first, self.settings.lr
+            ))
+        } else {
+            None
+        };
+        Ok(StepOutcome { step: self.step, stats, diverged })
+    }
+
+    /// Predicts the last step of each window `[n, window, 1]`; returns own-unit values.
+    fn predict_last(&mut self, windows: &[f32], n: usize) -> Result<Vec<f32>, LessonError> {
+        let w = self.info.window;
+        let input = Input { batch: n, time: w, data: InputData::Values(windows), mask: None };
+        self.trainer.model.forward(&input, &mut self.eval_ws)?;
+        let out = &self.eval_ws.outputs; // [n, w, 1]
+        Ok((0..n).map(|i| self.scale.inverse(out[i * w + w - 1])).collect())
+    }
+
+    /// Held-out one-step predictions and free-running generation.
+    pub fn evaluate(&mut self) -> Result<Evaluation, LessonError> {
+        let (n, end, w) = (self.info.values.len(), self.info.train_end, self.info.window);
+        let windows = context_windows(&self.train_values, end..n, w);
+        let heldout_pred = self.predict_last(&windows, n - end)?;
+        let heldout_truth = self.info.values[end..].to_vec();
+        let heldout_mse = mse(&heldout_pred, &heldout_truth);
+        let heldout_loss = heldout_mse / (self.scale.std * self.scale.std);
+        // Generation: slide a window over the model's own predictions.
+        let mut window: Vec<f32> = self.train_values[end - w..end].to_vec();
+        let mut gen_pred = Vec::with_capacity(self.gen_x.len());
+        for _ in 0..self.gen_x.len() {
+            let next = self.predict_last(&window, 1)?[0];
+            gen_pred.push(next);
+            window.remove(0);
+            window.push(self.scale.forward(next));
+        }
+        let known = self.truth.len().min(gen_pred.len());
+        let gen_mse = (known > 0).then(|| mse(&gen_pred[..known], &self.truth[..known]));
+        Ok(Evaluation {
+            step: self.step,
+            heldout_x: self.info.xs[end..].to_vec(),
+            heldout_truth,
+            heldout_pred,
+            heldout_mse,
+            heldout_loss,
+            gen_x: self.gen_x.clone(),
+            gen_pred,
+            gen_truth: self.truth.clone(),
+            gen_mse,
+        })
+    }
+}
+
+fn mse(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().max(1) as f64;
+    (a.iter().zip(b).map(|(x, y)| ((x - y) as f64).powi(2)).sum::<f64>() / n) as f32
+}
+
+/// The model's weights get their own seed derived from the run's seed, so that changing the data
+/// (e.g. the noise level) does not change the initial weights.
+fn rng_seed_for_weights(rng: &mut Rng8) -> u64 {
+    use rand::Rng;
+    rng.random()
+}
+
+/// `SimpleRNN(100, relu) → Dense(1)` style description.
+pub fn describe(s: &Settings) -> String {
+    let cell = match s.cell_kind() {
+        crate::engine::cells::CellKind::SimpleRnn { activation } => format!("SimpleRNN({}, {})", s.units, activation.name()),
+        k => format!("{}({})", k.keras_name(), s.units),
+    };
+    let stack = vec![cell; s.layers].join(" → ");
+    format!("{stack} → Dense(1) per step")
+}

@@ -1,0 +1,21 @@
+//! Unroll: a playground for recurrent neural networks.
+//!
+//! - [`engine`]: the numeric core (cells, BPTT, optimisers), no UI.
+//! - [`data`]: series generators and parsers (bytes in, tensors out).
+//! - [`lesson`]: the course's lessons (data + model + training loop + evaluation), shared by the
+//!   command line and the Web Worker.
+//! - [`protocol`]: the typed messages between the page and the worker.
+//! - [`golden`]: the golden-file format (Keras reference values) and the checker.
+//! - `app` (wasm32 + feature `app`): the Leptos page; `worker` (wasm32): the Web Worker.
+
+pub mod data;
+pub mod engine;
+pub mod golden;
+pub mod lesson;
+pub mod protocol;
+pub mod settings;
+
+#[cfg(all(target_arch = "wasm32", feature = "app"))]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

@@ -1,0 +1,276 @@
+//! The settings of one experiment: the one struct that the page's controls edit, the URL encodes,
+//! the worker receives and `unroll train` reads from its flags. Every field has one name (the URL
+//! key and the CLI flag), one default and one valid range, all in the table below.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::engine::cells::{Activation, CellKind};
+use crate::engine::train::OptimizerSpec;
+
+/// Version of the settings format written into URLs.
+pub const VERSION: u32 = 1;
+
+macro_rules! choice {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $text),+ } }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s { $($text => Ok($name::$variant),)+ _ => Err(format!("expected one of: {}", [$($text),+].join(", "))) }
+            }
+        }
+    };
+}
+
+choice!(
+    /// Which lesson: the generated sine wave or a sequence the user typed.
+    Task { Sine = "sine", Typed = "typed" }
+);
+choice!(
+    /// Recurrent cell.
+    Cell { Rnn = "rnn", Lstm = "lstm", Gru = "gru" }
+);
+choice!(
+    /// SimpleRNN activation.
+    ActivationChoice { Tanh = "tanh", Relu = "relu", LeakyRelu = "leaky_relu", Elu = "elu" }
+);
+choice!(
+    /// Optimiser.
+    OptimizerChoice { Adam = "adam", Sgd = "sgd" }
+);
+
+macro_rules! settings {
+    ($($field:ident : $ty:ty = $default:expr, $key:literal, $help:literal, $check:expr;)*) => {
+        /// One experiment's settings. Field names in kebab-case are the URL keys and CLI flags.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(default, rename_all = "kebab-case")]
+        pub struct Settings {
+            $(#[doc = $help] pub $field: $ty,)*
+        }
+
+        impl Default for Settings {
+            fn default() -> Self { Settings { $($field: $default),* } }
+        }
+
+        /// Name, help text and default value (as text) of every setting, in display order.
+        pub const FIELDS: &[(&str, &str)] = &[$(($key, $help)),*];
+
+        impl Settings {
+            /// Sets the field named `key` from text. Errors name the field and the valid values.
+            pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
+                match key {
+                    $($key => {
+                        let v: $ty = value.trim().parse().map_err(|e| SettingError::new(key, format!("`{value}` is not valid: {e}")))?;
+                        let check: fn(&$ty) -> Result<(), String> = $check;
+                        check(&v).map_err(|m| SettingError::new(key, m))?;
+                        self.$field = v;
+                        Ok(())
+                    })*
+                    _ => Err(SettingError::new(key, "unknown setting".to_string())),
+                }
+            }
+
+            /// Every field as (key, text value).
+            pub fn pairs(&self) -> Vec<(&'static str, String)> {
+                vec![$(($key, self.$field.to_string())),*]
+            }
+
+            /// Checks every field's range (values built in code or received from elsewhere).
+            pub fn validate(&self) -> Result<(), SettingError> {
+                $({
+                    let check: fn(&$ty) -> Result<(), String> = $check;
+                    check(&self.$field).map_err(|m| SettingError::new($key, m))?;
+                })*
+                if self.x_max <= self.x_min {
+                    return Err(SettingError::new("x-max", format!("must be greater than x-min ({})", self.x_min)));
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+fn range<T: PartialOrd + fmt::Display + Copy>(lo: T, hi: T) -> impl Fn(&T) -> Result<(), String> {
+    move |v: &T| if *v >= lo && *v <= hi { Ok(()) } else { Err(format!("must be between {lo} and {hi}, got {v}")) }
+}
+
+fn any<T>(_: &T) -> Result<(), String> {
+    Ok(())
+}
+
+fn finite_range(lo: f32, hi: f32) -> impl Fn(&f32) -> Result<(), String> {
+    move |v: &f32| {
+        if v.is_finite() && *v >= lo && *v <= hi {
+            Ok(())
+        } else {
+            Err(format!("must be a number between {lo} and {hi}, got {v}"))
+        }
+    }
+}
+
+/// Most numbers a typed sequence may hold.
+pub const MAX_SERIES_TEXT: usize = 200_000;
+
+settings! {
+    version: u32 = VERSION, "v", "settings format version", |v: &u32| if *v == VERSION { Ok(()) } else { Err(format!("this page understands version {VERSION}, got {v}")) };
+    task: Task = Task::Sine, "task", "lesson: sine (generated wave) or typed (your own sequence)", any;
+    cell: Cell = Cell::Rnn, "cell", "recurrent cell: rnn (SimpleRNN), lstm or gru", any;
+    units: usize = 100, "units", "units per recurrent layer", |v: &usize| range(1, 512)(v);
+    layers: usize = 1, "layers", "stacked recurrent layers", |v: &usize| range(1, 3)(v);
+    activation: ActivationChoice = ActivationChoice::Relu, "activation", "SimpleRNN activation", any;
+    seq_len: usize = 30, "seq-len", "training window length T (time steps)", |v: &usize| range(2, 200)(v);
+    batch: usize = 32, "batch", "windows per training step", |v: &usize| range(1, 512)(v);
+    steps: u64 = 2000, "steps", "training steps (command line; the page trains until paused)", |v: &u64| range(1, 10_000_000)(v);
+    optimizer: OptimizerChoice = OptimizerChoice::Adam, "optimizer", "adam or sgd (Keras update rules)", any;
+    lr: f32 = 1e-3, "lr", "learning rate", |v: &f32| finite_range(1e-7, 10.0)(v);
+    momentum: f32 = 0.0, "momentum", "SGD momentum (Keras default 0)", |v: &f32| finite_range(0.0, 0.999)(v);
+    clip_norm: f32 = 0.0, "clip-norm", "clip gradients to this global norm (0 = off)", |v: &f32| finite_range(0.0, 1e6)(v);
+    seed: u64 = 42, "seed", "random seed: weights, noise and batches", any;
+    amplitude: f32 = 1.0, "amplitude", "sine amplitude", |v: &f32| finite_range(0.01, 1000.0)(v);
+    frequency: f32 = 1.0, "frequency", "sine frequency (radians per unit of x)", |v: &f32| finite_range(0.01, 100.0)(v);
+    noise: f32 = 0.0, "noise", "standard deviation of Gaussian noise added to the sine", |v: &f32| finite_range(0.0, 100.0)(v);
+    x_min: f32 = 0.0, "x-min", "start of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
+    x_max: f32 = 10.0, "x-max", "end of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
+    points: usize = 250, "points", "number of samples of the sine", |v: &usize| range(20, 10_000)(v);
+    gen_steps: usize = 200, "gen-steps", "free-running generation length", |v: &usize| range(1, 2000)(v);
+    series: String = String::new(), "series", "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };
+}
+
+/// A setting that could not be applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{key}: {message}")]
+pub struct SettingError {
+    pub key: String,
+    pub message: String,
+}
+
+impl SettingError {
+    pub fn new(key: &str, message: String) -> Self {
+        SettingError { key: key.to_string(), message }
+    }
+}
+
+impl Settings {
+    /// The engine's cell for these settings.
+    pub fn cell_kind(&self) -> CellKind {
+        match self.cell {
+            Cell::Rnn => CellKind::SimpleRnn {
+                activation: match self.activation {
+                    ActivationChoice::Tanh => Activation::Tanh,
+                    ActivationChoice::Relu => Activation::Relu,
+                    ActivationChoice::LeakyRelu => Activation::LeakyRelu,
+                    ActivationChoice::Elu => Activation::Elu,
+                },
+            },
+            Cell::Lstm => CellKind::Lstm,
+            Cell::Gru => CellKind::Gru { reset_after: true },
+        }
+    }
+
+    /// The optimiser for these settings.
+    pub fn optimizer_spec(&self) -> OptimizerSpec {
+        match self.optimizer {
+            OptimizerChoice::Adam => OptimizerSpec::adam(self.lr),
+            OptimizerChoice::Sgd => OptimizerSpec::sgd(self.lr, self.momentum),
+        }
+    }
+
+    /// Clip norm, `None` when off.
+    pub fn clip(&self) -> Option<f32> {
+        (self.clip_norm > 0.0).then_some(self.clip_norm)
+    }
+
+    /// Applies `key=value` pairs (from a URL or the command line) over these settings. Returns the
+    /// problems: each names the key and why it was ignored; the field keeps its previous value.
+    pub fn apply_pairs<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SettingError> {
+        let mut problems = Vec::new();
+        for (k, v) in pairs {
+            if let Err(e) = self.set(k, v) {
+                problems.push(e);
+            }
+        }
+        if self.x_max <= self.x_min {
+            problems.push(SettingError::new("x-max", format!("must be greater than x-min; using {} to {}", Settings::default().x_min, Settings::default().x_max)));
+            let d = Settings::default();
+            self.x_min = d.x_min;
+            self.x_max = d.x_max;
+        }
+        problems
+    }
+
+    /// The URL query (without `?`) reproducing these settings. The typed series is only written
+    /// for the typed task.
+    pub fn to_query(&self) -> String {
+        self.pairs()
+            .into_iter()
+            .filter(|(k, _)| *k != "series" || self.task == Task::Typed)
+            .filter(|(k, _)| *k != "steps")
+            .map(|(k, v)| format!("{k}={}", encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Settings from a URL query (with or without `?`); unknown keys and bad values are reported
+    /// and fall back to defaults.
+    pub fn from_query(query: &str) -> (Settings, Vec<SettingError>) {
+        let q = query.strip_prefix('?').unwrap_or(query);
+        let pairs: Vec<(String, String)> = q
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (decode(k), decode(v)),
+                None => (decode(p), String::new()),
+            })
+            .collect();
+        let mut s = Settings::default();
+        let problems = s.apply_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        (s, problems)
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Decodes a percent-encoded query component (`+` is a space); invalid escapes are kept as text.
+pub fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,227 @@
+//! "Installs what is missing": apt packages, the wasm32 target, Trunk, wasm-bindgen-cli and the
+//! npm dev dependencies. Each step says what it found and what it did.
+
+use std::path::Path;
+use std::process::Command;
+use std::{env, fs};
+
+use crate::needs::Needs;
+use crate::pins::*;
+use crate::util::{capture, confirm, err, header, run, Result};
+use crate::{apt, lockfile};
+
+pub const TAG: &str = "install";
+
+/// Installs whatever `needs` lists and is missing, in dependency order.
+pub fn ensure(root: &Path, needs: Needs) -> Result {
+    apt::ensure(needs)?;
+    if needs.node_for_e2e {
+        apt::node_version()?;
+    }
+    if needs.wasm_target {
+        wasm_target()?;
+    }
+    if needs.trunk {
+        cargo_tool(
+            "trunk",
+            &["trunk"],
+            TRUNK_VERSION,
+            &["--locked", "trunk", "--version", TRUNK_VERSION],
+            "about 10 minutes",
+        )?;
+    }
+    if needs.wasm_bindgen {
+        let version = wasm_bindgen_version(root)?;
+        let tools = ["wasm-bindgen", "wasm-bindgen-test-runner"];
+        cargo_tool(
+            "wasm-bindgen-cli",
+            &tools,
+            &version,
+            &["wasm-bindgen-cli", "--version", &version],
+            "about 3 minutes",
+        )?;
+    }
+    if needs.npm_deps {
+        npm_deps(root)?;
+    }
+    Ok(())
+}
+
+fn wasm_target() -> Result {
+    let what = format!("rustup target {WASM_TARGET}");
+    let installed = match capture("rustup", &["target", "list", "--installed"]) {
+        Some(list) => list.lines().any(|l| l.trim() == WASM_TARGET),
+        None => {
+            // No rustup: look in the toolchain's sysroot instead.
+            let sysroot = capture("rustc", &["--print", "sysroot"]).unwrap_or_default();
+            if Path::new(sysroot.trim())
+                .join("lib/rustlib")
+                .join(WASM_TARGET)
+                .is_dir()
+            {
+                true
+            } else {
+                return Err(err(format!(
+                    "{what}: missing, and rustup is not on PATH to add it"
+                )));
+            }
+        }
+    };
+    if installed {
+        header(TAG, format!("{what}: present"));
+        return Ok(());
+    }
+    header(TAG, format!("{what}: missing; adding it"));
+    confirm(&format!("Run `rustup target add {WASM_TARGET}`?"))?;
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// The second word of `tool --version`'s first line (`trunk 0.21.14` → `0.21.14`).
+pub fn parse_tool_version(out: &str) -> Option<String> {
+    let first = out.lines().next()?;
+    let v = first.split_whitespace().nth(1)?;
+    let digits = v
+        .strip_prefix('v')
+        .filter(|d| d.starts_with(|c: char| c.is_ascii_digit()));
+    Some(digits.unwrap_or(v).to_string())
+}
+
+fn tool_version(tool: &str) -> Option<String> {
+    capture(tool, &["--version"])
+        .as_deref()
+        .and_then(parse_tool_version)
+}
+
+/// Every binary in `bins` at `version`: present, or `cargo install <args>`, then checked again.
+fn cargo_tool(krate: &str, bins: &[&str], version: &str, args: &[&str], takes: &str) -> Result {
+    let what = format!("{krate} {version}");
+    let wrong: Vec<String> = bins
+        .iter()
+        .filter_map(|bin| match tool_version(bin) {
+            Some(v) if v == version => None,
+            Some(v) => Some(format!("{bin} is {v}")),
+            None => Some(format!("{bin} not found")),
+        })
+        .collect();
+    if wrong.is_empty() {
+        header(TAG, format!("{what}: present"));
+        return Ok(());
+    }
+    header(
+        TAG,
+        format!("{what}: {}; installing ({takes})", wrong.join(", ")),
+    );
+    confirm(&format!(
+        "Run `cargo install {}` ({takes})?",
+        args.join(" ")
+    ))?;
+    // Outside the repository, so its .cargo/config.toml does not apply.
+    run(Command::new("cargo")
+        .arg("install")
+        .args(args)
+        .current_dir(env::temp_dir()))?;
+    for bin in bins {
+        let got = tool_version(bin);
+        if got.as_deref() != Some(version) {
+            return Err(err(format!(
+                "installed {what}, but `{bin} --version` reports {}: is another {bin} earlier on PATH?",
+                got.unwrap_or_else(|| "nothing".into())
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` version locked in Cargo.lock (writing the lockfile first if needed).
+pub fn wasm_bindgen_version(root: &Path) -> Result<String> {
+    let lock_path = root.join("Cargo.lock");
+    let read = || fs::read_to_string(&lock_path).unwrap_or_default();
+    let mut found = lockfile::versions(&read(), WASM_BINDGEN_CRATE);
+    if found.is_empty() {
+        header(
+            TAG,
+            format!("Cargo.lock has no {WASM_BINDGEN_CRATE}; resolving the workspace"),
+        );
+        let sub = if lock_path.exists() {
+            ["metadata", "--format-version=1"]
+        } else {
+            ["generate-lockfile", "--quiet"]
+        };
+        run(Command::new("cargo")
+            .args(sub)
+            .current_dir(root)
+            .stdout(std::process::Stdio::null()))?;
+        found = lockfile::versions(&read(), WASM_BINDGEN_CRATE);
+    }
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(err(format!("Cargo.lock has no `{WASM_BINDGEN_CRATE}` package, so wasm-bindgen-cli cannot be pinned"))),
+        many => Err(err(format!(
+            "Cargo.lock has several `{WASM_BINDGEN_CRATE}` versions ({}); pin one with `{WASM_BINDGEN_CRATE} = \"=X\"`",
+            many.join(", ")
+        ))),
+    }
+}
+
+/// `npm ci` when node_modules is missing or older than package-lock.json.
+fn npm_deps(root: &Path) -> Result {
+    let mtime = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let lock = mtime(&root.join("package-lock.json"))
+        .ok_or_else(|| err("package-lock.json is missing"))?;
+    let state = match mtime(&root.join("node_modules/.package-lock.json")) {
+        Some(installed) if installed >= lock => {
+            header(TAG, "npm dev dependencies: present");
+            return Ok(());
+        }
+        Some(_) => "older than package-lock.json",
+        None => "not installed",
+    };
+    header(
+        TAG,
+        format!("npm dev dependencies: {state}; running npm ci"),
+    );
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_versions() {
+        assert_eq!(
+            parse_tool_version("trunk 0.21.14\n").as_deref(),
+            Some("0.21.14")
+        );
+        assert_eq!(
+            parse_tool_version("wasm-bindgen 0.2.130").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(
+            parse_tool_version("wasm-opt version 132 (version_132)").as_deref(),
+            Some("version")
+        );
+        assert_eq!(parse_tool_version("tool v1.2.3").as_deref(), Some("1.2.3"));
+        assert_eq!(parse_tool_version("trunk"), None);
+        assert_eq!(parse_tool_version(""), None);
+    }
+
+    #[test]
+    fn a_missing_tool_is_reported_not_installed() {
+        // Nothing is installed: a tool that is absent never matches a version.
+        assert_eq!(tool_version("unroll-xtask-no-such-tool"), None);
+    }
+
+    #[test]
+    fn pins_this_workspace() {
+        // The real Cargo.lock (when it exists) must lock exactly one wasm-bindgen.
+        let lock = crate::util::repo_root().join("Cargo.lock");
+        if let Ok(text) = fs::read_to_string(lock) {
+            if text.contains("name = \"wasm-bindgen\"") {
+                assert_eq!(lockfile::versions(&text, WASM_BINDGEN_CRATE).len(), 1);
+            }
+        }
+    }
+}

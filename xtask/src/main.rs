@@ -1,0 +1,198 @@
+//! `cargo xtask <command>`: Unroll's one entry point for installing tools, serving, building and
+//! testing. Tool versions, apt packages and Chromium flags live in `pins.rs` and nowhere else.
+
+mod apt;
+mod install;
+mod lockfile;
+mod needs;
+mod pins;
+mod test;
+mod trunk;
+mod util;
+mod webdriver;
+
+use std::process::ExitCode;
+
+use util::{Error, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  serve      install what is missing, then `trunk serve` on http://127.0.0.1:8080/
+  dist       install what is missing, then `trunk build --release` into dist/
+  test       install what is missing, then run the test stages in order:
+               native  cargo test --workspace
+               wasm    cargo test --target wasm32-unknown-unknown -p unroll, in headless Chromium
+               e2e     trunk build, then node --test tests/e2e/*.test.mjs with Playwright
+  install    install everything every command needs, run nothing
+
+options:
+  --skip-install          (serve, dist, test) do not check or install tools
+  --only native|wasm|e2e  (test) run only this stage; repeatable
+  -h, --help              this text
+
+Installs apt packages only as root (otherwise prints the sudo command and fails). Asks before
+slow or system-wide installs when stdin is a terminal and CI is unset.";
+
+#[derive(Debug, PartialEq)]
+enum Cmd {
+    Serve {
+        skip_install: bool,
+    },
+    Dist {
+        skip_install: bool,
+    },
+    Test {
+        skip_install: bool,
+        only: Vec<test::Stage>,
+    },
+    Install,
+    Help,
+}
+
+fn usage_error(msg: impl std::fmt::Display) -> Error {
+    Error {
+        msg: format!("{msg}\n\n{USAGE}"),
+        code: 2,
+    }
+}
+
+fn parse(args: &[String]) -> Result<Cmd> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(usage_error("missing command"));
+    };
+    let (mut skip_install, mut only) = (false, Vec::new());
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Cmd::Help),
+            "--skip-install" => skip_install = true,
+            "--only" if command == "test" => {
+                let v = it
+                    .next()
+                    .ok_or_else(|| usage_error("--only needs a stage: native, wasm or e2e"))?;
+                only.push(
+                    test::Stage::parse(v)
+                        .ok_or_else(|| usage_error(format!("unknown stage `{v}`")))?,
+                );
+            }
+            a if command == "test" && a.starts_with("--only=") => {
+                let v = &a["--only=".len()..];
+                only.push(
+                    test::Stage::parse(v)
+                        .ok_or_else(|| usage_error(format!("unknown stage `{v}`")))?,
+                );
+            }
+            a => {
+                return Err(usage_error(format!(
+                    "unknown argument `{a}` for `{command}`"
+                )))
+            }
+        }
+    }
+    let no_skip = |cmd| {
+        if skip_install {
+            Err(usage_error(format!("`{cmd}` takes no --skip-install")))
+        } else {
+            Ok(())
+        }
+    };
+    Ok(match command.as_str() {
+        "serve" => Cmd::Serve { skip_install },
+        "dist" => Cmd::Dist { skip_install },
+        "test" => Cmd::Test { skip_install, only },
+        "install" => no_skip("install").map(|()| Cmd::Install)?,
+        "-h" | "--help" | "help" => Cmd::Help,
+        other => return Err(usage_error(format!("unknown command `{other}`"))),
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match parse(&args).and_then(execute) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.msg);
+            ExitCode::from(u8::try_from(e.code).unwrap_or(1))
+        }
+    }
+}
+
+fn execute(cmd: Cmd) -> Result {
+    let root = util::repo_root();
+    util::setup_env();
+    std::env::set_current_dir(&root)
+        .map_err(|e| util::err(format!("cd {}: {e}", root.display())))?;
+    match cmd {
+        Cmd::Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Cmd::Serve { skip_install } => trunk::serve(&root, skip_install),
+        Cmd::Dist { skip_install } => trunk::dist(&root, skip_install),
+        Cmd::Test { skip_install, only } => {
+            test::run_all(&root, &test::Options { skip_install, only })
+        }
+        Cmd::Install => {
+            install::ensure(&root, needs::Needs::ALL)?;
+            util::header("install", "done");
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test::Stage;
+
+    fn p(s: &str) -> Result<Cmd> {
+        parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(
+            p("serve").unwrap(),
+            Cmd::Serve {
+                skip_install: false
+            }
+        );
+        assert_eq!(
+            p("dist --skip-install").unwrap(),
+            Cmd::Dist { skip_install: true }
+        );
+        assert_eq!(
+            p("test").unwrap(),
+            Cmd::Test {
+                skip_install: false,
+                only: vec![]
+            }
+        );
+        assert_eq!(
+            p("test --skip-install --only wasm --only=native").unwrap(),
+            Cmd::Test {
+                skip_install: true,
+                only: vec![Stage::Wasm, Stage::Native]
+            }
+        );
+        assert_eq!(p("install").unwrap(), Cmd::Install);
+        assert_eq!(p("test --help").unwrap(), Cmd::Help);
+    }
+
+    #[test]
+    fn rejects_bad_arguments() {
+        for bad in [
+            "",
+            "build",
+            "test --only",
+            "test --only gpu",
+            "serve --only wasm",
+            "test --fast",
+            "install --skip-install",
+        ] {
+            assert_eq!(p(bad).unwrap_err().code, 2, "{bad:?}");
+        }
+    }
+}
