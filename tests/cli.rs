@@ -1,0 +1,72 @@
+//! The `unroll` command line: exit codes and the lines scripts rely on.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn unroll(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_unroll")).args(args).output().expect("runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn golden(name: &str) -> String {
+    format!("{}/../shared/golden/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn check_golden_passes_on_the_sequence_files() {
+    let (code, out, _) = unroll(&["check-golden", &golden("seq_simple_rnn.json"), &golden("seq_lstm.json")]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches("=> PASS").count(), 2, "{out}");
+    assert!(out.contains("grads.rnn0.recurrent_kernel") && out.contains("traces.rnn0.c"), "{out}");
+}
+
+#[test]
+fn check_golden_exit_codes_tell_mismatch_from_unsupported() {
+    let dir = std::env::temp_dir().join(format!("unroll-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(golden("seq_lstm.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["grads"]["dense.bias"][0] = serde_json::json!(123.0);
+    let bad = dir.join("mismatch.json");
+    std::fs::write(&bad, v.to_string()).unwrap();
+    let (code, out, _) = unroll(&["check-golden", bad.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("grads.dense.bias") && out.contains("FAIL"), "{out}");
+
+    v["spec"]["task"] = serde_json::json!("seq2seq");
+    let unsupported = dir.join("unsupported.json");
+    std::fs::write(&unsupported, v.to_string()).unwrap();
+    let (code, out, _) = unroll(&["check-golden", unsupported.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not supported yet: task `seq2seq`"), "{out}");
+
+    let (code, out, _) = unroll(&["check-golden", "/nonexistent.json"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("cannot read"), "{out}");
+}
+
+#[test]
+fn train_prints_the_three_result_lines() {
+    let (code, out, err) = unroll(&["train", "--task", "sine", "--cell", "lstm", "--units", "8", "--steps", "30", "--seq-len", "10"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for line in ["held-out next-step MSE: ", "generation MSE: ", "ms/step: "] {
+        assert!(out.lines().any(|l| l.starts_with(line)), "missing `{line}` in\n{out}");
+    }
+    assert!(out.contains("LSTM(8)"), "{out}");
+}
+
+#[test]
+fn train_refuses_bad_flags_with_the_flag_named() {
+    let (code, _, err) = unroll(&["train", "--units", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("units") && err.contains("between 1 and 512"), "{err}");
+    let (code, _, err) = unroll(&["train", "--cell", "transformer"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("rnn, lstm, gru"), "{err}");
+    let (code, _, err) = unroll(&["train", "--task", "typed", "--series", "1, 2, x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("“x”"), "{err}");
+    let (code, out, _) = unroll(&["train", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("--seq-len") && out.contains("[default: 30]"), "{out}");
+}

@@ -1,0 +1,58 @@
+//! Helpers shared by the engine tests: a seeded random source and small model builders.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use unroll::engine::cells::{Activation, CellKind};
+use unroll::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+
+pub fn rng(seed: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed)
+}
+
+pub fn uniform_vec(rng: &mut ChaCha8Rng, n: usize, lo: f32, hi: f32) -> Vec<f32> {
+    (0..n).map(|_| rng.random_range(lo..hi)).collect()
+}
+
+/// Every cell the engine has.
+pub fn all_cells() -> Vec<CellKind> {
+    vec![
+        CellKind::SimpleRnn { activation: Activation::Tanh },
+        CellKind::SimpleRnn { activation: Activation::Relu },
+        CellKind::SimpleRnn { activation: Activation::LeakyRelu },
+        CellKind::SimpleRnn { activation: Activation::Elu },
+        CellKind::Lstm,
+        CellKind::Gru { reset_after: true },
+        CellKind::Gru { reset_after: false },
+    ]
+}
+
+pub fn layer(cell: CellKind, units: usize, bi: Option<Merge>) -> RecurrentSpec {
+    RecurrentSpec { cell, units, bidirectional: bi }
+}
+
+/// Values in, a Dense head per step, MSE.
+pub fn seq_model(features: usize, layers: Vec<RecurrentSpec>, out: usize) -> ModelSpec {
+    ModelSpec { input: InputSpec::Values { features }, layers, return_sequences: true, dense_units: out, loss: LossKind::Mse }
+}
+
+/// Token ids in (Embedding), the last state into Dense logits, softmax cross-entropy.
+pub fn cls_model(vocab: usize, dim: usize, mask_zero: bool, layers: Vec<RecurrentSpec>, classes: usize) -> ModelSpec {
+    ModelSpec {
+        input: InputSpec::Tokens { vocab, dim, mask_zero },
+        layers,
+        return_sequences: false,
+        dense_units: classes,
+        loss: LossKind::SparseCategoricalCrossentropy,
+    }
+}
+
+/// Asserts `|a - b| <= atol + rtol·|b|` element-wise, printing the first mismatches (llm.c style).
+pub fn assert_close(what: &str, a: &[f32], b: &[f32], atol: f32, rtol: f32) {
+    assert_eq!(a.len(), b.len(), "{what}: lengths differ");
+    let bad: Vec<_> = a.iter().zip(b).enumerate().filter(|(_, (x, y))| !((*x - *y).abs() <= atol + rtol * y.abs())).collect();
+    if !bad.is_empty() {
+        let first: Vec<String> = bad.iter().take(8).map(|(i, (x, y))| format!("[{i}] {x} vs {y}")).collect();
+        panic!("{what}: {} of {} values differ (atol {atol}, rtol {rtol}); first: {}", bad.len(), a.len(), first.join(", "));
+    }
+}

@@ -1,0 +1,16 @@
+//! Engine tests. The same test bodies run natively (`cargo test`) and as WebAssembly in headless
+//! Chromium (`cargo test --target wasm32-unknown-unknown`, through wasm-bindgen-test): on wasm32
+//! the `test` attribute below is wasm-bindgen-test's.
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+mod golden;
+mod gradcheck;
+mod init;
+mod kernels;
+mod optimizer;
+mod series;
+mod settings;
+mod training;

@@ -1,0 +1,64 @@
+//! Typed sequences are parsed with clear errors; the sine is sampled as the course describes.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use unroll::data::series::{parse_sequence, SeriesError, Sine, MAX_TYPED};
+use unroll::data::windows::sample_batch;
+use unroll::engine::train::init::rng_from_seed;
+
+#[test]
+fn parses_commas_spaces_and_signs() {
+    assert_eq!(parse_sequence("1, 2, 3, 4, 5, 6").unwrap(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(parse_sequence("0 0.84 0.91 0.14 -0.75").unwrap(), vec![0.0, 0.84, 0.91, 0.14, -0.75]);
+    assert_eq!(parse_sequence(" 1;2\n3\t4e0 ,, 5 ").unwrap(), vec![1.0, 2.0, 3.0, 4.0, 5.0]);
+}
+
+#[test]
+fn bad_input_gets_a_message_naming_the_problem() {
+    match parse_sequence("1, 2, three, 4") {
+        Err(SeriesError::NotANumber { token, position }) => assert_eq!((token.as_str(), position), ("three", 3)),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(parse_sequence("1, 2, NaN, 4, 5"), Err(SeriesError::NotFinite { position: 3, .. })));
+    assert!(matches!(parse_sequence("1 2 inf 4 5"), Err(SeriesError::NotFinite { .. })));
+    assert!(matches!(parse_sequence("1 2 1e99 4 5"), Err(SeriesError::NotFinite { .. })));
+    assert_eq!(parse_sequence("42"), Err(SeriesError::TooFew { count: 1 }));
+    assert_eq!(parse_sequence("   "), Err(SeriesError::Empty));
+    assert!(matches!(parse_sequence("3 3 3 3 3"), Err(SeriesError::Constant { .. })));
+    let many = (0..100_000).map(|i| (i % 7).to_string()).collect::<Vec<_>>().join(",");
+    assert_eq!(parse_sequence(&many), Err(SeriesError::TooMany { count: 100_000 }));
+    let max = (0..MAX_TYPED).map(|i| (i % 7).to_string()).collect::<Vec<_>>().join(" ");
+    assert_eq!(parse_sequence(&max).unwrap().len(), MAX_TYPED);
+    // Messages are sentences a student can act on.
+    let msg = parse_sequence("1, x, 3").unwrap_err().to_string();
+    assert!(msg.contains("“x”") && msg.contains("not a number"), "{msg}");
+    assert!(parse_sequence("7").unwrap_err().to_string().contains("at least 4"));
+}
+
+#[test]
+fn sine_samples_the_range_inclusively() {
+    let s = Sine { amplitude: 2.0, frequency: 0.5, noise: 0.0, x_min: 0.0, x_max: 10.0, points: 250 };
+    let y = s.sample(&mut rng_from_seed(0));
+    assert_eq!(y.len(), 250);
+    assert_eq!(s.x(0), 0.0);
+    assert!((s.x(249) - 10.0).abs() < 1e-5);
+    assert!((y[100] - 2.0 * (0.5 * s.x(100)).sin()).abs() < 1e-6);
+    let noisy = Sine { noise: 0.1, ..s }.sample(&mut rng_from_seed(0));
+    let diff: f32 = noisy.iter().zip(&y).map(|(a, b)| (a - b).powi(2)).sum::<f32>() / 250.0;
+    assert!((diff.sqrt() - 0.1).abs() < 0.03, "noise std {}", diff.sqrt());
+}
+
+#[test]
+fn training_windows_are_shifted_by_one_and_stay_in_the_training_stretch() {
+    let series: Vec<f32> = (0..100).map(|i| i as f32).collect();
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    sample_batch(&series, 80, 10, 64, &mut rng_from_seed(1), &mut x, &mut y);
+    for b in 0..64 {
+        let (xs, ys) = (&x[b * 10..(b + 1) * 10], &y[b * 10..(b + 1) * 10]);
+        for t in 0..10 {
+            assert_eq!(ys[t], xs[t] + 1.0);
+        }
+        assert!(ys[9] < 80.0, "a target from the held-out stretch: {}", ys[9]);
+    }
+}

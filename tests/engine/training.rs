@@ -1,0 +1,105 @@
+//! Training end to end on the sine lesson: every cell learns, the run is reproducible, a golden
+//! loss trajectory catches silent drift, and divergence is detected.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use unroll::lesson::SeriesLesson;
+use unroll::settings::{Cell, OptimizerChoice, Settings, Task};
+
+fn small(cell: Cell) -> Settings {
+    Settings { cell, units: 16, seq_len: 12, batch: 16, ..Settings::default() }
+}
+
+fn losses(lesson: &mut SeriesLesson, steps: usize) -> Vec<f32> {
+    (0..steps).map(|_| lesson.train_step().unwrap().stats.loss).collect()
+}
+
+fn mean(v: &[f32]) -> f32 {
+    v.iter().sum::<f32>() / v.len() as f32
+}
+
+#[test]
+fn every_cell_learns_the_sine() {
+    for cell in [Cell::Rnn, Cell::Lstm, Cell::Gru] {
+        let mut s = small(cell);
+        s.lr = 1e-2;
+        let mut lesson = SeriesLesson::new(&s).unwrap();
+        let l = losses(&mut lesson, 150);
+        let (start, end) = (mean(&l[..10]), mean(&l[140..]));
+        assert!(end < 0.2 * start, "{cell}: loss {start} -> {end}");
+        let eval = lesson.evaluate().unwrap();
+        assert!(eval.heldout_mse < 0.05, "{cell}: held-out MSE {}", eval.heldout_mse);
+        assert_eq!(eval.gen_pred.len(), 200);
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run() {
+    let s = small(Cell::Lstm);
+    let a = losses(&mut SeriesLesson::new(&s).unwrap(), 20);
+    let b = losses(&mut SeriesLesson::new(&s).unwrap(), 20);
+    assert_eq!(a, b, "bit-identical on the same build");
+    let c = losses(&mut SeriesLesson::new(&Settings { seed: s.seed + 1, ..s }).unwrap(), 20);
+    assert_ne!(a, c);
+}
+
+/// Fixed-seed loss trajectory of the default model, recorded in tests/fixtures. Regenerate (after
+/// a deliberate change) with `UNROLL_UPDATE_FIXTURES=1 cargo test --test engine trajectory`.
+#[test]
+fn golden_loss_trajectory() {
+    let fixture = include_str!("../fixtures/sine_trajectory.json");
+    let want: Vec<f32> = serde_json::from_str(fixture).unwrap();
+    let got = losses(&mut SeriesLesson::new(&Settings::default()).unwrap(), 40);
+    #[cfg(not(target_arch = "wasm32"))]
+    if std::env::var_os("UNROLL_UPDATE_FIXTURES").is_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sine_trajectory.json");
+        std::fs::write(path, serde_json::to_string_pretty(&got).unwrap()).unwrap();
+        return;
+    }
+    // Native and wasm32 builds differ in libm (tanh, exp) and vectorisation, so allow rounding
+    // drift; a change in the math moves the trajectory far more than this.
+    crate::common::assert_close("sine loss trajectory", &got, &want, 1e-6, 2e-3);
+}
+
+#[test]
+fn a_huge_learning_rate_is_reported_as_divergence() {
+    let s = Settings { optimizer: OptimizerChoice::Sgd, lr: 10.0, ..small(Cell::Rnn) };
+    let mut lesson = SeriesLesson::new(&s).unwrap();
+    let msg = (0..200).find_map(|_| lesson.train_step().unwrap().diverged).expect("diverges within 200 steps");
+    assert!(msg.contains("smaller learning rate") && msg.contains("clip"), "{msg}");
+}
+
+#[test]
+fn a_typed_sequence_trains_and_continues() {
+    let series = (0..40).map(|i| ((i % 8) as f32).to_string()).collect::<Vec<_>>().join(", ");
+    let s = Settings { task: Task::Typed, series, seq_len: 10, lr: 1e-2, ..small(Cell::Gru) };
+    let mut lesson = SeriesLesson::new(&s).unwrap();
+    assert_eq!((lesson.info().values.len(), lesson.info().train_end), (40, 32));
+    assert!(lesson.info().standardised);
+    let l = losses(&mut lesson, 300);
+    assert!(mean(&l[290..]) < 0.1 * mean(&l[..10]), "{} -> {}", mean(&l[..10]), mean(&l[290..]));
+    let eval = lesson.evaluate().unwrap();
+    assert_eq!(eval.gen_truth.len(), 8, "truth is the held-out part");
+    assert!(eval.gen_mse.is_some());
+    // Predictions are in the sequence's own units (0..7), not standardised ones.
+    assert!(eval.heldout_pred.iter().all(|v| (-2.0..10.0).contains(v)), "{:?}", eval.heldout_pred);
+}
+
+#[test]
+fn short_typed_sequences_use_shorter_windows() {
+    let s = Settings { task: Task::Typed, series: "1, 2, 3, 4, 5, 6".into(), ..Settings::default() };
+    let mut lesson = SeriesLesson::new(&s).unwrap();
+    assert_eq!((lesson.info().train_end, lesson.info().window), (5, 4));
+    losses(&mut lesson, 5);
+    lesson.evaluate().unwrap();
+}
+
+#[test]
+fn bad_settings_are_refused_before_anything_is_built() {
+    let s = Settings { task: Task::Typed, series: "1, 2, banana".into(), ..Settings::default() };
+    let e = SeriesLesson::new(&s).unwrap_err().to_string();
+    assert!(e.contains("banana"), "{e}");
+    let s = Settings { units: 0, ..Settings::default() };
+    assert!(SeriesLesson::new(&s).unwrap_err().to_string().contains("units"));
+}
