@@ -1,0 +1,183 @@
+//! The Web Worker: owns the lesson, trains it in time slices, and talks to the page only through
+//! [`crate::protocol`]. Between slices it yields to the event loop so `Pause` and new settings
+//! arrive promptly; the page's main thread never runs engine code.
+
+mod clock;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::engine::backend::Backend;
+use crate::lesson::SeriesLesson;
+use crate::protocol::{from_js, to_js, Command, Event, LossPoint};
+use clock::{now_ms, yield_now, SpeedMeter};
+
+/// Milliseconds of training between two yields (and progress messages).
+const SLICE_MS: f64 = 30.0;
+/// Evaluate at most this often, and never spend more than about 1/8 of the time evaluating.
+const EVAL_MIN_INTERVAL_MS: f64 = 250.0;
+const EVAL_COST_FACTOR: f64 = 8.0;
+
+#[derive(Default)]
+struct State {
+    lesson: Option<SeriesLesson>,
+    running: bool,
+    loop_active: bool,
+    pending: Vec<LossPoint>,
+    speed: SpeedMeter,
+    last_eval_ms: f64,
+    eval_cost_ms: f64,
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(event: &Event) {
+    match to_js(event) {
+        Ok(v) => {
+            if let Err(e) = scope().post_message(&v) {
+                web_sys::console::error_2(&"unroll worker: postMessage failed".into(), &e);
+            }
+        }
+        Err(e) => web_sys::console::error_1(&format!("unroll worker: cannot serialise event: {e}").into()),
+    }
+}
+
+/// Installs the message handler and tells the page the worker is ready.
+pub fn start() {
+    let state = Rc::new(RefCell::new(State::default()));
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| match from_js::<Command>(ev.data()) {
+        Ok(cmd) => handle(&state, cmd),
+        Err(e) => post(&Event::Error { message: format!("The worker received a message it does not understand: {e}") }),
+    });
+    scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    post(&Event::Ready { backend: Backend::current() });
+}
+
+fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
+    let mut st = state.borrow_mut();
+    match cmd {
+        Command::Configure { settings } => match SeriesLesson::new(&settings) {
+            Ok(lesson) => install(&mut st, lesson),
+            Err(e) => post(&Event::Rejected { message: e.to_string() }),
+        },
+        Command::Reset => {
+            if let Some(settings) = st.lesson.as_ref().map(|l| l.settings.clone()) {
+                match SeriesLesson::new(&settings) {
+                    Ok(lesson) => install(&mut st, lesson),
+                    Err(e) => post(&Event::Error { message: e.to_string() }),
+                }
+            }
+        }
+        Command::Train => {
+            if st.lesson.is_some() && !st.running {
+                st.running = true;
+                let step = st.lesson.as_ref().map_or(0, |l| l.step_count());
+                st.speed.restart(now_ms(), step);
+                if !st.loop_active {
+                    st.loop_active = true;
+                    wasm_bindgen_futures::spawn_local(run(state.clone()));
+                }
+            }
+        }
+        Command::Pause => {
+            st.running = false;
+            flush(&mut st);
+        }
+        Command::Step => {
+            if !st.running && st.lesson.is_some() {
+                train_slice(&mut st, 1, f64::INFINITY);
+                flush(&mut st);
+                evaluate(&mut st);
+            }
+        }
+    }
+}
+
+/// Replaces the current lesson with `lesson` (paused at step 0) and shows its untrained state.
+fn install(st: &mut State, lesson: SeriesLesson) {
+    st.running = false;
+    st.pending.clear();
+    post(&Event::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() });
+    st.lesson = Some(lesson);
+    st.speed = SpeedMeter::default();
+    flush(st);
+    evaluate(st);
+}
+
+/// The training loop: slices of [`SLICE_MS`], a progress message after each, evaluations now and
+/// then, and a yield to the event loop in between.
+async fn run(state: Rc<RefCell<State>>) {
+    loop {
+        {
+            let mut st = state.borrow_mut();
+            if !st.running {
+                st.loop_active = false;
+                flush(&mut st);
+                return;
+            }
+            train_slice(&mut st, usize::MAX, SLICE_MS);
+            flush(&mut st);
+            let now = now_ms();
+            if st.running && now - st.last_eval_ms >= EVAL_MIN_INTERVAL_MS.max(EVAL_COST_FACTOR * st.eval_cost_ms) {
+                evaluate(&mut st);
+            }
+            if !st.running {
+                // Diverged or failed during this slice: show where it ended.
+                evaluate(&mut st);
+            }
+        }
+        yield_now().await;
+    }
+}
+
+/// Trains up to `max_steps` steps or `budget_ms` milliseconds, whichever comes first.
+fn train_slice(st: &mut State, max_steps: usize, budget_ms: f64) {
+    let t0 = now_ms();
+    let mut done = 0;
+    while done < max_steps && (done == 0 || now_ms() - t0 < budget_ms) {
+        let Some(lesson) = st.lesson.as_mut() else { return };
+        match lesson.train_step() {
+            Ok(out) => {
+                st.pending.push(LossPoint { step: out.step, loss: out.stats.loss });
+                if let Some(message) = out.diverged {
+                    st.running = false;
+                    flush(st);
+                    post(&Event::Diverged { step: out.step, message });
+                    return;
+                }
+            }
+            Err(e) => {
+                st.running = false;
+                post(&Event::Error { message: format!("Training stopped: {e}") });
+                return;
+            }
+        }
+        done += 1;
+    }
+}
+
+/// Sends the losses gathered since the last progress message.
+fn flush(st: &mut State) {
+    let step = st.lesson.as_ref().map_or(0, |l| l.step_count());
+    let steps_per_sec = st.speed.update(now_ms(), step);
+    let losses = std::mem::take(&mut st.pending);
+    post(&Event::Progress { step, losses, steps_per_sec, running: st.running });
+}
+
+fn evaluate(st: &mut State) {
+    let Some(lesson) = st.lesson.as_mut() else { return };
+    let t0 = now_ms();
+    match lesson.evaluate() {
+        Ok(e) => post(&Event::Evaluation(e)),
+        Err(e) => post(&Event::Error { message: format!("Evaluation failed: {e}") }),
+    }
+    let t1 = now_ms();
+    st.eval_cost_ms = t1 - t0;
+    st.last_eval_ms = t1;
+}
