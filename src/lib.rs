@@ -6,7 +6,8 @@
 //!   command line and the Web Worker.
 //! - [`protocol`]: the typed messages between the page and the worker.
 //! - [`golden`]: the golden-file format (Keras reference values) and the checker.
-//! - `app` (wasm32 + feature `app`): the Leptos page; `worker` (wasm32): the Web Worker.
+//! - [`app`]: the page: chart geometry and run history (plain Rust), and the Leptos components
+//!   (wasm32 + feature `app`); `worker` (wasm32): the Web Worker.
 
 pub mod data;
 pub mod engine;
@@ -15,7 +16,6 @@ pub mod lesson;
 pub mod protocol;
 pub mod settings;
 
-#[cfg(all(target_arch = "wasm32", feature = "app"))]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

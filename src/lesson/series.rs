@@ -189,12 +189,12 @@ impl SeriesLesson {
         let first = *self.first_loss.get_or_insert(stats.loss);
         let diverged = if !stats.loss.is_finite() || !stats.grad_norm.is_finite() {
             Some(format!(
-                "Training diverged at step {}: the loss is no longer a finite number. Try a smaller learning rate (now {}) or set a clip norm (e.g. 1).",
+                "Training diverged at step {}: the loss is no longer a finite number. Try a smaller learning rate (now {}) or set a clip norm (e.g. 1), then press Reset.",
                 self.step, self.settings.lr
             ))
         } else if stats.loss > (DIVERGED_FACTOR * first).max(DIVERGED_FLOOR) {
             Some(format!(
-                "Training diverged at step {}: the loss exploded to {:.3e} (it started at {:.3e}). Try a smaller learning rate (now {}) or set a clip norm (e.g. 1).",
+                "Training diverged at step {}: the loss exploded to {:.3e} (it started at {:.3e}). Try a smaller learning rate (now {}) or set a clip norm (e.g. 1), then press Reset.",
                 self.step, stats.loss, first, self.settings.lr
             ))
         } else {

@@ -1,0 +1,37 @@
+//! What the page remembers of a run: every training loss, the held-out losses, and helpers to
+//! turn them into chart series. Plain data, tested natively.
+
+use crate::protocol::LossPoint;
+
+/// Loss curves of the current run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LossHistory {
+    /// (step, training loss) for every step.
+    pub train: Vec<(f32, f32)>,
+    /// (step, held-out loss) at every evaluation.
+    pub heldout: Vec<(f32, f32)>,
+}
+
+impl LossHistory {
+    pub fn clear(&mut self) {
+        self.train.clear();
+        self.heldout.clear();
+    }
+
+    pub fn push_train(&mut self, points: &[LossPoint]) {
+        self.train.extend(points.iter().map(|p| (p.step as f32, p.loss)));
+    }
+
+    /// Records a held-out loss; a repeated evaluation of the same step replaces the previous one.
+    pub fn push_heldout(&mut self, step: u64, loss: f32) {
+        let s = step as f32;
+        match self.heldout.last_mut() {
+            Some(last) if last.0 == s => last.1 = loss,
+            _ => self.heldout.push((s, loss)),
+        }
+    }
+
+    pub fn latest_train(&self) -> Option<f32> {
+        self.train.last().map(|p| p.1)
+    }
+}

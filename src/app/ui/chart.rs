@@ -1,0 +1,171 @@
+//! A line chart as an SVG (`role="img"` with a describing `aria-label`). Knows nothing of the
+//! engine: it draws the lines it is given, with axes and a legend; geometry is in `app::plot`.
+
+use leptos::prelude::*;
+
+use crate::app::plot::{line_path, log_ticks, nice_ticks, tick_label, Domain, Frame};
+
+/// One line of a chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub label: &'static str,
+    /// CSS class giving the colour and dash (see `www/style.css`, `.series-*`).
+    pub class: &'static str,
+    pub points: Vec<(f32, f32)>,
+    /// Draw a dot at every point.
+    pub dots: bool,
+    /// Leave out of the legend (e.g. a faint raw curve under its smoothed version).
+    pub hide_in_legend: bool,
+}
+
+/// The SVG's frame for a plot `width` pixels wide: the viewBox follows the rendered size, so text
+/// and lines keep their size on a projector and on a phone alike.
+fn frame_for(width: f64, wide: bool) -> Frame {
+    let height = if wide { 240.0 } else { (width * 0.46).clamp(190.0, 260.0) };
+    Frame::new(width.max(200.0), height)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Drawn {
+    paths: Vec<(&'static str, String)>,
+    dots: Vec<(&'static str, f64, f64)>,
+    x_ticks: Vec<(f64, String)>,
+    y_ticks: Vec<(f64, String)>,
+}
+
+fn draw(f: Frame, lines: &[Line], log_y: bool, clamp: Option<(f64, f64)>) -> Option<Drawn> {
+    let mut domain = Domain::fit(lines.iter().flat_map(|l| l.points.iter()), log_y)?;
+    if let Some((lo, hi)) = clamp {
+        domain = domain.clamp_y(lo, hi);
+    }
+    let paths = lines.iter().map(|l| (l.class, line_path(&f, &domain, &l.points))).collect();
+    let dots = lines
+        .iter()
+        .filter(|l| l.dots)
+        .flat_map(|l| l.points.iter().map(move |&(x, y)| (l.class, x, y)))
+        .filter(|(_, x, y)| x.is_finite() && y.is_finite())
+        .map(|(c, x, y)| {
+            let (px, py) = domain.project(&f, x as f64, y as f64);
+            (c, px, py)
+        })
+        .filter(|(_, _, py)| *py >= f.top - 1.0 && *py <= f.top + f.plot_height() + 1.0)
+        .collect();
+    let x_ticks = nice_ticks(domain.x.0, domain.x.1, 6).into_iter().map(|v| (domain.project(&f, v, 1.0).0, tick_label(v))).collect();
+    let y_ticks = if log_y {
+        log_ticks(domain.y.0, domain.y.1, 6).into_iter().map(|v| (domain.project(&f, domain.x.0, v).1, tick_label(v))).collect()
+    } else {
+        nice_ticks(domain.y.0, domain.y.1, 5).into_iter().map(|v| (domain.project(&f, domain.x.0, v).1, tick_label(v))).collect()
+    };
+    Some(Drawn { paths, dots, x_ticks, y_ticks })
+}
+
+/// A chart with a title, a legend and an SVG plot.
+#[component]
+pub fn LineChart(
+    /// Heading shown above the chart.
+    title: &'static str,
+    /// `data-testid` of the `<figure>`.
+    testid: &'static str,
+    lines: Signal<Vec<Line>>,
+    /// Text read by screen readers: what the chart shows right now.
+    label: Signal<String>,
+    x_label: &'static str,
+    #[prop(optional)] log_y: bool,
+    /// Span the whole row of the chart grid.
+    #[prop(optional)] wide: bool,
+    /// Limits for the y axis, so a runaway line cannot squash the others.
+    #[prop(optional, into)]
+    clamp_y: Option<Signal<Option<(f64, f64)>>>,
+    /// Shown instead of the plot while there is nothing to draw.
+    empty: &'static str,
+) -> impl IntoView {
+    let clip_id = format!("clip-{testid}");
+    let figure = NodeRef::<leptos::html::Figure>::new();
+    let width = RwSignal::new(if wide { 1140.0 } else { 560.0 });
+    let measure = move || {
+        if let Some(el) = figure.get_untracked() {
+            // The figure's content box: its width minus its horizontal padding (0.7rem each side).
+            let w = el.client_width() as f64 - 22.0;
+            if w > 100.0 && (w - width.get_untracked()).abs() >= 1.0 {
+                width.set(w.round());
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if figure.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
+    // Charts live as long as the page, so the listener is never removed.
+    std::mem::forget(window_event_listener(leptos::ev::resize, move |_| measure()));
+    let frame = Memo::new(move |_| frame_for(width.get(), wide));
+    let drawn = Memo::new(move |_| {
+        let f = frame.get();
+        lines.with(|l| draw(f, l, log_y, clamp_y.and_then(|c| c.get())))
+    });
+    let legend = move || {
+        lines.with(|ls| {
+            ls.iter()
+                .filter(|l| !l.hide_in_legend)
+                .map(|l| {
+                    view! {
+                        <li><span class=format!("swatch {}", l.class) aria-hidden="true"></span>{l.label}</li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let clip_url = format!("url(#{clip_id})");
+    let plot = move || {
+        let f = frame.get();
+        let clip = clip_url.clone();
+        let body = match drawn.get() {
+            None => view! {
+                <text class="empty" x=f.left + f.plot_width() / 2.0 y=f.top + f.plot_height() / 2.0 text-anchor="middle">{empty}</text>
+            }
+            .into_any(),
+            Some(d) => view! {
+                <g class="grid" aria-hidden="true">
+                    {d.y_ticks.iter().map(|(y, t)| view! {
+                        <line x1=f.left x2=f.left + f.plot_width() y1=*y y2=*y></line>
+                        <text class="tick" x=f.left - 6.0 y=*y + 4.0 text-anchor="end">{t.clone()}</text>
+                    }).collect_view()}
+                    {d.x_ticks.iter().map(|(x, t)| view! {
+                        <line x1=*x x2=*x y1=f.top y2=f.top + f.plot_height()></line>
+                        <text class="tick" x=*x y=f.height - 10.0 text-anchor="middle">{t.clone()}</text>
+                    }).collect_view()}
+                </g>
+                <g clip-path=clip aria-hidden="true">
+                    {d.paths.into_iter().map(|(class, path)| view! {
+                        <path class=format!("line {class}") d=path></path>
+                    }).collect_view()}
+                    {d.dots.into_iter().map(|(class, x, y)| view! {
+                        <circle class=format!("dot {class}") cx=x cy=y r="2.6"></circle>
+                    }).collect_view()}
+                </g>
+            }
+            .into_any(),
+        };
+        view! {
+            <svg viewBox=format!("0 0 {} {}", f.width, f.height) role="img" aria-label=move || label.get() class="plot">
+                <defs>
+                    <clipPath id=clip_id.clone()>
+                        <rect x=f.left y=f.top width=f.plot_width() height=f.plot_height()></rect>
+                    </clipPath>
+                </defs>
+                <rect class="plot-bg" x=f.left y=f.top width=f.plot_width() height=f.plot_height()></rect>
+                {body}
+                <text class="axis-label" x=f.left + f.plot_width() y=f.height - 1.0 text-anchor="end" aria-hidden="true">{x_label}</text>
+            </svg>
+        }
+    };
+    view! {
+        <figure class="chart" class:wide=wide data-testid=testid node_ref=figure>
+            <figcaption>
+                <h2>{title}</h2>
+                <ul class="legend">{legend}</ul>
+            </figcaption>
+            {plot}
+        </figure>
+    }
+}

@@ -1,0 +1,122 @@
+//! Setting controls. Each edits one field of [`Settings`] by its key (the URL key), through
+//! `Settings::set`, so names, ranges and messages come from the one table in `settings.rs`.
+//! A refused value shows its message beside the control and leaves the experiment untouched.
+
+use leptos::prelude::*;
+
+use super::store::Store;
+use crate::settings::Settings;
+
+/// The current text of setting `key`.
+fn current(store: Store, key: &'static str) -> String {
+    store.settings.with(|s| s.pairs().into_iter().find(|(k, _)| *k == key).map(|(_, v)| v).unwrap_or_default())
+}
+
+/// Applies `key = text` on top of the current settings; `Err` holds the message to show.
+fn try_apply(store: Store, key: &'static str, text: &str) -> Result<(), String> {
+    let mut s: Settings = store.settings.get_untracked();
+    s.set(key, text).map_err(|e| e.message)?;
+    s.validate().map_err(|e| if e.key == key { e.message } else { e.to_string() })?;
+    if s != store.settings.get_untracked() {
+        store.apply(s);
+    }
+    Ok(())
+}
+
+/// A number setting typed as text (so that any input gets a message, not silence).
+#[component]
+pub fn NumberField(
+    store: Store,
+    key: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional, into)] disabled: Option<Signal<bool>>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let id = format!("setting-{key}");
+    let described = format!("{id}-msg");
+    let on_change = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        error.set(try_apply(store, key, &text).err());
+    };
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                spellcheck="false"
+                data-setting=key
+                prop:value=move || current(store, key)
+                prop:disabled=move || disabled.is_some_and(|d| d.get())
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=described.clone()
+                on:change=on_change
+            />
+            <p class="field-msg" id=described aria-live="polite">
+                {move || error.get().unwrap_or_else(|| hint.to_string())}
+            </p>
+        </div>
+    }
+}
+
+/// A choice among a few values, as a `<select>`.
+#[component]
+pub fn SelectField(
+    store: Store,
+    key: &'static str,
+    label: &'static str,
+    options: &'static [(&'static str, &'static str)],
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional, into)] disabled: Option<Signal<bool>>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let id = format!("setting-{key}");
+    let described = format!("{id}-msg");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                data-setting=key
+                aria-describedby=described.clone()
+                prop:disabled=move || disabled.is_some_and(|d| d.get())
+                on:change=move |ev| error.set(try_apply(store, key, &event_target_value(&ev)).err())
+            >
+                {options.iter().map(|(value, text)| view! {
+                    <option value=*value selected=move || current(store, key) == *value>{*text}</option>
+                }).collect_view()}
+            </select>
+            <p class="field-msg" id=described aria-live="polite">{move || error.get().unwrap_or_else(|| hint.to_string())}</p>
+        </div>
+    }
+}
+
+/// A choice among a few values, as a row of radio buttons (one tab stop, arrow keys move).
+#[component]
+pub fn SegmentedField(store: Store, key: &'static str, legend: &'static str, options: &'static [(&'static str, &'static str)]) -> impl IntoView {
+    view! {
+        <fieldset class="segmented" data-setting=key>
+            <legend>{legend}</legend>
+            <div class="segments">
+                {options.iter().map(|(value, text)| {
+                    let checked = move || current(store, key) == *value;
+                    view! {
+                        <label class:checked=checked>
+                            <input
+                                type="radio"
+                                name=format!("setting-{key}")
+                                value=*value
+                                prop:checked=checked
+                                on:change=move |_| { let _ = try_apply(store, key, value); }
+                            />
+                            <span>{*text}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
+        </fieldset>
+    }
+}

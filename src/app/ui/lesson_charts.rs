@@ -1,0 +1,112 @@
+//! The sine lesson's three charts: losses, held-out one-step predictions, and free-running
+//! generation. Each turns the store's plain data into [`Line`]s and a spoken description.
+
+use leptos::prelude::*;
+
+use super::chart::{Line, LineChart};
+use super::store::Store;
+use crate::app::plot::{decimate, format_number as fmt, smooth};
+
+/// Points kept per loss line (the chart is ~500 px wide).
+const LOSS_POINTS: usize = 800;
+
+fn line(label: &'static str, class: &'static str, points: Vec<(f32, f32)>) -> Line {
+    Line { label, class, points, dots: false, hide_in_legend: false }
+}
+
+#[component]
+pub fn LossChart(store: Store) -> impl IntoView {
+    let lines = Signal::derive(move || {
+        store.history.with(|h| {
+            if h.train.is_empty() {
+                return vec![];
+            }
+            let raw = decimate(&h.train, LOSS_POINTS);
+            let smoothed = decimate(&smooth(&h.train, 0.9), LOSS_POINTS);
+            vec![
+                Line { hide_in_legend: true, ..line("training (each step)", "series-train-raw", raw) },
+                line("training (smoothed)", "series-train", smoothed),
+                Line { dots: true, ..line("held-out", "series-heldout", h.heldout.clone()) },
+            ]
+        })
+    });
+    let label = Signal::derive(move || {
+        store.history.with(|h| match (h.train.last(), h.heldout.last()) {
+            (Some(&(s, l)), held) => format!(
+                "Loss per training step on a log scale, {} steps so far. Latest training loss {}{}.",
+                s as u64,
+                fmt(l as f64),
+                held.map(|&(_, v)| format!(", latest held-out loss {}", fmt(v as f64))).unwrap_or_default()
+            ),
+            (None, _) => "Loss chart: no training steps yet.".to_string(),
+        })
+    });
+    view! {
+        <LineChart title="Loss" testid="loss-chart" lines label x_label="step" log_y=true empty="Press Train to start" />
+    }
+}
+
+#[component]
+pub fn HeldOutChart(store: Store) -> impl IntoView {
+    let lines = Signal::derive(move || {
+        let (Some(info), Some(e)) = (store.info.get(), store.eval.get()) else { return vec![] };
+        let end = info.train_end;
+        let from = end.saturating_sub(info.window);
+        let context: Vec<(f32, f32)> = (from..=end.min(info.values.len() - 1)).map(|i| (info.xs[i], info.values[i])).collect();
+        let truth: Vec<(f32, f32)> = e.heldout_x.iter().copied().zip(e.heldout_truth.iter().copied()).collect();
+        let pred: Vec<(f32, f32)> = e.heldout_x.iter().copied().zip(e.heldout_pred.iter().copied()).collect();
+        vec![
+            line("training data (context)", "series-context", context),
+            line("true next value", "series-truth", truth),
+            Line { dots: true, ..line("one-step prediction", "series-pred", pred) },
+        ]
+    });
+    let label = Signal::derive(move || match store.eval.get() {
+        Some(e) => format!(
+            "Held-out stretch of {} values: the true values and the model's one-step-ahead predictions. Mean squared error {}.",
+            e.heldout_truth.len(),
+            fmt(e.heldout_mse as f64)
+        ),
+        None => "Held-out predictions: not evaluated yet.".to_string(),
+    });
+    let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
+    view! {
+        <LineChart title="Next value, on data it never trained on" testid="heldout-chart" lines label x_label="x" clamp_y=clamp empty="Waiting for the first evaluation" />
+    }
+}
+
+#[component]
+pub fn GenerationChart(store: Store) -> impl IntoView {
+    let lines = Signal::derive(move || {
+        let (Some(info), Some(e)) = (store.info.get(), store.eval.get()) else { return vec![] };
+        let end = info.train_end;
+        let seed: Vec<(f32, f32)> = (end - info.window..end).map(|i| (info.xs[i], info.values[i])).collect();
+        let truth: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_truth.iter().copied()).collect();
+        let gen: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_pred.iter().copied()).collect();
+        vec![line("seed window", "series-context", seed), line("true continuation", "series-truth", truth), line("generated", "series-gen", gen)]
+    });
+    let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
+    let label = Signal::derive(move || {
+        let (Some(e), Some(info)) = (store.eval.get(), store.info.get()) else { return "Generation: not evaluated yet.".to_string() };
+        let (lo, hi) = y_limits(&info.values);
+        let escaped = e.gen_pred.iter().position(|v| !v.is_finite() || (*v as f64) < lo || (*v as f64) > hi);
+        format!(
+            "Free-running generation: from a seed window of {} values the model feeds its own predictions back for {} steps{}.{}",
+            info.window,
+            e.gen_pred.len(),
+            e.gen_mse.map(|m| format!("; mean squared error against the true continuation {}", fmt(m as f64))).unwrap_or_default(),
+            escaped.map(|k| format!(" The generated values leave the chart after step {}.", k + 1)).unwrap_or_default()
+        )
+    });
+    view! {
+        <LineChart title="Generation: the model continues on its own" testid="generation-chart" lines label x_label="x" wide=true clamp_y=clamp empty="Waiting for the first evaluation" />
+    }
+}
+
+/// The y range of a chart of this series: its own range with room for a wandering prediction.
+fn y_limits(values: &[f32]) -> (f64, f64) {
+    let lo = values.iter().copied().fold(f32::INFINITY, f32::min) as f64;
+    let hi = values.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+    let span = (hi - lo).max(1e-6);
+    (lo - 0.75 * span, hi + 0.75 * span)
+}

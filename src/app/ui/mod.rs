@@ -1,0 +1,93 @@
+//! The Leptos page. Components are small and fed by [`store::Store`]; the engine runs in the
+//! worker and is reached only through `bridge` and the typed protocol.
+
+mod bridge;
+mod chart;
+mod fields;
+mod lesson_charts;
+mod notice;
+mod settings_panel;
+mod store;
+mod toolbar;
+mod typed;
+mod url;
+
+use leptos::prelude::*;
+
+use lesson_charts::{GenerationChart, HeldOutChart, LossChart};
+use notice::NoticeBar;
+use settings_panel::SettingsPanel;
+use store::Store;
+use toolbar::Toolbar;
+use typed::{LessonSwitch, TypedPanel, TypedState};
+
+/// Mounts the page into `<body>` and removes the loading placeholder.
+pub fn mount() {
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let store = Store::start();
+    let typed = TypedState::new(store);
+    let backend = move || store.backend.get().map(|b| b.label()).unwrap_or("starting…");
+    let model_line = move || {
+        store.info.with(|i| {
+            i.as_ref().map(|i| {
+                format!(
+                    "{} · {} weights · trains on the first {} of {} values, windows of {} steps",
+                    i.model,
+                    group_thousands(i.params),
+                    i.train_end,
+                    i.values.len(),
+                    i.window
+                )
+            })
+        })
+    };
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">"⟲"</span>
+                    <h1>"Unroll"</h1>
+                    <span class="tagline">"watch a recurrent network learn"</span>
+                </div>
+                <LessonSwitch store typed />
+                <p class="backend">"Engine: "<span data-testid="backend">{backend}</span></p>
+            </header>
+            <NoticeBar store />
+            <main class="layout">
+                <section class="workspace" aria-label="Training">
+                    <Toolbar store />
+                    <Show when=move || typed.selected.get()>
+                        <TypedPanel store typed />
+                    </Show>
+                    <p class="model-line" data-testid="model">{model_line}</p>
+                    <div class="charts">
+                        <LossChart store />
+                        <HeldOutChart store />
+                        <GenerationChart store />
+                    </div>
+                </section>
+                <SettingsPanel store />
+            </main>
+        </div>
+    }
+}
+
+/// `10301` → `10,301`.
+fn group_thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,26 @@
+//! The message bar: divergence, errors, and URL settings that could not be used.
+
+use leptos::prelude::*;
+
+use super::store::{Notice, Store};
+
+#[component]
+pub fn NoticeBar(store: Store) -> impl IntoView {
+    move || {
+        store.notice.get().map(|n| {
+            let (class, role, title, body) = match n {
+                Notice::Diverged(m) => ("notice warn", "alert", "Training paused", m),
+                Notice::Error(m) => ("notice error", "alert", "Something went wrong", m),
+                Notice::Url(items) => ("notice info", "status", "Some settings in the link were not used", format!("{}. Defaults are used instead.", items.join("; "))),
+            };
+            view! {
+                <div class=class role=role data-testid="notice">
+                    <p><strong>{title}": "</strong>{body}</p>
+                    <button type="button" class="icon-button" aria-label="Dismiss message" on:click=move |_| store.notice.set(None)>
+                        <span aria-hidden="true">"×"</span>
+                    </button>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! The settings column: model, training, and (for the sine) data.
+
+use leptos::prelude::*;
+
+use super::fields::{NumberField, SegmentedField, SelectField};
+use super::store::Store;
+use crate::settings::{Cell, OptimizerChoice, Task};
+
+const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
+const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
+const ACTIVATIONS: &[(&str, &str)] = &[("relu", "relu"), ("tanh", "tanh"), ("leaky_relu", "leaky relu"), ("elu", "elu")];
+const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD")];
+
+#[component]
+pub fn SettingsPanel(store: Store) -> impl IntoView {
+    let not_rnn = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Rnn));
+    let is_sgd = move || store.settings.with(|s| s.optimizer == OptimizerChoice::Sgd);
+    let is_sine = move || store.settings.with(|s| s.task == Task::Sine);
+    view! {
+        <aside class="settings" aria-label="Settings">
+            <p class="settings-note">"Changing a setting starts a fresh run."</p>
+            <section aria-labelledby="h-model">
+                <h2 id="h-model">"Model"</h2>
+                <SegmentedField store key="cell" legend="Cell" options=CELLS />
+                <div class="row">
+                    <NumberField store key="units" label="Units" />
+                    <SelectField store key="layers" label="Layers" options=LAYERS />
+                </div>
+                <SelectField store key="activation" label="Activation" options=ACTIVATIONS disabled=not_rnn />
+                <Show when=move || not_rnn.get()>
+                    <p class="field-msg">"The activation is SimpleRNN's; LSTM and GRU use tanh and sigmoid gates."</p>
+                </Show>
+            </section>
+            <section aria-labelledby="h-training">
+                <h2 id="h-training">"Training"</h2>
+                <div class="row">
+                    <NumberField store key="seq-len" label="Window T" />
+                    <NumberField store key="batch" label="Batch" />
+                </div>
+                <div class="row">
+                    <SelectField store key="optimizer" label="Optimizer" options=OPTIMIZERS />
+                    <NumberField store key="lr" label="Learning rate" />
+                </div>
+                <Show when=is_sgd>
+                    <NumberField store key="momentum" label="Momentum" />
+                </Show>
+                <div class="row">
+                    <NumberField store key="clip-norm" label="Clip norm" hint="0 = off" />
+                    <SeedField store />
+                </div>
+            </section>
+            <Show when=is_sine>
+                <section aria-labelledby="h-data">
+                    <h2 id="h-data">"Sine wave"</h2>
+                    <div class="row">
+                        <NumberField store key="amplitude" label="Amplitude" />
+                        <NumberField store key="frequency" label="Frequency" />
+                    </div>
+                    <div class="row">
+                        <NumberField store key="noise" label="Noise" />
+                        <NumberField store key="points" label="Points" />
+                    </div>
+                    <div class="row">
+                        <NumberField store key="x-min" label="x from" />
+                        <NumberField store key="x-max" label="x to" />
+                    </div>
+                </section>
+            </Show>
+            <section aria-labelledby="h-gen">
+                <h2 id="h-gen">"Generation"</h2>
+                <NumberField store key="gen-steps" label="Steps to generate" />
+            </section>
+        </aside>
+    }
+}
+
+/// The seed, with a button that draws a new one.
+#[component]
+fn SeedField(store: Store) -> impl IntoView {
+    let reseed = move |_| {
+        let mut bytes = [0u8; 4];
+        if getrandom::fill(&mut bytes).is_ok() {
+            let mut s = store.settings.get_untracked();
+            s.seed = u32::from_le_bytes(bytes) as u64;
+            store.apply(s);
+        }
+    };
+    view! {
+        <div class="seed">
+            <NumberField store key="seed" label="Seed" />
+            <button type="button" class="icon-button" on:click=reseed aria-label="New random seed" title="New random seed">
+                <span aria-hidden="true">"⟳"</span>
+            </button>
+        </div>
+    }
+}

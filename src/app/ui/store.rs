@@ -1,0 +1,161 @@
+//! The page's state and the logic that changes it (leptos todomvc's `impl Todos` habit): the
+//! components read signals from [`Store`] and call its methods; only `Store` talks to the worker.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::bridge::WorkerBridge;
+use super::url;
+use crate::app::history::LossHistory;
+use crate::engine::backend::Backend;
+use crate::lesson::{Evaluation, SeriesInfo};
+use crate::protocol::{Command, Event};
+use crate::settings::Settings;
+
+/// Where the current run is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunState {
+    pub step: u64,
+    pub loss: Option<f32>,
+    pub steps_per_sec: f32,
+    pub running: bool,
+    /// The worker has an experiment (Train and Step can be used).
+    pub configured: bool,
+}
+
+/// A message across the top of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// Training stopped because the loss diverged (with the worker's advice).
+    Diverged(String),
+    /// Something failed; the message says what.
+    Error(String),
+    /// Parts of the URL were not understood.
+    Url(Vec<String>),
+}
+
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// The settings of the current experiment (what the URL shows).
+    pub settings: RwSignal<Settings>,
+    pub run: RwSignal<RunState>,
+    pub history: RwSignal<LossHistory>,
+    pub info: RwSignal<Option<SeriesInfo>>,
+    pub eval: RwSignal<Option<Evaluation>>,
+    pub backend: RwSignal<Option<Backend>>,
+    pub notice: RwSignal<Option<Notice>>,
+    bridge: StoredValue<Option<Rc<WorkerBridge>>, LocalStorage>,
+}
+
+impl Store {
+    /// Reads the URL, starts the worker and configures the first experiment.
+    pub fn start() -> Store {
+        let (settings, problems) = url::read();
+        let store = Store {
+            settings: RwSignal::new(settings.clone()),
+            run: RwSignal::new(RunState::default()),
+            history: RwSignal::new(LossHistory::default()),
+            info: RwSignal::new(None),
+            eval: RwSignal::new(None),
+            backend: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            bridge: StoredValue::new_local(None),
+        };
+        if !problems.is_empty() {
+            store.notice.set(Some(Notice::Url(problems.iter().map(|p| p.to_string()).collect())));
+        }
+        match WorkerBridge::spawn(move |ev| store.on_event(ev)) {
+            Ok(b) => store.bridge.set_value(Some(b)),
+            Err(e) => store.notice.set(Some(Notice::Error(e))),
+        }
+        store.send(Command::Configure { settings });
+        store
+    }
+
+    pub fn send(&self, cmd: Command) {
+        self.bridge.with_value(|b| {
+            if let Some(b) = b {
+                b.send(cmd)
+            }
+        });
+    }
+
+    /// Starts a new experiment with `settings` (already validated by the caller).
+    pub fn apply(&self, settings: Settings) {
+        self.send(Command::Configure { settings });
+    }
+
+    pub fn toggle_training(&self) {
+        let r = self.run.get_untracked();
+        if !r.configured {
+            return;
+        }
+        if r.running {
+            self.send(Command::Pause);
+        } else {
+            if matches!(self.notice.get_untracked(), Some(Notice::Diverged(_))) {
+                self.notice.set(None);
+            }
+            self.send(Command::Train);
+        }
+        // Show the new state at once; the worker confirms with its next progress message.
+        self.run.update(|r| r.running = !r.running);
+    }
+
+    pub fn step(&self) {
+        if !self.run.get_untracked().running {
+            self.send(Command::Step);
+        }
+    }
+
+    pub fn reset(&self) {
+        self.send(Command::Reset);
+    }
+
+    fn on_event(&self, ev: Event) {
+        match ev {
+            Event::Ready { backend } => self.backend.set(Some(backend)),
+            Event::Configured { info, settings } => {
+                url::write(&settings);
+                self.settings.set(settings);
+                self.info.set(Some(info));
+                self.history.update(|h| h.clear());
+                self.eval.set(None);
+                self.run.set(RunState { configured: true, ..RunState::default() });
+                if matches!(self.notice.get_untracked(), Some(Notice::Diverged(_) | Notice::Error(_))) {
+                    self.notice.set(None);
+                }
+            }
+            Event::Rejected { message } => self.notice.set(Some(Notice::Error(message))),
+            Event::Progress { step, losses, steps_per_sec, running } => {
+                if !losses.is_empty() {
+                    self.history.update(|h| h.push_train(&losses));
+                }
+                self.run.update(|r| {
+                    r.step = step;
+                    if let Some(l) = losses.last() {
+                        r.loss = Some(l.loss);
+                    }
+                    // The speed of the last stretch of continuous training stays on show after Pause.
+                    if running && steps_per_sec > 0.0 {
+                        r.steps_per_sec = steps_per_sec;
+                    }
+                    r.running = running;
+                });
+            }
+            Event::Evaluation(e) => {
+                self.history.update(|h| h.push_heldout(e.step, e.heldout_loss));
+                self.eval.set(Some(e));
+            }
+            Event::Diverged { message, .. } => {
+                self.run.update(|r| r.running = false);
+                self.notice.set(Some(Notice::Diverged(message)));
+            }
+            Event::Error { message } => {
+                self.run.update(|r| r.running = false);
+                self.notice.set(Some(Notice::Error(message)));
+            }
+        }
+    }
+}

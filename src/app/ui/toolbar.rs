@@ -1,0 +1,35 @@
+//! Train / Pause, Step, Reset, and the run's numbers.
+
+use leptos::prelude::*;
+
+use super::store::Store;
+use crate::app::plot::format_number;
+
+#[component]
+pub fn Toolbar(store: Store) -> impl IntoView {
+    let running = move || store.run.with(|r| r.running);
+    let configured = move || store.run.with(|r| r.configured);
+    let loss = move || store.run.with(|r| r.loss.map(|l| format_number(l as f64)).unwrap_or_else(|| "–".into()));
+    let sps = move || store.run.with(|r| if r.steps_per_sec > 0.0 { format!("{:.0}", r.steps_per_sec) } else { "–".into() });
+    let heldout = move || store.eval.with(|e| e.as_ref().map(|e| format_number(e.heldout_mse as f64)).unwrap_or_else(|| "–".into()));
+    let gen = move || store.eval.with(|e| e.as_ref().and_then(|e| e.gen_mse).map(|m| format_number(m as f64)).unwrap_or_else(|| "–".into()));
+    view! {
+        <div class="toolbar" role="group" aria-label="Training controls">
+            <div class="buttons">
+                <button type="button" class="primary" data-testid="train" prop:disabled=move || !configured() on:click=move |_| store.toggle_training()>
+                    <span class="icon" aria-hidden="true">{move || if running() { "❚❚" } else { "▶" }}</span>
+                    {move || if running() { "Pause" } else { "Train" }}
+                </button>
+                <button type="button" prop:disabled=move || running() || !configured() on:click=move |_| store.step()>"Step"</button>
+                <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
+            </div>
+            <dl class="stats">
+                <div><dt>"Step"</dt><dd data-testid="step">{move || store.run.with(|r| r.step)}</dd></div>
+                <div><dt>"Loss"</dt><dd data-testid="loss">{loss}</dd></div>
+                <div><dt>"Steps/s"</dt><dd data-testid="steps-per-sec">{sps}</dd></div>
+                <div><dt>"Held-out MSE"</dt><dd data-testid="heldout-mse">{heldout}</dd></div>
+                <div><dt>"Generation MSE"</dt><dd data-testid="generation-mse">{gen}</dd></div>
+            </dl>
+        </div>
+    }
+}

@@ -1,0 +1,71 @@
+// Test harness: a static server for the built site, Debian's Chromium through playwright-core,
+// console capture and screenshots. Paths and flags come from `cargo xtask test` (environment).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the end-to-end tests with \`cargo xtask test\``);
+  return v;
+};
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.png': 'image/png', '.gz': 'application/gzip', '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves the built site (UNROLL_DIST) on a free loopback port. */
+export async function startServer() {
+  const root = path.resolve(env('UNROLL_DIST'));
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, body) => {
+      if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Debian's Chromium, headless, with the project's flags. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: env('UNROLL_CHROMIUM'),
+    headless: true,
+    args: JSON.parse(env('UNROLL_CHROMIUM_ARGS')),
+  });
+}
+
+/** A page that records console messages and uncaught errors. */
+export async function openPage(browser, url, { viewport = { width: 1280, height: 720 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const messages = [];
+  page.on('console', (m) => messages.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => messages.push({ type: 'pageerror', text: String(e) }));
+  await page.goto(url);
+  return { page, context, messages };
+}
+
+// Chromium prints this for Trunk's worker shim; it is Chromium's, not ours (see TOOLCHAIN.md).
+const HARMLESS = [/deprecated parameters for the initialization function/];
+
+/** Console errors and warnings, and uncaught exceptions, that are not known to be harmless. */
+export function problems(messages) {
+  return messages.filter((m) => ['error', 'warning', 'pageerror'].includes(m.type) && !HARMLESS.some((r) => r.test(m.text)));
+}
+
+/** Saves a full-page screenshot under UNROLL_SCREENSHOTS (git-ignored). */
+export async function screenshot(page, name) {
+  const dir = env('UNROLL_SCREENSHOTS');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}

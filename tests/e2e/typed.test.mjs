@@ -1,0 +1,76 @@
+// A sequence the student types: bad input gets a clear message and changes nothing; a good one trains.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { Playground } from './lib/playground.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function openTyped(url) {
+  const opened = await openPage(browser, url);
+  const pg = new Playground(opened.page);
+  await pg.ready();
+  await opened.page.getByRole('radio', { name: 'Your sequence' }).check();
+  await opened.page.getByTestId('series-input').waitFor();
+  return { ...opened, pg };
+}
+
+test('bad input gets its own message and leaves the current experiment untouched', async () => {
+  const { page, pg, messages, context } = await openTyped(server.url);
+  // The sample sequence is loaded when the lesson is chosen.
+  await page.waitForFunction(() => /trains on the first 32 of 40 values/.test(document.querySelector('[data-testid="model"]').textContent));
+  await pg.stepButton().click();
+  await pg.waitForStep(1);
+  const model = await pg.text('model');
+  const input = page.getByTestId('series-input');
+  const submit = page.getByRole('button', { name: 'Train on this sequence' });
+  const cases = [
+    ['1, 2, banana, 4', /“banana” \(number 3\) is not a number/],
+    ['42', /1 number is too few/],
+    ['1, 2, NaN, 4, 5', /not a finite number/],
+    [Array.from({ length: 100_000 }, (_, i) => i % 10).join(','), /100000 numbers is too many/],
+    ['', /Type some numbers/],
+  ];
+  for (const [text, expected] of cases) {
+    await input.fill(text);
+    await submit.click();
+    const msg = page.getByTestId('series-message');
+    await msg.filter({ hasText: expected }).waitFor();
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    assert.equal(await pg.step(), 1, `"${text.slice(0, 20)}" did not reset the run`);
+    assert.equal(await pg.text('model'), model);
+  }
+  await input.fill('1, 2, banana, 4');
+  await submit.click();
+  await screenshot(page, '06-typed-bad-input');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('a typed sequence trains and is continued by the model', async () => {
+  const { page, pg, messages, context } = await openTyped(server.url);
+  const input = page.getByTestId('series-input');
+  await input.fill('0 0.84 0.91 0.14 -0.75 -0.96 -0.28 0.66 0.99 0.41 -0.54 -1 -0.54 0.42 0.99 0.65 -0.29 -0.96 -0.75 0.15 0.91 0.84 0 -0.84 -0.91');
+  await input.press('Control+Enter');
+  await page.waitForFunction(() => /trains on the first 20 of 25 values/.test(document.querySelector('[data-testid="model"]').textContent));
+  assert.match(page.url(), /task=typed/);
+  await pg.train().click();
+  await pg.waitForStep(300);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  const losses = await page.evaluate(() => document.querySelector('[data-testid="loss"]').textContent);
+  assert.ok(Number(losses) < 0.2, `loss ${losses}`);
+  assert.ok((await pg.linePath('generation-chart', 'series-gen')).length > 50);
+  assert.notEqual(await pg.text('generation-mse'), '–');
+  await screenshot(page, '07-typed-trained');
+  // The link reproduces the experiment: opening it shows the same sequence.
+  const { page: again, context: c2 } = await openPage(browser, page.url());
+  await new Playground(again).ready();
+  assert.match(await again.getByTestId('model').textContent(), /trains on the first 20 of 25 values/);
+  assert.equal(await again.getByTestId('series-input').inputValue(), await input.inputValue());
+  await c2.close();
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
