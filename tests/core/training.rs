@@ -45,7 +45,7 @@ fn the_same_seed_gives_the_same_run() {
 }
 
 /// Fixed-seed loss trajectory of the default model, recorded in tests/fixtures. Regenerate (after
-/// a deliberate change) with `UNROLL_UPDATE_FIXTURES=1 cargo test --test engine trajectory`.
+/// a deliberate change) with `UNROLL_UPDATE_FIXTURES=1 cargo test --test core trajectory`.
 #[test]
 fn golden_loss_trajectory() {
     let fixture = include_str!("../fixtures/sine_trajectory.json");

@@ -1,4 +1,4 @@
-//! Engine tests. The same test bodies run natively (`cargo test`) and as WebAssembly in headless
+//! Tests of the library (engine, data, settings, lesson, protocol, chart geometry). The same test bodies run natively (`cargo test`) and as WebAssembly in headless
 //! Chromium (`cargo test --target wasm32-unknown-unknown`, through wasm-bindgen-test): on wasm32
 //! the `test` attribute below is wasm-bindgen-test's.
 
@@ -11,6 +11,8 @@ mod gradcheck;
 mod init;
 mod kernels;
 mod optimizer;
+mod plot;
+mod protocol;
 mod series;
 mod settings;
 mod training;

@@ -1,0 +1,78 @@
+//! Chart geometry: ticks, scales, paths, decimation, number formatting, loss history.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use unroll::app::history::LossHistory;
+use unroll::app::plot::*;
+use unroll::protocol::LossPoint;
+
+#[test]
+fn nice_ticks_are_round_and_cover_the_range() {
+    assert_eq!(nice_ticks(0.0, 10.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+    assert_eq!(nice_ticks(-0.93, 0.97, 4), vec![-0.5, 0.0, 0.5]);
+    assert_eq!(nice_ticks(1.0, 1.0, 5), Vec::<f64>::new());
+    assert_eq!(log_ticks(-4.2, 0.3, 6), vec![1e-4, 1e-3, 1e-2, 1e-1, 1.0]);
+    assert_eq!(log_ticks(-12.0, 12.0, 6).len(), 5, "thinned");
+}
+
+#[test]
+fn numbers_read_well() {
+    assert_eq!(format_number(0.0), "0");
+    assert_eq!(format_number(0.123456), "0.123");
+    assert_eq!(format_number(12.5), "12.5");
+    assert_eq!(format_number(1234.0), "1234");
+    assert_eq!(format_number(0.0001), "1e-4");
+    assert_eq!(format_number(0.000172), "1.72e-4");
+    assert_eq!(format_number(4.81e8), "4.81e8");
+    assert_eq!(format_number(f64::NAN), "NaN");
+    // The `loss` hook holds a plain number: what the page prints parses back.
+    for v in [0.5604, 1.72e-4, 3e-9] {
+        let back: f64 = format_number(v).parse().unwrap();
+        assert!((back - v).abs() <= 0.01 * v, "{v}");
+    }
+}
+
+#[test]
+fn paths_break_at_gaps_and_stay_bounded() {
+    let f = Frame::new(200.0, 100.0);
+    let pts = [(0.0, 1.0), (1.0, 2.0), (2.0, f32::NAN), (3.0, 1.0), (4.0, 1e30)];
+    let d = Domain::fit(&pts, false).unwrap().clamp_y(0.0, 3.0);
+    let path = line_path(&f, &d, &pts);
+    assert_eq!(path.matches('M').count(), 2, "{path}");
+    assert!(path.split(|c| c == 'M' || c == 'L' || c == ' ').filter_map(|n| n.parse::<f64>().ok()).all(|v| v.abs() <= 1e4), "{path}");
+    // Log axis: non-positive values are skipped.
+    let d = Domain::fit(&[(0.0, 1.0), (1.0, 0.01)], true).unwrap();
+    assert!(line_path(&f, &d, &[(0.0, 1.0), (0.5, 0.0), (1.0, 0.01)]).matches('M').count() == 2);
+    assert!(Domain::fit(&[(0.0, -1.0)], true).is_none());
+}
+
+#[test]
+fn decimation_keeps_extremes_and_the_last_point() {
+    let pts: Vec<(f32, f32)> = (0..10_000).map(|i| (i as f32, if i == 4321 { 100.0 } else { (i % 7) as f32 })).collect();
+    let d = decimate(&pts, 500);
+    assert!(d.len() <= 502, "{}", d.len());
+    assert!(d.iter().any(|p| p.1 == 100.0), "the spike survives");
+    assert_eq!(d.last(), pts.last());
+    assert!(d.windows(2).all(|w| w[0].0 < w[1].0), "in order");
+    assert_eq!(decimate(&pts[..10], 500).len(), 10);
+}
+
+#[test]
+fn smoothing_is_debiased() {
+    let s = smooth(&[(0.0, 1.0), (1.0, 1.0), (2.0, 1.0)], 0.9);
+    assert!(s.iter().all(|p| (p.1 - 1.0).abs() < 1e-6), "{s:?}");
+}
+
+#[test]
+fn loss_history_keeps_one_heldout_point_per_step() {
+    let mut h = LossHistory::default();
+    h.push_train(&[LossPoint { step: 1, loss: 0.5 }, LossPoint { step: 2, loss: 0.4 }]);
+    h.push_heldout(2, 0.3);
+    h.push_heldout(2, 0.25);
+    h.push_heldout(3, 0.2);
+    assert_eq!(h.heldout, vec![(2.0, 0.25), (3.0, 0.2)]);
+    assert_eq!(h.latest_train(), Some(0.4));
+    h.clear();
+    assert!(h.train.is_empty() && h.heldout.is_empty());
+}
