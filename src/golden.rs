@@ -178,7 +178,10 @@ fn model_spec(f: &File, input_shape: &[usize]) -> Result<ModelSpec, GoldenError>
     let dense_units = *dense.shape.get(1).ok_or_else(|| GoldenError::Format("`dense.kernel` is not 2-D".into()))?;
     let (input, return_sequences, loss) = match f.spec.task.as_str() {
         "cls" => {
-            let e = f.weights.get("embedding.embeddings").ok_or_else(|| GoldenError::Unsupported("classification without an Embedding layer".into()))?;
+            let e = f
+                .weights
+                .get("embedding.embeddings")
+                .ok_or_else(|| GoldenError::Unsupported("classification without an Embedding layer".into()))?;
             let (vocab, dim) = match e.shape[..] {
                 [v, d] => (v, d),
                 _ => return Err(GoldenError::Format("`embedding.embeddings` is not 2-D".into())),

@@ -14,7 +14,9 @@ use crate::settings::Settings;
 pub enum Command {
     /// Start a new experiment (fresh data and model), paused at step 0. If the settings are
     /// refused, the current experiment is kept and [`Event::Rejected`] says why.
-    Configure { settings: Settings },
+    Configure {
+        settings: Settings,
+    },
     /// Train continuously until [`Command::Pause`] or divergence.
     Train,
     Pause,
@@ -36,18 +38,35 @@ pub struct LossPoint {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The worker has started and accepts commands.
-    Ready { backend: Backend },
+    Ready {
+        backend: Backend,
+    },
     /// A new experiment is ready (step 0).
-    Configured { info: SeriesInfo, settings: Settings },
+    Configured {
+        info: SeriesInfo,
+        settings: Settings,
+    },
     /// Settings refused; the previous experiment is untouched.
-    Rejected { message: String },
+    Rejected {
+        message: String,
+    },
     /// Training progress: the losses since the previous `Progress`, and the speed.
-    Progress { step: u64, losses: Vec<LossPoint>, steps_per_sec: f32, running: bool },
+    Progress {
+        step: u64,
+        losses: Vec<LossPoint>,
+        steps_per_sec: f32,
+        running: bool,
+    },
     Evaluation(Evaluation),
     /// Training stopped because the loss stopped being finite or exploded.
-    Diverged { step: u64, message: String },
+    Diverged {
+        step: u64,
+        message: String,
+    },
     /// Something failed inside the worker; the message is for the user.
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 #[cfg(target_arch = "wasm32")]

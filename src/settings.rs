@@ -201,7 +201,10 @@ impl Settings {
             }
         }
         if self.x_max <= self.x_min {
-            problems.push(SettingError::new("x-max", format!("must be greater than x-min; using {} to {}", Settings::default().x_min, Settings::default().x_max)));
+            problems.push(SettingError::new(
+                "x-max",
+                format!("must be greater than x-min; using {} to {}", Settings::default().x_min, Settings::default().x_max),
+            ));
             let d = Settings::default();
             self.x_min = d.x_min;
             self.x_max = d.x_max;
@@ -259,15 +262,13 @@ pub fn decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                Ok(v) => {
+                    out.push(v);
+                    i += 2;
                 }
-            }
+                Err(_) => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;

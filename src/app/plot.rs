@@ -186,7 +186,13 @@ pub fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
 /// A number for people: 3 significant digits, scientific notation when very small or large.
 pub fn format_number(v: f64) -> String {
     if !v.is_finite() {
-        return if v.is_nan() { "NaN".into() } else if v > 0.0 { "∞".into() } else { "-∞".into() };
+        return if v.is_nan() {
+            "NaN".into()
+        } else if v > 0.0 {
+            "∞".into()
+        } else {
+            "-∞".into()
+        };
     }
     let a = v.abs();
     if a == 0.0 {

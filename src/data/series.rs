@@ -33,9 +33,7 @@ impl Sine {
     /// The sampled series (noise drawn from `rng`).
     pub fn sample(&self, rng: &mut Rng8) -> Vec<f32> {
         let normal = Normal::new(0.0f32, self.noise.max(0.0)).expect("noise is finite and >= 0");
-        (0..self.points)
-            .map(|i| self.clean(self.x(i)) + if self.noise > 0.0 { normal.sample(rng) } else { 0.0 })
-            .collect()
+        (0..self.points).map(|i| self.clean(self.x(i)) + if self.noise > 0.0 { normal.sample(rng) } else { 0.0 }).collect()
     }
 }
 

@@ -7,7 +7,15 @@ use crate::engine::train::init::Rng8;
 
 /// Fills `inputs` and `targets` (`[batch, window, 1]` each) with random windows whose every value
 /// lies in `series[..end]`. Needs `end >= window + 1`.
-pub fn sample_batch(series: &[f32], end: usize, window: usize, batch: usize, rng: &mut Rng8, inputs: &mut Vec<f32>, targets: &mut Vec<f32>) {
+pub fn sample_batch(
+    series: &[f32],
+    end: usize,
+    window: usize,
+    batch: usize,
+    rng: &mut Rng8,
+    inputs: &mut Vec<f32>,
+    targets: &mut Vec<f32>,
+) {
     assert!(end <= series.len() && end > window, "training stretch of {end} values is too short for windows of {window}");
     inputs.resize(batch * window, 0.0);
     targets.resize(batch * window, 0.0);

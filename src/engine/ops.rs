@@ -21,15 +21,7 @@ pub fn dense_forward(x: &[f32], n: usize, k: &[f32], bias: &[f32], y: &mut [f32]
 }
 
 /// Backward of [`dense_forward`]: `dk += xᵀ·dy`, `dbias += Σ_rows dy`, and `dx = dy·kᵀ` when asked.
-pub fn dense_backward(
-    x: &[f32],
-    n: usize,
-    k: &[f32],
-    dy: &[f32],
-    dk: &mut [f32],
-    dbias: &mut [f32],
-    dx: Option<&mut [f32]>,
-) {
+pub fn dense_backward(x: &[f32], n: usize, k: &[f32], dy: &[f32], dk: &mut [f32], dbias: &mut [f32], dx: Option<&mut [f32]>) {
     let out = dbias.len();
     let inp = k.len() / out.max(1);
     gemm_tn(Mat::new(x, n, inp), Mat::new(dy, n, out), &mut MatMut::new(dk, inp, out), Accumulate::Add);

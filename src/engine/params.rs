@@ -82,11 +82,7 @@ impl Params {
     pub fn set(&mut self, name: &str, shape: &[usize], values: &[f32]) -> Result<(), EngineError> {
         let info = self.info(name).ok_or_else(|| EngineError::UnknownParam(name.to_string()))?;
         if info.shape != shape || values.len() != info.at.len {
-            return Err(EngineError::Shape {
-                name: name.to_string(),
-                expected: info.shape.clone(),
-                got: shape.to_vec(),
-            });
+            return Err(EngineError::Shape { name: name.to_string(), expected: info.shape.clone(), got: shape.to_vec() });
         }
         let at = info.at;
         at.of_mut(&mut self.values).copy_from_slice(values);

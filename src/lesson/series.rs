@@ -129,8 +129,12 @@ impl SeriesLesson {
         let train_values: Vec<f32> = values.iter().map(|&v| scale.forward(v)).collect();
         let gen_steps = settings.gen_steps;
         let (truth, gen_x) = match sine {
-            Some(s) => ((0..gen_steps).map(|i| s.clean(s.x(train_end + i))).collect(), (0..gen_steps).map(|i| s.x(train_end + i)).collect()),
-            None => (values[train_end..].iter().copied().take(gen_steps).collect(), (0..gen_steps).map(|i| (train_end + i) as f32).collect()),
+            Some(s) => {
+                ((0..gen_steps).map(|i| s.clean(s.x(train_end + i))).collect(), (0..gen_steps).map(|i| s.x(train_end + i)).collect())
+            }
+            None => {
+                (values[train_end..].iter().copied().take(gen_steps).collect(), (0..gen_steps).map(|i| (train_end + i) as f32).collect())
+            }
         };
         // Model: the recurrent stack, returning sequences, with a Dense(1) head per step.
         let spec = ModelSpec {

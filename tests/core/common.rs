@@ -50,6 +50,8 @@ pub fn cls_model(vocab: usize, dim: usize, mask_zero: bool, layers: Vec<Recurren
 /// Asserts `|a - b| <= atol + rtol·|b|` element-wise, printing the first mismatches (llm.c style).
 pub fn assert_close(what: &str, a: &[f32], b: &[f32], atol: f32, rtol: f32) {
     assert_eq!(a.len(), b.len(), "{what}: lengths differ");
+    // Written as a negation so that NaN counts as a mismatch.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     let bad: Vec<_> = a.iter().zip(b).enumerate().filter(|(_, (x, y))| !((*x - *y).abs() <= atol + rtol * y.abs())).collect();
     if !bad.is_empty() {
         let first: Vec<String> = bad.iter().take(8).map(|(i, (x, y))| format!("[{i}] {x} vs {y}")).collect();

@@ -33,7 +33,10 @@ fn case_for(spec: &ModelSpec, seed: u64, explicit_mask: bool) -> Case {
     let tokens: Vec<u32> = {
         // Post-padded with 0 to lengths 5, 3, 1 (the golden files' layout).
         let lens = [5, 3, 1];
-        (0..B).flat_map(|b| (0..T).map(move |t| (b, t))).map(|(b, t)| if t < lens[b] { 1 + ((b * 7 + t * 3) as u32 % 9) } else { 0 }).collect()
+        (0..B)
+            .flat_map(|b| (0..T).map(move |t| (b, t)))
+            .map(|(b, t)| if t < lens[b] { 1 + ((b * 7 + t * 3) as u32 % 9) } else { 0 })
+            .collect()
     };
     let mask = explicit_mask.then(|| (0..B * T).map(|i| if i % T < T - (i / T) { 1.0 } else { 0.0 }).collect());
     Case {
@@ -75,6 +78,7 @@ fn check(name: &str, spec: ModelSpec, explicit_mask: bool) {
         (lp - lm) / (2.0 * eps)
     };
     let agree = |num: f32, ana: f32| (num - ana).abs() <= 2e-4 + 2e-2 * num.abs().max(ana.abs());
+    #[allow(clippy::needless_range_loop)] // i indexes the weights being nudged, not just `grads`
     for i in 0..model.params.len() {
         let ana = grads[i];
         let num = numeric(&mut model, i, EPS);

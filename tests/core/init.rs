@@ -64,7 +64,9 @@ fn the_same_seed_gives_the_same_weights() {
 #[test]
 fn parameter_counts_match_keras() {
     // SimpleRNN(100) on 1 feature + Dense(1): 100 + 100*100 + 100 + 100 + 1 (the course's model).
-    let rnn = Model::new(seq_model(1, vec![layer(CellKind::SimpleRnn { activation: unroll::engine::cells::Activation::Relu }, 100, None)], 1), 0).unwrap();
+    let rnn =
+        Model::new(seq_model(1, vec![layer(CellKind::SimpleRnn { activation: unroll::engine::cells::Activation::Relu }, 100, None)], 1), 0)
+            .unwrap();
     assert_eq!(rnn.param_count(), 10_301);
     // LSTM(32) on 1 feature: 4*(32*1 + 32*32 + 32) = 4352; + Dense(1) 33.
     let lstm = Model::new(seq_model(1, vec![layer(CellKind::Lstm, 32, None)], 1), 0).unwrap();
@@ -73,6 +75,10 @@ fn parameter_counts_match_keras() {
     let gru = Model::new(seq_model(1, vec![layer(CellKind::Gru { reset_after: true }, 32, None)], 1), 0).unwrap();
     assert_eq!(gru.param_count(), 3_360 + 33);
     // The course's notebook: Embedding(20000, 64) → SimpleRNN(16) → Dense(4) = 1,281,364.
-    let course = Model::new(cls_model(20_000, 64, true, vec![layer(CellKind::SimpleRnn { activation: unroll::engine::cells::Activation::Tanh }, 16, None)], 4), 0).unwrap();
+    let course = Model::new(
+        cls_model(20_000, 64, true, vec![layer(CellKind::SimpleRnn { activation: unroll::engine::cells::Activation::Tanh }, 16, None)], 4),
+        0,
+    )
+    .unwrap();
     assert_eq!(course.param_count(), 1_281_364);
 }

@@ -10,7 +10,15 @@ use crate::common::{assert_close, rng, uniform_vec};
 type Kernel = fn(Mat, Mat, &mut MatMut, Accumulate);
 
 /// Runs `fast` and `reference` on the same random (strided) operands and compares.
-fn compare(name: &str, fast_k: Kernel, ref_k: Kernel, a_shape: (usize, usize), b_shape: (usize, usize), c_shape: (usize, usize), seed: u64) {
+fn compare(
+    name: &str,
+    fast_k: Kernel,
+    ref_k: Kernel,
+    a_shape: (usize, usize),
+    b_shape: (usize, usize),
+    c_shape: (usize, usize),
+    seed: u64,
+) {
     let mut r = rng(seed);
     // Leading dimensions wider than the rows, to exercise strided views.
     let pad = (seed % 3) as usize;

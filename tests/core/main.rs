@@ -12,6 +12,7 @@ mod init;
 mod kernels;
 mod optimizer;
 mod plot;
+mod properties;
 mod protocol;
 mod series;
 mod settings;

@@ -44,7 +44,12 @@ fn events_roundtrip() {
 #[cfg(target_arch = "wasm32")]
 #[test]
 fn non_finite_losses_cross_the_boundary() {
-    let ev = Event::Progress { step: 1, losses: vec![LossPoint { step: 1, loss: f32::NAN }, LossPoint { step: 2, loss: f32::INFINITY }], steps_per_sec: 0.0, running: false };
+    let ev = Event::Progress {
+        step: 1,
+        losses: vec![LossPoint { step: 1, loss: f32::NAN }, LossPoint { step: 2, loss: f32::INFINITY }],
+        steps_per_sec: 0.0,
+        running: false,
+    };
     match roundtrip(&ev) {
         Event::Progress { losses, .. } => assert!(losses[0].loss.is_nan() && losses[1].loss.is_infinite()),
         other => panic!("{other:?}"),

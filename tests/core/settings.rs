@@ -17,13 +17,15 @@ fn defaults_are_the_courses_model() {
 
 #[test]
 fn the_url_reproduces_the_settings() {
-    let mut s = Settings::default();
-    s.cell = Cell::Gru;
-    s.units = 17;
-    s.lr = 0.0025;
-    s.seed = u64::MAX;
-    s.task = Task::Typed;
-    s.series = "1, 2, 3.5 -4 & 5?".into();
+    let s = Settings {
+        cell: Cell::Gru,
+        units: 17,
+        lr: 0.0025,
+        seed: u64::MAX,
+        task: Task::Typed,
+        series: "1, 2, 3.5 -4 & 5?".into(),
+        ..Settings::default()
+    };
     let q = s.to_query();
     assert!(q.contains("cell=gru") && q.contains("units=17") && q.contains("seq-len=30"), "{q}");
     let (back, problems) = Settings::from_query(&format!("?{q}"));

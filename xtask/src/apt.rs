@@ -20,20 +20,11 @@ pub fn ensure(needs: Needs) -> Result {
     let mut missing = Vec::new();
     if !wanted.is_empty() {
         if !on_path("dpkg-query") {
-            header(
-                TAG,
-                format!(
-                    "apt {}: cannot check (no dpkg-query); assuming installed",
-                    wanted.join(" ")
-                ),
-            );
+            header(TAG, format!("apt {}: cannot check (no dpkg-query); assuming installed", wanted.join(" ")));
         } else {
             for pkg in wanted {
                 let ok = dpkg_installed(pkg);
-                header(
-                    TAG,
-                    format!("apt {pkg}: {}", if ok { "present" } else { "missing" }),
-                );
+                header(TAG, format!("apt {pkg}: {}", if ok { "present" } else { "missing" }));
                 if !ok {
                     missing.push(pkg);
                 }
@@ -43,11 +34,7 @@ pub fn ensure(needs: Needs) -> Result {
     if needs.node {
         for (cmd, pkg) in [("node", APT_NODE), ("npm", APT_NPM)] {
             let ok = on_path(cmd);
-            let state = if ok {
-                "present".to_string()
-            } else {
-                format!("missing (apt package {pkg})")
-            };
+            let state = if ok { "present".to_string() } else { format!("missing (apt package {pkg})") };
             header(TAG, format!("{cmd}: {state}"));
             if !ok {
                 missing.push(pkg);
@@ -58,8 +45,7 @@ pub fn ensure(needs: Needs) -> Result {
         return Ok(());
     }
     let list = missing.join(" ");
-    let install =
-        format!("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {list}");
+    let install = format!("DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {list}");
     if capture("id", &["-u"]).map(|s| s.trim() == "0") != Some(true) {
         return Err(err(format!(
             "missing apt packages: {list}. Install them with:\n    sudo apt-get update && sudo {install}\nthen run this again."
@@ -68,15 +54,11 @@ pub fn ensure(needs: Needs) -> Result {
     header(TAG, format!("apt-get install {list}"));
     confirm(&format!("Install the apt packages {list}?"))?;
     run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y", "--no-install-recommends"])
-        .args(&missing)
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 fn dpkg_installed(pkg: &str) -> bool {
-    capture("dpkg-query", &["-W", "-f=${Status}", pkg])
-        .is_some_and(|s| s.trim() == "install ok installed")
+    capture("dpkg-query", &["-W", "-f=${Status}", pkg]).is_some_and(|s| s.trim() == "install ok installed")
 }
 
 /// `v20.20.2` → (20, 20).

@@ -22,24 +22,12 @@ pub fn ensure(root: &Path, needs: Needs) -> Result {
         wasm_target()?;
     }
     if needs.trunk {
-        cargo_tool(
-            "trunk",
-            &["trunk"],
-            TRUNK_VERSION,
-            &["--locked", "trunk", "--version", TRUNK_VERSION],
-            "about 10 minutes",
-        )?;
+        cargo_tool("trunk", &["trunk"], TRUNK_VERSION, &["--locked", "trunk", "--version", TRUNK_VERSION], "about 10 minutes")?;
     }
     if needs.wasm_bindgen {
         let version = wasm_bindgen_version(root)?;
         let tools = ["wasm-bindgen", "wasm-bindgen-test-runner"];
-        cargo_tool(
-            "wasm-bindgen-cli",
-            &tools,
-            &version,
-            &["wasm-bindgen-cli", "--version", &version],
-            "about 3 minutes",
-        )?;
+        cargo_tool("wasm-bindgen-cli", &tools, &version, &["wasm-bindgen-cli", "--version", &version], "about 3 minutes")?;
     }
     if needs.npm_deps {
         npm_deps(root)?;
@@ -54,16 +42,10 @@ fn wasm_target() -> Result {
         None => {
             // No rustup: look in the toolchain's sysroot instead.
             let sysroot = capture("rustc", &["--print", "sysroot"]).unwrap_or_default();
-            if Path::new(sysroot.trim())
-                .join("lib/rustlib")
-                .join(WASM_TARGET)
-                .is_dir()
-            {
+            if Path::new(sysroot.trim()).join("lib/rustlib").join(WASM_TARGET).is_dir() {
                 true
             } else {
-                return Err(err(format!(
-                    "{what}: missing, and rustup is not on PATH to add it"
-                )));
+                return Err(err(format!("{what}: missing, and rustup is not on PATH to add it")));
             }
         }
     };
@@ -80,16 +62,12 @@ fn wasm_target() -> Result {
 pub fn parse_tool_version(out: &str) -> Option<String> {
     let first = out.lines().next()?;
     let v = first.split_whitespace().nth(1)?;
-    let digits = v
-        .strip_prefix('v')
-        .filter(|d| d.starts_with(|c: char| c.is_ascii_digit()));
+    let digits = v.strip_prefix('v').filter(|d| d.starts_with(|c: char| c.is_ascii_digit()));
     Some(digits.unwrap_or(v).to_string())
 }
 
 fn tool_version(tool: &str) -> Option<String> {
-    capture(tool, &["--version"])
-        .as_deref()
-        .and_then(parse_tool_version)
+    capture(tool, &["--version"]).as_deref().and_then(parse_tool_version)
 }
 
 /// Every binary in `bins` at `version`: present, or `cargo install <args>`, then checked again.
@@ -107,19 +85,10 @@ fn cargo_tool(krate: &str, bins: &[&str], version: &str, args: &[&str], takes: &
         header(TAG, format!("{what}: present"));
         return Ok(());
     }
-    header(
-        TAG,
-        format!("{what}: {}; installing ({takes})", wrong.join(", ")),
-    );
-    confirm(&format!(
-        "Run `cargo install {}` ({takes})?",
-        args.join(" ")
-    ))?;
+    header(TAG, format!("{what}: {}; installing ({takes})", wrong.join(", ")));
+    confirm(&format!("Run `cargo install {}` ({takes})?", args.join(" ")))?;
     // Outside the repository, so its .cargo/config.toml does not apply.
-    run(Command::new("cargo")
-        .arg("install")
-        .args(args)
-        .current_dir(env::temp_dir()))?;
+    run(Command::new("cargo").arg("install").args(args).current_dir(env::temp_dir()))?;
     for bin in bins {
         let got = tool_version(bin);
         if got.as_deref() != Some(version) {
@@ -138,19 +107,9 @@ pub fn wasm_bindgen_version(root: &Path) -> Result<String> {
     let read = || fs::read_to_string(&lock_path).unwrap_or_default();
     let mut found = lockfile::versions(&read(), WASM_BINDGEN_CRATE);
     if found.is_empty() {
-        header(
-            TAG,
-            format!("Cargo.lock has no {WASM_BINDGEN_CRATE}; resolving the workspace"),
-        );
-        let sub = if lock_path.exists() {
-            ["metadata", "--format-version=1"]
-        } else {
-            ["generate-lockfile", "--quiet"]
-        };
-        run(Command::new("cargo")
-            .args(sub)
-            .current_dir(root)
-            .stdout(std::process::Stdio::null()))?;
+        header(TAG, format!("Cargo.lock has no {WASM_BINDGEN_CRATE}; resolving the workspace"));
+        let sub = if lock_path.exists() { ["metadata", "--format-version=1"] } else { ["generate-lockfile", "--quiet"] };
+        run(Command::new("cargo").args(sub).current_dir(root).stdout(std::process::Stdio::null()))?;
         found = lockfile::versions(&read(), WASM_BINDGEN_CRATE);
     }
     match found.as_slice() {
@@ -166,8 +125,7 @@ pub fn wasm_bindgen_version(root: &Path) -> Result<String> {
 /// `npm ci` when node_modules is missing or older than package-lock.json.
 fn npm_deps(root: &Path) -> Result {
     let mtime = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
-    let lock = mtime(&root.join("package-lock.json"))
-        .ok_or_else(|| err("package-lock.json is missing"))?;
+    let lock = mtime(&root.join("package-lock.json")).ok_or_else(|| err("package-lock.json is missing"))?;
     let state = match mtime(&root.join("node_modules/.package-lock.json")) {
         Some(installed) if installed >= lock => {
             header(TAG, "npm dev dependencies: present");
@@ -176,13 +134,8 @@ fn npm_deps(root: &Path) -> Result {
         Some(_) => "older than package-lock.json",
         None => "not installed",
     };
-    header(
-        TAG,
-        format!("npm dev dependencies: {state}; running npm ci"),
-    );
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(root))
+    header(TAG, format!("npm dev dependencies: {state}; running npm ci"));
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root))
 }
 
 #[cfg(test)]
@@ -191,18 +144,9 @@ mod tests {
 
     #[test]
     fn parses_versions() {
-        assert_eq!(
-            parse_tool_version("trunk 0.21.14\n").as_deref(),
-            Some("0.21.14")
-        );
-        assert_eq!(
-            parse_tool_version("wasm-bindgen 0.2.130").as_deref(),
-            Some("0.2.130")
-        );
-        assert_eq!(
-            parse_tool_version("wasm-opt version 132 (version_132)").as_deref(),
-            Some("version")
-        );
+        assert_eq!(parse_tool_version("trunk 0.21.14\n").as_deref(), Some("0.21.14"));
+        assert_eq!(parse_tool_version("wasm-bindgen 0.2.130").as_deref(), Some("0.2.130"));
+        assert_eq!(parse_tool_version("wasm-opt version 132 (version_132)").as_deref(), Some("version"));
         assert_eq!(parse_tool_version("tool v1.2.3").as_deref(), Some("1.2.3"));
         assert_eq!(parse_tool_version("trunk"), None);
         assert_eq!(parse_tool_version(""), None);

@@ -26,11 +26,7 @@ pub fn versions(lock: &str, name: &str) -> Vec<String> {
 
 /// `key = "value"` → value.
 fn string_value(line: &str, key: &str) -> Option<String> {
-    let rest = line
-        .strip_prefix(key)?
-        .trim_start()
-        .strip_prefix('=')?
-        .trim();
+    let rest = line.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim();
     Some(rest.strip_prefix('"')?.strip_suffix('"')?.to_string())
 }
 

@@ -37,25 +37,15 @@ slow or system-wide installs when stdin is a terminal and CI is unset.";
 
 #[derive(Debug, PartialEq)]
 enum Cmd {
-    Serve {
-        skip_install: bool,
-    },
-    Dist {
-        skip_install: bool,
-    },
-    Test {
-        skip_install: bool,
-        only: Vec<test::Stage>,
-    },
+    Serve { skip_install: bool },
+    Dist { skip_install: bool },
+    Test { skip_install: bool, only: Vec<test::Stage> },
     Install,
     Help,
 }
 
 fn usage_error(msg: impl std::fmt::Display) -> Error {
-    Error {
-        msg: format!("{msg}\n\n{USAGE}"),
-        code: 2,
-    }
+    Error { msg: format!("{msg}\n\n{USAGE}"), code: 2 }
 }
 
 fn parse(args: &[String]) -> Result<Cmd> {
@@ -69,26 +59,14 @@ fn parse(args: &[String]) -> Result<Cmd> {
             "-h" | "--help" => return Ok(Cmd::Help),
             "--skip-install" => skip_install = true,
             "--only" if command == "test" => {
-                let v = it
-                    .next()
-                    .ok_or_else(|| usage_error("--only needs a stage: native, wasm or e2e"))?;
-                only.push(
-                    test::Stage::parse(v)
-                        .ok_or_else(|| usage_error(format!("unknown stage `{v}`")))?,
-                );
+                let v = it.next().ok_or_else(|| usage_error("--only needs a stage: native, wasm or e2e"))?;
+                only.push(test::Stage::parse(v).ok_or_else(|| usage_error(format!("unknown stage `{v}`")))?);
             }
             a if command == "test" && a.starts_with("--only=") => {
                 let v = &a["--only=".len()..];
-                only.push(
-                    test::Stage::parse(v)
-                        .ok_or_else(|| usage_error(format!("unknown stage `{v}`")))?,
-                );
+                only.push(test::Stage::parse(v).ok_or_else(|| usage_error(format!("unknown stage `{v}`")))?);
             }
-            a => {
-                return Err(usage_error(format!(
-                    "unknown argument `{a}` for `{command}`"
-                )))
-            }
+            a => return Err(usage_error(format!("unknown argument `{a}` for `{command}`"))),
         }
     }
     let no_skip = |cmd| {
@@ -122,8 +100,7 @@ fn main() -> ExitCode {
 fn execute(cmd: Cmd) -> Result {
     let root = util::repo_root();
     util::setup_env();
-    std::env::set_current_dir(&root)
-        .map_err(|e| util::err(format!("cd {}: {e}", root.display())))?;
+    std::env::set_current_dir(&root).map_err(|e| util::err(format!("cd {}: {e}", root.display())))?;
     match cmd {
         Cmd::Help => {
             println!("{USAGE}");
@@ -131,9 +108,7 @@ fn execute(cmd: Cmd) -> Result {
         }
         Cmd::Serve { skip_install } => trunk::serve(&root, skip_install),
         Cmd::Dist { skip_install } => trunk::dist(&root, skip_install),
-        Cmd::Test { skip_install, only } => {
-            test::run_all(&root, &test::Options { skip_install, only })
-        }
+        Cmd::Test { skip_install, only } => test::run_all(&root, &test::Options { skip_install, only }),
         Cmd::Install => {
             install::ensure(&root, needs::Needs::ALL)?;
             util::header("install", "done");
@@ -153,29 +128,12 @@ mod tests {
 
     #[test]
     fn parses_commands() {
-        assert_eq!(
-            p("serve").unwrap(),
-            Cmd::Serve {
-                skip_install: false
-            }
-        );
-        assert_eq!(
-            p("dist --skip-install").unwrap(),
-            Cmd::Dist { skip_install: true }
-        );
-        assert_eq!(
-            p("test").unwrap(),
-            Cmd::Test {
-                skip_install: false,
-                only: vec![]
-            }
-        );
+        assert_eq!(p("serve").unwrap(), Cmd::Serve { skip_install: false });
+        assert_eq!(p("dist --skip-install").unwrap(), Cmd::Dist { skip_install: true });
+        assert_eq!(p("test").unwrap(), Cmd::Test { skip_install: false, only: vec![] });
         assert_eq!(
             p("test --skip-install --only wasm --only=native").unwrap(),
-            Cmd::Test {
-                skip_install: true,
-                only: vec![Stage::Wasm, Stage::Native]
-            }
+            Cmd::Test { skip_install: true, only: vec![Stage::Wasm, Stage::Native] }
         );
         assert_eq!(p("install").unwrap(), Cmd::Install);
         assert_eq!(p("test --help").unwrap(), Cmd::Help);
@@ -183,15 +141,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_arguments() {
-        for bad in [
-            "",
-            "build",
-            "test --only",
-            "test --only gpu",
-            "serve --only wasm",
-            "test --fast",
-            "install --skip-install",
-        ] {
+        for bad in ["", "build", "test --only", "test --only gpu", "serve --only wasm", "test --fast", "install --skip-install"] {
             assert_eq!(p(bad).unwrap_err().code, 2, "{bad:?}");
         }
     }

@@ -31,23 +31,10 @@ impl Needs {
         wasm_bindgen: true,
         npm_deps: true,
     };
-    pub const NATIVE: Needs = Needs {
-        vulkan: true,
-        ..Needs::NONE
-    };
+    pub const NATIVE: Needs = Needs { vulkan: true, ..Needs::NONE };
     /// wasm-bindgen-test: Chromium through chromedriver; node for tests not configured for a browser.
-    pub const WASM: Needs = Needs {
-        browser: true,
-        node: true,
-        wasm_target: true,
-        wasm_bindgen: true,
-        ..Needs::NONE
-    };
-    pub const E2E: Needs = Needs {
-        browser: true,
-        node_for_e2e: true,
-        ..Needs::WEB
-    };
+    pub const WASM: Needs = Needs { browser: true, node: true, wasm_target: true, wasm_bindgen: true, ..Needs::NONE };
+    pub const E2E: Needs = Needs { browser: true, node_for_e2e: true, ..Needs::WEB };
     pub const ALL: Needs = Needs::NATIVE.or(Needs::WASM).or(Needs::E2E);
     pub const NONE: Needs = Needs {
         browser: false,

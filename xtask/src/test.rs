@@ -55,12 +55,7 @@ pub fn e2e_files(root: &Path) -> Vec<PathBuf> {
         .flatten()
         .flatten()
         .map(|entry| entry.path())
-        .filter(|p| {
-            p.is_file()
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.ends_with(".test.mjs"))
-        })
+        .filter(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".test.mjs")))
         .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
         .collect();
     files.sort();
@@ -68,10 +63,7 @@ pub fn e2e_files(root: &Path) -> Vec<PathBuf> {
 }
 
 pub fn run_all(root: &Path, opts: &Options) -> Result {
-    let stages: Vec<Stage> = Stage::ALL
-        .into_iter()
-        .filter(|s| opts.only.is_empty() || opts.only.contains(s))
-        .collect();
+    let stages: Vec<Stage> = Stage::ALL.into_iter().filter(|s| opts.only.is_empty() || opts.only.contains(s)).collect();
     let e2e = e2e_files(root);
     let mut rows: Vec<(&str, Outcome)> = Vec::new();
 
@@ -91,30 +83,17 @@ pub fn run_all(root: &Path, opts: &Options) -> Result {
         let result = install::ensure(root, needs);
         let secs = start.elapsed().as_secs_f64();
         let failed = result.is_err();
-        rows.push((
-            "install",
-            if failed {
-                Outcome::Failed(secs)
-            } else {
-                Outcome::Passed(secs)
-            },
-        ));
+        rows.push(("install", if failed { Outcome::Failed(secs) } else { Outcome::Passed(secs) }));
         if let Err(e) = result {
             rows.extend(stages.iter().map(|s| (s.name(), Outcome::NotRun)));
             summary(&rows);
-            return Err(Error {
-                msg: format!("install failed: {}", e.msg),
-                code: e.code,
-            });
+            return Err(Error { msg: format!("install failed: {}", e.msg), code: e.code });
         }
     }
 
     for (i, &stage) in stages.iter().enumerate() {
         if stage == Stage::E2e && e2e.is_empty() {
-            header(
-                "test",
-                format!("e2e: no {E2E_DIR}/*.test.mjs files yet; skipped"),
-            );
+            header("test", format!("e2e: no {E2E_DIR}/*.test.mjs files yet; skipped"));
             rows.push((stage.name(), Outcome::Skipped("no tests")));
             continue;
         }
@@ -125,24 +104,14 @@ pub fn run_all(root: &Path, opts: &Options) -> Result {
             Stage::E2e => end_to_end(root, &e2e),
         };
         let secs = start.elapsed().as_secs_f64();
-        header(
-            "test",
-            format!(
-                "{} {} in {secs:.1} s",
-                stage.name(),
-                if result.is_ok() { "passed" } else { "FAILED" }
-            ),
-        );
+        header("test", format!("{} {} in {secs:.1} s", stage.name(), if result.is_ok() { "passed" } else { "FAILED" }));
         match result {
             Ok(()) => rows.push((stage.name(), Outcome::Passed(secs))),
             Err(e) => {
                 rows.push((stage.name(), Outcome::Failed(secs)));
                 rows.extend(stages[i + 1..].iter().map(|s| (s.name(), Outcome::NotRun)));
                 summary(&rows);
-                return Err(Error {
-                    msg: format!("stage {} failed: {}", stage.name(), e.msg),
-                    code: e.code,
-                });
+                return Err(Error { msg: format!("stage {} failed: {}", stage.name(), e.msg), code: e.code });
             }
         }
     }
@@ -152,29 +121,16 @@ pub fn run_all(root: &Path, opts: &Options) -> Result {
 
 fn native(root: &Path) -> Result {
     header("test", "native: cargo test --workspace");
-    run(Command::new("cargo")
-        .args(["test", "--workspace"])
-        .current_dir(root))
+    run(Command::new("cargo").args(["test", "--workspace"]).current_dir(root))
 }
 
 fn wasm(root: &Path) -> Result {
     header("test", format!("wasm: cargo test --target {WASM_TARGET} -p {APP_PACKAGE} (in Chromium via chromedriver)"));
     let capabilities = webdriver::write(root)?;
     run(Command::new("cargo")
-        .args([
-            "test",
-            "--target",
-            WASM_TARGET,
-            "-p",
-            APP_PACKAGE,
-            "--lib",
-            "--tests",
-        ])
+        .args(["test", "--target", WASM_TARGET, "-p", APP_PACKAGE, "--lib", "--tests"])
         .current_dir(root)
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &capabilities)
         .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_BINDGEN_TEST_TIMEOUT_S)
@@ -186,13 +142,7 @@ fn wasm(root: &Path) -> Result {
 fn end_to_end(root: &Path, files: &[PathBuf]) -> Result {
     header("test", "e2e: trunk build --release --offline");
     trunk::build(root)?;
-    header(
-        "test",
-        format!(
-            "e2e: node --test ({} in {E2E_DIR})",
-            plural(files.len(), "file")
-        ),
-    );
+    header("test", format!("e2e: node --test ({} in {E2E_DIR})", plural(files.len(), "file")));
     let screenshots = root.join(E2E_SCREENSHOTS_DIR);
     fs::create_dir_all(&screenshots).ok();
     run(Command::new("node")
@@ -251,10 +201,7 @@ mod tests {
         }
         let got = e2e_files(&dir);
         fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(
-            got,
-            ["tests/e2e/a.test.mjs", "tests/e2e/b.test.mjs"].map(PathBuf::from)
-        );
+        assert_eq!(got, ["tests/e2e/a.test.mjs", "tests/e2e/b.test.mjs"].map(PathBuf::from));
         assert!(e2e_files(Path::new("/nonexistent-unroll")).is_empty());
     }
 }

@@ -11,9 +11,7 @@ use crate::util::{header, node_bin_path, run, Result};
 /// `trunk <sub> --release --offline` in the repository root.
 fn trunk(root: &Path, sub: &str) -> Command {
     let mut cmd = Command::new("trunk");
-    cmd.args([sub, "--release", "--offline"])
-        .current_dir(root)
-        .env("PATH", node_bin_path(root));
+    cmd.args([sub, "--release", "--offline"]).current_dir(root).env("PATH", node_bin_path(root));
     cmd
 }
 
@@ -26,10 +24,7 @@ pub fn serve(root: &Path, skip_install: bool) -> Result {
     if !skip_install {
         install::ensure(root, Needs::WEB)?;
     }
-    header(
-        "serve",
-        format!("http://{SERVE_ADDRESS}:{SERVE_PORT}/  (Ctrl-C stops)"),
-    );
+    header("serve", format!("http://{SERVE_ADDRESS}:{SERVE_PORT}/  (Ctrl-C stops)"));
     run(trunk(root, "serve").args(["--address", SERVE_ADDRESS, "--port", SERVE_PORT]))
 }
 

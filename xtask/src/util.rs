@@ -17,10 +17,7 @@ pub struct Error {
 pub type Result<T = ()> = std::result::Result<T, Error>;
 
 pub fn err(msg: impl Display) -> Error {
-    Error {
-        msg: msg.to_string(),
-        code: 1,
-    }
+    Error { msg: msg.to_string(), code: 1 }
 }
 
 impl Display for Error {
@@ -37,9 +34,7 @@ pub fn header(tag: &str, msg: impl Display) {
 /// The workspace root: the parent of the xtask crate.
 pub fn repo_root() -> PathBuf {
     let from_env = env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
-    let xtask = from_env
-        .filter(|d| d.join("../Cargo.toml").is_file())
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let xtask = from_env.filter(|d| d.join("../Cargo.toml").is_file()).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     let root = xtask.parent().map(Path::to_path_buf).unwrap_or(xtask);
     fs::canonicalize(&root).unwrap_or(root)
 }
@@ -71,10 +66,7 @@ pub fn prepend_path(dir: &Path, path: &OsString) -> OsString {
 
 /// PATH with `<repo>/node_modules/.bin` first, so Trunk finds npm's wasm-opt.
 pub fn node_bin_path(root: &Path) -> OsString {
-    prepend_path(
-        &root.join("node_modules/.bin"),
-        &env::var_os("PATH").unwrap_or_default(),
-    )
+    prepend_path(&root.join("node_modules/.bin"), &env::var_os("PATH").unwrap_or_default())
 }
 
 fn quote(s: &str) -> String {
@@ -91,11 +83,7 @@ pub fn describe(cmd: &Command) -> String {
     let mut parts = Vec::new();
     for (key, value) in cmd.get_envs() {
         if let (Some(value), false) = (value, key == "PATH") {
-            parts.push(format!(
-                "{}={}",
-                key.to_string_lossy(),
-                quote(&value.to_string_lossy())
-            ));
+            parts.push(format!("{}={}", key.to_string_lossy(), quote(&value.to_string_lossy())));
         }
     }
     parts.push(quote(&cmd.get_program().to_string_lossy()));
@@ -108,10 +96,9 @@ pub fn run(cmd: &mut Command) -> Result {
     let line = describe(cmd);
     println!("    $ {line}");
     let status = cmd.status().map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => err(format!(
-            "`{line}` could not start: {} not found on PATH",
-            quote(&cmd.get_program().to_string_lossy())
-        )),
+        io::ErrorKind::NotFound => {
+            err(format!("`{line}` could not start: {} not found on PATH", quote(&cmd.get_program().to_string_lossy())))
+        }
         _ => err(format!("`{line}` could not start: {e}")),
     })?;
     if status.success() {
@@ -137,26 +124,13 @@ fn signal(_: &std::process::ExitStatus) -> String {
 
 /// Stdout of a quiet, successful `program args`, or None (not found, or failed).
 pub fn capture(program: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::new(program).args(args).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// True if `program --version` starts.
 pub fn on_path(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
+    Command::new(program).arg("--version").stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
 }
 
 /// Asks before a slow or system-wide step, when someone can answer: never under `CI`, never
@@ -168,10 +142,7 @@ pub fn confirm(question: &str) -> Result {
     print!("    {question} [Y/n] ");
     io::stdout().flush().ok();
     let mut answer = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| err(format!("reading the answer: {e}")))?;
+    io::stdin().lock().read_line(&mut answer).map_err(|e| err(format!("reading the answer: {e}")))?;
     match answer.trim().to_ascii_lowercase().as_str() {
         "" | "y" | "yes" => Ok(()),
         _ => Err(err(format!("declined: {question}"))),
@@ -218,32 +189,22 @@ mod tests {
     #[test]
     fn describes_commands() {
         let mut cmd = Command::new("cargo");
-        cmd.args(["test", "--target", "wasm32-unknown-unknown", "it's"])
-            .env("A", "/x y")
-            .env("PATH", "/bin");
-        assert_eq!(
-            describe(&cmd),
-            r"A='/x y' cargo test --target wasm32-unknown-unknown 'it'\''s'"
-        );
+        cmd.args(["test", "--target", "wasm32-unknown-unknown", "it's"]).env("A", "/x y").env("PATH", "/bin");
+        assert_eq!(describe(&cmd), r"A='/x y' cargo test --target wasm32-unknown-unknown 'it'\''s'");
     }
 
     #[test]
     fn prepends_once() {
         let path = env::join_paths(["/a", "/b", "/c"]).unwrap();
         let got = prepend_path(Path::new("/b"), &path);
-        assert_eq!(
-            env::split_paths(&got).collect::<Vec<_>>(),
-            ["/b", "/a", "/c"].map(PathBuf::from)
-        );
+        assert_eq!(env::split_paths(&got).collect::<Vec<_>>(), ["/b", "/a", "/c"].map(PathBuf::from));
     }
 
     #[test]
     fn missing_tools_are_missing() {
         assert!(!on_path("unroll-xtask-no-such-tool"));
         assert_eq!(capture("unroll-xtask-no-such-tool", &["--version"]), None);
-        assert!(capture("cargo", &["--version"])
-            .unwrap()
-            .starts_with("cargo "));
+        assert!(capture("cargo", &["--version"]).unwrap().starts_with("cargo "));
     }
 
     #[test]

@@ -9,19 +9,12 @@ use crate::util::{err, json_array, Result};
 /// Chromium flags in chromedriver's form (no leading dashes). The runner adds `headless`,
 /// `no-sandbox` and `disable-dev-shm-usage` itself.
 pub fn chrome_args() -> Vec<&'static str> {
-    CHROMIUM_FLAGS
-        .iter()
-        .map(|f| f.trim_start_matches("--"))
-        .filter(|f| *f != "no-sandbox")
-        .collect()
+    CHROMIUM_FLAGS.iter().map(|f| f.trim_start_matches("--")).filter(|f| *f != "no-sandbox").collect()
 }
 
 /// `{"goog:chromeOptions":{"args":[...]}}`
 pub fn capabilities_json() -> String {
-    format!(
-        "{{\"goog:chromeOptions\":{{\"args\":{}}}}}\n",
-        json_array(&chrome_args())
-    )
+    format!("{{\"goog:chromeOptions\":{{\"args\":{}}}}}\n", json_array(&chrome_args()))
 }
 
 /// Cargo's target folder: `$CARGO_TARGET_DIR`, else `<repo>/target`.
@@ -49,15 +42,9 @@ mod tests {
     #[test]
     fn capabilities() {
         let json = capabilities_json();
-        assert!(
-            json.starts_with(r#"{"goog:chromeOptions":{"args":["enable-unsafe-webgpu","#),
-            "{json}"
-        );
+        assert!(json.starts_with(r#"{"goog:chromeOptions":{"args":["enable-unsafe-webgpu","#), "{json}");
         assert!(json.contains(r#""disable-background-networking""#));
-        assert!(
-            !json.contains("--"),
-            "chromedriver args carry no dashes: {json}"
-        );
+        assert!(!json.contains("--"), "chromedriver args carry no dashes: {json}");
         assert!(!json.contains("no-sandbox"), "the runner adds it: {json}");
         assert!(json.trim_end().ends_with("]}}"));
     }

@@ -39,7 +39,9 @@ impl WorkerBridge {
             });
             let ev_err = on_event.clone();
             let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-                ev_err(Event::Error { message: format!("The training engine stopped unexpectedly ({}). Reload the page to start again.", e.message()) })
+                ev_err(Event::Error {
+                    message: format!("The training engine stopped unexpectedly ({}). Reload the page to start again.", e.message()),
+                })
             });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

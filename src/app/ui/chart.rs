@@ -72,7 +72,8 @@ pub fn LineChart(
     x_label: &'static str,
     #[prop(optional)] log_y: bool,
     /// Span the whole row of the chart grid.
-    #[prop(optional)] wide: bool,
+    #[prop(optional)]
+    wide: bool,
     /// Limits for the y axis, so a runaway line cannot squash the others.
     #[prop(optional, into)]
     clamp_y: Option<Signal<Option<(f64, f64)>>>,

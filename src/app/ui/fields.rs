@@ -96,7 +96,12 @@ pub fn SelectField(
 
 /// A choice among a few values, as a row of radio buttons (one tab stop, arrow keys move).
 #[component]
-pub fn SegmentedField(store: Store, key: &'static str, legend: &'static str, options: &'static [(&'static str, &'static str)]) -> impl IntoView {
+pub fn SegmentedField(
+    store: Store,
+    key: &'static str,
+    legend: &'static str,
+    options: &'static [(&'static str, &'static str)],
+) -> impl IntoView {
     view! {
         <fieldset class="segmented" data-setting=key>
             <legend>{legend}</legend>

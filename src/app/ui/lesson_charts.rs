@@ -83,7 +83,11 @@ pub fn GenerationChart(store: Store) -> impl IntoView {
         let seed: Vec<(f32, f32)> = (end - info.window..end).map(|i| (info.xs[i], info.values[i])).collect();
         let truth: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_truth.iter().copied()).collect();
         let gen: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_pred.iter().copied()).collect();
-        vec![line("seed window", "series-context", seed), line("true continuation", "series-truth", truth), line("generated", "series-gen", gen)]
+        vec![
+            line("seed window", "series-context", seed),
+            line("true continuation", "series-truth", truth),
+            line("generated", "series-gen", gen),
+        ]
     });
     let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
     let label = Signal::derive(move || {

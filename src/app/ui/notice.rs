@@ -11,7 +11,12 @@ pub fn NoticeBar(store: Store) -> impl IntoView {
             let (class, role, title, body) = match n {
                 Notice::Diverged(m) => ("notice warn", "alert", "Training paused", m),
                 Notice::Error(m) => ("notice error", "alert", "Something went wrong", m),
-                Notice::Url(items) => ("notice info", "status", "Some settings in the link were not used", format!("{}. Defaults are used instead.", items.join("; "))),
+                Notice::Url(items) => (
+                    "notice info",
+                    "status",
+                    "Some settings in the link were not used",
+                    format!("{}. Defaults are used instead.", items.join("; ")),
+                ),
             };
             view! {
                 <div class=class role=role data-testid="notice">

@@ -12,7 +12,8 @@ pub fn Toolbar(store: Store) -> impl IntoView {
     let loss = move || store.run.with(|r| r.loss.map(|l| format_number(l as f64)).unwrap_or_else(|| "–".into()));
     let sps = move || store.run.with(|r| if r.steps_per_sec > 0.0 { format!("{:.0}", r.steps_per_sec) } else { "–".into() });
     let heldout = move || store.eval.with(|e| e.as_ref().map(|e| format_number(e.heldout_mse as f64)).unwrap_or_else(|| "–".into()));
-    let gen = move || store.eval.with(|e| e.as_ref().and_then(|e| e.gen_mse).map(|m| format_number(m as f64)).unwrap_or_else(|| "–".into()));
+    let gen =
+        move || store.eval.with(|e| e.as_ref().and_then(|e| e.gen_mse).map(|m| format_number(m as f64)).unwrap_or_else(|| "–".into()));
     view! {
         <div class="toolbar" role="group" aria-label="Training controls">
             <div class="buttons">

@@ -9,7 +9,8 @@ use crate::data::series::parse_sequence;
 use crate::settings::{Settings, Task};
 
 /// Shown in the box the first time: a pattern with period 5, repeated.
-pub const SAMPLE: &str = "1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4";
+pub const SAMPLE: &str =
+    "1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4, 1, 3, 2, 5, 4";
 
 /// What the typed-sequence box holds and says.
 #[derive(Clone, Copy)]

@@ -13,11 +13,14 @@ pub fn run(files: &[String]) -> i32 {
         worst = worst.max(code);
     }
     if files.len() > 1 {
-        println!("\n{}", match worst {
-            0 => "all files agree with the engine",
-            1 => "MISMATCH: some values disagree (see above)",
-            _ => "some files could not be checked (see above)",
-        });
+        println!(
+            "\n{}",
+            match worst {
+                0 => "all files agree with the engine",
+                1 => "MISMATCH: some values disagree (see above)",
+                _ => "some files could not be checked (see above)",
+            }
+        );
     }
     worst
 }

@@ -25,7 +25,7 @@
 //! ```
 //! `cache.gates[t]` holds the activated `[z, r, n]`; for reset-after `cache.aux[t]` holds `r_h`.
 
-use super::{mask_at, prev_next, sigmoid, DirCache, Dims, RecGrads, RecWeights, Scratch};
+use super::{mask_at, prev_next, sigmoid, Dims, DirCache, RecGrads, RecWeights, Scratch};
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
 
 pub fn forward_reset_after(d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache, s: &mut Scratch) {
@@ -224,11 +224,6 @@ pub fn backward_reset_before(
             }
         }
         gemm_nt(Mat::strided(dx, b, 2 * h, g3), u_zr, &mut MatMut::new(dh, b, h), Accumulate::Add);
-        gemm_tn(
-            Mat::new(h_prev, b, h),
-            Mat::strided(dx, b, 2 * h, g3),
-            &mut MatMut::strided(g.du, h, 2 * h, g3),
-            Accumulate::Add,
-        );
+        gemm_tn(Mat::new(h_prev, b, h), Mat::strided(dx, b, 2 * h, g3), &mut MatMut::strided(g.du, h, 2 * h, g3), Accumulate::Add);
     }
 }

@@ -18,7 +18,7 @@
 //! ```
 //! `cache.gates[t]` holds the activated `[i, f, g, o]`; `cache.c` the cell states.
 
-use super::{mask_at, prev_next, sigmoid, DirCache, Dims, RecGrads, RecWeights, Scratch};
+use super::{mask_at, prev_next, sigmoid, Dims, DirCache, RecGrads, RecWeights, Scratch};
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
 
 pub fn forward(d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache) {

@@ -98,10 +98,14 @@ impl Activation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CellKind {
-    SimpleRnn { activation: Activation },
+    SimpleRnn {
+        activation: Activation,
+    },
     Lstm,
     /// `reset_after = true` is Keras's default (and cuDNN's / PyTorch's formulation).
-    Gru { reset_after: bool },
+    Gru {
+        reset_after: bool,
+    },
 }
 
 impl CellKind {
@@ -241,6 +245,7 @@ pub fn forward(cell: CellKind, d: Dims, w: RecWeights, mask: Option<&[f32]>, cac
 /// `dh_out` `[time, batch, units]` is the gradient of the loss with respect to each step's
 /// output `h_t` (zero where the output is unused). Writes `dxw` `[time, batch, G*units]`, the
 /// gradient with respect to `x·W + b`, and adds the recurrent weights' gradients into `g`.
+#[allow(clippy::too_many_arguments)]
 pub fn backward(
     cell: CellKind,
     d: Dims,

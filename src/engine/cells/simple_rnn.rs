@@ -13,7 +13,7 @@
 //! ```
 //! `cache.gates[t]` holds the unmasked `act(z_t)`.
 
-use super::{mask_at, prev_next, Activation, DirCache, Dims, RecGrads, RecWeights, Scratch};
+use super::{mask_at, prev_next, Activation, Dims, DirCache, RecGrads, RecWeights, Scratch};
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
 
 pub fn forward(act: Activation, d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache) {

@@ -5,7 +5,7 @@
 //! and its sequence output is re-reversed to align with time; inside `Bidirectional` the sequence
 //! output at a masked step is 0 (`zero_output_for_mask`); a plain layer outputs the carried state.
 
-use crate::engine::cells::{self, CellKind, DirCache, Dims, RecGrads, RecWeights, Scratch};
+use crate::engine::cells::{self, CellKind, Dims, DirCache, RecGrads, RecWeights, Scratch};
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
 use crate::engine::ops::{add_column_sums, reverse_time, two_mut};
 use crate::engine::params::ParamRef;
@@ -112,7 +112,7 @@ impl Recurrent {
     }
 
     /// The state of direction `k` that is aligned with time index `t` (its output at `t`).
-    fn dir_state<'a>(ws: &'a LayerBuffers, k: usize, d: Dims, t: usize, b: usize) -> &'a [f32] {
+    fn dir_state(ws: &LayerBuffers, k: usize, d: Dims, t: usize, b: usize) -> &[f32] {
         let tt = if k == 0 { t } else { d.time - 1 - t };
         let u = d.units;
         let off = ((tt + 1) * d.batch + b) * u;
@@ -179,9 +179,20 @@ impl Recurrent {
             dxw.resize(time * batch * gw, 0.0);
             let (_, b_rec) = self.biases(p, dp);
             {
-                let (du, dbias) = two_mut(g, dp.recurrent.offset..dp.recurrent.offset + dp.recurrent.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
+                let (du, dbias) =
+                    two_mut(g, dp.recurrent.offset..dp.recurrent.offset + dp.recurrent.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
                 let db_rec = if b_rec.is_empty() { &mut [][..] } else { &mut dbias[gw..] };
-                cells::backward(self.cell(), d, RecWeights { u: dp.recurrent.of(p), b_rec }, m, &dirs[k], dh_out, dxw, RecGrads { du, db_rec }, s);
+                cells::backward(
+                    self.cell(),
+                    d,
+                    RecWeights { u: dp.recurrent.of(p), b_rec },
+                    m,
+                    &dirs[k],
+                    dh_out,
+                    dxw,
+                    RecGrads { du, db_rec },
+                    s,
+                );
             }
             gemm_tn(
                 Mat::new(xin, time * batch, inp),

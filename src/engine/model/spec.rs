@@ -83,7 +83,7 @@ impl ModelSpec {
             InputSpec::Values { features } if features == 0 || features > MAX_UNITS => {
                 return bad(format!("input features must be 1..={MAX_UNITS}, got {features}"))
             }
-            InputSpec::Tokens { vocab, dim, .. } if vocab < 2 || vocab > MAX_VOCAB || dim == 0 || dim > MAX_UNITS => {
+            InputSpec::Tokens { vocab, dim, .. } if !(2..=MAX_VOCAB).contains(&vocab) || !(1..=MAX_UNITS).contains(&dim) => {
                 return bad(format!("embedding must be 2..={MAX_VOCAB} tokens of 1..={MAX_UNITS} dimensions, got {vocab} × {dim}"))
             }
             _ => {}
