@@ -136,7 +136,7 @@ settings! {
     lr: f32 = 1e-3, "lr", "learning rate", |v: &f32| finite_range(1e-7, 10.0)(v);
     momentum: f32 = 0.0, "momentum", "SGD momentum (Keras default 0)", |v: &f32| finite_range(0.0, 0.999)(v);
     clip_norm: f32 = 0.0, "clip-norm", "clip gradients to this global norm (0 = off)", |v: &f32| finite_range(0.0, 1e6)(v);
-    seed: u64 = 42, "seed", "random seed: weights, noise and batches", any;
+    seed: u64 = 1, "seed", "random seed: weights, noise and batches", any;
     amplitude: f32 = 1.0, "amplitude", "sine amplitude", |v: &f32| finite_range(0.01, 1000.0)(v);
     frequency: f32 = 1.0, "frequency", "sine frequency (radians per unit of x)", |v: &f32| finite_range(0.01, 100.0)(v);
     noise: f32 = 0.0, "noise", "standard deviation of Gaussian noise added to the sine", |v: &f32| finite_range(0.0, 100.0)(v);

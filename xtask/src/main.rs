@@ -2,6 +2,7 @@
 //! testing. Tool versions, apt packages and Chromium flags live in `pins.rs` and nowhere else.
 
 mod apt;
+mod bench;
 mod install;
 mod lockfile;
 mod needs;
@@ -25,6 +26,8 @@ commands:
                native  cargo test --workspace
                wasm    cargo test --target wasm32-unknown-unknown -p unroll, in headless Chromium
                e2e     trunk build, then node --test tests/e2e/*.test.mjs with Playwright
+  bench [KIND...] [--json]
+             benchmarks that print figures; KIND: page (the playground in headless Chromium)
   install    install everything every command needs, run nothing
 
 options:
@@ -40,6 +43,7 @@ enum Cmd {
     Serve { skip_install: bool },
     Dist { skip_install: bool },
     Test { skip_install: bool, only: Vec<test::Stage> },
+    Bench { skip_install: bool, kinds: Vec<String>, json: bool },
     Install,
     Help,
 }
@@ -52,7 +56,7 @@ fn parse(args: &[String]) -> Result<Cmd> {
     let Some((command, rest)) = args.split_first() else {
         return Err(usage_error("missing command"));
     };
-    let (mut skip_install, mut only) = (false, Vec::new());
+    let (mut skip_install, mut only, mut kinds, mut json) = (false, Vec::new(), Vec::new(), false);
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -66,6 +70,8 @@ fn parse(args: &[String]) -> Result<Cmd> {
                 let v = &a["--only=".len()..];
                 only.push(test::Stage::parse(v).ok_or_else(|| usage_error(format!("unknown stage `{v}`")))?);
             }
+            "--json" if command == "bench" => json = true,
+            a if command == "bench" && !a.starts_with('-') => kinds.push(a.to_string()),
             a => return Err(usage_error(format!("unknown argument `{a}` for `{command}`"))),
         }
     }
@@ -80,6 +86,7 @@ fn parse(args: &[String]) -> Result<Cmd> {
         "serve" => Cmd::Serve { skip_install },
         "dist" => Cmd::Dist { skip_install },
         "test" => Cmd::Test { skip_install, only },
+        "bench" => Cmd::Bench { skip_install, kinds, json },
         "install" => no_skip("install").map(|()| Cmd::Install)?,
         "-h" | "--help" | "help" => Cmd::Help,
         other => return Err(usage_error(format!("unknown command `{other}`"))),
@@ -109,6 +116,7 @@ fn execute(cmd: Cmd) -> Result {
         Cmd::Serve { skip_install } => trunk::serve(&root, skip_install),
         Cmd::Dist { skip_install } => trunk::dist(&root, skip_install),
         Cmd::Test { skip_install, only } => test::run_all(&root, &test::Options { skip_install, only }),
+        Cmd::Bench { skip_install, kinds, json } => bench::run_benches(&root, skip_install, &kinds, json),
         Cmd::Install => {
             install::ensure(&root, needs::Needs::ALL)?;
             util::header("install", "done");
@@ -136,6 +144,7 @@ mod tests {
             Cmd::Test { skip_install: true, only: vec![Stage::Wasm, Stage::Native] }
         );
         assert_eq!(p("install").unwrap(), Cmd::Install);
+        assert_eq!(p("bench page --json").unwrap(), Cmd::Bench { skip_install: false, kinds: vec!["page".into()], json: true });
         assert_eq!(p("test --help").unwrap(), Cmd::Help);
     }
 

@@ -145,16 +145,24 @@ fn end_to_end(root: &Path, files: &[PathBuf]) -> Result {
     header("test", format!("e2e: node --test ({} in {E2E_DIR})", plural(files.len(), "file")));
     let screenshots = root.join(E2E_SCREENSHOTS_DIR);
     fs::create_dir_all(&screenshots).ok();
-    run(Command::new("node")
+    run(node_with_browser(root)
         // Files, not the folder: Node 20 searches a folder, Node 22 treats arguments as globs.
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .args(files)
-        .current_dir(root)
+        .env("UNROLL_SCREENSHOTS", screenshots))
+}
+
+/// `node` in the repository root with the built site and the browser settings in its environment
+/// (`UNROLL_DIST`, `UNROLL_CHROMIUM`, `UNROLL_CHROMIUM_ARGS`), as the e2e tests and the browser
+/// benchmarks expect them.
+pub fn node_with_browser(root: &Path) -> Command {
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root)
         .env("PATH", node_bin_path(root))
         .env("UNROLL_DIST", root.join(DIST_DIR))
         .env("UNROLL_CHROMIUM", CHROMIUM)
-        .env("UNROLL_CHROMIUM_ARGS", json_array(CHROMIUM_FLAGS))
-        .env("UNROLL_SCREENSHOTS", screenshots))
+        .env("UNROLL_CHROMIUM_ARGS", json_array(CHROMIUM_FLAGS));
+    cmd
 }
 
 fn plural(n: usize, what: &str) -> String {

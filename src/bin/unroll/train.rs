@@ -89,7 +89,7 @@ pub fn run(args: &[String]) -> i32 {
                 }
             };
             println!(
-                "step {:>7}/{steps}  loss {:.6}  held-out loss {:.6}  {:.3} ms/step",
+                "step {:>7}/{steps}  loss {:.4e}  held-out loss {:.4e}  {:.3} ms/step",
                 out.step,
                 out.stats.loss,
                 eval.heldout_loss,
@@ -111,9 +111,9 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     }
-    println!("held-out next-step MSE: {:.6}", eval.heldout_mse);
+    println!("held-out next-step MSE: {:.4e}", eval.heldout_mse);
     match eval.gen_mse {
-        Some(m) => println!("generation MSE: {m:.6} ({} free-running steps)", eval.gen_pred.len().min(eval.gen_truth.len())),
+        Some(m) => println!("generation MSE: {m:.4e} ({} free-running steps)", eval.gen_pred.len().min(eval.gen_truth.len())),
         None => println!("generation MSE: n/a (no known continuation)"),
     }
     println!("ms/step: {:.3}", 1e3 * train_time / steps as f64);
