@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use crate::engine::cells::{Activation, CellKind};
-use crate::engine::model::{InputData, InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+use crate::engine::model::{Dropout, InputData, InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::{Input, Model, Targets, Workspace};
 
 pub const ATOL: f64 = 1e-6;
@@ -138,7 +138,7 @@ fn cell_of(spec: &Spec) -> Result<CellKind, GoldenError> {
     };
     Ok(match spec.cell.as_str() {
         "rnn" => CellKind::SimpleRnn { activation },
-        "lstm" => CellKind::Lstm,
+        "lstm" => CellKind::Lstm { peephole: false },
         "gru_ra" => CellKind::Gru { reset_after: true },
         "gru_rb" => CellKind::Gru { reset_after: false },
         c => return Err(GoldenError::Unsupported(format!("cell `{c}`"))),
@@ -166,7 +166,7 @@ fn model_spec(f: &File, input_shape: &[usize]) -> Result<ModelSpec, GoldenError>
     let mut layers = Vec::new();
     while let Some(w) = f.weights.get(&format!("{}.recurrent_kernel", prefix(layers.len()))) {
         let units = *w.shape.first().ok_or_else(|| GoldenError::Format("empty recurrent_kernel shape".into()))?;
-        layers.push(RecurrentSpec { cell, units, bidirectional });
+        layers.push(RecurrentSpec::new(cell, units, bidirectional));
     }
     if layers.is_empty() {
         return Err(GoldenError::Format(format!("no `{}.recurrent_kernel` weight", prefix(0))));
@@ -271,7 +271,7 @@ pub fn check(json: &str) -> Result<Report, GoldenError> {
     };
     let mut ws = Workspace::default();
     let mut grads = vec![0.0; model.params.len()];
-    let loss = model.loss_and_grads(&input, &tg, &mut grads, &mut ws)?;
+    let loss = model.loss_and_grads(&input, &tg, &mut grads, &mut ws, &mut Dropout::Off)?;
 
     let mut out = Vec::new();
     for (name, v) in &f.forward {

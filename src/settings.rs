@@ -173,7 +173,7 @@ impl Settings {
                     ActivationChoice::Elu => Activation::Elu,
                 },
             },
-            Cell::Lstm => CellKind::Lstm,
+            Cell::Lstm => CellKind::Lstm { peephole: false },
             Cell::Gru => CellKind::Gru { reset_after: true },
         }
     }

@@ -139,7 +139,7 @@ impl SeriesLesson {
         // Model: the recurrent stack, returning sequences, with a Dense(1) head per step.
         let spec = ModelSpec {
             input: InputSpec::Values { features: 1 },
-            layers: vec![RecurrentSpec { cell: settings.cell_kind(), units: settings.units, bidirectional: None }; settings.layers],
+            layers: vec![RecurrentSpec::new(settings.cell_kind(), settings.units, None); settings.layers],
             return_sequences: true,
             dense_units: 1,
             loss: LossKind::Mse,
@@ -161,7 +161,7 @@ impl SeriesLesson {
             scale,
             truth,
             gen_x,
-            trainer: Trainer::new(model, settings.optimizer_spec(), settings.clip()),
+            trainer: Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed),
             rng,
             step: 0,
             first_loss: None,

@@ -21,14 +21,15 @@ pub fn all_cells() -> Vec<CellKind> {
         CellKind::SimpleRnn { activation: Activation::Relu },
         CellKind::SimpleRnn { activation: Activation::LeakyRelu },
         CellKind::SimpleRnn { activation: Activation::Elu },
-        CellKind::Lstm,
+        CellKind::Lstm { peephole: false },
+        CellKind::Lstm { peephole: true },
         CellKind::Gru { reset_after: true },
         CellKind::Gru { reset_after: false },
     ]
 }
 
 pub fn layer(cell: CellKind, units: usize, bi: Option<Merge>) -> RecurrentSpec {
-    RecurrentSpec { cell, units, bidirectional: bi }
+    RecurrentSpec::new(cell, units, bi)
 }
 
 /// Values in, a Dense head per step, MSE.

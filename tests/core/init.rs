@@ -40,7 +40,8 @@ fn glorot_uniform_stays_in_its_limit_and_fills_it() {
 
 #[test]
 fn biases_are_zero_except_the_lstm_forget_gate() {
-    let spec = seq_model(1, vec![layer(CellKind::Lstm, 5, None), layer(CellKind::Gru { reset_after: true }, 4, None)], 1);
+    let spec =
+        seq_model(1, vec![layer(CellKind::Lstm { peephole: false }, 5, None), layer(CellKind::Gru { reset_after: true }, 4, None)], 1);
     let m = Model::new(spec, 11).unwrap();
     let b = m.params.get("rnn0.bias").unwrap();
     assert!(b[..5].iter().all(|&v| v == 0.0));
@@ -53,7 +54,7 @@ fn biases_are_zero_except_the_lstm_forget_gate() {
 
 #[test]
 fn the_same_seed_gives_the_same_weights() {
-    let spec = seq_model(1, vec![layer(CellKind::Lstm, 8, None)], 1);
+    let spec = seq_model(1, vec![layer(CellKind::Lstm { peephole: false }, 8, None)], 1);
     let a = Model::new(spec.clone(), 5).unwrap();
     let b = Model::new(spec.clone(), 5).unwrap();
     let c = Model::new(spec, 6).unwrap();
@@ -69,7 +70,7 @@ fn parameter_counts_match_keras() {
             .unwrap();
     assert_eq!(rnn.param_count(), 10_301);
     // LSTM(32) on 1 feature: 4*(32*1 + 32*32 + 32) = 4352; + Dense(1) 33.
-    let lstm = Model::new(seq_model(1, vec![layer(CellKind::Lstm, 32, None)], 1), 0).unwrap();
+    let lstm = Model::new(seq_model(1, vec![layer(CellKind::Lstm { peephole: false }, 32, None)], 1), 0).unwrap();
     assert_eq!(lstm.param_count(), 4_352 + 33);
     // GRU(32), reset_after: 3*(32 + 32*32) + 2*3*32 = 3360; + 33.
     let gru = Model::new(seq_model(1, vec![layer(CellKind::Gru { reset_after: true }, 32, None)], 1), 0).unwrap();

@@ -12,7 +12,8 @@ fn cell_strategy() -> impl Strategy<Value = CellKind> {
     prop_oneof![
         Just(CellKind::SimpleRnn { activation: Activation::Tanh }),
         Just(CellKind::SimpleRnn { activation: Activation::Relu }),
-        Just(CellKind::Lstm),
+        Just(CellKind::Lstm { peephole: false }),
+        Just(CellKind::Lstm { peephole: true }),
         Just(CellKind::Gru { reset_after: true }),
         Just(CellKind::Gru { reset_after: false }),
     ]
@@ -43,7 +44,7 @@ proptest! {
     ) {
         let spec = ModelSpec {
             input: InputSpec::Values { features: 2 },
-            layers: vec![RecurrentSpec { cell, units, bidirectional: None }],
+            layers: vec![RecurrentSpec::new(cell, units, None)],
             return_sequences: false,
             dense_units: 3,
             loss: LossKind::Mse,
@@ -66,7 +67,7 @@ proptest! {
     fn batching_does_not_mix_sequences(cell in cell_strategy(), batch in 1usize..5, time in 1usize..7, seed in any::<u64>()) {
         let spec = ModelSpec {
             input: InputSpec::Values { features: 1 },
-            layers: vec![RecurrentSpec { cell, units: 4, bidirectional: None }],
+            layers: vec![RecurrentSpec::new(cell, 4, None)],
             return_sequences: true,
             dense_units: 1,
             loss: LossKind::Mse,

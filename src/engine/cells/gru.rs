@@ -23,30 +23,32 @@
 //! reset-before: d(r∘h) = dz_h·U_hᵀ;  dz_r = d(r∘h)∘h_{t-1}∘r(1-r);  δ_{t-1} += d(r∘h)∘r
 //! δ_{t-1} += δ∘z + (recurrent side)·Uᵀ
 //! ```
+//! With recurrent dropout, `h_{t-1}` is scaled by a mask where it enters a recurrent product
+//! (per gate, as Keras's `implementation=1`), but not in the final blend `z∘h_{t-1}`.
+//!
 //! `cache.gates[t]` holds the activated `[z, r, n]`; for reset-after `cache.aux[t]` holds `r_h`.
 
-use super::{mask_at, prev_next, sigmoid, Dims, DirCache, RecGrads, RecWeights, Scratch};
+use super::{mask_at, mul_into, prev_next, recurrent_product, recurrent_product_backward, sigmoid, DirCache, RecGrads, Scratch, Seq};
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
 
-pub fn forward_reset_after(d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache, s: &mut Scratch) {
-    let (b, h) = (d.batch, d.units);
+pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
+    let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
-    let u = Mat::new(w.u, h, g3);
-    for t in 0..d.time {
+    for t in 0..seq.d.time {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         // rec [batch, 3u] = h_{t-1}·U + b_rec
         let rec = &mut s.wide;
         for row in rec.chunks_exact_mut(g3) {
-            row.copy_from_slice(w.b_rec);
+            row.copy_from_slice(seq.w.b_rec);
         }
         if t > 0 {
-            gemm_nn(Mat::new(h_prev, b, h), u, &mut MatMut::new(rec, b, g3), Accumulate::Add);
+            recurrent_product(seq, h_prev, g3, 0..3, rec, &mut s.dropped);
         }
         let xw = &cache.xw[t * b * g3..(t + 1) * b * g3];
         let gates = &mut cache.gates[t * b * g3..(t + 1) * b * g3];
         let rh_out = &mut cache.aux[t * bh..(t + 1) * bh];
         for bi in 0..b {
-            let m = mask_at(mask, t, b, bi);
+            let m = mask_at(seq.mask, t, b, bi);
             let (x, r_, gt) = (&xw[bi * g3..], &rec[bi * g3..], &mut gates[bi * g3..(bi + 1) * g3]);
             for j in 0..h {
                 let z = sigmoid(x[j] + r_[j]);
@@ -65,23 +67,12 @@ pub fn forward_reset_after(d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: 
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn backward_reset_after(
-    d: Dims,
-    w: RecWeights,
-    mask: Option<&[f32]>,
-    cache: &DirCache,
-    dh_out: &[f32],
-    dxw: &mut [f32],
-    g: RecGrads,
-    s: &mut Scratch,
-) {
-    let (b, h) = (d.batch, d.units);
+pub fn backward_reset_after(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
+    let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
-    let u = Mat::new(w.u, h, g3);
-    let (dh, drec) = (&mut s.dh, &mut s.wide);
+    let Scratch { dh, wide: drec, dropped, d_dropped, .. } = s;
     dh.fill(0.0);
-    for t in (0..d.time).rev() {
+    for t in (0..seq.d.time).rev() {
         let gates = &cache.gates[t * b * g3..(t + 1) * b * g3];
         let rhs = &cache.aux[t * bh..(t + 1) * bh];
         let h_prev = &cache.h[t * bh..(t + 1) * bh];
@@ -90,7 +81,7 @@ pub fn backward_reset_after(
             *v += o;
         }
         for bi in 0..b {
-            let m = mask_at(mask, t, b, bi);
+            let m = mask_at(seq.mask, t, b, bi);
             let gt = &gates[bi * g3..(bi + 1) * g3];
             for j in 0..h {
                 let (z, r, n) = (gt[j], gt[h + j], gt[2 * h + j]);
@@ -115,40 +106,44 @@ pub fn backward_reset_after(
             }
         }
         if t > 0 {
-            gemm_nt(Mat::new(drec, b, g3), u, &mut MatMut::new(dh, b, h), Accumulate::Add);
-            gemm_tn(Mat::new(h_prev, b, h), Mat::new(drec, b, g3), &mut MatMut::new(g.du, h, g3), Accumulate::Add);
+            recurrent_product_backward(seq, h_prev, drec, g3, 0..3, dh, g.du, dropped, d_dropped);
         }
     }
 }
 
-pub fn forward_reset_before(d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache, s: &mut Scratch) {
-    let (b, h) = (d.batch, d.units);
+pub fn forward_reset_before(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
+    let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
-    let u_zr = Mat::strided(w.u, h, 2 * h, g3);
-    let u_h = Mat::strided(&w.u[2 * h..], h, h, g3);
-    for t in 0..d.time {
+    let u_h = Mat::strided(&seq.w.u[2 * h..], h, h, g3);
+    for t in 0..seq.d.time {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         let gates = &mut cache.gates[t * b * g3..(t + 1) * b * g3];
         gates.copy_from_slice(&cache.xw[t * b * g3..(t + 1) * b * g3]);
         if t > 0 {
-            gemm_nn(Mat::new(h_prev, b, h), u_zr, &mut MatMut::strided(gates, b, 2 * h, g3), Accumulate::Add);
+            recurrent_product(seq, h_prev, g3, 0..2, gates, &mut s.dropped);
         }
-        // z, r, then r∘h_{t-1} into s.narrow
+        // z, r; then r∘(h_{t-1}∘drop_h) into s.narrow
+        let hh: &[f32] = match seq.drop_of(2) {
+            Some(mask) => {
+                mul_into(h_prev, mask, &mut s.dropped);
+                &s.dropped
+            }
+            None => h_prev,
+        };
         let rh = &mut s.narrow;
         for bi in 0..b {
             let gt = &mut gates[bi * g3..(bi + 1) * g3];
             for j in 0..h {
                 gt[j] = sigmoid(gt[j]);
                 gt[h + j] = sigmoid(gt[h + j]);
-                rh[bi * h + j] = gt[h + j] * h_prev[bi * h + j];
+                rh[bi * h + j] = gt[h + j] * hh[bi * h + j];
             }
         }
         if t > 0 {
-            let n_pre = MatMut::strided(&mut gates[2 * h..], b, h, g3);
-            gemm_nn(Mat::new(rh, b, h), u_h, &mut { n_pre }, Accumulate::Add);
+            gemm_nn(Mat::new(rh, b, h), u_h, &mut MatMut::strided(&mut gates[2 * h..], b, h, g3), Accumulate::Add);
         }
         for bi in 0..b {
-            let m = mask_at(mask, t, b, bi);
+            let m = mask_at(seq.mask, t, b, bi);
             let gt = &mut gates[bi * g3..(bi + 1) * g3];
             for j in 0..h {
                 let n = gt[2 * h + j].tanh();
@@ -162,32 +157,22 @@ pub fn forward_reset_before(d: Dims, w: RecWeights, mask: Option<&[f32]>, cache:
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn backward_reset_before(
-    d: Dims,
-    w: RecWeights,
-    mask: Option<&[f32]>,
-    cache: &DirCache,
-    dh_out: &[f32],
-    dxw: &mut [f32],
-    g: RecGrads,
-    s: &mut Scratch,
-) {
-    let (b, h) = (d.batch, d.units);
+pub fn backward_reset_before(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
+    let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
-    let u_zr = Mat::strided(w.u, h, 2 * h, g3);
-    let u_h = Mat::strided(&w.u[2 * h..], h, h, g3);
-    let (dh, drh, rh) = (&mut s.dh, &mut s.dc, &mut s.narrow);
+    let u_h = Mat::strided(&seq.w.u[2 * h..], h, h, g3);
+    let Scratch { dh, dc: drh, narrow: rh, dropped, d_dropped, .. } = s;
     dh.fill(0.0);
-    for t in (0..d.time).rev() {
+    for t in (0..seq.d.time).rev() {
         let gates = &cache.gates[t * b * g3..(t + 1) * b * g3];
         let h_prev = &cache.h[t * bh..(t + 1) * bh];
+        let drop_h = seq.drop_of(2);
         let dx = &mut dxw[t * b * g3..(t + 1) * b * g3];
         for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
             *v += o;
         }
         for bi in 0..b {
-            let m = mask_at(mask, t, b, bi);
+            let m = mask_at(seq.mask, t, b, bi);
             let gt = &gates[bi * g3..(bi + 1) * g3];
             for j in 0..h {
                 let (z, r, n) = (gt[j], gt[h + j], gt[2 * h + j]);
@@ -196,7 +181,7 @@ pub fn backward_reset_before(
                 dx[bi * g3 + 2 * h + j] = dhn * (1.0 - z) * (1.0 - n * n);
                 dx[bi * g3 + j] = dhn * (h_prev[k] - n) * z * (1.0 - z);
                 dh[k] = (1.0 - m) * dh[k] + dhn * z;
-                rh[k] = r * h_prev[k];
+                rh[k] = r * h_prev[k] * drop_h.map_or(1.0, |d| d[k]);
             }
         }
         if t == 0 {
@@ -206,24 +191,20 @@ pub fn backward_reset_before(
             }
             continue;
         }
-        // d(r∘h) = dz_h·U_hᵀ ;  dU_h += (r∘h)ᵀ·dz_h
-        gemm_nt(Mat::strided(&dx[2 * h..], b, h, g3), u_h, &mut MatMut::new(drh, b, h), Accumulate::Overwrite);
-        gemm_tn(
-            Mat::new(rh, b, h),
-            Mat::strided(&dx[2 * h..], b, h, g3),
-            &mut MatMut::strided(&mut g.du[2 * h..], h, h, g3),
-            Accumulate::Add,
-        );
+        // d(r∘hh) = dz_h·U_hᵀ ;  dU_h += (r∘hh)ᵀ·dz_h
+        let dzh = Mat::strided(&dx[2 * h..], b, h, g3);
+        gemm_nt(dzh, u_h, &mut MatMut::new(drh, b, h), Accumulate::Overwrite);
+        gemm_tn(Mat::new(rh, b, h), dzh, &mut MatMut::strided(&mut g.du[2 * h..], h, h, g3), Accumulate::Add);
         for bi in 0..b {
             let gt = &gates[bi * g3..(bi + 1) * g3];
             for j in 0..h {
                 let r = gt[h + j];
                 let k = bi * h + j;
-                dx[bi * g3 + h + j] = drh[k] * h_prev[k] * r * (1.0 - r);
-                dh[k] += drh[k] * r;
+                let dm = drop_h.map_or(1.0, |d| d[k]);
+                dx[bi * g3 + h + j] = drh[k] * h_prev[k] * dm * r * (1.0 - r);
+                dh[k] += drh[k] * r * dm;
             }
         }
-        gemm_nt(Mat::strided(dx, b, 2 * h, g3), u_zr, &mut MatMut::new(dh, b, h), Accumulate::Add);
-        gemm_tn(Mat::new(h_prev, b, h), Mat::strided(dx, b, 2 * h, g3), &mut MatMut::strided(g.du, h, 2 * h, g3), Accumulate::Add);
+        recurrent_product_backward(seq, h_prev, dx, g3, 0..2, dh, g.du, dropped, d_dropped);
     }
 }

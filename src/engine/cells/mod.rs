@@ -101,7 +101,12 @@ pub enum CellKind {
     SimpleRnn {
         activation: Activation,
     },
-    Lstm,
+    /// With `peephole`, the gates also see the cell state (Gers & Schmidhuber 2000; see `lstm.rs`).
+    /// Keras has no peepholes; they add a `[3, units]` weight `peephole_weights`.
+    Lstm {
+        #[serde(default)]
+        peephole: bool,
+    },
     /// `reset_after = true` is Keras's default (and cuDNN's / PyTorch's formulation).
     Gru {
         reset_after: bool,
@@ -113,7 +118,7 @@ impl CellKind {
     pub fn gates(self) -> usize {
         match self {
             CellKind::SimpleRnn { .. } => 1,
-            CellKind::Lstm => 4,
+            CellKind::Lstm { .. } => 4,
             CellKind::Gru { .. } => 3,
         }
     }
@@ -128,18 +133,36 @@ impl CellKind {
 
     /// Whether this cell keeps a cell state `c` beside `h`.
     pub fn has_cell_state(self) -> bool {
-        matches!(self, CellKind::Lstm)
+        matches!(self, CellKind::Lstm { .. })
+    }
+
+    /// Whether this cell has peephole weights.
+    pub fn has_peepholes(self) -> bool {
+        matches!(self, CellKind::Lstm { peephole: true })
+    }
+
+    /// Number of dropout masks Keras draws per batch for input (and recurrent) dropout: one shared
+    /// by all gates, except for LSTM and GRU with recurrent dropout, where Keras switches to
+    /// `implementation=1` and draws one mask per gate.
+    pub fn dropout_mask_count(self, recurrent_dropout: bool) -> usize {
+        match self {
+            CellKind::SimpleRnn { .. } => 1,
+            _ if recurrent_dropout => self.gates(),
+            _ => 1,
+        }
     }
 
     /// The Keras class name.
     pub fn keras_name(self) -> &'static str {
         match self {
             CellKind::SimpleRnn { .. } => "SimpleRNN",
-            CellKind::Lstm => "LSTM",
+            CellKind::Lstm { .. } => "LSTM",
             CellKind::Gru { .. } => "GRU",
         }
     }
 }
+
+use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
 
 /// Sizes of one recurrent pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +218,8 @@ pub struct RecWeights<'a> {
     pub u: &'a [f32],
     /// `[G*units]` recurrent bias (reset-after GRU only; empty otherwise).
     pub b_rec: &'a [f32],
+    /// `[3, units]` peephole weights `p_i, p_f, p_o` (peephole LSTM only; empty otherwise).
+    pub peep: &'a [f32],
 }
 
 /// Gradients of the recurrent weights of one direction (accumulated into).
@@ -204,6 +229,30 @@ pub struct RecGrads<'a> {
     pub du: &'a mut [f32],
     /// `[G*units]` (reset-after GRU only; empty otherwise).
     pub db_rec: &'a mut [f32],
+    /// `[3, units]` (peephole LSTM only; empty otherwise).
+    pub dpeep: &'a mut [f32],
+}
+
+/// Everything a cell needs to run over one sequence besides its cache.
+#[derive(Clone, Copy, Debug)]
+pub struct Seq<'a> {
+    pub d: Dims,
+    pub w: RecWeights<'a>,
+    /// `[time, batch]` 1.0 = real step, 0.0 = padding (the state is carried).
+    pub mask: Option<&'a [f32]>,
+    /// Recurrent dropout (Keras `recurrent_dropout`): `[masks, batch, units]` with `masks` = 1
+    /// (shared by every gate) or G (one per gate); values 0 or `1/(1-rate)`. The same masks are
+    /// used at every time step; they scale `h_{t-1}` where it enters the recurrent product only.
+    pub rec_drop: Option<&'a [f32]>,
+}
+
+impl Seq<'_> {
+    /// The recurrent dropout mask of gate `g` (`[batch, units]`), if any.
+    #[inline]
+    pub fn drop_of(&self, g: usize) -> Option<&[f32]> {
+        let bh = self.d.batch * self.d.units;
+        self.rec_drop.map(|m| if m.len() == bh { m } else { &m[g * bh..(g + 1) * bh] })
+    }
 }
 
 /// Per-step scratch buffers, kept between calls so the time loop never allocates.
@@ -217,26 +266,29 @@ pub struct Scratch {
     pub dc: Vec<f32>,
     /// `[batch, units]` `r∘h_{t-1}` (reset-before GRU)
     pub narrow: Vec<f32>,
+    /// `[batch, units]` a dropped-out `h_{t-1}` and its gradient
+    pub dropped: Vec<f32>,
+    pub d_dropped: Vec<f32>,
 }
 
 impl Scratch {
     pub fn prepare(&mut self, cell: CellKind, d: Dims) {
         let bh = d.batch * d.units;
         resize(&mut self.wide, bh * cell.gates());
-        resize(&mut self.dh, bh);
-        resize(&mut self.dc, bh);
-        resize(&mut self.narrow, bh);
+        for v in [&mut self.dh, &mut self.dc, &mut self.narrow, &mut self.dropped, &mut self.d_dropped] {
+            resize(v, bh);
+        }
     }
 }
 
 /// Runs `cell` forward over a sequence. `cache.xw` must hold `x·W + b`; fills the rest of `cache`.
-pub fn forward(cell: CellKind, d: Dims, w: RecWeights, mask: Option<&[f32]>, cache: &mut DirCache, s: &mut Scratch) {
-    s.prepare(cell, d);
+pub fn forward(cell: CellKind, seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
+    s.prepare(cell, seq.d);
     match cell {
-        CellKind::SimpleRnn { activation } => simple_rnn::forward(activation, d, w, mask, cache),
-        CellKind::Lstm => lstm::forward(d, w, mask, cache),
-        CellKind::Gru { reset_after: true } => gru::forward_reset_after(d, w, mask, cache, s),
-        CellKind::Gru { reset_after: false } => gru::forward_reset_before(d, w, mask, cache, s),
+        CellKind::SimpleRnn { activation } => simple_rnn::forward(activation, seq, cache, s),
+        CellKind::Lstm { .. } => lstm::forward(seq, cache, s),
+        CellKind::Gru { reset_after: true } => gru::forward_reset_after(seq, cache, s),
+        CellKind::Gru { reset_after: false } => gru::forward_reset_before(seq, cache, s),
     }
 }
 
@@ -245,24 +297,88 @@ pub fn forward(cell: CellKind, d: Dims, w: RecWeights, mask: Option<&[f32]>, cac
 /// `dh_out` `[time, batch, units]` is the gradient of the loss with respect to each step's
 /// output `h_t` (zero where the output is unused). Writes `dxw` `[time, batch, G*units]`, the
 /// gradient with respect to `x·W + b`, and adds the recurrent weights' gradients into `g`.
-#[allow(clippy::too_many_arguments)]
-pub fn backward(
-    cell: CellKind,
-    d: Dims,
-    w: RecWeights,
-    mask: Option<&[f32]>,
-    cache: &DirCache,
-    dh_out: &[f32],
-    dxw: &mut [f32],
-    g: RecGrads,
-    s: &mut Scratch,
-) {
-    s.prepare(cell, d);
+pub fn backward(cell: CellKind, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
+    s.prepare(cell, seq.d);
     match cell {
-        CellKind::SimpleRnn { activation } => simple_rnn::backward(activation, d, w, mask, cache, dh_out, dxw, g, s),
-        CellKind::Lstm => lstm::backward(d, w, mask, cache, dh_out, dxw, g, s),
-        CellKind::Gru { reset_after: true } => gru::backward_reset_after(d, w, mask, cache, dh_out, dxw, g, s),
-        CellKind::Gru { reset_after: false } => gru::backward_reset_before(d, w, mask, cache, dh_out, dxw, g, s),
+        CellKind::SimpleRnn { activation } => simple_rnn::backward(activation, seq, cache, dh_out, dxw, g, s),
+        CellKind::Lstm { .. } => lstm::backward(seq, cache, dh_out, dxw, g, s),
+        CellKind::Gru { reset_after: true } => gru::backward_reset_after(seq, cache, dh_out, dxw, g, s),
+        CellKind::Gru { reset_after: false } => gru::backward_reset_before(seq, cache, dh_out, dxw, g, s),
+    }
+}
+
+/// `out[:, block g] += (h ∘ drop_g)·U[:, block g]` for the gate blocks `gates` (each `units`
+/// wide; `out` and `U` have `ld` columns). Without dropout, one product over the whole range.
+pub(crate) fn recurrent_product(seq: &Seq, h: &[f32], ld: usize, gates: std::ops::Range<usize>, out: &mut [f32], dropped: &mut [f32]) {
+    let (b, u) = (seq.d.batch, seq.d.units);
+    if seq.rec_drop.is_none() {
+        let cols = (gates.end - gates.start) * u;
+        let off = gates.start * u;
+        gemm_nn(
+            Mat::new(h, b, u),
+            Mat::strided(&seq.w.u[off..], u, cols, ld),
+            &mut MatMut::strided(&mut out[off..], b, cols, ld),
+            Accumulate::Add,
+        );
+        return;
+    }
+    for g in gates {
+        let hd: &[f32] = match seq.drop_of(g) {
+            Some(m) => {
+                mul_into(h, m, dropped);
+                dropped
+            }
+            None => h,
+        };
+        gemm_nn(
+            Mat::new(hd, b, u),
+            Mat::strided(&seq.w.u[g * u..], u, u, ld),
+            &mut MatMut::strided(&mut out[g * u..], b, u, ld),
+            Accumulate::Add,
+        );
+    }
+}
+
+/// Backward of [`recurrent_product`]: `dh += Σ_g (dz_g·U_gᵀ) ∘ drop_g` and
+/// `dU_g += (h ∘ drop_g)ᵀ·dz_g`, with `dz` `[batch, ld]`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn recurrent_product_backward(
+    seq: &Seq,
+    h: &[f32],
+    dz: &[f32],
+    ld: usize,
+    gates: std::ops::Range<usize>,
+    dh: &mut [f32],
+    du: &mut [f32],
+    dropped: &mut [f32],
+    d_dropped: &mut [f32],
+) {
+    let (b, u) = (seq.d.batch, seq.d.units);
+    if seq.rec_drop.is_none() {
+        let cols = (gates.end - gates.start) * u;
+        let off = gates.start * u;
+        let (dzm, um) = (Mat::strided(&dz[off..], b, cols, ld), Mat::strided(&seq.w.u[off..], u, cols, ld));
+        gemm_nt(dzm, um, &mut MatMut::new(dh, b, u), Accumulate::Add);
+        gemm_tn(Mat::new(h, b, u), dzm, &mut MatMut::strided(&mut du[off..], u, cols, ld), Accumulate::Add);
+        return;
+    }
+    for g in gates {
+        let dzm = Mat::strided(&dz[g * u..], b, u, ld);
+        let m = seq.drop_of(g).expect("rec_drop is set");
+        mul_into(h, m, dropped);
+        gemm_tn(Mat::new(dropped, b, u), dzm, &mut MatMut::strided(&mut du[g * u..], u, u, ld), Accumulate::Add);
+        gemm_nt(dzm, Mat::strided(&seq.w.u[g * u..], u, u, ld), &mut MatMut::new(d_dropped, b, u), Accumulate::Overwrite);
+        for ((a, &v), &mv) in dh.iter_mut().zip(d_dropped.iter()).zip(m) {
+            *a += v * mv;
+        }
+    }
+}
+
+/// `out = a ∘ b`
+#[inline]
+pub(crate) fn mul_into(a: &[f32], b: &[f32], out: &mut [f32]) {
+    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+        *o = x * y;
     }
 }
 

@@ -4,9 +4,12 @@
 //! Inputs and outputs at this boundary are batch-major like Keras (`[batch, time, features]`);
 //! inside, activations are time-major (`[time, batch, features]`).
 
+pub mod dropout;
+mod projection;
 pub mod recurrent;
 pub mod spec;
 
+pub use dropout::{Dropout, DropoutMasks};
 pub use recurrent::LayerBuffers;
 pub use spec::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 
@@ -115,6 +118,7 @@ impl Model {
                     kernel: params.add(format!("rnn{k}{dn}.kernel"), &[input_dim, gw]),
                     recurrent: params.add(format!("rnn{k}{dn}.recurrent_kernel"), &[l.units, gw]),
                     bias: params.add(format!("rnn{k}{dn}.bias"), &l.cell.bias_shape(l.units)),
+                    peephole: l.cell.has_peepholes().then(|| params.add(format!("rnn{k}{dn}.peephole_weights"), &[3, l.units])),
                 })
                 .collect();
             let return_sequences = k + 1 < n || spec.return_sequences;
@@ -141,8 +145,12 @@ impl Model {
                 init::orthogonal(&mut rng, d.recurrent.rows, d.recurrent.cols, d.recurrent.of_mut(v));
                 let bias = d.bias.of_mut(v);
                 bias.fill(0.0);
-                if l.spec.cell == CellKind::Lstm {
+                if matches!(l.spec.cell, CellKind::Lstm { .. }) {
                     bias[units..2 * units].fill(1.0);
+                }
+                if let Some(pp) = d.peephole {
+                    // Each peephole vector as Keras's glorot_uniform sees a 1-D shape: fan_in = fan_out = units.
+                    init::glorot_uniform(&mut rng, units, units, pp.of_mut(v));
                 }
             }
         }
@@ -186,9 +194,14 @@ impl Model {
         Ok(())
     }
 
-    /// Runs the model; the outputs are in `ws.outputs` (batch-major; logits for classification,
-    /// with the softmax in `ws.probs`).
+    /// Runs the model for inference (no dropout); the outputs are in `ws.outputs` (batch-major;
+    /// logits for classification, with the softmax in `ws.probs`).
     pub fn forward(&self, input: &Input, ws: &mut Workspace) -> Result<(), EngineError> {
+        self.forward_with(input, ws, &mut Dropout::Off)
+    }
+
+    /// [`Model::forward`] with a choice of dropout (training draws masks, tests may reuse them).
+    pub fn forward_with(&self, input: &Input, ws: &mut Workspace, dropout: &mut Dropout) -> Result<(), EngineError> {
         self.check_input(input)?;
         let (b, t) = (input.batch, input.time);
         ws.batch = b;
@@ -231,7 +244,7 @@ impl Model {
         for (k, layer) in self.layers.iter().enumerate() {
             let (before, rest) = ws.layers.split_at_mut(k);
             let x = if k == 0 { &ws.x0[..] } else { &before[k - 1].out[..] };
-            layer.forward(p, x, (t, b), mask, &mut rest[0], &mut ws.scratch);
+            layer.forward(p, x, (t, b), mask, dropout, &mut rest[0], &mut ws.scratch);
         }
         // Dense head.
         let top = self.layers.last().expect("validated: at least one layer");
@@ -288,18 +301,25 @@ impl Model {
     }
 
     /// Forward pass and loss, no gradients.
-    pub fn loss(&self, input: &Input, targets: &Targets, ws: &mut Workspace) -> Result<f32, EngineError> {
-        self.forward(input, ws)?;
+    pub fn loss(&self, input: &Input, targets: &Targets, ws: &mut Workspace, dropout: &mut Dropout) -> Result<f32, EngineError> {
+        self.forward_with(input, ws, dropout)?;
         self.head_loss(targets, ws, false)
     }
 
     /// Forward pass, loss, and backpropagation through time. `grads` (same layout as
     /// `params.values`) is overwritten with `∂L/∂weights`.
-    pub fn loss_and_grads(&self, input: &Input, targets: &Targets, grads: &mut [f32], ws: &mut Workspace) -> Result<f32, EngineError> {
+    pub fn loss_and_grads(
+        &self,
+        input: &Input,
+        targets: &Targets,
+        grads: &mut [f32],
+        ws: &mut Workspace,
+        dropout: &mut Dropout,
+    ) -> Result<f32, EngineError> {
         if grads.len() != self.params.len() {
             return Err(EngineError::InvalidInput(format!("gradient buffer has {} values, the model {}", grads.len(), self.params.len())));
         }
-        self.forward(input, ws)?;
+        self.forward_with(input, ws, dropout)?;
         let loss = self.head_loss(targets, ws, true)?;
         grads.fill(0.0);
         let p = &self.params.values;

@@ -5,12 +5,12 @@
 //! and its sequence output is re-reversed to align with time; inside `Bidirectional` the sequence
 //! output at a masked step is 0 (`zero_output_for_mask`); a plain layer outputs the carried state.
 
-use crate::engine::cells::{self, CellKind, Dims, DirCache, RecGrads, RecWeights, Scratch};
-use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
-use crate::engine::ops::{add_column_sums, reverse_time, two_mut};
-use crate::engine::params::ParamRef;
-
+use super::dropout::{Dropout, DropoutMasks};
+use super::projection::{self, Shape};
 use super::spec::{Merge, RecurrentSpec};
+use crate::engine::cells::{self, CellKind, Dims, DirCache, RecGrads, RecWeights, Scratch, Seq};
+use crate::engine::ops::{reverse_time, two_mut};
+use crate::engine::params::ParamRef;
 
 /// Where one direction's weights live.
 #[derive(Clone, Copy, Debug)]
@@ -21,6 +21,8 @@ pub(crate) struct DirParams {
     pub recurrent: ParamRef,
     /// `[G*units]`, or `[2, 3*units]` for a reset-after GRU
     pub bias: ParamRef,
+    /// `[3, units]` peephole LSTM only
+    pub peephole: Option<ParamRef>,
 }
 
 #[derive(Clone, Debug)]
@@ -36,10 +38,14 @@ pub(crate) struct Recurrent {
 pub struct LayerBuffers {
     /// One cache per direction (forward, then backward).
     pub dirs: Vec<DirCache>,
+    /// Dropout masks per direction for the current batch (empty at inference).
+    pub drop: Vec<DropoutMasks>,
     /// `[time, batch, input]` the input reversed in time (backward direction).
     x_rev: Vec<f32>,
     /// `[time, batch]` the mask reversed in time.
     mask_rev: Vec<f32>,
+    /// `[time, batch, input]` the input with a dropout mask applied.
+    x_drop: Vec<f32>,
     /// `[time, batch, output]` with `return_sequences`, else `[batch, output]`.
     pub out: Vec<f32>,
     /// Gradient of the loss with respect to `out` (same shape).
@@ -48,8 +54,10 @@ pub struct LayerBuffers {
     dh_out: Vec<f32>,
     /// `[time, batch, G*units]`
     dxw: Vec<f32>,
-    /// `[time, batch, input]` the backward direction's input gradient, in its reversed time.
-    dx_rev: Vec<f32>,
+    /// `[time, batch, input]` one direction's input gradient, in its own time order.
+    dx_dir: Vec<f32>,
+    /// `[time, batch, input]` scratch for masked input gradients.
+    dx_tmp: Vec<f32>,
 }
 
 impl Recurrent {
@@ -70,38 +78,62 @@ impl Recurrent {
         }
     }
 
+    fn seq<'a>(&self, p: &'a [f32], dp: &DirParams, d: Dims, mask: Option<&'a [f32]>, drop: &'a DropoutMasks) -> Seq<'a> {
+        let (_, b_rec) = self.biases(p, dp);
+        Seq {
+            d,
+            w: RecWeights { u: dp.recurrent.of(p), b_rec, peep: dp.peephole.map_or(&[][..], |r| r.of(p)) },
+            mask,
+            rec_drop: (!drop.recurrent.is_empty()).then_some(&drop.recurrent[..]),
+        }
+    }
+
     /// Output width per time step.
     pub fn output_dim(&self) -> usize {
         self.spec.output_dim()
     }
 
     /// Runs the layer over `x` `[time, batch, input]` (with `mask` `[time, batch]`); fills `ws.out`.
-    pub fn forward(&self, p: &[f32], x: &[f32], dims: (usize, usize), mask: Option<&[f32]>, ws: &mut LayerBuffers, s: &mut Scratch) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn forward(
+        &self,
+        p: &[f32],
+        x: &[f32],
+        dims: (usize, usize),
+        mask: Option<&[f32]>,
+        dropout: &mut Dropout,
+        ws: &mut LayerBuffers,
+        s: &mut Scratch,
+    ) {
         let (time, batch) = dims;
         let d = Dims { time, batch, units: self.spec.units };
-        let (gw, inp) = (self.gate_width(), self.input_dim);
-        ws.dirs.resize_with(self.dirs.len(), Default::default);
-        if self.dirs.len() == 2 {
-            reverse_time(x, time, batch * inp, &mut ws.x_rev);
+        let shape = Shape { time, batch, input: self.input_dim, width: self.gate_width() };
+        let n = self.dirs.len();
+        ws.dirs.resize_with(n, Default::default);
+        ws.drop.resize_with(n, Default::default);
+        for drop in &mut ws.drop {
+            match dropout {
+                Dropout::Off => drop.clear(),
+                Dropout::Sample(rng) => {
+                    drop.draw(self.cell(), self.spec.dropout, self.spec.recurrent_dropout, batch, self.input_dim, self.spec.units, rng)
+                }
+                Dropout::Reuse => {}
+            }
+        }
+        if n == 2 {
+            reverse_time(x, time, batch * self.input_dim, &mut ws.x_rev);
             if let Some(m) = mask {
                 reverse_time(m, time, batch, &mut ws.mask_rev);
             }
         }
+        let LayerBuffers { dirs, drop, x_rev, mask_rev, x_drop, .. } = ws;
         for (k, dp) in self.dirs.iter().enumerate() {
-            let (xin, m) = if k == 0 { (x, mask) } else { (&ws.x_rev[..], mask.map(|_| &ws.mask_rev[..])) };
-            let cache = &mut ws.dirs[k];
+            let (xin, m) = if k == 0 { (x, mask) } else { (&x_rev[..], mask.map(|_| &mask_rev[..])) };
+            let cache = &mut dirs[k];
             cache.prepare(self.cell(), d);
-            let (b_in, b_rec) = self.biases(p, dp);
-            for row in cache.xw.chunks_exact_mut(gw) {
-                row.copy_from_slice(b_in);
-            }
-            gemm_nn(
-                Mat::new(xin, time * batch, inp),
-                Mat::new(dp.kernel.of(p), inp, gw),
-                &mut MatMut::new(&mut cache.xw, time * batch, gw),
-                Accumulate::Add,
-            );
-            cells::forward(self.cell(), d, RecWeights { u: dp.recurrent.of(p), b_rec }, m, cache, s);
+            let (b_in, _) = self.biases(p, dp);
+            projection::forward(xin, dp.kernel.of(p), b_in, &drop[k].input, shape, x_drop, &mut cache.xw);
+            cells::forward(self.cell(), &self.seq(p, dp, d, m, &drop[k]), cache, s);
         }
         self.merge_outputs(d, mask, ws);
     }
@@ -171,46 +203,33 @@ impl Recurrent {
     ) {
         let (time, batch) = dims;
         let d = Dims { time, batch, units: self.spec.units };
-        let (gw, inp, u) = (self.gate_width(), self.input_dim, self.spec.units);
+        let gw = self.gate_width();
+        let shape = Shape { time, batch, input: self.input_dim, width: gw };
+        let row = batch * self.input_dim;
         for (k, dp) in self.dirs.iter().enumerate() {
             self.direction_output_grad(k, d, mask, ws);
-            let LayerBuffers { dirs, x_rev, mask_rev, dh_out, dxw, dx_rev, .. } = ws;
+            let LayerBuffers { dirs, drop, x_rev, mask_rev, x_drop, dh_out, dxw, dx_dir, dx_tmp, .. } = ws;
             let (xin, m) = if k == 0 { (x, mask) } else { (&x_rev[..], mask.map(|_| &mask_rev[..])) };
             dxw.resize(time * batch * gw, 0.0);
-            let (_, b_rec) = self.biases(p, dp);
             {
-                let (du, dbias) =
-                    two_mut(g, dp.recurrent.offset..dp.recurrent.offset + dp.recurrent.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
-                let db_rec = if b_rec.is_empty() { &mut [][..] } else { &mut dbias[gw..] };
-                cells::backward(
-                    self.cell(),
-                    d,
-                    RecWeights { u: dp.recurrent.of(p), b_rec },
-                    m,
-                    &dirs[k],
-                    dh_out,
-                    dxw,
-                    RecGrads { du, db_rec },
-                    s,
-                );
+                let seq = self.seq(p, dp, d, m, &drop[k]);
+                let (du, rest) = split_grads(g, dp);
+                let db_rec = if seq.w.b_rec.is_empty() { &mut [][..] } else { &mut rest.bias[gw..] };
+                cells::backward(self.cell(), &seq, &dirs[k], dh_out, dxw, RecGrads { du, db_rec, dpeep: rest.peep }, s);
             }
-            gemm_tn(
-                Mat::new(xin, time * batch, inp),
-                Mat::new(dxw, time * batch, gw),
-                &mut MatMut::new(dp.kernel.of_mut(g), inp, gw),
-                Accumulate::Add,
-            );
-            add_column_sums(dxw, gw, &mut dp.bias.of_mut(g)[..gw]);
+            let want_dx = dx.is_some();
+            if want_dx {
+                dx_dir.resize(time * row, 0.0);
+            }
+            let (dw, db) = two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
+            let dx_out = if want_dx { Some(&mut dx_dir[..]) } else { None };
+            projection::backward(xin, dp.kernel.of(p), &drop[k].input, shape, dxw, dw, &mut db[..gw], dx_out, x_drop, dx_tmp);
             if let Some(dx) = dx.as_deref_mut() {
-                let w = Mat::new(dp.kernel.of(p), inp, gw);
                 if k == 0 {
-                    gemm_nt(Mat::new(dxw, time * batch, gw), w, &mut MatMut::new(dx, time * batch, inp), Accumulate::Overwrite);
+                    dx.copy_from_slice(dx_dir);
                 } else {
-                    dx_rev.resize(time * batch * inp, 0.0);
-                    gemm_nt(Mat::new(dxw, time * batch, gw), w, &mut MatMut::new(dx_rev, time * batch, inp), Accumulate::Overwrite);
-                    let row = batch * inp;
                     for t in 0..time {
-                        let src = &dx_rev[(time - 1 - t) * row..(time - t) * row];
+                        let src = &dx_dir[(time - 1 - t) * row..(time - t) * row];
                         for (a, v) in dx[t * row..(t + 1) * row].iter_mut().zip(src) {
                             *a += v;
                         }
@@ -218,7 +237,6 @@ impl Recurrent {
                 }
             }
         }
-        let _ = u;
     }
 
     /// Fills `ws.dh_out` `[time, batch, units]` (in direction `k`'s own time order) from `ws.d_out`.
@@ -256,4 +274,21 @@ impl Recurrent {
         }
         ws.dh_out = dh;
     }
+}
+
+/// The bias and peephole gradients of one direction, borrowed beside its recurrent-kernel gradient.
+struct BiasGrads<'a> {
+    bias: &'a mut [f32],
+    peep: &'a mut [f32],
+}
+
+/// Splits `g` into the recurrent-kernel gradient and the bias (and peephole) gradients of `dp`.
+/// They are laid out kernel, recurrent kernel, bias, peepholes (see `Model::zeroed`).
+fn split_grads<'a>(g: &'a mut [f32], dp: &DirParams) -> (&'a mut [f32], BiasGrads<'a>) {
+    let (r, b) = (dp.recurrent, dp.bias);
+    debug_assert_eq!(r.offset + r.len, b.offset, "bias follows the recurrent kernel");
+    let end = dp.peephole.map_or(b.offset + b.len, |pp| pp.offset + pp.len);
+    let (du, rest) = g[r.offset..end].split_at_mut(r.len);
+    let (bias, peep) = rest.split_at_mut(b.len);
+    (du, BiasGrads { bias, peep })
 }

@@ -34,9 +34,20 @@ pub struct RecurrentSpec {
     /// `Some(merge)` wraps the layer in `Bidirectional(merge_mode=merge)`.
     #[serde(default)]
     pub bidirectional: Option<Merge>,
+    /// Keras `dropout`: fraction of the inputs dropped (training only).
+    #[serde(default)]
+    pub dropout: f32,
+    /// Keras `recurrent_dropout`: fraction of the recurrent state dropped (training only).
+    #[serde(default)]
+    pub recurrent_dropout: f32,
 }
 
 impl RecurrentSpec {
+    /// A layer without dropout.
+    pub fn new(cell: CellKind, units: usize, bidirectional: Option<Merge>) -> Self {
+        RecurrentSpec { cell, units, bidirectional, dropout: 0.0, recurrent_dropout: 0.0 }
+    }
+
     /// Width of this layer's output (per time step).
     pub fn output_dim(&self) -> usize {
         match self.bidirectional {
@@ -94,6 +105,11 @@ impl ModelSpec {
         for (k, l) in self.layers.iter().enumerate() {
             if l.units == 0 || l.units > MAX_UNITS {
                 return bad(format!("layer rnn{k}: units must be 1..={MAX_UNITS}, got {}", l.units));
+            }
+            for (what, rate) in [("dropout", l.dropout), ("recurrent_dropout", l.recurrent_dropout)] {
+                if !(0.0..1.0).contains(&rate) {
+                    return bad(format!("layer rnn{k}: {what} must be at least 0 and below 1, got {rate}"));
+                }
             }
         }
         if self.dense_units == 0 || self.dense_units > MAX_UNITS {

@@ -7,8 +7,9 @@ pub mod optimizer;
 
 pub use optimizer::{clip_by_global_norm, global_norm, Optimizer, OptimizerSpec};
 
-use super::model::{Input, Model, Targets, Workspace};
+use super::model::{Dropout, Input, Model, Targets, Workspace};
 use super::EngineError;
+use init::Rng8;
 
 /// What one training step measured.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,18 +28,28 @@ pub struct Trainer {
     pub clip_norm: Option<f32>,
     pub grads: Vec<f32>,
     pub ws: Workspace,
+    /// Draws the dropout masks.
+    rng: Rng8,
 }
 
 impl Trainer {
-    pub fn new(model: Model, optimizer: OptimizerSpec, clip_norm: Option<f32>) -> Self {
+    /// `seed` seeds the dropout masks (the weights are already initialised in `model`).
+    pub fn new(model: Model, optimizer: OptimizerSpec, clip_norm: Option<f32>, seed: u64) -> Self {
         let n = model.params.len();
-        Trainer { optimizer: Optimizer::new(optimizer, n), grads: vec![0.0; n], model, clip_norm, ws: Workspace::default() }
+        Trainer {
+            optimizer: Optimizer::new(optimizer, n),
+            grads: vec![0.0; n],
+            model,
+            clip_norm,
+            ws: Workspace::default(),
+            rng: init::rng_from_seed(seed ^ 0xD80_F0F0),
+        }
     }
 
     /// Forward, backward, clip and update on one batch. The weights are left untouched when the
     /// loss or the gradient is not finite, so a diverging run can be inspected and resumed.
     pub fn step(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
-        let loss = self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws)?;
+        let loss = self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut self.rng))?;
         let grad_norm = match self.clip_norm {
             Some(c) => clip_by_global_norm(&mut self.grads, c),
             None => global_norm(&self.grads),
