@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::engine::cells::{Activation, CellKind};
-use crate::engine::train::OptimizerSpec;
+use crate::engine::train::{Clipping, OptimizerSpec};
 
 /// Version of the settings format written into URLs.
 pub const VERSION: u32 = 1;
@@ -186,9 +186,13 @@ impl Settings {
         }
     }
 
-    /// Clip norm, `None` when off.
-    pub fn clip(&self) -> Option<f32> {
-        (self.clip_norm > 0.0).then_some(self.clip_norm)
+    /// Gradient clipping: `clip-norm` is Keras's `global_clipnorm` (0 = off).
+    pub fn clip(&self) -> Clipping {
+        if self.clip_norm > 0.0 {
+            Clipping::GlobalNorm(self.clip_norm)
+        } else {
+            Clipping::None
+        }
     }
 
     /// Applies `key=value` pairs (from a URL or the command line) over these settings. Returns the

@@ -63,3 +63,100 @@ fn global_norm_clipping_scales_everything_by_one_factor() {
     clip_by_global_norm(&mut small, 1.0);
     assert_eq!(small, vec![0.3, 0.4], "below the clip norm nothing changes");
 }
+
+#[test]
+fn rmsprop_matches_keras_plain_centered_and_with_momentum() {
+    let grads = [[0.5f32, -2.0], [0.1, 0.3], [-1.0, 0.0]];
+    for (centered, momentum) in [(false, 0.0f32), (true, 0.0), (false, 0.9), (true, 0.5)] {
+        let (lr, rho, eps) = (0.01f64, 0.9f64, 1e-7f64);
+        let spec = OptimizerSpec::RmsProp { lr: lr as f32, rho: rho as f32, momentum, epsilon: eps as f32, centered };
+        let mut opt = Optimizer::new(spec, 2);
+        let mut p = vec![1.0f32, -1.0];
+        let (mut v, mut a, mut m, mut want) = ([0.0f64; 2], [0.0f64; 2], [0.0f64; 2], [1.0f64, -1.0]);
+        for g in &grads {
+            opt.step(&mut p, g);
+            for i in 0..2 {
+                let gi = g[i] as f64;
+                v[i] = rho * v[i] + (1.0 - rho) * gi * gi;
+                let denom = if centered {
+                    a[i] = rho * a[i] + (1.0 - rho) * gi;
+                    v[i] - a[i] * a[i] + eps
+                } else {
+                    v[i] + eps
+                };
+                let inc = lr * gi / denom.sqrt();
+                if momentum > 0.0 {
+                    m[i] = momentum as f64 * m[i] + inc;
+                    want[i] -= m[i];
+                } else {
+                    want[i] -= inc;
+                }
+                assert!((p[i] as f64 - want[i]).abs() < 1e-5, "centered {centered} momentum {momentum}: {} vs {}", p[i], want[i]);
+            }
+        }
+    }
+}
+
+#[test]
+fn clipping_by_value_by_norm_per_tensor_and_global() {
+    use unroll::engine::train::Clipping;
+    let tensors = || [0..2, 2..4].into_iter();
+    let mut g = vec![3.0f32, 4.0, 0.3, -0.4];
+    Clipping::Value(1.0).apply(&mut g, tensors());
+    assert_eq!(g, vec![1.0, 1.0, 0.3, -0.4]);
+    let mut g = vec![3.0f32, 4.0, 0.3, -0.4];
+    let norm = Clipping::Norm(1.0).apply(&mut g, tensors());
+    assert!((norm - (25.0f32 + 0.25).sqrt()).abs() < 1e-5);
+    assert!((g[0] - 0.6).abs() < 1e-6 && (g[1] - 0.8).abs() < 1e-6, "first tensor scaled to norm 1");
+    assert_eq!(&g[2..], &[0.3, -0.4], "second tensor already below 1");
+    let mut g = vec![3.0f32, 4.0, 0.3, -0.4];
+    Clipping::GlobalNorm(1.0).apply(&mut g, tensors());
+    assert!((global_norm(&g) - 1.0).abs() < 1e-6);
+    assert!((g[2] / g[0] - 0.1).abs() < 1e-6, "one factor for all");
+}
+
+#[test]
+fn learning_rate_schedules_match_keras() {
+    use unroll::engine::train::Schedule;
+    assert_eq!(Schedule::Constant.at(0.1, 1000), 0.1);
+    let step = Schedule::Step { every: 100, factor: 0.5 };
+    assert_eq!((step.at(0.1, 0), step.at(0.1, 99), step.at(0.1, 100), step.at(0.1, 250)), (0.1, 0.1, 0.05, 0.025));
+    let cos = Schedule::Cosine { decay_steps: 100, alpha: 0.1 };
+    assert!((cos.at(1.0, 0) - 1.0).abs() < 1e-6);
+    assert!((cos.at(1.0, 50) - 0.55).abs() < 1e-6, "{}", cos.at(1.0, 50));
+    assert!((cos.at(1.0, 100) - 0.1).abs() < 1e-6);
+    assert!((cos.at(1.0, 500) - 0.1).abs() < 1e-6, "stays at alpha after decay_steps");
+}
+
+#[test]
+fn early_stopping_waits_for_patience_and_restores_the_best_weights() {
+    use unroll::engine::train::{Decision, Direction, EarlyStopping, EarlyStoppingSpec};
+    let spec = EarlyStoppingSpec { direction: Direction::Min, patience: 2, min_delta: 0.0, restore_best_weights: true };
+    let mut es = EarlyStopping::new(spec);
+    let losses = [1.0, 0.8, 0.85, 0.9, 0.7];
+    let mut decisions = vec![];
+    for (epoch, &l) in losses.iter().enumerate() {
+        decisions.push(es.on_epoch_end(epoch, l, &[epoch as f32]));
+        if decisions.last() == Some(&Decision::Stop) {
+            break;
+        }
+    }
+    assert_eq!(decisions, vec![Decision::Continue, Decision::Continue, Decision::Continue, Decision::Stop]);
+    assert_eq!((es.best(), es.best_epoch, es.stopped_epoch), (Some(0.8), 1, Some(3)));
+    let mut w = [9.0f32];
+    assert!(es.on_train_end(&mut w));
+    assert_eq!(w, [1.0], "weights after the best epoch (1)");
+    // min_delta: an improvement smaller than it does not count; max mode for accuracy.
+    let mut acc =
+        EarlyStopping::new(EarlyStoppingSpec { direction: Direction::Max, patience: 1, min_delta: 0.01, restore_best_weights: false });
+    assert_eq!(acc.on_epoch_end(0, 0.80, &[]), Decision::Continue);
+    assert_eq!(acc.on_epoch_end(1, 0.805, &[]), Decision::Stop);
+    assert!(!acc.on_train_end(&mut []));
+    let mut loss = EarlyStopping::new(EarlyStoppingSpec { min_delta: 0.1, patience: 1, ..spec });
+    loss.on_epoch_end(0, 1.0, &[0.0]);
+    assert_eq!(loss.on_epoch_end(1, 0.95, &[1.0]), Decision::Stop, "0.05 better is less than min_delta");
+    // A NaN metric never improves.
+    let mut nan = EarlyStopping::new(EarlyStoppingSpec { patience: 1, ..spec });
+    nan.on_epoch_end(0, 1.0, &[0.0]);
+    assert_eq!(nan.on_epoch_end(1, f32::NAN, &[1.0]), Decision::Stop);
+}

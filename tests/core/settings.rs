@@ -56,5 +56,5 @@ fn set_checks_ranges_and_names_the_field() {
     assert!(s.set("lr", "inf").is_err());
     assert!(s.set("v", "2").is_err(), "a future version is refused, not misread");
     s.set("clip-norm", "1.5").unwrap();
-    assert_eq!(s.clip(), Some(1.5));
+    assert_eq!(s.clip(), unroll::engine::train::Clipping::GlobalNorm(1.5));
 }

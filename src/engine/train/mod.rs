@@ -1,11 +1,15 @@
 //! Training: losses, optimisers, clipping, seeded initialisation, and [`Trainer`], which runs one
 //! optimisation step of a model on a batch.
 
+pub mod early_stopping;
 pub mod init;
 pub mod loss;
 pub mod optimizer;
+pub mod schedule;
 
-pub use optimizer::{clip_by_global_norm, global_norm, Optimizer, OptimizerSpec};
+pub use early_stopping::{Decision, Direction, EarlyStopping, EarlyStoppingSpec};
+pub use optimizer::{clip_by_global_norm, global_norm, Clipping, Optimizer, OptimizerSpec};
+pub use schedule::Schedule;
 
 use super::model::{Dropout, Input, Model, Targets, Workspace};
 use super::EngineError;
@@ -24,8 +28,8 @@ pub struct StepStats {
 pub struct Trainer {
     pub model: Model,
     pub optimizer: Optimizer,
-    /// `Some(c)`: clip gradients to global norm `c` before each update.
-    pub clip_norm: Option<f32>,
+    pub clipping: Clipping,
+    pub schedule: Schedule,
     pub grads: Vec<f32>,
     pub ws: Workspace,
     /// Draws the dropout masks.
@@ -34,13 +38,14 @@ pub struct Trainer {
 
 impl Trainer {
     /// `seed` seeds the dropout masks (the weights are already initialised in `model`).
-    pub fn new(model: Model, optimizer: OptimizerSpec, clip_norm: Option<f32>, seed: u64) -> Self {
+    pub fn new(model: Model, optimizer: OptimizerSpec, clipping: Clipping, seed: u64) -> Self {
         let n = model.params.len();
         Trainer {
             optimizer: Optimizer::new(optimizer, n),
             grads: vec![0.0; n],
             model,
-            clip_norm,
+            clipping,
+            schedule: Schedule::Constant,
             ws: Workspace::default(),
             rng: init::rng_from_seed(seed ^ 0xD80_F0F0),
         }
@@ -50,12 +55,10 @@ impl Trainer {
     /// loss or the gradient is not finite, so a diverging run can be inspected and resumed.
     pub fn step(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
         let loss = self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut self.rng))?;
-        let grad_norm = match self.clip_norm {
-            Some(c) => clip_by_global_norm(&mut self.grads, c),
-            None => global_norm(&self.grads),
-        };
+        let grad_norm = self.clipping.apply(&mut self.grads, self.model.params.infos.iter().map(|p| p.at.offset..p.at.offset + p.at.len));
         if loss.is_finite() && grad_norm.is_finite() {
-            self.optimizer.step(&mut self.model.params.values, &self.grads);
+            let lr = self.schedule.at(self.optimizer.spec.lr(), self.optimizer.iterations);
+            self.optimizer.step_with_lr(&mut self.model.params.values, &self.grads, lr);
         }
         Ok(StepStats { loss, grad_norm })
     }

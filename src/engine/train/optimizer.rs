@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub enum OptimizerSpec {
     /// `keras.optimizers.SGD` (defaults: lr 0.01, momentum 0, nesterov false).
     Sgd { lr: f32, momentum: f32, nesterov: bool },
+    /// `keras.optimizers.RMSprop` (defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false).
+    RmsProp { lr: f32, rho: f32, momentum: f32, epsilon: f32, centered: bool },
     /// `keras.optimizers.Adam` (defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7).
     Adam { lr: f32, beta1: f32, beta2: f32, epsilon: f32 },
 }
@@ -19,35 +21,50 @@ impl OptimizerSpec {
     pub fn sgd(lr: f32, momentum: f32) -> Self {
         OptimizerSpec::Sgd { lr, momentum, nesterov: false }
     }
+    pub fn rmsprop(lr: f32) -> Self {
+        OptimizerSpec::RmsProp { lr, rho: 0.9, momentum: 0.0, epsilon: 1e-7, centered: false }
+    }
+    /// The base learning rate (a schedule scales it step by step).
     pub fn lr(&self) -> f32 {
         match *self {
-            OptimizerSpec::Sgd { lr, .. } | OptimizerSpec::Adam { lr, .. } => lr,
+            OptimizerSpec::Sgd { lr, .. } | OptimizerSpec::RmsProp { lr, .. } | OptimizerSpec::Adam { lr, .. } => lr,
         }
     }
 }
 
-/// An optimiser with its slots (`m`, `v`), laid out like the parameters.
+/// An optimiser with its slots, laid out like the parameters: `m` (momentum, Adam's first moment),
+/// `v` (RMSprop's velocity, Adam's second moment), `a` (centred RMSprop's mean gradient).
 #[derive(Clone, Debug)]
 pub struct Optimizer {
     pub spec: OptimizerSpec,
     m: Vec<f32>,
     v: Vec<f32>,
+    a: Vec<f32>,
     /// Number of updates applied so far (Keras `optimizer.iterations`).
     pub iterations: u64,
 }
 
 impl Optimizer {
-    pub fn new(spec: OptimizerSpec, n_params: usize) -> Self {
-        let v_len = if matches!(spec, OptimizerSpec::Adam { .. }) { n_params } else { 0 };
-        Optimizer { spec, m: vec![0.0; n_params], v: vec![0.0; v_len], iterations: 0 }
+    pub fn new(spec: OptimizerSpec, n: usize) -> Self {
+        let (m, v, a) = match spec {
+            OptimizerSpec::Sgd { momentum, .. } => (if momentum != 0.0 { n } else { 0 }, 0, 0),
+            OptimizerSpec::RmsProp { momentum, centered, .. } => (if momentum > 0.0 { n } else { 0 }, n, if centered { n } else { 0 }),
+            OptimizerSpec::Adam { .. } => (n, n, 0),
+        };
+        Optimizer { spec, m: vec![0.0; m], v: vec![0.0; v], a: vec![0.0; a], iterations: 0 }
     }
 
-    /// One update of `params` with `grads`.
+    /// One update of `params` with `grads` at the spec's learning rate.
     pub fn step(&mut self, params: &mut [f32], grads: &[f32]) {
+        self.step_with_lr(params, grads, self.spec.lr());
+    }
+
+    /// One update at learning rate `lr` (from a schedule).
+    pub fn step_with_lr(&mut self, params: &mut [f32], grads: &[f32], lr: f32) {
         debug_assert_eq!(params.len(), grads.len());
         self.iterations += 1;
         match self.spec {
-            OptimizerSpec::Sgd { lr, momentum, nesterov } => {
+            OptimizerSpec::Sgd { momentum, nesterov, .. } => {
                 if momentum == 0.0 {
                     for (p, g) in params.iter_mut().zip(grads) {
                         *p -= lr * g;
@@ -59,7 +76,29 @@ impl Optimizer {
                     }
                 }
             }
-            OptimizerSpec::Adam { lr, beta1, beta2, epsilon } => {
+            OptimizerSpec::RmsProp { rho, momentum, epsilon, centered, .. } => {
+                for i in 0..params.len() {
+                    let g = grads[i];
+                    let v = &mut self.v[i];
+                    *v = rho * *v + (1.0 - rho) * g * g;
+                    let denominator = if centered {
+                        let a = &mut self.a[i];
+                        *a = rho * *a + (1.0 - rho) * g;
+                        *v - *a * *a + epsilon
+                    } else {
+                        *v + epsilon
+                    };
+                    let increment = lr * g / denominator.sqrt();
+                    if momentum > 0.0 {
+                        let m = &mut self.m[i];
+                        *m = momentum * *m + increment;
+                        params[i] -= *m;
+                    } else {
+                        params[i] -= increment;
+                    }
+                }
+            }
+            OptimizerSpec::Adam { beta1, beta2, epsilon, .. } => {
                 let t = self.iterations as f64;
                 let alpha = (lr as f64 * (1.0 - (beta2 as f64).powf(t)).sqrt() / (1.0 - (beta1 as f64).powf(t))) as f32;
                 for (((p, g), m), v) in params.iter_mut().zip(grads).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
@@ -69,6 +108,46 @@ impl Optimizer {
                 }
             }
         }
+    }
+}
+
+/// Gradient clipping, as Keras's optimiser arguments (only one may be set there, too).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Clipping {
+    #[default]
+    None,
+    /// `clipvalue`: every gradient element into `[-v, v]`.
+    Value(f32),
+    /// `clipnorm`: each weight tensor's gradient scaled to an L2 norm of at most `c`.
+    Norm(f32),
+    /// `global_clipnorm`: all gradients scaled together to a global L2 norm of at most `c`.
+    GlobalNorm(f32),
+}
+
+impl Clipping {
+    /// Clips `grads`; `tensors` are the weight tensors' ranges in the flat buffer (for `Norm`).
+    /// Returns the global norm before clipping.
+    pub fn apply(&self, grads: &mut [f32], tensors: impl Iterator<Item = std::ops::Range<usize>>) -> f32 {
+        let norm = global_norm(grads);
+        match *self {
+            Clipping::None => {}
+            Clipping::Value(v) => grads.iter_mut().for_each(|g| *g = g.clamp(-v, v)),
+            Clipping::Norm(c) => {
+                for r in tensors {
+                    let t = &mut grads[r];
+                    let n = global_norm(t);
+                    if n > c && n.is_finite() {
+                        let s = c / n;
+                        t.iter_mut().for_each(|g| *g *= s);
+                    }
+                }
+            }
+            Clipping::GlobalNorm(c) => {
+                clip_by_global_norm(grads, c);
+            }
+        }
+        norm
     }
 }
 
