@@ -13,6 +13,7 @@ pub mod data;
 pub mod engine;
 pub mod golden;
 pub mod lesson;
+pub mod model_file;
 pub mod protocol;
 pub mod settings;
 

@@ -8,10 +8,12 @@ pub mod dropout;
 mod projection;
 pub mod recurrent;
 pub mod spec;
+pub mod summary;
 
 pub use dropout::{Dropout, DropoutMasks};
 pub use recurrent::LayerBuffers;
 pub use spec::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+pub use summary::Summary;
 
 use super::cells::{CellKind, Scratch};
 use super::ops::{dense_backward, dense_forward, swap_leading};

@@ -1,0 +1,64 @@
+//! `model.summary()` like Keras: names, output shapes, parameter counts.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use unroll::engine::cells::{Activation, CellKind};
+use unroll::engine::model::Merge;
+use unroll::engine::Model;
+
+use crate::common::*;
+
+#[test]
+fn the_course_notebook_model() {
+    let spec = cls_model(20_000, 64, true, vec![layer(CellKind::SimpleRnn { activation: Activation::Tanh }, 16, None)], 4);
+    let s = spec.summary(None);
+    let rows: Vec<(&str, &str, &str, usize)> =
+        s.rows.iter().map(|r| (r.name.as_str(), r.kind.as_str(), r.output_shape.as_str(), r.params)).collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("embedding", "Embedding", "(None, None, 64)", 1_280_000),
+            ("simple_rnn", "SimpleRNN", "(None, 16)", 1_296),
+            ("dense", "Dense", "(None, 4)", 68),
+        ]
+    );
+    assert_eq!(s.total, 1_281_364);
+    let text = s.to_string();
+    assert!(text.contains("│ simple_rnn (SimpleRNN)          │ (None, 16)             │         1,296 │"), "{text}");
+    assert!(text.contains(" Total params: 1,281,364 (4.89 MB)"), "{text}");
+    assert_eq!(Model::new(spec, 0).unwrap().param_count(), s.total);
+}
+
+#[test]
+fn the_course_bidirectional_stack() {
+    let lstm = CellKind::Lstm { peephole: false };
+    let spec = cls_model(20_000, 128, true, vec![layer(lstm, 64, Some(Merge::Concat)), layer(lstm, 64, Some(Merge::Concat))], 4);
+    let s = spec.summary(Some(50));
+    let rows: Vec<(&str, &str, usize)> = s.rows.iter().map(|r| (r.name.as_str(), r.output_shape.as_str(), r.params)).collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("embedding", "(None, 50, 128)", 2_560_000),
+            ("bidirectional", "(None, 50, 128)", 98_816),
+            ("bidirectional_1", "(None, 128)", 98_816),
+            ("dense", "(None, 4)", 516),
+        ]
+    );
+    assert_eq!(Model::new(spec, 0).unwrap().param_count(), s.total);
+}
+
+#[test]
+fn every_layer_kind_counts_like_the_model() {
+    for cell in all_cells() {
+        for merge in [None, Some(Merge::Sum), Some(Merge::Concat)] {
+            let spec = seq_model(3, vec![layer(cell, 5, merge), layer(CellKind::Gru { reset_after: false }, 4, None)], 2);
+            let s = spec.summary(Some(7));
+            assert_eq!(Model::new(spec.clone(), 0).unwrap().param_count(), s.total, "{cell:?} {merge:?}");
+            let first_is_gru = merge.is_none() && matches!(cell, CellKind::Gru { .. });
+            let want = if first_is_gru { "gru_1" } else { "gru" };
+            assert_eq!(s.rows[1].name, want, "Keras numbers names per class: {:?}", s.rows);
+            assert_eq!(s.rows.last().unwrap().output_shape, "(None, 7, 2)");
+        }
+    }
+}
