@@ -9,6 +9,7 @@
 //! - [`app`]: the page: chart geometry and run history (plain Rust), and the Leptos components
 //!   (wasm32 + feature `app`); `worker` (wasm32): the Web Worker.
 
+pub mod bench;
 pub mod data;
 pub mod engine;
 pub mod golden;

@@ -1,4 +1,5 @@
 //! Data: series generators and parsers. Pure: text or numbers in, tensors out; no fetching.
 
+pub mod ag_news;
 pub mod series;
 pub mod windows;

@@ -5,6 +5,7 @@
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod ag_news;
 mod common;
 mod dropout;
 mod golden;
@@ -12,6 +13,7 @@ mod gradcheck;
 mod init;
 mod model_file;
 mod kernels;
+mod math;
 mod optimizer;
 mod plot;
 mod properties;

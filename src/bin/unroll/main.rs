@@ -6,7 +6,15 @@
 //! ```
 
 #[cfg(not(target_arch = "wasm32"))]
+mod bench;
+#[cfg(not(target_arch = "wasm32"))]
 mod check_golden;
+
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOC: bench::Counting = bench::Counting;
+#[cfg(not(target_arch = "wasm32"))]
+mod model;
 #[cfg(not(target_arch = "wasm32"))]
 mod train;
 
@@ -16,6 +24,8 @@ fn main() {
     let code = match args.first().map(String::as_str) {
         Some("check-golden") => check_golden::run(&args[1..]),
         Some("train") => train::run(&args[1..]),
+        Some("model") => model::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{}", USAGE);
             if args.is_empty() {
@@ -45,6 +55,10 @@ USAGE:
                                     files (exit 0: all agree; 1: a mismatch; 2: unsupported/unreadable)
     unroll train [--FLAG VALUE]...  train the sine lesson (or --task typed --series \"1,2,3,...\");
                                     `unroll train --help` lists the flags, the page's settings
+    unroll model summary FILE       Keras-style summary of a model file
+    unroll model verify FILE        load a model file and compare its outputs with the check it carries
+    unroll bench [--json] [--only NAME]... [--samples N] [--data DIR]
+                                    speed benchmarks (see src/bench.rs); DIR holds AG News train.csv
     unroll help                     this text
 ";
 

@@ -13,6 +13,7 @@ pub fn run(args: &[String]) -> i32 {
     }
     let mut settings = Settings::default();
     let mut losses_path = None;
+    let mut save_path = None;
     let mut i = 0;
     while i < args.len() {
         let Some(key) = args[i].strip_prefix("--") else {
@@ -34,6 +35,8 @@ pub fn run(args: &[String]) -> i32 {
         };
         if key == "losses" {
             losses_path = Some(value);
+        } else if key == "save" {
+            save_path = Some(value);
         } else if let Err(e) = settings.set(&key, &value) {
             eprintln!("unroll train: --{e}");
             return 2;
@@ -111,6 +114,14 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     }
+    if let Some(path) = save_path {
+        let file = unroll::model_file::ModelFile::from_model(lesson.model(), false);
+        if let Err(e) = std::fs::write(&path, file.to_json()) {
+            eprintln!("unroll train: cannot write {path}: {e}");
+            return 1;
+        }
+        println!("saved the model to {path}");
+    }
     println!("held-out next-step MSE: {:.4e}", eval.heldout_mse);
     match eval.gen_mse {
         Some(m) => println!("generation MSE: {m:.4e} ({} free-running steps)", eval.gen_pred.len().min(eval.gen_truth.len())),
@@ -133,4 +144,5 @@ fn print_help() {
         println!("  --{key:<12} {help}{def}");
     }
     println!("  --{:<12} write the training loss of every step to FILE as JSON", "losses FILE");
+    println!("  --{:<12} save the trained model to FILE (the model-file format, see README)", "save FILE");
 }

@@ -29,6 +29,7 @@
 //! `cache.gates[t]` holds the activated `[z, r, n]`; for reset-after `cache.aux[t]` holds `r_h`.
 
 use super::{mask_at, mul_into, prev_next, recurrent_product, recurrent_product_backward, sigmoid, DirCache, RecGrads, Scratch, Seq};
+use crate::engine::cpu::math::tanh;
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
 
 pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
@@ -54,7 +55,7 @@ pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
                 let z = sigmoid(x[j] + r_[j]);
                 let r = sigmoid(x[h + j] + r_[h + j]);
                 let rh = r_[2 * h + j];
-                let n = (x[2 * h + j] + r * rh).tanh();
+                let n = tanh(x[2 * h + j] + r * rh);
                 gt[j] = z;
                 gt[h + j] = r;
                 gt[2 * h + j] = n;
@@ -146,7 +147,7 @@ pub fn forward_reset_before(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
             let m = mask_at(seq.mask, t, b, bi);
             let gt = &mut gates[bi * g3..(bi + 1) * g3];
             for j in 0..h {
-                let n = gt[2 * h + j].tanh();
+                let n = tanh(gt[2 * h + j]);
                 gt[2 * h + j] = n;
                 let z = gt[j];
                 let k = bi * h + j;

@@ -26,6 +26,7 @@
 //! `cache.gates[t]` holds the activated `[i, f, g, o]`; `cache.c` the cell states.
 
 use super::{mask_at, prev_next, recurrent_product, recurrent_product_backward, sigmoid, DirCache, RecGrads, Scratch, Seq};
+use crate::engine::cpu::math::tanh;
 
 /// Peephole weights `(p_i, p_f, p_o)` for unit `j` (zeros without peepholes).
 #[inline]
@@ -56,14 +57,14 @@ pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
                 let (pi, pf, po) = peep(seq.w.peep, h, j);
                 let i = sigmoid(zr[j] + pi * c_prev[k]);
                 let f = sigmoid(zr[h + j] + pf * c_prev[k]);
-                let gg = zr[2 * h + j].tanh();
+                let gg = tanh(zr[2 * h + j]);
                 let c_new = f * c_prev[k] + i * gg;
                 let o = sigmoid(zr[3 * h + j] + po * c_new);
                 zr[j] = i;
                 zr[h + j] = f;
                 zr[2 * h + j] = gg;
                 zr[3 * h + j] = o;
-                let h_new = o * c_new.tanh();
+                let h_new = o * tanh(c_new);
                 c_next[k] = m * c_new + (1.0 - m) * c_prev[k];
                 h_next[k] = m * h_new + (1.0 - m) * h_prev[k];
             }
@@ -94,7 +95,7 @@ pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g:
                 let (pi, pf, po) = peep(seq.w.peep, h, j);
                 let k = bi * h + j;
                 let c_new = f * c_prev[k] + i * gg;
-                let tc = c_new.tanh();
+                let tc = tanh(c_new);
                 let dhn = m * dh[k];
                 let dzo = dhn * tc * o * (1.0 - o);
                 let dct = m * dc[k] + dhn * o * (1.0 - tc * tc) + dzo * po;

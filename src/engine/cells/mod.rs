@@ -36,7 +36,7 @@ impl Activation {
     #[inline]
     pub fn apply(self, x: f32) -> f32 {
         match self {
-            Activation::Tanh => x.tanh(),
+            Activation::Tanh => tanh(x),
             Activation::Relu => x.max(0.0),
             Activation::LeakyRelu => {
                 if x > 0.0 {
@@ -49,7 +49,7 @@ impl Activation {
                 if x > 0.0 {
                     x
                 } else {
-                    x.exp_m1()
+                    math::expm1(x)
                 }
             }
         }
@@ -162,6 +162,7 @@ impl CellKind {
     }
 }
 
+use crate::engine::cpu::math::{self, tanh};
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
 
 /// Sizes of one recurrent pass.
@@ -397,7 +398,7 @@ pub(crate) fn prev_next(h: &mut [f32], t: usize, bh: usize) -> (&[f32], &mut [f3
 
 #[inline]
 pub(crate) fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+    math::sigmoid(x)
 }
 
 pub(crate) fn resize(v: &mut Vec<f32>, n: usize) {

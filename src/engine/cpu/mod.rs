@@ -5,6 +5,7 @@
 //! kernel can work on a column block of a wider matrix (the GRU's `U[:, 2H..3H]`, for example).
 
 pub mod fast;
+pub mod math;
 pub mod reference;
 
 /// Whether a kernel overwrites its output or adds to it.

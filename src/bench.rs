@@ -1,0 +1,197 @@
+//! The speed benchmarks: the same configurations run natively (`unroll bench`) and in the browser
+//! (the worker's `Bench` command, driven by `cargo xtask bench browser`), printing one table.
+//!
+//! 1. `agnews-lstm`: Embedding(20000, 64) → LSTM(64) → Dense(4), batch 32, length 50, 10,000 samples.
+//! 2. `course-bilstm`: Embedding(20000, 128, mask_zero) → Bidirectional(LSTM(64), return_sequences)
+//!    → Bidirectional(LSTM(64)) → Dense(4), batch 32, real AG News lengths (title + description),
+//!    each batch padded to its longest row.
+//! 3. `sine-rnn`, `sine-lstm`: the sine lesson with SimpleRNN(100, relu) and LSTM(32), T = 30, batch 32.
+//!
+//! Every configuration trains with Adam (Keras defaults) on fixed random token ids and labels; data
+//! preparation is outside the timed loop. Samples per second count sequences, tokens per second
+//! count real (unpadded) time steps.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::cells::CellKind;
+use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+use crate::engine::train::init::rng_from_seed;
+use crate::engine::train::{Clipping, OptimizerSpec, Trainer};
+use crate::engine::{EngineError, Input, InputData, Model, Targets};
+use crate::lesson::SeriesLesson;
+use crate::settings::{Cell, Settings};
+
+/// The benchmark configurations, by name.
+pub const NAMES: &[&str] = &["agnews-lstm", "course-bilstm", "sine-rnn", "sine-lstm"];
+
+/// What to run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchConfig {
+    pub name: String,
+    /// Samples to train on (AG News configurations); steps for the sine ones.
+    pub samples: usize,
+    /// Real AG News lengths for `course-bilstm` (the first `samples` are used, cycling if short).
+    #[serde(default)]
+    pub lengths: Vec<usize>,
+}
+
+/// What was measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchRow {
+    pub name: String,
+    pub model: String,
+    pub steps: usize,
+    pub samples: usize,
+    pub tokens: usize,
+    pub seconds: f64,
+    pub samples_per_sec: f64,
+    pub tokens_per_sec: f64,
+    pub ms_per_step: f64,
+    /// Peak memory in bytes, when the runner could measure it.
+    pub peak_bytes: Option<u64>,
+}
+
+const VOCAB: usize = 20_000;
+const BATCH: usize = 32;
+
+fn lstm(units: usize, bi: bool) -> RecurrentSpec {
+    RecurrentSpec::new(CellKind::Lstm { peephole: false }, units, bi.then_some(Merge::Concat))
+}
+
+/// The model of a configuration.
+pub fn spec_of(name: &str) -> Option<ModelSpec> {
+    let cls = |dim, mask_zero, layers| ModelSpec {
+        input: InputSpec::Tokens { vocab: VOCAB, dim, mask_zero },
+        layers,
+        return_sequences: false,
+        dense_units: 4,
+        loss: LossKind::SparseCategoricalCrossentropy,
+    };
+    match name {
+        "agnews-lstm" => Some(cls(64, false, vec![lstm(64, false)])),
+        "course-bilstm" => Some(cls(128, true, vec![lstm(64, true), lstm(64, true)])),
+        _ => None,
+    }
+}
+
+/// Runs one configuration; `now` is a clock in seconds.
+pub fn run(config: &BenchConfig, now: &dyn Fn() -> f64) -> Result<BenchRow, EngineError> {
+    match config.name.as_str() {
+        "sine-rnn" | "sine-lstm" => run_sine(config, now),
+        name => {
+            let spec = spec_of(name)
+                .ok_or_else(|| EngineError::InvalidInput(format!("unknown benchmark `{name}` (known: {})", NAMES.join(", "))))?;
+            run_tokens(config, spec, now)
+        }
+    }
+}
+
+/// One prepared batch: ids `[batch, time]` (0 = padding) and labels.
+struct Batch {
+    time: usize,
+    ids: Vec<u32>,
+    labels: Vec<u32>,
+    tokens: usize,
+}
+
+fn batches(config: &BenchConfig) -> Result<Vec<Batch>, EngineError> {
+    let mut rng = rng_from_seed(7);
+    let n = config.samples.max(BATCH);
+    let lengths: Vec<usize> = if config.name == "course-bilstm" {
+        if config.lengths.is_empty() {
+            return Err(EngineError::InvalidInput("course-bilstm needs the AG News lengths (--data DIR)".into()));
+        }
+        (0..n).map(|i| config.lengths[i % config.lengths.len()].max(1)).collect()
+    } else {
+        vec![50; n]
+    };
+    Ok(lengths
+        .chunks(BATCH)
+        .filter(|c| c.len() == BATCH)
+        .map(|c| {
+            let time = *c.iter().max().expect("non-empty");
+            let mut ids = vec![0u32; BATCH * time];
+            for (b, &len) in c.iter().enumerate() {
+                for t in 0..len {
+                    ids[b * time + t] = rng.random_range(1..VOCAB as u32);
+                }
+            }
+            Batch { time, ids, labels: (0..BATCH).map(|_| rng.random_range(0..4)).collect(), tokens: c.iter().sum() }
+        })
+        .collect())
+}
+
+fn input(b: &Batch) -> Input<'_> {
+    Input { batch: BATCH, time: b.time, data: InputData::Tokens(&b.ids), mask: None }
+}
+
+fn describe(spec: &ModelSpec) -> String {
+    spec.summary(None).rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>().join("→")
+}
+
+fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: &dyn Fn() -> f64) -> Result<BenchRow, EngineError> {
+    let batches = batches(config)?;
+    let model_text = describe(&spec);
+    let mut trainer = Trainer::new(Model::new(spec, 1)?, OptimizerSpec::adam(1e-3), Clipping::None, 1);
+    // One untimed step sizes every buffer.
+    let first = &batches[0];
+    trainer.step(&input(first), &Targets::Classes(&first.labels))?;
+    let t0 = now();
+    for b in &batches {
+        trainer.step(&input(b), &Targets::Classes(&b.labels))?;
+    }
+    let seconds = now() - t0;
+    let (steps, samples, tokens) = (batches.len(), batches.len() * BATCH, batches.iter().map(|b| b.tokens).sum::<usize>());
+    Ok(row(config, model_text, steps, samples, tokens, seconds))
+}
+
+fn run_sine(config: &BenchConfig, now: &dyn Fn() -> f64) -> Result<BenchRow, EngineError> {
+    let settings = match config.name.as_str() {
+        "sine-rnn" => Settings { cell: Cell::Rnn, units: 100, ..Settings::default() },
+        _ => Settings { cell: Cell::Lstm, units: 32, ..Settings::default() },
+    };
+    let mut lesson = SeriesLesson::new(&settings).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+    let steps = config.samples.max(1);
+    let model_text = lesson.info().model.clone();
+    lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+    let t0 = now();
+    for _ in 0..steps {
+        lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+    }
+    let seconds = now() - t0;
+    Ok(row(config, model_text, steps, steps * settings.batch, steps * settings.batch * settings.seq_len, seconds))
+}
+
+fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens: usize, seconds: f64) -> BenchRow {
+    let s = seconds.max(1e-9);
+    BenchRow {
+        name: config.name.clone(),
+        model,
+        steps,
+        samples,
+        tokens,
+        seconds,
+        samples_per_sec: samples as f64 / s,
+        tokens_per_sec: tokens as f64 / s,
+        ms_per_step: 1e3 * seconds / steps.max(1) as f64,
+        peak_bytes: None,
+    }
+}
+
+/// The table both runners print.
+pub fn table(rows: &[BenchRow], backend: &str) -> String {
+    let mut s = format!("backend: {backend}\n");
+    s += &format!(
+        "{:<14} {:>8} {:>9} {:>12} {:>12} {:>10} {:>10}  model\n",
+        "config", "steps", "samples", "samples/s", "tokens/s", "ms/step", "peak MB"
+    );
+    for r in rows {
+        let peak = r.peak_bytes.map_or("-".to_string(), |b| format!("{:.1}", b as f64 / (1024.0 * 1024.0)));
+        s += &format!(
+            "{:<14} {:>8} {:>9} {:>12.0} {:>12.0} {:>10.3} {:>10}  {}\n",
+            r.name, r.steps, r.samples, r.samples_per_sec, r.tokens_per_sec, r.ms_per_step, peak, r.model
+        );
+    }
+    s
+}

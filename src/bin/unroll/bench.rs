@@ -1,0 +1,97 @@
+//! `unroll bench [--json] [--only NAME]... [--samples N] [--data DIR]`: the speed benchmarks
+//! (`unroll::bench`), natively, with the peak heap memory of each configuration.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use unroll::bench::{run as run_config, table, BenchConfig, NAMES};
+use unroll::data::ag_news;
+
+/// Counts heap bytes in use and their peak (for the `peak MB` column).
+pub struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+/// Samples per AG News configuration, and steps per sine configuration, by default.
+const SAMPLES: usize = 10_000;
+const SINE_STEPS: usize = 1_000;
+
+pub fn run(args: &[String]) -> i32 {
+    let (mut json, mut only, mut samples, mut data) = (false, Vec::new(), None, "../shared/data/ag_news".to_string());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--only" => only.push(it.next().cloned().unwrap_or_default()),
+            "--samples" => samples = it.next().and_then(|v| v.parse::<usize>().ok()),
+            "--data" => data = it.next().cloned().unwrap_or_default(),
+            other => {
+                eprintln!("unroll bench: unknown argument `{other}` (--json, --only NAME, --samples N, --data DIR)");
+                return 2;
+            }
+        }
+    }
+    if let Some(bad) = only.iter().find(|n| !NAMES.contains(&n.as_str())) {
+        eprintln!("unroll bench: unknown configuration `{bad}` (known: {})", NAMES.join(", "));
+        return 2;
+    }
+    let names: Vec<&str> = NAMES.iter().copied().filter(|n| only.is_empty() || only.iter().any(|o| o == n)).collect();
+    let mut lengths = Vec::new();
+    if names.contains(&"course-bilstm") {
+        let path = format!("{data}/train.csv");
+        match std::fs::read(&path) {
+            Ok(bytes) => lengths = ag_news::lengths(&ag_news::read(&bytes).0),
+            Err(e) => {
+                eprintln!("unroll bench: course-bilstm needs AG News ({path}: {e}); pass --data DIR");
+                return 2;
+            }
+        }
+    }
+    let clock = Instant::now();
+    let now = move || clock.elapsed().as_secs_f64();
+    let mut rows = Vec::new();
+    for name in names {
+        let n = samples.unwrap_or(if name.starts_with("sine") { SINE_STEPS } else { SAMPLES });
+        let config =
+            BenchConfig { name: name.to_string(), samples: n, lengths: if name == "course-bilstm" { lengths.clone() } else { vec![] } };
+        let base = IN_USE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        if !json {
+            eprintln!("running {name} ...");
+        }
+        match run_config(&config, &now) {
+            Ok(mut row) => {
+                row.peak_bytes = Some((PEAK.load(Ordering::Relaxed) - base) as u64);
+                rows.push(row);
+            }
+            Err(e) => {
+                eprintln!("unroll bench: {name}: {e}");
+                return 1;
+            }
+        }
+    }
+    let backend = format!("CPU, native ({}), 1 thread", std::env::consts::ARCH);
+    if json {
+        println!("{}", serde_json::json!({ "backend": backend, "rows": rows }));
+    } else {
+        print!("{}", table(&rows, &backend));
+    }
+    0
+}

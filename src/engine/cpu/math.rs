@@ -1,0 +1,68 @@
+//! Fast, branch-free `exp`, `sigmoid` and `tanh` for the cell kernels.
+//!
+//! libm's versions are function calls the compiler cannot vectorise (and Rust's wasm32 libm is
+//! slow); these are plain f32 arithmetic (Cephes-style range reduction and polynomials), so loops
+//! over gates vectorise natively and with `simd128`, and give bit-identical results natively and
+//! in the browser. Accuracy (tested against f64 in `tests/core/math.rs`): a few ulp, far inside
+//! the golden files' tolerance.
+
+const LOG2E: f32 = std::f32::consts::LOG2_E;
+const LN2_HI: f32 = 0.693_359_4;
+const LN2_LO: f32 = -2.121_944_4e-4;
+/// Inputs are clamped to ±this: `e^x` and `1/e^x` then stay normal floats (no denormals, which
+/// are slow on some CPUs; nothing in a cell needs values beyond ~1e38 or below ~1e-38).
+const EXP_MAX: f32 = 87.3;
+
+/// `e^x` to within ~2 ulp for |x| < 87.3, saturating beyond.
+#[inline(always)]
+pub fn exp(x: f32) -> f32 {
+    let x = x.clamp(-EXP_MAX, EXP_MAX);
+    // x = n·ln2 + r, |r| ≤ ln2/2
+    let n = (x * LOG2E).round();
+    let r = x - n * LN2_HI - n * LN2_LO;
+    // e^r by its Taylor/minimax polynomial (Cephes expf)
+    let r2 = r * r;
+    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 0.5;
+    let er = p * r2 + r + 1.0;
+    // × 2^n through the exponent bits (n is in [-127, 128]; split to stay normal)
+    let n = n as i32;
+    let half = n / 2;
+    let s1 = f32::from_bits(((half + 127) as u32) << 23);
+    let s2 = f32::from_bits(((n - half + 127) as u32) << 23);
+    er * s1 * s2
+}
+
+/// The logistic function `1 / (1 + e^-x)`.
+#[inline(always)]
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + exp(-x))
+}
+
+/// `tanh(x)`: an odd polynomial near 0 (where `1 - 2/(e^2x+1)` would lose digits), that formula
+/// elsewhere; both computed and one selected, so there is no branch.
+#[inline(always)]
+pub fn tanh(x: f32) -> f32 {
+    let a = x.abs();
+    let z = x * x;
+    // Cephes tanhf for |x| < 0.625
+    let small = ((((-5.704_988_7e-3 * z + 2.063_908_5e-2) * z - 5.372_971_5e-2) * z + 1.333_144_4e-1) * z - 3.333_328_8e-1) * z * x + x;
+    let large = 1.0 - 2.0 / (exp(2.0 * a) + 1.0);
+    let large = large.copysign(x);
+    if a < 0.625 {
+        small
+    } else {
+        large
+    }
+}
+
+/// `e^x - 1`, accurate near 0 as well (for the elu activation).
+#[inline(always)]
+pub fn expm1(x: f32) -> f32 {
+    if x.abs() < 0.25 {
+        // Taylor series to x^6: relative error < 1e-7 on |x| < 0.25
+        let x2 = x * x;
+        x + x2 * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 + x * (1.0 / 720.0)))))
+    } else {
+        exp(x) - 1.0
+    }
+}
