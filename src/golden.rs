@@ -1,6 +1,7 @@
 //! The golden-file format (`../shared/golden/README.md`): a tiny model with fixed weights and
 //! inputs, and the values Keras computes for it in float64. [`check`] runs the engine on such a
-//! file and compares every forward output, per-step state, the loss and every gradient.
+//! file and compares every forward output, per-step state, the loss and every gradient;
+//! [`check_with`] does the same with a choice of [`Path`]: the fast path or the naive reference.
 //!
 //! Tolerance per element: `|ours - keras| <= 1e-6 + 1e-4·|keras|`.
 
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::cells::{Activation, CellKind};
 use crate::engine::model::{Dropout, InputData, InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+use crate::engine::reference::{self, Outcome};
 use crate::engine::{Input, Model, Targets, Workspace};
 
 pub const ATOL: f64 = 1e-6;
@@ -222,82 +224,149 @@ fn compare(name: &str, ours: &[f32], theirs: &[f64]) -> Comparison {
     c
 }
 
-/// Runs the engine on a golden file's model and compares everything the file records.
+/// Which implementation computes the values compared with a golden file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// The engine's fast path ([`Model::loss_and_grads`]): what training runs.
+    Fast,
+    /// The naive reference ([`crate::engine::reference::run`]): the specification.
+    Reference,
+}
+
+impl Path {
+    pub const ALL: [Path; 2] = [Path::Fast, Path::Reference];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Path::Fast => "fast",
+            Path::Reference => "reference",
+        }
+    }
+}
+
+/// Runs the engine's fast path on a golden file's model and compares everything the file records.
 pub fn check(json: &str) -> Result<Report, GoldenError> {
+    check_with(json, Path::Fast)
+}
+
+/// A golden case read into the engine's types: the model with the file's weights, the batch and
+/// the targets (owned; [`Case::input`] and [`Case::targets`] borrow them).
+struct Case {
+    spec: ModelSpec,
+    model: Model,
+    batch: usize,
+    time: usize,
+    vals: Vec<f32>,
+    ids: Vec<u32>,
+    mask: Option<Vec<f32>>,
+    t_vals: Vec<f32>,
+    t_ids: Vec<u32>,
+}
+
+impl Case {
+    fn read(f: &File) -> Result<Case, GoldenError> {
+        let (inputs, in_shape) = flatten(&f.inputs, "inputs")?;
+        let spec = model_spec(f, &in_shape)?;
+        let mut model = Model::zeroed(spec.clone())?;
+        // Weights: every one the model has must be in the file, and nothing else.
+        for (name, w) in &f.weights {
+            if model.params.info(name).is_none() {
+                return Err(GoldenError::Unsupported(format!("weight `{name}` (shape {:?})", w.shape)));
+            }
+            let (v, shape) = flatten(&w.values, name)?;
+            if shape != w.shape {
+                return Err(GoldenError::Format(format!("`{name}`: values have shape {shape:?}, declared {:?}", w.shape)));
+            }
+            let v32: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+            model.params.set(name, &w.shape, &v32)?;
+        }
+        if let Some(missing) = model.params.infos.iter().find(|p| !f.weights.contains_key(&p.name)) {
+            return Err(GoldenError::Format(format!("weight `{}` is missing", missing.name)));
+        }
+        let (batch, time) = match in_shape[..] {
+            [b, t, ..] => (b, t),
+            _ => return Err(GoldenError::Format("inputs must be at least [batch, time]".into())),
+        };
+        let mask: Option<Vec<f32>> = if f.spec.mask && !f.mask.is_null() && spec.input.is_values() {
+            Some(flatten(&f.mask, "mask")?.0.iter().map(|&m| m as f32).collect())
+        } else {
+            None
+        };
+        let (vals, ids) = if spec.input.is_values() {
+            (inputs.iter().map(|&x| x as f32).collect(), Vec::new())
+        } else {
+            (Vec::new(), inputs.iter().map(|&x| x as u32).collect())
+        };
+        let (targets, _) = flatten(&f.targets, "targets")?;
+        let t_vals: Vec<f32> = targets.iter().map(|&x| x as f32).collect();
+        let t_ids: Vec<u32> = targets.iter().map(|&x| x as u32).collect();
+        Ok(Case { spec, model, batch, time, vals, ids, mask, t_vals, t_ids })
+    }
+
+    fn input(&self) -> Input<'_> {
+        let data = if self.spec.input.is_values() { InputData::Values(&self.vals) } else { InputData::Tokens(&self.ids) };
+        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref() }
+    }
+
+    fn targets(&self) -> Targets<'_> {
+        match self.spec.loss {
+            LossKind::Mse => Targets::Values(&self.t_vals),
+            LossKind::SparseCategoricalCrossentropy => Targets::Classes(&self.t_ids),
+        }
+    }
+
+    /// Loss, outputs, probabilities, states and gradients as `path` computes them.
+    fn compute(&self, path: Path) -> Result<Outcome, GoldenError> {
+        let (input, targets) = (self.input(), self.targets());
+        match path {
+            Path::Reference => Ok(reference::run(&self.model, &input, &targets, &[])?),
+            Path::Fast => {
+                let mut ws = Workspace::default();
+                let mut grads = vec![0.0; self.model.params.len()];
+                let loss = self.model.loss_and_grads(&input, &targets, &mut grads, &mut ws, &mut Dropout::Off)?;
+                let traces = (0..self.spec.layers.len())
+                    .map(|k| {
+                        let dirs = if self.spec.layers[k].bidirectional.is_some() { 2 } else { 1 };
+                        (0..dirs).map(|d| fast_states(&ws, &self.spec, k, d, self.batch, self.time)).collect()
+                    })
+                    .collect();
+                Ok(Outcome { loss, outputs: ws.outputs.clone(), probs: ws.probs.clone(), traces, grads })
+            }
+        }
+    }
+}
+
+/// Runs `path` on a golden file's model and compares everything the file records.
+pub fn check_with(json: &str, path: Path) -> Result<Report, GoldenError> {
     let f: File = serde_json::from_str(json).map_err(|e| GoldenError::Format(e.to_string()))?;
-    let (inputs, in_shape) = flatten(&f.inputs, "inputs")?;
-    let spec = model_spec(&f, &in_shape)?;
-    let mut model = Model::zeroed(spec.clone())?;
-    // Weights: every one the model has must be in the file, and nothing else.
-    for (name, w) in &f.weights {
-        if model.params.info(name).is_none() {
-            return Err(GoldenError::Unsupported(format!("weight `{name}` (shape {:?})", w.shape)));
-        }
-        let (v, shape) = flatten(&w.values, name)?;
-        if shape != w.shape {
-            return Err(GoldenError::Format(format!("`{name}`: values have shape {shape:?}, declared {:?}", w.shape)));
-        }
-        let v32: Vec<f32> = v.iter().map(|&x| x as f32).collect();
-        model.params.set(name, &w.shape, &v32)?;
-    }
-    if let Some(missing) = model.params.infos.iter().find(|p| !f.weights.contains_key(&p.name)) {
-        return Err(GoldenError::Format(format!("weight `{}` is missing", missing.name)));
-    }
-    let (batch, time) = match in_shape[..] {
-        [b, t, ..] => (b, t),
-        _ => return Err(GoldenError::Format("inputs must be at least [batch, time]".into())),
-    };
-    let mask: Option<Vec<f32>> = if f.spec.mask && !f.mask.is_null() && spec.input.is_values() {
-        Some(flatten(&f.mask, "mask")?.0.iter().map(|&m| m as f32).collect())
-    } else {
-        None
-    };
-    let ids: Vec<u32>;
-    let vals: Vec<f32>;
-    let data = if spec.input.is_values() {
-        vals = inputs.iter().map(|&x| x as f32).collect();
-        InputData::Values(&vals)
-    } else {
-        ids = inputs.iter().map(|&x| x as u32).collect();
-        InputData::Tokens(&ids)
-    };
-    let input = Input { batch, time, data, mask: mask.as_deref() };
-    let (targets, _) = flatten(&f.targets, "targets")?;
-    let t_vals: Vec<f32> = targets.iter().map(|&x| x as f32).collect();
-    let t_ids: Vec<u32> = targets.iter().map(|&x| x as u32).collect();
-    let tg = match spec.loss {
-        LossKind::Mse => Targets::Values(&t_vals),
-        LossKind::SparseCategoricalCrossentropy => Targets::Classes(&t_ids),
-    };
-    let mut ws = Workspace::default();
-    let mut grads = vec![0.0; model.params.len()];
-    let loss = model.loss_and_grads(&input, &tg, &mut grads, &mut ws, &mut Dropout::Off)?;
+    let case = Case::read(&f)?;
+    let got = case.compute(path)?;
 
     let mut out = Vec::new();
     for (name, v) in &f.forward {
         let (theirs, _) = flatten(v, name)?;
         let ours: &[f32] = match name.as_str() {
-            "probs" => &ws.probs,
-            "logits" | "predictions" => &ws.outputs,
+            "probs" => &got.probs,
+            "logits" | "predictions" => &got.outputs,
             other => return Err(GoldenError::Unsupported(format!("forward output `{other}`"))),
         };
         out.push(compare(&format!("forward.{name}"), ours, &theirs));
     }
     for (name, v) in &f.traces {
         let (theirs, _) = flatten(v, name)?;
-        out.push(compare(&format!("traces.{name}"), &trace(&ws, &spec, name, batch, time)?, &theirs));
+        out.push(compare(&format!("traces.{name}"), trace(&got, name)?, &theirs));
     }
-    out.push(compare("loss", &[loss], &[f.loss]));
+    out.push(compare("loss", &[got.loss], &[f.loss]));
     for (name, v) in &f.grads {
         let (theirs, _) = flatten(v, name)?;
-        let at = model.params.info(name).ok_or_else(|| GoldenError::Format(format!("gradient of unknown weight `{name}`")))?.at;
-        out.push(compare(&format!("grads.{name}"), at.of(&grads), &theirs));
+        let at = case.model.params.info(name).ok_or_else(|| GoldenError::Format(format!("gradient of unknown weight `{name}`")))?.at;
+        out.push(compare(&format!("grads.{name}"), at.of(&got.grads), &theirs));
     }
     Ok(Report { case: f.case, model: f.model_keras, comparisons: out })
 }
 
-/// Our states as the file lays them out: `[batch, time, units]`, entry t = state after time index t.
-fn trace(ws: &Workspace, spec: &ModelSpec, name: &str, batch: usize, time: usize) -> Result<Vec<f32>, GoldenError> {
+/// The trace named `name` (`rnn{k}[.forward|.backward].h` or `.c`) in `got`.
+fn trace<'a>(got: &'a Outcome, name: &str) -> Result<&'a [f32], GoldenError> {
     let unknown = || GoldenError::Unsupported(format!("trace `{name}`"));
     let parts: Vec<&str> = name.split('.').collect();
     let (layer, dir, what) = match parts[..] {
@@ -307,22 +376,34 @@ fn trace(ws: &Workspace, spec: &ModelSpec, name: &str, batch: usize, time: usize
         _ => return Err(unknown()),
     };
     let k: usize = layer.strip_prefix("rnn").and_then(|s| s.parse().ok()).ok_or_else(unknown)?;
-    let units = spec.layers.get(k).ok_or_else(unknown)?.units;
-    let (h, c) = ws.states(k, dir).ok_or_else(unknown)?;
-    let states = match what {
-        "h" => h,
-        "c" if !c.is_empty() => c,
-        _ => return Err(unknown()),
-    };
-    let mut out = vec![0.0; batch * time * units];
-    for b in 0..batch {
-        for t in 0..time {
-            let step = if dir == 0 { t } else { time - 1 - t };
-            let src = &states[((step + 1) * batch + b) * units..((step + 1) * batch + b + 1) * units];
-            out[(b * time + t) * units..(b * time + t + 1) * units].copy_from_slice(src);
-        }
+    let (h, c) = got.traces.get(k).and_then(|l| l.get(dir)).ok_or_else(unknown)?;
+    match what {
+        "h" => Ok(h),
+        "c" if !c.is_empty() => Ok(c),
+        _ => Err(unknown()),
     }
-    Ok(out)
+}
+
+/// The fast path's states of layer `k`, direction `dir` as the file lays them out:
+/// `h` and (LSTM) `c` `[batch, time, units]`, entry t = the state after time index t.
+fn fast_states(ws: &Workspace, spec: &ModelSpec, k: usize, dir: usize, batch: usize, time: usize) -> (Vec<f32>, Vec<f32>) {
+    let units = spec.layers[k].units;
+    let Some((h, c)) = ws.states(k, dir) else { return (Vec::new(), Vec::new()) };
+    let layout = |states: &[f32]| -> Vec<f32> {
+        if states.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![0.0; batch * time * units];
+        for b in 0..batch {
+            for t in 0..time {
+                let step = if dir == 0 { t } else { time - 1 - t };
+                let src = &states[((step + 1) * batch + b) * units..((step + 1) * batch + b + 1) * units];
+                out[(b * time + t) * units..(b * time + t + 1) * units].copy_from_slice(src);
+            }
+        }
+        out
+    };
+    (layout(h), layout(c))
 }
 
 impl InputSpec {

@@ -21,6 +21,35 @@ fn check_golden_passes_on_the_sequence_files() {
 }
 
 #[test]
+fn check_golden_runs_both_engine_paths() {
+    let (code, out, _) = unroll(&["check-golden", "--path", "both", &golden("lstm_masked.json")]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("[fast path]") && out.contains("[reference path]"), "{out}");
+    assert_eq!(out.matches("=> PASS").count(), 2, "{out}");
+    let (code, _, err) = unroll(&["check-golden", "--path", "gpu", &golden("lstm.json")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fast, reference or both"), "{err}");
+}
+
+#[test]
+fn model_files_summarise_and_verify() {
+    let dir = std::env::temp_dir().join(format!("unroll-cli-model-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sine.json");
+    let (code, out, err) = unroll(&["train", "--cell", "gru", "--units", "6", "--steps", "5", "--save", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = unroll(&["model", "summary", file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("gru (GRU)") && out.contains(" Total params: 169"), "{out}");
+    let (code, out, _) = unroll(&["model", "verify", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    std::fs::write(&file, "{\"format\": \"unroll-model\", \"version\": 9}").unwrap();
+    let (code, _, err) = unroll(&["model", "verify", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("version 9"), "{err}");
+}
+
+#[test]
 fn check_golden_exit_codes_tell_mismatch_from_unsupported() {
     let dir = std::env::temp_dir().join(format!("unroll-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

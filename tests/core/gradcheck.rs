@@ -80,8 +80,7 @@ fn check(name: &str, spec: ModelSpec, explicit_mask: bool) {
         l
     };
     let agree = |num: f32, ana: f32| (num - ana).abs() <= 2e-4 + 2e-2 * num.abs().max(ana.abs());
-    for i in 0..model.params.len() {
-        let ana = grads[i];
+    for (i, &ana) in grads.iter().enumerate() {
         let num = (loss_at(&mut model, i, EPS) - loss_at(&mut model, i, -EPS)) / (2.0 * EPS);
         if agree(num, ana) {
             continue;

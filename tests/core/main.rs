@@ -18,6 +18,7 @@ mod optimizer;
 mod plot;
 mod properties;
 mod protocol;
+mod reference;
 mod series;
 mod settings;
 mod summary;

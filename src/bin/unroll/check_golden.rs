@@ -1,16 +1,36 @@
 //! `unroll check-golden FILE...`
 
-use unroll::golden::{self, GoldenError, ATOL, RTOL};
+use unroll::golden::{self, GoldenError, Path, ATOL, RTOL};
 
-pub fn run(files: &[String]) -> i32 {
+pub fn run(args: &[String]) -> i32 {
+    let mut paths = vec![Path::Fast];
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--path" => {
+                paths = match it.next().map(String::as_str) {
+                    Some("fast") => vec![Path::Fast],
+                    Some("reference") => vec![Path::Reference],
+                    Some("both") => Path::ALL.to_vec(),
+                    other => {
+                        eprintln!("unroll check-golden: --path takes fast, reference or both, not {other:?}");
+                        return 2;
+                    }
+                }
+            }
+            f => files.push(f.to_string()),
+        }
+    }
     if files.is_empty() {
-        eprintln!("usage: unroll check-golden FILE...");
+        eprintln!("usage: unroll check-golden [--path fast|reference|both] FILE...");
         return 2;
     }
     let mut worst = 0;
-    for path in files {
-        let code = check_one(path);
-        worst = worst.max(code);
+    for path in &files {
+        for &p in &paths {
+            worst = worst.max(check_one(path, p));
+        }
     }
     if files.len() > 1 {
         println!(
@@ -25,7 +45,7 @@ pub fn run(files: &[String]) -> i32 {
     worst
 }
 
-fn check_one(path: &str) -> i32 {
+fn check_one(path: &str, engine_path: Path) -> i32 {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -33,9 +53,9 @@ fn check_one(path: &str) -> i32 {
             return 2;
         }
     };
-    match golden::check(&text) {
+    match golden::check_with(&text, engine_path) {
         Ok(report) => {
-            println!("{path}: {} — {}", report.case, report.model);
+            println!("{path} [{} path]: {} — {}", engine_path.name(), report.case, report.model);
             println!("  {:<40} {:>6} {:>12} {:>12}  result", "tensor", "n", "max abs err", "max rel err");
             for c in &report.comparisons {
                 let verdict = if c.ok() { "ok".to_string() } else { format!("FAIL ({} of {} outside tolerance)", c.failures, c.count) };

@@ -51,8 +51,10 @@ const USAGE: &str = "\
 unroll: train recurrent networks and check them against Keras
 
 USAGE:
-    unroll check-golden FILE...     compare forward values, states, loss and gradients with golden
-                                    files (exit 0: all agree; 1: a mismatch; 2: unsupported/unreadable)
+    unroll check-golden [--path fast|reference|both] FILE...
+                                    compare forward values, states, loss and gradients with golden
+                                    files, on the fast engine (default) or the naive reference
+                                    (exit 0: all agree; 1: a mismatch; 2: unsupported/unreadable)
     unroll train [--FLAG VALUE]...  train the sine lesson (or --task typed --series \"1,2,3,...\");
                                     `unroll train --help` lists the flags, the page's settings
     unroll model summary FILE       Keras-style summary of a model file
