@@ -14,6 +14,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::data::ag_news;
 use crate::engine::cells::CellKind;
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::rng_from_seed;
@@ -34,6 +35,9 @@ pub struct BenchConfig {
     /// Real AG News lengths for `course-bilstm` (the first `samples` are used, cycling if short).
     #[serde(default)]
     pub lengths: Vec<usize>,
+    /// Or the AG News training CSV itself, to take the lengths from (the browser bench sends it).
+    #[serde(default)]
+    pub csv: Option<String>,
 }
 
 /// What was measured.
@@ -99,10 +103,18 @@ fn batches(config: &BenchConfig) -> Result<Vec<Batch>, EngineError> {
     let mut rng = rng_from_seed(7);
     let n = config.samples.max(BATCH);
     let lengths: Vec<usize> = if config.name == "course-bilstm" {
-        if config.lengths.is_empty() {
+        let from_csv;
+        let real = match (&config.lengths[..], &config.csv) {
+            ([], Some(csv)) => {
+                from_csv = ag_news::lengths(&ag_news::read(csv.as_bytes()).0);
+                &from_csv[..]
+            }
+            (l, _) => l,
+        };
+        if real.is_empty() {
             return Err(EngineError::InvalidInput("course-bilstm needs the AG News lengths (--data DIR)".into()));
         }
-        (0..n).map(|i| config.lengths[i % config.lengths.len()].max(1)).collect()
+        (0..n).map(|i| real[i % real.len()].max(1)).collect()
     } else {
         vec![50; n]
     };

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bench::{BenchConfig, BenchRow};
 use crate::engine::backend::Backend;
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::settings::Settings;
@@ -24,6 +25,10 @@ pub enum Command {
     Step,
     /// Same settings, fresh weights (the same seed gives the same run again).
     Reset,
+    /// Run one speed benchmark (`unroll::bench`) and report it (used by `cargo xtask bench browser`).
+    Bench {
+        config: BenchConfig,
+    },
 }
 
 /// One training loss.
@@ -66,6 +71,10 @@ pub enum Event {
     /// Something failed inside the worker; the message is for the user.
     Error {
         message: String,
+    },
+    /// A benchmark's result.
+    Bench {
+        row: BenchRow,
     },
 }
 

@@ -89,6 +89,19 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
             st.running = false;
             flush(&mut st);
         }
+        Command::Bench { config } => {
+            st.running = false;
+            let mut row = match crate::bench::run(&config, &|| now_ms() / 1000.0) {
+                Ok(row) => row,
+                Err(e) => return post(&Event::Error { message: format!("Benchmark {}: {e}", config.name) }),
+            };
+            // The wasm linear memory only grows: its size is the run's high-water mark.
+            row.peak_bytes = wasm_bindgen::memory()
+                .dyn_into::<js_sys::WebAssembly::Memory>()
+                .ok()
+                .map(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map_or(0, |b| b.byte_length() as u64));
+            post(&Event::Bench { row });
+        }
         Command::Step => {
             if !st.running && st.lesson.is_some() {
                 train_slice(&mut st, 1, f64::INFINITY);

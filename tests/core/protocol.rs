@@ -17,7 +17,15 @@ fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> T {
 #[test]
 fn commands_roundtrip_with_full_width_seeds() {
     let settings = Settings { seed: u64::MAX, series: "1, 2, 3 — é".into(), ..Settings::default() };
-    for cmd in [Command::Configure { settings }, Command::Train, Command::Pause, Command::Step, Command::Reset] {
+    let bench = Command::Bench {
+        config: unroll::bench::BenchConfig {
+            name: "sine-rnn".into(),
+            samples: 3,
+            lengths: vec![1, 2, 3],
+            csv: Some("\"1\",\"a\",\"b\"\n".into()),
+        },
+    };
+    for cmd in [Command::Configure { settings }, Command::Train, Command::Pause, Command::Step, Command::Reset, bench] {
         assert_eq!(roundtrip(&cmd), cmd);
     }
 }

@@ -1,5 +1,8 @@
 //! `cargo xtask bench`: benchmarks that print figures (never timed tests).
 //!
+//! - `native`: `unroll bench` (src/bench.rs) natively, release build.
+//! - `browser`: the same configurations in the playground's worker in headless Chromium
+//!   (`bench/browser.mjs`), printing the same table.
 //! - `page`: the playground page itself in headless Chromium (`bench/page.mjs`): steps per second
 //!   of the sine lesson through the real UI, and the MSEs reached.
 
@@ -12,7 +15,16 @@ use crate::trunk;
 use crate::util::{err, header, run, Result};
 
 /// The benchmarks `cargo xtask bench` knows.
-pub const KINDS: &[(&str, &str)] = &[("page", "the playground page in headless Chromium (bench/page.mjs)")];
+pub const KINDS: &[(&str, &str)] = &[
+    ("native", "the engine natively (unroll bench)"),
+    ("browser", "the engine in the playground's worker in headless Chromium (bench/browser.mjs)"),
+    ("page", "the playground page in headless Chromium (bench/page.mjs)"),
+];
+
+/// AG News, beside the repository (see DESIGN.md: `../shared/data/ag_news`).
+fn ag_news(root: &Path) -> std::path::PathBuf {
+    root.join("..").join("shared").join("data").join("ag_news")
+}
 
 pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool) -> Result {
     let kinds: Vec<&str> = if kinds.is_empty() { KINDS.iter().map(|k| k.0).collect() } else { kinds.iter().map(String::as_str).collect() };
@@ -22,11 +34,38 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
     if !skip_install {
         install::ensure(root, Needs::E2E)?;
     }
+    let mut built = false;
     for kind in kinds {
         match kind {
+            "native" => {
+                header("bench", "native: cargo run --release --bin unroll -- bench");
+                let mut cmd = std::process::Command::new("cargo");
+                cmd.args(["run", "--quiet", "--release", "--bin", "unroll", "--", "bench", "--data"]).arg(ag_news(root)).current_dir(root);
+                if json {
+                    cmd.arg("--json");
+                }
+                run(&mut cmd)?;
+            }
+            "browser" => {
+                if !built {
+                    header("bench", "browser: trunk build --release --offline");
+                    trunk::build(root)?;
+                    built = true;
+                }
+                header("bench", "browser: node bench/browser.mjs");
+                let mut cmd = node_with_browser(root);
+                cmd.arg("bench/browser.mjs").env("UNROLL_AG_NEWS", ag_news(root).join("train.csv"));
+                if json {
+                    cmd.arg("--json");
+                }
+                run(&mut cmd)?;
+            }
             "page" => {
-                header("bench", "page: trunk build --release --offline");
-                trunk::build(root)?;
+                if !built {
+                    header("bench", "page: trunk build --release --offline");
+                    trunk::build(root)?;
+                    built = true;
+                }
                 header("bench", "page: node bench/page.mjs");
                 let mut cmd = node_with_browser(root);
                 cmd.arg("bench/page.mjs");

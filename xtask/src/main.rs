@@ -27,7 +27,8 @@ commands:
                wasm    cargo test --target wasm32-unknown-unknown -p unroll, in headless Chromium
                e2e     trunk build, then node --test tests/e2e/*.test.mjs with Playwright
   bench [KIND...] [--json]
-             benchmarks that print figures; KIND: page (the playground in headless Chromium)
+             benchmarks that print figures; KIND: native, browser (the engine, natively and in
+             headless Chromium), page (the playground itself); default: all
   install    install everything every command needs, run nothing
 
 options:

@@ -152,6 +152,7 @@ impl Store {
                 self.run.update(|r| r.running = false);
                 self.notice.set(Some(Notice::Diverged(message)));
             }
+            Event::Bench { .. } => {}
             Event::Error { message } => {
                 self.run.update(|r| r.running = false);
                 self.notice.set(Some(Notice::Error(message)));

@@ -69,8 +69,8 @@ pub fn run(args: &[String]) -> i32 {
     let mut rows = Vec::new();
     for name in names {
         let n = samples.unwrap_or(if name.starts_with("sine") { SINE_STEPS } else { SAMPLES });
-        let config =
-            BenchConfig { name: name.to_string(), samples: n, lengths: if name == "course-bilstm" { lengths.clone() } else { vec![] } };
+        let lengths = if name == "course-bilstm" { lengths.clone() } else { vec![] };
+        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv: None };
         let base = IN_USE.load(Ordering::Relaxed);
         PEAK.store(base, Ordering::Relaxed);
         if !json {

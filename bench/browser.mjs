@@ -1,0 +1,61 @@
+// Browser benchmark of the engine: the configurations of `unroll bench` (src/bench.rs), run by
+// the playground's own Web Worker (the release wasm build, simd128) in headless Chromium, one
+// thread. Run with `cargo xtask bench browser [--json]`; it builds the site and passes the paths.
+//
+// Each configuration gets a fresh worker, started the way the page starts it (./worker_loader.js)
+// and sent the typed `bench` command; peak memory is that worker's WebAssembly memory after the
+// run (linear memory only grows, so this is its high-water mark). The table has the columns of
+// `unroll bench` (src/bench.rs, `table`).
+import fs from 'node:fs';
+import { startServer, launch, openPage } from '../tests/e2e/lib/harness.mjs';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const only = args.filter((a, i) => args[i - 1] === '--only');
+const samplesAt = args.indexOf('--samples');
+const samples = samplesAt >= 0 ? Number(args[samplesAt + 1]) : undefined;
+const NAMES = ['agnews-lstm', 'course-bilstm', 'sine-rnn', 'sine-lstm'];
+const names = only.length ? only : NAMES;
+const csv = names.includes('course-bilstm') ? fs.readFileSync(process.env.UNROLL_AG_NEWS, 'utf8') : null;
+
+const server = await startServer();
+const browser = await launch();
+const rows = [];
+let userAgent = '';
+try {
+  const { page } = await openPage(browser, server.url);
+  userAgent = await page.evaluate(() => navigator.userAgent);
+  for (const name of names) {
+    const n = samples ?? (name.startsWith('sine') ? 1000 : 10000);
+    if (!json) console.error(`running ${name} ...`);
+    const row = await page.evaluate(async ({ name, n, csv }) => {
+      const worker = new Worker('./worker_loader.js');
+      const next = () => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
+      let msg = await next();
+      if (msg.type !== 'ready') throw new Error(`worker said ${JSON.stringify(msg)}`);
+      worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv: name === 'course-bilstm' ? csv : null } });
+      msg = await next();
+      worker.terminate();
+      if (msg.type !== 'bench') throw new Error(`${name}: ${JSON.stringify(msg)}`);
+      // u64 fields arrive as BigInt.
+      return Object.fromEntries(Object.entries(msg.row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
+    }, { name, n, csv });
+    rows.push(row);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+if (json) {
+  console.log(JSON.stringify({ backend: 'CPU, WebAssembly SIMD in headless Chromium, 1 thread (the worker)', browser: userAgent, rows }, null, 2));
+} else {
+  const pad = (s, w) => String(s).padStart(w);
+  console.log('backend: CPU, WebAssembly SIMD in headless Chromium, 1 thread (the worker)');
+  console.log(`${'config'.padEnd(14)} ${pad('steps', 8)} ${pad('samples', 9)} ${pad('samples/s', 12)} ${pad('tokens/s', 12)} ${pad('ms/step', 10)} ${pad('peak MB', 10)}  model`);
+  for (const r of rows) {
+    const peak = r.peak_bytes == null ? '-' : (r.peak_bytes / (1024 * 1024)).toFixed(1);
+    console.log(`${r.name.padEnd(14)} ${pad(r.steps, 8)} ${pad(r.samples, 9)} ${pad(r.samples_per_sec.toFixed(0), 12)} ${pad(r.tokens_per_sec.toFixed(0), 12)} ` +
+      `${pad(r.ms_per_step.toFixed(3), 10)} ${pad(peak, 10)}  ${r.model}`);
+  }
+}

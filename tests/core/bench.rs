@@ -1,0 +1,37 @@
+//! The benchmark configurations stay runnable (tiny sizes here; figures come from `unroll bench`).
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use unroll::bench::{run, spec_of, table, BenchConfig};
+
+#[test]
+fn every_configuration_runs_and_counts_what_it_did() {
+    let clock = std::cell::Cell::new(0.0);
+    let now = || {
+        clock.set(clock.get() + 0.5);
+        clock.get()
+    };
+    let lengths: Vec<usize> = (0..40).map(|i| 3 + i % 9).collect();
+    let csv = "\"1\",\"Four words in title\",\"and five in the description\"\n".repeat(40);
+    let real: usize = lengths.iter().take(32).sum();
+    for (name, samples, given, csv) in [
+        ("agnews-lstm", 64, vec![], None),
+        ("course-bilstm", 32, lengths, None),
+        ("course-bilstm", 32, vec![], Some(csv)),
+        ("sine-lstm", 3, vec![], None),
+    ] {
+        let row = run(&BenchConfig { name: name.into(), samples, lengths: given, csv }, &now).unwrap();
+        assert_eq!(row.seconds, 0.5, "{name}: only the training loop is timed");
+        match name {
+            "agnews-lstm" => assert_eq!((row.steps, row.samples, row.tokens), (2, 64, 64 * 50)),
+            // Real tokens only: the given lengths, or 4 + 5 per row of the CSV.
+            "course-bilstm" => assert!(row.tokens == real || row.tokens == 32 * 9, "{row:?}"),
+            _ => assert_eq!((row.steps, row.samples, row.tokens), (3, 3 * 32, 3 * 32 * 30)),
+        }
+        assert!(table(&[row.clone()], "test").contains(name));
+    }
+    assert_eq!(spec_of("course-bilstm").unwrap().summary(None).total, 2_758_148);
+    assert!(run(&BenchConfig { name: "course-bilstm".into(), samples: 32, lengths: vec![], csv: None }, &now).is_err());
+    assert!(run(&BenchConfig { name: "nope".into(), samples: 1, lengths: vec![], csv: None }, &now).is_err());
+}
