@@ -29,7 +29,7 @@ fn every_configuration_runs_and_counts_what_it_did() {
             "course-bilstm" => assert!(row.tokens == real || row.tokens == 32 * 9, "{row:?}"),
             _ => assert_eq!((row.steps, row.samples, row.tokens), (3, 3 * 32, 3 * 32 * 30)),
         }
-        assert!(table(&[row.clone()], "test").contains(name));
+        assert!(table(std::slice::from_ref(&row), "test").contains(name));
     }
     assert_eq!(spec_of("course-bilstm").unwrap().summary(None).total, 2_758_148);
     assert!(run(&BenchConfig { name: "course-bilstm".into(), samples: 32, lengths: vec![], csv: None }, &now).is_err());
