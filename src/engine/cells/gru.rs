@@ -50,21 +50,60 @@ pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
         let rh_out = &mut cache.aux[t * bh..(t + 1) * bh];
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
-            let (x, r_, gt) = (&xw[bi * g3..], &rec[bi * g3..], &mut gates[bi * g3..(bi + 1) * g3]);
-            for j in 0..h {
-                let z = sigmoid(x[j] + r_[j]);
-                let r = sigmoid(x[h + j] + r_[h + j]);
-                let rh = r_[2 * h + j];
-                let n = tanh(x[2 * h + j] + r * rh);
-                gt[j] = z;
-                gt[h + j] = r;
-                gt[2 * h + j] = n;
-                let k = bi * h + j;
-                rh_out[k] = rh;
-                let h_new = z * h_prev[k] + (1.0 - z) * n;
-                h_next[k] = m * h_new + (1.0 - m) * h_prev[k];
-            }
+            let r = bi * h..(bi + 1) * h;
+            let (x, rc, gt) = (&xw[bi * g3..(bi + 1) * g3], &rec[bi * g3..(bi + 1) * g3], &mut gates[bi * g3..(bi + 1) * g3]);
+            forward_row_reset_after(x, rc, gt, &h_prev[r.clone()], &mut h_next[r.clone()], &mut rh_out[r], m);
         }
+    }
+}
+
+/// One batch row of the reset-after forward pass (equal-length slices, so it vectorises).
+#[inline(always)]
+fn forward_row_reset_after(x: &[f32], rec: &[f32], gates: &mut [f32], h_prev: &[f32], h_next: &mut [f32], rh_out: &mut [f32], m: f32) {
+    let h = h_prev.len();
+    let (xz, xr, xh) = (&x[..h], &x[h..2 * h], &x[2 * h..3 * h]);
+    let (rz, rr, rh) = (&rec[..h], &rec[h..2 * h], &rec[2 * h..3 * h]);
+    let (gz, rest) = gates.split_at_mut(h);
+    let (gr, gn) = rest.split_at_mut(h);
+    let (gn, h_next, rh_out) = (&mut gn[..h], &mut h_next[..h], &mut rh_out[..h]);
+    for j in 0..h {
+        let z = sigmoid(xz[j] + rz[j]);
+        let r = sigmoid(xr[j] + rr[j]);
+        let n = tanh(xh[j] + r * rh[j]);
+        gz[j] = z;
+        gr[j] = r;
+        gn[j] = n;
+        rh_out[j] = rh[j];
+        let h_new = z * h_prev[j] + (1.0 - z) * n;
+        h_next[j] = m * h_new + (1.0 - m) * h_prev[j];
+    }
+}
+
+/// One batch row of the reset-after backward pass: writes `dx` (input side) and `drec`
+/// (recurrent side) and updates `dh` to the direct part of the gradient into `h_{t-1}`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn backward_row_reset_after(gates: &[f32], rhs: &[f32], h_prev: &[f32], dh: &mut [f32], dx: &mut [f32], drec: &mut [f32], m: f32) {
+    let h = h_prev.len();
+    let (gz, gr, gn) = (&gates[..h], &gates[h..2 * h], &gates[2 * h..3 * h]);
+    let (dxz, rest) = dx.split_at_mut(h);
+    let (dxr, dxh) = rest.split_at_mut(h);
+    let (drz, rest) = drec.split_at_mut(h);
+    let (drr, drh) = rest.split_at_mut(h);
+    let (dxh, drh, rhs, dh) = (&mut dxh[..h], &mut drh[..h], &rhs[..h], &mut dh[..h]);
+    for j in 0..h {
+        let (z, r, n) = (gz[j], gr[j], gn[j]);
+        let dhn = m * dh[j];
+        let dan = dhn * (1.0 - z) * (1.0 - n * n);
+        let daz = dhn * (h_prev[j] - n) * z * (1.0 - z);
+        let dar = dan * rhs[j] * r * (1.0 - r);
+        dxz[j] = daz;
+        dxr[j] = dar;
+        dxh[j] = dan;
+        drz[j] = daz;
+        drr[j] = dar;
+        drh[j] = dan * r;
+        dh[j] = (1.0 - m) * dh[j] + dhn * z;
     }
 }
 
@@ -83,23 +122,16 @@ pub fn backward_reset_after(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &m
         }
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
-            let gt = &gates[bi * g3..(bi + 1) * g3];
-            for j in 0..h {
-                let (z, r, n) = (gt[j], gt[h + j], gt[2 * h + j]);
-                let k = bi * h + j;
-                let dhn = m * dh[k];
-                let dan = dhn * (1.0 - z) * (1.0 - n * n);
-                let daz = dhn * (h_prev[k] - n) * z * (1.0 - z);
-                let dar = dan * rhs[k] * r * (1.0 - r);
-                let o = bi * g3;
-                dx[o + j] = daz;
-                dx[o + h + j] = dar;
-                dx[o + 2 * h + j] = dan;
-                drec[o + j] = daz;
-                drec[o + h + j] = dar;
-                drec[o + 2 * h + j] = dan * r;
-                dh[k] = (1.0 - m) * dh[k] + dhn * z;
-            }
+            let (rows, r) = (bi * g3..(bi + 1) * g3, bi * h..(bi + 1) * h);
+            backward_row_reset_after(
+                &gates[rows.clone()],
+                &rhs[r.clone()],
+                &h_prev[r.clone()],
+                &mut dh[r],
+                &mut dx[rows.clone()],
+                &mut drec[rows],
+                m,
+            );
         }
         for row in drec.chunks_exact(g3) {
             for (acc, v) in g.db_rec.iter_mut().zip(row) {

@@ -28,19 +28,39 @@
 use super::{mask_at, prev_next, recurrent_product, recurrent_product_backward, sigmoid, DirCache, RecGrads, Scratch, Seq};
 use crate::engine::cpu::math::tanh;
 
-/// Peephole weights `(p_i, p_f, p_o)` for unit `j` (zeros without peepholes).
-#[inline]
-fn peep(p: &[f32], h: usize, j: usize) -> (f32, f32, f32) {
-    if p.is_empty() {
-        (0.0, 0.0, 0.0)
-    } else {
-        (p[j], p[h + j], p[2 * h + j])
+/// One batch row of the forward pass: `z` holds the four pre-activation blocks `[i f c o]` and
+/// receives the activated gates; `c_next`, `h_next` receive the (masked) new states. Written over
+/// equal-length slices so the compiler vectorises it; `PEEP` compiles the peephole terms in or out.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn forward_row<const PEEP: bool>(z: &mut [f32], p: &[f32], c_prev: &[f32], h_prev: &[f32], c_next: &mut [f32], h_next: &mut [f32], m: f32) {
+    let h = c_prev.len();
+    let (zi, rest) = z.split_at_mut(h);
+    let (zf, rest) = rest.split_at_mut(h);
+    let (zg, zo) = rest.split_at_mut(h);
+    let (zo, h_prev, c_next, h_next) = (&mut zo[..h], &h_prev[..h], &mut c_next[..h], &mut h_next[..h]);
+    let (pi, pf, po) = if PEEP { (&p[..h], &p[h..2 * h], &p[2 * h..3 * h]) } else { (&[][..], &[][..], &[][..]) };
+    for j in 0..h {
+        let cp = c_prev[j];
+        let i = sigmoid(zi[j] + if PEEP { pi[j] * cp } else { 0.0 });
+        let f = sigmoid(zf[j] + if PEEP { pf[j] * cp } else { 0.0 });
+        let gg = tanh(zg[j]);
+        let c_new = f * cp + i * gg;
+        let o = sigmoid(zo[j] + if PEEP { po[j] * c_new } else { 0.0 });
+        zi[j] = i;
+        zf[j] = f;
+        zg[j] = gg;
+        zo[j] = o;
+        let h_new = o * tanh(c_new);
+        c_next[j] = m * c_new + (1.0 - m) * cp;
+        h_next[j] = m * h_new + (1.0 - m) * h_prev[j];
     }
 }
 
 pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g4) = (b * h, 4 * h);
+    let peep = seq.w.peep;
     for t in 0..seq.d.time {
         let z = &mut cache.gates[t * b * g4..(t + 1) * b * g4];
         z.copy_from_slice(&cache.xw[t * b * g4..(t + 1) * b * g4]);
@@ -51,23 +71,60 @@ pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
         let (c_prev, c_next) = prev_next(&mut cache.c, t, bh);
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
-            let zr = &mut z[bi * g4..(bi + 1) * g4];
-            for j in 0..h {
-                let k = bi * h + j;
-                let (pi, pf, po) = peep(seq.w.peep, h, j);
-                let i = sigmoid(zr[j] + pi * c_prev[k]);
-                let f = sigmoid(zr[h + j] + pf * c_prev[k]);
-                let gg = tanh(zr[2 * h + j]);
-                let c_new = f * c_prev[k] + i * gg;
-                let o = sigmoid(zr[3 * h + j] + po * c_new);
-                zr[j] = i;
-                zr[h + j] = f;
-                zr[2 * h + j] = gg;
-                zr[3 * h + j] = o;
-                let h_new = o * tanh(c_new);
-                c_next[k] = m * c_new + (1.0 - m) * c_prev[k];
-                h_next[k] = m * h_new + (1.0 - m) * h_prev[k];
+            let (zr, r) = (&mut z[bi * g4..(bi + 1) * g4], bi * h..(bi + 1) * h);
+            let (cp, hp, cn, hn) = (&c_prev[r.clone()], &h_prev[r.clone()], &mut c_next[r.clone()], &mut h_next[r]);
+            if peep.is_empty() {
+                forward_row::<false>(zr, peep, cp, hp, cn, hn, m);
+            } else {
+                forward_row::<true>(zr, peep, cp, hp, cn, hn, m);
             }
+        }
+    }
+}
+
+/// One batch row of the backward pass: from the gates and states of step t and the incoming
+/// `dh`, `dc` (updated in place to the gradients flowing into step t-1, before the recurrent
+/// product's share), writes the pre-activation gradients `dz` and adds the peephole gradients.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn backward_row<const PEEP: bool>(
+    gates: &[f32],
+    p: &[f32],
+    c_prev: &[f32],
+    dh: &mut [f32],
+    dc: &mut [f32],
+    dz: &mut [f32],
+    dpeep: &mut [f32],
+    m: f32,
+) {
+    let h = c_prev.len();
+    let (gi, rest) = gates.split_at(h);
+    let (gf, rest) = rest.split_at(h);
+    let (gg, go) = rest.split_at(h);
+    let (dzi, rest) = dz.split_at_mut(h);
+    let (dzf, rest) = rest.split_at_mut(h);
+    let (dzg, dzo) = rest.split_at_mut(h);
+    let (go, dzo, dh, dc) = (&go[..h], &mut dzo[..h], &mut dh[..h], &mut dc[..h]);
+    let (pi, pf, po) = if PEEP { (&p[..h], &p[h..2 * h], &p[2 * h..3 * h]) } else { (&[][..], &[][..], &[][..]) };
+    for j in 0..h {
+        let (i, f, g, o, cp) = (gi[j], gf[j], gg[j], go[j], c_prev[j]);
+        let c_new = f * cp + i * g;
+        let tc = tanh(c_new);
+        let dhn = m * dh[j];
+        let d_o = dhn * tc * o * (1.0 - o);
+        let dct = m * dc[j] + dhn * o * (1.0 - tc * tc) + if PEEP { d_o * po[j] } else { 0.0 };
+        let d_i = dct * g * i * (1.0 - i);
+        let d_f = dct * cp * f * (1.0 - f);
+        dzi[j] = d_i;
+        dzf[j] = d_f;
+        dzg[j] = dct * i * (1.0 - g * g);
+        dzo[j] = d_o;
+        dc[j] = (1.0 - m) * dc[j] + dct * f + if PEEP { d_i * pi[j] + d_f * pf[j] } else { 0.0 };
+        dh[j] *= 1.0 - m;
+        if PEEP {
+            dpeep[j] += d_i * cp;
+            dpeep[h + j] += d_f * cp;
+            dpeep[2 * h + j] += d_o * c_new;
         }
     }
 }
@@ -75,7 +132,7 @@ pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
 pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g4) = (b * h, 4 * h);
-    let peepholes = !seq.w.peep.is_empty();
+    let peep = seq.w.peep;
     let Scratch { dh, dc, dropped, d_dropped, .. } = s;
     dh.fill(0.0);
     dc.fill(0.0);
@@ -88,30 +145,12 @@ pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g:
         }
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
-            let gr = &gates[bi * g4..(bi + 1) * g4];
-            let dzr = &mut dz[bi * g4..(bi + 1) * g4];
-            for j in 0..h {
-                let (i, f, gg, o) = (gr[j], gr[h + j], gr[2 * h + j], gr[3 * h + j]);
-                let (pi, pf, po) = peep(seq.w.peep, h, j);
-                let k = bi * h + j;
-                let c_new = f * c_prev[k] + i * gg;
-                let tc = tanh(c_new);
-                let dhn = m * dh[k];
-                let dzo = dhn * tc * o * (1.0 - o);
-                let dct = m * dc[k] + dhn * o * (1.0 - tc * tc) + dzo * po;
-                let dzi = dct * gg * i * (1.0 - i);
-                let dzf = dct * c_prev[k] * f * (1.0 - f);
-                dzr[j] = dzi;
-                dzr[h + j] = dzf;
-                dzr[2 * h + j] = dct * i * (1.0 - gg * gg);
-                dzr[3 * h + j] = dzo;
-                dc[k] = (1.0 - m) * dc[k] + dct * f + dzi * pi + dzf * pf;
-                dh[k] *= 1.0 - m;
-                if peepholes {
-                    g.dpeep[j] += dzi * c_prev[k];
-                    g.dpeep[h + j] += dzf * c_prev[k];
-                    g.dpeep[2 * h + j] += dzo * c_new;
-                }
+            let (gr, dzr, r) = (&gates[bi * g4..(bi + 1) * g4], &mut dz[bi * g4..(bi + 1) * g4], bi * h..(bi + 1) * h);
+            let (cp, dhr, dcr) = (&c_prev[r.clone()], &mut dh[r.clone()], &mut dc[r]);
+            if peep.is_empty() {
+                backward_row::<false>(gr, peep, cp, dhr, dcr, dzr, g.dpeep, m);
+            } else {
+                backward_row::<true>(gr, peep, cp, dhr, dcr, dzr, g.dpeep, m);
             }
         }
         if t > 0 {

@@ -74,6 +74,10 @@ pub struct Workspace {
     dx0: Vec<f32>,
     targets: Vec<f32>,
     scratch: Scratch,
+    /// Embedding rows given a gradient by the last backward pass, and which buffer it wrote
+    /// (address, length): see `Model::zero_grads`.
+    touched_rows: Vec<u32>,
+    grads_written: Option<(usize, usize)>,
 }
 
 impl Workspace {
@@ -302,6 +306,28 @@ impl Model {
         }
     }
 
+    /// Zeroes `grads`. The embedding's gradient is non-zero only in the rows of the tokens of the
+    /// last batch, so when `grads` is the buffer this workspace last wrote, only those rows are
+    /// cleared (a 20,000 × 64 table is 5 MB to clear otherwise); the result is identical.
+    fn zero_grads(&self, grads: &mut [f32], ws: &mut Workspace) {
+        let (Some(e), InputSpec::Tokens { dim, .. }) = (self.embedding, &self.spec.input) else {
+            grads.fill(0.0);
+            return;
+        };
+        let same_buffer = ws.grads_written == Some((grads.as_ptr() as usize, grads.len()));
+        grads[..e.offset].fill(0.0);
+        grads[e.offset + e.len..].fill(0.0);
+        let table = e.of_mut(grads);
+        if same_buffer {
+            for &row in &ws.touched_rows {
+                table[row as usize * dim..(row as usize + 1) * dim].fill(0.0);
+            }
+        } else {
+            table.fill(0.0);
+        }
+        ws.grads_written = Some((grads.as_ptr() as usize, grads.len()));
+    }
+
     /// Forward pass and loss, no gradients.
     pub fn loss(&self, input: &Input, targets: &Targets, ws: &mut Workspace, dropout: &mut Dropout) -> Result<f32, EngineError> {
         self.forward_with(input, ws, dropout)?;
@@ -323,7 +349,7 @@ impl Model {
         }
         self.forward_with(input, ws, dropout)?;
         let loss = self.head_loss(targets, ws, true)?;
-        grads.fill(0.0);
+        self.zero_grads(grads, ws);
         let p = &self.params.values;
         let (t, b) = (ws.time, ws.batch);
         let n = self.layers.len();
@@ -355,6 +381,10 @@ impl Model {
             }
         }
         if let (Some(e), InputSpec::Tokens { dim, .. }) = (self.embedding, &self.spec.input) {
+            ws.touched_rows.clear();
+            ws.touched_rows.extend_from_slice(&ws.tokens);
+            ws.touched_rows.sort_unstable();
+            ws.touched_rows.dedup();
             let de = e.of_mut(grads);
             for (r, &id) in ws.tokens.iter().enumerate() {
                 let row = &mut de[id as usize * dim..(id as usize + 1) * dim];
