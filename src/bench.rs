@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::ag_news;
 use crate::engine::cells::CellKind;
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+use crate::engine::profile::{self, Phase};
 use crate::engine::train::init::rng_from_seed;
 use crate::engine::train::{Clipping, OptimizerSpec, Trainer};
 use crate::engine::{EngineError, Input, InputData, Model, Targets};
@@ -38,6 +39,9 @@ pub struct BenchConfig {
     /// Or the AG News training CSV itself, to take the lengths from (the browser bench sends it).
     #[serde(default)]
     pub csv: Option<String>,
+    /// Also measure the time per phase of a step (see `engine::profile`; adds a little overhead).
+    #[serde(default)]
+    pub profile: bool,
 }
 
 /// What was measured.
@@ -54,6 +58,9 @@ pub struct BenchRow {
     pub ms_per_step: f64,
     /// Peak memory in bytes, when the runner could measure it.
     pub peak_bytes: Option<u64>,
+    /// Seconds per phase of the timed steps, with `profile`.
+    #[serde(default)]
+    pub profile: Vec<(Phase, f64)>,
 }
 
 const VOCAB: usize = 20_000;
@@ -80,15 +87,25 @@ pub fn spec_of(name: &str) -> Option<ModelSpec> {
 }
 
 /// Runs one configuration; `now` is a clock in seconds.
-pub fn run(config: &BenchConfig, now: &dyn Fn() -> f64) -> Result<BenchRow, EngineError> {
-    match config.name.as_str() {
+pub fn run(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {
+    let mut row = match config.name.as_str() {
         "sine-rnn" | "sine-lstm" => run_sine(config, now),
         name => {
             let spec = spec_of(name)
                 .ok_or_else(|| EngineError::InvalidInput(format!("unknown benchmark `{name}` (known: {})", NAMES.join(", "))))?;
             run_tokens(config, spec, now)
         }
+    }?;
+    row.profile = profile::take();
+    Ok(row)
+}
+
+/// Starts the timed loop: profiling (when asked) and the clock.
+fn start(config: &BenchConfig, now: fn() -> f64) -> f64 {
+    if config.profile {
+        profile::enable(now);
     }
+    now()
 }
 
 /// One prepared batch: ids `[batch, time]` (0 = padding) and labels.
@@ -142,14 +159,14 @@ fn describe(spec: &ModelSpec) -> String {
     spec.summary(None).rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>().join("→")
 }
 
-fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: &dyn Fn() -> f64) -> Result<BenchRow, EngineError> {
+fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result<BenchRow, EngineError> {
     let batches = batches(config)?;
     let model_text = describe(&spec);
     let mut trainer = Trainer::new(Model::new(spec, 1)?, OptimizerSpec::adam(1e-3), Clipping::None, 1);
     // One untimed step sizes every buffer.
     let first = &batches[0];
     trainer.step(&input(first), &Targets::Classes(&first.labels))?;
-    let t0 = now();
+    let t0 = start(config, now);
     for b in &batches {
         trainer.step(&input(b), &Targets::Classes(&b.labels))?;
     }
@@ -158,7 +175,7 @@ fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: &dyn Fn() -> f64) -> R
     Ok(row(config, model_text, steps, samples, tokens, seconds))
 }
 
-fn run_sine(config: &BenchConfig, now: &dyn Fn() -> f64) -> Result<BenchRow, EngineError> {
+fn run_sine(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {
     let settings = match config.name.as_str() {
         "sine-rnn" => Settings { cell: Cell::Rnn, units: 100, ..Settings::default() },
         _ => Settings { cell: Cell::Lstm, units: 32, ..Settings::default() },
@@ -167,7 +184,7 @@ fn run_sine(config: &BenchConfig, now: &dyn Fn() -> f64) -> Result<BenchRow, Eng
     let steps = config.samples.max(1);
     let model_text = lesson.info().model.clone();
     lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
-    let t0 = now();
+    let t0 = start(config, now);
     for _ in 0..steps {
         lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
     }
@@ -188,6 +205,7 @@ fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens
         tokens_per_sec: tokens as f64 / s,
         ms_per_step: 1e3 * seconds / steps.max(1) as f64,
         peak_bytes: None,
+        profile: Vec::new(),
     }
 }
 
@@ -204,6 +222,26 @@ pub fn table(rows: &[BenchRow], backend: &str) -> String {
             "{:<14} {:>8} {:>9} {:>12.0} {:>12.0} {:>10.3} {:>10}  {}\n",
             r.name, r.steps, r.samples, r.samples_per_sec, r.tokens_per_sec, r.ms_per_step, peak, r.model
         );
+    }
+    s
+}
+
+/// The time per phase of each configuration that was profiled, as a table of percentages.
+pub fn profile_table(rows: &[BenchRow]) -> String {
+    let mut s = format!("{:<14}", "phase (% time)");
+    let profiled: Vec<&BenchRow> = rows.iter().filter(|r| !r.profile.is_empty()).collect();
+    for r in &profiled {
+        s += &format!(" {:>14}", r.name);
+    }
+    s.push('\n');
+    for phase in profile::PHASES {
+        s += &format!("{:<14}", format!("{phase:?}"));
+        for r in &profiled {
+            let total: f64 = r.profile.iter().map(|p| p.1).sum();
+            let v = r.profile.iter().find(|p| p.0 == phase).map_or(0.0, |p| p.1);
+            s += &format!(" {:>13.1}%", 100.0 * v / total.max(1e-12));
+        }
+        s.push('\n');
     }
     s
 }

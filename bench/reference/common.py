@@ -80,6 +80,15 @@ def sine_batches(steps, seed=1):
     return series[idx][..., None], series[idx + 1][..., None]
 
 
+MODELS = {
+    "agnews-lstm": "Embedding(20000,64)→LSTM(64)→Dense(4)",
+    "course-bilstm": "Embedding(20000,128,mask_zero)→Bi(LSTM(64),seq)→Bi(LSTM(64))→Dense(4)",
+    "sine-rnn": "SimpleRNN(100,relu,seq)→Dense(1)",
+    "sine-lstm": "LSTM(32,seq)→Dense(1)",
+    "sine-lstm16": "LSTM(16,seq)→Dense(1)",
+}
+
+
 def sine_units(name):
     return {"sine-rnn": 100, "sine-lstm": 32, "sine-lstm16": 16}[name]
 
@@ -110,7 +119,7 @@ def row(name, model, steps, samples, tokens, seconds, **extra):
 
 def report(rows, backend, info, as_json):
     if as_json:
-        print(json.dumps({"backend": backend, **info, "rows": rows}, indent=2))
+        print(json.dumps({"backend": backend, **info, "rows": rows}, indent=2, ensure_ascii=False))
         return
     print(f"backend: {backend}")
     for k, v in info.items():

@@ -37,22 +37,18 @@ class Timer(keras.callbacks.Callback):
         self.t0 = None
         self.t1 = None
         self.batches = 0
+        self.begin = None
+        self.longest = 0.0
 
     def on_train_batch_begin(self, batch, logs=None):
+        self.begin = time.perf_counter()
         if self.t0 is None:
-            self.t0 = time.perf_counter()
+            self.t0 = self.begin
 
     def on_train_batch_end(self, batch, logs=None):
         self.t1 = time.perf_counter()
+        self.longest = max(self.longest, self.t1 - self.begin)
         self.batches += 1
-
-
-def describe(model):
-    return "→".join(
-        (f"{l.__class__.__name__}({l.forward_layer.__class__.__name__}({l.forward_layer.units}))"
-         if isinstance(l, layers.Bidirectional) else
-         f"{l.__class__.__name__}({getattr(l, 'units', getattr(l, 'output_dim', ''))})")
-        for l in model.layers)
 
 
 def build(name):
@@ -98,7 +94,7 @@ def dataset(name):
 
 def run(name):
     ds, steps, samples, tokens = dataset(name)
-    ds = ds.cache()
+    ds = ds.apply(tf.data.experimental.assert_cardinality(steps)).cache()
     for _ in ds:  # fill the cache: data preparation stays outside the timed loop
         pass
     ds = ds.prefetch(tf.data.AUTOTUNE)
@@ -109,8 +105,8 @@ def run(name):
     model.fit(ds, epochs=1, verbose=0, shuffle=False, callbacks=[timer])
     fit_seconds = time.perf_counter() - t
     assert timer.batches == steps, (timer.batches, steps)
-    return common.row(name, describe(model), steps, samples, tokens, timer.t1 - timer.t0,
-                      fit_seconds=fit_seconds, jit_compile=bool(model.jit_compile))
+    return common.row(name, common.MODELS[name], steps, samples, tokens, timer.t1 - timer.t0,
+                      fit_seconds=fit_seconds, longest_step_ms=1e3 * timer.longest, jit_compile=bool(model.jit_compile))
 
 
 names = args.only or common.NAMES

@@ -13,6 +13,7 @@ pub mod error;
 pub mod model;
 pub mod ops;
 pub mod params;
+pub mod profile;
 pub mod reference;
 pub mod train;
 

@@ -91,7 +91,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         }
         Command::Bench { config } => {
             st.running = false;
-            let mut row = match crate::bench::run(&config, &|| now_ms() / 1000.0) {
+            let mut row = match crate::bench::run(&config, now_seconds) {
                 Ok(row) => row,
                 Err(e) => return post(&Event::Error { message: format!("Benchmark {}: {e}", config.name) }),
             };
@@ -147,6 +147,11 @@ async fn run(state: Rc<RefCell<State>>) {
         }
         yield_now().await;
     }
+}
+
+/// `performance.now()` in seconds (a plain fn, as the profiler wants one).
+fn now_seconds() -> f64 {
+    now_ms() / 1000.0
 }
 
 /// Trains up to `max_steps` steps or `budget_ms` milliseconds, whichever comes first.

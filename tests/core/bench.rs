@@ -7,11 +7,13 @@ use unroll::bench::{run, spec_of, table, BenchConfig};
 
 #[test]
 fn every_configuration_runs_and_counts_what_it_did() {
-    let clock = std::cell::Cell::new(0.0);
-    let now = || {
-        clock.set(clock.get() + 0.5);
-        clock.get()
-    };
+    thread_local!(static CLOCK: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) });
+    fn now() -> f64 {
+        CLOCK.with(|c| {
+            c.set(c.get() + 0.5);
+            c.get()
+        })
+    }
     let lengths: Vec<usize> = (0..40).map(|i| 3 + i % 9).collect();
     let csv = "\"1\",\"Four words in title\",\"and five in the description\"\n".repeat(40);
     let real: usize = lengths.iter().take(32).sum();
@@ -21,7 +23,7 @@ fn every_configuration_runs_and_counts_what_it_did() {
         ("course-bilstm", 32, vec![], Some(csv)),
         ("sine-lstm", 3, vec![], None),
     ] {
-        let row = run(&BenchConfig { name: name.into(), samples, lengths: given, csv }, &now).unwrap();
+        let row = run(&BenchConfig { name: name.into(), samples, lengths: given, csv, profile: false }, now).unwrap();
         assert_eq!(row.seconds, 0.5, "{name}: only the training loop is timed");
         match name {
             "agnews-lstm" => assert_eq!((row.steps, row.samples, row.tokens), (2, 64, 64 * 50)),
@@ -32,6 +34,11 @@ fn every_configuration_runs_and_counts_what_it_did() {
         assert!(table(std::slice::from_ref(&row), "test").contains(name));
     }
     assert_eq!(spec_of("course-bilstm").unwrap().summary(None).total, 2_758_148);
-    assert!(run(&BenchConfig { name: "course-bilstm".into(), samples: 32, lengths: vec![], csv: None }, &now).is_err());
-    assert!(run(&BenchConfig { name: "nope".into(), samples: 1, lengths: vec![], csv: None }, &now).is_err());
+    assert!(run(&BenchConfig { name: "course-bilstm".into(), samples: 32, lengths: vec![], csv: None, profile: false }, now).is_err());
+    assert!(run(&BenchConfig { name: "nope".into(), samples: 1, lengths: vec![], csv: None, profile: false }, now).is_err());
+    // Profiling splits the timed steps into phases that add up to the whole.
+    let row = run(&BenchConfig { name: "agnews-lstm".into(), samples: 32, lengths: vec![], csv: None, profile: true }, now).unwrap();
+    let phases: Vec<_> = row.profile.iter().map(|p| p.0).collect();
+    assert_eq!(phases, unroll::engine::profile::PHASES.to_vec());
+    assert!(row.profile.iter().all(|p| p.1 >= 0.0) && row.profile.iter().any(|p| p.1 > 0.0));
 }

@@ -23,6 +23,7 @@ fn commands_roundtrip_with_full_width_seeds() {
             samples: 3,
             lengths: vec![1, 2, 3],
             csv: Some("\"1\",\"a\",\"b\"\n".into()),
+            profile: true,
         },
     };
     for cmd in [Command::Configure { settings }, Command::Train, Command::Pause, Command::Step, Command::Reset, bench] {

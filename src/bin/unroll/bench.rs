@@ -3,9 +3,10 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
-use unroll::bench::{run as run_config, table, BenchConfig, NAMES};
+use unroll::bench::{profile_table, run as run_config, table, BenchConfig, NAMES};
 use unroll::data::ag_news;
 
 /// Counts heap bytes in use and their peak (for the `peak MB` column).
@@ -34,16 +35,17 @@ const SAMPLES: usize = 10_000;
 const SINE_STEPS: usize = 1_000;
 
 pub fn run(args: &[String]) -> i32 {
-    let (mut json, mut only, mut samples, mut data) = (false, Vec::new(), None, "../shared/data/ag_news".to_string());
+    let (mut json, mut only, mut samples, mut data, mut profile) = (false, Vec::new(), None, "../shared/data/ag_news".to_string(), false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
+            "--profile" => profile = true,
             "--only" => only.push(it.next().cloned().unwrap_or_default()),
             "--samples" => samples = it.next().and_then(|v| v.parse::<usize>().ok()),
             "--data" => data = it.next().cloned().unwrap_or_default(),
             other => {
-                eprintln!("unroll bench: unknown argument `{other}` (--json, --only NAME, --samples N, --data DIR)");
+                eprintln!("unroll bench: unknown argument `{other}` (--json, --profile, --only NAME, --samples N, --data DIR)");
                 return 2;
             }
         }
@@ -64,19 +66,17 @@ pub fn run(args: &[String]) -> i32 {
             }
         }
     }
-    let clock = Instant::now();
-    let now = move || clock.elapsed().as_secs_f64();
     let mut rows = Vec::new();
     for name in names {
         let n = samples.unwrap_or(if name.starts_with("sine") { SINE_STEPS } else { SAMPLES });
         let lengths = if name == "course-bilstm" { lengths.clone() } else { vec![] };
-        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv: None };
+        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv: None, profile };
         let base = IN_USE.load(Ordering::Relaxed);
         PEAK.store(base, Ordering::Relaxed);
         if !json {
             eprintln!("running {name} ...");
         }
-        match run_config(&config, &now) {
+        match run_config(&config, clock) {
             Ok(mut row) => {
                 row.peak_bytes = Some((PEAK.load(Ordering::Relaxed) - base) as u64);
                 rows.push(row);
@@ -92,6 +92,15 @@ pub fn run(args: &[String]) -> i32 {
         println!("{}", serde_json::json!({ "backend": backend, "rows": rows }));
     } else {
         print!("{}", table(&rows, &backend));
+        if profile {
+            print!("\n{}", profile_table(&rows));
+        }
     }
     0
+}
+
+/// Seconds since the first call.
+fn clock() -> f64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64()
 }

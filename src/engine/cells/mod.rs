@@ -164,6 +164,7 @@ impl CellKind {
 
 use crate::engine::cpu::math::{self, tanh};
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
+use crate::engine::profile::{time, Phase};
 
 /// Sizes of one recurrent pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -311,6 +312,10 @@ pub fn backward(cell: CellKind, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw
 /// `out[:, block g] += (h ∘ drop_g)·U[:, block g]` for the gate blocks `gates` (each `units`
 /// wide; `out` and `U` have `ld` columns). Without dropout, one product over the whole range.
 pub(crate) fn recurrent_product(seq: &Seq, h: &[f32], ld: usize, gates: std::ops::Range<usize>, out: &mut [f32], dropped: &mut [f32]) {
+    time(Phase::RecurrentProduct, || recurrent_product_untimed(seq, h, ld, gates, out, dropped))
+}
+
+fn recurrent_product_untimed(seq: &Seq, h: &[f32], ld: usize, gates: std::ops::Range<usize>, out: &mut [f32], dropped: &mut [f32]) {
     let (b, u) = (seq.d.batch, seq.d.units);
     if seq.rec_drop.is_none() {
         let cols = (gates.end - gates.start) * u;
@@ -344,6 +349,21 @@ pub(crate) fn recurrent_product(seq: &Seq, h: &[f32], ld: usize, gates: std::ops
 /// `dU_g += (h ∘ drop_g)ᵀ·dz_g`, with `dz` `[batch, ld]`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn recurrent_product_backward(
+    seq: &Seq,
+    h: &[f32],
+    dz: &[f32],
+    ld: usize,
+    gates: std::ops::Range<usize>,
+    dh: &mut [f32],
+    du: &mut [f32],
+    dropped: &mut [f32],
+    d_dropped: &mut [f32],
+) {
+    time(Phase::RecurrentProduct, || recurrent_product_backward_untimed(seq, h, dz, ld, gates, dh, du, dropped, d_dropped))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn recurrent_product_backward_untimed(
     seq: &Seq,
     h: &[f32],
     dz: &[f32],

@@ -18,6 +18,7 @@ pub use summary::Summary;
 use super::cells::{CellKind, Scratch};
 use super::ops::{dense_backward, dense_forward, swap_leading};
 use super::params::{ParamRef, Params};
+use super::profile::{self, Phase};
 use super::train::{init, loss};
 use super::EngineError;
 use recurrent::{DirParams, Recurrent};
@@ -226,7 +227,7 @@ impl Model {
         }
         match (input.data, &self.spec.input) {
             (InputData::Values(v), InputSpec::Values { features }) => swap_leading(v, b, t, *features, &mut ws.x0),
-            (InputData::Tokens(ids), InputSpec::Tokens { dim, mask_zero, .. }) => {
+            (InputData::Tokens(ids), InputSpec::Tokens { dim, mask_zero, .. }) => profile::time(Phase::Embedding, || {
                 let table = self.embedding.expect("token model has an embedding").of(p);
                 ws.tokens.resize(t * b, 0);
                 ws.x0.resize(t * b * dim, 0.0);
@@ -242,7 +243,7 @@ impl Model {
                         }
                     }
                 }
-            }
+            }),
             _ => unreachable!("checked by check_input"),
         }
         ws.layers.resize_with(self.layers.len(), Default::default);
@@ -381,6 +382,7 @@ impl Model {
             }
         }
         if let (Some(e), InputSpec::Tokens { dim, .. }) = (self.embedding, &self.spec.input) {
+            let _t = profile::Span::new(Phase::Embedding);
             ws.touched_rows.clear();
             ws.touched_rows.extend_from_slice(&ws.tokens);
             ws.touched_rows.sort_unstable();

@@ -11,6 +11,7 @@ use super::spec::{Merge, RecurrentSpec};
 use crate::engine::cells::{self, CellKind, Dims, DirCache, RecGrads, RecWeights, Scratch, Seq};
 use crate::engine::ops::{reverse_time, two_mut};
 use crate::engine::params::ParamRef;
+use crate::engine::profile::{self, Phase};
 
 /// Where one direction's weights live.
 #[derive(Clone, Copy, Debug)]
@@ -132,8 +133,10 @@ impl Recurrent {
             let cache = &mut dirs[k];
             cache.prepare(self.cell(), d);
             let (b_in, _) = self.biases(p, dp);
-            projection::forward(xin, dp.kernel.of(p), b_in, &drop[k].input, shape, x_drop, &mut cache.xw);
-            cells::forward(self.cell(), &self.seq(p, dp, d, m, &drop[k]), cache, s);
+            profile::time(Phase::InputProjection, || {
+                projection::forward(xin, dp.kernel.of(p), b_in, &drop[k].input, shape, x_drop, &mut cache.xw)
+            });
+            profile::time(Phase::Gates, || cells::forward(self.cell(), &self.seq(p, dp, d, m, &drop[k]), cache, s));
         }
         self.merge_outputs(d, mask, ws);
     }
@@ -215,7 +218,9 @@ impl Recurrent {
                 let seq = self.seq(p, dp, d, m, &drop[k]);
                 let (du, rest) = split_grads(g, dp);
                 let db_rec = if seq.w.b_rec.is_empty() { &mut [][..] } else { &mut rest.bias[gw..] };
-                cells::backward(self.cell(), &seq, &dirs[k], dh_out, dxw, RecGrads { du, db_rec, dpeep: rest.peep }, s);
+                profile::time(Phase::Gates, || {
+                    cells::backward(self.cell(), &seq, &dirs[k], dh_out, dxw, RecGrads { du, db_rec, dpeep: rest.peep }, s)
+                });
             }
             let want_dx = dx.is_some();
             if want_dx {
@@ -223,7 +228,9 @@ impl Recurrent {
             }
             let (dw, db) = two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
             let dx_out = if want_dx { Some(&mut dx_dir[..]) } else { None };
-            projection::backward(xin, dp.kernel.of(p), &drop[k].input, shape, dxw, dw, &mut db[..gw], dx_out, x_drop, dx_tmp);
+            profile::time(Phase::InputProjection, || {
+                projection::backward(xin, dp.kernel.of(p), &drop[k].input, shape, dxw, dw, &mut db[..gw], dx_out, x_drop, dx_tmp)
+            });
             if let Some(dx) = dx.as_deref_mut() {
                 if k == 0 {
                     dx.copy_from_slice(dx_dir);

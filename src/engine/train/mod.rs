@@ -12,6 +12,7 @@ pub use optimizer::{clip_by_global_norm, global_norm, Clipping, Optimizer, Optim
 pub use schedule::Schedule;
 
 use super::model::{Dropout, Input, Model, Targets, Workspace};
+use super::profile::{self, Phase};
 use super::EngineError;
 use init::Rng8;
 
@@ -54,7 +55,10 @@ impl Trainer {
     /// Forward, backward, clip and update on one batch. The weights are left untouched when the
     /// loss or the gradient is not finite, so a diverging run can be inspected and resumed.
     pub fn step(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
+        // Whatever no nested phase claims (head, loss, merges, copies) counts as `Head`.
+        let _step = profile::Span::new(Phase::Head);
         let loss = self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut self.rng))?;
+        let _opt = profile::Span::new(Phase::Optimizer);
         let grad_norm = self.clipping.apply(&mut self.grads, self.model.params.infos.iter().map(|p| p.at.offset..p.at.offset + p.at.len));
         if loss.is_finite() && grad_norm.is_finite() {
             let lr = self.schedule.at(self.optimizer.spec.lr(), self.optimizer.iterations);
