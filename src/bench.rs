@@ -42,6 +42,13 @@ pub struct BenchConfig {
     /// Also measure the time per phase of a step (see `engine::profile`; adds a little overhead).
     #[serde(default)]
     pub profile: bool,
+    /// Threads per step (native only; the browser runs one).
+    #[serde(default = "one")]
+    pub threads: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// What was measured.
@@ -163,6 +170,7 @@ fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result
     let batches = batches(config)?;
     let model_text = describe(&spec);
     let mut trainer = Trainer::new(Model::new(spec, 1)?, OptimizerSpec::adam(1e-3), Clipping::None, 1);
+    trainer.threads = config.threads.max(1);
     // One untimed step sizes every buffer.
     let first = &batches[0];
     trainer.step(&input(first), &Targets::Classes(&first.labels))?;
@@ -181,6 +189,7 @@ fn run_sine(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineEr
         _ => Settings { cell: Cell::Lstm, units: 32, ..Settings::default() },
     };
     let mut lesson = SeriesLesson::new(&settings).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+    lesson.set_threads(config.threads.max(1));
     let steps = config.samples.max(1);
     let model_text = lesson.info().model.clone();
     lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;

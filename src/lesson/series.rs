@@ -179,6 +179,11 @@ impl SeriesLesson {
         self.step
     }
 
+    /// Threads per training step (native builds; see `Trainer::threads`).
+    pub fn set_threads(&mut self, threads: usize) {
+        self.trainer.threads = threads;
+    }
+
     pub fn model(&self) -> &Model {
         &self.trainer.model
     }

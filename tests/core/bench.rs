@@ -23,7 +23,7 @@ fn every_configuration_runs_and_counts_what_it_did() {
         ("course-bilstm", 32, vec![], Some(csv)),
         ("sine-lstm", 3, vec![], None),
     ] {
-        let row = run(&BenchConfig { name: name.into(), samples, lengths: given, csv, profile: false }, now).unwrap();
+        let row = run(&BenchConfig { name: name.into(), samples, lengths: given, csv, profile: false, threads: 1 }, now).unwrap();
         assert_eq!(row.seconds, 0.5, "{name}: only the training loop is timed");
         match name {
             "agnews-lstm" => assert_eq!((row.steps, row.samples, row.tokens), (2, 64, 64 * 50)),
@@ -34,10 +34,12 @@ fn every_configuration_runs_and_counts_what_it_did() {
         assert!(table(std::slice::from_ref(&row), "test").contains(name));
     }
     assert_eq!(spec_of("course-bilstm").unwrap().summary(None).total, 2_758_148);
-    assert!(run(&BenchConfig { name: "course-bilstm".into(), samples: 32, lengths: vec![], csv: None, profile: false }, now).is_err());
-    assert!(run(&BenchConfig { name: "nope".into(), samples: 1, lengths: vec![], csv: None, profile: false }, now).is_err());
+    assert!(run(&BenchConfig { name: "course-bilstm".into(), samples: 32, lengths: vec![], csv: None, profile: false, threads: 1 }, now)
+        .is_err());
+    assert!(run(&BenchConfig { name: "nope".into(), samples: 1, lengths: vec![], csv: None, profile: false, threads: 1 }, now).is_err());
     // Profiling splits the timed steps into phases that add up to the whole.
-    let row = run(&BenchConfig { name: "agnews-lstm".into(), samples: 32, lengths: vec![], csv: None, profile: true }, now).unwrap();
+    let row =
+        run(&BenchConfig { name: "agnews-lstm".into(), samples: 32, lengths: vec![], csv: None, profile: true, threads: 1 }, now).unwrap();
     let phases: Vec<_> = row.profile.iter().map(|p| p.0).collect();
     assert_eq!(phases, unroll::engine::profile::PHASES.to_vec());
     assert!(row.profile.iter().all(|p| p.1 >= 0.0) && row.profile.iter().any(|p| p.1 > 0.0));

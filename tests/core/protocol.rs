@@ -24,6 +24,7 @@ fn commands_roundtrip_with_full_width_seeds() {
             lengths: vec![1, 2, 3],
             csv: Some("\"1\",\"a\",\"b\"\n".into()),
             profile: true,
+            threads: 1,
         },
     };
     for cmd in [Command::Configure { settings }, Command::Train, Command::Pause, Command::Step, Command::Reset, bench] {

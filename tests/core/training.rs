@@ -103,3 +103,39 @@ fn bad_settings_are_refused_before_anything_is_built() {
     let s = Settings { units: 0, ..Settings::default() };
     assert!(SeriesLesson::new(&s).unwrap_err().to_string().contains("units"));
 }
+
+/// Splitting each batch over threads (native builds) gives the same training, up to rounding;
+/// with a changing vocabulary, so that the reused gradient buffers are exercised.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn threads_split_the_batch_without_changing_the_result() {
+    use unroll::engine::cells::CellKind;
+    use unroll::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
+    use unroll::engine::train::{Clipping, OptimizerSpec, Trainer};
+    use unroll::engine::{Input, InputData, Model, Targets};
+    let spec = ModelSpec {
+        input: InputSpec::Tokens { vocab: 60, dim: 5, mask_zero: true },
+        layers: vec![RecurrentSpec::new(CellKind::Lstm { peephole: false }, 6, None)],
+        return_sequences: false,
+        dense_units: 3,
+        loss: LossKind::SparseCategoricalCrossentropy,
+    };
+    let run = |threads: usize| {
+        let mut t = Trainer::new(Model::new(spec.clone(), 3).unwrap(), OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0), 1);
+        t.threads = threads;
+        let mut losses = vec![];
+        for step in 0..6u32 {
+            let ids: Vec<u32> = (0..7 * 5).map(|i| if i % 5 == 4 { 0 } else { 1 + (i * 7 + step * 11) % 59 }).collect();
+            let labels: Vec<u32> = (0..7).map(|i| (i + step) % 3).collect();
+            let input = Input { batch: 7, time: 5, data: InputData::Tokens(&ids), mask: None };
+            losses.push(t.step(&input, &Targets::Classes(&labels)).unwrap().loss);
+        }
+        (losses, t.model.params.values)
+    };
+    let (l1, p1) = run(1);
+    for threads in [2, 3] {
+        let (l, p) = run(threads);
+        crate::common::assert_close(&format!("losses, {threads} threads"), &l, &l1, 1e-6, 1e-5);
+        crate::common::assert_close(&format!("weights, {threads} threads"), &p, &p1, 1e-6, 1e-4);
+    }
+}

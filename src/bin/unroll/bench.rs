@@ -36,19 +36,27 @@ const SINE_STEPS: usize = 1_000;
 
 pub fn run(args: &[String]) -> i32 {
     let (mut json, mut only, mut samples, mut data, mut profile) = (false, Vec::new(), None, "../shared/data/ag_news".to_string(), false);
+    let mut threads = 1;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
             "--profile" => profile = true,
+            "--threads" => threads = it.next().and_then(|v| v.parse::<usize>().ok()).unwrap_or(0),
             "--only" => only.push(it.next().cloned().unwrap_or_default()),
             "--samples" => samples = it.next().and_then(|v| v.parse::<usize>().ok()),
             "--data" => data = it.next().cloned().unwrap_or_default(),
             other => {
-                eprintln!("unroll bench: unknown argument `{other}` (--json, --profile, --only NAME, --samples N, --data DIR)");
+                eprintln!(
+                    "unroll bench: unknown argument `{other}` (--json, --profile, --threads N, --only NAME, --samples N, --data DIR)"
+                );
                 return 2;
             }
         }
+    }
+    if !(1..=64).contains(&threads) {
+        eprintln!("unroll bench: --threads takes a number from 1 to 64");
+        return 2;
     }
     if let Some(bad) = only.iter().find(|n| !NAMES.contains(&n.as_str())) {
         eprintln!("unroll bench: unknown configuration `{bad}` (known: {})", NAMES.join(", "));
@@ -70,7 +78,7 @@ pub fn run(args: &[String]) -> i32 {
     for name in names {
         let n = samples.unwrap_or(if name.starts_with("sine") { SINE_STEPS } else { SAMPLES });
         let lengths = if name == "course-bilstm" { lengths.clone() } else { vec![] };
-        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv: None, profile };
+        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv: None, profile, threads };
         let base = IN_USE.load(Ordering::Relaxed);
         PEAK.store(base, Ordering::Relaxed);
         if !json {
@@ -87,7 +95,7 @@ pub fn run(args: &[String]) -> i32 {
             }
         }
     }
-    let backend = format!("CPU, native ({}), 1 thread", std::env::consts::ARCH);
+    let backend = format!("CPU, native ({}), {threads} thread{}", std::env::consts::ARCH, if threads == 1 { "" } else { "s" });
     if json {
         println!("{}", serde_json::json!({ "backend": backend, "rows": rows }));
     } else {

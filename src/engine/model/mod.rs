@@ -329,6 +329,39 @@ impl Model {
         ws.grads_written = Some((grads.as_ptr() as usize, grads.len()));
     }
 
+    /// `grads *= w`, touching only the embedding rows of the last batch (the others are zero).
+    pub fn scale_grads(&self, grads: &mut [f32], ws: &Workspace, w: f32) {
+        self.for_each_grad_range(ws, |r| grads[r].iter_mut().for_each(|g| *g *= w));
+    }
+
+    /// `grads += w · other`, where `grads` was last written with workspace `ws` and `other` with
+    /// `other_ws` (only the latter's non-zero embedding rows are read). `ws` then counts the added
+    /// rows as written, so the next step clears them.
+    pub fn add_scaled_grads(&self, grads: &mut [f32], ws: &mut Workspace, other: &[f32], other_ws: &Workspace, w: f32) {
+        self.for_each_grad_range(other_ws, |r| grads[r.clone()].iter_mut().zip(&other[r]).for_each(|(g, o)| *g += w * o));
+        if !other_ws.touched_rows.is_empty() {
+            ws.touched_rows.extend_from_slice(&other_ws.touched_rows);
+            ws.touched_rows.sort_unstable();
+            ws.touched_rows.dedup();
+        }
+    }
+
+    /// Calls `f` with every range of the gradient buffer that the last backward pass with `ws`
+    /// may have made non-zero.
+    fn for_each_grad_range(&self, ws: &Workspace, mut f: impl FnMut(std::ops::Range<usize>)) {
+        match (self.embedding, &self.spec.input) {
+            (Some(e), InputSpec::Tokens { dim, .. }) => {
+                f(0..e.offset);
+                f(e.offset + e.len..self.params.len());
+                for &row in &ws.touched_rows {
+                    let start = e.offset + row as usize * dim;
+                    f(start..start + dim);
+                }
+            }
+            _ => f(0..self.params.len()),
+        }
+    }
+
     /// Forward pass and loss, no gradients.
     pub fn loss(&self, input: &Input, targets: &Targets, ws: &mut Workspace, dropout: &mut Dropout) -> Result<f32, EngineError> {
         self.forward_with(input, ws, dropout)?;

@@ -5,6 +5,8 @@ pub mod early_stopping;
 pub mod init;
 pub mod loss;
 pub mod optimizer;
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel;
 pub mod schedule;
 
 pub use early_stopping::{Decision, Direction, EarlyStopping, EarlyStoppingSpec};
@@ -35,6 +37,12 @@ pub struct Trainer {
     pub ws: Workspace,
     /// Draws the dropout masks.
     rng: Rng8,
+    /// Threads per step (native builds): the batch is split in this many parts, each part's
+    /// gradient computed on its own thread, and the parts combined in a fixed order, so a run is
+    /// still reproducible (for a given thread count). 1 in the browser.
+    pub threads: usize,
+    /// Workspaces and gradient buffers of the extra threads.
+    replicas: Vec<(Workspace, Vec<f32>)>,
 }
 
 impl Trainer {
@@ -49,7 +57,18 @@ impl Trainer {
             schedule: Schedule::Constant,
             ws: Workspace::default(),
             rng: init::rng_from_seed(seed ^ 0xD80_F0F0),
+            threads: 1,
+            replicas: Vec::new(),
         }
+    }
+
+    /// The loss and gradient of one batch, on `threads` threads when asked (native builds).
+    fn loss_and_grads(&mut self, input: &Input, targets: &Targets) -> Result<f32, EngineError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.threads > 1 && input.batch >= 2 * self.threads {
+            return parallel::loss_and_grads(self, input, targets);
+        }
+        self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut self.rng))
     }
 
     /// Forward, backward, clip and update on one batch. The weights are left untouched when the
@@ -57,7 +76,7 @@ impl Trainer {
     pub fn step(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
         // Whatever no nested phase claims (head, loss, merges, copies) counts as `Head`.
         let _step = profile::Span::new(Phase::Head);
-        let loss = self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut self.rng))?;
+        let loss = self.loss_and_grads(input, targets)?;
         let _opt = profile::Span::new(Phase::Optimizer);
         let grad_norm = self.clipping.apply(&mut self.grads, self.model.params.infos.iter().map(|p| p.at.offset..p.at.offset + p.at.len));
         if loss.is_finite() && grad_norm.is_finite() {
