@@ -1,22 +1,23 @@
 """Runs one benchmark command on a quiet machine and says whether it stayed quiet.
 
-    python3 quiet_run.py OUT.json -- COMMAND [ARG...]
+    python3 quiet_run.py [--wait S] OUT.json -- COMMAND [ARG...]
 
 Waits (up to --wait seconds) until the machine has been at least 90 % idle for 5 s in a row, then
 runs COMMAND (which must print JSON on stdout; its stderr passes through), and writes OUT.json:
 the command's JSON under "result", plus wall time, the CPU time of the command and all its
-descendants ("own_cpu_s", from getrusage of waited-for children), and the CPU time everything
-else on the machine used meanwhile ("foreign_cpu_s" = busy time from /proc/stat minus own). A
-foreign share of more than a few percent of the wall time means the figures are disturbed.
+descendants ("own_cpu_s") and the CPU time every other process used meanwhile ("foreign_cpu_s"),
+both from sampling /proc/PID/stat of every process twice a second (a process's ancestry decides
+which side it is on; Chromium's renderers are descendants of the command). A foreign share of more
+than a few percent of the wall time means the figures are disturbed.
 Standard library only; Linux only.
 """
 
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -49,28 +50,83 @@ def wait_quiet(limit, window=5.0, share=0.9):
     return time.time() - start
 
 
+def processes():
+    """{pid: (ppid, cpu seconds)} of every process now."""
+    hz = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                s = f.read()
+        except OSError:
+            continue
+        fields = s[s.rindex(")") + 2:].split()
+        out[int(d)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / hz)
+    return out
+
+
+class Sampler(threading.Thread):
+    """Attributes CPU time to the tree under `root` or to everything else."""
+
+    def __init__(self, root):
+        super().__init__(daemon=True)
+        self.root = root
+        self.first = processes()  # before: baseline of everyone
+        self.last = {}
+        self.tree = {root}
+        self.stop = threading.Event()
+
+    def sample(self):
+        now = processes()
+        for pid, (ppid, _) in sorted(now.items()):
+            if ppid in self.tree:
+                self.tree.add(pid)
+        for pid, (_, cpu) in now.items():
+            self.last[pid] = cpu
+
+    def run(self):
+        while not self.stop.wait(0.5):
+            self.sample()
+
+    def totals(self):
+        self.stop.set()
+        self.join()
+        self.sample()
+        own = foreign = 0.0
+        for pid, cpu in self.last.items():
+            used = cpu - self.first.get(pid, (0, 0.0))[1]
+            if pid in self.tree:
+                own += used
+            elif pid != os.getpid():
+                foreign += used
+        return own, foreign
+
+
 def main():
+    argv = sys.argv[1:]
+    if "--" not in argv:
+        sys.exit(__doc__)
+    cut = argv.index("--")
     p = argparse.ArgumentParser()
     p.add_argument("out")
-    p.add_argument("--wait", type=float, default=900)
-    p.add_argument("command", nargs=argparse.REMAINDER)
-    a = p.parse_args()
-    cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
+    p.add_argument("--wait", type=float, default=900, help="longest wait for a quiet machine (s)")
+    a = p.parse_args(argv[:cut])
+    cmd = argv[cut + 1:]
     waited = wait_quiet(a.wait)
     load = os.getloadavg()
-    busy0, _ = cpu_times()
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    sampler = Sampler(proc.pid)
+    sampler.start()
+    stdout, _ = proc.communicate()
     wall = time.time() - t0
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    busy1, _ = cpu_times()
-    own = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    foreign = max(0.0, (busy1 - busy0) - own)
+    own, foreign = sampler.totals()
     try:
-        result = json.loads(proc.stdout)
+        result = json.loads(stdout)
     except json.JSONDecodeError:
-        result = {"stdout": proc.stdout}
+        result = {"stdout": stdout}
     record = {
         "command": cmd, "exit": proc.returncode, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t0)),
         "waited_for_quiet_s": round(waited, 1), "loadavg_at_start": load, "wall_s": round(wall, 2),

@@ -1,5 +1,5 @@
 //! CPU kernels. `reference` is the specification (naive loops, kept forever); `fast` is what the
-//! engine calls, tested against `reference` on every shape in `tests/engine/kernels.rs`.
+//! engine calls, tested against `reference` on every shape in `tests/core/kernels.rs`.
 //!
 //! All matrices are row-major with an explicit leading dimension (the distance between rows), so a
 //! kernel can work on a column block of a wider matrix (the GRU's `U[:, 2H..3H]`, for example).
@@ -7,6 +7,8 @@
 pub mod fast;
 pub mod math;
 pub mod reference;
+mod simd;
+pub use simd::Isa;
 
 /// Whether a kernel overwrites its output or adds to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
