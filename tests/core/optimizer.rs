@@ -160,3 +160,31 @@ fn early_stopping_waits_for_patience_and_restores_the_best_weights() {
     nan.on_epoch_end(0, 1.0, &[0.0]);
     assert_eq!(nan.on_epoch_end(1, f32::NAN, &[1.0]), Decision::Stop);
 }
+
+/// Plain SGD visits only the embedding rows with a gradient; the weights come out exactly as a
+/// dense update leaves them.
+#[test]
+fn sparse_sgd_updates_equal_dense_ones() {
+    use unroll::engine::cells::CellKind;
+    use unroll::engine::train::{Clipping, Trainer};
+    use unroll::engine::{Input, InputData, Model, Targets};
+    let spec = crate::common::cls_model(40, 4, true, vec![crate::common::layer(CellKind::Gru { reset_after: true }, 5, None)], 3);
+    let model = Model::new(spec, 4).unwrap();
+    let mut sparse = Trainer::new(model.clone(), OptimizerSpec::sgd(0.1, 0.0), Clipping::None, 1);
+    assert!(sparse.optimizer.skips_zero_gradients());
+    let mut grads = vec![0.0; model.param_count()];
+    let mut dense_model = model.clone();
+    let mut dense_opt = Optimizer::new(OptimizerSpec::sgd(0.1, 0.0), model.param_count());
+    let mut ws = unroll::engine::Workspace::default();
+    for step in 0..4u32 {
+        let ids: Vec<u32> = (0..12).map(|i| 1 + (i * 5 + step * 7) % 39).collect();
+        let input = Input { batch: 3, time: 4, data: InputData::Tokens(&ids), mask: None };
+        let labels = [0, 1, 2];
+        sparse.step(&input, &Targets::Classes(&labels)).unwrap();
+        dense_model
+            .loss_and_grads(&input, &Targets::Classes(&labels), &mut grads, &mut ws, &mut unroll::engine::model::Dropout::Off)
+            .unwrap();
+        dense_opt.step(&mut dense_model.params.values, &grads);
+        assert_eq!(sparse.model.params.values, dense_model.params.values, "step {step}");
+    }
+}

@@ -347,8 +347,8 @@ impl Model {
     }
 
     /// Calls `f` with every range of the gradient buffer that the last backward pass with `ws`
-    /// may have made non-zero.
-    fn for_each_grad_range(&self, ws: &Workspace, mut f: impl FnMut(std::ops::Range<usize>)) {
+    /// may have made non-zero (all of it but the embedding rows of tokens not in the batch).
+    pub fn for_each_grad_range(&self, ws: &Workspace, mut f: impl FnMut(std::ops::Range<usize>)) {
         match (self.embedding, &self.spec.input) {
             (Some(e), InputSpec::Tokens { dim, .. }) => {
                 f(0..e.offset);

@@ -81,7 +81,15 @@ impl Trainer {
         let grad_norm = self.clipping.apply(&mut self.grads, self.model.params.infos.iter().map(|p| p.at.offset..p.at.offset + p.at.len));
         if loss.is_finite() && grad_norm.is_finite() {
             let lr = self.schedule.at(self.optimizer.spec.lr(), self.optimizer.iterations);
-            self.optimizer.step_with_lr(&mut self.model.params.values, &self.grads, lr);
+            if self.optimizer.skips_zero_gradients() {
+                // Sparse update: plain SGD leaves weights without a gradient (the embedding rows
+                // of tokens not in this batch) exactly as they are, so they are not visited.
+                let mut ranges = Vec::new();
+                self.model.for_each_grad_range(&self.ws, |r| ranges.push(r));
+                self.optimizer.step_ranges(&mut self.model.params.values, &self.grads, lr, ranges.into_iter());
+            } else {
+                self.optimizer.step_with_lr(&mut self.model.params.values, &self.grads, lr);
+            }
         }
         Ok(StepStats { loss, grad_norm })
     }

@@ -59,6 +59,23 @@ impl Optimizer {
         self.step_with_lr(params, grads, self.spec.lr());
     }
 
+    /// Whether an update with a zero gradient leaves a weight exactly as it is (plain SGD), so that
+    /// only the weights with a gradient need visiting.
+    pub fn skips_zero_gradients(&self) -> bool {
+        matches!(self.spec, OptimizerSpec::Sgd { momentum, .. } if momentum == 0.0)
+    }
+
+    /// Plain SGD over the given ranges only (see [`Optimizer::skips_zero_gradients`]).
+    pub fn step_ranges(&mut self, params: &mut [f32], grads: &[f32], lr: f32, ranges: impl Iterator<Item = std::ops::Range<usize>>) {
+        debug_assert!(self.skips_zero_gradients());
+        self.iterations += 1;
+        for r in ranges {
+            for (p, g) in params[r.clone()].iter_mut().zip(&grads[r]) {
+                *p -= lr * g;
+            }
+        }
+    }
+
     /// One update at learning rate `lr` (from a schedule).
     pub fn step_with_lr(&mut self, params: &mut [f32], grads: &[f32], lr: f32) {
         debug_assert_eq!(params.len(), grads.len());
