@@ -47,7 +47,7 @@ choice!(
 );
 choice!(
     /// Optimiser.
-    OptimizerChoice { Adam = "adam", Sgd = "sgd" }
+    OptimizerChoice { Adam = "adam", Sgd = "sgd", RmsProp = "rmsprop" }
 );
 
 macro_rules! settings {
@@ -132,9 +132,12 @@ settings! {
     seq_len: usize = 30, "seq-len", "training window length T (time steps)", |v: &usize| range(2, 200)(v);
     batch: usize = 32, "batch", "windows per training step", |v: &usize| range(1, 512)(v);
     steps: u64 = 2000, "steps", "training steps (command line; the page trains until paused)", |v: &u64| range(1, 10_000_000)(v);
-    optimizer: OptimizerChoice = OptimizerChoice::Adam, "optimizer", "adam or sgd (Keras update rules)", any;
+    optimizer: OptimizerChoice = OptimizerChoice::Adam, "optimizer", "adam, sgd or rmsprop (Keras update rules and defaults)", any;
     lr: f32 = 1e-3, "lr", "learning rate", |v: &f32| finite_range(1e-7, 10.0)(v);
-    momentum: f32 = 0.0, "momentum", "SGD momentum (Keras default 0)", |v: &f32| finite_range(0.0, 0.999)(v);
+    momentum: f32 = 0.0, "momentum", "SGD and RMSprop momentum (Keras default 0)", |v: &f32| finite_range(0.0, 0.999)(v);
+    dropout: f32 = 0.0, "dropout", "fraction of each recurrent layer's inputs dropped while training (Keras dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
+    recurrent_dropout: f32 = 0.0, "recurrent-dropout", "fraction of the recurrent state dropped while training (Keras recurrent_dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
+    peephole: bool = false, "peephole", "LSTM peephole connections (the gates also see the cell state)", any;
     clip_norm: f32 = 0.0, "clip-norm", "clip gradients to this global norm (0 = off)", |v: &f32| finite_range(0.0, 1e6)(v);
     seed: u64 = 1, "seed", "random seed: weights, noise and batches", any;
     amplitude: f32 = 1.0, "amplitude", "sine amplitude", |v: &f32| finite_range(0.01, 1000.0)(v);
@@ -173,7 +176,7 @@ impl Settings {
                     ActivationChoice::Elu => Activation::Elu,
                 },
             },
-            Cell::Lstm => CellKind::Lstm { peephole: false },
+            Cell::Lstm => CellKind::Lstm { peephole: self.peephole },
             Cell::Gru => CellKind::Gru { reset_after: true },
         }
     }
@@ -183,6 +186,9 @@ impl Settings {
         match self.optimizer {
             OptimizerChoice::Adam => OptimizerSpec::adam(self.lr),
             OptimizerChoice::Sgd => OptimizerSpec::sgd(self.lr, self.momentum),
+            OptimizerChoice::RmsProp => {
+                OptimizerSpec::RmsProp { lr: self.lr, rho: 0.9, momentum: self.momentum, epsilon: 1e-7, centered: false }
+            }
         }
     }
 

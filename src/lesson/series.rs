@@ -139,7 +139,14 @@ impl SeriesLesson {
         // Model: the recurrent stack, returning sequences, with a Dense(1) head per step.
         let spec = ModelSpec {
             input: InputSpec::Values { features: 1 },
-            layers: vec![RecurrentSpec::new(settings.cell_kind(), settings.units, None); settings.layers],
+            layers: vec![
+                RecurrentSpec {
+                    dropout: settings.dropout,
+                    recurrent_dropout: settings.recurrent_dropout,
+                    ..RecurrentSpec::new(settings.cell_kind(), settings.units, None)
+                };
+                settings.layers
+            ],
             return_sequences: true,
             dense_units: 1,
             loss: LossKind::Mse,
@@ -269,10 +276,26 @@ fn rng_seed_for_weights(rng: &mut Rng8) -> u64 {
 
 /// `SimpleRNN(100, relu) → Dense(1)` style description.
 pub fn describe(s: &Settings) -> String {
+    let mut args = vec![s.units.to_string()];
     let cell = match s.cell_kind() {
-        crate::engine::cells::CellKind::SimpleRnn { activation } => format!("SimpleRNN({}, {})", s.units, activation.name()),
-        k => format!("{}({})", k.keras_name(), s.units),
+        crate::engine::cells::CellKind::SimpleRnn { activation } => {
+            args.push(activation.name().to_string());
+            "SimpleRNN"
+        }
+        k => {
+            if k.has_peepholes() {
+                args.push("peephole".into());
+            }
+            k.keras_name()
+        }
     };
-    let stack = vec![cell; s.layers].join(" → ");
+    if s.dropout > 0.0 {
+        args.push(format!("dropout={}", s.dropout));
+    }
+    if s.recurrent_dropout > 0.0 {
+        args.push(format!("recurrent_dropout={}", s.recurrent_dropout));
+    }
+    let layer = format!("{cell}({})", args.join(", "));
+    let stack = vec![layer; s.layers].join(" → ");
     format!("{stack} → Dense(1) per step")
 }

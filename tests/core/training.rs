@@ -139,3 +139,20 @@ fn threads_split_the_batch_without_changing_the_result() {
         crate::common::assert_close(&format!("weights, {threads} threads"), &p, &p1, 1e-6, 1e-4);
     }
 }
+
+#[test]
+fn the_lesson_takes_dropout_peepholes_and_rmsprop_from_the_settings() {
+    let s = Settings {
+        cell: Cell::Lstm,
+        peephole: true,
+        dropout: 0.2,
+        recurrent_dropout: 0.1,
+        optimizer: OptimizerChoice::RmsProp,
+        ..small(Cell::Lstm)
+    };
+    let mut lesson = SeriesLesson::new(&s).unwrap();
+    assert_eq!(lesson.info().model, "LSTM(16, peephole, dropout=0.2, recurrent_dropout=0.1) → Dense(1) per step");
+    assert!(lesson.model().params.get("rnn0.peephole_weights").is_some());
+    let l = losses(&mut lesson, 60);
+    assert!(mean(&l[50..]) < mean(&l[..10]), "RMSprop with dropout still learns: {} -> {}", mean(&l[..10]), mean(&l[50..]));
+}

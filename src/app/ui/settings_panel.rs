@@ -9,12 +9,14 @@ use crate::settings::{Cell, OptimizerChoice, Task};
 const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
 const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
 const ACTIVATIONS: &[(&str, &str)] = &[("relu", "relu"), ("tanh", "tanh"), ("leaky_relu", "leaky relu"), ("elu", "elu")];
-const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD")];
+const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop")];
+const PEEPHOLE: &[(&str, &str)] = &[("false", "off"), ("true", "on")];
 
 #[component]
 pub fn SettingsPanel(store: Store) -> impl IntoView {
     let not_rnn = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Rnn));
-    let is_sgd = move || store.settings.with(|s| s.optimizer == OptimizerChoice::Sgd);
+    let has_momentum = move || store.settings.with(|s| s.optimizer != OptimizerChoice::Adam);
+    let not_lstm = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Lstm));
     let is_sine = move || store.settings.with(|s| s.task == Task::Sine);
     view! {
         <aside class="settings" aria-label="Settings">
@@ -27,6 +29,7 @@ pub fn SettingsPanel(store: Store) -> impl IntoView {
                     <SelectField store key="layers" label="Layers" options=LAYERS />
                 </div>
                 <SelectField store key="activation" label="Activation" options=ACTIVATIONS disabled=not_rnn />
+                <SelectField store key="peephole" label="Peepholes" options=PEEPHOLE disabled=not_lstm />
                 <Show when=move || not_rnn.get()>
                     <p class="field-msg">"The activation is SimpleRNN's; LSTM and GRU use tanh and sigmoid gates."</p>
                 </Show>
@@ -41,9 +44,13 @@ pub fn SettingsPanel(store: Store) -> impl IntoView {
                     <SelectField store key="optimizer" label="Optimizer" options=OPTIMIZERS />
                     <NumberField store key="lr" label="Learning rate" />
                 </div>
-                <Show when=is_sgd>
+                <Show when=has_momentum>
                     <NumberField store key="momentum" label="Momentum" />
                 </Show>
+                <div class="row">
+                    <NumberField store key="dropout" label="Dropout" />
+                    <NumberField store key="recurrent-dropout" label="Recurrent dropout" />
+                </div>
                 <div class="row">
                     <NumberField store key="clip-norm" label="Clip norm" hint="0 = off" />
                     <SeedField store />

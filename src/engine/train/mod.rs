@@ -42,6 +42,7 @@ pub struct Trainer {
     /// still reproducible (for a given thread count). 1 in the browser.
     pub threads: usize,
     /// Workspaces and gradient buffers of the extra threads.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     replicas: Vec<(Workspace, Vec<f32>)>,
 }
 
