@@ -58,14 +58,16 @@ pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
 }
 
 /// One batch row of the reset-after forward pass (equal-length slices, so it vectorises).
-#[inline(always)]
+// Not inlined: as a function, its `&mut` slices are known not to alias, so the compiler
+// vectorises the loop without runtime overlap checks (too many of them for 8 arrays).
+#[inline(never)]
 fn forward_row_reset_after(x: &[f32], rec: &[f32], gates: &mut [f32], h_prev: &[f32], h_next: &mut [f32], rh_out: &mut [f32], m: f32) {
     let h = h_prev.len();
     let (xz, xr, xh) = (&x[..h], &x[h..2 * h], &x[2 * h..3 * h]);
     let (rz, rr, rh) = (&rec[..h], &rec[h..2 * h], &rec[2 * h..3 * h]);
     let (gz, rest) = gates.split_at_mut(h);
     let (gr, gn) = rest.split_at_mut(h);
-    let (gn, h_next, rh_out) = (&mut gn[..h], &mut h_next[..h], &mut rh_out[..h]);
+    let (gz, gr, gn, h_prev, h_next, rh_out) = (&mut gz[..h], &mut gr[..h], &mut gn[..h], &h_prev[..h], &mut h_next[..h], &mut rh_out[..h]);
     for j in 0..h {
         let z = sigmoid(xz[j] + rz[j]);
         let r = sigmoid(xr[j] + rr[j]);
@@ -81,7 +83,9 @@ fn forward_row_reset_after(x: &[f32], rec: &[f32], gates: &mut [f32], h_prev: &[
 
 /// One batch row of the reset-after backward pass: writes `dx` (input side) and `drec`
 /// (recurrent side) and updates `dh` to the direct part of the gradient into `h_{t-1}`.
-#[inline(always)]
+// Not inlined: as a function, its `&mut` slices are known not to alias, so the compiler
+// vectorises the loop without runtime overlap checks (too many of them for 8 arrays).
+#[inline(never)]
 #[allow(clippy::too_many_arguments)]
 fn backward_row_reset_after(gates: &[f32], rhs: &[f32], h_prev: &[f32], dh: &mut [f32], dx: &mut [f32], drec: &mut [f32], m: f32) {
     let h = h_prev.len();
@@ -90,7 +94,8 @@ fn backward_row_reset_after(gates: &[f32], rhs: &[f32], h_prev: &[f32], dh: &mut
     let (dxr, dxh) = rest.split_at_mut(h);
     let (drz, rest) = drec.split_at_mut(h);
     let (drr, drh) = rest.split_at_mut(h);
-    let (dxh, drh, rhs, dh) = (&mut dxh[..h], &mut drh[..h], &rhs[..h], &mut dh[..h]);
+    let (dxz, dxr, dxh, drz, drr, drh) = (&mut dxz[..h], &mut dxr[..h], &mut dxh[..h], &mut drz[..h], &mut drr[..h], &mut drh[..h]);
+    let (rhs, dh, h_prev) = (&rhs[..h], &mut dh[..h], &h_prev[..h]);
     for j in 0..h {
         let (z, r, n) = (gz[j], gr[j], gn[j]);
         let dhn = m * dh[j];
@@ -151,7 +156,6 @@ pub fn forward_reset_before(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     for t in 0..seq.d.time {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         let gates = &mut cache.gates[t * b * g3..(t + 1) * b * g3];
-        gates.copy_from_slice(&cache.xw[t * b * g3..(t + 1) * b * g3]);
         if t > 0 {
             recurrent_product(seq, h_prev, g3, 0..2, gates, &mut s.dropped);
         }

@@ -31,14 +31,18 @@ use crate::engine::cpu::math::tanh;
 /// One batch row of the forward pass: `z` holds the four pre-activation blocks `[i f c o]` and
 /// receives the activated gates; `c_next`, `h_next` receive the (masked) new states. Written over
 /// equal-length slices so the compiler vectorises it; `PEEP` compiles the peephole terms in or out.
-#[inline(always)]
+// Not inlined: as a function, its `&mut` slices are known not to alias, so the compiler
+// vectorises the loop without runtime overlap checks (too many of them for 8 arrays).
+#[inline(never)]
 #[allow(clippy::too_many_arguments)]
 fn forward_row<const PEEP: bool>(z: &mut [f32], p: &[f32], c_prev: &[f32], h_prev: &[f32], c_next: &mut [f32], h_next: &mut [f32], m: f32) {
     let h = c_prev.len();
     let (zi, rest) = z.split_at_mut(h);
     let (zf, rest) = rest.split_at_mut(h);
     let (zg, zo) = rest.split_at_mut(h);
-    let (zo, h_prev, c_next, h_next) = (&mut zo[..h], &h_prev[..h], &mut c_next[..h], &mut h_next[..h]);
+    // Every slice re-cut to length h, so the compiler drops the bounds checks and vectorises.
+    let (zi, zf, zg, zo) = (&mut zi[..h], &mut zf[..h], &mut zg[..h], &mut zo[..h]);
+    let (c_prev, h_prev, c_next, h_next) = (&c_prev[..h], &h_prev[..h], &mut c_next[..h], &mut h_next[..h]);
     let (pi, pf, po) = if PEEP { (&p[..h], &p[h..2 * h], &p[2 * h..3 * h]) } else { (&[][..], &[][..], &[][..]) };
     for j in 0..h {
         let cp = c_prev[j];
@@ -63,7 +67,6 @@ pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let peep = seq.w.peep;
     for t in 0..seq.d.time {
         let z = &mut cache.gates[t * b * g4..(t + 1) * b * g4];
-        z.copy_from_slice(&cache.xw[t * b * g4..(t + 1) * b * g4]);
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         if t > 0 {
             recurrent_product(seq, h_prev, g4, 0..4, z, &mut s.dropped);
@@ -85,7 +88,9 @@ pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
 /// One batch row of the backward pass: from the gates and states of step t and the incoming
 /// `dh`, `dc` (updated in place to the gradients flowing into step t-1, before the recurrent
 /// product's share), writes the pre-activation gradients `dz` and adds the peephole gradients.
-#[inline(always)]
+// Not inlined: as a function, its `&mut` slices are known not to alias, so the compiler
+// vectorises the loop without runtime overlap checks (too many of them for 8 arrays).
+#[inline(never)]
 #[allow(clippy::too_many_arguments)]
 fn backward_row<const PEEP: bool>(
     gates: &[f32],
@@ -104,7 +109,8 @@ fn backward_row<const PEEP: bool>(
     let (dzi, rest) = dz.split_at_mut(h);
     let (dzf, rest) = rest.split_at_mut(h);
     let (dzg, dzo) = rest.split_at_mut(h);
-    let (go, dzo, dh, dc) = (&go[..h], &mut dzo[..h], &mut dh[..h], &mut dc[..h]);
+    let (gi, gf, gg, go, c_prev) = (&gi[..h], &gf[..h], &gg[..h], &go[..h], &c_prev[..h]);
+    let (dzi, dzf, dzg, dzo, dh, dc) = (&mut dzi[..h], &mut dzf[..h], &mut dzg[..h], &mut dzo[..h], &mut dh[..h], &mut dc[..h]);
     let (pi, pf, po) = if PEEP { (&p[..h], &p[h..2 * h], &p[2 * h..3 * h]) } else { (&[][..], &[][..], &[][..]) };
     for j in 0..h {
         let (i, f, g, o, cp) = (gi[j], gf[j], gg[j], go[j], c_prev[j]);

@@ -1,7 +1,7 @@
 //! Recurrent cells: SimpleRNN, LSTM and GRU, each in its own file with its equations.
 //!
 //! Every cell runs over a whole sequence at once with the "fused gates" layout:
-//! the input side `xw = x·W + b` (`[time, batch, G*units]`) is computed for all time steps by the
+//! the input side `x·W + b` (`[time, batch, G*units]`) is computed for all time steps by the
 //! layer before the loop (one big matrix product); inside the loop each step does one recurrent
 //! product `h_{t-1}·U` (`[batch, units] x [units, G*units]`) and one element-wise pass over the gates.
 //! Gate blocks lie along the last axis in Keras's order (LSTM `i f c o`, GRU `z r h`).
@@ -177,9 +177,12 @@ pub struct Dims {
 /// What the forward pass of one direction keeps for the backward pass.
 #[derive(Clone, Debug, Default)]
 pub struct DirCache {
-    /// `[time, batch, G*units]` input side `x·W + b` (for a reset-after GRU, `b` is the input bias).
+    /// `[time, batch, G*units]` input side `x·W + b_in` of a reset-after GRU, whose candidate
+    /// needs it apart from the recurrent side (empty for other cells).
     pub xw: Vec<f32>,
-    /// `[time, batch, G*units]` activated gates; see each cell for what each block holds.
+    /// `[time, batch, G*units]` on entry the input side `x·W + b` (other cells than the
+    /// reset-after GRU add the recurrent product to it in place); on exit the activated gates
+    /// (see each cell for what each block holds).
     pub gates: Vec<f32>,
     /// `[time + 1, batch, units]` hidden states; `h[0]` is the zero initial state, `h[t+1]` the
     /// state after time step `t` (after masking).
@@ -191,11 +194,25 @@ pub struct DirCache {
 }
 
 impl DirCache {
+    /// Where the layer writes `x·W + b` for this cell: its own buffer for a reset-after GRU,
+    /// else straight into `gates` (saves a copy of the whole sequence).
+    pub fn input_side(&mut self, cell: CellKind) -> &mut [f32] {
+        if matches!(cell, CellKind::Gru { reset_after: true }) {
+            &mut self.xw
+        } else {
+            &mut self.gates
+        }
+    }
+
     /// Sizes the buffers for `cell` and `d` (reusing their allocations) and zeroes the initial state.
     pub fn prepare(&mut self, cell: CellKind, d: Dims) {
         let gh = cell.gates() * d.units;
         let bh = d.batch * d.units;
-        resize(&mut self.xw, d.time * d.batch * gh);
+        if matches!(cell, CellKind::Gru { reset_after: true }) {
+            resize(&mut self.xw, d.time * d.batch * gh);
+        } else {
+            self.xw.clear();
+        }
         resize(&mut self.gates, d.time * d.batch * gh);
         resize(&mut self.h, (d.time + 1) * bh);
         self.h[..bh].fill(0.0);
@@ -283,7 +300,8 @@ impl Scratch {
     }
 }
 
-/// Runs `cell` forward over a sequence. `cache.xw` must hold `x·W + b`; fills the rest of `cache`.
+/// Runs `cell` forward over a sequence. [`DirCache::input_side`] must hold `x·W + b`; fills the rest
+/// of `cache`.
 pub fn forward(cell: CellKind, seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     s.prepare(cell, seq.d);
     match cell {

@@ -22,7 +22,6 @@ pub fn forward(act: Activation, seq: &Seq, cache: &mut DirCache, s: &mut Scratch
     for t in 0..seq.d.time {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         let z = &mut cache.gates[t * bh..(t + 1) * bh];
-        z.copy_from_slice(&cache.xw[t * bh..(t + 1) * bh]);
         if t > 0 {
             recurrent_product(seq, h_prev, h, 0..1, z, &mut s.dropped);
         }

@@ -26,12 +26,11 @@ pub fn exp(x: f32) -> f32 {
     let r2 = r * r;
     let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 0.5;
     let er = p * r2 + r + 1.0;
-    // × 2^n through the exponent bits (n is in [-127, 128]; split to stay normal)
-    let n = n as i32;
-    let half = n / 2;
-    let s1 = f32::from_bits(((half + 127) as u32) << 23);
-    let s2 = f32::from_bits(((n - half + 127) as u32) << 23);
-    er * s1 * s2
+    // × 2^n, built in the exponent bits without a float-to-int conversion (those are not
+    // vectorised): adding 2^23 puts the integer n + 127 (1..253, as |x| ≤ 87.3) in the low
+    // mantissa bits, and the shift moves it into the exponent.
+    let scale = f32::from_bits((n + (127.0 + 8_388_608.0)).to_bits() << 23);
+    er * scale
 }
 
 /// The logistic function `1 / (1 + e^-x)`.

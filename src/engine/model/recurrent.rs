@@ -134,7 +134,7 @@ impl Recurrent {
             cache.prepare(self.cell(), d);
             let (b_in, _) = self.biases(p, dp);
             profile::time(Phase::InputProjection, || {
-                projection::forward(xin, dp.kernel.of(p), b_in, &drop[k].input, shape, x_drop, &mut cache.xw)
+                projection::forward(xin, dp.kernel.of(p), b_in, &drop[k].input, shape, x_drop, cache.input_side(self.cell()))
             });
             profile::time(Phase::Gates, || cells::forward(self.cell(), &self.seq(p, dp, d, m, &drop[k]), cache, s));
         }
@@ -222,19 +222,22 @@ impl Recurrent {
                     cells::backward(self.cell(), &seq, &dirs[k], dh_out, dxw, RecGrads { du, db_rec, dpeep: rest.peep }, s)
                 });
             }
-            let want_dx = dx.is_some();
-            if want_dx {
-                dx_dir.resize(time * row, 0.0);
-            }
             let (dw, db) = two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
-            let dx_out = if want_dx { Some(&mut dx_dir[..]) } else { None };
+            // The forward direction writes its input gradient straight into `dx`; the backward
+            // one into `dx_dir`, to be added in reversed time below.
+            let dx_out = match dx.as_deref_mut() {
+                Some(dx) if k == 0 => Some(dx),
+                Some(_) => {
+                    dx_dir.resize(time * row, 0.0);
+                    Some(&mut dx_dir[..])
+                }
+                None => None,
+            };
             profile::time(Phase::InputProjection, || {
                 projection::backward(xin, dp.kernel.of(p), &drop[k].input, shape, dxw, dw, &mut db[..gw], dx_out, x_drop, dx_tmp)
             });
             if let Some(dx) = dx.as_deref_mut() {
-                if k == 0 {
-                    dx.copy_from_slice(dx_dir);
-                } else {
+                if k > 0 {
                     for t in 0..time {
                         let src = &dx_dir[(time - 1 - t) * row..(time - t) * row];
                         for (a, v) in dx[t * row..(t + 1) * row].iter_mut().zip(src) {
