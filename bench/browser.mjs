@@ -11,6 +11,7 @@ import { startServer, launch, openPage } from '../tests/e2e/lib/harness.mjs';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
+const profile = args.includes('--profile');
 const only = args.filter((a, i) => args[i - 1] === '--only');
 const samplesAt = args.indexOf('--samples');
 const samples = samplesAt >= 0 ? Number(args[samplesAt + 1]) : undefined;
@@ -28,18 +29,18 @@ try {
   for (const name of names) {
     const n = samples ?? (name.startsWith('sine') ? 1000 : 10000);
     if (!json) console.error(`running ${name} ...`);
-    const row = await page.evaluate(async ({ name, n, csv }) => {
+    const row = await page.evaluate(async ({ name, n, csv, profile }) => {
       const worker = new Worker('./worker_loader.js');
       const next = () => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
       let msg = await next();
       if (msg.type !== 'ready') throw new Error(`worker said ${JSON.stringify(msg)}`);
-      worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv: name === 'course-bilstm' ? csv : null } });
+      worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv: name === 'course-bilstm' ? csv : null, profile, threads: 1 } });
       msg = await next();
       worker.terminate();
       if (msg.type !== 'bench') throw new Error(`${name}: ${JSON.stringify(msg)}`);
       // u64 fields arrive as BigInt.
       return Object.fromEntries(Object.entries(msg.row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
-    }, { name, n, csv });
+    }, { name, n, csv, profile });
     rows.push(row);
   }
 } finally {
@@ -57,5 +58,19 @@ if (json) {
     const peak = r.peak_bytes == null ? '-' : (r.peak_bytes / (1024 * 1024)).toFixed(1);
     console.log(`${r.name.padEnd(14)} ${pad(r.steps, 8)} ${pad(r.samples, 9)} ${pad(r.samples_per_sec.toFixed(0), 12)} ${pad(r.tokens_per_sec.toFixed(0), 12)} ` +
       `${pad(r.ms_per_step.toFixed(3), 10)} ${pad(peak, 10)}  ${r.model}`);
+  }
+}
+
+if (profile && !json) {
+  // Seconds per phase of each configuration, as percentages (the layout of `unroll bench --profile`).
+  console.log(`\n${'phase (% time)'.padEnd(14)}${rows.map((r) => ` ${r.name.padStart(14)}`).join('')}`);
+  const phases = rows[0]?.profile.map((p) => p[0]) ?? [];
+  for (const phase of phases) {
+    const label = phase.replace(/(^|_)(\w)/g, (_, __, c) => c.toUpperCase());
+    console.log(`${label.padEnd(14)}${rows.map((r) => {
+      const total = r.profile.reduce((a, p) => a + p[1], 0);
+      const v = r.profile.find((p) => p[0] === phase)?.[1] ?? 0;
+      return ` ${(100 * v / total).toFixed(1).padStart(13)}%`;
+    }).join('')}`);
   }
 }
