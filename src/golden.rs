@@ -73,6 +73,9 @@ struct Spec {
     activation: Option<String>,
     #[serde(default)]
     merge: Option<String>,
+    /// Our extension: one cell name per stacked layer, when they differ (`cell` names the first).
+    #[serde(default)]
+    cells: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -130,7 +133,7 @@ fn flatten(v: &Value, what: &str) -> Result<(Vec<f64>, Vec<usize>), GoldenError>
     Ok((out, shape))
 }
 
-fn cell_of(spec: &Spec) -> Result<CellKind, GoldenError> {
+fn cell_of(spec: &Spec, name: &str) -> Result<CellKind, GoldenError> {
     let activation = match spec.activation.as_deref() {
         None | Some("tanh") => Activation::Tanh,
         Some("relu") => Activation::Relu,
@@ -138,7 +141,7 @@ fn cell_of(spec: &Spec) -> Result<CellKind, GoldenError> {
         Some("elu") => Activation::Elu,
         Some(a) => return Err(GoldenError::Unsupported(format!("SimpleRNN activation `{a}`"))),
     };
-    Ok(match spec.cell.as_str() {
+    Ok(match name {
         "rnn" => CellKind::SimpleRnn { activation },
         "lstm" => CellKind::Lstm { peephole: false },
         "gru_ra" => CellKind::Gru { reset_after: true },
@@ -162,13 +165,14 @@ fn merge_of(spec: &Spec) -> Result<Option<Merge>, GoldenError> {
 
 /// Reads the model the file describes.
 fn model_spec(f: &File, input_shape: &[usize]) -> Result<ModelSpec, GoldenError> {
-    let cell = cell_of(&f.spec)?;
     let bidirectional = merge_of(&f.spec)?;
     let prefix = |k: usize| if f.spec.bi { format!("rnn{k}.forward") } else { format!("rnn{k}") };
     let mut layers = Vec::new();
     while let Some(w) = f.weights.get(&format!("{}.recurrent_kernel", prefix(layers.len()))) {
+        let k = layers.len();
+        let name = f.spec.cells.as_ref().and_then(|c| c.get(k)).map_or(f.spec.cell.as_str(), String::as_str);
         let units = *w.shape.first().ok_or_else(|| GoldenError::Format("empty recurrent_kernel shape".into()))?;
-        layers.push(RecurrentSpec::new(cell, units, bidirectional));
+        layers.push(RecurrentSpec::new(cell_of(&f.spec, name)?, units, bidirectional));
     }
     if layers.is_empty() {
         return Err(GoldenError::Format(format!("no `{}.recurrent_kernel` weight", prefix(0))));
@@ -191,9 +195,6 @@ fn model_spec(f: &File, input_shape: &[usize]) -> Result<ModelSpec, GoldenError>
             (InputSpec::Tokens { vocab, dim, mask_zero: f.spec.mask }, false, LossKind::SparseCategoricalCrossentropy)
         }
         "seq" => {
-            if f.spec.mask {
-                return Err(GoldenError::Unsupported("a masked per-step regression (masked loss)".into()));
-            }
             if f.weights.contains_key("embedding.embeddings") {
                 return Err(GoldenError::Unsupported("per-step regression on token ids".into()));
             }

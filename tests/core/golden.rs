@@ -1,55 +1,43 @@
-//! The engine against Keras's float64 values (`../shared/golden`): forward outputs, every state,
-//! the loss and every gradient, within `1e-6 + 1e-4·|keras|`.
+//! The engine against Keras's float64 values: forward outputs, states, the loss and every gradient,
+//! within `1e-6 + 1e-4·|keras|`. The shared golden files run on both paths in `reference.rs`.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use unroll::golden::check;
+use unroll::golden::{check, check_with, Path};
 
-macro_rules! golden {
+/// Keras 3 golden files made by `tools/keras/make_golden.py` for what the shared folder lacks
+/// (masked per-step regression, mixed stacks, every merge mode, relu), on both engine paths. They
+/// have no traces; forward outputs, loss and gradients are compared.
+macro_rules! extra_golden {
     ($($test:ident => $file:literal),* $(,)?) => {$(
         #[test]
         fn $test() {
-            let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/golden/", $file));
-            let report = check(json).unwrap_or_else(|e| panic!("{}: {e}", $file));
-            let bad: Vec<String> = report.comparisons.iter().filter(|c| !c.ok())
-                .map(|c| format!("{}: max abs {:.3e}, max rel {:.3e}, {} of {} outside", c.name, c.max_abs, c.max_rel, c.failures, c.count))
-                .collect();
-            assert!(bad.is_empty(), "{}:\n{}", $file, bad.join("\n"));
-            // Forward outputs, states, loss and gradients were all compared.
-            for prefix in ["forward.", "traces.", "loss", "grads."] {
-                assert!(report.comparisons.iter().any(|c| c.name.starts_with(prefix)), "{}: nothing compared for {prefix}", $file);
+            let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden/", $file));
+            for path in Path::ALL {
+                let report = check_with(json, path).unwrap_or_else(|e| panic!("{} ({}): {e}", $file, path.name()));
+                let bad: Vec<String> = report.comparisons.iter().filter(|c| !c.ok())
+                    .map(|c| format!("{}: max abs {:.3e}, max rel {:.3e}", c.name, c.max_abs, c.max_rel)).collect();
+                assert!(bad.is_empty(), "{} ({} path):\n{}", $file, path.name(), bad.join("\n"));
+                for prefix in ["forward.", "loss", "grads."] {
+                    assert!(report.comparisons.iter().any(|c| c.name.starts_with(prefix)), "{}: nothing compared for {prefix}", $file);
+                }
             }
         }
     )*};
 }
 
-golden! {
-    seq_simple_rnn => "seq_simple_rnn.json",
-    seq_lstm => "seq_lstm.json",
-    simple_rnn_classifier => "simple_rnn.json",
-    lstm_classifier => "lstm.json",
-    gru_reset_after => "gru_reset_after.json",
-    gru_reset_before => "gru_reset_before.json",
-    bidirectional_lstm => "bilstm.json",
-    lstm_masked => "lstm_masked.json",
-}
-
-/// Every file in the folder, so that new golden files are checked without a code change.
-#[cfg(not(target_arch = "wasm32"))]
-#[test]
-fn every_file_in_the_golden_folder() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/golden");
-    let mut n = 0;
-    for entry in std::fs::read_dir(dir).expect("../shared/golden beside the repository") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            let report = check(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(report.ok(), "{} disagrees with the engine", path.display());
-            n += 1;
-        }
-    }
-    assert!(n >= 8, "expected the golden files, found {n}");
+extra_golden! {
+    extra_seq_lstm_masked => "seq_lstm_masked.json",
+    extra_seq_gru_masked => "seq_gru_masked.json",
+    extra_seq_bi_rnn_masked => "seq_bi_rnn_masked.json",
+    extra_seq_relu_rnn => "seq_relu_rnn.json",
+    extra_seq_stacked_gru_lstm => "seq_stacked_gru_lstm.json",
+    extra_cls_stacked_lstm_gru_masked => "cls_stacked_lstm_gru_masked.json",
+    extra_cls_bi_gru_sum_masked => "cls_bi_gru_sum_masked.json",
+    extra_cls_bi_lstm_ave => "cls_bi_lstm_ave.json",
+    extra_cls_bi_rnn_mul_masked => "cls_bi_rnn_mul_masked.json",
+    extra_cls_bi_stack_masked => "cls_bi_stack_masked.json",
 }
 
 #[test]

@@ -44,6 +44,7 @@ pub fn sigmoid(x: f32) -> f32 {
 /// `tanh(x)` as a ratio of two polynomials on `|x| ≤ 7.905` (where tanh reaches 1 in f32), the
 /// approximation Eigen uses: one division, no `exp`, no branch; a few ulp.
 #[inline(always)]
+#[allow(clippy::excessive_precision)] // Eigen's coefficients, as published
 pub fn tanh(x: f32) -> f32 {
     const CLAMP: f32 = 7.905_311;
     let x = x.clamp(-CLAMP, CLAMP);

@@ -292,7 +292,12 @@ impl Model {
                     ws.targets.clear();
                     ws.targets.extend_from_slice(y);
                 }
-                Ok(loss::mse(&ws.logits, &ws.targets, grad))
+                if seq && ws.has_mask {
+                    // Keras leaves masked steps out of a per-step loss (rows are time-major, as the mask).
+                    Ok(loss::masked_mse(&ws.logits, &ws.targets, units, &ws.mask, grad))
+                } else {
+                    Ok(loss::mse(&ws.logits, &ws.targets, grad))
+                }
             }
             (Targets::Classes(labels), LossKind::SparseCategoricalCrossentropy) => {
                 if labels.len() != b {

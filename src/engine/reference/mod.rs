@@ -316,8 +316,29 @@ pub fn run(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropout
     let n_layers = spec.layers.len();
     let units = spec.dense_units;
     let out_rows = if spec.return_sequences { time } else { 1 };
-    // The loss is a mean: over every output element (MSE) or over the batch (cross-entropy).
+    // The loss is a mean: over every output element (MSE) or over the batch (cross-entropy). A
+    // per-step MSE over a masked sequence counts the valid steps only (Keras 3's masked mean).
+    let step_mask = |b: usize, t: usize| -> f64 {
+        let explicit = input.mask.map_or(1.0, |m| m[b * time + t] as f64);
+        let padding = match (input.data, &spec.input) {
+            (InputData::Tokens(ids), InputSpec::Tokens { mask_zero: true, .. }) if ids[b * time + t] == 0 => 0.0,
+            _ => 1.0,
+        };
+        explicit * padding
+    };
+    let masked_steps = spec.return_sequences && spec.loss == LossKind::Mse && {
+        let tokens_mask = matches!(spec.input, InputSpec::Tokens { mask_zero: true, .. });
+        input.mask.is_some() || tokens_mask && (0..batch).any(|b| (0..time).any(|t| step_mask(b, t) == 0.0))
+    };
     let denominator = match spec.loss {
+        LossKind::Mse if masked_steps => {
+            let valid: f64 = (0..batch).flat_map(|b| (0..time).map(move |t| (b, t))).map(|(b, t)| step_mask(b, t)).sum();
+            if valid > 0.0 {
+                valid * units as f64
+            } else {
+                f64::INFINITY
+            }
+        }
         LossKind::Mse => (batch * out_rows * units) as f64,
         LossKind::SparseCategoricalCrossentropy => batch as f64,
     };
@@ -391,14 +412,15 @@ pub fn run(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropout
         // Loss and ∂L/∂y.
         let mut dlogits: Rows = vec![vec![0.0; units]; out_rows];
         match targets {
-            // L += Σ (y - target)² / N;   ∂L/∂y = 2(y - target)/N
+            // L += w·Σ (y - target)² / N;   ∂L/∂y = 2w(y - target)/N   (w: the step's mask when masked)
             Targets::Values(all) => {
                 for r in 0..out_rows {
+                    let weight = if masked_steps { step_mask(b, r) } else { 1.0 };
                     for c in 0..units {
                         let target = all[(b * out_rows + r) * units + c] as f64;
                         let e = logits[r][c] - target;
-                        loss += e * e / denominator;
-                        dlogits[r][c] = 2.0 * e / denominator;
+                        loss += weight * e * e / denominator;
+                        dlogits[r][c] = 2.0 * weight * e / denominator;
                     }
                 }
             }

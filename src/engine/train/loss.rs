@@ -19,6 +19,29 @@ pub fn mse(pred: &[f32], target: &[f32], grad: Option<&mut [f32]>) -> f32 {
     (sum / n as f64) as f32
 }
 
+/// Per-step MSE over a masked sequence, as Keras 3 reduces a masked loss: the mean over the
+/// valid steps of each step's mean squared error, `L = Σ_r w_r·mean_c((ŷ-y)²) / Σ_r w_r`, with
+/// `w_r` the mask of output row `r` (`pred` and `target` are `[rows, units]`). No valid step: 0.
+pub fn masked_mse(pred: &[f32], target: &[f32], units: usize, weights: &[f32], grad: Option<&mut [f32]>) -> f32 {
+    let valid: f64 = weights.iter().map(|&w| w as f64).sum();
+    let denom = if valid > 0.0 { valid * units as f64 } else { f64::INFINITY };
+    let mut sum = 0.0f64;
+    for ((p, t), &w) in pred.chunks_exact(units).zip(target.chunks_exact(units)).zip(weights) {
+        for (a, b) in p.iter().zip(t) {
+            let e = (a - b) as f64;
+            sum += w as f64 * e * e;
+        }
+    }
+    if let Some(g) = grad {
+        for (((gr, p), t), &w) in g.chunks_exact_mut(units).zip(pred.chunks_exact(units)).zip(target.chunks_exact(units)).zip(weights) {
+            for ((gv, a), b) in gr.iter_mut().zip(p).zip(t) {
+                *gv = (2.0 * w as f64 * (a - b) as f64 / denom) as f32;
+            }
+        }
+    }
+    (sum / denom) as f32
+}
+
 /// Sparse categorical cross-entropy from logits, with the softmax fused in:
 /// `L = mean_b(-log softmax(z_b)[y_b])`, `∂L/∂z_b = (softmax(z_b) - onehot(y_b)) / batch`.
 /// `probs` receives the softmax (`[batch, classes]`).
