@@ -1,12 +1,15 @@
-//! `unroll bench [--json] [--only NAME]... [--samples N] [--data DIR]`: the speed benchmarks
-//! (`unroll::bench`), natively, with the peak heap memory of each configuration.
+//! `unroll bench [--json] [--only NAME]... [--samples N] [--repeat N] [--data DIR]`: the speed
+//! benchmarks (`unroll::bench`), natively, with the peak heap memory of each configuration.
+//!
+//! With `--repeat N` each configuration runs N times and the fastest run is reported: this machine
+//! is a virtual one on a shared host, and a neighbour's load only ever makes a run slower.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use unroll::bench::{profile_table, run as run_config, table, BenchConfig, NAMES};
+use unroll::bench::{profile_table, run as run_config, table, BenchConfig, BenchRow, NAMES};
 use unroll::data::ag_news;
 
 /// Counts heap bytes in use and their peak (for the `peak MB` column).
@@ -36,7 +39,7 @@ const SINE_STEPS: usize = 1_000;
 
 pub fn run(args: &[String]) -> i32 {
     let (mut json, mut only, mut samples, mut data, mut profile) = (false, Vec::new(), None, "../shared/data/ag_news".to_string(), false);
-    let mut threads = 1;
+    let (mut threads, mut repeat) = (1, 1);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -45,10 +48,11 @@ pub fn run(args: &[String]) -> i32 {
             "--threads" => threads = it.next().and_then(|v| v.parse::<usize>().ok()).unwrap_or(0),
             "--only" => only.push(it.next().cloned().unwrap_or_default()),
             "--samples" => samples = it.next().and_then(|v| v.parse::<usize>().ok()),
+            "--repeat" => repeat = it.next().and_then(|v| v.parse::<usize>().ok()).unwrap_or(0),
             "--data" => data = it.next().cloned().unwrap_or_default(),
             other => {
                 eprintln!(
-                    "unroll bench: unknown argument `{other}` (--json, --profile, --threads N, --only NAME, --samples N, --data DIR)"
+                    "unroll bench: unknown argument `{other}` (--json, --profile, --threads N, --only NAME, --samples N, --repeat N, --data DIR)"
                 );
                 return 2;
             }
@@ -56,6 +60,10 @@ pub fn run(args: &[String]) -> i32 {
     }
     if !(1..=64).contains(&threads) {
         eprintln!("unroll bench: --threads takes a number from 1 to 64");
+        return 2;
+    }
+    if !(1..=100).contains(&repeat) {
+        eprintln!("unroll bench: --repeat takes a number from 1 to 100");
         return 2;
     }
     if let Some(bad) = only.iter().find(|n| !NAMES.contains(&n.as_str())) {
@@ -79,23 +87,32 @@ pub fn run(args: &[String]) -> i32 {
         let n = samples.unwrap_or(if name.starts_with("sine") { SINE_STEPS } else { SAMPLES });
         let lengths = if name == "course-bilstm" { lengths.clone() } else { vec![] };
         let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv: None, profile, threads };
-        let base = IN_USE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
-        if !json {
-            eprintln!("running {name} ...");
-        }
-        match run_config(&config, clock) {
-            Ok(mut row) => {
-                row.peak_bytes = Some((PEAK.load(Ordering::Relaxed) - base) as u64);
-                rows.push(row);
+        let mut best: Option<BenchRow> = None;
+        for r in 0..repeat {
+            let base = IN_USE.load(Ordering::Relaxed);
+            PEAK.store(base, Ordering::Relaxed);
+            if !json {
+                eprintln!("running {name} ({}/{repeat}) ...", r + 1);
             }
-            Err(e) => {
-                eprintln!("unroll bench: {name}: {e}");
-                return 1;
+            match run_config(&config, clock) {
+                Ok(mut row) => {
+                    row.peak_bytes = Some((PEAK.load(Ordering::Relaxed) - base) as u64);
+                    if best.as_ref().is_none_or(|b| row.seconds < b.seconds) {
+                        best = Some(row);
+                    }
+                }
+                Err(e) => {
+                    eprintln!("unroll bench: {name}: {e}");
+                    return 1;
+                }
             }
         }
+        rows.extend(best);
     }
-    let backend = format!("CPU, native ({}), {threads} thread{}", std::env::consts::ARCH, if threads == 1 { "" } else { "s" });
+    let mut backend = format!("CPU, native ({}), {threads} thread{}", std::env::consts::ARCH, if threads == 1 { "" } else { "s" });
+    if repeat > 1 {
+        backend += &format!(", fastest of {repeat} runs");
+    }
     if json {
         println!("{}", serde_json::json!({ "backend": backend, "rows": rows }));
     } else {

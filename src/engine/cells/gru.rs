@@ -144,7 +144,7 @@ pub fn backward_reset_after(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &m
             }
         }
         if t > 0 {
-            recurrent_product_backward(seq, h_prev, drec, g3, 0..3, dh, g.du, dropped, d_dropped);
+            recurrent_product_backward(seq, h_prev, drec, g3, 0..3, dh, Some(&mut *g.du), dropped, d_dropped);
         }
     }
 }
@@ -242,6 +242,6 @@ pub fn backward_reset_before(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &
                 dh[k] += drh[k] * r * dm;
             }
         }
-        recurrent_product_backward(seq, h_prev, dx, g3, 0..2, dh, g.du, dropped, d_dropped);
+        recurrent_product_backward(seq, h_prev, dx, g3, 0..2, dh, Some(&mut *g.du), dropped, d_dropped);
     }
 }

@@ -25,7 +25,10 @@
 //! ```
 //! `cache.gates[t]` holds the activated `[i, f, g, o]`; `cache.c` the cell states.
 
-use super::{mask_at, prev_next, recurrent_product, recurrent_product_backward, sigmoid, DirCache, RecGrads, Scratch, Seq};
+use super::{
+    du_after_loop, mask_at, prev_next, recurrent_product, recurrent_product_backward, recurrent_weight_grad_all_steps, sigmoid, DirCache,
+    RecGrads, Scratch, Seq,
+};
 use crate::engine::cpu::math::tanh;
 
 /// One batch row of the forward pass: `z` holds the four pre-activation blocks `[i f c o]` and
@@ -140,6 +143,7 @@ pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g:
     let (bh, g4) = (b * h, 4 * h);
     let peep = seq.w.peep;
     let Scratch { dh, dc, dropped, d_dropped, .. } = s;
+    let batched_du = du_after_loop(seq);
     dh.fill(0.0);
     dc.fill(0.0);
     for t in (0..seq.d.time).rev() {
@@ -161,7 +165,11 @@ pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g:
         }
         if t > 0 {
             let h_prev = &cache.h[t * bh..(t + 1) * bh];
-            recurrent_product_backward(seq, h_prev, dz, g4, 0..4, dh, g.du, dropped, d_dropped);
+            let du = (!batched_du).then_some(&mut *g.du);
+            recurrent_product_backward(seq, h_prev, dz, g4, 0..4, dh, du, dropped, d_dropped);
         }
+    }
+    if batched_du {
+        recurrent_weight_grad_all_steps(seq, &cache.h[bh..], &dxw[b * g4..], g4, 0..4, g.du);
     }
 }

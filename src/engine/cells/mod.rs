@@ -373,11 +373,46 @@ pub(crate) fn recurrent_product_backward(
     ld: usize,
     gates: std::ops::Range<usize>,
     dh: &mut [f32],
-    du: &mut [f32],
+    du: Option<&mut [f32]>,
     dropped: &mut [f32],
     d_dropped: &mut [f32],
 ) {
     time(Phase::RecurrentProduct, || recurrent_product_backward_untimed(seq, h, dz, ld, gates, dh, du, dropped, d_dropped))
+}
+
+/// Whether the cell may leave `dU` out of each step's [`recurrent_product_backward`] and add it once
+/// for all steps with [`recurrent_weight_grad_all_steps`]: only without recurrent dropout (with it,
+/// each gate sees its own masked copy of `h`).
+pub(crate) fn du_after_loop(seq: &Seq) -> bool {
+    seq.rec_drop.is_none()
+}
+
+/// `dU[:, gates] += Σ_{t≥1} h_{t-1}ᵀ·dz_t` as one product with `k = (time-1)·batch` rather than
+/// `time-1` products with `k = batch`: the same sum (in another order), at several times the speed
+/// of the small products. `h_prev` is `[time-1, batch, units]` (the states before steps 1..time),
+/// `dz` `[time-1, batch, ld]` (the gate gradients of steps 1..time).
+pub(crate) fn recurrent_weight_grad_all_steps(
+    seq: &Seq,
+    h_prev: &[f32],
+    dz: &[f32],
+    ld: usize,
+    gates: std::ops::Range<usize>,
+    du: &mut [f32],
+) {
+    let (rows, u) = ((seq.d.time.saturating_sub(1)) * seq.d.batch, seq.d.units);
+    if rows == 0 {
+        return;
+    }
+    let cols = (gates.end - gates.start) * u;
+    let off = gates.start * u;
+    time(Phase::RecurrentProduct, || {
+        gemm_tn(
+            Mat::new(&h_prev[..rows * u], rows, u),
+            Mat::strided(&dz[off..], rows, cols, ld),
+            &mut MatMut::strided(&mut du[off..], u, cols, ld),
+            Accumulate::Add,
+        )
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -388,7 +423,7 @@ fn recurrent_product_backward_untimed(
     ld: usize,
     gates: std::ops::Range<usize>,
     dh: &mut [f32],
-    du: &mut [f32],
+    du: Option<&mut [f32]>,
     dropped: &mut [f32],
     d_dropped: &mut [f32],
 ) {
@@ -398,9 +433,12 @@ fn recurrent_product_backward_untimed(
         let off = gates.start * u;
         let (dzm, um) = (Mat::strided(&dz[off..], b, cols, ld), Mat::strided(&seq.w.u[off..], u, cols, ld));
         gemm_nt(dzm, um, &mut MatMut::new(dh, b, u), Accumulate::Add);
-        gemm_tn(Mat::new(h, b, u), dzm, &mut MatMut::strided(&mut du[off..], u, cols, ld), Accumulate::Add);
+        if let Some(du) = du {
+            gemm_tn(Mat::new(h, b, u), dzm, &mut MatMut::strided(&mut du[off..], u, cols, ld), Accumulate::Add);
+        }
         return;
     }
+    let du = du.expect("with recurrent dropout dU is computed step by step");
     for g in gates {
         let dzm = Mat::strided(&dz[g * u..], b, u, ld);
         let m = seq.drop_of(g).expect("rec_drop is set");

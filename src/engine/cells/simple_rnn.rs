@@ -14,7 +14,10 @@
 //! ```
 //! `cache.gates[t]` holds the unmasked `act(z_t)`.
 
-use super::{mask_at, prev_next, recurrent_product, recurrent_product_backward, Activation, DirCache, RecGrads, Scratch, Seq};
+use super::{
+    du_after_loop, mask_at, prev_next, recurrent_product, recurrent_product_backward, recurrent_weight_grad_all_steps, Activation,
+    DirCache, RecGrads, Scratch, Seq,
+};
 
 pub fn forward(act: Activation, seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
@@ -46,6 +49,7 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
     let (b, h) = (seq.d.batch, seq.d.units);
     let bh = b * h;
     let Scratch { dh, dropped, d_dropped, .. } = s;
+    let batched_du = du_after_loop(seq);
     dh.fill(0.0);
     for t in (0..seq.d.time).rev() {
         let y = &cache.gates[t * bh..(t + 1) * bh];
@@ -62,7 +66,11 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
         }
         if t > 0 {
             let h_prev = &cache.h[t * bh..(t + 1) * bh];
-            recurrent_product_backward(seq, h_prev, dz, h, 0..1, dh, g.du, dropped, d_dropped);
+            let du = (!batched_du).then_some(&mut *g.du);
+            recurrent_product_backward(seq, h_prev, dz, h, 0..1, dh, du, dropped, d_dropped);
         }
+    }
+    if batched_du {
+        recurrent_weight_grad_all_steps(seq, &cache.h[bh..], &dxw[bh..], h, 0..1, g.du);
     }
 }
