@@ -40,7 +40,7 @@ done
 if has tfjs-context; then
   # What happens without the patch, and the plain-JavaScript backend for context.
   q tfjs-wasm-unpatched node tfjs_bench.mjs --json --no-patch --only agnews-lstm --only sine-lstm --samples 320 --steps 100
-  q tfjs-cpu-agnews-lstm node tfjs_bench.mjs --json --backend cpu --only agnews-lstm
+  q tfjs-cpu-agnews-lstm node tfjs_bench.mjs --json --backend cpu --only agnews-lstm --samples 160 --warmup 1
   q tfjs-cpu-sine node tfjs_bench.mjs --json --backend cpu --only sine-rnn --only sine-lstm --only sine-lstm16 --steps 300
 fi
 if has unroll; then
