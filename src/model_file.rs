@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+use crate::data::text::TextVectorizer;
 use crate::engine::model::{InputSpec, ModelSpec};
 use crate::engine::{EngineError, Input, InputData, Model, Workspace};
 
@@ -56,7 +57,7 @@ pub struct ModelFile {
     pub weights: BTreeMap<String, WeightData>,
     /// The text vectorizer (vocabulary and options) the model was trained with, if any.
     #[serde(default)]
-    pub vectorizer: Option<serde_json::Value>,
+    pub vectorizer: Option<TextVectorizer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<Check>,
 }
@@ -80,6 +81,10 @@ pub enum ModelFileError {
     Unexpected(String),
     #[error("weight `{name}`: {problem}")]
     Data { name: String, problem: String },
+    #[error("layer `embedding`: the vectorizer has {tokens} tokens but the embedding only {rows} rows (shape [{rows}, {dim}])")]
+    Vocabulary { tokens: usize, rows: usize, dim: usize },
+    #[error("the file has a text vectorizer, but the model's input is not tokens")]
+    VectorizerWithoutTokens,
 }
 
 /// The layer a weight belongs to, for messages: `rnn0.backward.kernel` → `rnn0`.
@@ -165,6 +170,14 @@ impl ModelFile {
     /// Builds the model, checking every weight's name and shape.
     pub fn to_model(&self) -> Result<Model, ModelFileError> {
         let mut model = Model::zeroed(self.model.clone())?;
+        match (&self.vectorizer, &self.model.input) {
+            (None, _) => {}
+            (Some(v), InputSpec::Tokens { vocab, dim, .. }) if v.vocabulary_size() > *vocab => {
+                return Err(ModelFileError::Vocabulary { tokens: v.vocabulary_size(), rows: *vocab, dim: *dim });
+            }
+            (Some(_), InputSpec::Tokens { .. }) => {}
+            (Some(_), _) => return Err(ModelFileError::VectorizerWithoutTokens),
+        }
         if let Some(name) = self.weights.keys().find(|n| model.params.info(n).is_none()) {
             return Err(ModelFileError::Unexpected(name.clone()));
         }

@@ -2,4 +2,5 @@
 
 pub mod ag_news;
 pub mod series;
+pub mod text;
 pub mod windows;

@@ -23,4 +23,5 @@ mod reference;
 mod series;
 mod settings;
 mod summary;
+mod text;
 mod training;

@@ -90,3 +90,20 @@ fn bad_files_get_messages_naming_the_layer_and_the_shape() {
     assert!(matches!(ModelFile::parse("{\"format\": \"unroll-model\", \"version\": 1, \"mod"), Err(ModelFileError::Json(_))));
     assert!(matches!(ModelFile::parse(""), Err(ModelFileError::Json(_))));
 }
+
+/// The vectorizer travels with the model; one larger than the embedding is refused, naming both.
+#[test]
+fn the_vectorizer_round_trips_and_must_fit_the_embedding() {
+    use unroll::data::text::TextVectorizer;
+    let m = model();
+    let mut file = ModelFile::from_model(&m, true);
+    file.vectorizer = Some(TextVectorizer::adapt(["the cat sat", "the dog"], Some(20), None).unwrap());
+    let back = ModelFile::parse(&file.to_json()).unwrap();
+    assert_eq!(back.vectorizer.as_ref().unwrap().encode("The dog!"), [2, 4]);
+    back.to_model().unwrap();
+    let words: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+    file.vectorizer = Some(TextVectorizer::adapt(words.iter().map(String::as_str), None, None).unwrap());
+    let err = ModelFile::parse(&file.to_json()).unwrap().to_model().unwrap_err();
+    assert_eq!(err, ModelFileError::Vocabulary { tokens: 42, rows: 30, dim: 4 });
+    assert!(err.to_string().contains("layer `embedding`: the vectorizer has 42 tokens but the embedding only 30 rows"), "{err}");
+}
