@@ -34,8 +34,16 @@ macro_rules! choice {
 }
 
 choice!(
-    /// Which lesson: the generated sine wave or a sequence the user typed.
-    Task { Sine = "sine", Typed = "typed" }
+    /// Which lesson: the generated sine wave, a sequence the user typed, or AG News headlines.
+    Task { Sine = "sine", Typed = "typed", Agnews = "agnews" }
+);
+choice!(
+    /// The news lesson's models, named as in the course's notebook (see [`Preset::apply`]).
+    Preset { RnnTitle = "rnn-title", Rnn = "rnn", Lstm = "lstm", Bilstm = "bilstm", Gru = "gru" }
+);
+choice!(
+    /// Which text of a news item the model reads.
+    TextFields { Title = "title", Both = "both" }
 );
 choice!(
     /// Recurrent cell.
@@ -148,6 +156,54 @@ settings! {
     points: usize = 250, "points", "number of samples of the sine", |v: &usize| range(20, 10_000)(v);
     gen_steps: usize = 200, "gen-steps", "free-running generation length", |v: &usize| range(1, 2000)(v);
     series: String = String::new(), "series", "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };
+    preset: Preset = Preset::Rnn, "preset", "news model from the course's notebook: rnn-title, rnn, lstm, bilstm or gru (sets the fields below; any can then be changed)", any;
+    text: TextFields = TextFields::Both, "text", "news text read: title, or both (title + description)", any;
+    vocab: usize = 20_000, "vocab", "vocabulary size, padding and out-of-vocabulary tokens included (TextVectorization max_tokens)", |v: &usize| range(10, 200_000)(v);
+    embed_dim: usize = 64, "embed-dim", "embedding size", |v: &usize| range(1, 512)(v);
+    mask: bool = true, "mask", "mask the padding (Embedding mask_zero); off, the model reads the padding as words", any;
+    bidirectional: bool = false, "bidirectional", "wrap each recurrent layer in Bidirectional (concat)", any;
+    bucket: bool = true, "bucket", "batch headlines of similar length together (bucket_by_sequence_length)", any;
+    max_len: usize = 0, "max-len", "cut or pad every text to this many tokens (output_sequence_length; 0 = each batch to its longest)", |v: &usize| range(0, 1000)(v);
+    epochs: usize = 2, "epochs", "passes over the training data (news)", |v: &usize| range(1, 100)(v);
+    val_share: f32 = 0.05, "val-share", "share of the training file held out for validation (news)", |v: &f32| finite_range(0.0, 0.5)(v);
+    restore_best: bool = true, "restore-best", "keep the weights of the epoch with the best validation accuracy (early stopping's restore_best_weights)", any;
+}
+
+/// Settings that only the news lesson reads, and those only the series lessons read (the URL
+/// carries the ones of its task).
+pub const NEWS_ONLY: &[&str] =
+    &["preset", "text", "vocab", "embed-dim", "mask", "bidirectional", "bucket", "max-len", "epochs", "val-share", "restore-best"];
+pub const SERIES_ONLY: &[&str] =
+    &["seq-len", "steps", "amplitude", "frequency", "noise", "x-min", "x-max", "points", "gen-steps", "series"];
+
+impl Preset {
+    /// Sets the model and text fields of the course's notebook model named `self`: Embedding(vocab,
+    /// 64) (128 for `bilstm`) → recurrent layers → Dense(4), Adam(1e-3), batch 32.
+    pub fn apply(self, s: &mut Settings) {
+        let (text, cell, units, layers, bidirectional, embed_dim, mask) = match self {
+            Preset::RnnTitle => (TextFields::Title, Cell::Rnn, 16, 1, false, 64, false),
+            Preset::Rnn => (TextFields::Both, Cell::Rnn, 16, 1, false, 64, true),
+            Preset::Lstm => (TextFields::Both, Cell::Lstm, 8, 1, false, 64, true),
+            Preset::Bilstm => (TextFields::Both, Cell::Lstm, 64, 2, true, 128, true),
+            Preset::Gru => (TextFields::Both, Cell::Gru, 64, 1, false, 64, true),
+        };
+        *s = Settings {
+            preset: self,
+            text,
+            cell,
+            units,
+            layers,
+            bidirectional,
+            embed_dim,
+            mask,
+            activation: ActivationChoice::Tanh,
+            vocab: 20_000,
+            batch: 32,
+            optimizer: OptimizerChoice::Adam,
+            lr: 1e-3,
+            ..s.clone()
+        };
+    }
 }
 
 /// A setting that could not be applied.
@@ -203,9 +259,26 @@ impl Settings {
 
     /// Applies `key=value` pairs (from a URL or the command line) over these settings. Returns the
     /// problems: each names the key and why it was ignored; the field keeps its previous value.
+    ///
+    /// `task` is applied first; for the news task, then the preset (the one named, or the current
+    /// one), so that the other pairs change the preset's fields whatever their order.
     pub fn apply_pairs<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SettingError> {
+        let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
         let mut problems = Vec::new();
-        for (k, v) in pairs {
+        for &(k, v) in pairs.iter().filter(|(k, _)| *k == "task") {
+            if let Err(e) = self.set(k, v) {
+                problems.push(e);
+            }
+        }
+        if self.task == Task::Agnews {
+            for &(k, v) in pairs.iter().filter(|(k, _)| *k == "preset") {
+                if let Err(e) = self.set(k, v) {
+                    problems.push(e);
+                }
+            }
+            self.preset.apply(self);
+        }
+        for &(k, v) in pairs.iter().filter(|(k, _)| *k != "task" && *k != "preset") {
             if let Err(e) = self.set(k, v) {
                 problems.push(e);
             }
@@ -222,13 +295,15 @@ impl Settings {
         problems
     }
 
-    /// The URL query (without `?`) reproducing these settings. The typed series is only written
-    /// for the typed task.
+    /// The URL query (without `?`) reproducing these settings: the fields of its task (the typed
+    /// series only for the typed task).
     pub fn to_query(&self) -> String {
+        let news = self.task == Task::Agnews;
         self.pairs()
             .into_iter()
             .filter(|(k, _)| *k != "series" || self.task == Task::Typed)
             .filter(|(k, _)| *k != "steps")
+            .filter(|(k, _)| if news { !SERIES_ONLY.contains(k) } else { !NEWS_ONLY.contains(k) })
             .map(|(k, v)| format!("{k}={}", encode(&v)))
             .collect::<Vec<_>>()
             .join("&")

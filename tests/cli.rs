@@ -99,3 +99,39 @@ fn train_refuses_bad_flags_with_the_flag_named() {
     assert_eq!(code, 0);
     assert!(out.contains("--seq-len") && out.contains("[default: 30]"), "{out}");
 }
+
+#[test]
+fn train_agnews_reports_bad_rows_progress_and_test_accuracy() {
+    let dir = std::env::temp_dir().join(format!("unroll-cli-news-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let words = [("1", "election minister"), ("2", "goal coach"), ("3", "shares profit"), ("4", "chip software")];
+    let mut train = String::new();
+    for i in 0..200 {
+        let (label, w) = words[i % 4];
+        train.push_str(&format!("\"{label}\",\"{w} today\",\"the {w} report number {i}\"\n"));
+        if i == 10 {
+            train.push_str("\"9\",\"bad class\",\"x\"\n"); // line 12
+            train.push_str("\"1\",\"two fields only\"\n"); // line 13
+        }
+    }
+    let test: String = words.iter().map(|(l, w)| format!("\"{l}\",\"{w}\",\"a {w} story\"\n")).collect();
+    std::fs::write(dir.join("train.csv"), train).unwrap();
+    std::fs::write(dir.join("test.csv"), test).unwrap();
+    let data = dir.to_str().unwrap();
+    let (code, out, err) = unroll(&["train", "--task", "agnews", "--data", data, "--preset", "lstm", "--epochs", "3", "--lr", "0.02"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("train.csv: skipped 2 malformed rows") && err.contains("train.csv:line 12") && err.contains("train.csv:line 13"),
+        "{err}"
+    );
+    assert!(out.contains("model: Embedding(20000, 64, mask_zero) → LSTM(8) → Dense(4)"), "{out}");
+    assert!(out.contains("epoch 3/3: loss"), "{out}");
+    let acc: f32 = out.lines().find_map(|l| l.strip_prefix("test accuracy: ")).and_then(|l| l.split(' ').next()).unwrap().parse().unwrap();
+    assert!(acc == 1.0, "{out}");
+    let (code, _, err) = unroll(&["train", "--task", "agnews", "--data", data, "--preset", "transformer"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--preset: `transformer` is not valid") && err.contains("rnn-title, rnn, lstm, bilstm, gru"), "{err}");
+    let (code, _, err) = unroll(&["train", "--task", "agnews", "--data", "/nonexistent"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read /nonexistent/train.csv"), "{err}");
+}

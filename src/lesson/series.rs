@@ -20,7 +20,7 @@ use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::{StepStats, Trainer};
 use crate::engine::{Input, InputData, Model, Targets, Workspace};
-use crate::settings::{Settings, Task};
+use crate::settings::{SettingError, Settings, Task};
 
 /// Share of the series held out from training.
 pub const HELD_OUT_SHARE: f32 = 0.2;
@@ -119,6 +119,9 @@ impl SeriesLesson {
                 let v = parse_sequence(&settings.series)?;
                 let xs = (0..v.len()).map(|i| i as f32).collect();
                 (v, xs, None)
+            }
+            Task::Agnews => {
+                return Err(SettingError::new("task", "agnews is the news lesson, not a series (see lesson::news)".into()).into());
             }
         };
         let n = values.len();

@@ -6,6 +6,7 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod ag_news;
+mod batches;
 mod bench;
 mod common;
 mod dropout;
@@ -15,6 +16,7 @@ mod init;
 mod kernels;
 mod math;
 mod model_file;
+mod news;
 mod optimizer;
 mod plot;
 mod properties;

@@ -4,16 +4,17 @@
 use std::time::Instant;
 
 use unroll::lesson::SeriesLesson;
-use unroll::settings::{Settings, FIELDS};
+use unroll::settings::{Settings, Task, FIELDS, NEWS_ONLY, SERIES_ONLY};
+
+use super::news;
 
 pub fn run(args: &[String]) -> i32 {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         print_help();
         return 0;
     }
-    let mut settings = Settings::default();
-    let mut losses_path = None;
-    let mut save_path = None;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let (mut losses_path, mut save_path, mut data_dir, mut threads) = (None, None, None, 1usize);
     let mut i = 0;
     while i < args.len() {
         let Some(key) = args[i].strip_prefix("--") else {
@@ -33,19 +34,34 @@ pub fn run(args: &[String]) -> i32 {
                 }
             }
         };
-        if key == "losses" {
-            losses_path = Some(value);
-        } else if key == "save" {
-            save_path = Some(value);
-        } else if let Err(e) = settings.set(&key, &value) {
-            eprintln!("unroll train: --{e}");
-            return 2;
+        match key.as_str() {
+            "losses" => losses_path = Some(value),
+            "save" => save_path = Some(value),
+            "data" => data_dir = Some(value),
+            "threads" => match value.parse::<usize>() {
+                Ok(n @ 1..=64) => threads = n,
+                _ => {
+                    eprintln!("unroll train: --threads takes a number from 1 to 64");
+                    return 2;
+                }
+            },
+            _ => pairs.push((key, value)),
         }
         i += 1;
+    }
+    // The page's rule: task first, then the news preset, then the other fields, whatever the order.
+    let mut settings = Settings::default();
+    if let Some(e) = settings.apply_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).first() {
+        eprintln!("unroll train: --{e}");
+        return 2;
     }
     if let Err(e) = settings.validate() {
         eprintln!("unroll train: --{e}");
         return 2;
+    }
+    if settings.task == Task::Agnews {
+        let dir = data_dir.unwrap_or_else(|| "../shared/data/ag_news".to_string());
+        return news::run(&settings, &dir, threads, save_path.as_deref());
     }
     let mut lesson = match SeriesLesson::new(&settings) {
         Ok(l) => l,
@@ -145,4 +161,8 @@ fn print_help() {
     }
     println!("  --{:<12} write the training loss of every step to FILE as JSON", "losses FILE");
     println!("  --{:<12} save the trained model to FILE (the model-file format, see README)", "save FILE");
+    println!("  --{:<12} (task agnews) the folder with train.csv and test.csv [default: ../shared/data/ag_news]", "data DIR");
+    println!("  --{:<12} (task agnews) threads per training step [default: 1]", "threads N");
+    println!("\nSeries lessons only: --{}", SERIES_ONLY.join(", --"));
+    println!("News lesson (--task agnews) only: --{}", NEWS_ONLY.join(", --"));
 }

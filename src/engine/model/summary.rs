@@ -134,3 +134,39 @@ impl fmt::Display for Summary {
         write!(f, " Non-trainable params: 0 (0.00 B)")
     }
 }
+
+impl ModelSpec {
+    /// One line, Keras constructor style: `Embedding(20000, 64, mask_zero) → Bidirectional(LSTM(64))
+    /// → Dense(4)`.
+    pub fn one_line(&self) -> String {
+        let mut parts = vec![match self.input {
+            InputSpec::Tokens { vocab, dim, mask_zero } => {
+                format!("Embedding({vocab}, {dim}{})", if mask_zero { ", mask_zero" } else { "" })
+            }
+            InputSpec::Values { features } => format!("Input({features})"),
+        }];
+        for l in &self.layers {
+            let mut args = vec![l.units.to_string()];
+            match l.cell {
+                CellKind::SimpleRnn { activation } => args.push(activation.name().to_string()),
+                CellKind::Lstm { peephole: true } => args.push("peephole".into()),
+                CellKind::Gru { reset_after: false } => args.push("reset_after=False".into()),
+                _ => {}
+            }
+            if l.dropout > 0.0 {
+                args.push(format!("dropout={}", l.dropout));
+            }
+            if l.recurrent_dropout > 0.0 {
+                args.push(format!("recurrent_dropout={}", l.recurrent_dropout));
+            }
+            let cell = format!("{}({})", l.cell.keras_name(), args.join(", "));
+            parts.push(match l.bidirectional {
+                Some(super::spec::Merge::Concat) => format!("Bidirectional({cell})"),
+                Some(m) => format!("Bidirectional({cell}, {})", format!("{m:?}").to_lowercase()),
+                None => cell,
+            });
+        }
+        parts.push(format!("Dense({})", self.dense_units));
+        parts.join(" → ")
+    }
+}

@@ -1,0 +1,502 @@
+//! News classification (the course's second lesson): AG News headlines (or the user's own labelled
+//! texts) → text vectorizer → Embedding → recurrent layers → Dense(classes), trained with softmax
+//! cross-entropy.
+//!
+//! The pipeline, as the notebook builds it:
+//! - the training file is split, seeded, into training rows and `val-share` validation rows;
+//! - a [`TextVectorizer`] (Keras `TextVectorization` defaults, `max_tokens = vocab`) is adapted on
+//!   the training rows' texts (the title, or title + " " + description);
+//! - each epoch the training rows are shuffled and, with `bucket`, bucketed by length, then padded
+//!   per batch ([`crate::data::batches`]); with `mask`, the Embedding has `mask_zero` and the
+//!   recurrent layers skip the padding, without it they read the padding as words;
+//! - after each epoch the validation rows are evaluated; with `restore-best`, the weights of the
+//!   epoch with the best validation accuracy are kept at the end (Keras `EarlyStopping(...,
+//!   restore_best_weights=True)` with patience = epochs).
+//!
+//! [`NewsLesson::train_batch`] runs one step, so the Web Worker can report progress between steps
+//! and the command line can print it.
+
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use super::LessonError;
+use crate::data::ag_news::{self, BadRow};
+use crate::data::batches::{make_batch, plan_epoch, Batch, BUCKET_BOUNDARIES};
+use crate::data::text::TextVectorizer;
+use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+use crate::engine::ops::softmax_rows;
+use crate::engine::train::init::{rng_from_seed, Rng8};
+use crate::engine::train::Trainer;
+use crate::engine::{Input, InputData, Model, Targets, Workspace};
+use crate::settings::{SettingError, Settings, Task, TextFields};
+
+/// AG News's class names, by class index 0..3.
+pub const AG_NEWS_CLASSES: [&str; 4] = ["World", "Sports", "Business", "Sci/Tech"];
+
+/// Rows per evaluation batch.
+const EVAL_BATCH: usize = 256;
+
+/// One labelled text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub label: u32,
+    pub title: String,
+    /// Empty when the data has a single text column.
+    pub description: String,
+}
+
+/// A data set: class names, training and test items.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct NewsData {
+    pub classes: Vec<String>,
+    pub train: Vec<Item>,
+    pub test: Vec<Item>,
+}
+
+impl NewsData {
+    /// AG News from its two CSV files; the malformed rows of each are returned with line numbers.
+    pub fn ag_news(train_csv: &[u8], test_csv: &[u8]) -> (NewsData, Vec<BadRow>, Vec<BadRow>) {
+        let items = |bytes: &[u8]| {
+            let (rows, bad) = ag_news::read(bytes);
+            (rows.into_iter().map(|r| Item { label: r.label, title: r.title, description: r.description }).collect(), bad)
+        };
+        let ((train, bad_train), (test, bad_test)) = (items(train_csv), items(test_csv));
+        (NewsData { classes: AG_NEWS_CLASSES.iter().map(|c| c.to_string()).collect(), train, test }, bad_train, bad_test)
+    }
+}
+
+/// The text of an item the model reads.
+pub fn text_of(item: &Item, fields: TextFields) -> String {
+    match fields {
+        TextFields::Title => item.title.clone(),
+        TextFields::Both if item.description.is_empty() => item.title.clone(),
+        TextFields::Both => format!("{} {}", item.title, item.description),
+    }
+}
+
+/// Encoded items: token ids and labels.
+#[derive(Clone, Debug, Default)]
+struct Encoded {
+    seqs: Vec<Vec<u32>>,
+    labels: Vec<u32>,
+    /// Index of each into the items it came from.
+    source: Vec<usize>,
+}
+
+impl Encoded {
+    fn lengths(&self) -> Vec<usize> {
+        self.seqs.iter().map(Vec::len).collect()
+    }
+}
+
+/// What does not change while the lesson trains.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewsInfo {
+    /// Keras-style one-line model description.
+    pub model: String,
+    pub params: usize,
+    pub classes: Vec<String>,
+    pub vocabulary_size: usize,
+    pub train_rows: usize,
+    pub val_rows: usize,
+    pub test_rows: usize,
+    pub batches_per_epoch: usize,
+    pub epochs: usize,
+}
+
+/// Where training stands after a step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// 1-based epoch and batch within it.
+    pub epoch: usize,
+    pub batch: usize,
+    pub batches: usize,
+    pub samples: usize,
+    pub tokens: usize,
+    /// Running means over this epoch so far (as Keras's progress bar shows them).
+    pub loss: f32,
+    pub accuracy: f32,
+    /// Set when this step ended an epoch.
+    pub epoch_end: Option<EpochRecord>,
+    /// Set when training is over (the last epoch ended).
+    pub done: bool,
+}
+
+/// One epoch's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    pub epoch: usize,
+    pub train_loss: f32,
+    pub train_accuracy: f32,
+    /// `None` without validation rows.
+    pub val_loss: Option<f32>,
+    pub val_accuracy: Option<f32>,
+}
+
+/// A misclassified item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Miss {
+    /// Index into the test items.
+    pub row: usize,
+    pub label: u32,
+    pub predicted: u32,
+    pub probs: Vec<f32>,
+}
+
+/// How well the model does on a set of items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub rows: usize,
+    pub loss: f32,
+    pub accuracy: f32,
+    /// `confusion[true][predicted]` counts.
+    pub confusion: Vec<Vec<u32>>,
+    /// Per class; `None` where the class was never predicted (precision) or never present (recall).
+    pub precision: Vec<Option<f32>>,
+    pub recall: Vec<Option<f32>>,
+    /// The first misclassified items, in file order.
+    pub misses: Vec<Miss>,
+}
+
+/// The model reading one text: its tokens, and the class probabilities after each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    /// Each token as standardized, and whether it is out of the vocabulary.
+    pub tokens: Vec<(String, bool)>,
+    /// `probs_after[k]` the probabilities having read tokens `0..=k`.
+    pub probs_after: Vec<Vec<f32>>,
+    /// The model's answer for the whole text, encoded as in training and testing (equal to the
+    /// last of `probs_after`, except with a fixed `max-len` and no mask).
+    pub probs: Vec<f32>,
+}
+
+/// A running news-classification lesson.
+#[derive(Clone, Debug)]
+pub struct NewsLesson {
+    settings: Settings,
+    info: NewsInfo,
+    vectorizer: TextVectorizer,
+    train: Encoded,
+    val: Encoded,
+    test: Encoded,
+    pub trainer: Trainer,
+    shuffle: Rng8,
+    epoch: usize,
+    plan: Vec<Vec<usize>>,
+    next: usize,
+    sums: (f64, usize, usize, usize, usize),
+    best: Option<(f32, Vec<f32>)>,
+    history: Vec<EpochRecord>,
+    batch: Batch,
+    eval_ws: Workspace,
+}
+
+fn classes_error(message: String) -> LessonError {
+    LessonError::Setting(SettingError::new("data", message))
+}
+
+impl NewsLesson {
+    /// Builds vectorizer, encoded data and model from `settings` and `data`. Nothing is kept on
+    /// error.
+    pub fn new(settings: &Settings, data: &NewsData) -> Result<Self, LessonError> {
+        settings.validate()?;
+        if settings.task != Task::Agnews {
+            return Err(SettingError::new("task", format!("the news lesson needs task = agnews, not {}", settings.task)).into());
+        }
+        let classes = data.classes.len();
+        if classes < 2 {
+            return Err(classes_error(format!("needs at least 2 classes, the data has {classes}")));
+        }
+        if let Some(bad) = data.train.iter().chain(&data.test).find(|i| i.label as usize >= classes) {
+            return Err(classes_error(format!("label {} is out of range for {classes} classes", bad.label)));
+        }
+        // Training / validation split, seeded.
+        let mut order: Vec<usize> = (0..data.train.len()).collect();
+        order.shuffle(&mut rng_from_seed(settings.seed ^ 0x5_1173));
+        let n_val = (data.train.len() as f32 * settings.val_share).round() as usize;
+        let (val_rows, train_rows) = order.split_at(n_val);
+        let mut train_rows = train_rows.to_vec();
+        train_rows.sort_unstable();
+        let mut val_rows = val_rows.to_vec();
+        val_rows.sort_unstable();
+        if train_rows.is_empty() {
+            return Err(classes_error("has no training rows".into()));
+        }
+        let fields = settings.text;
+        let texts: Vec<String> = train_rows.iter().map(|&i| text_of(&data.train[i], fields)).collect();
+        let length = (settings.max_len > 0).then_some(settings.max_len);
+        let vectorizer = TextVectorizer::adapt(texts.iter().map(String::as_str), Some(settings.vocab), length)
+            .map_err(|e| LessonError::Setting(SettingError::new("vocab", e.to_string())))?;
+        let encode = |items: &[Item], rows: &[usize]| Encoded {
+            seqs: rows.iter().map(|&i| vectorizer.encode(&text_of(&items[i], fields))).collect(),
+            labels: rows.iter().map(|&i| items[i].label).collect(),
+            source: rows.to_vec(),
+        };
+        let train = encode(&data.train, &train_rows);
+        let val = encode(&data.train, &val_rows);
+        let test = encode(&data.test, &(0..data.test.len()).collect::<Vec<_>>());
+
+        let merge = settings.bidirectional.then_some(Merge::Concat);
+        let layer = RecurrentSpec {
+            dropout: settings.dropout,
+            recurrent_dropout: settings.recurrent_dropout,
+            ..RecurrentSpec::new(settings.cell_kind(), settings.units, merge)
+        };
+        let spec = ModelSpec {
+            // The Embedding has `vocab` rows (Keras: input_dim = max_tokens), even when the
+            // training texts have fewer distinct tokens.
+            input: InputSpec::Tokens { vocab: settings.vocab, dim: settings.embed_dim, mask_zero: settings.mask },
+            layers: vec![layer; settings.layers],
+            return_sequences: false,
+            dense_units: classes,
+            loss: LossKind::SparseCategoricalCrossentropy,
+        };
+        let model = Model::new(spec, settings.seed)?;
+        let mut trainer = Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed);
+        trainer.threads = 1;
+        let plan = Vec::new();
+        let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
+        let info = NewsInfo {
+            model: trainer.model.spec.one_line(),
+            params: trainer.model.param_count(),
+            classes: data.classes.clone(),
+            vocabulary_size: vectorizer.vocabulary_size(),
+            train_rows: train.seqs.len(),
+            val_rows: val.seqs.len(),
+            test_rows: test.seqs.len(),
+            batches_per_epoch,
+            epochs: settings.epochs,
+        };
+        Ok(NewsLesson {
+            settings: settings.clone(),
+            info,
+            vectorizer,
+            train,
+            val,
+            test,
+            trainer,
+            shuffle: rng_from_seed(settings.seed ^ 0xBA7C4),
+            epoch: 0,
+            plan,
+            next: 0,
+            sums: (0.0, 0, 0, 0, 0),
+            best: None,
+            history: Vec::new(),
+            batch: Batch::default(),
+            eval_ws: Workspace::default(),
+        })
+    }
+
+    pub fn info(&self) -> &NewsInfo {
+        &self.info
+    }
+
+    pub fn vectorizer(&self) -> &TextVectorizer {
+        &self.vectorizer
+    }
+
+    pub fn history(&self) -> &[EpochRecord] {
+        &self.history
+    }
+
+    pub fn done(&self) -> bool {
+        self.epoch >= self.settings.epochs && self.next >= self.plan.len()
+    }
+
+    /// Uses `threads` threads per step (native builds; results depend on the count, reproducibly).
+    pub fn set_threads(&mut self, threads: usize) {
+        self.trainer.threads = threads.max(1);
+    }
+
+    /// One training step on the next batch (starting the next epoch when one ends).
+    pub fn train_batch(&mut self) -> Result<Progress, LessonError> {
+        if self.done() {
+            return Err(classes_error("training is over".into()));
+        }
+        if self.next >= self.plan.len() {
+            self.epoch += 1;
+            self.plan = plan_epoch(&self.train.lengths(), self.settings.batch, bucket(&self.settings), Some(&mut self.shuffle));
+            self.next = 0;
+            self.sums = (0.0, 0, 0, 0, 0);
+        }
+        let rows = &self.plan[self.next];
+        self.next += 1;
+        let rows: Vec<usize> = rows.clone();
+        fill_batch(&self.train, &rows, &mut self.batch);
+        let b = &self.batch;
+        let input = Input { batch: b.batch(), time: b.time, data: InputData::Tokens(&b.ids), mask: None };
+        let stats = self.trainer.step(&input, &Targets::Classes(&b.labels))?;
+        let classes = self.info.classes.len();
+        let correct = count_correct(&self.trainer.ws.outputs, classes, &b.labels);
+        let (loss_sum, seen, right, tokens, _) = &mut self.sums;
+        *loss_sum += stats.loss as f64 * b.batch() as f64;
+        *seen += b.batch();
+        *right += correct;
+        *tokens += b.tokens();
+        let (seen, right, tokens, loss) = (*seen, *right, *tokens, (*loss_sum / *seen as f64) as f32);
+        let mut progress = Progress {
+            epoch: self.epoch,
+            batch: self.next,
+            batches: self.plan.len(),
+            samples: seen,
+            tokens,
+            loss,
+            accuracy: right as f32 / seen as f32,
+            epoch_end: None,
+            done: false,
+        };
+        if self.next == self.plan.len() {
+            let val = (!self.val.seqs.is_empty()).then(|| self.evaluate_encoded(Which::Val, 0));
+            let record = EpochRecord {
+                epoch: self.epoch,
+                train_loss: progress.loss,
+                train_accuracy: progress.accuracy,
+                val_loss: val.as_ref().map(|v| v.loss),
+                val_accuracy: val.as_ref().map(|v| v.accuracy),
+            };
+            if let Some(acc) = record.val_accuracy {
+                if self.best.as_ref().is_none_or(|(best, _)| acc > *best) {
+                    self.best = Some((acc, self.trainer.model.params.values.clone()));
+                }
+            }
+            self.history.push(record.clone());
+            progress.epoch_end = Some(record);
+            if self.epoch >= self.settings.epochs {
+                progress.done = true;
+                if self.settings.restore_best {
+                    if let Some((_, w)) = &self.best {
+                        self.trainer.model.params.values.copy_from_slice(w);
+                    }
+                }
+            }
+        }
+        Ok(progress)
+    }
+
+    /// The epoch whose weights the model holds after training (with `restore-best`), 1-based.
+    pub fn best_epoch(&self) -> Option<usize> {
+        let best = self.best.as_ref()?.0;
+        self.history.iter().find(|r| r.val_accuracy == Some(best)).map(|r| r.epoch)
+    }
+
+    /// Loss, accuracy, confusion matrix, per-class precision and recall on the test items, and the
+    /// first `max_misses` misclassified ones.
+    pub fn evaluate_test(&mut self, max_misses: usize) -> Evaluation {
+        self.evaluate_encoded(Which::Test, max_misses)
+    }
+
+    fn evaluate_encoded(&mut self, which: Which, max_misses: usize) -> Evaluation {
+        let set = match which {
+            Which::Val => &self.val,
+            Which::Test => &self.test,
+        };
+        let classes = self.info.classes.len();
+        let mut confusion = vec![vec![0u32; classes]; classes];
+        let (mut loss, mut misses) = (0.0f64, Vec::new());
+        // Batched in file order, by the training batching rule (bucketing changes the padding,
+        // which an unmasked model reads).
+        let plan = plan_epoch(&set.lengths(), EVAL_BATCH, bucket(&self.settings), None);
+        let mut probs = Vec::new();
+        let mut batch = Batch::default();
+        for rows in &plan {
+            fill_batch(set, rows, &mut batch);
+            let input = Input { batch: batch.batch(), time: batch.time, data: InputData::Tokens(&batch.ids), mask: None };
+            self.trainer.model.forward(&input, &mut self.eval_ws).expect("a batch built for this model");
+            probs.resize(self.eval_ws.outputs.len(), 0.0);
+            softmax_rows(&self.eval_ws.outputs, classes, &mut probs);
+            for (k, &r) in rows.iter().enumerate() {
+                let p = &probs[k * classes..(k + 1) * classes];
+                let label = set.labels[r] as usize;
+                let pred = argmax(p);
+                confusion[label][pred] += 1;
+                loss -= (p[label].max(1e-12) as f64).ln();
+                if pred != label {
+                    misses.push(Miss { row: set.source[r], label: label as u32, predicted: pred as u32, probs: p.to_vec() });
+                }
+            }
+        }
+        misses.sort_by_key(|m| m.row);
+        misses.truncate(max_misses);
+        let n = set.seqs.len();
+        let right: u32 = (0..classes).map(|c| confusion[c][c]).sum();
+        let precision = (0..classes)
+            .map(|c| {
+                let predicted: u32 = (0..classes).map(|t| confusion[t][c]).sum();
+                (predicted > 0).then(|| confusion[c][c] as f32 / predicted as f32)
+            })
+            .collect();
+        let recall = (0..classes)
+            .map(|c| {
+                let present: u32 = confusion[c].iter().sum();
+                (present > 0).then(|| confusion[c][c] as f32 / present as f32)
+            })
+            .collect();
+        Evaluation {
+            rows: n,
+            loss: if n > 0 { (loss / n as f64) as f32 } else { 0.0 },
+            accuracy: if n > 0 { right as f32 / n as f32 } else { 0.0 },
+            confusion,
+            precision,
+            recall,
+            misses,
+        }
+    }
+
+    /// The model reading `text`: its tokens and the probabilities after each (a text of no
+    /// known token reads as one padding step).
+    pub fn read(&mut self, text: &str) -> Reading {
+        let classes = self.info.classes.len();
+        let pairs = self.vectorizer.encode_tokens(text);
+        let ids: Vec<u32> = pairs.iter().map(|(_, id)| *id).collect();
+        let tokens = pairs.into_iter().map(|(t, id)| (t, id == crate::data::text::OOV)).collect();
+        let mut probs_after = Vec::with_capacity(ids.len());
+        if self.settings.mask && !ids.is_empty() {
+            // Every prefix at once: row k holds tokens 0..=k, then padding (masked).
+            let n = ids.len();
+            let mut batch = vec![0u32; n * n];
+            for k in 0..n {
+                batch[k * n..k * n + k + 1].copy_from_slice(&ids[..=k]);
+            }
+            let p = self.predict(&batch, n, n);
+            probs_after.extend(p.chunks(classes).map(<[f32]>::to_vec));
+        } else {
+            for k in 0..ids.len() {
+                probs_after.push(self.predict(&ids[..=k], 1, k + 1));
+            }
+        }
+        let full = self.vectorizer.encode(text);
+        let probs = if full.is_empty() { self.predict(&[0], 1, 1) } else { self.predict(&full, 1, full.len()) };
+        Reading { tokens, probs_after, probs }
+    }
+
+    /// Softmax outputs `[batch, classes]` for token ids `[batch, time]`.
+    fn predict(&mut self, ids: &[u32], batch: usize, time: usize) -> Vec<f32> {
+        let input = Input { batch, time, data: InputData::Tokens(ids), mask: None };
+        self.trainer.model.forward(&input, &mut self.eval_ws).expect("a batch built for this model");
+        let mut probs = vec![0.0; self.eval_ws.outputs.len()];
+        softmax_rows(&self.eval_ws.outputs, self.info.classes.len(), &mut probs);
+        probs
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Which {
+    Val,
+    Test,
+}
+
+fn bucket(s: &Settings) -> Option<&'static [usize]> {
+    (s.bucket && s.max_len == 0).then_some(BUCKET_BOUNDARIES)
+}
+
+fn fill_batch(set: &Encoded, rows: &[usize], out: &mut Batch) {
+    *out = make_batch(&set.seqs, &set.labels, rows);
+}
+
+fn argmax(p: &[f32]) -> usize {
+    p.iter().enumerate().fold(0, |best, (i, &v)| if v > p[best] { i } else { best })
+}
+
+fn count_correct(logits: &[f32], classes: usize, labels: &[u32]) -> usize {
+    logits.chunks(classes).zip(labels).filter(|(row, &l)| argmax(row) == l as usize).count()
+}

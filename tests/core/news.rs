@@ -1,0 +1,149 @@
+//! The news lesson on a small made-up data set whose class is given by its words: it learns, it is
+//! reproducible, its evaluation adds up, it reads a headline word by word, and bad data is refused.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use unroll::lesson::news::{Item, NewsData, NewsLesson};
+use unroll::settings::{Preset, Settings, Task};
+
+const WORDS: [[&str; 4]; 3] =
+    [["election", "minister", "treaty", "embassy"], ["goal", "season", "coach", "striker"], ["shares", "profit", "merger", "bank"]];
+const FILLER: [&str; 6] = ["the", "a", "today", "new", "report", "says"];
+
+/// Three classes; each text mixes two to nine filler words with one to three of its class's words.
+fn data(n: usize, seed: u64) -> Vec<Item> {
+    let mut s = seed;
+    let mut next = |m: usize| {
+        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((s >> 33) % m as u64) as usize
+    };
+    (0..n)
+        .map(|_| {
+            let label = next(3);
+            let mut words: Vec<&str> = (0..2 + next(8)).map(|_| FILLER[next(6)]).collect();
+            for _ in 0..1 + next(3) {
+                let at = next(words.len() + 1);
+                words.insert(at, WORDS[label][next(4)]);
+            }
+            Item { label: label as u32, title: words.join(" "), description: String::new() }
+        })
+        .collect()
+}
+
+fn news_data() -> NewsData {
+    NewsData { classes: vec!["Politics".into(), "Sports".into(), "Money".into()], train: data(600, 1), test: data(150, 2) }
+}
+
+fn settings(preset: Preset, epochs: usize) -> Settings {
+    let mut s = Settings { task: Task::Agnews, ..Settings::default() };
+    preset.apply(&mut s);
+    Settings { units: 8, embed_dim: 8, vocab: 50, epochs, lr: 0.01, ..s }
+}
+
+fn train(lesson: &mut NewsLesson) -> Vec<f32> {
+    let mut losses = Vec::new();
+    loop {
+        let p = lesson.train_batch().unwrap();
+        losses.push(p.loss);
+        if p.done {
+            return losses;
+        }
+    }
+}
+
+#[test]
+fn it_learns_the_words_of_each_class() {
+    for preset in [Preset::Rnn, Preset::Lstm, Preset::Gru] {
+        let mut lesson = NewsLesson::new(&settings(preset, 4), &news_data()).unwrap();
+        let info = lesson.info().clone();
+        assert_eq!((info.train_rows, info.val_rows, info.test_rows), (570, 30, 150));
+        assert_eq!(info.vocabulary_size, 2 + 6 + 12, "every word, plus padding and [UNK]");
+        train(&mut lesson);
+        assert_eq!(lesson.history().len(), 4);
+        let eval = lesson.evaluate_test(5);
+        assert!(eval.accuracy > 0.95, "{preset}: test accuracy {}", eval.accuracy);
+        assert_eq!(eval.confusion.iter().flatten().sum::<u32>(), 150);
+        let right: u32 = (0..3).map(|c| eval.confusion[c][c]).sum();
+        assert!((eval.accuracy - right as f32 / 150.0).abs() < 1e-6);
+        assert!(eval.misses.len() <= 5 && eval.misses.iter().all(|m| m.label != m.predicted));
+        for c in 0..3 {
+            let present: u32 = eval.confusion[c].iter().sum();
+            assert!((eval.recall[c].unwrap() - eval.confusion[c][c] as f32 / present as f32).abs() < 1e-6);
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_trains_the_same_way() {
+    let run = |seed: u64| {
+        let mut lesson = NewsLesson::new(&Settings { seed, ..settings(Preset::Lstm, 2) }, &news_data()).unwrap();
+        train(&mut lesson)
+    };
+    let a = run(3);
+    assert_eq!(a, run(3), "bit-identical losses");
+    assert_ne!(a, run(4));
+}
+
+#[test]
+fn restore_best_keeps_the_best_validation_epoch() {
+    let mut lesson = NewsLesson::new(&settings(Preset::Rnn, 3), &news_data()).unwrap();
+    train(&mut lesson);
+    let best = lesson.best_epoch().unwrap();
+    let accs: Vec<f32> = lesson.history().iter().map(|r| r.val_accuracy.unwrap()).collect();
+    let max = accs.iter().cloned().fold(0.0, f32::max);
+    assert_eq!(accs[best - 1], max, "{accs:?}");
+}
+
+#[test]
+fn reading_a_headline_word_by_word() {
+    let mut lesson = NewsLesson::new(&settings(Preset::Gru, 4), &news_data()).unwrap();
+    train(&mut lesson);
+    let r = lesson.read("The new COACH says: goal! zebra");
+    let tokens: Vec<(&str, bool)> = r.tokens.iter().map(|(t, oov)| (t.as_str(), *oov)).collect();
+    assert_eq!(tokens, [("the", false), ("new", false), ("coach", false), ("says", false), ("goal", false), ("zebra", true)]);
+    assert_eq!(r.probs_after.len(), 6);
+    for p in &r.probs_after {
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+    }
+    // With masking, the last prefix is the whole text.
+    for (a, b) in r.probs_after[5].iter().zip(&r.probs) {
+        assert!((a - b).abs() < 1e-5, "{:?} vs {:?}", r.probs_after[5], r.probs);
+    }
+    assert!(r.probs[1] > 0.8, "a sports headline: {:?}", r.probs);
+    assert!(r.probs_after[4][1] > r.probs_after[1][1], "more sure after `coach` and `goal`: {:?}", r.probs_after);
+    // Nothing the vectorizer keeps: no tokens, and the answer for an empty (padding) text.
+    let r = lesson.read("?!");
+    assert!(r.tokens.is_empty() && r.probs_after.is_empty() && r.probs.len() == 3);
+}
+
+#[test]
+fn bad_data_is_refused_with_a_reason() {
+    let mut one = news_data();
+    one.classes.truncate(1);
+    let err = NewsLesson::new(&settings(Preset::Rnn, 1), &one).unwrap_err().to_string();
+    assert!(err.contains("at least 2 classes"), "{err}");
+    let mut bad = news_data();
+    bad.test[7].label = 3;
+    let err = NewsLesson::new(&settings(Preset::Rnn, 1), &bad).unwrap_err().to_string();
+    assert!(err.contains("label 3 is out of range for 3 classes"), "{err}");
+    let err = NewsLesson::new(&Settings::default(), &news_data()).unwrap_err().to_string();
+    assert!(err.contains("task = agnews"), "{err}");
+}
+
+#[test]
+fn presets_apply_first_and_the_url_keeps_the_news_fields() {
+    let (s, problems) = Settings::from_query("units=32&preset=bilstm&task=agnews&mask=false");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!((s.preset, s.units, s.layers, s.bidirectional, s.embed_dim, s.mask), (Preset::Bilstm, 32, 2, true, 128, false));
+    let q = s.to_query();
+    assert!(q.contains("preset=bilstm") && q.contains("units=32") && !q.contains("amplitude") && !q.contains("seq-len"), "{q}");
+    let (back, problems) = Settings::from_query(&q);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(back, s);
+    // The sine lesson's URL carries none of the news fields.
+    assert!(!Settings::default().to_query().contains("preset"));
+    // The news task without a preset named gets the default preset's model.
+    let (s, _) = Settings::from_query("task=agnews");
+    assert_eq!((s.preset, s.units, s.activation.as_str()), (Preset::Rnn, 16, "tanh"));
+}
