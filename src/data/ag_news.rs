@@ -58,3 +58,11 @@ pub fn token_count(text: &str) -> usize {
 pub fn lengths(rows: &[Row]) -> Vec<usize> {
     rows.iter().map(|r| token_count(&r.title) + token_count(&r.description)).collect()
 }
+
+/// The bytes of a gzip file (the page's bundled `*.csv.gz`), or why they could not be read.
+pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| format!("not a readable gzip file: {e}"))?;
+    Ok(out)
+}

@@ -36,3 +36,19 @@ fn the_test_split_matches_its_readme() {
     assert_eq!(l.iter().max(), Some(&145));
     assert_eq!(l.iter().sum::<usize>(), 299_737);
 }
+
+/// The page's bundle (`cargo xtask news-data`, committed under public/) holds exactly the shared files.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_bundled_data_is_the_shared_data() {
+    use unroll::data::ag_news::gunzip;
+    let root = env!("CARGO_MANIFEST_DIR");
+    for name in ["train.csv", "test.csv"] {
+        let gz = std::fs::read(format!("{root}/public/data/ag_news/{name}.gz")).unwrap();
+        let shared = std::fs::read(format!("{root}/../shared/data/ag_news/{name}")).unwrap();
+        assert!(gunzip(&gz).unwrap() == shared, "{name}.gz differs from ../shared/data/ag_news/{name}: run cargo xtask news-data");
+    }
+    let total: u64 = std::fs::read_dir(format!("{root}/public/data/ag_news")).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+    assert!(total <= 4_000_000, "the bundle is {total} bytes");
+    assert!(gunzip(b"not gzip").unwrap_err().contains("not a readable gzip file"));
+}

@@ -123,18 +123,21 @@ fn threads_split_the_batch_without_changing_the_result() {
     let run = |threads: usize| {
         let mut t = Trainer::new(Model::new(spec.clone(), 3).unwrap(), OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0), 1);
         t.threads = threads;
-        let mut losses = vec![];
+        let (mut losses, mut outputs) = (vec![], vec![]);
         for step in 0..6u32 {
             let ids: Vec<u32> = (0..7 * 5).map(|i| if i % 5 == 4 { 0 } else { 1 + (i * 7 + step * 11) % 59 }).collect();
             let labels: Vec<u32> = (0..7).map(|i| (i + step) % 3).collect();
             let input = Input { batch: 7, time: 5, data: InputData::Tokens(&ids), mask: None };
             losses.push(t.step(&input, &Targets::Classes(&labels)).unwrap().loss);
+            outputs.extend_from_slice(&t.ws.outputs);
         }
-        (losses, t.model.params.values)
+        (losses, t.model.params.values, outputs)
     };
-    let (l1, p1) = run(1);
+    let (l1, p1, o1) = run(1);
+    assert_eq!(o1.len(), 6 * 7 * 3);
     for threads in [2, 3] {
-        let (l, p) = run(threads);
+        let (l, p, o) = run(threads);
+        crate::common::assert_close(&format!("outputs of the whole batch, {threads} threads"), &o, &o1, 1e-6, 1e-4);
         crate::common::assert_close(&format!("losses, {threads} threads"), &l, &l1, 1e-6, 1e-5);
         crate::common::assert_close(&format!("weights, {threads} threads"), &p, &p1, 1e-6, 1e-4);
     }

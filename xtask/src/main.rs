@@ -6,6 +6,7 @@ mod bench;
 mod install;
 mod lockfile;
 mod needs;
+mod news_data;
 mod pins;
 mod test;
 mod trunk;
@@ -30,6 +31,7 @@ commands:
              benchmarks that print figures; KIND: native, browser (the engine, natively and in
              headless Chromium), page (the playground itself); default: all
   install    install everything every command needs, run nothing
+  news-data  rebuild public/data/ag_news/ (the page's AG News bundle) from ../shared/data/ag_news
 
 options:
   --skip-install          (serve, dist, test) do not check or install tools
@@ -46,6 +48,7 @@ enum Cmd {
     Test { skip_install: bool, only: Vec<test::Stage> },
     Bench { skip_install: bool, kinds: Vec<String>, json: bool },
     Install,
+    NewsData,
     Help,
 }
 
@@ -89,6 +92,7 @@ fn parse(args: &[String]) -> Result<Cmd> {
         "test" => Cmd::Test { skip_install, only },
         "bench" => Cmd::Bench { skip_install, kinds, json },
         "install" => no_skip("install").map(|()| Cmd::Install)?,
+        "news-data" => no_skip("news-data").map(|()| Cmd::NewsData)?,
         "-h" | "--help" | "help" => Cmd::Help,
         other => return Err(usage_error(format!("unknown command `{other}`"))),
     })
@@ -118,6 +122,7 @@ fn execute(cmd: Cmd) -> Result {
         Cmd::Dist { skip_install } => trunk::dist(&root, skip_install),
         Cmd::Test { skip_install, only } => test::run_all(&root, &test::Options { skip_install, only }),
         Cmd::Bench { skip_install, kinds, json } => bench::run_benches(&root, skip_install, &kinds, json),
+        Cmd::NewsData => news_data::build(&root),
         Cmd::Install => {
             install::ensure(&root, needs::Needs::ALL)?;
             util::header("install", "done");

@@ -71,5 +71,11 @@ pub(super) fn loss_and_grads(tr: &mut Trainer, input: &Input, targets: &Targets)
             model.add_scaled_grads(grads, ws, rgrads, rws, weight(&bounds[i]));
         }
     }
+    // The whole batch's outputs (batch-major, so the parts follow one another), as one thread
+    // leaves them: callers read them for accuracy.
+    let Trainer { ws, replicas, .. } = tr;
+    for (rws, _) in replicas.iter() {
+        ws.outputs.extend_from_slice(&rws.outputs);
+    }
     Ok(loss)
 }
