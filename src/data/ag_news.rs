@@ -2,8 +2,9 @@
 //! `../shared/data/ag_news/README.md`). This part reads rows and counts tokens, for benchmarks that
 //! need the data set's real lengths; the news lesson builds its text pipeline on it.
 
-/// One row: label 0..3 (the file's 1..4 minus one), title, description.
-#[derive(Clone, Debug, PartialEq)]
+/// One row: label 0..3 (the file's 1..4 minus one), title, description. Also the item of any
+/// labelled-text data set (`description` empty when there is a single text column).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub label: u32,
     pub title: String,

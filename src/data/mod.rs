@@ -2,6 +2,7 @@
 
 pub mod ag_news;
 pub mod batches;
+pub mod labeled_csv;
 pub mod series;
 pub mod text;
 pub mod windows;

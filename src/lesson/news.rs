@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::LessonError;
 use crate::data::ag_news::{self, BadRow};
 use crate::data::batches::{make_batch, plan_epoch, Batch, BUCKET_BOUNDARIES};
+use crate::data::labeled_csv::Labeled;
 use crate::data::text::TextVectorizer;
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::ops::softmax_rows;
@@ -36,14 +37,7 @@ pub const AG_NEWS_CLASSES: [&str; 4] = ["World", "Sports", "Business", "Sci/Tech
 /// Rows per evaluation batch.
 const EVAL_BATCH: usize = 256;
 
-/// One labelled text.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Item {
-    pub label: u32,
-    pub title: String,
-    /// Empty when the data has a single text column.
-    pub description: String,
-}
+pub use crate::data::ag_news::Row as Item;
 
 /// A data set: class names, training and test items.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -56,12 +50,38 @@ pub struct NewsData {
 impl NewsData {
     /// AG News from its two CSV files; the malformed rows of each are returned with line numbers.
     pub fn ag_news(train_csv: &[u8], test_csv: &[u8]) -> (NewsData, Vec<BadRow>, Vec<BadRow>) {
-        let items = |bytes: &[u8]| {
-            let (rows, bad) = ag_news::read(bytes);
-            (rows.into_iter().map(|r| Item { label: r.label, title: r.title, description: r.description }).collect(), bad)
-        };
+        let items = |bytes: &[u8]| ag_news::read(bytes);
         let ((train, bad_train), (test, bad_test)) = (items(train_csv), items(test_csv));
         (NewsData { classes: AG_NEWS_CLASSES.iter().map(|c| c.to_string()).collect(), train, test }, bad_train, bad_test)
+    }
+}
+
+impl NewsData {
+    /// The user's own data: a training file and, optionally, a test file read with its classes
+    /// (`labeled_csv::parse(test, Some(&train.classes))`); without one, `test_share` of the
+    /// training items (a seeded draw) is held out as the test set.
+    pub fn from_labeled(train: Labeled, test: Option<Labeled>, test_share: f32, seed: u64) -> NewsData {
+        match test {
+            Some(t) => NewsData { classes: train.classes, train: train.items, test: t.items },
+            None => {
+                let mut order: Vec<usize> = (0..train.items.len()).collect();
+                order.shuffle(&mut rng_from_seed(seed ^ 0x7E57));
+                let n_test = ((train.items.len() as f32 * test_share).round() as usize).min(train.items.len().saturating_sub(1));
+                let mut is_test = vec![false; train.items.len()];
+                for &i in &order[..n_test] {
+                    is_test[i] = true;
+                }
+                let (mut tr, mut te) = (Vec::new(), Vec::new());
+                for (item, t) in train.items.into_iter().zip(is_test) {
+                    if t {
+                        te.push(item)
+                    } else {
+                        tr.push(item)
+                    }
+                }
+                NewsData { classes: train.classes, train: tr, test: te }
+            }
+        }
     }
 }
 

@@ -14,6 +14,7 @@ mod golden;
 mod gradcheck;
 mod init;
 mod kernels;
+mod labeled_csv;
 mod math;
 mod model_file;
 mod news;

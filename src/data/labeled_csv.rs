@@ -1,0 +1,214 @@
+//! The user's own labelled texts, from a CSV file: AG News's format (no header; `label, title,
+//! description` or `label, text`, labels 1..K) or any CSV whose header names a label column and
+//! one or two text columns. Malformed rows are skipped and reported with their line numbers;
+//! problems with the file as a whole are errors, each with its own message, and nothing is kept.
+//!
+//! Recognised header names (any case, surrounding spaces ignored):
+//! - label: `label`, `class`, `class index`, `category`, `topic`, `target`, `y`;
+//! - text: `text`, `headline`, `sentence`, `content`, `title` (with `description`, `body` or
+//!   `summary` as a second text column: read as title + description).
+//!
+//! Labels that are all whole numbers are class numbers: `1..=K` when the smallest is 1 (AG News),
+//! `0..K` when it is 0; other labels are class names, in order of first appearance.
+
+use std::collections::HashMap;
+
+use super::ag_news::{BadRow, Row as Item};
+
+/// Largest file accepted.
+pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+/// Most classes a data set may have.
+pub const MAX_CLASSES: usize = 100;
+
+/// Why a file cannot be used at all.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CsvError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is {size} bytes; at most {MAX_BYTES} bytes ({} MB) can be loaded", MAX_BYTES / (1024 * 1024))]
+    TooLarge { size: usize },
+    #[error("the file is not UTF-8 text (invalid bytes on line {line}); save it as UTF-8 CSV")]
+    NotUtf8 { line: usize },
+    #[error("no usable rows: {0}")]
+    NoRows(String),
+    #[error("the data has only one class ({0:?}); a classifier needs at least two")]
+    OneClass(String),
+    #[error("label {label} on line {line} is out of range: {why}")]
+    LabelOutOfRange { label: String, line: u64, why: String },
+    #[error(
+        "the header names no {0} column (label: label, class, category, topic, target, y; text: text, headline, sentence, content, title)"
+    )]
+    Header(&'static str),
+}
+
+/// A parsed file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Labeled {
+    /// Class names, by class id.
+    pub classes: Vec<String>,
+    pub items: Vec<Item>,
+    /// Skipped rows, with their line numbers.
+    pub bad: Vec<BadRow>,
+    /// How the file was read, for the page to say.
+    pub layout: String,
+}
+
+const LABEL_NAMES: &[&str] = &["label", "class", "class index", "category", "topic", "target", "y"];
+const TEXT_NAMES: &[&str] = &["text", "headline", "sentence", "content", "title"];
+const SECOND_TEXT_NAMES: &[&str] = &["description", "body", "summary"];
+
+/// Which columns hold what.
+struct Columns {
+    label: usize,
+    title: usize,
+    description: Option<usize>,
+    header: bool,
+}
+
+fn find(header: &[String], names: &[&str]) -> Option<usize> {
+    names.iter().find_map(|n| header.iter().position(|h| h.trim().eq_ignore_ascii_case(n)))
+}
+
+/// Reads a labelled CSV file. `classes`, when given (a test file read after its training file),
+/// fixes the class names: labels must then be among them.
+pub fn parse(bytes: &[u8], classes: Option<&[String]>) -> Result<Labeled, CsvError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(CsvError::TooLarge { size: bytes.len() });
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(CsvError::NotUtf8 { line: 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() }),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(CsvError::Empty);
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut records = reader.records().peekable();
+    // The first record: a header when it names a label column and its label field is not a number.
+    let first: Option<Vec<String>> = records.peek().and_then(|r| r.as_ref().ok()).map(|r| r.iter().map(str::to_string).collect());
+    let first = first.unwrap_or_default();
+    let header_label = find(&first, LABEL_NAMES);
+    let columns = match header_label {
+        Some(label) if first.get(label).is_some_and(|f| f.trim().parse::<i64>().is_err()) => {
+            records.next();
+            let title = find(&first, TEXT_NAMES).ok_or(CsvError::Header("text"))?;
+            let description = if first[title].trim().eq_ignore_ascii_case("title") { find(&first, SECOND_TEXT_NAMES) } else { None };
+            Columns { label, title, description, header: true }
+        }
+        _ => match first.len() {
+            n if n >= 3 => Columns { label: 0, title: 1, description: Some(2), header: false },
+            _ => Columns { label: 0, title: 1, description: None, header: false },
+        },
+    };
+    let want = |r: &csv::StringRecord| if columns.header { r.len() >= first.len() } else { r.len() == first.len().max(2) };
+    let mut raw: Vec<(u64, String, Item)> = Vec::new();
+    let mut bad = Vec::new();
+    for record in records {
+        let r = match record {
+            Ok(r) => r,
+            Err(e) => {
+                bad.push(BadRow { line: e.position().map_or(0, |p| p.line()), problem: e.to_string() });
+                continue;
+            }
+        };
+        let line = r.position().map_or(0, |p| p.line());
+        if r.len() == 1 && r[0].trim().is_empty() {
+            continue; // blank line
+        }
+        if !want(&r) {
+            bad.push(BadRow { line, problem: format!("{} fields instead of {}", r.len(), first.len().max(2)) });
+            continue;
+        }
+        let label = r[columns.label].trim().to_string();
+        let title = r[columns.title].trim().to_string();
+        let description = columns.description.map_or(String::new(), |c| r[c].trim().to_string());
+        if label.is_empty() {
+            bad.push(BadRow { line, problem: "empty label".into() });
+            continue;
+        }
+        if title.is_empty() && description.is_empty() {
+            bad.push(BadRow { line, problem: "empty text".into() });
+            continue;
+        }
+        raw.push((line, label, Item { label: 0, title, description }));
+    }
+    if raw.is_empty() {
+        let why = match bad.first() {
+            Some(b) => format!("every row is malformed (line {}: {})", b.line, b.problem),
+            None => "the file has a header and nothing else".into(),
+        };
+        return Err(CsvError::NoRows(why));
+    }
+    let names = assign_labels(&mut raw, classes)?;
+    if names.len() < 2 {
+        return Err(CsvError::OneClass(names.first().cloned().unwrap_or_default()));
+    }
+    let layout = match (columns.header, columns.description.is_some()) {
+        (true, true) => format!(
+            "header: label column `{}`, text columns `{}` + `{}`",
+            first[columns.label],
+            first[columns.title],
+            first[columns.description.unwrap()]
+        ),
+        (true, false) => format!("header: label column `{}`, text column `{}`", first[columns.label], first[columns.title]),
+        (false, true) => "no header: label, title, description (AG News)".into(),
+        (false, false) => "no header: label, text".into(),
+    };
+    Ok(Labeled { classes: names, items: raw.into_iter().map(|(_, _, i)| i).collect(), bad, layout })
+}
+
+/// Turns label text into class ids; returns the class names.
+fn assign_labels(raw: &mut [(u64, String, Item)], classes: Option<&[String]>) -> Result<Vec<String>, CsvError> {
+    if let Some(names) = classes {
+        let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        for (line, label, item) in raw.iter_mut() {
+            match index.get(label.as_str()) {
+                Some(&id) => item.label = id as u32,
+                None => {
+                    return Err(CsvError::LabelOutOfRange {
+                        label: label.clone(),
+                        line: *line,
+                        why: format!("the training data's classes are {}", names.join(", ")),
+                    })
+                }
+            }
+        }
+        return Ok(names.to_vec());
+    }
+    let numbers: Option<Vec<i64>> = raw.iter().map(|(_, l, _)| l.parse::<i64>().ok()).collect();
+    if let Some(nums) = numbers {
+        let min = *nums.iter().min().expect("at least one row");
+        let base = if min == 0 { 0 } else { 1 };
+        for ((line, label, item), &n) in raw.iter_mut().zip(&nums) {
+            let id = n - base;
+            if id < 0 {
+                return Err(CsvError::LabelOutOfRange { label: label.clone(), line: *line, why: "class numbers start at 0 or 1".into() });
+            }
+            if id as usize >= MAX_CLASSES {
+                return Err(CsvError::LabelOutOfRange {
+                    label: label.clone(),
+                    line: *line,
+                    why: format!("at most {MAX_CLASSES} classes (numbered {base}..{})", MAX_CLASSES as i64 - 1 + base),
+                });
+            }
+            item.label = id as u32;
+        }
+        let k = nums.iter().max().copied().unwrap_or(base) - base + 1;
+        return Ok((0..k).map(|i| (i + base).to_string()).collect());
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (line, label, item) in raw.iter_mut() {
+        let next = names.len();
+        let id = *index.entry(label.clone()).or_insert_with(|| {
+            names.push(label.clone());
+            next
+        });
+        if id >= MAX_CLASSES {
+            return Err(CsvError::LabelOutOfRange { label: label.clone(), line: *line, why: format!("at most {MAX_CLASSES} classes") });
+        }
+        item.label = id as u32;
+    }
+    Ok(names)
+}
