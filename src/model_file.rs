@@ -60,6 +60,12 @@ pub struct ModelFile {
     pub vectorizer: Option<TextVectorizer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<Check>,
+    /// Names of the output classes, by class id (classifiers; empty when unknown).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+    /// Free text: how the model was trained and how well it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
 }
 
 /// What is wrong with a model file, naming the layer and the shapes.
@@ -85,6 +91,8 @@ pub enum ModelFileError {
     Vocabulary { tokens: usize, rows: usize, dim: usize },
     #[error("the file has a text vectorizer, but the model's input is not tokens")]
     VectorizerWithoutTokens,
+    #[error("layer `dense`: the file names {names} classes but the model has {units} outputs")]
+    Classes { names: usize, units: usize },
 }
 
 /// The layer a weight belongs to, for messages: `rnn0.backward.kernel` → `rnn0`.
@@ -140,7 +148,16 @@ impl ModelFile {
                 (p.name.clone(), data)
             })
             .collect();
-        ModelFile { format: FORMAT.into(), version: VERSION, model: model.spec.clone(), weights, vectorizer: None, check: None }
+        ModelFile {
+            format: FORMAT.into(),
+            version: VERSION,
+            model: model.spec.clone(),
+            weights,
+            vectorizer: None,
+            check: None,
+            classes: Vec::new(),
+            about: None,
+        }
     }
 
     pub fn parse(json: &str) -> Result<ModelFile, ModelFileError> {
@@ -170,6 +187,9 @@ impl ModelFile {
     /// Builds the model, checking every weight's name and shape.
     pub fn to_model(&self) -> Result<Model, ModelFileError> {
         let mut model = Model::zeroed(self.model.clone())?;
+        if !self.classes.is_empty() && self.classes.len() != self.model.dense_units {
+            return Err(ModelFileError::Classes { names: self.classes.len(), units: self.model.dense_units });
+        }
         match (&self.vectorizer, &self.model.input) {
             (None, _) => {}
             (Some(v), InputSpec::Tokens { vocab, dim, .. }) if v.vocabulary_size() > *vocab => {

@@ -29,6 +29,7 @@ use crate::engine::ops::softmax_rows;
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::Trainer;
 use crate::engine::{Input, InputData, Model, Targets, Workspace};
+use crate::model_file::{ModelFile, ModelFileError};
 use crate::settings::{SettingError, Settings, Task, TextFields};
 
 /// AG News's class names, by class index 0..3.
@@ -462,41 +463,92 @@ impl NewsLesson {
         }
     }
 
-    /// The model reading `text`: its tokens and the probabilities after each (a text of no
-    /// known token reads as one padding step).
+    /// The model reading `text`: its tokens and the probabilities after each.
     pub fn read(&mut self, text: &str) -> Reading {
-        let classes = self.info.classes.len();
-        let pairs = self.vectorizer.encode_tokens(text);
-        let ids: Vec<u32> = pairs.iter().map(|(_, id)| *id).collect();
-        let tokens = pairs.into_iter().map(|(t, id)| (t, id == crate::data::text::OOV)).collect();
-        let mut probs_after = Vec::with_capacity(ids.len());
-        if self.settings.mask && !ids.is_empty() {
-            // Every prefix at once: row k holds tokens 0..=k, then padding (masked).
-            let n = ids.len();
-            let mut batch = vec![0u32; n * n];
-            for k in 0..n {
-                batch[k * n..k * n + k + 1].copy_from_slice(&ids[..=k]);
-            }
-            let p = self.predict(&batch, n, n);
-            probs_after.extend(p.chunks(classes).map(<[f32]>::to_vec));
-        } else {
-            for k in 0..ids.len() {
-                probs_after.push(self.predict(&ids[..=k], 1, k + 1));
-            }
-        }
-        let full = self.vectorizer.encode(text);
-        let probs = if full.is_empty() { self.predict(&[0], 1, 1) } else { self.predict(&full, 1, full.len()) };
-        Reading { tokens, probs_after, probs }
+        read_with(&self.trainer.model, &self.vectorizer, &mut self.eval_ws, text)
     }
 
-    /// Softmax outputs `[batch, classes]` for token ids `[batch, time]`.
-    fn predict(&mut self, ids: &[u32], batch: usize, time: usize) -> Vec<f32> {
-        let input = Input { batch, time, data: InputData::Tokens(ids), mask: None };
-        self.trainer.model.forward(&input, &mut self.eval_ws).expect("a batch built for this model");
-        let mut probs = vec![0.0; self.eval_ws.outputs.len()];
-        softmax_rows(&self.eval_ws.outputs, self.info.classes.len(), &mut probs);
-        probs
+    /// The trained model as a file: weights, vectorizer, class names.
+    pub fn to_file(&self) -> ModelFile {
+        let mut file = ModelFile::from_model(&self.trainer.model, true);
+        file.vectorizer = Some(self.vectorizer.clone());
+        file.classes = self.info.classes.clone();
+        file
     }
+}
+
+/// A trained text classifier on its own (the page's pretrained model, or one loaded from a file).
+#[derive(Clone, Debug)]
+pub struct TextClassifier {
+    pub model: Model,
+    pub vectorizer: TextVectorizer,
+    pub classes: Vec<String>,
+    /// How it was trained (the file's `about`).
+    pub about: Option<String>,
+    ws: Workspace,
+}
+
+impl TextClassifier {
+    /// From a model file that has a vectorizer (class names default to `0`, `1`, ...).
+    pub fn from_file(file: &ModelFile) -> Result<Self, ModelFileError> {
+        let model = file.to_model()?;
+        let vectorizer = file.vectorizer.clone().ok_or_else(|| ModelFileError::Json("the model file has no text vectorizer".into()))?;
+        let classes =
+            if file.classes.is_empty() { (0..model.spec.dense_units).map(|i| i.to_string()).collect() } else { file.classes.clone() };
+        Ok(TextClassifier { model, vectorizer, classes, about: file.about.clone(), ws: Workspace::default() })
+    }
+
+    /// The model reading `text`: its tokens and the probabilities after each.
+    pub fn read(&mut self, text: &str) -> Reading {
+        read_with(&self.model, &self.vectorizer, &mut self.ws, text)
+    }
+
+    /// Class probabilities for each text, encoded as in training (one batch per call).
+    pub fn classify(&mut self, texts: &[&str]) -> Vec<Vec<f32>> {
+        let seqs: Vec<Vec<u32>> = texts.iter().map(|t| self.vectorizer.encode(t)).collect();
+        let labels = vec![0; seqs.len()];
+        let rows: Vec<usize> = (0..seqs.len()).collect();
+        let b = make_batch(&seqs, &labels, &rows);
+        let p = predict(&self.model, &mut self.ws, &b.ids, b.batch(), b.time);
+        p.chunks(self.classes.len()).map(<[f32]>::to_vec).collect()
+    }
+}
+
+/// Tokens of `text` and the probabilities after each (a text of no token reads as one padding step).
+fn read_with(model: &Model, vectorizer: &TextVectorizer, ws: &mut Workspace, text: &str) -> Reading {
+    let classes = model.spec.dense_units;
+    let masked = matches!(model.spec.input, InputSpec::Tokens { mask_zero: true, .. });
+    let pairs = vectorizer.encode_tokens(text);
+    let ids: Vec<u32> = pairs.iter().map(|(_, id)| *id).collect();
+    let tokens = pairs.into_iter().map(|(t, id)| (t, id == crate::data::text::OOV)).collect();
+    let mut probs_after = Vec::with_capacity(ids.len());
+    if masked && !ids.is_empty() {
+        // Every prefix at once: row k holds tokens 0..=k, then padding (masked).
+        let n = ids.len();
+        let mut batch = vec![0u32; n * n];
+        for k in 0..n {
+            batch[k * n..k * n + k + 1].copy_from_slice(&ids[..=k]);
+        }
+        let p = predict(model, ws, &batch, n, n);
+        probs_after.extend(p.chunks(classes).map(<[f32]>::to_vec));
+    } else {
+        // Without a mask, padding would be read as words: each prefix on its own.
+        for k in 0..ids.len() {
+            probs_after.push(predict(model, ws, &ids[..=k], 1, k + 1));
+        }
+    }
+    let full = vectorizer.encode(text);
+    let probs = if full.is_empty() { predict(model, ws, &[0], 1, 1) } else { predict(model, ws, &full, 1, full.len()) };
+    Reading { tokens, probs_after, probs }
+}
+
+/// Softmax outputs `[batch, classes]` for token ids `[batch, time]`.
+fn predict(model: &Model, ws: &mut Workspace, ids: &[u32], batch: usize, time: usize) -> Vec<f32> {
+    let input = Input { batch, time, data: InputData::Tokens(ids), mask: None };
+    model.forward(&input, ws).expect("a batch built for this model");
+    let mut probs = vec![0.0; ws.outputs.len()];
+    softmax_rows(&ws.outputs, model.spec.dense_units, &mut probs);
+    probs
 }
 
 #[derive(Clone, Copy)]

@@ -106,4 +106,11 @@ fn the_vectorizer_round_trips_and_must_fit_the_embedding() {
     let err = ModelFile::parse(&file.to_json()).unwrap().to_model().unwrap_err();
     assert_eq!(err, ModelFileError::Vocabulary { tokens: 42, rows: 30, dim: 4 });
     assert!(err.to_string().contains("layer `embedding`: the vectorizer has 42 tokens but the embedding only 30 rows"), "{err}");
+    // Class names travel too, and must match the Dense layer.
+    let mut file = ModelFile::from_model(&m, true);
+    file.classes = vec!["a".into(), "b".into(), "c".into(), "d".into()];
+    assert_eq!(ModelFile::parse(&file.to_json()).unwrap().classes, file.classes);
+    file.classes.pop();
+    let err = ModelFile::parse(&file.to_json()).unwrap().to_model().unwrap_err();
+    assert_eq!(err.to_string(), "layer `dense`: the file names 3 classes but the model has 4 outputs");
 }

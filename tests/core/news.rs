@@ -147,3 +147,35 @@ fn presets_apply_first_and_the_url_keeps_the_news_fields() {
     let (s, _) = Settings::from_query("task=agnews");
     assert_eq!((s.preset, s.units, s.activation.as_str()), (Preset::Rnn, 16, "tanh"));
 }
+
+/// The pretrained model shipped in public/ (`cargo xtask pretrained`): a bidirectional model with its
+/// vectorizer and class names, that reads headlines and classifies AG News's test rows well.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_shipped_pretrained_model_classifies_news() {
+    use unroll::data::ag_news;
+    use unroll::lesson::news::TextClassifier;
+    use unroll::model_file::ModelFile;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let json = std::fs::read_to_string(format!("{root}/public/models/agnews-bigru.json")).unwrap();
+    assert!(json.len() < 3_000_000, "{} bytes", json.len());
+    let file = ModelFile::parse(&json).unwrap();
+    let mut c = TextClassifier::from_file(&file).unwrap();
+    assert_eq!(c.classes, ["World", "Sports", "Business", "Sci/Tech"]);
+    assert!(c.model.spec.layers.iter().all(|l| l.bidirectional.is_some()));
+    let about = c.about.clone().unwrap();
+    let recorded: f32 = about.split("test accuracy ").nth(1).unwrap()[..6].parse().unwrap();
+    let (rows, _) = ag_news::read(&std::fs::read(format!("{root}/../shared/data/ag_news/test.csv")).unwrap());
+    let rows = &rows[..1000];
+    let texts: Vec<String> = rows.iter().map(|r| format!("{} {}", r.title, r.description)).collect();
+    let mut right = 0;
+    for (chunk, rows) in texts.chunks(100).zip(rows.chunks(100)) {
+        let probs = c.classify(&chunk.iter().map(String::as_str).collect::<Vec<_>>());
+        right += probs.iter().zip(rows).filter(|(p, r)| (0..4).all(|k| p[k] <= p[r.label as usize])).count();
+    }
+    let acc = right as f32 / 1000.0;
+    assert!((acc - recorded).abs() < 0.03 && acc > 0.85, "accuracy {acc} on the first 1000 test rows; recorded {recorded} on all");
+    let r = c.read("Olympic champion wins gold medal in the 100 metres final");
+    assert_eq!(r.probs_after.len(), r.tokens.len());
+    assert!(r.probs[1] > 0.5, "a sports headline: {:?}", r.probs);
+}

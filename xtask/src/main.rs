@@ -8,6 +8,7 @@ mod lockfile;
 mod needs;
 mod news_data;
 mod pins;
+mod pretrained;
 mod test;
 mod trunk;
 mod util;
@@ -32,6 +33,7 @@ commands:
              headless Chromium), page (the playground itself); default: all
   install    install everything every command needs, run nothing
   news-data  rebuild public/data/ag_news/ (the page's AG News bundle) from ../shared/data/ag_news
+  pretrained train the page's pretrained news model into public/models/ (unroll train, ~1 min)
 
 options:
   --skip-install          (serve, dist, test) do not check or install tools
@@ -49,6 +51,7 @@ enum Cmd {
     Bench { skip_install: bool, kinds: Vec<String>, json: bool },
     Install,
     NewsData,
+    Pretrained,
     Help,
 }
 
@@ -93,6 +96,7 @@ fn parse(args: &[String]) -> Result<Cmd> {
         "bench" => Cmd::Bench { skip_install, kinds, json },
         "install" => no_skip("install").map(|()| Cmd::Install)?,
         "news-data" => no_skip("news-data").map(|()| Cmd::NewsData)?,
+        "pretrained" => no_skip("pretrained").map(|()| Cmd::Pretrained)?,
         "-h" | "--help" | "help" => Cmd::Help,
         other => return Err(usage_error(format!("unknown command `{other}`"))),
     })
@@ -123,6 +127,7 @@ fn execute(cmd: Cmd) -> Result {
         Cmd::Test { skip_install, only } => test::run_all(&root, &test::Options { skip_install, only }),
         Cmd::Bench { skip_install, kinds, json } => bench::run_benches(&root, skip_install, &kinds, json),
         Cmd::NewsData => news_data::build(&root),
+        Cmd::Pretrained => pretrained::build(&root),
         Cmd::Install => {
             install::ensure(&root, needs::Needs::ALL)?;
             util::header("install", "done");

@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use unroll::data::ag_news::BadRow;
 use unroll::lesson::news::{NewsData, NewsLesson};
-use unroll::model_file::ModelFile;
 use unroll::settings::Settings;
 
 /// Bad rows listed one by one, at most (the rest are counted).
@@ -130,8 +129,17 @@ pub fn run(settings: &Settings, dir: &str, threads: usize, save: Option<&str>) -
         println!("{name:>10} {:>9} {:>9}", f(eval.precision[k]), f(eval.recall[k]));
     }
     if let Some(path) = save {
-        let mut file = ModelFile::from_model(&lesson.trainer.model, true);
-        file.vectorizer = Some(lesson.vectorizer().clone());
+        let mut file = lesson.to_file();
+        file.about = Some(format!(
+            "Trained by `unroll train` (Unroll {}) on {} rows of {dir}/train.csv, {} epochs{} (settings: {}); test accuracy {:.4} on the {} rows of test.csv.",
+            env!("CARGO_PKG_VERSION"),
+            info.train_rows,
+            info.epochs,
+            lesson.best_epoch().filter(|_| settings.restore_best).map_or(String::new(), |e| format!(", weights of epoch {e} (best validation accuracy)")),
+            settings.to_query(),
+            eval.accuracy,
+            eval.rows
+        ));
         if let Err(e) = std::fs::write(path, file.to_json()) {
             eprintln!("unroll train: cannot write {path}: {e}");
             return 1;
