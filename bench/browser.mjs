@@ -20,8 +20,11 @@ const samples = samplesAt >= 0 ? Number(args[samplesAt + 1]) : undefined;
 const repeatAt = args.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Math.max(1, Number(args[repeatAt + 1]) || 1) : 1;
 const NAMES = ['agnews-lstm', 'course-bilstm', 'sine-rnn', 'sine-lstm'];
-const names = only.length ? only : NAMES;
-const csv = names.includes('course-bilstm') ? fs.readFileSync(process.env.UNROLL_AG_NEWS, 'utf8') : null;
+// --news: one training epoch of each news preset (src/bench.rs, NEWS_NAMES), as the page trains it.
+const NEWS = ['news-rnn-title', 'news-rnn', 'news-lstm', 'news-lstm-nomask', 'news-gru', 'news-bilstm'];
+const names = only.length ? only : args.includes('--news') ? NEWS : NAMES;
+const needsCsv = (name) => name === 'course-bilstm' || name.startsWith('news-');
+const csv = names.some(needsCsv) ? fs.readFileSync(process.env.UNROLL_AG_NEWS, 'utf8') : null;
 
 const server = await startServer();
 const browser = await launch();
@@ -36,7 +39,7 @@ try {
     const next = () => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
     let msg = await next();
     if (msg.type !== 'ready') throw new Error(`worker said ${JSON.stringify(msg)}`);
-    worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv: name === 'course-bilstm' ? csv : null, profile, threads: 1 } });
+    worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv: name === 'course-bilstm' || name.startsWith('news-') ? csv : null, profile, threads: 1 } });
     msg = await next();
     worker.terminate();
     if (msg.type !== 'bench') throw new Error(`${name}: ${JSON.stringify(msg)}`);
@@ -44,7 +47,7 @@ try {
     return Object.fromEntries(Object.entries(msg.row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
   }, { name, n, csv, profile });
   for (const name of names) {
-    const n = samples ?? (name.startsWith('sine') ? 1000 : 10000);
+    const n = samples ?? (name.startsWith('sine') ? 1000 : name.startsWith('news-') ? 0 : 10000);
     let best = null;
     for (let r = 0; r < repeat; r++) {
       if (!json) console.error(`running ${name} (${r + 1}/${repeat}) ...`);
@@ -64,10 +67,10 @@ if (json) {
 } else {
   const pad = (s, w) => String(s).padStart(w);
   console.log(`backend: ${backend}`);
-  console.log(`${'config'.padEnd(14)} ${pad('steps', 8)} ${pad('samples', 9)} ${pad('samples/s', 12)} ${pad('tokens/s', 12)} ${pad('ms/step', 10)} ${pad('peak MB', 10)}  model`);
+  console.log(`${'config'.padEnd(16)} ${pad('steps', 8)} ${pad('samples', 9)} ${pad('samples/s', 12)} ${pad('tokens/s', 12)} ${pad('ms/step', 10)} ${pad('peak MB', 10)}  model`);
   for (const r of rows) {
     const peak = r.peak_bytes == null ? '-' : (r.peak_bytes / (1024 * 1024)).toFixed(1);
-    console.log(`${r.name.padEnd(14)} ${pad(r.steps, 8)} ${pad(r.samples, 9)} ${pad(r.samples_per_sec.toFixed(0), 12)} ${pad(r.tokens_per_sec.toFixed(0), 12)} ` +
+    console.log(`${r.name.padEnd(16)} ${pad(r.steps, 8)} ${pad(r.samples, 9)} ${pad(r.samples_per_sec.toFixed(0), 12)} ${pad(r.tokens_per_sec.toFixed(0), 12)} ` +
       `${pad(r.ms_per_step.toFixed(3), 10)} ${pad(peak, 10)}  ${r.model}`);
   }
 }

@@ -21,11 +21,17 @@ use crate::engine::profile::{self, Phase};
 use crate::engine::train::init::rng_from_seed;
 use crate::engine::train::{Clipping, OptimizerSpec, Trainer};
 use crate::engine::{EngineError, Input, InputData, Model, Targets};
+use crate::lesson::news::{NewsData, NewsLesson};
 use crate::lesson::SeriesLesson;
-use crate::settings::{Cell, Settings};
+use crate::settings::{Cell, Settings, Task};
 
 /// The benchmark configurations, by name.
 pub const NAMES: &[&str] = &["agnews-lstm", "course-bilstm", "sine-rnn", "sine-lstm"];
+
+/// One training epoch of each news preset on AG News's training file (`config.csv`; `samples`
+/// caps the rows), as the page trains it (vectorizer, bucketing, masking; no validation). The
+/// `-nomask` one is `lstm` without masking, to show what masking costs.
+pub const NEWS_NAMES: &[&str] = &["news-rnn-title", "news-rnn", "news-lstm", "news-lstm-nomask", "news-gru", "news-bilstm"];
 
 /// What to run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,6 +103,7 @@ pub fn spec_of(name: &str) -> Option<ModelSpec> {
 pub fn run(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {
     let mut row = match config.name.as_str() {
         "sine-rnn" | "sine-lstm" => run_sine(config, now),
+        name if NEWS_NAMES.contains(&name) => run_news(config, now),
         name => {
             let spec = spec_of(name)
                 .ok_or_else(|| EngineError::InvalidInput(format!("unknown benchmark `{name}` (known: {})", NAMES.join(", "))))?;
@@ -201,6 +208,39 @@ fn run_sine(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineEr
     Ok(row(config, model_text, steps, steps * settings.batch, steps * settings.batch * settings.seq_len, seconds))
 }
 
+fn run_news(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {
+    let err = |e: String| EngineError::InvalidInput(format!("{}: {e}", config.name));
+    let csv = config.csv.as_deref().ok_or_else(|| err("needs the AG News training file (--data DIR)".into()))?;
+    let name = config.name.trim_start_matches("news-");
+    let (preset, mask) = match name.strip_suffix("-nomask") {
+        Some(p) => (p, false),
+        None => (name, true),
+    };
+    let mut settings = Settings { task: Task::Agnews, ..Settings::default() };
+    settings.apply_pairs([("preset", preset)]);
+    settings.mask = settings.mask && mask;
+    settings.epochs = 1;
+    settings.val_share = 0.0;
+    let (mut data, _, _) = NewsData::ag_news(csv.as_bytes(), b"");
+    if config.samples > 0 {
+        data.train.truncate(config.samples);
+    }
+    let mut lesson = NewsLesson::new(&settings, &data).map_err(|e| err(e.to_string()))?;
+    lesson.set_threads(config.threads.max(1));
+    let model_text = lesson.info().model.clone();
+    let t0 = start(config, now);
+    let mut steps = 0;
+    let last = loop {
+        let p = lesson.train_batch().map_err(|e| err(e.to_string()))?;
+        steps += 1;
+        if p.done {
+            break p;
+        }
+    };
+    let seconds = now() - t0;
+    Ok(row(config, model_text, steps, last.samples, last.tokens, seconds))
+}
+
 fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens: usize, seconds: f64) -> BenchRow {
     let s = seconds.max(1e-9);
     BenchRow {
@@ -222,13 +262,13 @@ fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens
 pub fn table(rows: &[BenchRow], backend: &str) -> String {
     let mut s = format!("backend: {backend}\n");
     s += &format!(
-        "{:<14} {:>8} {:>9} {:>12} {:>12} {:>10} {:>10}  model\n",
+        "{:<16} {:>8} {:>9} {:>12} {:>12} {:>10} {:>10}  model\n",
         "config", "steps", "samples", "samples/s", "tokens/s", "ms/step", "peak MB"
     );
     for r in rows {
         let peak = r.peak_bytes.map_or("-".to_string(), |b| format!("{:.1}", b as f64 / (1024.0 * 1024.0)));
         s += &format!(
-            "{:<14} {:>8} {:>9} {:>12.0} {:>12.0} {:>10.3} {:>10}  {}\n",
+            "{:<16} {:>8} {:>9} {:>12.0} {:>12.0} {:>10.3} {:>10}  {}\n",
             r.name, r.steps, r.samples, r.samples_per_sec, r.tokens_per_sec, r.ms_per_step, peak, r.model
         );
     }

@@ -44,3 +44,22 @@ fn every_configuration_runs_and_counts_what_it_did() {
     assert_eq!(phases, unroll::engine::profile::PHASES.to_vec());
     assert!(row.profile.iter().all(|p| p.1 >= 0.0) && row.profile.iter().any(|p| p.1 > 0.0));
 }
+
+/// Each news preset trains one epoch of the file it is given; `samples` caps the rows.
+#[test]
+fn the_news_configurations_train_one_epoch() {
+    use unroll::bench::NEWS_NAMES;
+    let labels = ["1", "2", "3", "4"];
+    let csv: String = (0..70).map(|i| format!("\"{}\",\"word{} and more\",\"the description {i}\"\n", labels[i % 4], i % 7)).collect();
+    for name in NEWS_NAMES {
+        let config =
+            BenchConfig { name: name.to_string(), samples: 64, lengths: vec![], csv: Some(csv.clone()), profile: false, threads: 1 };
+        let row = run(&config, || 0.0).unwrap();
+        assert_eq!((row.samples, row.steps), (64, 2), "{name}: one epoch of 64 rows in batches of 32");
+        let per_row = if *name == "news-rnn-title" { 3 } else { 6 };
+        assert_eq!(row.tokens, 64 * per_row, "{name}: real tokens only (titles only for rnn-title)");
+        assert_eq!(row.model.contains("mask_zero"), *name != "news-lstm-nomask" && *name != "news-rnn-title", "{name}: {}", row.model);
+    }
+    let config = BenchConfig { name: "news-rnn".into(), samples: 0, lengths: vec![], csv: None, profile: false, threads: 1 };
+    assert!(run(&config, || 0.0).unwrap_err().to_string().contains("needs the AG News training file"));
+}

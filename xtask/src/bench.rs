@@ -19,6 +19,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("native", "the engine natively (unroll bench)"),
     ("browser", "the engine in the playground's worker in headless Chromium (bench/browser.mjs)"),
     ("page", "the playground page in headless Chromium (bench/page.mjs)"),
+    ("news", "one training epoch of each news preset, natively and in headless Chromium (--news)"),
 ];
 
 /// AG News, beside the repository (see DESIGN.md: `../shared/data/ag_news`).
@@ -37,29 +38,23 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
     let mut built = false;
     for kind in kinds {
         match kind {
-            "native" => {
-                header("bench", "native: cargo run --release --bin unroll -- bench");
+            "native" | "news" => {
+                let extra: &[&str] = if kind == "news" { &["--news"] } else { &[] };
+                header("bench", format!("{kind}: cargo run --release --bin unroll -- bench {}", extra.join(" ")));
                 let mut cmd = std::process::Command::new("cargo");
-                cmd.args(["run", "--quiet", "--release", "--bin", "unroll", "--", "bench", "--data"]).arg(ag_news(root)).current_dir(root);
+                cmd.args(["run", "--quiet", "--release", "--bin", "unroll", "--", "bench", "--data"])
+                    .arg(ag_news(root))
+                    .args(extra)
+                    .current_dir(root);
                 if json {
                     cmd.arg("--json");
                 }
                 run(&mut cmd)?;
-            }
-            "browser" => {
-                if !built {
-                    header("bench", "browser: trunk build --release --offline");
-                    trunk::build(root)?;
-                    built = true;
+                if kind == "news" {
+                    browser(root, &mut built, json, extra)?;
                 }
-                header("bench", "browser: node bench/browser.mjs");
-                let mut cmd = node_with_browser(root);
-                cmd.arg("bench/browser.mjs").env("UNROLL_AG_NEWS", ag_news(root).join("train.csv"));
-                if json {
-                    cmd.arg("--json");
-                }
-                run(&mut cmd)?;
             }
+            "browser" => browser(root, &mut built, json, &[])?,
             "page" => {
                 if !built {
                     header("bench", "page: trunk build --release --offline");
@@ -78,4 +73,20 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
         }
     }
     Ok(())
+}
+
+/// `bench/browser.mjs` on the release build (built once per `cargo xtask bench`).
+fn browser(root: &Path, built: &mut bool, json: bool, extra: &[&str]) -> Result {
+    if !*built {
+        header("bench", "browser: trunk build --release --offline");
+        trunk::build(root)?;
+        *built = true;
+    }
+    header("bench", format!("browser: node bench/browser.mjs {}", extra.join(" ")));
+    let mut cmd = node_with_browser(root);
+    cmd.arg("bench/browser.mjs").args(extra).env("UNROLL_AG_NEWS", ag_news(root).join("train.csv"));
+    if json {
+        cmd.arg("--json");
+    }
+    run(&mut cmd)
 }

@@ -1,5 +1,6 @@
-//! `unroll bench [--json] [--only NAME]... [--samples N] [--repeat N] [--data DIR]`: the speed
-//! benchmarks (`unroll::bench`), natively, with the peak heap memory of each configuration.
+//! `unroll bench [--json] [--news] [--only NAME]... [--samples N] [--repeat N] [--data DIR]`: the
+//! speed benchmarks (`unroll::bench`), natively, with the peak heap memory of each configuration.
+//! `--news` runs one training epoch of each news preset instead of the engine configurations.
 //!
 //! With `--repeat N` each configuration runs N times and the fastest run is reported: this machine
 //! is a virtual one on a shared host, and a neighbour's load only ever makes a run slower.
@@ -9,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use unroll::bench::{profile_table, run as run_config, table, BenchConfig, BenchRow, NAMES};
+use unroll::bench::{profile_table, run as run_config, table, BenchConfig, BenchRow, NAMES, NEWS_NAMES};
 use unroll::data::ag_news;
 
 /// Counts heap bytes in use and their peak (for the `peak MB` column).
@@ -39,12 +40,13 @@ const SINE_STEPS: usize = 1_000;
 
 pub fn run(args: &[String]) -> i32 {
     let (mut json, mut only, mut samples, mut data, mut profile) = (false, Vec::new(), None, "../shared/data/ag_news".to_string(), false);
-    let (mut threads, mut repeat) = (1, 1);
+    let (mut threads, mut repeat, mut news) = (1, 1, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
             "--profile" => profile = true,
+            "--news" => news = true,
             "--threads" => threads = it.next().and_then(|v| v.parse::<usize>().ok()).unwrap_or(0),
             "--only" => only.push(it.next().cloned().unwrap_or_default()),
             "--samples" => samples = it.next().and_then(|v| v.parse::<usize>().ok()),
@@ -52,7 +54,7 @@ pub fn run(args: &[String]) -> i32 {
             "--data" => data = it.next().cloned().unwrap_or_default(),
             other => {
                 eprintln!(
-                    "unroll bench: unknown argument `{other}` (--json, --profile, --threads N, --only NAME, --samples N, --repeat N, --data DIR)"
+                    "unroll bench: unknown argument `{other}` (--json, --profile, --news, --threads N, --only NAME, --samples N, --repeat N, --data DIR)"
                 );
                 return 2;
             }
@@ -66,12 +68,26 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("unroll bench: --repeat takes a number from 1 to 100");
         return 2;
     }
-    if let Some(bad) = only.iter().find(|n| !NAMES.contains(&n.as_str())) {
-        eprintln!("unroll bench: unknown configuration `{bad}` (known: {})", NAMES.join(", "));
+    let all: Vec<&str> = NAMES.iter().chain(NEWS_NAMES).copied().collect();
+    if let Some(bad) = only.iter().find(|n| !all.contains(&n.as_str())) {
+        eprintln!("unroll bench: unknown configuration `{bad}` (known: {})", all.join(", "));
         return 2;
     }
-    let names: Vec<&str> = NAMES.iter().copied().filter(|n| only.is_empty() || only.iter().any(|o| o == n)).collect();
+    let default: &[&str] = if news { NEWS_NAMES } else { NAMES };
+    let names: Vec<&str> =
+        all.iter().copied().filter(|n| if only.is_empty() { default.contains(n) } else { only.iter().any(|o| o == n) }).collect();
     let mut lengths = Vec::new();
+    let mut train_csv = None;
+    if names.iter().any(|n| n.starts_with("news-")) {
+        let path = format!("{data}/train.csv");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => train_csv = Some(text),
+            Err(e) => {
+                eprintln!("unroll bench: the news configurations need AG News ({path}: {e}); pass --data DIR");
+                return 2;
+            }
+        }
+    }
     if names.contains(&"course-bilstm") {
         let path = format!("{data}/train.csv");
         match std::fs::read(&path) {
@@ -84,9 +100,16 @@ pub fn run(args: &[String]) -> i32 {
     }
     let mut rows = Vec::new();
     for name in names {
-        let n = samples.unwrap_or(if name.starts_with("sine") { SINE_STEPS } else { SAMPLES });
+        let n = samples.unwrap_or(if name.starts_with("sine") {
+            SINE_STEPS
+        } else if name.starts_with("news-") {
+            0 // the whole training file
+        } else {
+            SAMPLES
+        });
         let lengths = if name == "course-bilstm" { lengths.clone() } else { vec![] };
-        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv: None, profile, threads };
+        let csv = if name.starts_with("news-") { train_csv.clone() } else { None };
+        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv, profile, threads };
         let mut best: Option<BenchRow> = None;
         for r in 0..repeat {
             let base = IN_USE.load(Ordering::Relaxed);

@@ -60,7 +60,7 @@ USAGE:
                                     `unroll train --help` lists the flags, the page's settings
     unroll model summary FILE       Keras-style summary of a model file
     unroll model verify FILE        load a model file and compare its outputs with the check it carries
-    unroll bench [--json] [--only NAME]... [--samples N] [--repeat N] [--data DIR]
+    unroll bench [--json] [--news] [--only NAME]... [--samples N] [--repeat N] [--data DIR]
                                     speed benchmarks (see src/bench.rs); DIR holds AG News train.csv
     unroll help                     this text
 ";
