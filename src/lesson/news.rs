@@ -159,6 +159,8 @@ pub struct EpochRecord {
 pub struct Miss {
     /// Index into the test items.
     pub row: usize,
+    /// The text the model read.
+    pub text: String,
     pub label: u32,
     pub predicted: u32,
     pub probs: Vec<f32>,
@@ -200,6 +202,8 @@ pub struct NewsLesson {
     train: Encoded,
     val: Encoded,
     test: Encoded,
+    /// The test items' texts (for the misclassified list).
+    test_texts: Vec<String>,
     pub trainer: Trainer,
     shuffle: Rng8,
     epoch: usize,
@@ -295,6 +299,7 @@ impl NewsLesson {
             train,
             val,
             test,
+            test_texts: data.test.iter().map(|i| text_of(i, fields)).collect(),
             trainer,
             shuffle: rng_from_seed(settings.seed ^ 0xBA7C4),
             epoch: 0,
@@ -432,12 +437,24 @@ impl NewsLesson {
                 confusion[label][pred] += 1;
                 loss -= (p[label].max(1e-12) as f64).ln();
                 if pred != label {
-                    misses.push(Miss { row: set.source[r], label: label as u32, predicted: pred as u32, probs: p.to_vec() });
+                    misses.push(Miss {
+                        row: set.source[r],
+                        text: String::new(),
+                        label: label as u32,
+                        predicted: pred as u32,
+                        probs: p.to_vec(),
+                    });
                 }
             }
         }
         misses.sort_by_key(|m| m.row);
         misses.truncate(max_misses);
+        for m in &mut misses {
+            m.text = match which {
+                Which::Test => self.test_texts.get(m.row).cloned().unwrap_or_default(),
+                Which::Val => String::new(),
+            };
+        }
         let n = set.seqs.len();
         let right: u32 = (0..classes).map(|c| confusion[c][c]).sum();
         let precision = (0..classes)

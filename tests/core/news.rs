@@ -67,6 +67,8 @@ fn it_learns_the_words_of_each_class() {
         let right: u32 = (0..3).map(|c| eval.confusion[c][c]).sum();
         assert!((eval.accuracy - right as f32 / 150.0).abs() < 1e-6);
         assert!(eval.misses.len() <= 5 && eval.misses.iter().all(|m| m.label != m.predicted));
+        let data = news_data();
+        assert!(eval.misses.iter().all(|m| m.text == data.test[m.row].title), "the text read comes with each miss");
         for c in 0..3 {
             let present: u32 = eval.confusion[c].iter().sum();
             assert!((eval.recall[c].unwrap() - eval.confusion[c][c] as f32 / present as f32).abs() < 1e-6);
@@ -178,4 +180,20 @@ fn the_shipped_pretrained_model_classifies_news() {
     let r = c.read("Olympic champion wins gold medal in the 100 metres final");
     assert_eq!(r.probs_after.len(), r.tokens.len());
     assert!(r.probs[1] > 0.5, "a sports headline: {:?}", r.probs);
+}
+
+/// Before training the model is mostly wrong: the misclassified list is full, in file order, and
+/// each entry carries the text that was read.
+#[test]
+fn misclassified_items_come_with_their_text() {
+    let data = news_data();
+    let mut lesson = NewsLesson::new(&settings(Preset::Lstm, 1), &data).unwrap();
+    let eval = lesson.evaluate_test(10);
+    assert_eq!(eval.misses.len(), 10, "accuracy {}", eval.accuracy);
+    assert!(eval.misses.windows(2).all(|w| w[0].row < w[1].row));
+    for m in &eval.misses {
+        assert_eq!(m.text, data.test[m.row].title);
+        assert_eq!(m.label, data.test[m.row].label);
+        assert!((m.probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+    }
 }
