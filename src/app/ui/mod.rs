@@ -40,7 +40,7 @@ fn App() -> impl IntoView {
                 format!(
                     "{} · {} weights · trains on the first {} of {} values, windows of {} steps",
                     i.model,
-                    group_thousands(i.params),
+                    crate::engine::model::summary::thousands(i.params),
                     i.train_end,
                     i.values.len(),
                     i.window
@@ -77,17 +77,4 @@ fn App() -> impl IntoView {
             </main>
         </div>
     }
-}
-
-/// `10301` → `10,301`.
-fn group_thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
