@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::engine::cells::{Activation, CellKind};
-use crate::engine::train::{Clipping, OptimizerSpec};
+use crate::engine::train::{Clipping, OptimizerSpec, Schedule};
 
 /// Version of the settings format written into URLs.
 pub const VERSION: u32 = 1;
@@ -40,6 +40,10 @@ choice!(
 choice!(
     /// The news lesson's models, named as in the course's notebook (see [`Preset::apply`]).
     Preset { RnnTitle = "rnn-title", Rnn = "rnn", Lstm = "lstm", Bilstm = "bilstm", Gru = "gru" }
+);
+choice!(
+    /// How the learning rate changes over a run.
+    LrSchedule { Constant = "constant", Cosine = "cosine" }
 );
 choice!(
     /// Which text of a news item the model reads.
@@ -142,6 +146,7 @@ settings! {
     steps: u64 = 2000, "steps", "training steps (command line; the page trains until paused)", |v: &u64| range(1, 10_000_000)(v);
     optimizer: OptimizerChoice = OptimizerChoice::Adam, "optimizer", "adam, sgd or rmsprop (Keras update rules and defaults)", any;
     lr: f32 = 1e-3, "lr", "learning rate", |v: &f32| finite_range(1e-7, 10.0)(v);
+    lr_schedule: LrSchedule = LrSchedule::Constant, "lr-schedule", "learning rate over the run: constant, or cosine (Keras CosineDecay from lr to 0 over all the run's steps)", any;
     momentum: f32 = 0.0, "momentum", "SGD and RMSprop momentum (Keras default 0)", |v: &f32| finite_range(0.0, 0.999)(v);
     dropout: f32 = 0.0, "dropout", "fraction of each recurrent layer's inputs dropped while training (Keras dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
     recurrent_dropout: f32 = 0.0, "recurrent-dropout", "fraction of the recurrent state dropped while training (Keras recurrent_dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
@@ -245,6 +250,14 @@ impl Settings {
             OptimizerChoice::RmsProp => {
                 OptimizerSpec::RmsProp { lr: self.lr, rho: 0.9, momentum: self.momentum, epsilon: 1e-7, centered: false }
             }
+        }
+    }
+
+    /// The learning-rate schedule for a run of `total_steps` optimiser steps.
+    pub fn schedule(&self, total_steps: u64) -> Schedule {
+        match self.lr_schedule {
+            LrSchedule::Constant => Schedule::Constant,
+            LrSchedule::Cosine => Schedule::Cosine { decay_steps: total_steps.max(1), alpha: 0.0 },
         }
     }
 

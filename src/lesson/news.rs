@@ -281,6 +281,7 @@ impl NewsLesson {
         trainer.threads = 1;
         let plan = Vec::new();
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
+        trainer.schedule = settings.schedule((batches_per_epoch * settings.epochs) as u64);
         let info = NewsInfo {
             model: trainer.model.spec.one_line(),
             params: trainer.model.param_count(),

@@ -171,7 +171,8 @@ impl SeriesLesson {
             scale,
             truth,
             gen_x,
-            trainer: Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed),
+            trainer: Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed)
+                .with_schedule(settings.schedule(settings.steps)),
             rng,
             step: 0,
             first_loss: None,

@@ -197,3 +197,18 @@ fn misclassified_items_come_with_their_text() {
         assert!((m.probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
     }
 }
+
+/// `lr-schedule=cosine` decays the learning rate to 0 over all of the run's steps.
+#[test]
+fn a_cosine_schedule_spans_the_whole_run() {
+    use unroll::engine::train::Schedule;
+    use unroll::settings::LrSchedule;
+    let s = Settings { lr_schedule: LrSchedule::Cosine, ..settings(Preset::Rnn, 3) };
+    let lesson = NewsLesson::new(&s, &news_data()).unwrap();
+    let steps = (3 * lesson.info().batches_per_epoch) as u64;
+    assert_eq!(lesson.trainer.schedule, Schedule::Cosine { decay_steps: steps, alpha: 0.0 });
+    assert_eq!(lesson.trainer.schedule.at(0.01, steps), 0.0);
+    let (s, problems) = Settings::from_query("task=agnews&lr-schedule=cosine");
+    assert!(problems.is_empty() && s.lr_schedule == LrSchedule::Cosine);
+    assert_eq!(Settings::default().schedule(10), Schedule::Constant);
+}

@@ -63,6 +63,12 @@ impl Trainer {
         }
     }
 
+    /// The same trainer with a learning-rate schedule.
+    pub fn with_schedule(mut self, schedule: Schedule) -> Self {
+        self.schedule = schedule;
+        self
+    }
+
     /// The loss and gradient of one batch, on `threads` threads when asked (native builds).
     fn loss_and_grads(&mut self, input: &Input, targets: &Targets) -> Result<f32, EngineError> {
         #[cfg(not(target_arch = "wasm32"))]
