@@ -54,8 +54,9 @@ def _cell(layer):
     raise ValueError(f"layer {layer.name} ({type(layer).__name__}) is not supported by Unroll")
 
 
-def export(model, path, check_inputs=None, vectorizer=None, binary=True):
-    """Writes `model` (Keras 3) to `path` in Unroll's model-file format."""
+def export(model, path, check_inputs=None, vectorizer=None, binary=True, classes=None, about=None):
+    """Writes `model` (Keras 3) to `path` in Unroll's model-file format; `classes` names the
+    outputs (e.g. ["World", "Sports", "Business", "Sci/Tech"]), `about` says how it was trained."""
     import keras
 
     layers = [l for l in model.layers if not isinstance(l, (keras.layers.InputLayer, keras.layers.Dropout))]
@@ -104,6 +105,10 @@ def export(model, path, check_inputs=None, vectorizer=None, binary=True):
     spec.update({"return_sequences": return_sequences, "dense_units": int(kernel.shape[1]),
                  "loss": "sparse_categorical_crossentropy" if classify else "mse"})
     doc = {"format": FORMAT, "version": VERSION, "model": spec, "weights": weights, "vectorizer": None}
+    if classes is not None:
+        doc["classes"] = [str(c) for c in classes]
+    if about is not None:
+        doc["about"] = str(about)
     if vectorizer is not None:
         cfg = vectorizer.get_config()
         doc["vectorizer"] = {"vocabulary": [str(t) for t in vectorizer.get_vocabulary()],
