@@ -56,7 +56,8 @@ USAGE:
                                     compare forward values, states, loss and gradients with golden
                                     files, on the fast engine (default) or the naive reference
                                     (exit 0: all agree; 1: a mismatch; 2: unsupported/unreadable)
-    unroll train [--FLAG VALUE]...  train the sine lesson (or --task typed --series \"1,2,3,...\");
+    unroll train [--FLAG VALUE]...  train the sine lesson (or --task typed --series \"1,2,3,...\", or
+                                    --task agnews --data DIR --preset NAME: news classification);
                                     `unroll train --help` lists the flags, the page's settings
     unroll model summary FILE       Keras-style summary of a model file
     unroll model verify FILE        load a model file and compare its outputs with the check it carries
