@@ -171,13 +171,26 @@ settings! {
     max_len: usize = 0, "max-len", "cut or pad every text to this many tokens (output_sequence_length; 0 = each batch to its longest)", |v: &usize| range(0, 1000)(v);
     epochs: usize = 2, "epochs", "passes over the training data (news)", |v: &usize| range(1, 100)(v);
     val_share: f32 = 0.05, "val-share", "share of the training file held out for validation (news)", |v: &f32| finite_range(0.0, 0.5)(v);
+    average_last: usize = 0, "average-last", "at the end, average the weights of the last this many epochs (stochastic weight averaging; 0 or 1 = off; replaces restore-best)", |v: &usize| range(0, 100)(v);
     restore_best: bool = true, "restore-best", "keep the weights of the epoch with the best validation accuracy (early stopping's restore_best_weights)", any;
 }
 
 /// Settings that only the news lesson reads, and those only the series lessons read (the URL
 /// carries the ones of its task).
-pub const NEWS_ONLY: &[&str] =
-    &["preset", "text", "vocab", "embed-dim", "mask", "bidirectional", "bucket", "max-len", "epochs", "val-share", "restore-best"];
+pub const NEWS_ONLY: &[&str] = &[
+    "preset",
+    "text",
+    "vocab",
+    "embed-dim",
+    "mask",
+    "bidirectional",
+    "bucket",
+    "max-len",
+    "epochs",
+    "val-share",
+    "restore-best",
+    "average-last",
+];
 pub const SERIES_ONLY: &[&str] =
     &["seq-len", "steps", "amplitude", "frequency", "noise", "x-min", "x-max", "points", "gen-steps", "series"];
 

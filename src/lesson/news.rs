@@ -11,7 +11,8 @@
 //!   recurrent layers skip the padding, without it they read the padding as words;
 //! - after each epoch the validation rows are evaluated; with `restore-best`, the weights of the
 //!   epoch with the best validation accuracy are kept at the end (Keras `EarlyStopping(...,
-//!   restore_best_weights=True)` with patience = epochs).
+//!   restore_best_weights=True)` with patience = epochs); with `average-last k`, the mean of the
+//!   last k epochs' end weights instead (stochastic weight averaging, Izmailov et al. 2018).
 //!
 //! [`NewsLesson::train_batch`] runs one step, so the Web Worker can report progress between steps
 //! and the command line can print it.
@@ -211,6 +212,8 @@ pub struct NewsLesson {
     next: usize,
     sums: (f64, usize, usize, usize, usize),
     best: Option<(f32, Vec<f32>)>,
+    /// Running sum of the epoch-end weights of the last `average-last` epochs, and how many.
+    average: Option<(Vec<f64>, usize)>,
     history: Vec<EpochRecord>,
     batch: Batch,
     eval_ws: Workspace,
@@ -308,6 +311,7 @@ impl NewsLesson {
             next: 0,
             sums: (0.0, 0, 0, 0, 0),
             best: None,
+            average: None,
             history: Vec::new(),
             batch: Batch::default(),
             eval_ws: Workspace::default(),
@@ -388,9 +392,19 @@ impl NewsLesson {
             }
             self.history.push(record.clone());
             progress.epoch_end = Some(record);
+            let k = self.settings.average_last;
+            if k > 1 && self.epoch + k > self.settings.epochs {
+                let w = &self.trainer.model.params.values;
+                let (sum, n) = self.average.get_or_insert_with(|| (vec![0.0; w.len()], 0));
+                sum.iter_mut().zip(w).for_each(|(s, &v)| *s += v as f64);
+                *n += 1;
+            }
             if self.epoch >= self.settings.epochs {
                 progress.done = true;
-                if self.settings.restore_best {
+                if let Some((sum, n)) = &self.average {
+                    let w = &mut self.trainer.model.params.values;
+                    w.iter_mut().zip(sum).for_each(|(v, &s)| *v = (s / *n as f64) as f32);
+                } else if self.settings.restore_best {
                     if let Some((_, w)) = &self.best {
                         self.trainer.model.params.values.copy_from_slice(w);
                     }

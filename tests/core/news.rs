@@ -212,3 +212,26 @@ fn a_cosine_schedule_spans_the_whole_run() {
     assert!(problems.is_empty() && s.lr_schedule == LrSchedule::Cosine);
     assert_eq!(Settings::default().schedule(10), Schedule::Constant);
 }
+
+/// `average-last k` ends with the mean of the last k epochs' end weights (the same run without it
+/// shows what those were).
+#[test]
+fn average_last_averages_the_last_epochs() {
+    let plain = Settings { restore_best: false, ..settings(Preset::Gru, 3) };
+    let mut twin = NewsLesson::new(&plain, &news_data()).unwrap();
+    let mut ends = Vec::new();
+    loop {
+        let p = twin.train_batch().unwrap();
+        if p.epoch_end.is_some() {
+            ends.push(twin.trainer.model.params.values.clone());
+        }
+        if p.done {
+            break;
+        }
+    }
+    let mut avg = NewsLesson::new(&Settings { average_last: 2, ..plain }, &news_data()).unwrap();
+    train(&mut avg);
+    let want: Vec<f32> = ends[1].iter().zip(&ends[2]).map(|(a, b)| ((*a as f64 + *b as f64) / 2.0) as f32).collect();
+    crate::common::assert_close("averaged weights", &avg.trainer.model.params.values, &want, 1e-7, 1e-6);
+    assert_ne!(avg.trainer.model.params.values, ends[2]);
+}

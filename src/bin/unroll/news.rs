@@ -111,7 +111,9 @@ pub fn run(settings: &Settings, dir: &str, threads: usize, save: Option<&str>) -
         }
     }
     let train_secs = start.elapsed().as_secs_f64();
-    if settings.restore_best {
+    if settings.average_last > 1 {
+        println!("averaged the weights of the last {} epochs", settings.average_last.min(settings.epochs));
+    } else if settings.restore_best {
         if let Some(e) = lesson.best_epoch() {
             println!("restored the weights of epoch {e} (best validation accuracy)");
         }
@@ -135,7 +137,11 @@ pub fn run(settings: &Settings, dir: &str, threads: usize, save: Option<&str>) -
             env!("CARGO_PKG_VERSION"),
             info.train_rows,
             info.epochs,
-            lesson.best_epoch().filter(|_| settings.restore_best).map_or(String::new(), |e| format!(", weights of epoch {e} (best validation accuracy)")),
+            if settings.average_last > 1 {
+                format!(", weights averaged over the last {} epochs", settings.average_last.min(settings.epochs))
+            } else {
+                lesson.best_epoch().filter(|_| settings.restore_best).map_or(String::new(), |e| format!(", weights of epoch {e} (best validation accuracy)"))
+            },
             settings.to_query(),
             eval.accuracy,
             eval.rows
