@@ -132,6 +132,9 @@ async fn run(state: Rc<RefCell<State>>) {
             if !st.running {
                 st.loop_active = false;
                 flush(&mut st);
+                // Paused: the charts show the weights training stopped at (the last periodic
+                // evaluation may be several hundred steps old).
+                evaluate(&mut st);
                 return;
             }
             train_slice(&mut st, usize::MAX, SLICE_MS);

@@ -3,7 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use unroll::data::ag_news::{lengths, read, token_count};
+use unroll::data::ag_news::{read, token_count};
 
 #[test]
 fn tokens_are_runs_of_letters_and_digits() {
@@ -27,6 +27,7 @@ fn malformed_rows_are_reported_with_line_numbers() {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn the_test_split_matches_its_readme() {
+    use unroll::data::ag_news::lengths;
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/ag_news/test.csv")).unwrap();
     let (rows, bad) = read(&bytes);
     assert_eq!((rows.len(), bad.len()), (7600, 0));

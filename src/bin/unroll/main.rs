@@ -15,6 +15,7 @@ mod check_golden;
 static ALLOC: bench::Counting = bench::Counting;
 #[cfg(not(target_arch = "wasm32"))]
 mod model;
+#[cfg(not(target_arch = "wasm32"))]
 mod news;
 #[cfg(not(target_arch = "wasm32"))]
 mod train;
