@@ -10,9 +10,11 @@ export class Playground {
   stepButton() { return this.page.getByRole('button', { name: 'Step', exact: true }); }
   resetButton() { return this.page.getByRole('button', { name: 'Reset', exact: true }); }
 
+  /** The worker is up, the experiment configured and its first evaluation shown. */
   async ready() {
     await this.page.getByTestId('backend').filter({ hasNotText: 'starting' }).waitFor();
     await this.page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled);
+    await this.page.waitForFunction(() => Number.isFinite(Number(document.querySelector('[data-testid="heldout-mse"]')?.textContent)));
   }
 
   async step() { return Number(await this.page.getByTestId('step').textContent()); }
