@@ -330,37 +330,35 @@ pub fn backward(cell: CellKind, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw
 /// `out[:, block g] += (h ∘ drop_g)·U[:, block g]` for the gate blocks `gates` (each `units`
 /// wide; `out` and `U` have `ld` columns). Without dropout, one product over the whole range.
 pub(crate) fn recurrent_product(seq: &Seq, h: &[f32], ld: usize, gates: std::ops::Range<usize>, out: &mut [f32], dropped: &mut [f32]) {
-    time(Phase::RecurrentProduct, || recurrent_product_untimed(seq, h, ld, gates, out, dropped))
-}
-
-fn recurrent_product_untimed(seq: &Seq, h: &[f32], ld: usize, gates: std::ops::Range<usize>, out: &mut [f32], dropped: &mut [f32]) {
-    let (b, u) = (seq.d.batch, seq.d.units);
-    if seq.rec_drop.is_none() {
-        let cols = (gates.end - gates.start) * u;
-        let off = gates.start * u;
-        gemm_nn(
-            Mat::new(h, b, u),
-            Mat::strided(&seq.w.u[off..], u, cols, ld),
-            &mut MatMut::strided(&mut out[off..], b, cols, ld),
-            Accumulate::Add,
-        );
-        return;
-    }
-    for g in gates {
-        let hd: &[f32] = match seq.drop_of(g) {
-            Some(m) => {
-                mul_into(h, m, dropped);
-                dropped
-            }
-            None => h,
-        };
-        gemm_nn(
-            Mat::new(hd, b, u),
-            Mat::strided(&seq.w.u[g * u..], u, u, ld),
-            &mut MatMut::strided(&mut out[g * u..], b, u, ld),
-            Accumulate::Add,
-        );
-    }
+    time(Phase::RecurrentProduct, || {
+        let (b, u) = (seq.d.batch, seq.d.units);
+        if seq.rec_drop.is_none() {
+            let cols = (gates.end - gates.start) * u;
+            let off = gates.start * u;
+            gemm_nn(
+                Mat::new(h, b, u),
+                Mat::strided(&seq.w.u[off..], u, cols, ld),
+                &mut MatMut::strided(&mut out[off..], b, cols, ld),
+                Accumulate::Add,
+            );
+            return;
+        }
+        for g in gates {
+            let hd: &[f32] = match seq.drop_of(g) {
+                Some(m) => {
+                    mul_into(h, m, dropped);
+                    dropped
+                }
+                None => h,
+            };
+            gemm_nn(
+                Mat::new(hd, b, u),
+                Mat::strided(&seq.w.u[g * u..], u, u, ld),
+                &mut MatMut::strided(&mut out[g * u..], b, u, ld),
+                Accumulate::Add,
+            );
+        }
+    })
 }
 
 /// Backward of [`recurrent_product`]: `dh += Σ_g (dz_g·U_gᵀ) ∘ drop_g` and
@@ -377,7 +375,30 @@ pub(crate) fn recurrent_product_backward(
     dropped: &mut [f32],
     d_dropped: &mut [f32],
 ) {
-    time(Phase::RecurrentProduct, || recurrent_product_backward_untimed(seq, h, dz, ld, gates, dh, du, dropped, d_dropped))
+    time(Phase::RecurrentProduct, || {
+        let (b, u) = (seq.d.batch, seq.d.units);
+        if seq.rec_drop.is_none() {
+            let cols = (gates.end - gates.start) * u;
+            let off = gates.start * u;
+            let (dzm, um) = (Mat::strided(&dz[off..], b, cols, ld), Mat::strided(&seq.w.u[off..], u, cols, ld));
+            gemm_nt(dzm, um, &mut MatMut::new(dh, b, u), Accumulate::Add);
+            if let Some(du) = du {
+                gemm_tn(Mat::new(h, b, u), dzm, &mut MatMut::strided(&mut du[off..], u, cols, ld), Accumulate::Add);
+            }
+            return;
+        }
+        let du = du.expect("with recurrent dropout dU is computed step by step");
+        for g in gates {
+            let dzm = Mat::strided(&dz[g * u..], b, u, ld);
+            let m = seq.drop_of(g).expect("rec_drop is set");
+            mul_into(h, m, dropped);
+            gemm_tn(Mat::new(dropped, b, u), dzm, &mut MatMut::strided(&mut du[g * u..], u, u, ld), Accumulate::Add);
+            gemm_nt(dzm, Mat::strided(&seq.w.u[g * u..], u, u, ld), &mut MatMut::new(d_dropped, b, u), Accumulate::Overwrite);
+            for ((a, &v), &mv) in dh.iter_mut().zip(d_dropped.iter()).zip(m) {
+                *a += v * mv;
+            }
+        }
+    })
 }
 
 /// Whether the cell may leave `dU` out of each step's [`recurrent_product_backward`] and add it once
@@ -413,42 +434,6 @@ pub(crate) fn recurrent_weight_grad_all_steps(
             Accumulate::Add,
         )
     })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn recurrent_product_backward_untimed(
-    seq: &Seq,
-    h: &[f32],
-    dz: &[f32],
-    ld: usize,
-    gates: std::ops::Range<usize>,
-    dh: &mut [f32],
-    du: Option<&mut [f32]>,
-    dropped: &mut [f32],
-    d_dropped: &mut [f32],
-) {
-    let (b, u) = (seq.d.batch, seq.d.units);
-    if seq.rec_drop.is_none() {
-        let cols = (gates.end - gates.start) * u;
-        let off = gates.start * u;
-        let (dzm, um) = (Mat::strided(&dz[off..], b, cols, ld), Mat::strided(&seq.w.u[off..], u, cols, ld));
-        gemm_nt(dzm, um, &mut MatMut::new(dh, b, u), Accumulate::Add);
-        if let Some(du) = du {
-            gemm_tn(Mat::new(h, b, u), dzm, &mut MatMut::strided(&mut du[off..], u, cols, ld), Accumulate::Add);
-        }
-        return;
-    }
-    let du = du.expect("with recurrent dropout dU is computed step by step");
-    for g in gates {
-        let dzm = Mat::strided(&dz[g * u..], b, u, ld);
-        let m = seq.drop_of(g).expect("rec_drop is set");
-        mul_into(h, m, dropped);
-        gemm_tn(Mat::new(dropped, b, u), dzm, &mut MatMut::strided(&mut du[g * u..], u, u, ld), Accumulate::Add);
-        gemm_nt(dzm, Mat::strided(&seq.w.u[g * u..], u, u, ld), &mut MatMut::new(d_dropped, b, u), Accumulate::Overwrite);
-        for ((a, &v), &mv) in dh.iter_mut().zip(d_dropped.iter()).zip(m) {
-            *a += v * mv;
-        }
-    }
 }
 
 /// `out = a ∘ b`
