@@ -109,6 +109,21 @@ impl Encoded {
     fn lengths(&self) -> Vec<usize> {
         self.seqs.iter().map(Vec::len).collect()
     }
+
+    /// Items `rows`, padded into one batch.
+    fn batch(&self, rows: &[usize]) -> Batch {
+        make_batch(&self.seqs, &self.labels, rows)
+    }
+}
+
+/// Running totals of the current epoch.
+#[derive(Clone, Debug, Default)]
+struct EpochSums {
+    /// Σ batch loss × batch size
+    loss: f64,
+    samples: usize,
+    correct: usize,
+    tokens: usize,
 }
 
 /// What does not change while the lesson trains.
@@ -210,12 +225,11 @@ pub struct NewsLesson {
     epoch: usize,
     plan: Vec<Vec<usize>>,
     next: usize,
-    sums: (f64, usize, usize, usize, usize),
+    sums: EpochSums,
     best: Option<(f32, Vec<f32>)>,
     /// Running sum of the epoch-end weights of the last `average-last` epochs, and how many.
     average: Option<(Vec<f64>, usize)>,
     history: Vec<EpochRecord>,
-    batch: Batch,
     eval_ws: Workspace,
 }
 
@@ -282,7 +296,6 @@ impl NewsLesson {
         let model = Model::new(spec, settings.seed)?;
         let mut trainer = Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed);
         trainer.threads = 1;
-        let plan = Vec::new();
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
         trainer.schedule = settings.schedule((batches_per_epoch * settings.epochs) as u64);
         let info = NewsInfo {
@@ -307,13 +320,12 @@ impl NewsLesson {
             trainer,
             shuffle: rng_from_seed(settings.seed ^ 0xBA7C4),
             epoch: 0,
-            plan,
+            plan: Vec::new(),
             next: 0,
-            sums: (0.0, 0, 0, 0, 0),
+            sums: EpochSums::default(),
             best: None,
             average: None,
             history: Vec::new(),
-            batch: Batch::default(),
             eval_ws: Workspace::default(),
         })
     }
@@ -348,31 +360,26 @@ impl NewsLesson {
             self.epoch += 1;
             self.plan = plan_epoch(&self.train.lengths(), self.settings.batch, bucket(&self.settings), Some(&mut self.shuffle));
             self.next = 0;
-            self.sums = (0.0, 0, 0, 0, 0);
+            self.sums = EpochSums::default();
         }
-        let rows = &self.plan[self.next];
+        let b = self.train.batch(&self.plan[self.next]);
         self.next += 1;
-        let rows: Vec<usize> = rows.clone();
-        fill_batch(&self.train, &rows, &mut self.batch);
-        let b = &self.batch;
         let input = Input { batch: b.batch(), time: b.time, data: InputData::Tokens(&b.ids), mask: None };
         let stats = self.trainer.step(&input, &Targets::Classes(&b.labels))?;
         let classes = self.info.classes.len();
-        let correct = count_correct(&self.trainer.ws.outputs, classes, &b.labels);
-        let (loss_sum, seen, right, tokens, _) = &mut self.sums;
-        *loss_sum += stats.loss as f64 * b.batch() as f64;
-        *seen += b.batch();
-        *right += correct;
-        *tokens += b.tokens();
-        let (seen, right, tokens, loss) = (*seen, *right, *tokens, (*loss_sum / *seen as f64) as f32);
+        let sums = &mut self.sums;
+        sums.loss += stats.loss as f64 * b.batch() as f64;
+        sums.samples += b.batch();
+        sums.correct += count_correct(&self.trainer.ws.outputs, classes, &b.labels);
+        sums.tokens += b.tokens();
         let mut progress = Progress {
             epoch: self.epoch,
             batch: self.next,
             batches: self.plan.len(),
-            samples: seen,
-            tokens,
-            loss,
-            accuracy: right as f32 / seen as f32,
+            samples: sums.samples,
+            tokens: sums.tokens,
+            loss: (sums.loss / sums.samples as f64) as f32,
+            accuracy: sums.correct as f32 / sums.samples as f32,
             epoch_end: None,
             done: false,
         };
@@ -438,9 +445,8 @@ impl NewsLesson {
         // which an unmasked model reads).
         let plan = plan_epoch(&set.lengths(), EVAL_BATCH, bucket(&self.settings), None);
         let mut probs = Vec::new();
-        let mut batch = Batch::default();
         for rows in &plan {
-            fill_batch(set, rows, &mut batch);
+            let batch = set.batch(rows);
             let input = Input { batch: batch.batch(), time: batch.time, data: InputData::Tokens(&batch.ids), mask: None };
             self.trainer.model.forward(&input, &mut self.eval_ws).expect("a batch built for this model");
             probs.resize(self.eval_ws.outputs.len(), 0.0);
@@ -591,10 +597,6 @@ enum Which {
 
 fn bucket(s: &Settings) -> Option<&'static [usize]> {
     (s.bucket && s.max_len == 0).then_some(BUCKET_BOUNDARIES)
-}
-
-fn fill_batch(set: &Encoded, rows: &[usize], out: &mut Batch) {
-    *out = make_batch(&set.seqs, &set.labels, rows);
 }
 
 fn argmax(p: &[f32]) -> usize {

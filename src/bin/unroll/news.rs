@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use unroll::data::ag_news::BadRow;
+use unroll::engine::model::summary::thousands;
 use unroll::lesson::news::{NewsData, NewsLesson};
 use unroll::settings::Settings;
 
@@ -156,8 +157,4 @@ pub fn run(settings: &Settings, dir: &str, threads: usize, save: Option<&str>) -
     println!("test loss: {:.4}", eval.loss);
     println!("test accuracy: {:.4} ({} rows)", eval.accuracy, eval.rows);
     0
-}
-
-fn thousands(n: usize) -> String {
-    unroll::engine::model::summary::thousands(n)
 }
