@@ -39,13 +39,13 @@ try {
     const next = () => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
     let msg = await next();
     if (msg.type !== 'ready') throw new Error(`worker said ${JSON.stringify(msg)}`);
-    worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv: name === 'course-bilstm' || name.startsWith('news-') ? csv : null, profile, threads: 1 } });
+    worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv, profile, threads: 1 } });
     msg = await next();
     worker.terminate();
     if (msg.type !== 'bench') throw new Error(`${name}: ${JSON.stringify(msg)}`);
     // u64 fields arrive as BigInt.
     return Object.fromEntries(Object.entries(msg.row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
-  }, { name, n, csv, profile });
+  }, { name, n, csv: needsCsv(name) ? csv : null, profile });
   for (const name of names) {
     const n = samples ?? (name.startsWith('sine') ? 1000 : name.startsWith('news-') ? 0 : 10000);
     let best = null;
