@@ -291,24 +291,19 @@ impl Settings {
     pub fn apply_pairs<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SettingError> {
         let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
         let mut problems = Vec::new();
-        for &(k, v) in pairs.iter().filter(|(k, _)| *k == "task") {
-            if let Err(e) = self.set(k, v) {
-                problems.push(e);
-            }
-        }
-        if self.task == Task::Agnews {
-            for &(k, v) in pairs.iter().filter(|(k, _)| *k == "preset") {
-                if let Err(e) = self.set(k, v) {
+        let mut set_where = |s: &mut Settings, keep: &dyn Fn(&str) -> bool| {
+            for &(k, v) in pairs.iter().filter(|(k, _)| keep(k)) {
+                if let Err(e) = s.set(k, v) {
                     problems.push(e);
                 }
             }
+        };
+        set_where(self, &|k| k == "task");
+        if self.task == Task::Agnews {
+            set_where(self, &|k| k == "preset");
             self.preset.apply(self);
         }
-        for &(k, v) in pairs.iter().filter(|(k, _)| *k != "task" && *k != "preset") {
-            if let Err(e) = self.set(k, v) {
-                problems.push(e);
-            }
-        }
+        set_where(self, &|k| k != "task" && k != "preset");
         if self.x_max <= self.x_min {
             problems.push(SettingError::new(
                 "x-max",

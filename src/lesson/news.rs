@@ -294,10 +294,9 @@ impl NewsLesson {
             loss: LossKind::SparseCategoricalCrossentropy,
         };
         let model = Model::new(spec, settings.seed)?;
-        let mut trainer = Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed);
-        trainer.threads = 1;
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
-        trainer.schedule = settings.schedule((batches_per_epoch * settings.epochs) as u64);
+        let trainer = Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed)
+            .with_schedule(settings.schedule((batches_per_epoch * settings.epochs) as u64));
         let info = NewsInfo {
             model: trainer.model.spec.one_line(),
             params: trainer.model.param_count(),
