@@ -132,8 +132,8 @@ async fn run(state: Rc<RefCell<State>>) {
             if !st.running {
                 st.loop_active = false;
                 flush(&mut st);
-                // Paused: the charts show the weights training stopped at (the last periodic
-                // evaluation may be several hundred steps old).
+                // Paused, diverged or failed: the charts show the weights training stopped at
+                // (the last periodic evaluation may be several hundred steps old).
                 evaluate(&mut st);
                 return;
             }
@@ -141,10 +141,6 @@ async fn run(state: Rc<RefCell<State>>) {
             flush(&mut st);
             let now = now_ms();
             if st.running && now - st.last_eval_ms >= EVAL_MIN_INTERVAL_MS.max(EVAL_COST_FACTOR * st.eval_cost_ms) {
-                evaluate(&mut st);
-            }
-            if !st.running {
-                // Diverged or failed during this slice: show where it ended.
                 evaluate(&mut st);
             }
         }
