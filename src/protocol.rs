@@ -6,8 +6,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchConfig, BenchRow};
 use crate::engine::backend::Backend;
+use crate::lesson::news::{self, EpochRecord, NewsInfo, Reading};
+pub use crate::lesson::news_source::DataSummary;
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::settings::Settings;
+
+/// Where the news lesson's data comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DataSource {
+    /// AG News as bundled with the site (`public/data/ag_news/`), kept in the browser's cache.
+    Bundled,
+    /// A CSV file (optionally gzip-compressed) at a URL; the server must allow cross-origin reads.
+    Url { url: String },
+    /// A CSV file the user chose or dropped on the page (its bytes travel as a `Uint8Array`).
+    Upload {
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+}
+
+/// Which model reads a typed headline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reader {
+    /// The model shipped with the site (`public/models/`).
+    Pretrained,
+    /// The model being trained on the page.
+    Trained,
+}
 
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,6 +56,18 @@ pub enum Command {
     /// Run one speed benchmark (`unroll::bench`) and report it (used by `cargo xtask bench browser`).
     Bench {
         config: BenchConfig,
+    },
+    /// Load the news lesson's data; on success the news experiment is rebuilt on it with the
+    /// current settings, on failure [`Event::DataRejected`] says why and nothing changes.
+    LoadNews {
+        source: DataSource,
+    },
+    /// Fetch the pretrained headline model (answered by [`Event::PretrainedReady`]).
+    LoadPretrained,
+    /// Classify `text` word by word with the chosen model (answered by [`Event::Reading`]).
+    Read {
+        text: String,
+        reader: Reader,
     },
 }
 
@@ -76,6 +116,64 @@ pub enum Event {
     Bench {
         row: BenchRow,
     },
+    /// Data is being downloaded or read: `loaded` of `total` bytes (`total` unknown for some servers).
+    DataLoading {
+        what: String,
+        loaded: u64,
+        total: Option<u64>,
+    },
+    /// New data is in place (the news experiment is rebuilt on it next).
+    DataLoaded {
+        summary: DataSummary,
+    },
+    /// The data could not be used; the current data and experiment are untouched.
+    DataRejected {
+        message: String,
+    },
+    /// A news experiment is ready (epoch 0).
+    NewsConfigured {
+        info: NewsInfo,
+        settings: Settings,
+    },
+    /// News training progress: where training stands, each batch's loss and accuracy since the
+    /// previous message (x = epochs done, fractional), epochs that ended, speed and time left.
+    NewsProgress {
+        progress: Option<news::Progress>,
+        points: Vec<BatchPoint>,
+        epoch_ends: Vec<EpochRecord>,
+        samples_per_sec: f32,
+        seconds_left: Option<f32>,
+        running: bool,
+    },
+    /// The news model on the test set.
+    NewsTested {
+        evaluation: news::Evaluation,
+        /// Epochs trained when it was evaluated (fractional), and the epoch whose weights were kept.
+        at_epoch: f32,
+        kept_epoch: Option<usize>,
+    },
+    /// The pretrained headline model is loaded.
+    PretrainedReady {
+        model: String,
+        about: Option<String>,
+        classes: Vec<String>,
+    },
+    /// A headline read word by word.
+    Reading {
+        text: String,
+        reader: Reader,
+        classes: Vec<String>,
+        reading: Reading,
+    },
+}
+
+/// One training batch of the news lesson, for the curves.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BatchPoint {
+    /// Epochs done, fractional (1.5 = half-way through the second epoch).
+    pub x: f32,
+    pub loss: f32,
+    pub accuracy: f32,
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -12,7 +12,7 @@ pub struct Row {
 }
 
 /// A row that could not be read, with its line number (1-based).
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("line {line}: {problem}")]
 pub struct BadRow {
     pub line: u64,

@@ -2,6 +2,7 @@
 //! command line and the Web Worker, so both train exactly the same way.
 
 pub mod news;
+pub mod news_source;
 pub mod series;
 
 pub use series::{Evaluation, SeriesInfo, SeriesLesson, StepOutcome};
@@ -19,4 +20,7 @@ pub enum LessonError {
     Series(#[from] SeriesError),
     #[error("{0}")]
     Engine(#[from] EngineError),
+    /// Training was asked to go on after its last epoch.
+    #[error("training is over: all {0} epochs are done (Reset starts again)")]
+    Finished(usize),
 }

@@ -153,6 +153,9 @@ pub struct Progress {
     /// Running means over this epoch so far (as Keras's progress bar shows them).
     pub loss: f32,
     pub accuracy: f32,
+    /// This batch's own loss and accuracy (for curves drawn per batch).
+    pub batch_loss: f32,
+    pub batch_accuracy: f32,
     /// Set when this step ended an epoch.
     pub epoch_end: Option<EpochRecord>,
     /// Set when training is over (the last epoch ended).
@@ -329,6 +332,18 @@ impl NewsLesson {
         })
     }
 
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Epochs trained so far, fractional (1.5 = half-way through the second epoch).
+    pub fn epochs_done(&self) -> f32 {
+        if self.plan.is_empty() {
+            return 0.0;
+        }
+        (self.epoch - 1) as f32 + self.next as f32 / self.plan.len() as f32
+    }
+
     pub fn info(&self) -> &NewsInfo {
         &self.info
     }
@@ -353,7 +368,7 @@ impl NewsLesson {
     /// One training step on the next batch (starting the next epoch when one ends).
     pub fn train_batch(&mut self) -> Result<Progress, LessonError> {
         if self.done() {
-            return Err(classes_error("training is over".into()));
+            return Err(LessonError::Finished(self.settings.epochs));
         }
         if self.next >= self.plan.len() {
             self.epoch += 1;
@@ -369,7 +384,8 @@ impl NewsLesson {
         let sums = &mut self.sums;
         sums.loss += stats.loss as f64 * b.batch() as f64;
         sums.samples += b.batch();
-        sums.correct += count_correct(&self.trainer.ws.outputs, classes, &b.labels);
+        let correct = count_correct(&self.trainer.ws.outputs, classes, &b.labels);
+        sums.correct += correct;
         sums.tokens += b.tokens();
         let mut progress = Progress {
             epoch: self.epoch,
@@ -379,6 +395,8 @@ impl NewsLesson {
             tokens: sums.tokens,
             loss: (sums.loss / sums.samples as f64) as f32,
             accuracy: sums.correct as f32 / sums.samples as f32,
+            batch_loss: stats.loss,
+            batch_accuracy: correct as f32 / b.batch() as f32,
             epoch_end: None,
             done: false,
         };

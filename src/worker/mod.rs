@@ -3,6 +3,8 @@
 //! arrive promptly; the page's main thread never runs engine code.
 
 mod clock;
+mod fetch;
+mod news;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,6 +15,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use crate::engine::backend::Backend;
 use crate::lesson::SeriesLesson;
 use crate::protocol::{from_js, to_js, Command, Event, LossPoint};
+use crate::settings::Task;
 use clock::{now_ms, yield_now, SpeedMeter};
 
 /// Milliseconds of training between two yields (and progress messages).
@@ -24,6 +27,10 @@ const EVAL_COST_FACTOR: f64 = 8.0;
 #[derive(Default)]
 struct State {
     lesson: Option<SeriesLesson>,
+    /// The news lesson's data, experiment and headline models.
+    news: news::News,
+    /// The news lesson is the current one (Train, Step and Reset act on it).
+    news_active: bool,
     running: bool,
     loop_active: bool,
     pending: Vec<LossPoint>,
@@ -36,7 +43,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(event: &Event) {
+pub(crate) fn post(event: &Event) {
     match to_js(event) {
         Ok(v) => {
             if let Err(e) = scope().post_message(&v) {
@@ -62,10 +69,31 @@ pub fn start() {
 fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
     let mut st = state.borrow_mut();
     match cmd {
+        Command::Configure { settings } if settings.task == Task::Agnews => news::configure(state, &mut st, settings),
         Command::Configure { settings } => match SeriesLesson::new(&settings) {
             Ok(lesson) => install(&mut st, lesson),
             Err(e) => post(&Event::Rejected { message: e.to_string() }),
         },
+        Command::LoadNews { source } => news::start_loading(state, &mut st, source),
+        Command::LoadPretrained => news::load_pretrained(state, &mut st),
+        Command::Read { text, reader } => news::read(&mut st, text, reader),
+        Command::Reset if st.news_active => news::reset(state, &mut st),
+        Command::Train if st.news_active => {
+            if !st.running && !st.news.done() {
+                st.running = true;
+                st.news.restart_speed();
+                start_loop(state, &mut st);
+            }
+        }
+        Command::Step if st.news_active => {
+            if !st.running {
+                news::train_slice(&mut st, 1, f64::INFINITY);
+                news::flush(&mut st);
+                if st.news.done() {
+                    news::test(&mut st);
+                }
+            }
+        }
         Command::Reset => {
             if let Some(settings) = st.lesson.as_ref().map(|l| l.settings.clone()) {
                 match SeriesLesson::new(&settings) {
@@ -79,15 +107,16 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
                 st.running = true;
                 let step = st.lesson.as_ref().map_or(0, |l| l.step_count());
                 st.speed.restart(now_ms(), step);
-                if !st.loop_active {
-                    st.loop_active = true;
-                    wasm_bindgen_futures::spawn_local(run(state.clone()));
-                }
+                start_loop(state, &mut st);
             }
         }
         Command::Pause => {
             st.running = false;
-            flush(&mut st);
+            if st.news_active {
+                news::flush(&mut st);
+            } else {
+                flush(&mut st);
+            }
         }
         Command::Bench { config } => {
             st.running = false;
@@ -112,9 +141,18 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
     }
 }
 
+fn start_loop(state: &Rc<RefCell<State>>, st: &mut State) {
+    if !st.loop_active {
+        st.loop_active = true;
+        wasm_bindgen_futures::spawn_local(run(state.clone()));
+    }
+}
+
 /// Replaces the current lesson with `lesson` (paused at step 0) and shows its untrained state.
 fn install(st: &mut State, lesson: SeriesLesson) {
     st.running = false;
+    st.news_active = false;
+    st.news.forget_pending();
     st.pending.clear();
     post(&Event::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() });
     st.lesson = Some(lesson);
@@ -129,19 +167,26 @@ async fn run(state: Rc<RefCell<State>>) {
     loop {
         {
             let mut st = state.borrow_mut();
-            if !st.running {
-                st.loop_active = false;
+            if st.news_active {
+                if !news::tick(&mut st, SLICE_MS) {
+                    st.loop_active = false;
+                    return;
+                }
+            } else {
+                if !st.running {
+                    st.loop_active = false;
+                    flush(&mut st);
+                    // Paused, diverged or failed: the charts show the weights training stopped at
+                    // (the last periodic evaluation may be several hundred steps old).
+                    evaluate(&mut st);
+                    return;
+                }
+                train_slice(&mut st, usize::MAX, SLICE_MS);
                 flush(&mut st);
-                // Paused, diverged or failed: the charts show the weights training stopped at
-                // (the last periodic evaluation may be several hundred steps old).
-                evaluate(&mut st);
-                return;
-            }
-            train_slice(&mut st, usize::MAX, SLICE_MS);
-            flush(&mut st);
-            let now = now_ms();
-            if st.running && now - st.last_eval_ms >= EVAL_MIN_INTERVAL_MS.max(EVAL_COST_FACTOR * st.eval_cost_ms) {
-                evaluate(&mut st);
+                let now = now_ms();
+                if st.running && now - st.last_eval_ms >= EVAL_MIN_INTERVAL_MS.max(EVAL_COST_FACTOR * st.eval_cost_ms) {
+                    evaluate(&mut st);
+                }
             }
         }
         yield_now().await;

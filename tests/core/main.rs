@@ -18,6 +18,7 @@ mod labeled_csv;
 mod math;
 mod model_file;
 mod news;
+mod news_source;
 mod optimizer;
 mod plot;
 mod properties;

@@ -65,3 +65,62 @@ fn non_finite_losses_cross_the_boundary() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The news lesson's messages: an uploaded file's bytes (a `Uint8Array` in the browser), the data
+/// summary with its skipped rows, progress with optional fields, a test evaluation and a reading.
+#[test]
+fn news_messages_roundtrip() {
+    use unroll::lesson::news::{NewsData, NewsLesson};
+    use unroll::protocol::{BatchPoint, DataSource, Reader};
+    let bytes: Vec<u8> = (0..=255).collect();
+    for source in [
+        DataSource::Bundled,
+        DataSource::Url { url: "https://example.org/a.csv".into() },
+        DataSource::Upload { name: "é.csv".into(), bytes },
+    ] {
+        let cmd = Command::LoadNews { source };
+        assert_eq!(roundtrip(&cmd), cmd);
+    }
+    for cmd in [Command::LoadPretrained, Command::Read { text: "Stocks fall".into(), reader: Reader::Trained }] {
+        assert_eq!(roundtrip(&cmd), cmd);
+    }
+    let csv = b"label,text\nfruit,apple pie\ncar,red car\nfruit,ripe apple\ncar,fast car\nbad row\n".to_vec();
+    let (data, summary) = unroll::lesson::news_source::user_file("mine.csv", csv).unwrap();
+    let settings =
+        Settings { task: unroll::settings::Task::Agnews, units: 2, embed_dim: 2, vocab: 20, val_share: 0.0, ..Settings::default() };
+    let mut lesson = NewsLesson::new(&settings, &NewsData { test: data.train.clone(), ..data }).unwrap();
+    let progress = lesson.train_batch().unwrap();
+    let events = vec![
+        Event::DataLoading { what: "AG News".into(), loaded: 10, total: None },
+        Event::DataLoaded { summary },
+        Event::DataRejected { message: "no".into() },
+        Event::NewsConfigured { info: lesson.info().clone(), settings: settings.clone() },
+        Event::NewsProgress {
+            progress: Some(progress.clone()),
+            points: vec![BatchPoint { x: 0.5, loss: 1.0, accuracy: 0.5 }],
+            epoch_ends: progress.epoch_end.clone().into_iter().collect(),
+            samples_per_sec: 10.0,
+            seconds_left: Some(3.0),
+            running: true,
+        },
+        Event::NewsProgress {
+            progress: None,
+            points: vec![],
+            epoch_ends: vec![],
+            samples_per_sec: 0.0,
+            seconds_left: None,
+            running: false,
+        },
+        Event::NewsTested { evaluation: lesson.evaluate_test(5), at_epoch: 1.0, kept_epoch: Some(1) },
+        Event::PretrainedReady { model: "m".into(), about: None, classes: vec!["a".into()] },
+        Event::Reading {
+            text: "red car".into(),
+            reader: Reader::Trained,
+            classes: vec!["car".into(), "fruit".into()],
+            reading: lesson.read("red car"),
+        },
+    ];
+    for ev in events {
+        assert_eq!(roundtrip(&ev), ev);
+    }
+}

@@ -1,0 +1,134 @@
+//! Downloads in the worker: `fetch` read chunk by chunk (so the page can show a progress bar), and
+//! the Cache API (so the AG News bundle is downloaded once, not on every visit).
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Cache, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
+
+/// The cache holding the bundled data. Bump the number when the bundle's files change, so that
+/// returning visitors fetch the new files (old caches are left to the browser's eviction).
+pub const BUNDLE_CACHE: &str = "unroll-data-v1";
+
+/// Report progress at most every this many bytes.
+const REPORT_EVERY: u64 = 256 * 1024;
+
+fn scope() -> WorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn js_text(e: &JsValue) -> String {
+    e.as_string().or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// Why a download failed, worded for the page.
+#[derive(Debug)]
+pub enum FetchError {
+    /// The request never got a response: the server refused a cross-origin read (CORS), or could
+    /// not be reached. Browsers do not tell the two apart.
+    Network(String),
+    /// The server answered with an error status.
+    Status(u16, String),
+    /// The body is larger than the page accepts.
+    TooLarge(u64),
+    /// Something else (reading the body).
+    Other(String),
+}
+
+impl FetchError {
+    /// The message for `url`.
+    pub fn message(&self, url: &str) -> String {
+        match self {
+            FetchError::Network(detail) => format!(
+                "could not read {url}: the server did not allow this page to read it (cross-origin requests need the server to send \
+                 Access-Control-Allow-Origin), or it could not be reached ({detail}). Download the file and upload it instead."
+            ),
+            FetchError::Status(code, text) => format!("{url} answered {code} {text}"),
+            FetchError::TooLarge(n) => {
+                format!("{url} is {n} bytes; at most {} MB can be loaded", crate::data::labeled_csv::MAX_BYTES / (1024 * 1024))
+            }
+            FetchError::Other(m) => format!("could not read {url}: {m}"),
+        }
+    }
+}
+
+/// Downloads `url` (at most `max_bytes`), calling `progress(loaded, total)` as bytes arrive. With
+/// `cache`, a copy in that Cache API cache is used instead of the network, and a download is
+/// stored there; returns the bytes and whether they came from the cache.
+pub async fn fetch_bytes(
+    url: &str,
+    max_bytes: u64,
+    cache: Option<&str>,
+    progress: &dyn Fn(u64, Option<u64>),
+) -> Result<(Vec<u8>, bool), FetchError> {
+    let cache = match cache {
+        Some(name) => open_cache(name).await,
+        None => None,
+    };
+    if let Some(c) = &cache {
+        if let Ok(hit) = JsFuture::from(c.match_with_str(url)).await {
+            if let Ok(response) = hit.dyn_into::<Response>() {
+                if let Ok(bytes) = read_body(&response, max_bytes, progress).await {
+                    return Ok((bytes, true));
+                }
+            }
+        }
+    }
+    let response = JsFuture::from(scope().fetch_with_str(url)).await.map_err(|e| FetchError::Network(js_text(&e)))?;
+    let response: Response = response.dyn_into().map_err(|e| FetchError::Other(js_text(&e)))?;
+    if !response.ok() {
+        return Err(FetchError::Status(response.status(), response.status_text()));
+    }
+    let mut bytes = read_body(&response, max_bytes, progress).await?;
+    if let Some(c) = &cache {
+        // A failed store (private mode, quota) only costs a download next time.
+        if let Ok(copy) = Response::new_with_opt_u8_array(Some(&mut bytes)) {
+            let _ = JsFuture::from(c.put_with_str(url, &copy)).await;
+        }
+    }
+    Ok((bytes, false))
+}
+
+async fn open_cache(name: &str) -> Option<Cache> {
+    // The Cache API needs a secure context (https or localhost); elsewhere the browser's HTTP
+    // cache is all there is.
+    let storage = scope().caches().ok()?;
+    JsFuture::from(storage.open(name)).await.ok()?.dyn_into::<Cache>().ok()
+}
+
+/// Reads a response's body in chunks, reporting progress and stopping past `max_bytes`.
+async fn read_body(response: &Response, max_bytes: u64, progress: &dyn Fn(u64, Option<u64>)) -> Result<Vec<u8>, FetchError> {
+    let total = response.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(t) = total {
+        if t > max_bytes {
+            return Err(FetchError::TooLarge(t));
+        }
+    }
+    let Some(body) = response.body() else { return Ok(Vec::new()) };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::with_capacity(total.unwrap_or(0) as usize);
+    let mut reported = 0u64;
+    progress(0, total);
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|e| FetchError::Other(js_text(&e)))?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).map(|d| d.is_truthy()).unwrap_or(true);
+        if done {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|e| FetchError::Other(js_text(&e)))?;
+        let array: js_sys::Uint8Array = value.dyn_into().map_err(|_| FetchError::Other("the body is not bytes".into()))?;
+        let start = bytes.len();
+        bytes.resize(start + array.length() as usize, 0);
+        array.copy_to(&mut bytes[start..]);
+        let loaded = bytes.len() as u64;
+        if loaded > max_bytes {
+            let _ = reader.cancel();
+            return Err(FetchError::TooLarge(loaded));
+        }
+        if loaded - reported >= REPORT_EVERY {
+            reported = loaded;
+            progress(loaded, total);
+        }
+    }
+    progress(bytes.len() as u64, total.or(Some(bytes.len() as u64)));
+    Ok(bytes)
+}
