@@ -2,6 +2,7 @@
 //! Leptos components in `ui` are built for the browser only (feature `app`).
 
 pub mod history;
+pub mod news_history;
 pub mod plot;
 
 #[cfg(all(target_arch = "wasm32", feature = "app"))]

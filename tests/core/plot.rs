@@ -76,3 +76,41 @@ fn loss_history_keeps_one_heldout_point_per_step() {
     h.clear();
     assert!(h.train.is_empty() && h.heldout.is_empty());
 }
+
+mod news_history {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use unroll::app::news_history::{bytes, duration, percent, top_classes, NewsHistory};
+    use unroll::lesson::news::EpochRecord;
+    use unroll::protocol::BatchPoint;
+
+    #[test]
+    fn curves_gather_batches_and_epoch_ends() {
+        let mut h = NewsHistory::default();
+        let e = |epoch, val: Option<f32>| EpochRecord { epoch, train_loss: 1.0, train_accuracy: 0.5, val_loss: val, val_accuracy: val };
+        h.push(&[BatchPoint { x: 0.5, loss: 1.2, accuracy: 0.4 }, BatchPoint { x: 1.0, loss: 1.0, accuracy: 0.5 }], &[e(1, Some(0.7))]);
+        h.push(&[BatchPoint { x: 1.5, loss: 0.8, accuracy: 0.6 }], &[e(2, None)]);
+        assert_eq!(h.loss, [(0.5, 1.2), (1.0, 1.0), (1.5, 0.8)]);
+        assert_eq!(h.accuracy[2], (1.5, 0.6));
+        assert_eq!(h.val_loss(), [(1.0, 0.7)], "an epoch without validation rows has no point");
+        assert_eq!(h.epoch_accuracy(), [(1.0, 0.5), (2.0, 0.5)]);
+        h.clear();
+        assert_eq!(h, NewsHistory::default());
+    }
+
+    #[test]
+    fn numbers_are_worded_for_the_page() {
+        assert_eq!(percent(0.87312), "87.3 %");
+        assert_eq!(percent(f32::NAN), "–");
+        assert_eq!(duration(0.2), "< 1 s");
+        assert_eq!(duration(42.4), "42 s");
+        assert_eq!(duration(185.0), "3 min 05 s");
+        assert_eq!(duration(3720.0), "1 h 02 min");
+        assert_eq!(duration(f32::INFINITY), "–");
+        assert_eq!(bytes(2_145_029), "2.1 MB");
+        assert_eq!(bytes(748), "1 kB");
+        assert_eq!(top_classes(&[0.1, 0.6, 0.3], 2), [(1, 0.6), (2, 0.3)]);
+        assert_eq!(top_classes(&[0.5, 0.5], 2), [(0, 0.5), (1, 0.5)], "ties keep class order");
+    }
+}

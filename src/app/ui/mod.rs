@@ -5,6 +5,8 @@ mod bridge;
 mod chart;
 mod fields;
 mod lesson_charts;
+mod lesson_switch;
+mod news;
 mod notice;
 mod settings_panel;
 mod store;
@@ -14,12 +16,15 @@ mod url;
 
 use leptos::prelude::*;
 
+use crate::settings::Task;
 use lesson_charts::{GenerationChart, HeldOutChart, LossChart};
+use lesson_switch::LessonSwitch;
+use news::{NewsSettingsPanel, NewsWorkspace};
 use notice::NoticeBar;
 use settings_panel::SettingsPanel;
 use store::Store;
 use toolbar::Toolbar;
-use typed::{LessonSwitch, TypedPanel, TypedState};
+use typed::{TypedPanel, TypedState};
 
 /// Mounts the page into `<body>` and removes the loading placeholder.
 pub fn mount() {
@@ -61,19 +66,29 @@ fn App() -> impl IntoView {
             </header>
             <NoticeBar store />
             <main class="layout">
-                <section class="workspace" aria-label="Training">
-                    <Toolbar store />
-                    <Show when=move || typed.selected.get()>
-                        <TypedPanel store typed />
-                    </Show>
-                    <p class="model-line" data-testid="model">{model_line}</p>
-                    <div class="charts">
-                        <LossChart store />
-                        <HeldOutChart store />
-                        <GenerationChart store />
-                    </div>
-                </section>
-                <SettingsPanel store />
+                <Show
+                    when=move || store.lesson.get() == Task::Agnews
+                    fallback=move || view! {
+                        <section class="workspace" aria-label="Training">
+                            <Toolbar store />
+                            <Show when=move || store.lesson.get() == Task::Typed>
+                                <TypedPanel store typed />
+                            </Show>
+                            <p class="model-line" data-testid="model">{model_line}</p>
+                            <div class="charts">
+                                <LossChart store />
+                                <HeldOutChart store />
+                                <GenerationChart store />
+                            </div>
+                        </section>
+                        <SettingsPanel store />
+                    }
+                >
+                    <section class="workspace" aria-label="News classification">
+                        <NewsWorkspace store />
+                    </section>
+                    <NewsSettingsPanel store />
+                </Show>
             </main>
         </div>
     }

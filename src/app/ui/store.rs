@@ -6,12 +6,13 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::bridge::WorkerBridge;
+use super::news::NewsState;
 use super::url;
 use crate::app::history::LossHistory;
 use crate::engine::backend::Backend;
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::protocol::{Command, Event};
-use crate::settings::Settings;
+use crate::settings::{Settings, Task};
 
 /// Where the current run is.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,7 +46,17 @@ pub struct Store {
     pub eval: RwSignal<Option<Evaluation>>,
     pub backend: RwSignal<Option<Backend>>,
     pub notice: RwSignal<Option<Notice>>,
+    /// The lesson on show (set at once when chosen; `settings.task` follows when the worker has
+    /// built the experiment).
+    pub lesson: RwSignal<Task>,
+    pub news: NewsState,
+    /// The settings each family of lessons (series, news) had when the student left it.
+    saved: StoredValue<(Option<Settings>, Option<Settings>)>,
     bridge: StoredValue<Option<Rc<WorkerBridge>>, LocalStorage>,
+}
+
+fn is_news(task: Task) -> bool {
+    task == Task::Agnews
 }
 
 impl Store {
@@ -60,6 +71,9 @@ impl Store {
             eval: RwSignal::new(None),
             backend: RwSignal::new(None),
             notice: RwSignal::new(None),
+            lesson: RwSignal::new(settings.task),
+            news: NewsState::new(),
+            saved: StoredValue::new((None, None)),
             bridge: StoredValue::new_local(None),
         };
         if !problems.is_empty() {
@@ -69,8 +83,63 @@ impl Store {
             Ok(b) => store.bridge.set_value(Some(b)),
             Err(e) => store.notice.set(Some(Notice::Error(e))),
         }
+        if is_news(settings.task) {
+            store.request_pretrained();
+        }
         store.send(Command::Configure { settings });
         store
+    }
+
+    /// Settings to start `task` from: the current ones if they belong to the same family of
+    /// lessons, else those the family had when it was left, else its defaults.
+    pub fn base_for(&self, task: Task) -> Settings {
+        let current = self.settings.get_untracked();
+        if is_news(current.task) == is_news(task) {
+            return Settings { task, ..current };
+        }
+        let saved = self.saved.with_value(|(series, news)| if is_news(task) { news.clone() } else { series.clone() });
+        match saved {
+            Some(s) => Settings { task, ..s },
+            None => {
+                let mut s = Settings { task, ..Settings::default() };
+                if is_news(task) {
+                    s.preset.apply(&mut s);
+                }
+                s
+            }
+        }
+    }
+
+    /// Shows lesson `task` and starts its experiment (the typed lesson waits for a valid sequence).
+    pub fn choose_lesson(&self, task: Task) {
+        if self.lesson.get_untracked() == task {
+            return;
+        }
+        let current = self.settings.get_untracked();
+        self.saved.update_value(
+            |(series, news)| {
+                if is_news(current.task) {
+                    *news = Some(current.clone())
+                } else {
+                    *series = Some(current.clone())
+                }
+            },
+        );
+        self.lesson.set(task);
+        if is_news(task) {
+            self.request_pretrained();
+        }
+        if task != Task::Typed {
+            self.apply(self.base_for(task));
+        }
+    }
+
+    /// Loads the pretrained headline model (once).
+    pub fn request_pretrained(&self) {
+        if !self.news.pretrained_requested.get_untracked() {
+            self.news.pretrained_requested.set(true);
+            self.send(Command::LoadPretrained);
+        }
     }
 
     pub fn send(&self, cmd: Command) {
@@ -114,7 +183,18 @@ impl Store {
     }
 
     fn on_event(&self, ev: Event) {
+        if let Event::NewsProgress { running, .. } = &ev {
+            self.run.update(|r| r.running = *running);
+        }
+        let Some(ev) = self.news.on_event(ev) else { return };
         match ev {
+            Event::NewsConfigured { info, settings } => {
+                url::write(&settings);
+                self.settings.set(settings);
+                self.news.configured(info);
+                self.run.set(RunState { configured: true, ..RunState::default() });
+                self.clear_problem_notice();
+            }
             Event::Ready { backend } => self.backend.set(Some(backend)),
             Event::Configured { info, settings } => {
                 url::write(&settings);
@@ -123,9 +203,7 @@ impl Store {
                 self.history.update(|h| h.clear());
                 self.eval.set(None);
                 self.run.set(RunState { configured: true, ..RunState::default() });
-                if matches!(self.notice.get_untracked(), Some(Notice::Diverged(_) | Notice::Error(_))) {
-                    self.notice.set(None);
-                }
+                self.clear_problem_notice();
             }
             Event::Rejected { message } => self.notice.set(Some(Notice::Error(message))),
             Event::Progress { step, losses, steps_per_sec, running } => {
@@ -157,6 +235,17 @@ impl Store {
                 self.run.update(|r| r.running = false);
                 self.notice.set(Some(Notice::Error(message)));
             }
+            // Taken by `NewsState::on_event`.
+            _ => {}
+        }
+    }
+}
+
+impl Store {
+    /// A new experiment replaces a divergence or error message (not a note about the URL).
+    fn clear_problem_notice(&self) {
+        if matches!(self.notice.get_untracked(), Some(Notice::Diverged(_) | Notice::Error(_))) {
+            self.notice.set(None);
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The lesson switch (sine wave / your sequence) and the box where a student types a sequence.
+//! The box where a student types a sequence.
 //! The text is checked here, on the page, with the same parser the worker uses; a bad sequence
 //! gets its message beside the box and the running experiment is left as it was.
 
@@ -17,58 +17,26 @@ pub const SAMPLE: &str =
 pub struct TypedState {
     pub text: RwSignal<String>,
     pub message: RwSignal<Option<String>>,
-    /// Whether the typed-sequence lesson is selected in the switch.
-    pub selected: RwSignal<bool>,
 }
 
 impl TypedState {
     pub fn new(store: Store) -> Self {
         let s = store.settings.get_untracked();
         let text = if s.series.is_empty() { SAMPLE.to_string() } else { s.series.clone() };
-        TypedState { text: RwSignal::new(text), message: RwSignal::new(None), selected: RwSignal::new(s.task == Task::Typed) }
+        TypedState { text: RwSignal::new(text), message: RwSignal::new(None) }
     }
 
     /// Trains on the box's sequence if it is valid; otherwise explains why not.
-    fn submit(&self, store: Store) {
+    pub fn submit(&self, store: Store) {
         let text = self.text.get_untracked();
         match parse_sequence(&text) {
             Ok(_) => {
                 self.message.set(None);
-                let s = Settings { task: Task::Typed, series: text, ..store.settings.get_untracked() };
+                let s = Settings { series: text, ..store.base_for(Task::Typed) };
                 store.apply(s);
             }
             Err(e) => self.message.set(Some(e.to_string())),
         }
-    }
-}
-
-#[component]
-pub fn LessonSwitch(store: Store, typed: TypedState) -> impl IntoView {
-    let choose_sine = move |_| {
-        typed.selected.set(false);
-        let s = store.settings.get_untracked();
-        if s.task != Task::Sine {
-            store.apply(Settings { task: Task::Sine, ..s });
-        }
-    };
-    let choose_typed = move |_| {
-        typed.selected.set(true);
-        typed.submit(store);
-    };
-    view! {
-        <fieldset class="lesson-switch segmented">
-            <legend class="visually-hidden">"Lesson"</legend>
-            <div class="segments">
-                <label class:checked=move || !typed.selected.get()>
-                    <input type="radio" name="lesson" value="sine" prop:checked=move || !typed.selected.get() on:change=choose_sine />
-                    <span>"Sine wave"</span>
-                </label>
-                <label class:checked=move || typed.selected.get()>
-                    <input type="radio" name="lesson" value="typed" prop:checked=move || typed.selected.get() on:change=choose_typed />
-                    <span>"Your sequence"</span>
-                </label>
-            </div>
-        </fieldset>
     }
 }
 

@@ -1,0 +1,36 @@
+//! The lesson switch in the top bar: sine wave, your sequence, news headlines (radio buttons:
+//! one tab stop, arrow keys move).
+
+use leptos::prelude::*;
+
+use super::store::Store;
+use super::typed::TypedState;
+use crate::settings::Task;
+
+const LESSONS: &[(Task, &str)] = &[(Task::Sine, "Sine wave"), (Task::Typed, "Your sequence"), (Task::Agnews, "News headlines")];
+
+#[component]
+pub fn LessonSwitch(store: Store, typed: TypedState) -> impl IntoView {
+    let choose = move |task: Task| {
+        store.choose_lesson(task);
+        if task == Task::Typed {
+            typed.submit(store);
+        }
+    };
+    view! {
+        <fieldset class="lesson-switch segmented">
+            <legend class="visually-hidden">"Lesson"</legend>
+            <div class="segments">
+                {LESSONS.iter().map(|&(task, name)| {
+                    let checked = move || store.lesson.get() == task;
+                    view! {
+                        <label class:checked=checked>
+                            <input type="radio" name="lesson" value=task.as_str() prop:checked=checked on:change=move |_| choose(task) />
+                            <span>{name}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
+        </fieldset>
+    }
+}

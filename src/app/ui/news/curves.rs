@@ -1,0 +1,55 @@
+//! Loss and accuracy while the news model trains: every batch (faint), a smoothed line, and the
+//! validation figures at the end of each epoch.
+
+use leptos::prelude::*;
+
+use super::super::chart::{Line, LineChart};
+use super::super::store::Store;
+use crate::app::news_history::{percent, NewsHistory};
+use crate::app::plot::{decimate, format_number as fmt, smooth};
+
+/// Points kept per line.
+const POINTS: usize = 600;
+
+fn lines(batches: &[(f32, f32)], epoch_train: Vec<(f32, f32)>, val: Vec<(f32, f32)>) -> Vec<Line> {
+    if batches.is_empty() {
+        return vec![];
+    }
+    let line = |label, class, points| Line { label, class, points, dots: false, hide_in_legend: false };
+    vec![
+        Line { hide_in_legend: true, ..line("training (each batch)", "series-train-raw", decimate(batches, POINTS)) },
+        line("training (smoothed)", "series-train", decimate(&smooth(batches, 0.95), POINTS)),
+        Line { dots: true, ..line("training (epoch mean)", "series-epoch", epoch_train) },
+        Line { dots: true, ..line("validation", "series-heldout", val) },
+    ]
+}
+
+fn describe(what: &str, h: &NewsHistory, last_train: Option<f32>, val: Option<f32>, show: fn(f32) -> String) -> String {
+    match h.loss.last() {
+        None => format!("{what} chart: no batches trained yet."),
+        Some(&(x, _)) => format!(
+            "{what} per training batch over {x:.2} epochs; latest {}{}.",
+            last_train.map(show).unwrap_or_default(),
+            val.map(|v| format!(", validation {} after epoch {}", show(v), h.epochs.len())).unwrap_or_default()
+        ),
+    }
+}
+
+#[component]
+pub fn NewsCurves(store: Store) -> impl IntoView {
+    let h = store.news.history;
+    let loss_lines = Signal::derive(move || h.with(|h| lines(&h.loss, h.epoch_loss(), h.val_loss())));
+    let acc_lines = Signal::derive(move || h.with(|h| lines(&h.accuracy, h.epoch_accuracy(), h.val_accuracy())));
+    let loss_label = Signal::derive(move || {
+        h.with(|h| describe("Loss", h, h.loss.last().map(|p| p.1), h.val_loss().last().map(|p| p.1), |v| fmt(v as f64)))
+    });
+    let acc_label = Signal::derive(move || {
+        h.with(|h| describe("Accuracy", h, h.accuracy.last().map(|p| p.1), h.val_accuracy().last().map(|p| p.1), percent))
+    });
+    view! {
+        <div class="charts">
+            <LineChart title="Loss" testid="news-loss-chart" lines=loss_lines label=loss_label x_label="epoch" empty="Press Train to start" />
+            <LineChart title="Accuracy" testid="news-accuracy-chart" lines=acc_lines label=acc_label x_label="epoch" empty="Press Train to start" />
+        </div>
+    }
+}

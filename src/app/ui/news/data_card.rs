@@ -1,0 +1,156 @@
+//! The news lesson's data: what is loaded, a progress bar while it downloads, and the student's
+//! own CSV (file picker, drag and drop, or a URL). A refused file gets its message here and the
+//! current data and experiment stay as they were.
+
+use leptos::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::super::store::Store;
+use crate::app::news_history::bytes as fmt_bytes;
+use crate::data::labeled_csv::{CsvError, MAX_BYTES};
+use crate::engine::model::summary::thousands;
+use crate::lesson::news_source::check_url;
+use crate::protocol::{Command, DataSource};
+
+/// Reads a chosen or dropped file and hands it to the worker (size checked first, so that a
+/// huge file is never read into memory).
+fn upload(store: Store, file: web_sys::File) {
+    let name = file.name();
+    let size = file.size() as usize;
+    if size > MAX_BYTES {
+        store.news.data_error.set(Some(format!("{name}: {}", CsvError::TooLarge { size })));
+        return;
+    }
+    store.news.data_error.set(None);
+    wasm_bindgen_futures::spawn_local(async move {
+        match JsFuture::from(file.array_buffer()).await {
+            Ok(buffer) => {
+                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                store.send(Command::LoadNews { source: DataSource::Upload { name, bytes } });
+            }
+            Err(e) => store.news.data_error.set(Some(format!("{name} could not be read: {e:?}"))),
+        }
+    });
+}
+
+#[component]
+pub fn DataCard(store: Store) -> impl IntoView {
+    let news = store.news;
+    let url = RwSignal::new(String::new());
+    let dragging = RwSignal::new(false);
+    let summary = move || {
+        news.data.get().map(|d| {
+            let held = if d.test_held_out { " (held out of the file)" } else { "" };
+            let classes = if d.classes.len() <= 8 { format!(": {}", d.classes.join(", ")) } else { String::new() };
+            format!(
+                "{} training rows · {} test rows{held} · {} classes{classes}",
+                thousands(d.train_rows),
+                thousands(d.test_rows),
+                d.classes.len()
+            )
+        })
+    };
+    let name = move || news.data.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_else(|| "AG News".into()));
+    let cached = move || news.data.with(|d| d.as_ref().is_some_and(|d| d.cached));
+    let is_bundled = move || news.data.with(|d| d.as_ref().is_none_or(|d| d.name == "AG News"));
+    let layout = move || news.data.with(|d| d.as_ref().and_then(|d| d.layout.clone()));
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            upload(store, file);
+        }
+        // The same file can be chosen again after it was fixed.
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            upload(store, file);
+        }
+    };
+    let on_url = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let u = url.get_untracked().trim().to_string();
+        match check_url(&u) {
+            Ok(()) => {
+                news.data_error.set(None);
+                store.send(Command::LoadNews { source: DataSource::Url { url: u } });
+            }
+            Err(e) => news.data_error.set(Some(e)),
+        }
+    };
+    let loading = move || {
+        news.loading.get().map(|l| {
+            let (value, text) = match l.total {
+                Some(t) if t > 0 => (Some(l.loaded as f64 / t as f64), format!("{} of {}", fmt_bytes(l.loaded), fmt_bytes(t))),
+                _ if l.loaded > 0 => (None, fmt_bytes(l.loaded)),
+                _ => (None, String::new()),
+            };
+            view! {
+                <div class="data-loading" role="status" data-testid="data-loading">
+                    <span>{l.what}"… "{text}</span>
+                    <progress max="1" value=value.map(|v| v.to_string()) aria-label="Download progress"></progress>
+                </div>
+            }
+        })
+    };
+    let bad_rows = move || {
+        news.data.get().filter(|d| d.bad_count > 0).map(|d| {
+            let more = d.bad_count.saturating_sub(d.bad_rows.len());
+            view! {
+                <details class="bad-rows" data-testid="bad-rows">
+                    <summary>{format!("{} malformed row{} skipped", d.bad_count, if d.bad_count == 1 { " was" } else { "s were" })}</summary>
+                    <ul>
+                        {d.bad_rows.iter().map(|b| view! { <li>{format!("line {}: {}", b.line, b.problem)}</li> }).collect_view()}
+                        {(more > 0).then(|| view! { <li>{format!("… and {more} more")}</li> })}
+                    </ul>
+                </details>
+            }
+        })
+    };
+    view! {
+        <section class="data-card" aria-labelledby="data-h" data-testid="data-card">
+            <div class="data-head">
+                <h2 id="data-h">"Data: "<span data-testid="data-name">{name}</span></h2>
+                <span class="badge" hidden=move || !cached()>"from this browser's cache"</span>
+                <p class="data-summary" data-testid="data-summary">{summary}</p>
+            </div>
+            {loading}
+            {move || layout().map(|l| view! { <p class="data-layout">"Read as: "{l}</p> })}
+            {bad_rows}
+            <p class="field-msg error" role="alert" data-testid="data-error">
+                {move || news.data_error.get().map(|e| format!("This data could not be used — {e}. The current data is unchanged."))}
+            </p>
+            <div class="data-own">
+                <div
+                    class="drop-zone"
+                    class:dragging=move || dragging.get()
+                    on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                    on:dragleave=move |_| dragging.set(false)
+                    on:drop=on_drop
+                    data-testid="drop-zone"
+                >
+                    <label for="news-file">"Your own CSV"</label>
+                    <input id="news-file" type="file" accept=".csv,.txt,.gz,text/csv" data-testid="news-file" aria-describedby="data-help" on:change=on_file />
+                    <span class="hint">"or drop it here"</span>
+                </div>
+                <form class="data-url" on:submit=on_url>
+                    <label for="news-url">"or its URL"</label>
+                    <input id="news-url" type="url" placeholder="https://…/headlines.csv" data-testid="news-url"
+                        prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
+                    <button type="submit" class="secondary">"Load"</button>
+                </form>
+                <button type="button" hidden=is_bundled on:click=move |_| store.send(Command::LoadNews { source: DataSource::Bundled })>
+                    "Back to AG News"
+                </button>
+            </div>
+            <p class="hint" id="data-help">
+                "A CSV with a label column and one or two text columns: AG News's own layout (no header: "
+                <code>"class, title, description"</code>", classes 1…K), or a header naming them ("<code>"label"</code>", "
+                <code>"text"</code>", "<code>"title"</code>", "<code>"description"</code>"…). Any number of classes; labels may be names. "
+                "20 % of the rows are held out to test on; at most 50 MB."
+            </p>
+        </section>
+    }
+}

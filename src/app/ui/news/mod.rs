@@ -1,0 +1,44 @@
+//! The news lesson's page: data, training controls, curves, the headline box and the test
+//! results. Its state lives in [`state::NewsState`], fed by the worker's news events.
+
+mod curves;
+mod data_card;
+mod headline;
+mod results;
+mod settings;
+mod state;
+mod toolbar;
+
+use leptos::prelude::*;
+
+pub use settings::NewsSettingsPanel;
+pub use state::NewsState;
+
+use super::store::Store;
+use crate::engine::model::summary::thousands;
+
+#[component]
+pub fn NewsWorkspace(store: Store) -> impl IntoView {
+    let model_line = move || {
+        store.news.info.with(|i| {
+            i.as_ref().map(|i| {
+                format!(
+                    "{} · {} weights · vocabulary {} · {} training rows, {} for validation",
+                    i.model,
+                    thousands(i.params),
+                    thousands(i.vocabulary_size),
+                    thousands(i.train_rows),
+                    thousands(i.val_rows)
+                )
+            })
+        })
+    };
+    view! {
+        <data_card::DataCard store />
+        <toolbar::NewsToolbar store />
+        <p class="model-line" data-testid="model">{model_line}</p>
+        <headline::HeadlinePanel store />
+        <curves::NewsCurves store />
+        <results::TestResults store />
+    }
+}

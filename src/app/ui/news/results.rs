@@ -1,0 +1,113 @@
+//! The test set's verdict: accuracy, the confusion matrix with per-class precision and recall, and
+//! the misclassified headlines with their predicted probabilities.
+
+use leptos::prelude::*;
+
+use super::super::store::Store;
+use super::state::Tested;
+use crate::app::news_history::{percent, top_classes};
+use crate::engine::model::summary::thousands;
+
+#[component]
+pub fn TestResults(store: Store) -> impl IntoView {
+    let news = store.news;
+    view! {
+        <section class="results" aria-labelledby="results-h" data-testid="results">
+            <h2 id="results-h">"On the test set"</h2>
+            {move || match news.tested.get() {
+                None => view! {
+                    <p class="hint">"The test results appear when training pauses or ends: accuracy, a confusion matrix, and the headlines the model got wrong."</p>
+                }.into_any(),
+                Some(t) => {
+                    let classes = news.info.with(|i| i.as_ref().map(|i| i.classes.clone()).unwrap_or_default());
+                    view! { <Results tested=t classes /> }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Results(tested: Tested, classes: Vec<String>) -> impl IntoView {
+    let e = &tested.evaluation;
+    let name = |k: usize| classes.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let kept = tested.kept_epoch.map(|k| format!(" (the weights of epoch {k}, the best on validation)")).unwrap_or_default();
+    let summary = format!(
+        "Accuracy {} on {} headlines after {} epoch{}{kept}; mean loss {:.3}.",
+        percent(e.accuracy),
+        thousands(e.rows),
+        trim_epochs(tested.at_epoch),
+        if tested.at_epoch == 1.0 { "" } else { "s" },
+        e.loss
+    );
+    let max_row: Vec<u32> = e.confusion.iter().map(|r| r.iter().copied().sum::<u32>().max(1)).collect();
+    let header = (0..classes.len()).map(|k| view! { <th scope="col">{name(k)}</th> }).collect_view();
+    let body = e
+        .confusion
+        .iter()
+        .enumerate()
+        .map(|(t, row)| {
+            let cells = row
+                .iter()
+                .enumerate()
+                .map(|(p, &n)| {
+                    let share = n as f64 / max_row[t] as f64;
+                    let style = format!("--share: {share:.3}");
+                    view! { <td class="count" class:diagonal=t == p style=style>{thousands(n as usize)}</td> }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{name(t)}</th>
+                    {cells}
+                    <td class="metric">{e.recall[t].map(percent).unwrap_or_else(|| "–".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let precision =
+        e.precision.iter().map(|p| view! { <td class="metric">{p.map(percent).unwrap_or_else(|| "–".into())}</td> }).collect_view();
+    let misses = e
+        .misses
+        .iter()
+        .map(|m| {
+            let probs =
+                top_classes(&m.probs, 2).into_iter().map(|(k, p)| format!("{} {}", name(k), percent(p))).collect::<Vec<_>>().join(" · ");
+            view! {
+                <tr>
+                    <td class="miss-text">{m.text.clone()}</td>
+                    <td>{name(m.label as usize)}</td>
+                    <td>{probs}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let miss_count = e.confusion.iter().enumerate().map(|(t, r)| r.iter().sum::<u32>() - r[t]).sum::<u32>();
+    view! {
+        <p data-testid="test-summary">{summary}</p>
+        <div class="results-grid">
+            <table class="confusion" data-testid="confusion">
+                <caption>"Confusion matrix: rows are the true class, columns the predicted one; recall per row, precision per column."</caption>
+                <thead><tr><td></td>{header}<th scope="col">"Recall"</th></tr></thead>
+                <tbody>{body}</tbody>
+                <tfoot><tr><th scope="row">"Precision"</th>{precision}<td></td></tr></tfoot>
+            </table>
+        </div>
+        <h3>{format!("Misclassified: {} of {} (the first {} in file order)", thousands(miss_count as usize), thousands(e.rows), e.misses.len())}</h3>
+        <div class="misses-scroll" tabindex="0" role="region" aria-label="Misclassified test headlines">
+            <table class="misses" data-testid="misses">
+                <thead><tr><th scope="col">"Text"</th><th scope="col">"True class"</th><th scope="col">"Model's answer"</th></tr></thead>
+                <tbody>{misses}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// `2.0` → `2`, `1.5` → `1.50`.
+fn trim_epochs(x: f32) -> String {
+    if (x - x.round()).abs() < 1e-4 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{x:.2}")
+    }
+}

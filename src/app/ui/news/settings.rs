@@ -1,0 +1,102 @@
+//! The news lesson's settings column: the notebook's presets, then every field they set.
+
+use leptos::prelude::*;
+
+use super::super::fields::{NumberField, SegmentedField, SelectField};
+use super::super::store::Store;
+use crate::settings::{Preset, Task};
+
+const PRESETS: &[(&str, &str)] = &[
+    ("rnn-title", "rnn-title — SimpleRNN(16), titles"),
+    ("rnn", "rnn — SimpleRNN(16), masked"),
+    ("lstm", "lstm — LSTM(8), masked"),
+    ("gru", "gru — GRU(64), masked"),
+    ("bilstm", "bilstm — 2 × Bidirectional LSTM(64)"),
+];
+const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
+const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
+const TEXT: &[(&str, &str)] = &[("title", "title"), ("both", "title + description")];
+const ON_OFF: &[(&str, &str)] = &[("true", "on"), ("false", "off")];
+const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop")];
+const SCHEDULES: &[(&str, &str)] = &[("constant", "constant"), ("cosine", "cosine decay")];
+
+/// The preset picker: choosing one sets all the fields it names (the others stay).
+#[component]
+fn PresetField(store: Store) -> impl IntoView {
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Ok(p) = event_target_value(&ev).parse::<Preset>() {
+            let mut s = store.base_for(Task::Agnews);
+            p.apply(&mut s);
+            store.apply(s);
+        }
+    };
+    view! {
+        <div class="field">
+            <label for="setting-preset">"Preset (the notebook's models)"</label>
+            <select id="setting-preset" data-setting="preset" on:change=on_change>
+                {PRESETS.iter().map(|(value, text)| view! {
+                    <option value=*value selected=move || store.settings.with(|s| s.preset.as_str() == *value)>{*text}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+pub fn NewsSettingsPanel(store: Store) -> impl IntoView {
+    view! {
+        <aside class="settings" aria-label="Settings">
+            <p class="settings-note">"Changing a setting starts a fresh run."</p>
+            <section aria-labelledby="h-news-model">
+                <h2 id="h-news-model">"Model"</h2>
+                <PresetField store />
+                <SegmentedField store key="cell" legend="Cell" options=CELLS />
+                <div class="row">
+                    <NumberField store key="units" label="Units" />
+                    <SelectField store key="layers" label="Layers" options=LAYERS />
+                </div>
+                <div class="row">
+                    <SelectField store key="bidirectional" label="Bidirectional" options=ON_OFF />
+                    <NumberField store key="embed-dim" label="Embedding size" />
+                </div>
+            </section>
+            <section aria-labelledby="h-news-text">
+                <h2 id="h-news-text">"Text"</h2>
+                <SelectField store key="text" label="Reads" options=TEXT />
+                <div class="row">
+                    <NumberField store key="vocab" label="Vocabulary" />
+                    <NumberField store key="max-len" label="Max length" hint="0 = per batch" />
+                </div>
+                <div class="row">
+                    <SelectField store key="mask" label="Masking" options=ON_OFF hint="off: padding is read as words" />
+                    <SelectField store key="bucket" label="Bucketing" options=ON_OFF />
+                </div>
+            </section>
+            <section aria-labelledby="h-news-training">
+                <h2 id="h-news-training">"Training"</h2>
+                <div class="row">
+                    <NumberField store key="epochs" label="Epochs" />
+                    <NumberField store key="batch" label="Batch" />
+                </div>
+                <div class="row">
+                    <SelectField store key="optimizer" label="Optimizer" options=OPTIMIZERS />
+                    <NumberField store key="lr" label="Learning rate" />
+                </div>
+                <SelectField store key="lr-schedule" label="Learning-rate schedule" options=SCHEDULES />
+                <div class="row">
+                    <NumberField store key="dropout" label="Dropout" />
+                    <NumberField store key="recurrent-dropout" label="Recurrent dropout" />
+                </div>
+                <div class="row">
+                    <NumberField store key="val-share" label="Validation share" />
+                    <NumberField store key="clip-norm" label="Clip norm" hint="0 = off" />
+                </div>
+                <div class="row">
+                    <SelectField store key="restore-best" label="Keep best epoch" options=ON_OFF />
+                    <NumberField store key="average-last" label="Average last" hint="epochs; 0 = off" />
+                </div>
+                <NumberField store key="seed" label="Seed" />
+            </section>
+        </aside>
+    }
+}

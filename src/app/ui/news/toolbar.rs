@@ -1,0 +1,79 @@
+//! Train / Pause, Step (one batch), Reset, and where the news run stands: epoch, batch, speed,
+//! time left, running loss and accuracy, validation and test accuracy, and a bar for the run.
+
+use leptos::prelude::*;
+
+use super::super::store::Store;
+use crate::app::news_history::{duration, percent};
+use crate::app::plot::format_number;
+use crate::engine::model::summary::thousands;
+
+#[component]
+pub fn NewsToolbar(store: Store) -> impl IntoView {
+    let news = store.news;
+    let running = move || store.run.with(|r| r.running);
+    let configured = move || store.run.with(|r| r.configured);
+    let progress = move || news.run.with(|r| r.progress.clone());
+    let done = move || progress().is_some_and(|p| p.done);
+    let epochs = move || news.info.with(|i| i.as_ref().map_or(0, |i| i.epochs));
+    // The epoch's own batch count (bucketing makes it vary a little from epoch to epoch).
+    let batches =
+        move || progress().map(|p| p.batches).or_else(|| news.info.with(|i| i.as_ref().map(|i| i.batches_per_epoch))).unwrap_or(0);
+    let epoch = move || format!("{} / {}", progress().map_or(0, |p| p.epoch), epochs());
+    let batch = move || format!("{} / {}", thousands(progress().map_or(0, |p| p.batch)), thousands(batches()));
+    let sps = move || news.run.with(|r| if r.samples_per_sec > 0.0 { thousands(r.samples_per_sec.round() as usize) } else { "–".into() });
+    let left = move || {
+        if done() {
+            "done".to_string()
+        } else {
+            news.run.with(|r| r.seconds_left.map(duration).unwrap_or_else(|| "–".into()))
+        }
+    };
+    let loss = move || progress().map(|p| format_number(p.loss as f64)).unwrap_or_else(|| "–".into());
+    let accuracy = move || progress().map(|p| percent(p.accuracy)).unwrap_or_else(|| "–".into());
+    let val = move || news.history.with(|h| h.epochs.last().and_then(|e| e.val_accuracy).map(percent)).unwrap_or_else(|| "–".into());
+    let test = move || news.tested.with(|t| t.as_ref().map(|t| percent(t.evaluation.accuracy))).unwrap_or_else(|| "–".into());
+    let fraction =
+        move || progress().map_or(0.0, |p| ((p.epoch - 1) as f64 + p.batch as f64 / p.batches.max(1) as f64) / epochs().max(1) as f64);
+    view! {
+        <div class="toolbar" role="group" aria-label="Training controls">
+            <div class="buttons">
+                <button type="button" class="primary" data-testid="train" prop:disabled=move || !configured() || done() on:click=move |_| store.toggle_training()>
+                    <span class="icon" aria-hidden="true">{move || if running() { "❚❚" } else { "▶" }}</span>
+                    {move || if running() { "Pause" } else { "Train" }}
+                </button>
+                <button type="button" title="Train on one batch" prop:disabled=move || running() || !configured() || done() on:click=move |_| store.step()>"Step"</button>
+                <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
+            </div>
+            <dl class="stats">
+                <div><dt>"Epoch"</dt><dd data-testid="news-epoch">{epoch}</dd></div>
+                <div><dt>"Batch"</dt><dd data-testid="news-batch">{batch}</dd></div>
+                <div><dt>"Samples/s"</dt><dd data-testid="samples-per-sec">{sps}</dd></div>
+                <div><dt>"Time left"</dt><dd data-testid="time-left">{left}</dd></div>
+                <div><dt>"Loss"</dt><dd data-testid="news-loss">{loss}</dd></div>
+                <div><dt>"Accuracy"</dt><dd data-testid="news-accuracy">{accuracy}</dd></div>
+                <div><dt>"Validation"</dt><dd data-testid="val-accuracy">{val}</dd></div>
+                <div><dt>"Test"</dt><dd data-testid="test-accuracy">{test}</dd></div>
+            </dl>
+            <div
+                class="run-progress"
+                role="progressbar"
+                aria-label="Training run"
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=move || format!("{:.0}", fraction() * 100.0)
+            >
+                <span style=move || format!("width: {:.2}%", fraction() * 100.0)></span>
+            </div>
+            <p class="run-note" aria-live="polite">{move || {
+                if done() {
+                    "Training is over. Reset, or change a setting, to train again.".to_string()
+                } else if progress().is_none() && configured() {
+                    "Loss and accuracy are running means over the epoch so far, as Keras prints them.".to_string()
+                } else {
+                    String::new()
+                }
+            }}</p>
+        </div>
+    }
+}
