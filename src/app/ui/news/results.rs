@@ -14,6 +14,9 @@ pub fn TestResults(store: Store) -> impl IntoView {
     view! {
         <section class="results" aria-labelledby="results-h" data-testid="results">
             <h2 id="results-h">"On the test set"</h2>
+            {move || testing(store).map(|rows| view! {
+                <p class="testing" role="status">{format!("Testing on {} headlines…", thousands(rows))}</p>
+            })}
             {move || match news.tested.get() {
                 None => view! {
                     <p class="hint">"The test results appear when training pauses or ends: accuracy, a confusion matrix, and the headlines the model got wrong."</p>
@@ -25,6 +28,18 @@ pub fn TestResults(store: Store) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// While the worker evaluates the test set (training stopped, and the test results are older than
+/// the weights): the number of test rows.
+fn testing(store: Store) -> Option<usize> {
+    let news = store.news;
+    if store.run.with(|r| r.running) {
+        return None;
+    }
+    let x = news.run.with(|r| r.progress.as_ref().map(|p| (p.epoch - 1) as f32 + p.batch as f32 / p.batches as f32))?;
+    let tested = news.tested.with(|t| t.as_ref().map(|t| t.at_epoch));
+    (tested.is_none_or(|t| (t - x).abs() > 1e-6)).then(|| news.info.with(|i| i.as_ref().map_or(0, |i| i.test_rows)))
 }
 
 #[component]
