@@ -28,7 +28,8 @@ test('AG News loads, and the pretrained model reads a headline word by word as i
   assert.equal(await text(page, 'data-name'), 'AG News');
   assert.match(await text(page, 'data-summary'), /21,\d{3} training rows · 7,600 test rows · 4 classes: World, Sports, Business, Sci\/Tech/);
   assert.match(await text(page, 'model'), /Embedding\(20000, 64, mask_zero\) → SimpleRNN\(16/);
-  const input = page.getByTestId('headline-input');
+  const input = page.getByRole('textbox', { name: 'Type a headline' });
+  assert.equal(await input.getAttribute('data-testid'), 'headline-input', 'the headline box is named by its heading');
   await page.getByTestId('reader-note').filter({ hasText: 'pretrained AG News model' }).waitFor();
   await input.fill('Stocks fall as oil prices soar and investors fear inflation');
   await page.getByTestId('verdict-class').filter({ hasText: 'Business' }).waitFor();
@@ -44,6 +45,9 @@ test('AG News loads, and the pretrained model reads a headline word by word as i
   const heights = await page.locator('[data-testid="word-chart"] svg g').first().locator('rect').evaluateAll((rs) => rs.reduce((s, r) => s + Number(r.getAttribute('height')), 0));
   assert.ok(Math.abs(heights - 150) < 0.5, `column height ${heights}`);
   await screenshot(page, '10-news-headline');
+  // On a phone the page does not scroll sideways (wide parts scroll inside their own boxes).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(() => document.documentElement.scrollWidth <= 390, null, { timeout: 5_000 });
   assert.deepEqual(problems(messages), []);
   await context.close();
 });

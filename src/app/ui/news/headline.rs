@@ -200,10 +200,13 @@ fn WordChart(reading: HeadlineReading) -> impl IntoView {
                 {format!("{n} token{}", if n == 1 { "" } else { "s" })}
                 {(oov_count > 0).then(|| format!("; {oov_count} not in the model's vocabulary (marked ?), read as the out-of-vocabulary token"))}
             </p>
-            <table class="visually-hidden">
-                <caption>"The two most probable classes after each word"</caption>
-                <tbody>{rows}</tbody>
-            </table>
+            // A table is not clipped by its own width: the wrapper hides it.
+            <div class="visually-hidden">
+                <table>
+                    <caption>"The two most probable classes after each word"</caption>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
         </figure>
     }
     .into_any()
