@@ -198,12 +198,29 @@ fn now_seconds() -> f64 {
     now_ms() / 1000.0
 }
 
-/// Trains up to `max_steps` steps or `budget_ms` milliseconds, whichever comes first.
-fn train_slice(st: &mut State, max_steps: usize, budget_ms: f64) {
+/// Calls `step` until it returns `false`, `max_steps` calls were made, or `budget_ms` milliseconds
+/// have passed (at least one call).
+fn time_slice(max_steps: usize, budget_ms: f64, mut step: impl FnMut() -> bool) {
     let t0 = now_ms();
     let mut done = 0;
     while done < max_steps && (done == 0 || now_ms() - t0 < budget_ms) {
-        let Some(lesson) = st.lesson.as_mut() else { return };
+        if !step() {
+            return;
+        }
+        done += 1;
+    }
+}
+
+/// Stops training and tells the page why.
+fn stop_with_error(st: &mut State, e: impl std::fmt::Display) {
+    st.running = false;
+    post(&Event::Error { message: format!("Training stopped: {e}") });
+}
+
+/// Trains up to `max_steps` steps or `budget_ms` milliseconds, whichever comes first.
+fn train_slice(st: &mut State, max_steps: usize, budget_ms: f64) {
+    time_slice(max_steps, budget_ms, || {
+        let Some(lesson) = st.lesson.as_mut() else { return false };
         match lesson.train_step() {
             Ok(out) => {
                 st.pending.push(LossPoint { step: out.step, loss: out.stats.loss });
@@ -211,17 +228,16 @@ fn train_slice(st: &mut State, max_steps: usize, budget_ms: f64) {
                     st.running = false;
                     flush(st);
                     post(&Event::Diverged { step: out.step, message });
-                    return;
+                    return false;
                 }
+                true
             }
             Err(e) => {
-                st.running = false;
-                post(&Event::Error { message: format!("Training stopped: {e}") });
-                return;
+                stop_with_error(st, e);
+                false
             }
         }
-        done += 1;
-    }
+    })
 }
 
 /// Sends the losses gathered since the last progress message.

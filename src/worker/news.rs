@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::clock::{now_ms, SpeedMeter};
 use super::fetch::{fetch_bytes, BUNDLE_CACHE};
-use super::{post, State};
+use super::{post, stop_with_error, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
 use crate::lesson::news::{NewsData, NewsLesson, Progress, TextClassifier};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
@@ -207,48 +207,39 @@ pub fn tick(st: &mut State, budget_ms: f64) -> bool {
 
 /// Trains up to `max_batches` batches or `budget_ms` milliseconds.
 pub fn train_slice(st: &mut State, max_batches: usize, budget_ms: f64) {
-    let t0 = now_ms();
-    let mut done = 0;
-    while done < max_batches && (done == 0 || now_ms() - t0 < budget_ms) {
-        let Some(lesson) = st.news.lesson.as_mut() else { return };
+    time_slice(max_batches, budget_ms, || {
+        let Some(lesson) = st.news.lesson.as_mut() else { return false };
         if lesson.done() {
             st.running = false;
-            return;
+            return false;
         }
-        match lesson.train_batch() {
-            Ok(p) => {
-                let n = &mut st.news;
-                let x = (p.epoch - 1) as f32 + p.batch as f32 / p.batches as f32;
-                n.points.push(BatchPoint { x, loss: p.batch_loss, accuracy: p.batch_accuracy });
-                n.samples_done += (p.samples - n.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
-                if let Some(e) = &p.epoch_end {
-                    n.epoch_ends.push(e.clone());
-                }
-                let finished = p.done;
-                let diverged = !p.batch_loss.is_finite();
-                n.last = Some(p);
-                if finished {
-                    st.running = false;
-                    return;
-                }
-                if diverged {
-                    st.running = false;
-                    flush(st);
-                    post(&Event::Diverged {
-                        step: 0,
-                        message: "the loss is no longer a finite number. Lower the learning rate or set a clip norm, then Reset.".into(),
-                    });
-                    return;
-                }
-            }
+        let p = match lesson.train_batch() {
+            Ok(p) => p,
             Err(e) => {
-                st.running = false;
-                post(&Event::Error { message: format!("Training stopped: {e}") });
-                return;
+                stop_with_error(st, e);
+                return false;
             }
+        };
+        let n = &mut st.news;
+        let x = (p.epoch - 1) as f32 + p.batch as f32 / p.batches as f32;
+        n.points.push(BatchPoint { x, loss: p.batch_loss, accuracy: p.batch_accuracy });
+        n.samples_done += (p.samples - n.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
+        n.epoch_ends.extend(p.epoch_end.clone());
+        let (finished, diverged) = (p.done, !p.batch_loss.is_finite());
+        n.last = Some(p);
+        if finished {
+            st.running = false;
+            return false;
         }
-        done += 1;
-    }
+        if diverged {
+            st.running = false;
+            flush(st);
+            let message = "the loss is no longer a finite number. Lower the learning rate or set a clip norm, then Reset.";
+            post(&Event::Diverged { step: 0, message: message.into() });
+            return false;
+        }
+        true
+    })
 }
 
 /// Sends the batches trained since the last message, the speed and the time left.

@@ -6,8 +6,8 @@ use super::fields::{NumberField, SegmentedField, SelectField};
 use super::store::Store;
 use crate::settings::{Cell, OptimizerChoice, Task};
 
-const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
-const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
+pub const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
+pub const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
 const ACTIVATIONS: &[(&str, &str)] = &[("relu", "relu"), ("tanh", "tanh"), ("leaky_relu", "leaky relu"), ("elu", "elu")];
 const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop")];
 const PEEPHOLE: &[(&str, &str)] = &[("false", "off"), ("true", "on")];
@@ -15,7 +15,6 @@ const PEEPHOLE: &[(&str, &str)] = &[("false", "off"), ("true", "on")];
 #[component]
 pub fn SettingsPanel(store: Store) -> impl IntoView {
     let not_rnn = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Rnn));
-    let has_momentum = move || store.settings.with(|s| s.optimizer != OptimizerChoice::Adam);
     let not_lstm = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Lstm));
     let is_sine = move || store.settings.with(|s| s.task == Task::Sine);
     view! {
@@ -40,17 +39,7 @@ pub fn SettingsPanel(store: Store) -> impl IntoView {
                     <NumberField store key="seq-len" label="Window T" />
                     <NumberField store key="batch" label="Batch" />
                 </div>
-                <div class="row">
-                    <SelectField store key="optimizer" label="Optimizer" options=OPTIMIZERS />
-                    <NumberField store key="lr" label="Learning rate" />
-                </div>
-                <Show when=has_momentum>
-                    <NumberField store key="momentum" label="Momentum" />
-                </Show>
-                <div class="row">
-                    <NumberField store key="dropout" label="Dropout" />
-                    <NumberField store key="recurrent-dropout" label="Recurrent dropout" />
-                </div>
+                <OptimizerFields store />
                 <div class="row">
                     <NumberField store key="clip-norm" label="Clip norm" hint="0 = off" />
                     <SeedField store />
@@ -81,9 +70,29 @@ pub fn SettingsPanel(store: Store) -> impl IntoView {
     }
 }
 
+/// Optimizer and learning rate (with momentum for SGD and RMSprop), dropout and recurrent dropout:
+/// the fields every lesson's training section has.
+#[component]
+pub fn OptimizerFields(store: Store) -> impl IntoView {
+    let has_momentum = move || store.settings.with(|s| s.optimizer != OptimizerChoice::Adam);
+    view! {
+        <div class="row">
+            <SelectField store key="optimizer" label="Optimizer" options=OPTIMIZERS />
+            <NumberField store key="lr" label="Learning rate" />
+        </div>
+        <Show when=has_momentum>
+            <NumberField store key="momentum" label="Momentum" />
+        </Show>
+        <div class="row">
+            <NumberField store key="dropout" label="Dropout" />
+            <NumberField store key="recurrent-dropout" label="Recurrent dropout" />
+        </div>
+    }
+}
+
 /// The seed, with a button that draws a new one.
 #[component]
-fn SeedField(store: Store) -> impl IntoView {
+pub fn SeedField(store: Store) -> impl IntoView {
     let reseed = move |_| {
         let mut bytes = [0u8; 4];
         if getrandom::fill(&mut bytes).is_ok() {

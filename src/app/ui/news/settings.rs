@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::super::fields::{NumberField, SegmentedField, SelectField};
+use super::super::settings_panel::{OptimizerFields, SeedField, CELLS, LAYERS};
 use super::super::store::Store;
 use crate::settings::{Preset, Task};
 
@@ -13,11 +14,8 @@ const PRESETS: &[(&str, &str)] = &[
     ("gru", "gru — GRU(64), masked"),
     ("bilstm", "bilstm — 2 × Bidirectional LSTM(64)"),
 ];
-const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
-const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
 const TEXT: &[(&str, &str)] = &[("title", "title"), ("both", "title + description")];
 const ON_OFF: &[(&str, &str)] = &[("true", "on"), ("false", "off")];
-const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop")];
 const SCHEDULES: &[(&str, &str)] = &[("constant", "constant"), ("cosine", "cosine decay")];
 
 /// The preset picker: choosing one sets all the fields it names (the others stay).
@@ -78,15 +76,8 @@ pub fn NewsSettingsPanel(store: Store) -> impl IntoView {
                     <NumberField store key="epochs" label="Epochs" />
                     <NumberField store key="batch" label="Batch" />
                 </div>
-                <div class="row">
-                    <SelectField store key="optimizer" label="Optimizer" options=OPTIMIZERS />
-                    <NumberField store key="lr" label="Learning rate" />
-                </div>
+                <OptimizerFields store />
                 <SelectField store key="lr-schedule" label="Learning-rate schedule" options=SCHEDULES />
-                <div class="row">
-                    <NumberField store key="dropout" label="Dropout" />
-                    <NumberField store key="recurrent-dropout" label="Recurrent dropout" />
-                </div>
                 <div class="row">
                     <NumberField store key="val-share" label="Validation share" />
                     <NumberField store key="clip-norm" label="Clip norm" hint="0 = off" />
@@ -95,7 +86,7 @@ pub fn NewsSettingsPanel(store: Store) -> impl IntoView {
                     <SelectField store key="restore-best" label="Keep best epoch" options=ON_OFF />
                     <NumberField store key="average-last" label="Average last" hint="epochs; 0 = off" />
                 </div>
-                <NumberField store key="seed" label="Seed" />
+                <SeedField store />
             </section>
         </aside>
     }
