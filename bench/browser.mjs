@@ -21,7 +21,7 @@ const repeatAt = args.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Math.max(1, Number(args[repeatAt + 1]) || 1) : 1;
 const NAMES = ['agnews-lstm', 'course-bilstm', 'sine-rnn', 'sine-lstm'];
 // --news: one training epoch of each news preset (src/bench.rs, NEWS_NAMES), as the page trains it.
-const NEWS = ['news-rnn-title', 'news-rnn', 'news-lstm', 'news-lstm-nomask', 'news-gru', 'news-bilstm'];
+const NEWS = ['news-rnn-title', 'news-rnn', 'news-lstm', 'news-lstm-nomask', 'news-gru', 'news-bilstm', 'news-gru-tuned'];
 const names = only.length ? only : args.includes('--news') ? NEWS : NAMES;
 const needsCsv = (name) => name === 'course-bilstm' || name.startsWith('news-');
 const csv = names.some(needsCsv) ? fs.readFileSync(process.env.UNROLL_AG_NEWS, 'utf8') : null;

@@ -31,7 +31,8 @@ pub const NAMES: &[&str] = &["agnews-lstm", "course-bilstm", "sine-rnn", "sine-l
 /// One training epoch of each news preset on AG News's training file (`config.csv`; `samples`
 /// caps the rows), as the page trains it (vectorizer, bucketing, masking; no validation). The
 /// `-nomask` one is `lstm` without masking, to show what masking costs.
-pub const NEWS_NAMES: &[&str] = &["news-rnn-title", "news-rnn", "news-lstm", "news-lstm-nomask", "news-gru", "news-bilstm"];
+pub const NEWS_NAMES: &[&str] =
+    &["news-rnn-title", "news-rnn", "news-lstm", "news-lstm-nomask", "news-gru", "news-bilstm", "news-gru-tuned"];
 
 /// What to run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -150,6 +150,24 @@ fn presets_apply_first_and_the_url_keeps_the_news_fields() {
     assert_eq!((s.preset, s.units, s.activation.as_str()), (Preset::Rnn, 16, "tanh"));
 }
 
+/// Each preset sets its whole recipe, so choosing a notebook model after the tuned one gets the
+/// notebook's training back (no dropout, constant rate, validation share, best epoch kept).
+#[test]
+fn presets_set_their_training_recipe_too() {
+    let mut s = Settings { task: Task::Agnews, ..Settings::default() };
+    Preset::GruTuned.apply(&mut s);
+    assert_eq!((s.cell.as_str(), s.units, s.dropout, s.recurrent_dropout), ("gru", 128, 0.5, 0.3));
+    assert_eq!((s.lr, s.lr_schedule.as_str(), s.epochs, s.val_share, s.average_last), (1.5e-3, "cosine", 4, 0.0, 3));
+    Preset::Lstm.apply(&mut s);
+    let d = Settings::default();
+    assert_eq!((s.cell.as_str(), s.units, s.dropout, s.recurrent_dropout), ("lstm", 8, 0.0, 0.0));
+    assert_eq!((s.lr, s.lr_schedule.as_str(), s.epochs, s.val_share, s.average_last), (1e-3, "constant", d.epochs, d.val_share, 0));
+    // A URL's own values still win over the preset's, whatever their order.
+    let (s, problems) = Settings::from_query("epochs=6&task=agnews&preset=gru-tuned&dropout=0.4");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!((s.preset, s.units, s.epochs, s.dropout, s.recurrent_dropout), (Preset::GruTuned, 128, 6, 0.4, 0.3));
+}
+
 /// The pretrained model shipped in public/ (`cargo xtask pretrained`): a bidirectional model with its
 /// vectorizer and class names, that reads headlines and classifies AG News's test rows well.
 #[cfg(not(target_arch = "wasm32"))]

@@ -13,6 +13,7 @@ const PRESETS: &[(&str, &str)] = &[
     ("lstm", "lstm — LSTM(8), masked"),
     ("gru", "gru — GRU(64), masked"),
     ("bilstm", "bilstm — 2 × Bidirectional LSTM(64)"),
+    ("gru-tuned", "gru-tuned — GRU(128), regularised, 4 epochs"),
 ];
 const TEXT: &[(&str, &str)] = &[("title", "title"), ("both", "title + description")];
 const ON_OFF: &[(&str, &str)] = &[("true", "on"), ("false", "off")];
