@@ -16,12 +16,16 @@ fn lines(batches: &[(f32, f32)], epoch_train: Vec<(f32, f32)>, val: Vec<(f32, f3
         return vec![];
     }
     let line = |label, class, points| Line { label, class, points, dots: false, hide_in_legend: false };
-    vec![
+    // A line without points (no epoch ended yet, no validation rows) stays out of the legend.
+    [
         Line { hide_in_legend: true, ..line("training (each batch)", "series-train-raw", decimate(batches, POINTS)) },
         line("training (smoothed)", "series-train", decimate(&smooth(batches, 0.95), POINTS)),
         Line { dots: true, ..line("training (epoch mean)", "series-epoch", epoch_train) },
         Line { dots: true, ..line("validation", "series-heldout", val) },
     ]
+    .into_iter()
+    .filter(|l| !l.points.is_empty())
+    .collect()
 }
 
 fn describe(what: &str, h: &NewsHistory, last_train: Option<f32>, val: Option<f32>, show: fn(f32) -> String) -> String {

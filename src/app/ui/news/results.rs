@@ -23,7 +23,14 @@ pub fn TestResults(store: Store) -> impl IntoView {
                 }.into_any(),
                 Some(t) => {
                     let classes = news.info.with(|i| i.as_ref().map(|i| i.classes.clone()).unwrap_or_default());
-                    view! { <Results tested=t classes /> }.into_any()
+                    let finished = news.run.with(|r| r.progress.as_ref().is_some_and(|p| p.done));
+                    let averaged = store.settings.with(|s| s.average_last).min(news.info.with(|i| i.as_ref().map_or(0, |i| i.epochs)));
+                    let weights = match t.kept_epoch {
+                        Some(k) => format!(" (the weights of epoch {k}, the best on validation)"),
+                        None if finished && averaged > 1 => format!(" (the average of the last {averaged} epochs' weights)"),
+                        None => String::new(),
+                    };
+                    view! { <Results tested=t classes weights /> }.into_any()
                 }
             }}
         </section>
@@ -43,12 +50,11 @@ fn testing(store: Store) -> Option<usize> {
 }
 
 #[component]
-fn Results(tested: Tested, classes: Vec<String>) -> impl IntoView {
+fn Results(tested: Tested, classes: Vec<String>, weights: String) -> impl IntoView {
     let e = &tested.evaluation;
     let name = |k: usize| classes.get(k).cloned().unwrap_or_else(|| k.to_string());
-    let kept = tested.kept_epoch.map(|k| format!(" (the weights of epoch {k}, the best on validation)")).unwrap_or_default();
     let summary = format!(
-        "Accuracy {} on {} headlines after {} epoch{}{kept}; mean loss {:.3}.",
+        "Accuracy {} on {} headlines after {} epoch{}{weights}; mean loss {:.3}.",
         percent(e.accuracy),
         thousands(e.rows),
         trim_epochs(tested.at_epoch),

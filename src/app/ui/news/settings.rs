@@ -31,7 +31,7 @@ fn PresetField(store: Store) -> impl IntoView {
     };
     view! {
         <div class="field">
-            <label for="setting-preset">"Preset (the notebook's models)"</label>
+            <label for="setting-preset">"Preset"</label>
             <select id="setting-preset" data-setting="preset" on:change=on_change>
                 {PRESETS.iter().map(|(value, text)| view! {
                     <option value=*value selected=move || store.settings.with(|s| s.preset.as_str() == *value)>{*text}</option>
