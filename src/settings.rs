@@ -131,6 +131,22 @@ fn finite_range(lo: f32, hi: f32) -> impl Fn(&f32) -> Result<(), String> {
     }
 }
 
+/// Longest `data-url`.
+pub const MAX_DATA_URL: usize = 2048;
+
+fn check_data_url(v: &String) -> Result<(), String> {
+    if v.len() > MAX_DATA_URL {
+        Err(format!("is longer than {MAX_DATA_URL} characters"))
+    } else if v.is_empty() || v.starts_with("https://") || v.starts_with("http://") || v.starts_with(UPLOAD_PREFIX) {
+        Ok(())
+    } else {
+        Err(format!("`{v}` is not a web address (https://…), nor upload:NAME"))
+    }
+}
+
+/// `data-url` of data the student uploaded: `upload:` and the file's name.
+pub const UPLOAD_PREFIX: &str = "upload:";
+
 /// Most numbers a typed sequence may hold.
 pub const MAX_SERIES_TEXT: usize = 200_000;
 
@@ -172,6 +188,7 @@ settings! {
     epochs: usize = 2, "epochs", "passes over the training data (news)", |v: &usize| range(1, 100)(v);
     val_share: f32 = 0.05, "val-share", "share of the training file held out for validation (news)", |v: &f32| finite_range(0.0, 0.5)(v);
     average_last: usize = 0, "average-last", "at the end, average the weights of the last this many epochs (stochastic weight averaging; 0 or 1 = off; replaces restore-best)", |v: &usize| range(0, 100)(v);
+    data_url: String = String::new(), "data-url", "news data: empty for AG News as bundled, the web address of a CSV file, or upload:NAME for a file the student uploaded (a link cannot carry it)", check_data_url;
     restore_best: bool = true, "restore-best", "keep the weights of the epoch with the best validation accuracy (early stopping's restore_best_weights)", any;
 }
 
@@ -190,6 +207,7 @@ pub const NEWS_ONLY: &[&str] = &[
     "val-share",
     "restore-best",
     "average-last",
+    "data-url",
 ];
 pub const SERIES_ONLY: &[&str] =
     &["seq-len", "steps", "amplitude", "frequency", "noise", "x-min", "x-max", "points", "gen-steps", "series"];
@@ -351,6 +369,7 @@ impl Settings {
             .into_iter()
             .filter(|(k, _)| *k != "series" || self.task == Task::Typed)
             .filter(|(k, _)| *k != "steps")
+            .filter(|(k, v)| *k != "data-url" || !v.is_empty())
             .filter(|(k, _)| if news { !SERIES_ONLY.contains(k) } else { !NEWS_ONLY.contains(k) })
             .map(|(k, v)| format!("{k}={}", encode(&v)))
             .collect::<Vec<_>>()

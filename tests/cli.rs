@@ -134,4 +134,7 @@ fn train_agnews_reports_bad_rows_progress_and_test_accuracy() {
     let (code, _, err) = unroll(&["train", "--task", "agnews", "--data", "/nonexistent"]);
     assert_eq!(code, 2);
     assert!(err.contains("cannot read /nonexistent/train.csv"), "{err}");
+    let (code, _, err) = unroll(&["train", "--task", "agnews", "--data-url", "https://example.org/a.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--data-url is the page's") && err.contains("--data DIR"), "{err}");
 }

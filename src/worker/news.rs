@@ -13,7 +13,7 @@ use crate::lesson::news::{NewsData, NewsLesson, Progress, TextClassifier};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
 use crate::model_file::ModelFile;
 use crate::protocol::{BatchPoint, DataSource, Event, Reader};
-use crate::settings::Settings;
+use crate::settings::{Settings, UPLOAD_PREFIX};
 
 /// Misclassified test items sent to the page.
 const MISSES_SHOWN: usize = 60;
@@ -21,9 +21,13 @@ const MISSES_SHOWN: usize = 60;
 #[derive(Default)]
 pub struct News {
     data: Option<NewsData>,
-    /// Settings waiting for data (the news lesson was chosen before the bundle arrived).
+    /// The `data-url` the loaded data answers to ("" for the bundle).
+    source: Option<String>,
+    /// Settings waiting for data (the news lesson was chosen before the bundle arrived, or a link
+    /// named other data).
     pending: Option<Settings>,
-    loading: bool,
+    /// The `data-url` being loaded; a load that finishes after another one started is dropped.
+    loading: Option<String>,
     pub lesson: Option<NewsLesson>,
     pretrained: Option<TextClassifier>,
     pretrained_loading: bool,
@@ -51,18 +55,31 @@ impl News {
     }
 }
 
-/// Builds the news experiment for `settings` on the loaded data, or loads the bundle first.
+/// Builds the news experiment for `settings` on the loaded data, or loads the data its
+/// `data-url` names first (the bundle for an empty one).
 pub fn configure(state: &Rc<RefCell<State>>, st: &mut State, settings: Settings) {
-    let Some(data) = st.news.data.as_ref() else {
-        st.news.pending = Some(settings);
-        if !st.news.loading {
-            start_loading(state, st, DataSource::Bundled);
+    let wanted = settings.data_url.clone();
+    if let (Some(data), Some(source)) = (st.news.data.as_ref(), st.news.source.as_ref()) {
+        if *source == wanted {
+            match NewsLesson::new(&settings, data) {
+                Ok(lesson) => install(st, lesson),
+                Err(e) => post(&Event::Rejected { message: e.to_string() }),
+            }
+            return;
         }
-        return;
-    };
-    match NewsLesson::new(&settings, data) {
-        Ok(lesson) => install(st, lesson),
-        Err(e) => post(&Event::Rejected { message: e.to_string() }),
+    }
+    if let Some(name) = wanted.strip_prefix(UPLOAD_PREFIX) {
+        // A link to an experiment on a file its author uploaded: the file is not in the link.
+        post(&Event::DataRejected {
+            message: format!("the link's data was a file its author uploaded ({name}); choose or drop that file here to train on it"),
+        });
+        let at_hand = st.news.source.clone().unwrap_or_default();
+        return configure(state, st, Settings { data_url: at_hand, ..settings });
+    }
+    st.news.pending = Some(settings);
+    if st.news.loading.as_deref() != Some(wanted.as_str()) {
+        let source = if wanted.is_empty() { DataSource::Bundled } else { DataSource::Url { url: wanted } };
+        start_loading(state, st, source);
     }
 }
 
@@ -88,33 +105,59 @@ pub fn reset(state: &Rc<RefCell<State>>, st: &mut State) {
     }
 }
 
+/// The `data-url` that reproduces `source`.
+fn data_url(source: &DataSource) -> String {
+    match source {
+        DataSource::Bundled => String::new(),
+        DataSource::Url { url } => url.trim().to_string(),
+        DataSource::Upload { name, .. } => format!("{UPLOAD_PREFIX}{name}"),
+    }
+}
+
 /// Starts loading `source` in the background.
 pub fn start_loading(state: &Rc<RefCell<State>>, st: &mut State, source: DataSource) {
-    st.news.loading = true;
-    wasm_bindgen_futures::spawn_local(load(state.clone(), source));
+    let key = data_url(&source);
+    st.news.loading = Some(key.clone());
+    wasm_bindgen_futures::spawn_local(load(state.clone(), source, key));
 }
 
 fn loading(what: &str) -> impl Fn(u64, Option<u64>) + '_ {
     move |loaded, total| post(&Event::DataLoading { what: what.to_string(), loaded, total })
 }
 
-async fn load(state: Rc<RefCell<State>>, source: DataSource) {
+async fn load(state: Rc<RefCell<State>>, source: DataSource, key: String) {
     let result = read_source(source).await;
     let mut st = state.borrow_mut();
-    st.news.loading = false;
+    if st.news.loading.as_deref() != Some(key.as_str()) {
+        return; // another load started since: its answer counts
+    }
+    st.news.loading = None;
+    let pending = st.news.pending.take();
     match result {
         Ok((data, summary)) => {
             post(&Event::DataLoaded { summary });
             st.news.data = Some(data);
-            // Rebuild the experiment on the new data: the waiting settings, or the current ones
-            // if the news lesson is the one on show.
+            st.news.source = Some(key.clone());
+            // Build on the new data: the waiting settings, or the current ones if the news
+            // lesson is the one on show.
             let current = st.news_active.then(|| st.news.lesson.as_ref().map(|l| l.settings().clone())).flatten();
-            match st.news.pending.take().or(current) {
-                Some(settings) => configure(&state, &mut st, settings),
+            match pending.or(current) {
+                Some(s) => configure(&state, &mut st, Settings { data_url: key, ..s }),
                 None => st.news.lesson = None,
             }
         }
-        Err(message) => post(&Event::DataRejected { message }),
+        Err(message) => {
+            post(&Event::DataRejected { message });
+            // The data and experiment at hand stay; settings that waited for the refused data
+            // are built on the data at hand, if there is any.
+            match (pending, st.news.source.clone()) {
+                (Some(s), Some(at_hand)) => configure(&state, &mut st, Settings { data_url: at_hand, ..s }),
+                // Nothing loaded yet (a refused upload cut the bundle's download short): load
+                // what the settings name, unless that is what was just refused.
+                (Some(s), None) if s.data_url != key => configure(&state, &mut st, s),
+                (pending, _) => st.news.pending = pending,
+            }
+        }
     }
 }
 

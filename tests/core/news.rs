@@ -150,6 +150,25 @@ fn presets_apply_first_and_the_url_keeps_the_news_fields() {
     assert_eq!((s.preset, s.units, s.activation.as_str()), (Preset::Rnn, 16, "tanh"));
 }
 
+/// `data-url` names the news data in a link: empty (AG News, left out of the link), a web address,
+/// or an uploaded file's name; anything else is refused. The command line reads folders instead.
+#[test]
+fn data_urls_in_links() {
+    let (s, problems) = Settings::from_query("task=agnews&data-url=https%3A%2F%2Fexample.org%2Fa.csv");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(s.data_url, "https://example.org/a.csv");
+    assert!(s.to_query().contains("data-url=https%3A%2F%2Fexample.org%2Fa.csv"), "{}", s.to_query());
+    assert_eq!(Settings::from_query(&s.to_query()).0, s);
+    assert!(!Settings { task: Task::Agnews, ..Settings::default() }.to_query().contains("data-url"));
+    let (s, problems) = Settings::from_query("task=agnews&data-url=upload%3Amine.csv");
+    assert!(problems.is_empty() && s.data_url == "upload:mine.csv", "{problems:?}");
+    for bad in ["file%3A%2F%2F%2Fetc%2Fpasswd", "javascript%3Aalert(1)", "news.csv"] {
+        let (s, problems) = Settings::from_query(&format!("task=agnews&data-url={bad}"));
+        assert_eq!(s.data_url, "", "{bad}");
+        assert!(problems[0].message.contains("is not a web address"), "{bad}: {problems:?}");
+    }
+}
+
 /// Each preset sets its whole recipe, so choosing a notebook model after the tuned one gets the
 /// notebook's training back (no dropout, constant rate, validation share, best epoch kept).
 #[test]

@@ -104,6 +104,7 @@ test('the student uploads a CSV: a good one is trained on, broken ones are refus
   await page.getByTestId('bad-rows').filter({ hasText: '1 malformed row was skipped' }).click();
   assert.match(await page.getByTestId('bad-rows').textContent(), /line 6/);
   await page.getByTestId('model').filter({ hasText: 'Dense(3)' }).waitFor();
+  assert.match(page.url(), /data-url=upload%3Amy-data\.csv/, 'the link says the data was an uploaded file');
   const model = await text(page, 'model');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByTestId('test-summary').filter({ hasText: 'on 24 headlines after 1 epoch' }).waitFor({ timeout: 30_000 });
@@ -142,6 +143,13 @@ test('the student uploads a CSV: a good one is trained on, broken ones are refus
   await page.getByRole('button', { name: 'Load', exact: true }).click();
   await page.getByTestId('data-name').filter({ hasText: 'test.csv.gz' }).waitFor({ timeout: 60_000 });
   assert.match(await text(page, 'data-summary'), /6,080 training rows · 1,520 test rows/);
+  // The link reproduces the experiment on that URL's data.
+  await page.waitForFunction(() => /data-url=http/.test(location.search));
+  const shared = await context.newPage();
+  await shared.goto(page.url());
+  await shared.getByTestId('data-name').filter({ hasText: 'test.csv.gz' }).waitFor({ timeout: 60_000 });
+  await shared.getByTestId('model').filter({ hasText: 'SimpleRNN(16' }).waitFor({ timeout: 60_000 });
+  await shared.close();
   await page.getByTestId('drop-zone').evaluate((zone, rows) => {
     const dt = new DataTransfer();
     dt.items.add(new File([rows], 'dropped.csv', { type: 'text/csv' }));
@@ -151,6 +159,14 @@ test('the student uploads a CSV: a good one is trained on, broken ones are refus
   // Back to the bundled data.
   await page.getByRole('button', { name: 'Back to AG News' }).click();
   await page.getByTestId('data-name').filter({ hasText: /^AG News$/ }).waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => !/data-url/.test(location.search));
+  // A link to an experiment on an uploaded file says how to reproduce it, and shows AG News meanwhile.
+  const uploaded = await context.newPage();
+  await uploaded.goto(`${server.url}?task=agnews&data-url=upload%3Atheirs.csv`);
+  await uploaded.getByTestId('data-error').filter({ hasText: /uploaded \(theirs\.csv\); choose or drop that file here/ }).waitFor({ timeout: 30_000 });
+  await uploaded.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  await uploaded.waitForFunction(() => !/data-url/.test(location.search));
+  await uploaded.close();
   assert.deepEqual(problems(messages).filter((m) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(m.text)), []);
   await context.close();
 });

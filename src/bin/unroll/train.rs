@@ -59,6 +59,10 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("unroll train: --{e}");
         return 2;
     }
+    if !settings.data_url.is_empty() {
+        eprintln!("unroll train: --data-url is the page's (it downloads the file); give the command line a folder with --data DIR");
+        return 2;
+    }
     if settings.task == Task::Agnews {
         let dir = data_dir.unwrap_or_else(|| "../shared/data/ag_news".to_string());
         return news::run(&settings, &dir, threads, save_path.as_deref());
