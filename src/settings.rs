@@ -137,11 +137,16 @@ pub const MAX_DATA_URL: usize = 2048;
 fn check_data_url(v: &String) -> Result<(), String> {
     if v.len() > MAX_DATA_URL {
         Err(format!("is longer than {MAX_DATA_URL} characters"))
-    } else if v.is_empty() || v.starts_with("https://") || v.starts_with("http://") || v.starts_with(UPLOAD_PREFIX) {
+    } else if v.is_empty() || is_web_address(v) || v.starts_with(UPLOAD_PREFIX) {
         Ok(())
     } else {
         Err(format!("`{v}` is not a web address (https://…), nor upload:NAME"))
     }
+}
+
+/// Whether `s` is an http(s) address (the only kind the page fetches data from).
+pub fn is_web_address(s: &str) -> bool {
+    s.starts_with("https://") || s.starts_with("http://")
 }
 
 /// `data-url` of data the student uploaded: `upload:` and the file's name.

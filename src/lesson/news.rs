@@ -162,6 +162,18 @@ pub struct Progress {
     pub done: bool,
 }
 
+impl Progress {
+    /// Epochs trained after this step, fractional (1.5 = half-way through the second epoch).
+    pub fn epochs_done(&self) -> f32 {
+        epochs_done(self.epoch, self.batch, self.batches)
+    }
+}
+
+/// Epochs done after `batch` of the `batches` of (1-based) `epoch`: the x of every news curve.
+fn epochs_done(epoch: usize, batch: usize, batches: usize) -> f32 {
+    (epoch - 1) as f32 + batch as f32 / batches as f32
+}
+
 /// One epoch's figures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochRecord {
@@ -341,7 +353,7 @@ impl NewsLesson {
         if self.plan.is_empty() {
             return 0.0;
         }
-        (self.epoch - 1) as f32 + self.next as f32 / self.plan.len() as f32
+        epochs_done(self.epoch, self.next, self.plan.len())
     }
 
     pub fn info(&self) -> &NewsInfo {

@@ -7,10 +7,13 @@ use serde::{Deserialize, Serialize};
 use super::news::NewsData;
 use crate::data::ag_news::BadRow;
 use crate::data::labeled_csv::{self, CsvError, MAX_BYTES};
+use crate::settings::is_web_address;
 
 /// The bundle's files, relative to the site's root (built by `cargo xtask news-data`).
 pub const BUNDLE_TRAIN: &str = "public/data/ag_news/train.csv.gz";
 pub const BUNDLE_TEST: &str = "public/data/ag_news/test.csv.gz";
+/// The bundle's name in the page (`DataSummary::name`).
+pub const BUNDLE_NAME: &str = "AG News";
 /// The pretrained headline model (built by `cargo xtask pretrained`).
 pub const PRETRAINED_MODEL: &str = "public/models/agnews-bigru.json";
 
@@ -24,7 +27,7 @@ pub const BAD_ROWS_SHOWN: usize = 20;
 /// A loaded data set, as the page describes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataSummary {
-    /// What was loaded: "AG News", a file name or a URL.
+    /// What was loaded: [`BUNDLE_NAME`], a file name or a URL's last part.
     pub name: String,
     pub classes: Vec<String>,
     pub train_rows: usize,
@@ -71,7 +74,7 @@ pub fn bundled(train_gz: Vec<u8>, test_gz: Vec<u8>, cached: bool) -> Result<(New
         .map(|b| BadRow { problem: format!("train.csv: {}", b.problem), ..b })
         .chain(bad_test.into_iter().map(|b| BadRow { problem: format!("test.csv: {}", b.problem), ..b }))
         .collect();
-    Ok(summarise("AG News", data, bad, None, false, cached))
+    Ok(summarise(BUNDLE_NAME, data, bad, None, false, cached))
 }
 
 /// A user's CSV file (plain or gzip): read with [`labeled_csv::parse`], [`USER_TEST_SHARE`] of its
@@ -126,7 +129,7 @@ pub fn check_url(url: &str) -> Result<(), String> {
     if url.is_empty() {
         return Err("type the address of a CSV file".into());
     }
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
+    if !is_web_address(url) {
         return Err(format!("“{url}” is not a web address (it should start with https://)"));
     }
     Ok(())

@@ -43,7 +43,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-pub(crate) fn post(event: &Event) {
+fn post(event: &Event) {
     match to_js(event) {
         Ok(v) => {
             if let Err(e) = scope().post_message(&v) {

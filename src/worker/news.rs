@@ -264,8 +264,7 @@ pub fn train_slice(st: &mut State, max_batches: usize, budget_ms: f64) {
             }
         };
         let n = &mut st.news;
-        let x = (p.epoch - 1) as f32 + p.batch as f32 / p.batches as f32;
-        n.points.push(BatchPoint { x, loss: p.batch_loss, accuracy: p.batch_accuracy });
+        n.points.push(BatchPoint { x: p.epochs_done(), loss: p.batch_loss, accuracy: p.batch_accuracy });
         n.samples_done += (p.samples - n.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
         n.epoch_ends.extend(p.epoch_end.clone());
         let (finished, diverged) = (p.done, !p.batch_loss.is_finite());

@@ -182,6 +182,13 @@ impl Store {
         self.send(Command::Reset);
     }
 
+    /// A new experiment replaces a divergence or error message (not a note about the URL).
+    fn clear_problem_notice(&self) {
+        if matches!(self.notice.get_untracked(), Some(Notice::Diverged(_) | Notice::Error(_))) {
+            self.notice.set(None);
+        }
+    }
+
     fn on_event(&self, ev: Event) {
         if let Event::NewsProgress { running, .. } = &ev {
             self.run.update(|r| r.running = *running);
@@ -237,15 +244,6 @@ impl Store {
             }
             // Taken by `NewsState::on_event`.
             _ => {}
-        }
-    }
-}
-
-impl Store {
-    /// A new experiment replaces a divergence or error message (not a note about the URL).
-    fn clear_problem_notice(&self) {
-        if matches!(self.notice.get_untracked(), Some(Notice::Diverged(_) | Notice::Error(_))) {
-            self.notice.set(None);
         }
     }
 }

@@ -9,7 +9,7 @@ use super::super::store::Store;
 use crate::app::news_history::bytes as fmt_bytes;
 use crate::data::labeled_csv::{CsvError, MAX_BYTES};
 use crate::engine::model::summary::thousands;
-use crate::lesson::news_source::check_url;
+use crate::lesson::news_source::{check_url, BUNDLE_NAME};
 use crate::protocol::{Command, DataSource};
 
 /// Reads a chosen or dropped file and hands it to the worker (size checked first, so that a
@@ -50,9 +50,9 @@ pub fn DataCard(store: Store) -> impl IntoView {
             )
         })
     };
-    let name = move || news.data.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_else(|| "AG News".into()));
+    let name = move || news.data.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_else(|| BUNDLE_NAME.into()));
     let cached = move || news.data.with(|d| d.as_ref().is_some_and(|d| d.cached));
-    let is_bundled = move || news.data.with(|d| d.as_ref().is_none_or(|d| d.name == "AG News"));
+    let is_bundled = move || news.data.with(|d| d.as_ref().is_none_or(|d| d.name == BUNDLE_NAME));
     let layout = move || news.data.with(|d| d.as_ref().and_then(|d| d.layout.clone()));
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);

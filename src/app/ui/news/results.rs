@@ -7,6 +7,7 @@ use super::super::store::Store;
 use super::state::Tested;
 use crate::app::news_history::{percent, top_classes};
 use crate::engine::model::summary::thousands;
+use crate::lesson::news::Progress;
 
 #[component]
 pub fn TestResults(store: Store) -> impl IntoView {
@@ -44,7 +45,7 @@ fn testing(store: Store) -> Option<usize> {
     if store.run.with(|r| r.running) {
         return None;
     }
-    let x = news.run.with(|r| r.progress.as_ref().map(|p| (p.epoch - 1) as f32 + p.batch as f32 / p.batches as f32))?;
+    let x = news.run.with(|r| r.progress.as_ref().map(Progress::epochs_done))?;
     let tested = news.tested.with(|t| t.as_ref().map(|t| t.at_epoch));
     (tested.is_none_or(|t| (t - x).abs() > 1e-6)).then(|| news.info.with(|i| i.as_ref().map_or(0, |i| i.test_rows)))
 }

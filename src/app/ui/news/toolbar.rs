@@ -33,8 +33,7 @@ pub fn NewsToolbar(store: Store) -> impl IntoView {
     let accuracy = move || progress().map(|p| percent(p.accuracy)).unwrap_or_else(|| "–".into());
     let val = move || news.history.with(|h| h.epochs.last().and_then(|e| e.val_accuracy).map(percent)).unwrap_or_else(|| "–".into());
     let test = move || news.tested.with(|t| t.as_ref().map(|t| percent(t.evaluation.accuracy))).unwrap_or_else(|| "–".into());
-    let fraction =
-        move || progress().map_or(0.0, |p| ((p.epoch - 1) as f64 + p.batch as f64 / p.batches.max(1) as f64) / epochs().max(1) as f64);
+    let fraction = move || progress().map_or(0.0, |p| p.epochs_done() as f64 / epochs().max(1) as f64);
     view! {
         <div class="toolbar" role="group" aria-label="Training controls">
             <div class="buttons">
