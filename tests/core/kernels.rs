@@ -1,11 +1,13 @@
 //! The fast matrix kernels agree with the naive reference on every shape, stride and mode, with
 //! every instruction set this machine has (natively: portable, SSE2 and, where the CPU has it,
 //! AVX2+FMA; in the browser: portable and simd128), and never write outside their output block.
+//! The sparse products (`cpu::sparse`, for relu states) are checked the same way, with about half
+//! of A zero, and against the dense kernels bit for bit.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use unroll::engine::cpu::{fast, reference, Accumulate, Isa, Mat, MatMut};
+use unroll::engine::cpu::{fast, reference, sparse, Accumulate, Isa, Mat, MatMut};
 
 use crate::common::{assert_close, rng, uniform_vec};
 
@@ -17,6 +19,10 @@ enum Op {
     Nn,
     Nt,
     Tn,
+    /// `gemm_nn_sparse`: A is relu'd (about half zeros).
+    SparseNn,
+    /// `gemm_tn_sparse`: A is relu'd.
+    SparseTn,
 }
 
 impl Op {
@@ -26,14 +32,19 @@ impl Op {
             Op::Nn => (fast::gemm_nn, fast::gemm_nn_with, reference::gemm_nn),
             Op::Nt => (fast::gemm_nt, fast::gemm_nt_with, reference::gemm_nt),
             Op::Tn => (fast::gemm_tn, fast::gemm_tn_with, reference::gemm_tn),
+            Op::SparseNn => (sparse::gemm_nn_sparse, sparse::gemm_nn_sparse_with, reference::gemm_nn),
+            Op::SparseTn => (sparse::gemm_tn_sparse, sparse::gemm_tn_sparse_with, reference::gemm_tn),
         }
+    }
+    fn is_sparse(self) -> bool {
+        matches!(self, Op::SparseNn | Op::SparseTn)
     }
     /// Shapes of A and B as stored, for `C[m, n]` with inner dimension `k`.
     fn shapes(self, m: usize, k: usize, n: usize) -> ((usize, usize), (usize, usize)) {
         match self {
-            Op::Nn => ((m, k), (k, n)),
+            Op::Nn | Op::SparseNn => ((m, k), (k, n)),
             Op::Nt => ((m, k), (n, k)),
-            Op::Tn => ((k, m), (k, n)),
+            Op::Tn | Op::SparseTn => ((k, m), (k, n)),
         }
     }
 }
@@ -64,7 +75,10 @@ fn check(op: Op, (m, k, n): (usize, usize, usize), pad: usize, off: usize, seed:
     let mut r = rng(seed);
     let (a_shape, b_shape) = op.shapes(m, k, n);
     // Different strides for the three operands.
-    let a = Block::new(&mut r, a_shape, pad, off);
+    let mut a = Block::new(&mut r, a_shape, pad, off);
+    if op.is_sparse() {
+        a.buf.iter_mut().for_each(|v| *v = v.max(0.0));
+    }
     let b = Block::new(&mut r, b_shape, 2 * pad, off);
     let c0 = Block::new(&mut r, (m, n), pad + 1, off);
     let (fast_best, fast_with, ref_k) = op.kernels();
@@ -108,6 +122,55 @@ fn gemm_nn_matches_reference() {
             for &n in &[1, 4, 9, 24] {
                 seed += 1;
                 check(Op::Nn, (m, k, n), (seed % 3) as usize, 0, seed);
+            }
+        }
+    }
+}
+
+#[test]
+fn sparse_products_match_reference() {
+    let mut seed = 700;
+    for op in [Op::SparseNn, Op::SparseTn] {
+        for &m in SIZES {
+            for &k in &[1, 3, 8, 13] {
+                // Widths that leave every run length of vectors and every scalar tail.
+                for &n in &[1, 4, 9, 24, 37, 68, 100, 131] {
+                    seed += 1;
+                    let pad = (seed % 3) as usize;
+                    check(op, (m, k, n), pad, pad.min((seed % 2) as usize), seed);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn sparse_products_large_and_odd_shapes_match_reference() {
+    check_large(Op::SparseNn, 800);
+    check_large(Op::SparseTn, 900);
+}
+
+#[test]
+fn sparse_products_give_the_dense_kernels_bits() {
+    // Leaving out zero terms changes no sum (blocks of k as the dense kernels take them).
+    let mut r = rng(13);
+    for (m, k, n) in [(32, 100, 100), (100, 928, 100), (5, 7, 3), (32, 1, 100), (7, 513, 17), (33, 300, 13)] {
+        for isa in Isa::available() {
+            for (dense, sparse_with, (ar, ac)) in [
+                (fast::gemm_nn_with as KernelWith, sparse::gemm_nn_sparse_with as KernelWith, (m, k)),
+                (fast::gemm_tn_with, sparse::gemm_tn_sparse_with, (k, m)),
+            ] {
+                let mut a = uniform_vec(&mut r, m * k, -1.0, 1.0);
+                a.iter_mut().for_each(|v| *v = v.max(0.0));
+                let b = uniform_vec(&mut r, k * n, -1.0, 1.0);
+                let c0 = uniform_vec(&mut r, m * n, -1.0, 1.0);
+                for acc in [Accumulate::Overwrite, Accumulate::Add] {
+                    let (mut c1, mut c2) = (c0.clone(), c0.clone());
+                    dense(isa, Mat::new(&a, ar, ac), Mat::new(&b, k, n), &mut MatMut::new(&mut c1, m, n), acc);
+                    sparse_with(isa, Mat::new(&a, ar, ac), Mat::new(&b, k, n), &mut MatMut::new(&mut c2, m, n), acc);
+                    let same = c1.iter().zip(&c2).all(|(x, y)| x == y);
+                    assert!(same, "{isa:?} m={m} k={k} n={n} {acc:?}: sparse and dense differ");
+                }
             }
         }
     }
@@ -272,7 +335,7 @@ fn gemm_tn_with_zero_rows_matches_reference() {
 }
 
 /// GFLOP/s of the fast kernels on the engine's hot shapes (batch 32), median of 5 timings after a
-/// warm-up pass. A benchmark, run by hand in release: natively
+/// warm-up pass (the sparse products counted as the dense product they stand in for). A benchmark, run by hand in release: natively
 /// `cargo test --release --test core kernels::bench -- --ignored --nocapture` (or
 /// `cargo run --release --example gemm_bench`); in Chromium, after `cargo xtask test --only wasm`
 /// has written `target/xtask/webdriver.json`:
@@ -311,12 +374,21 @@ fn bench() {
         (Op::Tn, 64, 3200, 1),
         (Op::Nt, 3200, 1, 64),
         (Op::Nn, 256, 256, 256),
+        // The sine lesson's SimpleRNN(100, relu): its three products (forward, δh with Uᵀ, dU
+        // over 29 steps), dense and skipping the zeros of A (about half, as there).
+        (Op::Nn, 32, 100, 100),
+        (Op::SparseNn, 32, 100, 100),
+        (Op::Tn, 100, 928, 100),
+        (Op::SparseTn, 100, 928, 100),
     ];
     let mut r = rng(1);
     // Twice over: the first pass warms up (in the browser, until V8's optimising tier takes over).
     for (pass, &(op, m, k, n)) in shapes.iter().chain(shapes).enumerate() {
         let (a_shape, b_shape) = op.shapes(m, k, n);
-        let a = uniform_vec(&mut r, a_shape.0 * a_shape.1, -1.0, 1.0);
+        let mut a = uniform_vec(&mut r, a_shape.0 * a_shape.1, -1.0, 1.0);
+        if op.is_sparse() || shapes[pass % shapes.len()..].len() <= 4 {
+            a.iter_mut().for_each(|v| *v = v.max(0.0));
+        }
         let b = uniform_vec(&mut r, b_shape.0 * b_shape.1, -1.0, 1.0);
         let mut c = vec![0.0; m * n];
         let kernel = op.kernels().0;

@@ -288,6 +288,8 @@ pub struct Scratch {
     /// `[batch, units]` a dropped-out `h_{t-1}` and its gradient
     pub dropped: Vec<f32>,
     pub d_dropped: Vec<f32>,
+    /// `[units, units]` Uᵀ (a relu SimpleRNN's sparse backward product; empty otherwise)
+    pub u_t: Vec<f32>,
 }
 
 impl Scratch {

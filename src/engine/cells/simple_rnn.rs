@@ -13,24 +13,42 @@
 //! δ_{t-1} = (dz·Uᵀ)∘r
 //! ```
 //! `cache.gates[t]` holds the unmasked `act(z_t)`.
+//!
+//! With relu (and no recurrent dropout) about half of `h` and of `dz` is exactly zero, and the
+//! three products skip those terms where that pays ([`crate::engine::cpu::sparse`]: the same
+//! sums, bit for bit).
 
 use super::{
     du_after_loop, mask_at, prev_next, recurrent_product, recurrent_product_backward, recurrent_weight_grad_all_steps, Activation,
     DirCache, RecGrads, Scratch, Seq,
 };
+use crate::engine::cpu::sparse::sparse_pays_off;
+use crate::engine::cpu::{gemm_nn_sparse, gemm_tn_sparse, Accumulate, Mat, MatMut};
+use crate::engine::profile::{time, Phase};
+
+/// Whether the products skip the zeros of `h` and `dz`: relu states, not scaled by a dropout mask,
+/// where skipping pays (see [`sparse_pays_off`]).
+fn sparse(act: Activation, seq: &Seq) -> bool {
+    act == Activation::Relu && seq.rec_drop.is_none() && sparse_pays_off()
+}
 
 pub fn forward(act: Activation, seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let bh = b * h;
+    let sparse = sparse(act, seq);
     for t in 0..seq.d.time {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         let z = &mut cache.gates[t * bh..(t + 1) * bh];
         if t > 0 {
-            recurrent_product(seq, h_prev, h, 0..1, z, &mut s.dropped);
+            if sparse {
+                time(Phase::RecurrentProduct, || {
+                    gemm_nn_sparse(Mat::new(h_prev, b, h), Mat::new(seq.w.u, h, h), &mut MatMut::new(z, b, h), Accumulate::Add)
+                });
+            } else {
+                recurrent_product(seq, h_prev, h, 0..1, z, &mut s.dropped);
+            }
         }
-        for v in z.iter_mut() {
-            *v = act.apply(*v);
-        }
+        activate(act, z);
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
             let r = bi * h..(bi + 1) * h;
@@ -45,10 +63,50 @@ pub fn forward(act: Activation, seq: &Seq, cache: &mut DirCache, s: &mut Scratch
     }
 }
 
+/// `z = act(z)`, one loop per activation (so that each vectorises).
+fn activate(act: Activation, z: &mut [f32]) {
+    match act {
+        Activation::Relu => z.iter_mut().for_each(|v| *v = Activation::Relu.apply(*v)),
+        Activation::Tanh => z.iter_mut().for_each(|v| *v = Activation::Tanh.apply(*v)),
+        Activation::LeakyRelu => z.iter_mut().for_each(|v| *v = Activation::LeakyRelu.apply(*v)),
+        Activation::Elu => z.iter_mut().for_each(|v| *v = Activation::Elu.apply(*v)),
+    }
+}
+
+/// `dz = m·δ·act'(y)` and `δ *= 1 - m` for one batch row (`m` its mask value), one loop per
+/// activation.
+fn gate_grad(act: Activation, y: &[f32], dh: &mut [f32], dz: &mut [f32], m: f32) {
+    let (y, dz) = (&y[..dh.len()], &mut dz[..dh.len()]);
+    macro_rules! per_activation {
+        ($($a:ident),+) => {
+            match act {
+                $(Activation::$a => {
+                    for ((z, d), &y) in dz.iter_mut().zip(dh.iter_mut()).zip(y) {
+                        *z = m * *d * Activation::$a.grad_from_output(y);
+                        *d *= 1.0 - m;
+                    }
+                })+
+            }
+        };
+    }
+    per_activation!(Relu, Tanh, LeakyRelu, Elu);
+}
+
 pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let bh = b * h;
-    let Scratch { dh, dropped, d_dropped, .. } = s;
+    let sparse = sparse(act, seq);
+    if sparse {
+        // Uᵀ, row-major: the sparse product reads B by rows.
+        s.u_t.resize(h * h, 0.0);
+        let u_t = &mut s.u_t;
+        for (i, row) in seq.w.u.chunks_exact(h).enumerate() {
+            for (j, &v) in row.iter().enumerate() {
+                u_t[j * h + i] = v;
+            }
+        }
+    }
+    let Scratch { dh, dropped, d_dropped, u_t, .. } = s;
     let batched_du = du_after_loop(seq);
     dh.fill(0.0);
     for t in (0..seq.d.time).rev() {
@@ -58,19 +116,32 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
             *v += o;
         }
         for bi in 0..b {
-            let m = mask_at(seq.mask, t, b, bi);
-            for j in bi * h..(bi + 1) * h {
-                dz[j] = m * dh[j] * act.grad_from_output(y[j]);
-                dh[j] *= 1.0 - m;
-            }
+            let r = bi * h..(bi + 1) * h;
+            gate_grad(act, &y[r.clone()], &mut dh[r.clone()], &mut dz[r], mask_at(seq.mask, t, b, bi));
         }
         if t > 0 {
             let h_prev = &cache.h[t * bh..(t + 1) * bh];
-            let du = (!batched_du).then_some(&mut *g.du);
-            recurrent_product_backward(seq, h_prev, dz, h, 0..1, dh, du, dropped, d_dropped);
+            if sparse {
+                time(Phase::RecurrentProduct, || {
+                    gemm_nn_sparse(Mat::new(dz, b, h), Mat::new(u_t, h, h), &mut MatMut::new(dh, b, h), Accumulate::Add)
+                });
+            } else {
+                let du = (!batched_du).then_some(&mut *g.du);
+                recurrent_product_backward(seq, h_prev, dz, h, 0..1, dh, du, dropped, d_dropped);
+            }
         }
     }
-    if batched_du {
+    if sparse {
+        let rows = (seq.d.time.saturating_sub(1)) * b;
+        time(Phase::RecurrentProduct, || {
+            gemm_tn_sparse(
+                Mat::new(&cache.h[bh..bh + rows * h], rows, h),
+                Mat::new(&dxw[bh..bh + rows * h], rows, h),
+                &mut MatMut::new(g.du, h, h),
+                Accumulate::Add,
+            )
+        });
+    } else if batched_du {
         recurrent_weight_grad_all_steps(seq, &cache.h[bh..], &dxw[bh..], h, 0..1, g.du);
     }
 }

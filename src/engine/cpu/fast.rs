@@ -98,7 +98,7 @@ pub fn dot(x: &[f32], y: &[f32]) -> f32 {
 
 /// Steps of k per block: a row tile's `MR × KC` of A (6 KiB) stays in L1 (128 and 512 measured
 /// the same on the shapes that have more).
-const KC: usize = 256;
+pub(super) const KC: usize = 256;
 /// Columns of C per block: a packed `KC × NC` block of B (512 KiB) stays in L2.
 const NC: usize = 512;
 /// Up to this many rows of C (one batch), B is read where it is rather than packed: it is reused

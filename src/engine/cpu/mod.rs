@@ -8,6 +8,7 @@ pub mod fast;
 pub mod math;
 pub mod reference;
 mod simd;
+pub mod sparse;
 pub use simd::Isa;
 
 /// Whether a kernel overwrites its output or adds to it.
@@ -73,3 +74,4 @@ impl<'a> MatMut<'a> {
 
 /// The kernels the engine uses (the fast ones).
 pub use fast::{gemm_nn, gemm_nt, gemm_tn};
+pub use sparse::{gemm_nn_sparse, gemm_tn_sparse};

@@ -6,10 +6,11 @@
 
 use core::arch::wasm32::*;
 
-use super::{by_rows, store_rows, transpose_scalar, Kernel, Tile};
+use super::{by_const, by_rows, store_rows, transpose_scalar, Kernel, SparseRows, Tile};
 
 /// `simd128`: `4 × 8` tiles.
-pub(crate) static SIMD128: Kernel = Kernel { mr: 4, nr: 8, run: simd128_run, transpose: simd128_transpose };
+pub(crate) static SIMD128: Kernel =
+    Kernel { mr: 4, nr: 8, run: simd128_run, transpose: simd128_transpose, sparse_rows: simd128_sparse_rows };
 
 /// # Safety
 /// The caller keeps the promises of [`Tile`].
@@ -89,4 +90,32 @@ unsafe fn simd128_transpose(src: *const f32, ld: usize, rows: usize, cols: usize
     }
     transpose_scalar(src, ld, 0..rows4, cols4..cols, dst, dst_ld);
     transpose_scalar(src, ld, rows4..rows, 0..cols, dst, dst_ld);
+}
+
+/// [`super::SparseRows`] in runs of up to 8 `v128` accumulators.
+///
+/// # Safety
+/// The caller keeps the promises of [`SparseRows`].
+unsafe fn simd128_sparse_rows(r: &SparseRows) {
+    let end = r.vector_runs(4, |j, nv| by_const!(nv, [1, 2, 3, 4, 5, 6, 7, 8], |NV| simd128_sparse_run::<NV>(r, j)));
+    for j in end..r.n {
+        r.scalar_column(j, |a, b, s| s + a * b);
+    }
+}
+
+#[inline(always)]
+unsafe fn simd128_sparse_run<const NV: usize>(r: &SparseRows, j: usize) {
+    for i in 0..r.spans.len() {
+        let mut acc = [f32x4_splat(0.0); NV];
+        for e in r.row(i) {
+            let (v, b) = (f32x4_splat(e.v), r.b.add(e.off as usize + j));
+            for (q, x) in acc.iter_mut().enumerate() {
+                *x = f32x4_add(*x, f32x4_mul(v, v128_load(b.add(4 * q) as *const v128)));
+            }
+        }
+        for (q, &x) in acc.iter().enumerate() {
+            let c = r.c.add(i * r.ldc + j + 4 * q) as *mut v128;
+            v128_store(c, if r.add { f32x4_add(v128_load(c), x) } else { x });
+        }
+    }
 }

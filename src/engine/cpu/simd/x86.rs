@@ -7,13 +7,13 @@
 
 use std::arch::x86_64::*;
 
-use super::{by_rows, store_rows, transpose_scalar, Kernel, Tile};
+use super::{by_const, by_rows, store_rows, transpose_scalar, Kernel, SparseRows, Tile};
 
 /// AVX2 + FMA: `6 × 16` tiles (`6 × 8` where at most 8 columns are left).
-pub(crate) static AVX2_FMA: Kernel = Kernel { mr: 6, nr: 16, run: avx2_run, transpose: avx2_transpose };
+pub(crate) static AVX2_FMA: Kernel = Kernel { mr: 6, nr: 16, run: avx2_run, transpose: avx2_transpose, sparse_rows: avx2_sparse_rows };
 
 /// SSE2: `4 × 8` tiles (`4 × 4` where at most 4 columns are left).
-pub(crate) static SSE2: Kernel = Kernel { mr: 4, nr: 8, run: sse2_run, transpose: sse2_transpose };
+pub(crate) static SSE2: Kernel = Kernel { mr: 4, nr: 8, run: sse2_run, transpose: sse2_transpose, sparse_rows: sse2_sparse_rows };
 
 /// # Safety
 /// The CPU has AVX2 and FMA ([`super::Isa::kernel`] hands this kernel out only then), and the
@@ -112,6 +112,75 @@ unsafe fn sse2_tile<const MR: usize, const NV: usize>(t: &Tile) {
                 }
             }
             store_rows(t, c0, &tile);
+        }
+    }
+}
+
+/// [`super::SparseRows`] in runs of up to 8 `__m256` accumulators, then one `__m128` where 4 to 7
+/// columns are left, fused multiply-adds throughout, as the tile kernel's.
+///
+/// # Safety
+/// The CPU has AVX2 and FMA; the caller keeps the promises of [`SparseRows`].
+#[target_feature(enable = "avx2,fma")]
+unsafe fn avx2_sparse_rows(r: &SparseRows) {
+    let mut end = r.vector_runs(8, |j, nv| by_const!(nv, [1, 2, 3, 4, 5, 6, 7, 8], |NV| avx2_sparse_run::<NV>(r, j)));
+    if r.n - end >= 4 {
+        for i in 0..r.spans.len() {
+            let mut acc = _mm_setzero_ps();
+            for e in r.row(i) {
+                acc = _mm_fmadd_ps(_mm_set1_ps(e.v), _mm_loadu_ps(r.b.add(e.off as usize + end)), acc);
+            }
+            let c = r.c.add(i * r.ldc + end);
+            _mm_storeu_ps(c, if r.add { _mm_add_ps(_mm_loadu_ps(c), acc) } else { acc });
+        }
+        end += 4;
+    }
+    for j in end..r.n {
+        r.scalar_column(j, |a, b, s| a.mul_add(b, s));
+    }
+}
+
+#[target_feature(enable = "avx2,fma")]
+unsafe fn avx2_sparse_run<const NV: usize>(r: &SparseRows, j: usize) {
+    for i in 0..r.spans.len() {
+        let mut acc = [_mm256_setzero_ps(); NV];
+        for e in r.row(i) {
+            let (v, b) = (_mm256_set1_ps(e.v), r.b.add(e.off as usize + j));
+            for (q, x) in acc.iter_mut().enumerate() {
+                *x = _mm256_fmadd_ps(v, _mm256_loadu_ps(b.add(8 * q)), *x);
+            }
+        }
+        for (q, &x) in acc.iter().enumerate() {
+            let c = r.c.add(i * r.ldc + j + 8 * q);
+            _mm256_storeu_ps(c, if r.add { _mm256_add_ps(_mm256_loadu_ps(c), x) } else { x });
+        }
+    }
+}
+
+/// [`super::SparseRows`] in runs of up to 8 `__m128` accumulators.
+///
+/// # Safety
+/// The caller keeps the promises of [`SparseRows`].
+unsafe fn sse2_sparse_rows(r: &SparseRows) {
+    let end = r.vector_runs(4, |j, nv| by_const!(nv, [1, 2, 3, 4, 5, 6, 7, 8], |NV| sse2_sparse_run::<NV>(r, j)));
+    for j in end..r.n {
+        r.scalar_column(j, |a, b, s| s + a * b);
+    }
+}
+
+#[inline(always)]
+unsafe fn sse2_sparse_run<const NV: usize>(r: &SparseRows, j: usize) {
+    for i in 0..r.spans.len() {
+        let mut acc = [_mm_setzero_ps(); NV];
+        for e in r.row(i) {
+            let (v, b) = (_mm_set1_ps(e.v), r.b.add(e.off as usize + j));
+            for (q, x) in acc.iter_mut().enumerate() {
+                *x = _mm_add_ps(*x, _mm_mul_ps(v, _mm_loadu_ps(b.add(4 * q))));
+            }
+        }
+        for (q, &x) in acc.iter().enumerate() {
+            let c = r.c.add(i * r.ldc + j + 4 * q);
+            _mm_storeu_ps(c, if r.add { _mm_add_ps(_mm_loadu_ps(c), x) } else { x });
         }
     }
 }
