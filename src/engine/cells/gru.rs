@@ -28,9 +28,11 @@
 //!
 //! `cache.gates[t]` holds the activated `[z, r, n]`; for reset-after `cache.aux[t]` holds `r_h`.
 
-use super::{mask_at, mul_into, prev_next, recurrent_product, recurrent_product_backward, sigmoid, DirCache, RecGrads, Scratch, Seq};
+use super::{
+    mask_at, mul_into, prev_next, recurrent_product, recurrent_product_backward, sigmoid, times_u_t, DirCache, RecGrads, Scratch, Seq,
+};
 use crate::engine::cpu::math::tanh;
-use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
+use crate::engine::cpu::{gemm_nn, gemm_tn, Accumulate, Mat, MatMut};
 
 pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
@@ -197,7 +199,6 @@ pub fn forward_reset_before(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
 pub fn backward_reset_before(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
-    let u_h = Mat::strided(&seq.w.u[2 * h..], h, h, g3);
     let Scratch { dh, dc: drh, narrow: rh, dropped, d_dropped, .. } = s;
     dh.fill(0.0);
     for t in (0..seq.d.time).rev() {
@@ -230,7 +231,7 @@ pub fn backward_reset_before(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &
         }
         // d(r∘hh) = dz_h·U_hᵀ ;  dU_h += (r∘hh)ᵀ·dz_h
         let dzh = Mat::strided(&dx[2 * h..], b, h, g3);
-        gemm_nt(dzh, u_h, &mut MatMut::new(drh, b, h), Accumulate::Overwrite);
+        times_u_t(seq, dzh, 2, drh, Accumulate::Overwrite);
         gemm_tn(Mat::new(rh, b, h), dzh, &mut MatMut::strided(&mut g.du[2 * h..], h, h, g3), Accumulate::Add);
         for bi in 0..b {
             let gt = &gates[bi * g3..(bi + 1) * g3];

@@ -163,7 +163,7 @@ impl CellKind {
 }
 
 use crate::engine::cpu::math::{self, tanh};
-use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
+use crate::engine::cpu::{gemm_nn, gemm_tn, Accumulate, Mat, MatMut};
 use crate::engine::profile::{time, Phase};
 
 /// Sizes of one recurrent pass.
@@ -263,6 +263,10 @@ pub struct Seq<'a> {
     /// (shared by every gate) or G (one per gate); values 0 or `1/(1-rate)`. The same masks are
     /// used at every time step; they scale `h_{t-1}` where it enters the recurrent product only.
     pub rec_drop: Option<&'a [f32]>,
+    /// `[G*units, units]` Uᵀ, row-major, during the backward pass (empty in the forward pass):
+    /// transposed once per sequence in [`backward`], so that the per-step products `dz·Uᵀ`
+    /// read it in place instead of transposing U again at every step.
+    pub u_t: &'a [f32],
 }
 
 impl Seq<'_> {
@@ -288,7 +292,7 @@ pub struct Scratch {
     /// `[batch, units]` a dropped-out `h_{t-1}` and its gradient
     pub dropped: Vec<f32>,
     pub d_dropped: Vec<f32>,
-    /// `[units, units]` Uᵀ (a relu SimpleRNN's sparse backward product; empty otherwise)
+    /// `[G*units, units]` Uᵀ (see [`Seq::u_t`])
     pub u_t: Vec<f32>,
 }
 
@@ -321,12 +325,35 @@ pub fn forward(cell: CellKind, seq: &Seq, cache: &mut DirCache, s: &mut Scratch)
 /// gradient with respect to `x·W + b`, and adds the recurrent weights' gradients into `g`.
 pub fn backward(cell: CellKind, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
     s.prepare(cell, seq.d);
+    let (u, gu) = (seq.d.units, cell.gates() * seq.d.units);
+    let mut u_t = std::mem::take(&mut s.u_t);
+    u_t.resize(gu * u, 0.0);
+    transpose(seq.w.u, u, gu, &mut u_t);
+    let seq = &Seq { u_t: &u_t, ..*seq };
     match cell {
         CellKind::SimpleRnn { activation } => simple_rnn::backward(activation, seq, cache, dh_out, dxw, g, s),
         CellKind::Lstm { .. } => lstm::backward(seq, cache, dh_out, dxw, g, s),
         CellKind::Gru { reset_after: true } => gru::backward_reset_after(seq, cache, dh_out, dxw, g, s),
         CellKind::Gru { reset_after: false } => gru::backward_reset_before(seq, cache, dh_out, dxw, g, s),
     }
+    s.u_t = u_t;
+}
+
+/// `out[c·rows + r] = m[r·cols + c]`: the transpose of a row-major `rows × cols` matrix.
+fn transpose(m: &[f32], rows: usize, cols: usize, out: &mut [f32]) {
+    for (r, row) in m.chunks_exact(cols.max(1)).take(rows).enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            out[c * rows + r] = v;
+        }
+    }
+}
+
+/// `dh (+)= dz_g·U_gᵀ` for the gate block(s) `g`: `dz` `[batch, cols]` (rows `ld` apart), read
+/// against rows `first·units..` of [`Seq::u_t`].
+pub(crate) fn times_u_t(seq: &Seq, dz: Mat, first_gate: usize, dh: &mut [f32], acc: Accumulate) {
+    let u = seq.d.units;
+    let u_t = Mat::new(&seq.u_t[first_gate * u * u..(first_gate * u + dz.cols) * u], dz.cols, u);
+    gemm_nn(dz, u_t, &mut MatMut::new(dh, seq.d.batch, u), acc);
 }
 
 /// `out[:, block g] += (h ∘ drop_g)·U[:, block g]` for the gate blocks `gates` (each `units`
@@ -382,8 +409,8 @@ pub(crate) fn recurrent_product_backward(
         if seq.rec_drop.is_none() {
             let cols = (gates.end - gates.start) * u;
             let off = gates.start * u;
-            let (dzm, um) = (Mat::strided(&dz[off..], b, cols, ld), Mat::strided(&seq.w.u[off..], u, cols, ld));
-            gemm_nt(dzm, um, &mut MatMut::new(dh, b, u), Accumulate::Add);
+            let dzm = Mat::strided(&dz[off..], b, cols, ld);
+            times_u_t(seq, dzm, gates.start, dh, Accumulate::Add);
             if let Some(du) = du {
                 gemm_tn(Mat::new(h, b, u), dzm, &mut MatMut::strided(&mut du[off..], u, cols, ld), Accumulate::Add);
             }
@@ -395,7 +422,7 @@ pub(crate) fn recurrent_product_backward(
             let m = seq.drop_of(g).expect("rec_drop is set");
             mul_into(h, m, dropped);
             gemm_tn(Mat::new(dropped, b, u), dzm, &mut MatMut::strided(&mut du[g * u..], u, u, ld), Accumulate::Add);
-            gemm_nt(dzm, Mat::strided(&seq.w.u[g * u..], u, u, ld), &mut MatMut::new(d_dropped, b, u), Accumulate::Overwrite);
+            times_u_t(seq, dzm, g, d_dropped, Accumulate::Overwrite);
             for ((a, &v), &mv) in dh.iter_mut().zip(d_dropped.iter()).zip(m) {
                 *a += v * mv;
             }

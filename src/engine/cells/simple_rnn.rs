@@ -96,17 +96,7 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
     let (b, h) = (seq.d.batch, seq.d.units);
     let bh = b * h;
     let sparse = sparse(act, seq);
-    if sparse {
-        // Uᵀ, row-major: the sparse product reads B by rows.
-        s.u_t.resize(h * h, 0.0);
-        let u_t = &mut s.u_t;
-        for (i, row) in seq.w.u.chunks_exact(h).enumerate() {
-            for (j, &v) in row.iter().enumerate() {
-                u_t[j * h + i] = v;
-            }
-        }
-    }
-    let Scratch { dh, dropped, d_dropped, u_t, .. } = s;
+    let Scratch { dh, dropped, d_dropped, .. } = s;
     let batched_du = du_after_loop(seq);
     dh.fill(0.0);
     for t in (0..seq.d.time).rev() {
@@ -123,7 +113,7 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
             let h_prev = &cache.h[t * bh..(t + 1) * bh];
             if sparse {
                 time(Phase::RecurrentProduct, || {
-                    gemm_nn_sparse(Mat::new(dz, b, h), Mat::new(u_t, h, h), &mut MatMut::new(dh, b, h), Accumulate::Add)
+                    gemm_nn_sparse(Mat::new(dz, b, h), Mat::new(seq.u_t, h, h), &mut MatMut::new(dh, b, h), Accumulate::Add)
                 });
             } else {
                 let du = (!batched_du).then_some(&mut *g.du);

@@ -86,6 +86,7 @@ impl Recurrent {
             w: RecWeights { u: dp.recurrent.of(p), b_rec, peep: dp.peephole.map_or(&[][..], |r| r.of(p)) },
             mask,
             rec_drop: (!drop.recurrent.is_empty()).then_some(&drop.recurrent[..]),
+            u_t: &[],
         }
     }
 
