@@ -163,7 +163,7 @@ impl CellKind {
 }
 
 use crate::engine::cpu::math::{self, tanh};
-use crate::engine::cpu::{gemm_nn, gemm_tn, Accumulate, Mat, MatMut};
+use crate::engine::cpu::{gemm_nn, gemm_nn_sparse, gemm_tn, gemm_tn_sparse, Accumulate, Mat, MatMut};
 use crate::engine::profile::{time, Phase};
 
 /// Sizes of one recurrent pass.
@@ -267,6 +267,9 @@ pub struct Seq<'a> {
     /// transposed once per sequence in [`backward`], so that the per-step products `dz·Uᵀ`
     /// read it in place instead of transposing U again at every step.
     pub u_t: &'a [f32],
+    /// `h` and the gate gradients `dz` are mostly exact zeros (relu states), and skipping them
+    /// pays here: the recurrent products skip them ([`crate::engine::cpu::sparse`]; same bits).
+    pub sparse: bool,
 }
 
 impl Seq<'_> {
@@ -353,7 +356,8 @@ fn transpose(m: &[f32], rows: usize, cols: usize, out: &mut [f32]) {
 pub(crate) fn times_u_t(seq: &Seq, dz: Mat, first_gate: usize, dh: &mut [f32], acc: Accumulate) {
     let u = seq.d.units;
     let u_t = Mat::new(&seq.u_t[first_gate * u * u..(first_gate * u + dz.cols) * u], dz.cols, u);
-    gemm_nn(dz, u_t, &mut MatMut::new(dh, seq.d.batch, u), acc);
+    let gemm = if seq.sparse { gemm_nn_sparse } else { gemm_nn };
+    gemm(dz, u_t, &mut MatMut::new(dh, seq.d.batch, u), acc);
 }
 
 /// `out[:, block g] += (h ∘ drop_g)·U[:, block g]` for the gate blocks `gates` (each `units`
@@ -364,7 +368,8 @@ pub(crate) fn recurrent_product(seq: &Seq, h: &[f32], ld: usize, gates: std::ops
         if seq.rec_drop.is_none() {
             let cols = (gates.end - gates.start) * u;
             let off = gates.start * u;
-            gemm_nn(
+            let gemm = if seq.sparse { gemm_nn_sparse } else { gemm_nn };
+            gemm(
                 Mat::new(h, b, u),
                 Mat::strided(&seq.w.u[off..], u, cols, ld),
                 &mut MatMut::strided(&mut out[off..], b, cols, ld),
@@ -455,8 +460,9 @@ pub(crate) fn recurrent_weight_grad_all_steps(
     }
     let cols = (gates.end - gates.start) * u;
     let off = gates.start * u;
+    let gemm = if seq.sparse { gemm_tn_sparse } else { gemm_tn };
     time(Phase::RecurrentProduct, || {
-        gemm_tn(
+        gemm(
             Mat::new(&h_prev[..rows * u], rows, u),
             Mat::strided(&dz[off..], rows, cols, ld),
             &mut MatMut::strided(&mut du[off..], u, cols, ld),

@@ -23,30 +23,22 @@ use super::{
     DirCache, RecGrads, Scratch, Seq,
 };
 use crate::engine::cpu::sparse::sparse_pays_off;
-use crate::engine::cpu::{gemm_nn_sparse, gemm_tn_sparse, Accumulate, Mat, MatMut};
-use crate::engine::profile::{time, Phase};
 
-/// Whether the products skip the zeros of `h` and `dz`: relu states, not scaled by a dropout mask,
-/// where skipping pays (see [`sparse_pays_off`]).
-fn sparse(act: Activation, seq: &Seq) -> bool {
-    act == Activation::Relu && seq.rec_drop.is_none() && sparse_pays_off()
+/// `seq`, with [`Seq::sparse`] set for relu states not scaled by a dropout mask, where skipping
+/// zeros pays (see [`sparse_pays_off`]).
+fn with_sparsity<'a>(act: Activation, seq: &Seq<'a>) -> Seq<'a> {
+    Seq { sparse: act == Activation::Relu && seq.rec_drop.is_none() && sparse_pays_off(), ..*seq }
 }
 
 pub fn forward(act: Activation, seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let bh = b * h;
-    let sparse = sparse(act, seq);
+    let seq = &with_sparsity(act, seq);
     for t in 0..seq.d.time {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         let z = &mut cache.gates[t * bh..(t + 1) * bh];
         if t > 0 {
-            if sparse {
-                time(Phase::RecurrentProduct, || {
-                    gemm_nn_sparse(Mat::new(h_prev, b, h), Mat::new(seq.w.u, h, h), &mut MatMut::new(z, b, h), Accumulate::Add)
-                });
-            } else {
-                recurrent_product(seq, h_prev, h, 0..1, z, &mut s.dropped);
-            }
+            recurrent_product(seq, h_prev, h, 0..1, z, &mut s.dropped);
         }
         activate(act, z);
         for bi in 0..b {
@@ -95,7 +87,7 @@ fn gate_grad(act: Activation, y: &[f32], dh: &mut [f32], dz: &mut [f32], m: f32)
 pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let bh = b * h;
-    let sparse = sparse(act, seq);
+    let seq = &with_sparsity(act, seq);
     let Scratch { dh, dropped, d_dropped, .. } = s;
     let batched_du = du_after_loop(seq);
     dh.fill(0.0);
@@ -111,27 +103,11 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
         }
         if t > 0 {
             let h_prev = &cache.h[t * bh..(t + 1) * bh];
-            if sparse {
-                time(Phase::RecurrentProduct, || {
-                    gemm_nn_sparse(Mat::new(dz, b, h), Mat::new(seq.u_t, h, h), &mut MatMut::new(dh, b, h), Accumulate::Add)
-                });
-            } else {
-                let du = (!batched_du).then_some(&mut *g.du);
-                recurrent_product_backward(seq, h_prev, dz, h, 0..1, dh, du, dropped, d_dropped);
-            }
+            let du = (!batched_du).then_some(&mut *g.du);
+            recurrent_product_backward(seq, h_prev, dz, h, 0..1, dh, du, dropped, d_dropped);
         }
     }
-    if sparse {
-        let rows = (seq.d.time.saturating_sub(1)) * b;
-        time(Phase::RecurrentProduct, || {
-            gemm_tn_sparse(
-                Mat::new(&cache.h[bh..bh + rows * h], rows, h),
-                Mat::new(&dxw[bh..bh + rows * h], rows, h),
-                &mut MatMut::new(g.du, h, h),
-                Accumulate::Add,
-            )
-        });
-    } else if batched_du {
+    if batched_du {
         recurrent_weight_grad_all_steps(seq, &cache.h[bh..], &dxw[bh..], h, 0..1, g.du);
     }
 }

@@ -137,7 +137,7 @@ impl<'a> Operand<'a> {
 
 /// The kernels read and write through raw pointers: a view that does not fit its slice must stop
 /// here, not there.
-fn check_view(what: &str, len: usize, rows: usize, cols: usize, ld: usize) {
+pub(super) fn check_view(what: &str, len: usize, rows: usize, cols: usize, ld: usize) {
     if rows > 0 && cols > 0 {
         let need = (rows - 1).checked_mul(ld).and_then(|v| v.checked_add(cols));
         assert!(need.is_some_and(|need| need <= len), "{what} view {rows}x{cols} (ld {ld}) out of bounds of {len} values");

@@ -15,16 +15,16 @@
 
 use std::cell::Cell;
 
-use super::fast::KC;
+use super::fast::{check_view, KC};
 use super::simd::{Isa, Nonzero, SparseRows};
 use super::{Accumulate, Mat, MatMut};
 
 /// Whether skipping zeros beats the dense kernels with this build's best instruction set.
 /// Measured on the sine lesson's SimpleRNN(100, relu) (44 % zeros), ms per training step, on an
 /// AMD EPYC core: in Chromium (simd128) 1.70–1.74 skipping them vs 1.97–2.00 dense; natively
-/// with AVX2+FMA 1.11 vs 0.92 (there the dense tile kernel runs near the core's peak, and the
-/// sparse one, which reloads B for every row of C, cannot keep up with it). With SSE2 or portable
-/// code, as with simd128, there is no FMA and the dense kernel is the slower one.
+/// with AVX2+FMA 1.11 vs 0.92 (there the dense tile kernel runs near the core's peak, sharing each
+/// loaded vector of B among 6 rows of C, where the sparse one loads it again for every row). With
+/// SSE2 or portable code, as with simd128, there is no FMA and the dense kernel is the slower one.
 pub fn sparse_pays_off() -> bool {
     Isa::best() != Isa::Avx2Fma
 }
@@ -102,8 +102,8 @@ fn blocks(
     acc: Accumulate,
     mut list: impl FnMut(usize, usize, &mut Vec<Nonzero>, &mut Vec<(u32, u32)>, &mut Vec<u32>),
 ) {
-    assert!(b.rows == 0 || b.data.len() >= (b.rows - 1) * b.ld + b.cols, "gemm_sparse B view out of bounds");
-    assert!(c.rows == 0 || c.data.len() >= (c.rows - 1) * c.ld + c.cols, "gemm_sparse output view out of bounds");
+    check_view("gemm_sparse B", b.data.len(), b.rows, b.cols, b.ld);
+    check_view("gemm_sparse output", c.data.len(), c.rows, c.cols, c.ld);
     // Offsets into B are 32 bits (half the lists' memory traffic).
     assert!(b.data.len() <= u32::MAX as usize, "gemm_sparse: B too large for 32-bit offsets");
     if k == 0 && acc == Accumulate::Overwrite {

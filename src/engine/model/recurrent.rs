@@ -87,6 +87,7 @@ impl Recurrent {
             mask,
             rec_drop: (!drop.recurrent.is_empty()).then_some(&drop.recurrent[..]),
             u_t: &[],
+            sparse: false,
         }
     }
 
