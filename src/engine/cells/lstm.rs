@@ -23,7 +23,8 @@
 //! δh_{t-1} = dz·Uᵀ             dU += h_{t-1}ᵀ·dz
 //! dp_i += Σ_batch dz_i∘c_{t-1}   dp_f += Σ dz_f∘c_{t-1}   dp_o += Σ dz_o∘c_t
 //! ```
-//! `cache.gates[t]` holds the activated `[i, f, g, o]`; `cache.c` the cell states.
+//! `cache.gates[t]` holds the activated `[i, f, g, o]`; `cache.c` the cell states; `cache.aux[t]`
+//! `tanh(c_t)` before masking (the backward pass reads it instead of computing it again).
 
 use super::{
     du_after_loop, mask_at, prev_next, recurrent_product, recurrent_product_backward, recurrent_weight_grad_all_steps, sigmoid, DirCache,
@@ -38,14 +39,23 @@ use crate::engine::cpu::math::tanh;
 // vectorises the loop without runtime overlap checks (too many of them for 8 arrays).
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-fn forward_row<const PEEP: bool>(z: &mut [f32], p: &[f32], c_prev: &[f32], h_prev: &[f32], c_next: &mut [f32], h_next: &mut [f32], m: f32) {
+fn forward_row<const PEEP: bool>(
+    z: &mut [f32],
+    p: &[f32],
+    c_prev: &[f32],
+    h_prev: &[f32],
+    c_next: &mut [f32],
+    h_next: &mut [f32],
+    tanh_c: &mut [f32],
+    m: f32,
+) {
     let h = c_prev.len();
     let (zi, rest) = z.split_at_mut(h);
     let (zf, rest) = rest.split_at_mut(h);
     let (zg, zo) = rest.split_at_mut(h);
     // Every slice re-cut to length h, so the compiler drops the bounds checks and vectorises.
     let (zi, zf, zg, zo) = (&mut zi[..h], &mut zf[..h], &mut zg[..h], &mut zo[..h]);
-    let (c_prev, h_prev, c_next, h_next) = (&c_prev[..h], &h_prev[..h], &mut c_next[..h], &mut h_next[..h]);
+    let (c_prev, h_prev, c_next, h_next, tanh_c) = (&c_prev[..h], &h_prev[..h], &mut c_next[..h], &mut h_next[..h], &mut tanh_c[..h]);
     let (pi, pf, po) = if PEEP { (&p[..h], &p[h..2 * h], &p[2 * h..3 * h]) } else { (&[][..], &[][..], &[][..]) };
     for j in 0..h {
         let cp = c_prev[j];
@@ -58,7 +68,9 @@ fn forward_row<const PEEP: bool>(z: &mut [f32], p: &[f32], c_prev: &[f32], h_pre
         zf[j] = f;
         zg[j] = gg;
         zo[j] = o;
-        let h_new = o * tanh(c_new);
+        let tc = tanh(c_new);
+        tanh_c[j] = tc;
+        let h_new = o * tc;
         c_next[j] = m * c_new + (1.0 - m) * cp;
         h_next[j] = m * h_new + (1.0 - m) * h_prev[j];
     }
@@ -75,14 +87,15 @@ pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
             recurrent_product(seq, h_prev, g4, 0..4, z, &mut s.dropped);
         }
         let (c_prev, c_next) = prev_next(&mut cache.c, t, bh);
+        let tanh_c = &mut cache.aux[t * bh..(t + 1) * bh];
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
             let (zr, r) = (&mut z[bi * g4..(bi + 1) * g4], bi * h..(bi + 1) * h);
-            let (cp, hp, cn, hn) = (&c_prev[r.clone()], &h_prev[r.clone()], &mut c_next[r.clone()], &mut h_next[r]);
+            let (cp, hp, cn, hn, tc) = (&c_prev[r.clone()], &h_prev[r.clone()], &mut c_next[r.clone()], &mut h_next[r.clone()], &mut tanh_c[r]);
             if peep.is_empty() {
-                forward_row::<false>(zr, peep, cp, hp, cn, hn, m);
+                forward_row::<false>(zr, peep, cp, hp, cn, hn, tc, m);
             } else {
-                forward_row::<true>(zr, peep, cp, hp, cn, hn, m);
+                forward_row::<true>(zr, peep, cp, hp, cn, hn, tc, m);
             }
         }
     }
@@ -99,6 +112,7 @@ fn backward_row<const PEEP: bool>(
     gates: &[f32],
     p: &[f32],
     c_prev: &[f32],
+    tanh_c: &[f32],
     dh: &mut [f32],
     dc: &mut [f32],
     dz: &mut [f32],
@@ -112,13 +126,11 @@ fn backward_row<const PEEP: bool>(
     let (dzi, rest) = dz.split_at_mut(h);
     let (dzf, rest) = rest.split_at_mut(h);
     let (dzg, dzo) = rest.split_at_mut(h);
-    let (gi, gf, gg, go, c_prev) = (&gi[..h], &gf[..h], &gg[..h], &go[..h], &c_prev[..h]);
+    let (gi, gf, gg, go, c_prev, tanh_c) = (&gi[..h], &gf[..h], &gg[..h], &go[..h], &c_prev[..h], &tanh_c[..h]);
     let (dzi, dzf, dzg, dzo, dh, dc) = (&mut dzi[..h], &mut dzf[..h], &mut dzg[..h], &mut dzo[..h], &mut dh[..h], &mut dc[..h]);
     let (pi, pf, po) = if PEEP { (&p[..h], &p[h..2 * h], &p[2 * h..3 * h]) } else { (&[][..], &[][..], &[][..]) };
     for j in 0..h {
-        let (i, f, g, o, cp) = (gi[j], gf[j], gg[j], go[j], c_prev[j]);
-        let c_new = f * cp + i * g;
-        let tc = tanh(c_new);
+        let (i, f, g, o, cp, tc) = (gi[j], gf[j], gg[j], go[j], c_prev[j], tanh_c[j]);
         let dhn = m * dh[j];
         let d_o = dhn * tc * o * (1.0 - o);
         let dct = m * dc[j] + dhn * o * (1.0 - tc * tc) + if PEEP { d_o * po[j] } else { 0.0 };
@@ -133,7 +145,7 @@ fn backward_row<const PEEP: bool>(
         if PEEP {
             dpeep[j] += d_i * cp;
             dpeep[h + j] += d_f * cp;
-            dpeep[2 * h + j] += d_o * c_new;
+            dpeep[2 * h + j] += d_o * (f * cp + i * g); // c_t before masking
         }
     }
 }
@@ -150,17 +162,18 @@ pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g:
         let gates = &cache.gates[t * b * g4..(t + 1) * b * g4];
         let dz = &mut dxw[t * b * g4..(t + 1) * b * g4];
         let c_prev = &cache.c[t * bh..(t + 1) * bh];
+        let tanh_c = &cache.aux[t * bh..(t + 1) * bh];
         for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
             *v += o;
         }
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
             let (gr, dzr, r) = (&gates[bi * g4..(bi + 1) * g4], &mut dz[bi * g4..(bi + 1) * g4], bi * h..(bi + 1) * h);
-            let (cp, dhr, dcr) = (&c_prev[r.clone()], &mut dh[r.clone()], &mut dc[r]);
+            let (cp, tc, dhr, dcr) = (&c_prev[r.clone()], &tanh_c[r.clone()], &mut dh[r.clone()], &mut dc[r]);
             if peep.is_empty() {
-                backward_row::<false>(gr, peep, cp, dhr, dcr, dzr, g.dpeep, m);
+                backward_row::<false>(gr, peep, cp, tc, dhr, dcr, dzr, g.dpeep, m);
             } else {
-                backward_row::<true>(gr, peep, cp, dhr, dcr, dzr, g.dpeep, m);
+                backward_row::<true>(gr, peep, cp, tc, dhr, dcr, dzr, g.dpeep, m);
             }
         }
         if t > 0 {

@@ -189,7 +189,8 @@ pub struct DirCache {
     pub h: Vec<f32>,
     /// `[time + 1, batch, units]` LSTM cell states (empty for other cells).
     pub c: Vec<f32>,
-    /// `[time, batch, units]` reset-after GRU: the recurrent candidate `h_{t-1}·U_h + b_rec_h`.
+    /// `[time, batch, units]` reset-after GRU: the recurrent candidate `h_{t-1}·U_h + b_rec_h`;
+    /// LSTM: `tanh(c_t)` before masking (empty for other cells).
     pub aux: Vec<f32>,
 }
 
@@ -222,7 +223,7 @@ impl DirCache {
         } else {
             self.c.clear();
         }
-        if matches!(cell, CellKind::Gru { reset_after: true }) {
+        if matches!(cell, CellKind::Gru { reset_after: true } | CellKind::Lstm { .. }) {
             resize(&mut self.aux, d.time * bh);
         } else {
             self.aux.clear();
