@@ -41,6 +41,10 @@ pub fn forward(act: Activation, seq: &Seq, cache: &mut DirCache, s: &mut Scratch
             recurrent_product(seq, h_prev, h, 0..1, z, &mut s.dropped);
         }
         activate(act, z);
+        if seq.mask.is_none() {
+            h_next.copy_from_slice(z);
+            continue;
+        }
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
             let r = bi * h..(bi + 1) * h;

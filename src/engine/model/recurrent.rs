@@ -159,6 +159,15 @@ impl Recurrent {
     fn merge_outputs(&self, d: Dims, mask: Option<&[f32]>, ws: &mut LayerBuffers) {
         let od = self.output_dim();
         let u = d.units;
+        let bu = d.batch * u;
+        if self.dirs.len() == 1 {
+            // One direction: the output is its states after each step (or after the last), laid
+            // out as `h` is: one copy, not one per batch row and step.
+            let from = if self.return_sequences { bu } else { d.time * bu };
+            ws.out.clear();
+            ws.out.extend_from_slice(&ws.dirs[0].h[from..(d.time + 1) * bu]);
+            return;
+        }
         let steps: Vec<usize> = if self.return_sequences { (0..d.time).collect() } else { vec![d.time - 1] };
         let mut out = std::mem::take(&mut ws.out);
         out.resize(steps.len() * d.batch * od, 0.0);
@@ -257,6 +266,14 @@ impl Recurrent {
         let mut dh = std::mem::take(&mut ws.dh_out);
         dh.clear();
         dh.resize(d.time * d.batch * u, 0.0);
+        if self.dirs.len() == 1 {
+            // One direction: `d_out` is laid out as `dh_out` (for all steps, or the last one).
+            let bu = d.batch * u;
+            let from = if self.return_sequences { 0 } else { (d.time - 1) * bu };
+            dh[from..].copy_from_slice(&ws.d_out[..d.time * bu - from]);
+            ws.dh_out = dh;
+            return;
+        }
         let steps: Vec<usize> = if self.return_sequences { (0..d.time).collect() } else { vec![d.time - 1] };
         for (si, &t) in steps.iter().enumerate() {
             for b in 0..d.batch {
