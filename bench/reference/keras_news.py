@@ -3,7 +3,7 @@ accuracy after every epoch, so that `unroll train --task agnews --preset NAME` c
 Keras on the same model, data and number of epochs.
 
     /opt/bench-venv/bin/python bench/reference/keras_news.py --preset rnn [--epochs 3] [--json]
-        [--data DIR] [--no-mask] [--no-bucket] [--seed 1] [--threads 2]
+        [--data DIR] [--no-mask] [--no-bucket] [--seed 1] [--threads 2] [--lr-schedule cosine]
 
 The pipeline is the one `src/lesson/news.rs` documents: `val_share` (5 %) of train.csv held out for
 validation (a seeded numpy shuffle; not the same rows as Unroll's, which is why the comparison is
@@ -43,6 +43,8 @@ p.add_argument("--seed", type=int, default=1)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--vocab", type=int, default=20000)
 p.add_argument("--val-share", type=float, default=0.05)
+# cosine: Keras's CosineDecay from 1e-3 to 0 over all the run's steps (Unroll's `--lr-schedule cosine`)
+p.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant")
 p.add_argument("--json", action="store_true")
 args = p.parse_args()
 
@@ -114,7 +116,12 @@ model = keras.Sequential(
     + [rnn_layer(k < n_layers - 1) for k in range(n_layers)]
     + [layers.Dense(4)]
 )
-model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+if args.lr_schedule == "cosine":
+    steps = args.epochs * sum(1 for _ in train_ds)
+    lr = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=steps)
+else:
+    lr = 1e-3
+model.compile(optimizer=keras.optimizers.Adam(lr), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
               metrics=["accuracy"])
 
 
@@ -143,7 +150,7 @@ cb = TestEachEpoch()
 model.fit(train_ds, validation_data=val_ds, epochs=args.epochs, callbacks=[cb], verbose=0)
 result = {
     "framework": f"Keras {keras.__version__} on TensorFlow {tf.__version__} (CPU), {args.threads} threads",
-    "preset": args.preset, "mask": mask, "bucket": not args.no_bucket, "seed": args.seed,
+    "preset": args.preset, "mask": mask, "bucket": not args.no_bucket, "seed": args.seed, "lr_schedule": args.lr_schedule,
     "train_rows": len(train_rows), "val_rows": len(val_rows), "test_rows": len(test_rows),
     "params": model.count_params(), "epochs": cb.records,
 }

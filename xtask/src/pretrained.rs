@@ -21,6 +21,9 @@ pub const FLAGS: &[&str] = &[
     "agnews",
     "--preset",
     "gru",
+    // The rate the model was trained with (the `gru` preset has since moved to a cosine decay).
+    "--lr-schedule",
+    "constant",
     "--bidirectional",
     "true",
     "--vocab",
