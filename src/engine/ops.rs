@@ -14,8 +14,13 @@ pub fn reverse_time(x: &[f32], time: usize, row: usize, out: &mut Vec<f32>) {
 /// `y[n, out] = x[n, in]·k[in, out] + bias[out]`
 pub fn dense_forward(x: &[f32], n: usize, k: &[f32], bias: &[f32], y: &mut [f32]) {
     let (out, inp) = (bias.len(), k.len() / bias.len().max(1));
-    for row in y.chunks_exact_mut(out) {
-        row.copy_from_slice(bias);
+    if let [b] = bias {
+        // One output (the sine lessons' head): a fill, not a 4-byte memcpy call per row.
+        y.fill(*b);
+    } else {
+        for row in y.chunks_exact_mut(out) {
+            row.copy_from_slice(bias);
+        }
     }
     gemm_nn(Mat::new(x, n, inp), Mat::new(k, inp, out), &mut MatMut::new(y, n, out), Accumulate::Add);
 }
@@ -58,6 +63,16 @@ pub fn softmax_rows(logits: &[f32], cols: usize, probs: &mut [f32]) {
 /// Transposes `[a, b, f]` blocks to `[b, a, f]` (batch-major ⇄ time-major).
 pub fn swap_leading(x: &[f32], a: usize, b: usize, f: usize, out: &mut Vec<f32>) {
     out.resize(a * b * f, 0.0);
+    if f == 1 {
+        // One feature (the sine lessons' inputs, outputs and targets): element by element, not a
+        // 4-byte memcpy call per element.
+        for i in 0..a {
+            for j in 0..b {
+                out[j * a + i] = x[i * b + j];
+            }
+        }
+        return;
+    }
     for i in 0..a {
         for j in 0..b {
             out[(j * a + i) * f..(j * a + i + 1) * f].copy_from_slice(&x[(i * b + j) * f..(i * b + j + 1) * f]);
