@@ -14,14 +14,7 @@ pub fn reverse_time(x: &[f32], time: usize, row: usize, out: &mut Vec<f32>) {
 /// `y[n, out] = x[n, in]·k[in, out] + bias[out]`
 pub fn dense_forward(x: &[f32], n: usize, k: &[f32], bias: &[f32], y: &mut [f32]) {
     let (out, inp) = (bias.len(), k.len() / bias.len().max(1));
-    if let [b] = bias {
-        // One output (the sine lessons' head): a fill, not a 4-byte memcpy call per row.
-        y.fill(*b);
-    } else {
-        for row in y.chunks_exact_mut(out) {
-            row.copy_from_slice(bias);
-        }
-    }
+    fill_rows(y, bias);
     gemm_nn(Mat::new(x, n, inp), Mat::new(k, inp, out), &mut MatMut::new(y, n, out), Accumulate::Add);
 }
 
@@ -57,6 +50,27 @@ pub fn softmax_rows(logits: &[f32], cols: usize, probs: &mut [f32]) {
         for pv in p.iter_mut() {
             *pv /= sum;
         }
+    }
+}
+
+/// Sets every row of `y` (`[rows, row.len()]`) to `row`: the first row copied, then the rows
+/// filled so far copied after themselves, so a few calls to `memcpy` whatever the number of rows
+/// (a copy per row was a call per row: 960 per input projection in the sine lessons).
+pub fn fill_rows(y: &mut [f32], row: &[f32]) {
+    if let [v] = row {
+        y.fill(*v);
+        return;
+    }
+    let w = row.len();
+    if y.len() < w {
+        return;
+    }
+    y[..w].copy_from_slice(row);
+    let mut filled = w;
+    while filled < y.len() {
+        let n = filled.min(y.len() - filled);
+        y.copy_within(..n, filled);
+        filled += n;
     }
 }
 

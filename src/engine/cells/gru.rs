@@ -32,6 +32,7 @@ use super::{
     mask_at, mul_into, prev_next, recurrent_product, recurrent_product_backward, sigmoid, times_u_t, DirCache, RecGrads, Scratch, Seq,
 };
 use crate::engine::cpu::math::tanh;
+use crate::engine::ops::fill_rows;
 use crate::engine::cpu::{gemm_nn, gemm_tn, Accumulate, Mat, MatMut};
 
 pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
@@ -41,9 +42,7 @@ pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         // rec [batch, 3u] = h_{t-1}·U + b_rec
         let rec = &mut s.wide;
-        for row in rec.chunks_exact_mut(g3) {
-            row.copy_from_slice(seq.w.b_rec);
-        }
+        fill_rows(rec, seq.w.b_rec);
         if t > 0 {
             recurrent_product(seq, h_prev, g3, 0..3, rec, &mut s.dropped);
         }

@@ -3,7 +3,7 @@
 //! [`super::dropout`] (one shared mask, or one per gate block), and its backward pass.
 
 use crate::engine::cpu::{gemm_nn, gemm_nt, gemm_tn, Accumulate, Mat, MatMut};
-use crate::engine::ops::add_column_sums;
+use crate::engine::ops::{add_column_sums, fill_rows};
 
 /// Shapes of one projection.
 #[derive(Clone, Copy, Debug)]
@@ -43,9 +43,7 @@ fn apply_mask(x: &[f32], m: &[f32], s: Shape, x_drop: &mut Vec<f32>) {
 
 /// `xw = (x ∘ m)·W + b_in` for `x` `[time, batch, input]`, `w` `[input, width]`.
 pub fn forward(x: &[f32], w: &[f32], b_in: &[f32], masks: &[f32], s: Shape, x_drop: &mut Vec<f32>, xw: &mut [f32]) {
-    for row in xw.chunks_exact_mut(s.width) {
-        row.copy_from_slice(b_in);
-    }
+    fill_rows(xw, b_in);
     let (count, cols) = s.blocks(masks);
     if count == 0 {
         gemm_nn(Mat::new(x, s.rows(), s.input), Mat::new(w, s.input, s.width), &mut MatMut::new(xw, s.rows(), s.width), Accumulate::Add);
