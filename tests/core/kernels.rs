@@ -416,3 +416,23 @@ fn bench() {
         println!("{line}");
     }
 }
+
+/// `fill_rows` sets every row (whatever the number of rows, one column or many), and `swap_leading`
+/// transposes one-feature tensors (its element-by-element path) as it does wider ones.
+#[test]
+fn bias_rows_and_one_feature_transposes() {
+    use unroll::engine::ops::{fill_rows, swap_leading};
+    for (rows, row) in [(0, vec![1.0, 2.0]), (1, vec![3.0]), (7, vec![4.0]), (5, vec![1.0, -2.0, 0.5]), (33, vec![9.0, 8.0])] {
+        let mut y = vec![f32::NAN; rows * row.len()];
+        fill_rows(&mut y, &row);
+        assert!(y.chunks_exact(row.len()).all(|r| r == &row[..]), "{rows} rows of {row:?}: {y:?}");
+    }
+    let (a, b) = (3, 4);
+    let x: Vec<f32> = (0..a * b).map(|v| v as f32).collect();
+    let (mut one, mut two) = (Vec::new(), Vec::new());
+    swap_leading(&x, a, b, 1, &mut one);
+    let x2: Vec<f32> = x.iter().flat_map(|&v| [v, -v]).collect();
+    swap_leading(&x2, a, b, 2, &mut two);
+    assert_eq!(one, two.iter().step_by(2).copied().collect::<Vec<_>>());
+    assert_eq!(one[..4], [0.0, 4.0, 8.0, 1.0]);
+}
