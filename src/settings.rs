@@ -263,15 +263,9 @@ impl Preset {
             ..s.clone()
         };
         *s = match self {
-            Preset::GruTuned => Settings {
-                lr: 1.5e-3,
-                dropout: 0.5,
-                recurrent_dropout: 0.3,
-                epochs: 4,
-                val_share: 0.0,
-                average_last: 3,
-                ..notebook
-            },
+            Preset::GruTuned => {
+                Settings { lr: 1.5e-3, dropout: 0.5, recurrent_dropout: 0.3, epochs: 4, val_share: 0.0, average_last: 3, ..notebook }
+            }
             _ => notebook,
         };
     }

@@ -57,12 +57,8 @@ pub fn softmax_rows(logits: &[f32], cols: usize, probs: &mut [f32]) {
 /// filled so far copied after themselves, so a few calls to `memcpy` whatever the number of rows
 /// (a copy per row was a call per row: 960 per input projection in the sine lessons).
 pub fn fill_rows(y: &mut [f32], row: &[f32]) {
-    if let [v] = row {
-        y.fill(*v);
-        return;
-    }
     let w = row.len();
-    if y.len() < w {
+    if w == 0 || y.len() < w {
         return;
     }
     y[..w].copy_from_slice(row);
@@ -74,17 +70,22 @@ pub fn fill_rows(y: &mut [f32], row: &[f32]) {
     }
 }
 
+/// `out[c·rows + r] = m[r·cols + c]`: the transpose of a row-major `rows × cols` matrix.
+pub fn transpose(m: &[f32], rows: usize, cols: usize, out: &mut [f32]) {
+    for (r, row) in m.chunks_exact(cols.max(1)).take(rows).enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            out[c * rows + r] = v;
+        }
+    }
+}
+
 /// Transposes `[a, b, f]` blocks to `[b, a, f]` (batch-major ⇄ time-major).
 pub fn swap_leading(x: &[f32], a: usize, b: usize, f: usize, out: &mut Vec<f32>) {
     out.resize(a * b * f, 0.0);
     if f == 1 {
-        // One feature (the sine lessons' inputs, outputs and targets): element by element, not a
+        // One feature (the sine lessons' inputs, outputs and targets): a plain transpose, not a
         // 4-byte memcpy call per element.
-        for i in 0..a {
-            for j in 0..b {
-                out[j * a + i] = x[i * b + j];
-            }
-        }
+        transpose(x, a, b, out);
         return;
     }
     for i in 0..a {

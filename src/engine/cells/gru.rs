@@ -32,8 +32,8 @@ use super::{
     mask_at, mul_into, prev_next, recurrent_product, recurrent_product_backward, sigmoid, times_u_t, DirCache, RecGrads, Scratch, Seq,
 };
 use crate::engine::cpu::math::tanh;
-use crate::engine::ops::fill_rows;
 use crate::engine::cpu::{gemm_nn, gemm_tn, Accumulate, Mat, MatMut};
+use crate::engine::ops::fill_rows;
 
 pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);

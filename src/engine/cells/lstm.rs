@@ -91,7 +91,8 @@ pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
             let (zr, r) = (&mut z[bi * g4..(bi + 1) * g4], bi * h..(bi + 1) * h);
-            let (cp, hp, cn, hn, tc) = (&c_prev[r.clone()], &h_prev[r.clone()], &mut c_next[r.clone()], &mut h_next[r.clone()], &mut tanh_c[r]);
+            let (cp, hp, cn, hn, tc) =
+                (&c_prev[r.clone()], &h_prev[r.clone()], &mut c_next[r.clone()], &mut h_next[r.clone()], &mut tanh_c[r]);
             if peep.is_empty() {
                 forward_row::<false>(zr, peep, cp, hp, cn, hn, tc, m);
             } else {

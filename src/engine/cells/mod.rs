@@ -164,6 +164,7 @@ impl CellKind {
 
 use crate::engine::cpu::math::{self, tanh};
 use crate::engine::cpu::{gemm_nn, gemm_nn_sparse, gemm_tn, gemm_tn_sparse, Accumulate, Mat, MatMut};
+use crate::engine::ops::transpose;
 use crate::engine::profile::{time, Phase};
 
 /// Sizes of one recurrent pass.
@@ -341,15 +342,6 @@ pub fn backward(cell: CellKind, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw
         CellKind::Gru { reset_after: false } => gru::backward_reset_before(seq, cache, dh_out, dxw, g, s),
     }
     s.u_t = u_t;
-}
-
-/// `out[c·rows + r] = m[r·cols + c]`: the transpose of a row-major `rows × cols` matrix.
-fn transpose(m: &[f32], rows: usize, cols: usize, out: &mut [f32]) {
-    for (r, row) in m.chunks_exact(cols.max(1)).take(rows).enumerate() {
-        for (c, &v) in row.iter().enumerate() {
-            out[c * rows + r] = v;
-        }
-    }
 }
 
 /// `dh (+)= dz_g·U_gᵀ` for the gate block(s) `g`: `dz` `[batch, cols]` (rows `ld` apart), read

@@ -265,15 +265,17 @@ impl Recurrent {
         let (u, od) = (d.units, self.output_dim());
         let mut dh = std::mem::take(&mut ws.dh_out);
         dh.clear();
-        dh.resize(d.time * d.batch * u, 0.0);
         if self.dirs.len() == 1 {
-            // One direction: `d_out` is laid out as `dh_out` (for all steps, or the last one).
+            // One direction: `d_out` is laid out as `dh_out` (for all steps, or the last one,
+            // after zeros for the steps before).
             let bu = d.batch * u;
             let from = if self.return_sequences { 0 } else { (d.time - 1) * bu };
-            dh[from..].copy_from_slice(&ws.d_out[..d.time * bu - from]);
+            dh.resize(from, 0.0);
+            dh.extend_from_slice(&ws.d_out[..d.time * bu - from]);
             ws.dh_out = dh;
             return;
         }
+        dh.resize(d.time * d.batch * u, 0.0);
         let steps: Vec<usize> = if self.return_sequences { (0..d.time).collect() } else { vec![d.time - 1] };
         for (si, &t) in steps.iter().enumerate() {
             for b in 0..d.batch {
