@@ -49,7 +49,9 @@ pub struct BenchConfig {
     /// Also measure the time per phase of a step (see `engine::profile`; adds a little overhead).
     #[serde(default)]
     pub profile: bool,
-    /// Threads per step (native only; the browser runs one).
+    /// Threads per step. Natively: threads for the AG News configurations (whose batches are then
+    /// split in that many parts) and the sine ones (always 2 parts). In the browser, above 1: the
+    /// sine configurations compute one part on the helper worker where there is one.
     #[serde(default = "one")]
     pub threads: usize,
 }
@@ -102,8 +104,19 @@ pub fn spec_of(name: &str) -> Option<ModelSpec> {
 
 /// Runs one configuration; `now` is a clock in seconds.
 pub fn run(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {
+    run_with(config, now, None)
+}
+
+/// Where the browser computes part of each sine batch (its helper worker; `None` natively).
+#[cfg(target_arch = "wasm32")]
+pub type Remote = Option<std::rc::Rc<dyn crate::engine::train::RemotePart>>;
+#[cfg(not(target_arch = "wasm32"))]
+pub type Remote = Option<std::convert::Infallible>;
+
+/// As [`run`], the sine configurations computing the second part of each batch on `remote`.
+pub fn run_with(config: &BenchConfig, now: fn() -> f64, remote: Remote) -> Result<BenchRow, EngineError> {
     let mut row = match config.name.as_str() {
-        "sine-rnn" | "sine-lstm" => run_sine(config, now),
+        "sine-rnn" | "sine-lstm" => run_sine(config, now, remote),
         name if NEWS_NAMES.contains(&name) => run_news(config, now),
         name => {
             let spec = spec_of(name)
@@ -179,6 +192,7 @@ fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result
     let model_text = describe(&spec);
     let mut trainer = Trainer::new(Model::new(spec, 1)?, OptimizerSpec::adam(1e-3), Clipping::None, 1);
     trainer.threads = config.threads.max(1);
+    trainer.parts = trainer.threads;
     // One untimed step sizes every buffer.
     let first = &batches[0];
     trainer.step(&input(first), &Targets::Classes(&first.labels))?;
@@ -191,13 +205,17 @@ fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result
     Ok(row(config, model_text, steps, samples, tokens, seconds))
 }
 
-fn run_sine(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {
+fn run_sine(config: &BenchConfig, now: fn() -> f64, remote: Remote) -> Result<BenchRow, EngineError> {
     let settings = match config.name.as_str() {
         "sine-rnn" => Settings { cell: Cell::Rnn, units: 100, ..Settings::default() },
         _ => Settings { cell: Cell::Lstm, units: 32, ..Settings::default() },
     };
     let mut lesson = SeriesLesson::new(&settings).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
     lesson.set_threads(config.threads.max(1));
+    #[cfg(target_arch = "wasm32")]
+    lesson.set_remote(remote);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = remote;
     let steps = config.samples.max(1);
     let model_text = lesson.info().model.clone();
     lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;

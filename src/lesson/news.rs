@@ -375,6 +375,7 @@ impl NewsLesson {
     /// Uses `threads` threads per step (native builds; results depend on the count, reproducibly).
     pub fn set_threads(&mut self, threads: usize) {
         self.trainer.threads = threads.max(1);
+        self.trainer.parts = threads.max(1);
     }
 
     /// One training step on the next batch (starting the next epoch when one ends).

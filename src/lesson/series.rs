@@ -22,6 +22,10 @@ use crate::engine::train::{StepStats, Trainer};
 use crate::engine::{Input, InputData, Model, Targets, Workspace};
 use crate::settings::{SettingError, Settings, Task};
 
+/// Each training batch is computed in this many parts (`Trainer::parts`), everywhere: in the
+/// browser the second part runs on a helper worker where the page may have one, and the same
+/// settings train the same weights whether it has one or not (and natively).
+pub const PARTS: usize = 2;
 /// Share of the series held out from training.
 pub const HELD_OUT_SHARE: f32 = 0.2;
 /// A loss this many times the first loss (and above [`DIVERGED_FLOOR`]) counts as diverged.
@@ -164,6 +168,9 @@ impl SeriesLesson {
             model: describe(settings),
             standardised: sine.is_none(),
         };
+        let mut trainer =
+            Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed).with_schedule(settings.schedule(settings.steps));
+        trainer.parts = PARTS;
         Ok(SeriesLesson {
             settings: settings.clone(),
             info,
@@ -171,8 +178,7 @@ impl SeriesLesson {
             scale,
             truth,
             gen_x,
-            trainer: Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed)
-                .with_schedule(settings.schedule(settings.steps)),
+            trainer,
             rng,
             step: 0,
             first_loss: None,
@@ -190,9 +196,17 @@ impl SeriesLesson {
         self.step
     }
 
-    /// Threads per training step (native builds; see `Trainer::threads`).
+    /// Threads per training step (native builds; see `Trainer::threads`): the [`PARTS`] parts
+    /// of each batch on their own threads. Results do not change.
     pub fn set_threads(&mut self, threads: usize) {
         self.trainer.threads = threads;
+    }
+
+    /// In the browser: computes the second part of each batch on `remote` (a helper worker).
+    /// Results do not change.
+    #[cfg(target_arch = "wasm32")]
+    pub fn set_remote(&mut self, remote: Option<std::rc::Rc<dyn crate::engine::train::RemotePart>>) {
+        self.trainer.remote = remote;
     }
 
     pub fn model(&self) -> &Model {

@@ -120,8 +120,9 @@ fn threads_split_the_batch_without_changing_the_result() {
         dense_units: 3,
         loss: LossKind::SparseCategoricalCrossentropy,
     };
-    let run = |threads: usize| {
+    let run = |parts: usize, threads: usize| {
         let mut t = Trainer::new(Model::new(spec.clone(), 3).unwrap(), OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0), 1);
+        t.parts = parts;
         t.threads = threads;
         let (mut losses, mut outputs) = (vec![], vec![]);
         for step in 0..6u32 {
@@ -133,14 +134,32 @@ fn threads_split_the_batch_without_changing_the_result() {
         }
         (losses, t.model.params.values, outputs)
     };
-    let (l1, p1, o1) = run(1);
+    let (l1, p1, o1) = run(1, 1);
     assert_eq!(o1.len(), 6 * 7 * 3);
-    for threads in [2, 3] {
-        let (l, p, o) = run(threads);
-        crate::common::assert_close(&format!("outputs of the whole batch, {threads} threads"), &o, &o1, 1e-6, 1e-4);
-        crate::common::assert_close(&format!("losses, {threads} threads"), &l, &l1, 1e-6, 1e-5);
-        crate::common::assert_close(&format!("weights, {threads} threads"), &p, &p1, 1e-6, 1e-4);
+    for parts in [2, 3] {
+        let (l, p, o) = run(parts, parts);
+        assert_ne!(p, p1, "{parts} parts round differently from one (the split happened)");
+        crate::common::assert_close(&format!("outputs of the whole batch, {parts} parts"), &o, &o1, 1e-6, 1e-4);
+        crate::common::assert_close(&format!("losses, {parts} parts"), &l, &l1, 1e-6, 1e-5);
+        crate::common::assert_close(&format!("weights, {parts} parts"), &p, &p1, 1e-6, 1e-4);
+        // Where the parts are computed changes nothing: one thread gives the same bits.
+        assert_eq!(run(parts, 1), (l, p, o), "{parts} parts on one thread and on {parts} threads");
     }
+}
+
+/// The series lesson always trains in `PARTS` parts, so its runs are the same bits on one thread
+/// or two (natively; in the browser, with or without the helper worker: tests/e2e/workers.test.mjs).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_series_lesson_trains_the_same_bits_on_one_thread_or_two() {
+    let s = Settings { dropout: 0.1, recurrent_dropout: 0.1, ..small(Cell::Gru) };
+    let run = |threads: usize| {
+        let mut lesson = SeriesLesson::new(&s).unwrap();
+        lesson.set_threads(threads);
+        let l = losses(&mut lesson, 20);
+        (l, lesson.model().params.values.clone())
+    };
+    assert_eq!(run(1), run(2));
 }
 
 #[test]
@@ -158,4 +177,55 @@ fn the_lesson_takes_dropout_peepholes_and_rmsprop_from_the_settings() {
     assert!(lesson.model().params.get("rnn0.peephole_weights").is_some());
     let l = losses(&mut lesson, 60);
     assert!(mean(&l[50..]) < mean(&l[..10]), "RMSprop with dropout still learns: {} -> {}", mean(&l[..10]), mean(&l[50..]));
+}
+
+/// In the browser a part of each batch may be computed by a [`RemotePart`] (the helper worker):
+/// the trainer takes its gradient and loss in place of its own, and when the remote fails it
+/// computes the part itself — the same bits either way. A stand-in computes the part here, in the
+/// same wasm (the real helper is compared in tests/e2e/workers.test.mjs).
+#[cfg(target_arch = "wasm32")]
+#[test]
+fn a_remote_part_gives_the_same_bits_and_a_failing_one_is_replaced() {
+    use std::cell::{Cell as Flag, RefCell};
+    use std::rc::Rc;
+    use unroll::engine::model::{Dropout, Input, Model, Targets, Workspace};
+    use unroll::engine::train::init::rng_from_seed;
+    use unroll::engine::train::RemotePart;
+    #[derive(Debug, Default)]
+    struct StandIn {
+        fail: bool,
+        calls: Flag<usize>,
+        result: RefCell<Option<(f32, Vec<f32>, Vec<f32>)>>,
+    }
+    impl RemotePart for StandIn {
+        fn start(&self, model: &Model, input: &Input, targets: &Targets, seed: u64) -> bool {
+            let (mut grads, mut ws) = (vec![0.0; model.params.len()], Workspace::default());
+            let loss = model.loss_and_grads(input, targets, &mut grads, &mut ws, &mut Dropout::Sample(&mut rng_from_seed(seed))).unwrap();
+            self.calls.set(self.calls.get() + 1);
+            *self.result.borrow_mut() = Some((loss, grads, ws.outputs));
+            true
+        }
+        fn finish(&self, grads: &mut [f32], outputs: &mut Vec<f32>) -> Option<f32> {
+            let (loss, g, o) = self.result.borrow_mut().take().unwrap();
+            if self.fail {
+                return None;
+            }
+            grads.copy_from_slice(&g);
+            *outputs = o;
+            Some(loss)
+        }
+    }
+    let s = Settings { dropout: 0.1, recurrent_dropout: 0.1, ..small(Cell::Gru) };
+    let run = |remote: Option<Rc<StandIn>>| {
+        let mut lesson = SeriesLesson::new(&s).unwrap();
+        lesson.set_remote(remote.map(|r| r as Rc<dyn RemotePart>));
+        let l = losses(&mut lesson, 12);
+        (l, lesson.model().params.values.clone())
+    };
+    let local = run(None);
+    let (good, bad) = (Rc::new(StandIn::default()), Rc::new(StandIn { fail: true, ..StandIn::default() }));
+    assert_eq!(run(Some(good.clone())), local);
+    assert_eq!(good.calls.get(), 12, "one part of every step was computed remotely");
+    assert_eq!(run(Some(bad.clone())), local);
+    assert_eq!(bad.calls.get(), 12);
 }

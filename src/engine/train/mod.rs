@@ -5,12 +5,12 @@ pub mod early_stopping;
 pub mod init;
 pub mod loss;
 pub mod optimizer;
-#[cfg(not(target_arch = "wasm32"))]
-mod parallel;
+mod parts;
 pub mod schedule;
 
 pub use early_stopping::{Decision, Direction, EarlyStopping, EarlyStoppingSpec};
 pub use optimizer::{clip_by_global_norm, global_norm, Clipping, Optimizer, OptimizerSpec};
+pub use parts::RemotePart;
 pub use schedule::Schedule;
 
 use super::model::{Dropout, Input, Model, Targets, Workspace};
@@ -37,12 +37,17 @@ pub struct Trainer {
     pub ws: Workspace,
     /// Draws the dropout masks.
     rng: Rng8,
-    /// Threads per step (native builds): the batch is split in this many parts, each part's
-    /// gradient computed on its own thread, and the parts combined in a fixed order, so a run is
-    /// still reproducible (for a given thread count). 1 in the browser.
+    /// Parts per step: the batch is split into this many parts (of at least 2 rows; fewer parts
+    /// when the batch is smaller), each part's gradient computed on its own, and the parts combined
+    /// in a fixed order (`parts.rs`). The result depends on this number, never on where the
+    /// parts were computed, so a run is reproducible for a given number of parts.
+    pub parts: usize,
+    /// Native builds: compute the parts on their own threads (one each) when above 1.
     pub threads: usize,
-    /// Workspaces and gradient buffers of the extra threads.
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    /// In the browser: computes one part on a helper worker when there is one.
+    #[cfg(target_arch = "wasm32")]
+    pub remote: Option<std::rc::Rc<dyn RemotePart>>,
+    /// Workspaces and gradient buffers of the parts after the first.
     replicas: Vec<(Workspace, Vec<f32>)>,
 }
 
@@ -58,7 +63,10 @@ impl Trainer {
             schedule: Schedule::Constant,
             ws: Workspace::default(),
             rng: init::rng_from_seed(seed ^ 0xD80_F0F0),
+            parts: 1,
             threads: 1,
+            #[cfg(target_arch = "wasm32")]
+            remote: None,
             replicas: Vec::new(),
         }
     }
@@ -69,11 +77,14 @@ impl Trainer {
         self
     }
 
-    /// The loss and gradient of one batch, on `threads` threads when asked (native builds).
+    /// The loss and gradient of one batch, in `parts` parts when asked.
     fn loss_and_grads(&mut self, input: &Input, targets: &Targets) -> Result<f32, EngineError> {
-        #[cfg(not(target_arch = "wasm32"))]
-        if self.threads > 1 && input.batch >= 2 * self.threads {
-            return parallel::loss_and_grads(self, input, targets);
+        let parts = self.parts.min(input.batch / 2);
+        if parts > 1 {
+            let all = std::mem::replace(&mut self.parts, parts);
+            let result = parts::loss_and_grads(self, input, targets);
+            self.parts = all;
+            return result;
         }
         self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut self.rng))
     }
