@@ -22,6 +22,10 @@ const repeat = repeatAt >= 0 ? Math.max(1, Number(args[repeatAt + 1]) || 1) : 1;
 const NAMES = ['agnews-lstm', 'course-bilstm', 'sine-rnn', 'sine-lstm'];
 // --news: one training epoch of each news preset (src/bench.rs, NEWS_NAMES), as the page trains it.
 const NEWS = ['news-rnn-title', 'news-rnn', 'news-lstm', 'news-lstm-nomask', 'news-gru', 'news-bilstm', 'news-gru-tuned'];
+// --threads 2: the sine configurations compute half of each batch on the helper worker (the
+// page is served cross-origin isolated, as `cargo xtask serve` serves it).
+const threadsAt = args.indexOf('--threads');
+const threads = threadsAt >= 0 ? Math.max(1, Number(args[threadsAt + 1]) || 1) : 1;
 const names = only.length ? only : args.includes('--news') ? NEWS : NAMES;
 const needsCsv = (name) => name === 'course-bilstm' || name.startsWith('news-');
 const csv = names.some(needsCsv) ? fs.readFileSync(process.env.UNROLL_AG_NEWS, 'utf8') : null;
@@ -34,18 +38,23 @@ try {
   const { page } = await openPage(browser, server.url);
   userAgent = await page.evaluate(() => navigator.userAgent);
   // One run of a configuration in a fresh worker, started the way the page starts it.
-  const runOnce = (name, n) => page.evaluate(async ({ name, n, csv, profile }) => {
+  const runOnce = (name, n) => page.evaluate(async ({ name, n, csv, profile, threads }) => {
     const worker = new Worker('./worker_loader.js');
     const next = () => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
     let msg = await next();
     if (msg.type !== 'ready') throw new Error(`worker said ${JSON.stringify(msg)}`);
-    worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv, profile, threads: 1 } });
+    if (threads > 1) {
+      // The helper worker announces itself once its wasm runs (cross-origin isolated pages only).
+      msg = await Promise.race([next(), new Promise((r) => setTimeout(() => r({ type: 'timeout' }), 10000))]);
+      if (msg.type !== 'workers' || Number(msg.count) < 2) throw new Error(`no helper worker (${JSON.stringify(msg)}): is the page cross-origin isolated?`);
+    }
+    worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv, profile, threads } });
     msg = await next();
     worker.terminate();
     if (msg.type !== 'bench') throw new Error(`${name}: ${JSON.stringify(msg)}`);
     // u64 fields arrive as BigInt.
     return Object.fromEntries(Object.entries(msg.row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
-  }, { name, n, csv: needsCsv(name) ? csv : null, profile });
+  }, { name, n, csv: needsCsv(name) ? csv : null, profile, threads });
   for (const name of names) {
     const n = samples ?? (name.startsWith('sine') ? 1000 : name.startsWith('news-') ? 0 : 10000);
     let best = null;

@@ -86,6 +86,11 @@ pub enum Event {
     Ready {
         backend: Backend,
     },
+    /// How many workers compute each series training step: 2 once the helper worker is there
+    /// (cross-origin isolated pages on machines with two cores or more), 1 if it stops answering.
+    Workers {
+        count: usize,
+    },
     /// A new experiment is ready (step 0).
     Configured {
         info: SeriesInfo,

@@ -4,6 +4,7 @@
 
 mod clock;
 mod fetch;
+mod helper;
 mod news;
 
 use std::cell::RefCell;
@@ -13,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::backend::Backend;
+use crate::engine::train::RemotePart;
 use crate::lesson::SeriesLesson;
 use crate::protocol::{from_js, to_js, Command, Event, LossPoint};
 use crate::settings::Task;
@@ -37,6 +39,8 @@ struct State {
     speed: SpeedMeter,
     last_eval_ms: f64,
     eval_cost_ms: f64,
+    /// The helper worker that computes half of each series batch, where the page can have one.
+    helper: Option<Rc<helper::Helper>>,
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -54,12 +58,19 @@ fn post(event: &Event) {
     }
 }
 
-/// Installs the message handler and tells the page the worker is ready.
+/// Installs the message handler and tells the page (or, for the helper, the engine worker) that
+/// the worker is ready. The engine worker starts its helper here.
 pub fn start() {
-    let state = Rc::new(RefCell::new(State::default()));
-    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| match from_js::<Command>(ev.data()) {
-        Ok(cmd) => handle(&state, cmd),
-        Err(e) => post(&Event::Error { message: format!("The worker received a message it does not understand: {e}") }),
+    let is_helper = scope().name() == helper::NAME;
+    let state = Rc::new(RefCell::new(State { helper: if is_helper { None } else { helper::Helper::spawn() }, ..State::default() }));
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        if helper::on_message(&ev.data()) {
+            return;
+        }
+        match from_js::<Command>(ev.data()) {
+            Ok(cmd) => handle(&state, cmd),
+            Err(e) => post(&Event::Error { message: format!("The worker received a message it does not understand: {e}") }),
+        }
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
@@ -120,7 +131,8 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         }
         Command::Bench { config } => {
             st.running = false;
-            let mut row = match crate::bench::run(&config, now_seconds) {
+            let remote = st.helper.clone().filter(|_| config.threads > 1).map(|h| h as Rc<dyn RemotePart>);
+            let mut row = match crate::bench::run_with(&config, now_seconds, remote) {
                 Ok(row) => row,
                 Err(e) => return post(&Event::Error { message: format!("Benchmark {}: {e}", config.name) }),
             };
@@ -149,7 +161,8 @@ fn start_loop(state: &Rc<RefCell<State>>, st: &mut State) {
 }
 
 /// Replaces the current lesson with `lesson` (paused at step 0) and shows its untrained state.
-fn install(st: &mut State, lesson: SeriesLesson) {
+fn install(st: &mut State, mut lesson: SeriesLesson) {
+    lesson.set_remote(st.helper.clone().map(|h| h as Rc<dyn RemotePart>));
     st.running = false;
     st.news_active = false;
     st.news.forget_pending();

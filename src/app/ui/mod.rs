@@ -38,7 +38,14 @@ pub fn mount() {
 fn App() -> impl IntoView {
     let store = Store::start();
     let typed = TypedState::new(store);
-    let backend = move || store.backend.get().map(|b| b.label()).unwrap_or("starting…");
+    let backend = move || match (store.backend.get(), store.workers.get()) {
+        (None, _) => "starting…".to_string(),
+        (Some(b), 1) => b.label().to_string(),
+        (Some(b), n) => format!("{} · {n} workers", b.label()),
+    };
+    let workers_hint = move || {
+        (store.workers.get() > 1).then_some("Two workers: each training batch of the sine and typed lessons is computed in two halves at once, on two CPU cores (the same results as one worker).")
+    };
     let model_line = move || {
         store.info.with(|i| {
             i.as_ref().map(|i| {
@@ -62,7 +69,7 @@ fn App() -> impl IntoView {
                     <span class="tagline">"watch a recurrent network learn"</span>
                 </div>
                 <LessonSwitch store typed />
-                <p class="backend">"Engine: "<span data-testid="backend">{backend}</span></p>
+                <p class="backend" title=workers_hint>"Engine: "<span data-testid="backend">{backend}</span></p>
             </header>
             <NoticeBar store />
             <main class="layout">

@@ -45,6 +45,8 @@ pub struct Store {
     pub info: RwSignal<Option<SeriesInfo>>,
     pub eval: RwSignal<Option<Evaluation>>,
     pub backend: RwSignal<Option<Backend>>,
+    /// Workers computing each series training step (2 with the helper worker).
+    pub workers: RwSignal<usize>,
     pub notice: RwSignal<Option<Notice>>,
     /// The lesson on show (set at once when chosen; `settings.task` follows when the worker has
     /// built the experiment).
@@ -70,6 +72,7 @@ impl Store {
             info: RwSignal::new(None),
             eval: RwSignal::new(None),
             backend: RwSignal::new(None),
+            workers: RwSignal::new(1),
             notice: RwSignal::new(None),
             lesson: RwSignal::new(settings.task),
             news: NewsState::new(),
@@ -203,6 +206,7 @@ impl Store {
                 self.clear_problem_notice();
             }
             Event::Ready { backend } => self.backend.set(Some(backend)),
+            Event::Workers { count } => self.workers.set(count),
             Event::Configured { info, settings } => {
                 url::write(&settings);
                 self.settings.set(settings);

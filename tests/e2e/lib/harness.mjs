@@ -17,8 +17,13 @@ const TYPES = {
   '.png': 'image/png', '.gz': 'application/gzip', '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves the built site (UNROLL_DIST) on a free loopback port. */
-export async function startServer() {
+// What makes the page cross-origin isolated (SharedArrayBuffer, so the engine worker gets its
+// helper worker): the headers `cargo xtask serve` sends too (Trunk.toml).
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+/** Serves the built site (UNROLL_DIST) on a free loopback port; `isolated: false` leaves out the
+ * cross-origin isolation headers (a host that does not send them: one worker). */
+export async function startServer({ isolated = true } = {}) {
   const root = path.resolve(env('UNROLL_DIST'));
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
@@ -27,7 +32,11 @@ export async function startServer() {
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        ...(isolated ? ISOLATION : {}),
+      });
       res.end(body);
     });
   });

@@ -1,0 +1,93 @@
+// The helper worker: on a cross-origin isolated page the engine worker computes half of each
+// series batch on a second worker. The page says so, and the run is the very same run as on a
+// page without the helper (a host that does not send the isolation headers): same losses to the
+// last bit, step by step, with dropout.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { Playground } from './lib/playground.mjs';
+
+let isolated, plain, browser;
+before(async () => {
+  isolated = await startServer();
+  plain = await startServer({ isolated: false });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await isolated?.close();
+  await plain?.close();
+});
+
+// A model with dropout on both paths, so that the parts' dropout seeds are exercised too.
+const SETTINGS = { cell: 'gru', units: 24, layers: 2, dropout: 0.1, 'recurrent-dropout': 0.1, seed: 7 };
+const STEPS = 25;
+
+/** Trains STEPS single steps in a fresh engine worker on `url`; its losses and worker count. */
+async function losses(url) {
+  const { page, context } = await openPage(browser, url);
+  const result = await page.evaluate(async ({ settings, steps }) => {
+    const worker = new Worker('./worker_loader.js');
+    const events = [];
+    let wake = null;
+    worker.onmessage = (e) => { events.push(e.data); wake?.(); };
+    const until = async (pred, ms = 20000) => {
+      const t0 = performance.now();
+      for (;;) {
+        const hit = events.find(pred);
+        if (hit) return hit;
+        if (performance.now() - t0 > ms) return null;
+        await new Promise((r) => { wake = r; setTimeout(r, 50); });
+      }
+    };
+    await until((m) => m.type === 'ready');
+    // Wait for the helper where the page may have one.
+    const workers = crossOriginIsolated ? await until((m) => m.type === 'workers') : null;
+    worker.postMessage({ type: 'configure', settings });
+    await until((m) => m.type === 'configured');
+    const out = [];
+    for (let i = 1; i <= steps; i++) {
+      worker.postMessage({ type: 'step' });
+      const p = await until((m) => m.type === 'progress' && Number(m.step) === i);
+      if (!p) break;
+      out.push(...p.losses.map((l) => l.loss));
+    }
+    worker.terminate();
+    return { isolated: crossOriginIsolated, workers: Number(workers?.count ?? 1), losses: out, errors: events.filter((m) => m.type === 'error') };
+  }, { settings: SETTINGS, steps: STEPS });
+  await context.close();
+  return result;
+}
+
+test('two workers train exactly the run one worker trains', async () => {
+  const two = await losses(isolated.url);
+  const one = await losses(plain.url);
+  assert.equal(two.isolated, true, 'the test server sends the isolation headers');
+  assert.equal(two.workers, 2, 'the engine worker got its helper');
+  assert.equal(one.isolated, false);
+  assert.equal(one.workers, 1);
+  assert.deepEqual(two.errors, []);
+  assert.deepEqual(one.errors, []);
+  assert.equal(two.losses.length, STEPS);
+  assert.ok(two.losses.every(Number.isFinite), `${two.losses}`);
+  assert.deepEqual(two.losses, one.losses, 'the same losses, bit for bit');
+});
+
+test('the page names the engine and its two workers', async () => {
+  for (const [server, label] of [[isolated, /WebAssembly SIMD · 2 workers/], [plain, /^CPU · WebAssembly SIMD$/]]) {
+    const { page, messages, context } = await openPage(browser, server.url);
+    const pg = new Playground(page);
+    await pg.ready();
+    await page.getByTestId('backend').filter({ hasText: label }).waitFor({ timeout: 20000 });
+    if (server === isolated) {
+      await pg.train().click();
+      await pg.waitForStep(300);
+      await pg.pause().click();
+      await pg.train().waitFor();
+      assert.ok((await pg.loss()) < 0.05, `two workers learn the sine: loss ${await pg.loss()}`);
+      await screenshot(page, '12-two-workers');
+    }
+    assert.deepEqual(problems(messages), []);
+    await context.close();
+  }
+});
