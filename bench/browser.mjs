@@ -70,7 +70,8 @@ try {
   await server.close();
 }
 
-const backend = 'CPU, WebAssembly SIMD in headless Chromium, 1 thread (the worker)' + (repeat > 1 ? `, fastest of ${repeat} runs` : '');
+const backend = 'CPU, WebAssembly SIMD in headless Chromium, '
+  + (threads > 1 ? '2 workers (the worker and its helper, half of each batch each)' : '1 thread (the worker)') + (repeat > 1 ? `, fastest of ${repeat} runs` : '');
 if (json) {
   console.log(JSON.stringify({ backend, browser: userAgent, rows }, null, 2));
 } else {

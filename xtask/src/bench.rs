@@ -2,7 +2,8 @@
 //!
 //! - `native`: `unroll bench` (src/bench.rs) natively, release build.
 //! - `browser`: the same configurations in the playground's worker in headless Chromium
-//!   (`bench/browser.mjs`), printing the same table.
+//!   (`bench/browser.mjs`), printing the same table; then the sine ones with the helper worker
+//!   (`--threads 2`).
 //! - `page`: the playground page itself in headless Chromium (`bench/page.mjs`): steps per second
 //!   of the sine lesson through the real UI, and the MSEs reached.
 
@@ -54,7 +55,12 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
                     browser(root, &mut built, json, extra)?;
                 }
             }
-            "browser" => browser(root, &mut built, json, &[])?,
+            "browser" => {
+                browser(root, &mut built, json, &[])?;
+                // The sine configurations again with the helper worker (half of each batch on a
+                // second worker; the page is served cross-origin isolated, as `serve` does).
+                browser(root, &mut built, json, &["--threads", "2", "--only", "sine-rnn", "--only", "sine-lstm"])?;
+            }
             "page" => {
                 if !built {
                     header("bench", "page: trunk build --release --offline");
