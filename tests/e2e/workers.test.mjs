@@ -85,7 +85,7 @@ test('the page names the engine and its two workers', async () => {
       await pg.pause().click();
       await pg.train().waitFor();
       assert.ok((await pg.loss()) < 0.05, `two workers learn the sine: loss ${await pg.loss()}`);
-      await screenshot(page, '12-two-workers');
+      await screenshot(page, '14-two-workers');
     }
     assert.deepEqual(problems(messages), []);
     await context.close();
