@@ -147,10 +147,8 @@ pub struct Helper {
     worker: Worker,
     shared: Shared,
     health: Cell<Health>,
-    /// The spec the helper has, and its generation number.
+    /// The spec the helper has (its number is [`GEN`] in the header).
     sent: RefCell<Option<ModelSpec>>,
-    generation: Cell<i32>,
-    params: Cell<usize>,
 }
 
 impl Helper {
@@ -168,14 +166,8 @@ impl Helper {
         opts.set_name(NAME);
         let worker = Worker::new_with_options("./worker_loader.js", &opts).ok()?;
         let sab = SharedArrayBuffer::new(BUFFER_BYTES);
-        let helper = std::rc::Rc::new(Helper {
-            worker,
-            shared: Shared::new(&sab),
-            health: Cell::new(Health::Starting),
-            sent: RefCell::new(None),
-            generation: Cell::new(0),
-            params: Cell::new(0),
-        });
+        let helper =
+            std::rc::Rc::new(Helper { worker, shared: Shared::new(&sab), health: Cell::new(Health::Starting), sent: RefCell::new(None) });
         // The helper says `ready` (as any worker does) once its wasm runs: then it gets the buffer.
         let weak = std::rc::Rc::downgrade(&helper);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_ev: MessageEvent| {
@@ -228,8 +220,7 @@ impl RemotePart for Helper {
             }
             s.spec.subarray(0, json.len() as u32).copy_from(&json);
             s.set(SPEC_LEN, json.len() as i32);
-            self.generation.set(self.generation.get() + 1);
-            s.set(GEN, self.generation.get());
+            s.set(GEN, s.get(GEN) + 1);
             *self.sent.borrow_mut() = Some(model.spec.clone());
         }
         s.write(0, &model.params.values);
@@ -246,7 +237,6 @@ impl RemotePart for Helper {
         ] {
             s.set(word, v);
         }
-        self.params.set(p);
         match s.swap_ctl(WAITING, REQUEST) {
             WAITING => s.wake(),
             IDLE => {
@@ -273,7 +263,7 @@ impl RemotePart for Helper {
         }
         let ok = s.get(STATUS) == 0;
         if ok {
-            let p = self.params.get();
+            let p = grads.len();
             s.read(p, grads);
             let n = s.get(N_OUTPUTS).max(0) as usize;
             outputs.resize(n, 0.0);

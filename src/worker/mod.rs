@@ -43,6 +43,13 @@ struct State {
     helper: Option<Rc<helper::Helper>>,
 }
 
+impl State {
+    /// The helper worker, as the trainer takes it.
+    fn remote(&self) -> Option<Rc<dyn RemotePart>> {
+        self.helper.clone().map(|h| h as Rc<dyn RemotePart>)
+    }
+}
+
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
@@ -131,7 +138,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         }
         Command::Bench { config } => {
             st.running = false;
-            let remote = st.helper.clone().filter(|_| config.threads > 1).map(|h| h as Rc<dyn RemotePart>);
+            let remote = st.remote().filter(|_| config.threads > 1);
             let mut row = match crate::bench::run_with(&config, now_seconds, remote) {
                 Ok(row) => row,
                 Err(e) => return post(&Event::Error { message: format!("Benchmark {}: {e}", config.name) }),
@@ -162,7 +169,7 @@ fn start_loop(state: &Rc<RefCell<State>>, st: &mut State) {
 
 /// Replaces the current lesson with `lesson` (paused at step 0) and shows its untrained state.
 fn install(st: &mut State, mut lesson: SeriesLesson) {
-    lesson.set_remote(st.helper.clone().map(|h| h as Rc<dyn RemotePart>));
+    lesson.set_remote(st.remote());
     st.running = false;
     st.news_active = false;
     st.news.forget_pending();

@@ -81,10 +81,7 @@ impl Trainer {
     fn loss_and_grads(&mut self, input: &Input, targets: &Targets) -> Result<f32, EngineError> {
         let parts = self.parts.min(input.batch / 2);
         if parts > 1 {
-            let all = std::mem::replace(&mut self.parts, parts);
-            let result = parts::loss_and_grads(self, input, targets);
-            self.parts = all;
-            return result;
+            return parts::loss_and_grads(self, parts, input, targets);
         }
         self.model.loss_and_grads(input, targets, &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut self.rng))
     }

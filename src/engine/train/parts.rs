@@ -65,8 +65,8 @@ impl Part<'_> {
     }
 }
 
-pub(super) fn loss_and_grads(tr: &mut Trainer, input: &Input, targets: &Targets) -> Result<f32, EngineError> {
-    let n = tr.parts;
+/// The loss and gradient of a batch computed in `n` parts (`2 <= n <= batch / 2`).
+pub(super) fn loss_and_grads(tr: &mut Trainer, n: usize, input: &Input, targets: &Targets) -> Result<f32, EngineError> {
     let b = input.batch;
     let bounds: Vec<std::ops::Range<usize>> = (0..n).map(|i| i * b / n..(i + 1) * b / n).collect();
     let seeds: Vec<u64> = (0..n).map(|_| tr.rng.random()).collect();
