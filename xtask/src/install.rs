@@ -7,7 +7,7 @@ use std::{env, fs};
 
 use crate::needs::Needs;
 use crate::pins::*;
-use crate::util::{capture, confirm, err, header, run, Result};
+use crate::util::{capture, cargo_bin, confirm, err, header, run, Result};
 use crate::{apt, lockfile};
 
 pub const TAG: &str = "install";
@@ -23,6 +23,7 @@ pub fn ensure(root: &Path, needs: Needs) -> Result {
     }
     if needs.trunk {
         cargo_tool("trunk", &["trunk"], TRUNK_VERSION, &["--locked", "trunk", "--version", TRUNK_VERSION], "about 10 minutes")?;
+        wasm_opt()?;
     }
     if needs.wasm_bindgen {
         let version = wasm_bindgen_version(root)?;
@@ -32,7 +33,31 @@ pub fn ensure(root: &Path, needs: Needs) -> Result {
     if needs.npm_deps {
         npm_deps(root)?;
     }
+    if needs.crates {
+        crates(root)?;
+    }
     Ok(())
+}
+
+/// Every crate Cargo.lock names, for every target and feature, in the crate cache. Trunk builds
+/// with `--offline` (it passes that on to cargo), and the page's crates (Leptos, behind the `app`
+/// feature) are built by nothing before it: on an empty cache its build failed. `cargo fetch
+/// --offline` first, to say "present" without touching the network when all is there.
+fn crates(root: &Path) -> Result {
+    let fetch = |offline: bool| {
+        let mut cmd = Command::new("cargo");
+        cmd.arg("fetch").current_dir(root);
+        if offline {
+            cmd.args(["--offline", "--quiet"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        }
+        cmd
+    };
+    if fetch(true).status().is_ok_and(|s| s.success()) {
+        header(TAG, "crates in Cargo.lock: present");
+        return Ok(());
+    }
+    header(TAG, "crates in Cargo.lock: some missing from the crate cache; cargo fetch");
+    run(&mut fetch(false))
 }
 
 fn wasm_target() -> Result {
@@ -120,6 +145,36 @@ pub fn wasm_bindgen_version(root: &Path) -> Result<String> {
             many.join(", ")
         ))),
     }
+}
+
+/// `wasm-opt` as Trunk.toml pins it, in the cargo bin folder beside Trunk (npm's `binaryen`).
+fn wasm_opt() -> Result {
+    let what = format!("wasm-opt {WASM_OPT_VERSION} (npm binaryen {BINARYEN_VERSION})");
+    let version = || capture("wasm-opt", &["--version"]).unwrap_or_default();
+    let found = version();
+    if found.contains(&format!("({WASM_OPT_VERSION})")) {
+        header(TAG, format!("{what}: present"));
+        return Ok(());
+    }
+    let bin = cargo_bin().ok_or_else(|| err("neither CARGO_HOME nor HOME is set: nowhere to install wasm-opt"))?;
+    let prefix = bin.parent().unwrap_or(&bin).to_path_buf();
+    let state = if found.is_empty() { "not found".to_string() } else { format!("found {}", found.trim()) };
+    header(TAG, format!("{what}: {state}; installing into {}", bin.display()));
+    confirm(&format!("Run `npm install --global --prefix {} binaryen@{BINARYEN_VERSION}`?", prefix.display()))?;
+    run(Command::new("npm")
+        .args(["install", "--global", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(format!("binaryen@{BINARYEN_VERSION}"))
+        .current_dir(env::temp_dir()))?;
+    let got = version();
+    if !got.contains(&format!("({WASM_OPT_VERSION})")) {
+        return Err(err(format!(
+            "installed binaryen {BINARYEN_VERSION} into {}, but `wasm-opt --version` reports {:?}: is another wasm-opt earlier on PATH?",
+            bin.display(),
+            got.trim()
+        )));
+    }
+    Ok(())
 }
 
 /// `npm ci` when node_modules is missing or older than package-lock.json.

@@ -18,30 +18,40 @@ use std::process::ExitCode;
 
 use util::{Error, Result};
 
-const USAGE: &str = "\
+/// The usage text; the benchmark kinds come from `bench::KINDS`, so the list cannot go stale.
+fn usage() -> String {
+    let kinds: Vec<String> = bench::KINDS.iter().map(|(name, what)| format!("               {name:<8} {what}")).collect();
+    format!(
+        "\
 usage: cargo xtask <command> [options]
 
 commands:
-  serve      install what is missing, then `trunk serve` on http://127.0.0.1:8080/
+  serve      install what is missing, then `trunk serve` on http://{SERVE}/
   dist       install what is missing, then `trunk build --release` into dist/
   test       install what is missing, then run the test stages in order:
                native  cargo test --workspace
                wasm    cargo test --target wasm32-unknown-unknown -p unroll, in headless Chromium
                e2e     trunk build, then node --test tests/e2e/*.test.mjs with Playwright
   bench [KIND...] [--json]
-             benchmarks that print figures; KIND: native, browser (the engine, natively and in
-             headless Chromium), page (the playground itself); default: all
+             benchmarks that print figures (default: all); KIND:
+{kinds}
   install    install everything every command needs, run nothing
   news-data  rebuild public/data/ag_news/ (the page's AG News bundle) from ../shared/data/ag_news
   pretrained train the page's pretrained news model into public/models/ (unroll train, ~1 min)
 
 options:
-  --skip-install          (serve, dist, test) do not check or install tools
+  --skip-install          (serve, dist, test, bench) do not check or install tools
   --only native|wasm|e2e  (test) run only this stage; repeatable
   -h, --help              this text
 
-Installs apt packages only as root (otherwise prints the sudo command and fails). Asks before
-slow or system-wide installs when stdin is a terminal and CI is unset.";
+\"Installs what is missing\": apt packages (only as root; otherwise it prints the sudo command
+and fails), the wasm32 target, Trunk and wasm-bindgen-cli (cargo install), wasm-opt (npm's
+binaryen, into the cargo bin folder beside Trunk), the npm dev dependencies, and every crate the
+builds need (cargo fetch), so that the builds after it can run offline. Asks before slow or system-wide installs when stdin is a terminal and CI is unset.",
+        SERVE = format_args!("{}:{}", pins::SERVE_ADDRESS, pins::SERVE_PORT),
+        kinds = kinds.join("\n"),
+    )
+}
 
 #[derive(Debug, PartialEq)]
 enum Cmd {
@@ -56,7 +66,7 @@ enum Cmd {
 }
 
 fn usage_error(msg: impl std::fmt::Display) -> Error {
-    Error { msg: format!("{msg}\n\n{USAGE}"), code: 2 }
+    Error { msg: format!("{msg}\n\n{}", usage()), code: 2 }
 }
 
 fn parse(args: &[String]) -> Result<Cmd> {
@@ -119,7 +129,7 @@ fn execute(cmd: Cmd) -> Result {
     std::env::set_current_dir(&root).map_err(|e| util::err(format!("cd {}: {e}", root.display())))?;
     match cmd {
         Cmd::Help => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(())
         }
         Cmd::Serve { skip_install } => trunk::serve(&root, skip_install),
@@ -157,6 +167,14 @@ mod tests {
         assert_eq!(p("install").unwrap(), Cmd::Install);
         assert_eq!(p("bench page --json").unwrap(), Cmd::Bench { skip_install: false, kinds: vec!["page".into()], json: true });
         assert_eq!(p("test --help").unwrap(), Cmd::Help);
+    }
+
+    #[test]
+    fn usage_lists_every_benchmark() {
+        let text = usage();
+        for (name, what) in bench::KINDS {
+            assert!(text.contains(&format!("{name:<8} {what}")), "{name} missing from:\n{text}");
+        }
     }
 
     #[test]

@@ -15,8 +15,11 @@ pub struct Needs {
     pub wasm_target: bool,
     pub trunk: bool,
     pub wasm_bindgen: bool,
-    /// `npm ci` from package-lock.json (playwright-core, binaryen's wasm-opt).
+    /// `npm ci` from package-lock.json (playwright-core).
     pub npm_deps: bool,
+    /// Every crate in Cargo.lock in the crate cache (`cargo fetch`), for every target and feature:
+    /// Trunk builds offline, and the page's crates (the `app` feature) are built by nothing else.
+    pub crates: bool,
 }
 
 impl Needs {
@@ -30,10 +33,11 @@ impl Needs {
         trunk: true,
         wasm_bindgen: true,
         npm_deps: true,
+        crates: true,
     };
-    pub const NATIVE: Needs = Needs { vulkan: true, ..Needs::NONE };
+    pub const NATIVE: Needs = Needs { vulkan: true, crates: true, ..Needs::NONE };
     /// wasm-bindgen-test: Chromium through chromedriver; node for tests not configured for a browser.
-    pub const WASM: Needs = Needs { browser: true, node: true, wasm_target: true, wasm_bindgen: true, ..Needs::NONE };
+    pub const WASM: Needs = Needs { browser: true, node: true, wasm_target: true, wasm_bindgen: true, crates: true, ..Needs::NONE };
     pub const E2E: Needs = Needs { browser: true, node_for_e2e: true, ..Needs::WEB };
     pub const ALL: Needs = Needs::NATIVE.or(Needs::WASM).or(Needs::E2E);
     pub const NONE: Needs = Needs {
@@ -45,6 +49,7 @@ impl Needs {
         trunk: false,
         wasm_bindgen: false,
         npm_deps: false,
+        crates: false,
     };
 
     pub const fn or(self, o: Needs) -> Needs {
@@ -57,6 +62,7 @@ impl Needs {
             trunk: self.trunk || o.trunk,
             wasm_bindgen: self.wasm_bindgen || o.wasm_bindgen,
             npm_deps: self.npm_deps || o.npm_deps,
+            crates: self.crates || o.crates,
         }
     }
 }
@@ -75,6 +81,7 @@ mod tests {
         assert_eq!(Needs::NATIVE.or(Needs::NONE), Needs::NATIVE);
         let all = Needs::ALL;
         assert!(all.browser && all.vulkan && all.node && all.wasm_target);
-        assert!(all.trunk && all.wasm_bindgen && all.npm_deps && all.node_for_e2e);
+        assert!(all.trunk && all.wasm_bindgen && all.npm_deps && all.node_for_e2e && all.crates);
+        assert!(Needs::WEB.crates && Needs::E2E.crates, "Trunk builds offline: the crates come first");
     }
 }

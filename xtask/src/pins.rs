@@ -11,6 +11,13 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// (`--locked` without a version picks a release that needs a newer rustc.)
 pub const TRUNK_VERSION: &str = "0.21.14";
 
+/// Binaryen's `wasm-opt` for Trunk, from npm's `binaryen` package (Debian's binaryen 108 yields a
+/// wasm that crashes at load). Installed with `npm install --global --prefix $CARGO_HOME`, so it
+/// lands in `~/.cargo/bin` beside `trunk` and `wasm-bindgen`, and a plain `trunk serve` finds it.
+pub const BINARYEN_VERSION: &str = "132.0.0";
+/// What Trunk.toml's `[tools] wasm_opt` pins, and what `wasm-opt --version` shows in brackets.
+pub const WASM_OPT_VERSION: &str = "version_132";
+
 /// The crate whose version in Cargo.lock pins `wasm-bindgen-cli` (installed without `--locked`:
 /// its own lockfile wants crates the registry mirror lacks).
 pub const WASM_BINDGEN_CRATE: &str = "wasm-bindgen";
@@ -54,3 +61,19 @@ pub const DIST_DIR: &str = "dist";
 /// End-to-end tests (`*.test.mjs`, run by `node --test`) and where they leave screenshots.
 pub const E2E_DIR: &str = "tests/e2e";
 pub const E2E_SCREENSHOTS_DIR: &str = "tests/e2e/screenshots";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_toml_pins_the_same_tools() {
+        let toml = std::fs::read_to_string(crate::util::repo_root().join("Trunk.toml")).expect("Trunk.toml");
+        assert!(toml.contains(&format!("wasm_opt = \"{WASM_OPT_VERSION}\"")), "Trunk.toml's wasm_opt is {WASM_OPT_VERSION}");
+        let major = BINARYEN_VERSION.split('.').next().unwrap();
+        assert_eq!(WASM_OPT_VERSION, format!("version_{major}"), "binaryen {BINARYEN_VERSION} is wasm-opt {WASM_OPT_VERSION}");
+        let lock = std::fs::read_to_string(crate::util::repo_root().join("Cargo.lock")).expect("Cargo.lock");
+        let bindgen = crate::lockfile::versions(&lock, WASM_BINDGEN_CRATE);
+        assert!(toml.contains(&format!("wasm_bindgen = \"{}\"", bindgen[0])), "Trunk.toml's wasm_bindgen is Cargo.lock's {bindgen:?}");
+    }
+}

@@ -9,7 +9,7 @@ use std::time::Instant;
 use crate::install;
 use crate::needs::Needs;
 use crate::pins::*;
-use crate::util::{header, json_array, node_bin_path, run, Error, Result};
+use crate::util::{header, json_array, run, Error, Result};
 use crate::{trunk, webdriver};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +158,6 @@ fn end_to_end(root: &Path, files: &[PathBuf]) -> Result {
 pub fn node_with_browser(root: &Path) -> Command {
     let mut cmd = Command::new("node");
     cmd.current_dir(root)
-        .env("PATH", node_bin_path(root))
         .env("UNROLL_DIST", root.join(DIST_DIR))
         .env("UNROLL_CHROMIUM", CHROMIUM)
         .env("UNROLL_CHROMIUM_ARGS", json_array(CHROMIUM_FLAGS));

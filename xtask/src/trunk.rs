@@ -1,4 +1,5 @@
-//! `cargo xtask serve` and `cargo xtask dist`: Trunk, offline, with npm's wasm-opt first on PATH.
+//! `cargo xtask serve` and `cargo xtask dist`: Trunk, offline, with the tools the install put in
+//! the cargo bin folder (so a plain `trunk serve` works the same way).
 
 use std::path::Path;
 use std::process::Command;
@@ -6,12 +7,12 @@ use std::process::Command;
 use crate::install;
 use crate::needs::Needs;
 use crate::pins::{DIST_DIR, SERVE_ADDRESS, SERVE_PORT};
-use crate::util::{header, node_bin_path, run, Result};
+use crate::util::{header, run, Result};
 
 /// `trunk <sub> --release --offline` in the repository root.
 fn trunk(root: &Path, sub: &str) -> Command {
     let mut cmd = Command::new("trunk");
-    cmd.args([sub, "--release", "--offline"]).current_dir(root).env("PATH", node_bin_path(root));
+    cmd.args([sub, "--release", "--offline"]).current_dir(root);
     cmd
 }
 

@@ -39,19 +39,22 @@ pub fn repo_root() -> PathBuf {
     fs::canonicalize(&root).unwrap_or(root)
 }
 
-/// Process-wide environment for every child: `~/.cargo/bin` on PATH (where `cargo install` puts
-/// Trunk and wasm-bindgen) and `XDG_RUNTIME_DIR` (silences Mesa). Called once, before any thread.
+/// Where `cargo install` puts binaries: `$CARGO_HOME/bin`, else `~/.cargo/bin`.
+pub fn cargo_bin() -> Option<PathBuf> {
+    match env::var_os("CARGO_HOME") {
+        Some(home) => Some(PathBuf::from(home).join("bin")),
+        None => env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin")),
+    }
+}
+
+/// Process-wide environment for every child: the cargo bin folder on PATH (where Trunk,
+/// wasm-bindgen and wasm-opt are installed) and `XDG_RUNTIME_DIR` (silences Mesa). Called once,
+/// before any thread.
 pub fn setup_env() {
     if env::var_os("XDG_RUNTIME_DIR").is_none() {
         env::set_var("XDG_RUNTIME_DIR", "/tmp");
     }
-    let cargo_bin = match env::var_os("CARGO_HOME") {
-        Some(home) => PathBuf::from(home).join("bin"),
-        None => match env::var_os("HOME") {
-            Some(home) => PathBuf::from(home).join(".cargo/bin"),
-            None => return,
-        },
-    };
+    let Some(cargo_bin) = cargo_bin() else { return };
     let path = env::var_os("PATH").unwrap_or_default();
     if !env::split_paths(&path).any(|p| p == cargo_bin) {
         env::set_var("PATH", prepend_path(&cargo_bin, &path));
@@ -62,11 +65,6 @@ pub fn setup_env() {
 pub fn prepend_path(dir: &Path, path: &OsString) -> OsString {
     let rest = env::split_paths(path).filter(|p| p != dir);
     env::join_paths(std::iter::once(dir.to_path_buf()).chain(rest)).unwrap_or_else(|_| path.clone())
-}
-
-/// PATH with `<repo>/node_modules/.bin` first, so Trunk finds npm's wasm-opt.
-pub fn node_bin_path(root: &Path) -> OsString {
-    prepend_path(&root.join("node_modules/.bin"), &env::var_os("PATH").unwrap_or_default())
 }
 
 fn quote(s: &str) -> String {
