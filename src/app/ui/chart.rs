@@ -48,7 +48,9 @@ fn draw(f: Frame, lines: &[Line], log_y: bool, clamp: Option<(f64, f64)>) -> Opt
             let (px, py) = domain.project(&f, x as f64, y as f64);
             (c, px, py)
         })
-        .filter(|(_, _, py)| *py >= f.top - 1.0 && *py <= f.top + f.plot_height() + 1.0)
+        .filter(|(_, px, py)| {
+            (f.left - 1.0..=f.left + f.plot_width() + 1.0).contains(px) && (f.top - 1.0..=f.top + f.plot_height() + 1.0).contains(py)
+        })
         .collect();
     let x_ticks = nice_ticks(domain.x.0, domain.x.1, 6).into_iter().map(|v| (domain.project(&f, v, 1.0).0, tick_label(v))).collect();
     let y_ticks = if log_y {
@@ -83,13 +85,14 @@ pub fn LineChart(
     let clip_id = format!("clip-{testid}");
     let figure = NodeRef::<leptos::html::Figure>::new();
     let width = RwSignal::new(if wide { 1140.0 } else { 560.0 });
+    // `try_` reads: an animation frame asked for just before the lesson switched away runs after
+    // the chart's signals are gone, and must then do nothing.
     let measure = move || {
-        if let Some(el) = figure.get_untracked() {
-            // The figure's content box: its width minus its horizontal padding (0.7rem each side).
-            let w = el.client_width() as f64 - 22.0;
-            if w > 100.0 && (w - width.get_untracked()).abs() >= 1.0 {
-                width.set(w.round());
-            }
+        let (Some(Some(el)), Some(old)) = (figure.try_get_untracked(), width.try_get_untracked()) else { return };
+        // The figure's content box: its width minus its horizontal padding (0.7rem each side).
+        let w = el.client_width() as f64 - 22.0;
+        if w > 100.0 && (w - old).abs() >= 1.0 {
+            width.try_set(w.round());
         }
     };
     Effect::new(move |_| {
@@ -97,8 +100,10 @@ pub fn LineChart(
             request_animation_frame(measure);
         }
     });
-    // Charts live as long as the page, so the listener is never removed.
-    std::mem::forget(window_event_listener(leptos::ev::resize, move |_| measure()));
+    // A chart lives only as long as its lesson's view (a `<Show>` branch): the listener goes with
+    // it, or a resize after a lesson switch would read the chart's disposed signals.
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
     let frame = Memo::new(move |_| frame_for(width.get(), wide));
     let drawn = Memo::new(move |_| {
         let f = frame.get();
@@ -110,7 +115,7 @@ pub fn LineChart(
                 .filter(|l| !l.hide_in_legend)
                 .map(|l| {
                     view! {
-                        <li><span class=format!("swatch {}", l.class) aria-hidden="true"></span>{l.label}</li>
+                        <li><span class=format!("swatch {}", l.class) class:dot-swatch=l.dots aria-hidden="true"></span>{l.label}</li>
                     }
                 })
                 .collect_view()
@@ -140,8 +145,12 @@ pub fn LineChart(
                     {d.paths.into_iter().map(|(class, path)| view! {
                         <path class=format!("line {class}") d=path></path>
                     }).collect_view()}
+                </g>
+                // Dots stay outside the clip: a point on the plot's edge (the last epoch's
+                // figure, at the right end) is drawn whole, not cut in half.
+                <g aria-hidden="true">
                     {d.dots.into_iter().map(|(class, x, y)| view! {
-                        <circle class=format!("dot {class}") cx=x cy=y r="2.6"></circle>
+                        <circle class=format!("dot {class}") cx=x cy=y r="2.8"></circle>
                     }).collect_view()}
                 </g>
             }
