@@ -14,6 +14,9 @@ pub const BUNDLE_TRAIN: &str = "public/data/ag_news/train.csv.gz";
 pub const BUNDLE_TEST: &str = "public/data/ag_news/test.csv.gz";
 /// The bundle's name in the page (`DataSummary::name`).
 pub const BUNDLE_NAME: &str = "AG News";
+/// Rows of AG News's official training split; the bundle holds a part of them
+/// (`public/data/ag_news/ATTRIBUTION.md`), and the page says so.
+pub const AG_NEWS_TRAIN_ROWS: usize = 120_000;
 /// The pretrained headline model (built by `cargo xtask pretrained`).
 pub const PRETRAINED_MODEL: &str = "public/models/agnews-bigru.json";
 

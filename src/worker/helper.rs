@@ -184,7 +184,10 @@ impl Helper {
         helper.worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
         let weak = std::rc::Rc::downgrade(&helper);
-        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_e: JsValue| {
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            // Handled here: an error left unhandled in a nested worker goes on to the engine
+            // worker's own `onerror` on the page, which would report the engine as dead.
+            e.prevent_default();
             if let Some(h) = weak.upgrade() {
                 h.give_up();
             }

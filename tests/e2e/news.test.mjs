@@ -193,3 +193,24 @@ test('the lesson switch keeps each lesson\'s settings, and the bundle comes from
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('while AG News loads, the settings column already shows the preset being built', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  // Hold the bundle back, so the settings are read while it is still on its way.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/data/ag_news/*.csv.gz', async (route) => { await held; await route.continue(); });
+  await page.getByTestId('backend').filter({ hasNotText: 'starting' }).waitFor();
+  await page.getByRole('radio', { name: 'News headlines' }).check();
+  const units = page.locator('input[data-setting="units"]');
+  await units.waitFor();
+  assert.equal(await page.locator('#setting-preset').inputValue(), 'rnn');
+  assert.equal(await units.inputValue(), '16', 'SimpleRNN(16), not the sine lesson\'s 100 units');
+  assert.equal(await page.locator('input[data-setting="embed-dim"]').inputValue(), '64');
+  release();
+  await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  assert.match(await text(page, 'data-subset'), /21,\d{3} of its 120,000 training headlines/);
+  assert.equal(await units.inputValue(), '16');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

@@ -68,3 +68,24 @@ test('fits a phone screen', async () => {
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('skip links: Train is one keystroke from the page top and two from the settings', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews`);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
+  const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent?.trim(), testid: document.activeElement?.dataset?.testid }));
+  // The first Tab on the page reaches the skip link, shown while it has the focus.
+  await page.keyboard.press('Tab');
+  assert.equal((await focused()).text, 'Skip to training controls');
+  assert.ok(await page.getByRole('link', { name: 'Skip to training controls' }).isVisible());
+  await page.keyboard.press('Enter');
+  assert.equal((await focused()).testid, 'train');
+  // From the news preset, deep in the settings column: Shift+Tab, Enter.
+  await page.locator('#setting-preset').focus();
+  await page.keyboard.press('Shift+Tab');
+  assert.equal((await focused()).text, 'Back to training controls');
+  await screenshot(page, '17-skip-link');
+  await page.keyboard.press('Enter');
+  assert.equal((await focused()).testid, 'train');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

@@ -91,3 +91,45 @@ test('the page names the engine and its two workers', async () => {
     await context.close();
   }
 });
+
+/** `worker.evaluate(fn)`, or null when the worker does not answer within `ms` (a worker busy in a
+ * synchronous loop, as the helper is while it watches the shared buffer, answers nothing). */
+const evaluateOrNull = (worker, fn, ms = 1000) =>
+  Promise.race([worker.evaluate(fn).catch(() => null), new Promise((r) => setTimeout(() => r(null), ms))]);
+
+test('when the helper worker fails, training goes on in one worker and the page says so, once', async () => {
+  const { page, messages, context } = await openPage(browser, isolated.url);
+  const pg = new Playground(page);
+  await pg.ready();
+  await page.getByTestId('backend').filter({ hasText: '2 workers' }).waitFor({ timeout: 20000 });
+  await pg.train().click();
+  await pg.waitForStep(20);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  // The helper is the worker named `unroll-helper` (src/worker/helper.rs); paused, it goes back to
+  // its event loop after a moment. Its next message from the engine (the next request) throws.
+  let helper = null;
+  for (let i = 0; i < 100 && !helper; i++) {
+    for (const w of page.workers()) {
+      if ((await evaluateOrNull(w, () => self.name, 300)) === 'unroll-helper') helper = w;
+    }
+  }
+  assert.ok(helper, `the helper worker answers the test (${page.workers().length} workers seen)`);
+  await helper.evaluate(() => { self.onmessage = () => { throw new Error('test: the helper fails'); }; });
+  await pg.train().click();
+  await page.getByTestId('backend').filter({ hasText: /^CPU · WebAssembly SIMD$/ }).waitFor({ timeout: 20000 });
+  const notice = page.getByTestId('notice');
+  await notice.filter({ hasText: 'second worker stopped answering' }).waitFor();
+  assert.equal(await notice.getAttribute('role'), 'status', 'calm: a status, not an alert');
+  // Training goes on, in one worker.
+  const step = await pg.step();
+  await pg.waitForStep(step + 50);
+  assert.ok(await pg.pause().isVisible(), 'still training');
+  assert.equal(await page.getByTestId('notice').count(), 1, 'said once');
+  await screenshot(page, '18-helper-lost');
+  await pg.pause().click();
+  // What the console saw: the test's own exception and the engine's warning, nothing else.
+  const unexpected = problems(messages).filter((m) => !/test: the helper fails|helper worker failed or stopped answering/.test(m.text));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+});

@@ -9,6 +9,7 @@ mod lesson_switch;
 mod news;
 mod notice;
 mod settings_panel;
+mod skip_link;
 mod store;
 mod toolbar;
 mod typed;
@@ -22,6 +23,7 @@ use lesson_switch::LessonSwitch;
 use news::{NewsSettingsPanel, NewsWorkspace};
 use notice::NoticeBar;
 use settings_panel::SettingsPanel;
+use skip_link::SkipToControls;
 use store::Store;
 use toolbar::Toolbar;
 use typed::{TypedPanel, TypedState};
@@ -62,6 +64,7 @@ fn App() -> impl IntoView {
     };
     view! {
         <div class="app">
+            <SkipToControls />
             <header class="topbar">
                 <div class="brand">
                     <span class="logo" aria-hidden="true">"⟲"</span>

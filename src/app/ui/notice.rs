@@ -1,4 +1,5 @@
-//! The message bar: divergence, errors, and URL settings that could not be used.
+//! The message bar: divergence, errors, calm news about the engine, and URL settings that could
+//! not be used.
 
 use leptos::prelude::*;
 
@@ -11,6 +12,7 @@ pub fn NoticeBar(store: Store) -> impl IntoView {
             let (class, role, title, body) = match n {
                 Notice::Diverged(m) => ("notice warn", "alert", "Training paused", m),
                 Notice::Error(m) => ("notice error", "alert", "Something went wrong", m),
+                Notice::Info(title, m) => ("notice info", "status", title, m),
                 Notice::Url(items) => (
                     "notice info",
                     "status",

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::fields::{NumberField, SegmentedField, SelectField};
+use super::skip_link::SkipToControls;
 use super::store::Store;
 use crate::settings::{Cell, OptimizerChoice, Task};
 
@@ -19,6 +20,7 @@ pub fn SettingsPanel(store: Store) -> impl IntoView {
     let is_sine = move || store.settings.with(|s| s.task == Task::Sine);
     view! {
         <aside class="settings" aria-label="Settings">
+            <SkipToControls text="Back to training controls" />
             <p class="settings-note">"Changing a setting starts a fresh run."</p>
             <section aria-labelledby="h-model">
                 <h2 id="h-model">"Model"</h2>

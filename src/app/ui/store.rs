@@ -32,9 +32,14 @@ pub enum Notice {
     Diverged(String),
     /// Something failed; the message says what.
     Error(String),
+    /// Something the student should know that needs no action (title, message).
+    Info(&'static str, String),
     /// Parts of the URL were not understood.
     Url(Vec<String>),
 }
+
+/// Said once when the helper worker drops out.
+pub const HELPER_LOST: &str = "The second worker stopped answering, so training goes on in one worker: the same results, only slower.";
 
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -133,7 +138,11 @@ impl Store {
             self.request_pretrained();
         }
         if task != Task::Typed {
-            self.apply(self.base_for(task));
+            let next = self.base_for(task);
+            // The settings column shows what is being built at once (the news lesson's first
+            // build waits for its data, and showed the sine's Units 100 under SimpleRNN(16)).
+            self.settings.set(next.clone());
+            self.apply(next);
         }
     }
 
@@ -206,7 +215,15 @@ impl Store {
                 self.clear_problem_notice();
             }
             Event::Ready { backend } => self.backend.set(Some(backend)),
-            Event::Workers { count } => self.workers.set(count),
+            Event::Workers { count } => {
+                let before = self.workers.get_untracked();
+                self.workers.set(count);
+                // The "2 workers" label goes; say why, once, unless a problem is on show.
+                let busy = matches!(self.notice.get_untracked(), Some(Notice::Diverged(_) | Notice::Error(_)));
+                if before > 1 && count == 1 && !busy {
+                    self.notice.set(Some(Notice::Info("One worker now", HELPER_LOST.to_string())));
+                }
+            }
             Event::Configured { info, settings } => {
                 url::write(&settings);
                 self.settings.set(settings);

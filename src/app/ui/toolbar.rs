@@ -5,6 +5,26 @@ use leptos::prelude::*;
 use super::store::Store;
 use crate::app::plot::format_number;
 
+/// The Train / Pause button, shared by every lesson's toolbar: an SVG icon (a font's "❚❚" is
+/// wider than its box in some fonts and ran into the word) and the word, which is its name.
+#[component]
+pub fn TrainButton(store: Store, #[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+    let running = move || store.run.with(|r| r.running);
+    let icon = move || {
+        if running() {
+            view! { <rect x="1.5" y="1" width="2.6" height="8"></rect><rect x="5.9" y="1" width="2.6" height="8"></rect> }.into_any()
+        } else {
+            view! { <path d="M2 1 L9 5 L2 9 Z"></path> }.into_any()
+        }
+    };
+    view! {
+        <button type="button" class="primary" data-testid="train" prop:disabled=move || disabled.get() on:click=move |_| store.toggle_training()>
+            <svg class="icon" viewBox="0 0 10 10" aria-hidden="true" focusable="false">{icon}</svg>
+            {move || if running() { "Pause" } else { "Train" }}
+        </button>
+    }
+}
+
 #[component]
 pub fn Toolbar(store: Store) -> impl IntoView {
     let running = move || store.run.with(|r| r.running);
@@ -15,12 +35,9 @@ pub fn Toolbar(store: Store) -> impl IntoView {
     let gen =
         move || store.eval.with(|e| e.as_ref().and_then(|e| e.gen_mse).map(|m| format_number(m as f64)).unwrap_or_else(|| "–".into()));
     view! {
-        <div class="toolbar" role="group" aria-label="Training controls">
+        <div class="toolbar" role="group" aria-label="Training controls" id="training-controls" tabindex="-1">
             <div class="buttons">
-                <button type="button" class="primary" data-testid="train" prop:disabled=move || !configured() on:click=move |_| store.toggle_training()>
-                    <span class="icon" aria-hidden="true">{move || if running() { "❚❚" } else { "▶" }}</span>
-                    {move || if running() { "Pause" } else { "Train" }}
-                </button>
+                <TrainButton store disabled=Signal::derive(move || !configured()) />
                 <button type="button" prop:disabled=move || running() || !configured() on:click=move |_| store.step()>"Step"</button>
                 <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
             </div>

@@ -9,7 +9,7 @@ use super::super::store::Store;
 use crate::app::news_history::bytes as fmt_bytes;
 use crate::data::labeled_csv::{CsvError, MAX_BYTES};
 use crate::engine::model::summary::thousands;
-use crate::lesson::news_source::{check_url, BUNDLE_NAME};
+use crate::lesson::news_source::{check_url, AG_NEWS_TRAIN_ROWS, BUNDLE_NAME};
 use crate::protocol::{Command, DataSource};
 
 /// Reads a chosen or dropped file and hands it to the worker (size checked first, so that a
@@ -116,6 +116,15 @@ pub fn DataCard(store: Store) -> impl IntoView {
                 <span class="badge" hidden=move || !cached()>"from this browser's cache"</span>
                 <p class="data-summary" data-testid="data-summary">{summary}</p>
             </div>
+            {move || (is_bundled() && news.data.with(Option::is_some)).then(|| view! {
+                <p class="hint" data-testid="data-subset">
+                    {move || news.data.with(|d| d.as_ref().map(|d| format!(
+                        "A part of AG News: {} of its {} training headlines (the part Unroll could obtain), and its whole test split.",
+                        thousands(d.train_rows),
+                        thousands(AG_NEWS_TRAIN_ROWS)
+                    )))}
+                </p>
+            })}
             {loading}
             {move || layout().map(|l| view! { <p class="data-layout">"Read as: "{l}</p> })}
             {bad_rows}

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::super::fields::{NumberField, SegmentedField, SelectField};
 use super::super::settings_panel::{OptimizerFields, SeedField, CELLS, LAYERS};
+use super::super::skip_link::SkipToControls;
 use super::super::store::Store;
 use crate::settings::{Preset, Task};
 
@@ -45,6 +46,7 @@ fn PresetField(store: Store) -> impl IntoView {
 pub fn NewsSettingsPanel(store: Store) -> impl IntoView {
     view! {
         <aside class="settings" aria-label="Settings">
+            <SkipToControls text="Back to training controls" />
             <p class="settings-note">"Changing a setting starts a fresh run."</p>
             <section aria-labelledby="h-news-model">
                 <h2 id="h-news-model">"Model"</h2>

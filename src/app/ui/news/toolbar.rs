@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::super::store::Store;
+use super::super::toolbar::TrainButton;
 use crate::app::news_history::{duration, percent};
 use crate::app::plot::format_number;
 use crate::engine::model::summary::thousands;
@@ -35,12 +36,9 @@ pub fn NewsToolbar(store: Store) -> impl IntoView {
     let test = move || news.tested.with(|t| t.as_ref().map(|t| percent(t.evaluation.accuracy))).unwrap_or_else(|| "–".into());
     let fraction = move || progress().map_or(0.0, |p| p.epochs_done() as f64 / epochs().max(1) as f64);
     view! {
-        <div class="toolbar" role="group" aria-label="Training controls">
+        <div class="toolbar" role="group" aria-label="Training controls" id="training-controls" tabindex="-1">
             <div class="buttons">
-                <button type="button" class="primary" data-testid="train" prop:disabled=move || !configured() || done() on:click=move |_| store.toggle_training()>
-                    <span class="icon" aria-hidden="true">{move || if running() { "❚❚" } else { "▶" }}</span>
-                    {move || if running() { "Pause" } else { "Train" }}
-                </button>
+                <TrainButton store disabled=Signal::derive(move || !configured() || done()) />
                 <button type="button" title="Train on one batch" prop:disabled=move || running() || !configured() || done() on:click=move |_| store.step()>"Step"</button>
                 <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
             </div>
