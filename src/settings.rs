@@ -157,7 +157,7 @@ pub const MAX_SERIES_TEXT: usize = 200_000;
 
 settings! {
     version: u32 = VERSION, "v", "settings format version", |v: &u32| if *v == VERSION { Ok(()) } else { Err(format!("this page understands version {VERSION}, got {v}")) };
-    task: Task = Task::Sine, "task", "lesson: sine (generated wave) or typed (your own sequence)", any;
+    task: Task = Task::Sine, "task", "lesson: sine (generated wave), typed (your own sequence) or agnews (news headlines)", any;
     cell: Cell = Cell::Rnn, "cell", "recurrent cell: rnn (SimpleRNN), lstm or gru", any;
     units: usize = 100, "units", "units per recurrent layer", |v: &usize| range(1, 512)(v);
     layers: usize = 1, "layers", "stacked recurrent layers", |v: &usize| range(1, 3)(v);

@@ -13,6 +13,22 @@ fn golden(name: &str) -> String {
 }
 
 #[test]
+fn every_command_answers_help() {
+    for cmd in ["check-golden", "train", "model", "bench"] {
+        for flag in ["--help", "-h"] {
+            let (code, out, err) = unroll(&[cmd, flag]);
+            assert_eq!(code, 0, "unroll {cmd} {flag}: {err}");
+            assert!(out.contains(&format!("unroll {cmd}")), "unroll {cmd} {flag} names itself: {out}");
+            assert!(err.is_empty(), "{err}");
+        }
+    }
+    let (_, out, _) = unroll(&["train", "--help"]);
+    assert!(out.contains("agnews"), "--task lists every lesson: {out}");
+    let (_, out, _) = unroll(&["bench", "--help"]);
+    assert!(out.contains("--news") && out.contains("--threads"), "{out}");
+}
+
+#[test]
 fn check_golden_passes_on_the_sequence_files() {
     let (code, out, _) = unroll(&["check-golden", &golden("seq_simple_rnn.json"), &golden("seq_lstm.json")]);
     assert_eq!(code, 0, "{out}");

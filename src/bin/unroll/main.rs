@@ -1,9 +1,5 @@
-//! `unroll`: the native command-line trainer and golden checker.
-//!
-//! ```text
-//! unroll check-golden FILE...          compare the engine with Keras golden files
-//! unroll train [--task sine] [--FLAG VALUE]...   train from the command line (flags = page settings)
-//! ```
+//! `unroll`: the native command-line trainer, benchmark, model tool and golden checker; `USAGE`
+//! below lists the commands, and every command answers `--help`.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod bench;
@@ -23,7 +19,14 @@ mod train;
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
+    let wants_help = rest.iter().any(|a| a == "--help" || a == "-h");
     let code = match args.first().map(String::as_str) {
+        // Every command answers --help (train lists the page's settings itself).
+        Some(cmd @ ("check-golden" | "model" | "bench")) if wants_help => {
+            print!("{}", command_help(cmd));
+            0
+        }
         Some("check-golden") => check_golden::run(&args[1..]),
         Some("train") => train::run(&args[1..]),
         Some("model") => model::run(&args[1..]),
@@ -62,10 +65,32 @@ USAGE:
                                     `unroll train --help` lists the flags, the page's settings
     unroll model summary FILE       Keras-style summary of a model file
     unroll model verify FILE        load a model file and compare its outputs with the check it carries
-    unroll bench [--json] [--news] [--only NAME]... [--samples N] [--repeat N] [--data DIR]
-                                    speed benchmarks (see src/bench.rs); DIR holds AG News train.csv
+    unroll bench [--json] [--news] [--profile] [--only NAME]... [--samples N] [--repeat N]
+                 [--threads N] [--data DIR]
+                                    speed benchmarks (see src/bench.rs), each with its peak memory:
+                                    the engine configurations, or with --news one epoch of each news
+                                    preset; --repeat N keeps the fastest of N runs; DIR holds AG
+                                    News's train.csv [default: ../shared/data/ag_news]
     unroll help                     this text
 ";
+
+/// USAGE's paragraph on `unroll CMD` (the lines from `    unroll CMD` to the next command).
+#[cfg(not(target_arch = "wasm32"))]
+fn command_help(cmd: &str) -> String {
+    let start = format!("    unroll {cmd} ");
+    let mut out = String::from("USAGE:\n");
+    let mut inside = false;
+    for line in USAGE.lines() {
+        if line.starts_with("    unroll ") {
+            inside = line.starts_with(&start);
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
