@@ -2,6 +2,7 @@
 // responsive while the worker trains, and divergence pauses with advice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
 import { Playground } from './lib/playground.mjs';
 
@@ -41,37 +42,67 @@ test(`Train lowers the loss below ${LOSS_THRESHOLD} within ${WITHIN_STEPS} steps
   await context.close();
 });
 
+// Responsiveness is judged on what the page controls, so that a busy machine (CI on 2 shared
+// cores, load average 10) does not fail it and a blocking page does:
+// - main-thread CPU time per task, from Chromium's trace (`tdur`: thread time, which a starved
+//   thread does not accumulate while it waits for a core), strict;
+// - wall-clock frame gaps and click-to-update time, measured at the same time on an idle copy of
+//   the page under the same load: the training page may not be much worse than that reference.
+const MAX_TASK_CPU_MS = 100;
+const MAX_MAIN_CPU_SHARE = 0.5;
+
+/** requestAnimationFrame gaps (ms) over `ms` milliseconds. */
+const frameGaps = (page, ms) => page.evaluate((ms) => new Promise((resolve) => {
+  const times = [];
+  const t0 = performance.now();
+  const tick = (t) => { times.push(t); if (t - t0 < ms) requestAnimationFrame(tick); else resolve(times.slice(1).map((v, i) => v - times[i])); };
+  requestAnimationFrame(tick);
+}), ms);
+
+/** Main-thread tasks of every renderer in a Chromium trace: [{ wall, cpu }] in ms. */
+function rendererTasks(trace) {
+  const events = JSON.parse(trace.toString()).traceEvents ?? [];
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  return events
+    .filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`) && Number.isFinite(e.tdur))
+    .map((e) => ({ wall: e.dur / 1000, cpu: e.tdur / 1000 }));
+}
+
 test('the main thread stays responsive while training', async () => {
   const { page, context } = await openPage(browser, server.url);
+  const reference = await openPage(browser, server.url);
   const pg = new Playground(page);
+  const ref = new Playground(reference.page);
   await pg.ready();
-  await page.evaluate(() => {
-    window.__long = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask', buffered: false });
-  });
+  await ref.ready();
   await pg.train().click();
   await pg.waitForStep(20);
-  // Frames keep coming while the worker trains: record requestAnimationFrame gaps for 3 s.
-  const gaps = await page.evaluate(() => new Promise((resolve) => {
-    const times = [];
-    const t0 = performance.now();
-    const tick = (t) => { times.push(t); if (t - t0 < 3000) requestAnimationFrame(tick); else resolve(times.slice(1).map((v, i) => v - times[i])); };
-    requestAnimationFrame(tick);
-  }));
-  // A click is answered at once: Pause turns back into Train.
-  const t = Date.now();
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  const [gaps, refGaps] = await Promise.all([frameGaps(page, 3000), frameGaps(reference.page, 3000)]);
+  const tasks = rendererTasks(await browser.stopTracing());
+  // A click is answered at once: Pause turns back into Train. The reference: Step on the idle page.
+  let t = Date.now();
   await pg.pause().click();
   await pg.train().waitFor();
   const clickMs = Date.now() - t;
-  const long = await page.evaluate(() => window.__long);
+  t = Date.now();
+  await ref.stepButton().click();
+  await ref.waitForStep(1);
+  const refClickMs = Date.now() - t;
   const maxGap = Math.max(...gaps);
-  const blocking = long.reduce((a, d) => a + Math.max(0, d - 50), 0);
-  console.log(`responsiveness: ${gaps.length} frames in 3 s, max frame gap ${maxGap.toFixed(0)} ms, ` +
-    `${long.length} long tasks (max ${Math.max(0, ...long).toFixed(0)} ms, blocking ${blocking.toFixed(0)} ms), click-to-update ${clickMs} ms`);
-  assert.ok(maxGap < 250, `max frame gap ${maxGap} ms`);
-  assert.ok(long.every((d) => d < 250), `long tasks: ${long}`);
-  assert.ok(blocking < 600, `total blocking time ${blocking} ms in 3 s of training`);
-  assert.ok(clickMs < 1000, `click answered in ${clickMs} ms`);
+  const refGap = Math.max(...refGaps);
+  const maxCpu = Math.max(0, ...tasks.map((k) => k.cpu));
+  const cpuShare = tasks.reduce((a, k) => a + k.cpu, 0) / 3000;
+  console.log(`responsiveness: ${gaps.length} frames in 3 s (idle reference ${refGaps.length}), max frame gap ${maxGap.toFixed(0)} ms ` +
+    `(reference ${refGap.toFixed(0)}), longest main-thread task ${maxCpu.toFixed(1)} ms CPU ` +
+    `(${Math.max(0, ...tasks.map((k) => k.wall)).toFixed(0)} ms wall), main-thread CPU ${(100 * cpuShare).toFixed(0)} % of the time, ` +
+    `click-to-update ${clickMs} ms (reference ${refClickMs} ms), load average ${os.loadavg()[0].toFixed(1)}`);
+  assert.ok(tasks.length > 50, `the trace holds the renderers' tasks (${tasks.length})`);
+  assert.ok(maxCpu < MAX_TASK_CPU_MS, `longest main-thread task ${maxCpu.toFixed(1)} ms of CPU`);
+  assert.ok(cpuShare < MAX_MAIN_CPU_SHARE, `the main threads were busy ${(100 * cpuShare).toFixed(0)} % of the time`);
+  assert.ok(maxGap < Math.max(250, 2 * refGap + 100), `max frame gap ${maxGap.toFixed(0)} ms, idle reference ${refGap.toFixed(0)} ms`);
+  assert.ok(clickMs < Math.max(1000, 3 * refClickMs + 300), `click answered in ${clickMs} ms, reference ${refClickMs} ms`);
+  await reference.context.close();
   await context.close();
 });
 
