@@ -19,7 +19,8 @@ use crate::engine::cells::CellKind;
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::profile::{self, Phase};
 use crate::engine::train::init::rng_from_seed;
-use crate::engine::train::{Clipping, OptimizerSpec, Trainer};
+use crate::engine::backend::{self, BackendKind, Setup, Workers};
+use crate::engine::train::{Clipping, OptimizerSpec, Schedule};
 use crate::engine::{EngineError, Input, InputData, Model, Targets};
 use crate::lesson::news::{NewsData, NewsLesson};
 use crate::lesson::SeriesLesson;
@@ -107,16 +108,11 @@ pub fn run(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineErr
     run_with(config, now, None)
 }
 
-/// Where the browser computes part of each sine batch (its helper worker; `None` natively).
-#[cfg(target_arch = "wasm32")]
-pub type Remote = Option<std::rc::Rc<dyn crate::engine::train::RemotePart>>;
-#[cfg(not(target_arch = "wasm32"))]
-pub type Remote = Option<std::convert::Infallible>;
-
-/// As [`run`], the sine configurations computing the second part of each batch on `remote`.
-pub fn run_with(config: &BenchConfig, now: fn() -> f64, remote: Remote) -> Result<BenchRow, EngineError> {
+/// As [`run`], the sine configurations computing the parts of each batch with `workers` (the
+/// browser's helper worker) instead of `config.threads` threads.
+pub fn run_with(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) -> Result<BenchRow, EngineError> {
     let mut row = match config.name.as_str() {
-        "sine-rnn" | "sine-lstm" => run_sine(config, now, remote),
+        "sine-rnn" | "sine-lstm" => run_sine(config, now, workers),
         name if NEWS_NAMES.contains(&name) => run_news(config, now),
         name => {
             let spec = spec_of(name)
@@ -190,32 +186,30 @@ fn describe(spec: &ModelSpec) -> String {
 fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result<BenchRow, EngineError> {
     let batches = batches(config)?;
     let model_text = describe(&spec);
-    let mut trainer = Trainer::new(Model::new(spec, 1)?, OptimizerSpec::adam(1e-3), Clipping::None, 1);
-    trainer.threads = config.threads.max(1);
-    trainer.parts = trainer.threads;
+    let setup =
+        Setup { model: Model::new(spec, 1)?, optimizer: OptimizerSpec::adam(1e-3), clipping: Clipping::None, schedule: Schedule::Constant, seed: 1 };
+    let mut backend = backend::create(BackendKind::default(), setup)?;
+    backend.set_parts(config.threads.max(1));
+    backend.set_workers(Workers::threads(config.threads));
     // One untimed step sizes every buffer.
     let first = &batches[0];
-    trainer.step(&input(first), &Targets::Classes(&first.labels))?;
+    backend.train_batch(&input(first), &Targets::Classes(&first.labels))?;
     let t0 = start(config, now);
     for b in &batches {
-        trainer.step(&input(b), &Targets::Classes(&b.labels))?;
+        backend.train_batch(&input(b), &Targets::Classes(&b.labels))?;
     }
     let seconds = now() - t0;
     let (steps, samples, tokens) = (batches.len(), batches.len() * BATCH, batches.iter().map(|b| b.tokens).sum::<usize>());
     Ok(row(config, model_text, steps, samples, tokens, seconds))
 }
 
-fn run_sine(config: &BenchConfig, now: fn() -> f64, remote: Remote) -> Result<BenchRow, EngineError> {
+fn run_sine(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) -> Result<BenchRow, EngineError> {
     let settings = match config.name.as_str() {
         "sine-rnn" => Settings { cell: Cell::Rnn, units: 100, ..Settings::default() },
         _ => Settings { cell: Cell::Lstm, units: 32, ..Settings::default() },
     };
     let mut lesson = SeriesLesson::new(&settings).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
-    lesson.set_threads(config.threads.max(1));
-    #[cfg(target_arch = "wasm32")]
-    lesson.set_remote(remote);
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = remote;
+    lesson.set_workers(workers.unwrap_or_else(|| Workers::threads(config.threads)));
     let steps = config.samples.max(1);
     let model_text = lesson.info().model.clone();
     lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;

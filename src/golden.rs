@@ -10,9 +10,12 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use crate::engine::cells::{Activation, CellKind};
-use crate::engine::model::{Dropout, InputData, InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+use crate::engine::backend::{self, BackendKind, DirTrace, Setup, Trace};
+use crate::engine::model::{InputData, InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+use crate::engine::ops::softmax_rows;
 use crate::engine::reference::{self, Outcome};
-use crate::engine::{Input, Model, Targets, Workspace};
+use crate::engine::train::{Clipping, OptimizerSpec, Schedule};
+use crate::engine::{Input, Model, Targets};
 
 pub const ATOL: f64 = 1e-6;
 pub const RTOL: f64 = 1e-4;
@@ -228,18 +231,25 @@ fn compare(name: &str, ours: &[f32], theirs: &[f64]) -> Comparison {
 /// Which implementation computes the values compared with a golden file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Path {
-    /// The engine's fast path ([`Model::loss_and_grads`]): what training runs.
-    Fast,
+    /// An engine, through its [`Backend`] (for the CPU engine, [`Model::loss_and_grads`]: what
+    /// training runs).
+    Engine(BackendKind),
     /// The naive reference ([`crate::engine::reference::run`]): the specification.
     Reference,
 }
 
 impl Path {
-    pub const ALL: [Path; 2] = [Path::Fast, Path::Reference];
+    /// The CPU engine's fast path.
+    pub const FAST: Path = Path::Engine(BackendKind::Cpu);
+
+    /// Every engine this build has, then the reference.
+    pub fn all() -> Vec<Path> {
+        BackendKind::ALL.iter().map(|&k| Path::Engine(k)).chain([Path::Reference]).collect()
+    }
 
     pub fn name(self) -> &'static str {
         match self {
-            Path::Fast => "fast",
+            Path::Engine(BackendKind::Cpu) => "fast",
             Path::Reference => "reference",
         }
     }
@@ -247,7 +257,7 @@ impl Path {
 
 /// Runs the engine's fast path on a golden file's model and compares everything the file records.
 pub fn check(json: &str) -> Result<Report, GoldenError> {
-    check_with(json, Path::Fast)
+    check_with(json, Path::FAST)
 }
 
 /// A golden case read into the engine's types: the model with the file's weights, the batch and
@@ -321,17 +331,30 @@ impl Case {
         let (input, targets) = (self.input(), self.targets());
         match path {
             Path::Reference => Ok(reference::run(&self.model, &input, &targets, &[])?),
-            Path::Fast => {
-                let mut ws = Workspace::default();
-                let mut grads = vec![0.0; self.model.params.len()];
-                let loss = self.model.loss_and_grads(&input, &targets, &mut grads, &mut ws, &mut Dropout::Off)?;
+            Path::Engine(kind) => {
+                let setup = Setup {
+                    model: self.model.clone(),
+                    optimizer: OptimizerSpec::sgd(0.0, 0.0),
+                    clipping: Clipping::None,
+                    schedule: Schedule::Constant,
+                    seed: 0,
+                };
+                let mut backend = backend::create(kind, setup)?;
+                let (loss, grads) = backend.gradients(&input, &targets)?;
+                let outputs = backend.predict(&input)?.to_vec();
+                let probs = match self.spec.loss {
+                    LossKind::SparseCategoricalCrossentropy => {
+                        let mut p = vec![0.0; outputs.len()];
+                        softmax_rows(&outputs, self.spec.dense_units, &mut p);
+                        p
+                    }
+                    LossKind::Mse => Vec::new(),
+                };
+                let rows = (0..self.batch).map(|b| backend.trace(&input, b)).collect::<Result<Vec<_>, _>>()?;
                 let traces = (0..self.spec.layers.len())
-                    .map(|k| {
-                        let dirs = if self.spec.layers[k].bidirectional.is_some() { 2 } else { 1 };
-                        (0..dirs).map(|d| fast_states(&ws, &self.spec, k, d, self.batch, self.time)).collect()
-                    })
+                    .map(|k| (0..rows[0].layers[k].len()).map(|d| states_of(&rows, k, d)).collect())
                     .collect();
-                Ok(Outcome { loss, outputs: ws.outputs.clone(), probs: ws.probs.clone(), traces, grads })
+                Ok(Outcome { loss, outputs, probs, traces, grads })
             }
         }
     }
@@ -387,24 +410,26 @@ fn trace<'a>(got: &'a Outcome, name: &str) -> Result<&'a [f32], GoldenError> {
 
 /// The fast path's states of layer `k`, direction `dir` as the file lays them out:
 /// `h` and (LSTM) `c` `[batch, time, units]`, entry t = the state after time index t.
-fn fast_states(ws: &Workspace, spec: &ModelSpec, k: usize, dir: usize, batch: usize, time: usize) -> (Vec<f32>, Vec<f32>) {
-    let units = spec.layers[k].units;
-    let Some((h, c)) = ws.states(k, dir) else { return (Vec::new(), Vec::new()) };
-    let layout = |states: &[f32]| -> Vec<f32> {
-        if states.is_empty() {
-            return Vec::new();
-        }
-        let mut out = vec![0.0; batch * time * units];
-        for b in 0..batch {
+/// The states of layer `k`, direction `dir` of every row's trace, `[batch, time, units]` in time
+/// order (a backward direction's own order is reversed), as the golden files hold them: `h`, then
+/// `c` (empty but for an LSTM).
+fn states_of(rows: &[Trace], k: usize, dir: usize) -> (Vec<f32>, Vec<f32>) {
+    let layout = |pick: fn(&DirTrace) -> &[f32]| -> Vec<f32> {
+        let mut out = Vec::new();
+        for row in rows {
+            let (d, time) = (&row.layers[k][dir], row.time);
+            let states = pick(d);
+            if states.is_empty() {
+                return Vec::new();
+            }
             for t in 0..time {
                 let step = if dir == 0 { t } else { time - 1 - t };
-                let src = &states[((step + 1) * batch + b) * units..((step + 1) * batch + b + 1) * units];
-                out[(b * time + t) * units..(b * time + t + 1) * units].copy_from_slice(src);
+                out.extend_from_slice(&states[(step + 1) * d.units..(step + 2) * d.units]);
             }
         }
         out
     };
-    (layout(h), layout(c))
+    (layout(|d| &d.h), layout(|d| &d.c))
 }
 
 impl InputSpec {

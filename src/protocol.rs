@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchConfig, BenchRow};
-use crate::engine::backend::Backend;
+use crate::engine::backend::BackendLabel;
 use crate::lesson::news::{self, EpochRecord, NewsInfo, Reading};
 pub use crate::lesson::news_source::DataSummary;
 use crate::lesson::{Evaluation, SeriesInfo};
@@ -84,7 +84,7 @@ pub struct LossPoint {
 pub enum Event {
     /// The worker has started and accepts commands.
     Ready {
-        backend: Backend,
+        backend: BackendLabel,
     },
     /// How many workers compute each series training step: 2 once the helper worker is there
     /// (cross-origin isolated pages on machines with two cores or more), 1 if it stops answering.

@@ -28,8 +28,9 @@ use crate::data::text::TextVectorizer;
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::ops::softmax_rows;
 use crate::engine::train::init::{rng_from_seed, Rng8};
-use crate::engine::train::Trainer;
-use crate::engine::{Input, InputData, Model, Targets, Workspace};
+use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
+use crate::engine::train::Schedule;
+use crate::engine::{EngineError, Input, InputData, Model, Targets, Workspace};
 use crate::model_file::{ModelFile, ModelFileError};
 use crate::settings::{SettingError, Settings, Task, TextFields};
 
@@ -225,7 +226,7 @@ pub struct Reading {
 }
 
 /// A running news-classification lesson.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct NewsLesson {
     settings: Settings,
     info: NewsInfo,
@@ -235,7 +236,7 @@ pub struct NewsLesson {
     test: Encoded,
     /// The test items' texts (for the misclassified list).
     test_texts: Vec<String>,
-    pub trainer: Trainer,
+    backend: Box<dyn Backend>,
     shuffle: Rng8,
     epoch: usize,
     plan: Vec<Vec<usize>>,
@@ -245,7 +246,6 @@ pub struct NewsLesson {
     /// Running sum of the epoch-end weights of the last `average-last` epochs, and how many.
     average: Option<(Vec<f64>, usize)>,
     history: Vec<EpochRecord>,
-    eval_ws: Workspace,
 }
 
 fn classes_error(message: String) -> LessonError {
@@ -310,11 +310,19 @@ impl NewsLesson {
         };
         let model = Model::new(spec, settings.seed)?;
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
-        let trainer = Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed)
-            .with_schedule(settings.schedule((batches_per_epoch * settings.epochs) as u64));
+        let backend = backend::create(
+            BackendKind::default(),
+            Setup {
+                model,
+                optimizer: settings.optimizer_spec(),
+                clipping: settings.clip(),
+                schedule: schedule(settings, batches_per_epoch),
+                seed: settings.seed,
+            },
+        )?;
         let info = NewsInfo {
-            model: trainer.model.spec.one_line(),
-            params: trainer.model.param_count(),
+            model: backend.spec().one_line(),
+            params: backend.param_count(),
             classes: data.classes.clone(),
             vocabulary_size: vectorizer.vocabulary_size(),
             train_rows: train.seqs.len(),
@@ -331,7 +339,7 @@ impl NewsLesson {
             val,
             test,
             test_texts: data.test.iter().map(|i| text_of(i, fields)).collect(),
-            trainer,
+            backend,
             shuffle: rng_from_seed(settings.seed ^ 0xBA7C4),
             epoch: 0,
             plan: Vec::new(),
@@ -340,12 +348,16 @@ impl NewsLesson {
             best: None,
             average: None,
             history: Vec::new(),
-            eval_ws: Workspace::default(),
         })
     }
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The learning-rate schedule over the whole run (every epoch's batches).
+    pub fn schedule(&self) -> Schedule {
+        schedule(&self.settings, self.info.batches_per_epoch)
     }
 
     /// Epochs trained so far, fractional (1.5 = half-way through the second epoch).
@@ -372,10 +384,16 @@ impl NewsLesson {
         self.epoch >= self.settings.epochs && self.next >= self.plan.len()
     }
 
-    /// Uses `threads` threads per step (native builds; results depend on the count, reproducibly).
+    /// Splits each batch into `threads` parts on as many threads (native builds; results depend
+    /// on the count, reproducibly).
     pub fn set_threads(&mut self, threads: usize) {
-        self.trainer.threads = threads.max(1);
-        self.trainer.parts = threads.max(1);
+        self.backend.set_parts(threads.max(1));
+        self.backend.set_workers(Workers::threads(threads));
+    }
+
+    /// The engine the lesson trains on.
+    pub fn backend(&mut self) -> &mut dyn Backend {
+        self.backend.as_mut()
     }
 
     /// One training step on the next batch (starting the next epoch when one ends).
@@ -392,12 +410,12 @@ impl NewsLesson {
         let b = self.train.batch(&self.plan[self.next]);
         self.next += 1;
         let input = Input { batch: b.batch(), time: b.time, data: InputData::Tokens(&b.ids), mask: None };
-        let stats = self.trainer.step(&input, &Targets::Classes(&b.labels))?;
+        let stats = self.backend.train_batch(&input, &Targets::Classes(&b.labels))?;
         let classes = self.info.classes.len();
         let sums = &mut self.sums;
         sums.loss += stats.loss as f64 * b.batch() as f64;
         sums.samples += b.batch();
-        let correct = count_correct(&self.trainer.ws.outputs, classes, &b.labels);
+        let correct = count_correct(self.backend.train_outputs(), classes, &b.labels);
         sums.correct += correct;
         sums.tokens += b.tokens();
         let mut progress = Progress {
@@ -424,26 +442,26 @@ impl NewsLesson {
             };
             if let Some(acc) = record.val_accuracy {
                 if self.best.as_ref().is_none_or(|(best, _)| acc > *best) {
-                    self.best = Some((acc, self.trainer.model.params.values.clone()));
+                    self.best = Some((acc, self.backend.weights()));
                 }
             }
             self.history.push(record.clone());
             progress.epoch_end = Some(record);
             let k = self.settings.average_last;
             if k > 1 && self.epoch + k > self.settings.epochs {
-                let w = &self.trainer.model.params.values;
+                let w = self.backend.weights();
                 let (sum, n) = self.average.get_or_insert_with(|| (vec![0.0; w.len()], 0));
-                sum.iter_mut().zip(w).for_each(|(s, &v)| *s += v as f64);
+                sum.iter_mut().zip(&w).for_each(|(s, &v)| *s += v as f64);
                 *n += 1;
             }
             if self.epoch >= self.settings.epochs {
                 progress.done = true;
                 if let Some((sum, n)) = &self.average {
-                    let w = &mut self.trainer.model.params.values;
-                    w.iter_mut().zip(sum).for_each(|(v, &s)| *v = (s / *n as f64) as f32);
+                    let mean: Vec<f32> = sum.iter().map(|&s| (s / *n as f64) as f32).collect();
+                    self.backend.load_weights(&mean)?;
                 } else if self.settings.restore_best {
                     if let Some((_, w)) = &self.best {
-                        self.trainer.model.params.values.copy_from_slice(w);
+                        self.backend.load_weights(w)?;
                     }
                 }
             }
@@ -478,9 +496,9 @@ impl NewsLesson {
         for rows in &plan {
             let batch = set.batch(rows);
             let input = Input { batch: batch.batch(), time: batch.time, data: InputData::Tokens(&batch.ids), mask: None };
-            self.trainer.model.forward(&input, &mut self.eval_ws).expect("a batch built for this model");
-            probs.resize(self.eval_ws.outputs.len(), 0.0);
-            softmax_rows(&self.eval_ws.outputs, classes, &mut probs);
+            let logits = self.backend.predict(&input).expect("a batch built for this model");
+            probs.resize(logits.len(), 0.0);
+            softmax_rows(logits, classes, &mut probs);
             for (k, &r) in rows.iter().enumerate() {
                 let p = &probs[k * classes..(k + 1) * classes];
                 let label = set.labels[r] as usize;
@@ -533,12 +551,14 @@ impl NewsLesson {
 
     /// The model reading `text`: its tokens and the probabilities after each.
     pub fn read(&mut self, text: &str) -> Reading {
-        read_with(&self.trainer.model, &self.vectorizer, &mut self.eval_ws, text)
+        let (classes, masked) = (self.backend.spec().dense_units, masked(self.backend.spec()));
+        let backend = &mut self.backend;
+        read_with(classes, masked, &mut |input| backend.predict(input).map(<[f32]>::to_vec), &self.vectorizer, text)
     }
 
     /// The trained model as a file: weights, vectorizer, class names.
     pub fn to_file(&self) -> ModelFile {
-        let mut file = ModelFile::from_model(&self.trainer.model, true);
+        let mut file = ModelFile::from_model(&self.backend.model(), true);
         file.vectorizer = Some(self.vectorizer.clone());
         file.classes = self.info.classes.clone();
         file
@@ -568,7 +588,9 @@ impl TextClassifier {
 
     /// The model reading `text`: its tokens and the probabilities after each.
     pub fn read(&mut self, text: &str) -> Reading {
-        read_with(&self.model, &self.vectorizer, &mut self.ws, text)
+        let (classes, masked) = (self.model.spec.dense_units, masked(&self.model.spec));
+        let (model, ws) = (&self.model, &mut self.ws);
+        read_with(classes, masked, &mut |input| model.forward(input, ws).map(|()| ws.outputs.clone()), &self.vectorizer, text)
     }
 
     /// Class probabilities for each text, encoded as in training (one batch per call).
@@ -577,15 +599,23 @@ impl TextClassifier {
         let labels = vec![0; seqs.len()];
         let rows: Vec<usize> = (0..seqs.len()).collect();
         let b = make_batch(&seqs, &labels, &rows);
-        let p = predict(&self.model, &mut self.ws, &b.ids, b.batch(), b.time);
+        let (model, ws) = (&self.model, &mut self.ws);
+        let p = predict(&mut |input| model.forward(input, ws).map(|()| ws.outputs.clone()), self.classes.len(), &b.ids, b.batch(), b.time);
         p.chunks(self.classes.len()).map(<[f32]>::to_vec).collect()
     }
 }
 
-/// Tokens of `text` and the probabilities after each (a text of no token reads as one padding step).
-fn read_with(model: &Model, vectorizer: &TextVectorizer, ws: &mut Workspace, text: &str) -> Reading {
-    let classes = model.spec.dense_units;
-    let masked = matches!(model.spec.input, InputSpec::Tokens { mask_zero: true, .. });
+/// A classifier's forward pass at inference: logits `[batch, classes]` for a batch of token ids.
+type Forward<'a> = dyn FnMut(&Input) -> Result<Vec<f32>, EngineError> + 'a;
+
+/// Whether the model's embedding masks the padding (`mask_zero`).
+fn masked(spec: &ModelSpec) -> bool {
+    matches!(spec.input, InputSpec::Tokens { mask_zero: true, .. })
+}
+
+/// Tokens of `text` and the probabilities after each (a text of no token reads as one padding
+/// step), the model run by `forward`.
+fn read_with(classes: usize, masked: bool, forward: &mut Forward, vectorizer: &TextVectorizer, text: &str) -> Reading {
     let pairs = vectorizer.encode_tokens(text);
     let ids: Vec<u32> = pairs.iter().map(|(_, id)| *id).collect();
     let tokens = pairs.into_iter().map(|(t, id)| (t, id == crate::data::text::OOV)).collect();
@@ -597,25 +627,25 @@ fn read_with(model: &Model, vectorizer: &TextVectorizer, ws: &mut Workspace, tex
         for k in 0..n {
             batch[k * n..k * n + k + 1].copy_from_slice(&ids[..=k]);
         }
-        let p = predict(model, ws, &batch, n, n);
+        let p = predict(forward, classes, &batch, n, n);
         probs_after.extend(p.chunks(classes).map(<[f32]>::to_vec));
     } else {
         // Without a mask, padding would be read as words: each prefix on its own.
         for k in 0..ids.len() {
-            probs_after.push(predict(model, ws, &ids[..=k], 1, k + 1));
+            probs_after.push(predict(forward, classes, &ids[..=k], 1, k + 1));
         }
     }
     let full = vectorizer.encode(text);
-    let probs = if full.is_empty() { predict(model, ws, &[0], 1, 1) } else { predict(model, ws, &full, 1, full.len()) };
+    let probs = if full.is_empty() { predict(forward, classes, &[0], 1, 1) } else { predict(forward, classes, &full, 1, full.len()) };
     Reading { tokens, probs_after, probs }
 }
 
 /// Softmax outputs `[batch, classes]` for token ids `[batch, time]`.
-fn predict(model: &Model, ws: &mut Workspace, ids: &[u32], batch: usize, time: usize) -> Vec<f32> {
+fn predict(forward: &mut Forward, classes: usize, ids: &[u32], batch: usize, time: usize) -> Vec<f32> {
     let input = Input { batch, time, data: InputData::Tokens(ids), mask: None };
-    model.forward(&input, ws).expect("a batch built for this model");
-    let mut probs = vec![0.0; ws.outputs.len()];
-    softmax_rows(&ws.outputs, model.spec.dense_units, &mut probs);
+    let logits = forward(&input).expect("a batch built for this model");
+    let mut probs = vec![0.0; logits.len()];
+    softmax_rows(&logits, classes, &mut probs);
     probs
 }
 
@@ -623,6 +653,11 @@ fn predict(model: &Model, ws: &mut Workspace, ids: &[u32], batch: usize, time: u
 enum Which {
     Val,
     Test,
+}
+
+/// The run's learning-rate schedule: `settings.lr-schedule` over every epoch's batches.
+fn schedule(s: &Settings, batches_per_epoch: usize) -> Schedule {
+    s.schedule((batches_per_epoch * s.epochs) as u64)
 }
 
 fn bucket(s: &Settings) -> Option<&'static [usize]> {

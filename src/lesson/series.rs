@@ -18,11 +18,12 @@ use crate::data::series::{parse_sequence, Scale, Sine};
 use crate::data::windows::{context_windows, sample_batch};
 use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
-use crate::engine::train::{StepStats, Trainer};
-use crate::engine::{Input, InputData, Model, Targets, Workspace};
+use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
+use crate::engine::train::StepStats;
+use crate::engine::{Input, InputData, Model, Targets};
 use crate::settings::{SettingError, Settings, Task};
 
-/// Each training batch is computed in this many parts (`Trainer::parts`), everywhere: in the
+/// Each training batch is computed in this many parts (`Backend::set_parts`), everywhere: in the
 /// browser the second part runs on a helper worker where the page may have one, and the same
 /// settings train the same weights whether it has one or not (and natively).
 pub const PARTS: usize = 2;
@@ -81,7 +82,7 @@ pub struct StepOutcome {
 }
 
 /// A running next-step-prediction lesson.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SeriesLesson {
     pub settings: Settings,
     info: SeriesInfo,
@@ -91,13 +92,12 @@ pub struct SeriesLesson {
     /// True continuation after the seed window (own units).
     truth: Vec<f32>,
     gen_x: Vec<f32>,
-    trainer: Trainer,
+    backend: Box<dyn Backend>,
     rng: Rng8,
     step: u64,
     first_loss: Option<f32>,
     batch_x: Vec<f32>,
     batch_y: Vec<f32>,
-    eval_ws: Workspace,
 }
 
 impl SeriesLesson {
@@ -168,9 +168,17 @@ impl SeriesLesson {
             model: describe(settings),
             standardised: sine.is_none(),
         };
-        let mut trainer =
-            Trainer::new(model, settings.optimizer_spec(), settings.clip(), settings.seed).with_schedule(settings.schedule(settings.steps));
-        trainer.parts = PARTS;
+        let mut backend = backend::create(
+            BackendKind::default(),
+            Setup {
+                model,
+                optimizer: settings.optimizer_spec(),
+                clipping: settings.clip(),
+                schedule: settings.schedule(settings.steps),
+                seed: settings.seed,
+            },
+        )?;
+        backend.set_parts(PARTS);
         Ok(SeriesLesson {
             settings: settings.clone(),
             info,
@@ -178,13 +186,12 @@ impl SeriesLesson {
             scale,
             truth,
             gen_x,
-            trainer,
+            backend,
             rng,
             step: 0,
             first_loss: None,
             batch_x: Vec::new(),
             batch_y: Vec::new(),
-            eval_ws: Workspace::default(),
         })
     }
 
@@ -196,21 +203,20 @@ impl SeriesLesson {
         self.step
     }
 
-    /// Threads per training step (native builds; see `Trainer::threads`): the [`PARTS`] parts
-    /// of each batch on their own threads. Results do not change.
-    pub fn set_threads(&mut self, threads: usize) {
-        self.trainer.threads = threads;
+    /// Where the [`PARTS`] parts of each batch are computed (native threads, the browser's
+    /// helper worker). Results do not change.
+    pub fn set_workers(&mut self, workers: Workers) {
+        self.backend.set_workers(workers);
     }
 
-    /// In the browser: computes the second part of each batch on `remote` (a helper worker).
-    /// Results do not change.
-    #[cfg(target_arch = "wasm32")]
-    pub fn set_remote(&mut self, remote: Option<std::rc::Rc<dyn crate::engine::train::RemotePart>>) {
-        self.trainer.remote = remote;
+    /// The engine the lesson trains on.
+    pub fn backend(&mut self) -> &mut dyn Backend {
+        self.backend.as_mut()
     }
 
-    pub fn model(&self) -> &Model {
-        &self.trainer.model
+    /// The model with its current weights.
+    pub fn model(&self) -> Model {
+        self.backend.model()
     }
 
     /// One optimisation step on a random batch of training windows.
@@ -218,7 +224,7 @@ impl SeriesLesson {
         let (w, b) = (self.info.window, self.settings.batch);
         sample_batch(&self.train_values, self.info.train_end, w, b, &mut self.rng, &mut self.batch_x, &mut self.batch_y);
         let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None };
-        let stats = self.trainer.step(&input, &Targets::Values(&self.batch_y))?;
+        let stats = self.backend.train_batch(&input, &Targets::Values(&self.batch_y))?;
         self.step += 1;
         let first = *self.first_loss.get_or_insert(stats.loss);
         let diverged = if !stats.loss.is_finite() || !stats.grad_norm.is_finite() {
@@ -241,8 +247,7 @@ impl SeriesLesson {
     fn predict_last(&mut self, windows: &[f32], n: usize) -> Result<Vec<f32>, LessonError> {
         let w = self.info.window;
         let input = Input { batch: n, time: w, data: InputData::Values(windows), mask: None };
-        self.trainer.model.forward(&input, &mut self.eval_ws)?;
-        let out = &self.eval_ws.outputs; // [n, w, 1]
+        let out = self.backend.predict(&input)?; // [n, w, 1]
         Ok((0..n).map(|i| self.scale.inverse(out[i * w + w - 1])).collect())
     }
 

@@ -13,8 +13,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::engine::backend::Backend;
-use crate::engine::train::RemotePart;
+use crate::engine::backend::{BackendLabel, Workers};
 use crate::lesson::SeriesLesson;
 use crate::protocol::{from_js, to_js, Command, Event, LossPoint};
 use crate::settings::Task;
@@ -44,9 +43,9 @@ struct State {
 }
 
 impl State {
-    /// The helper worker, as the trainer takes it.
-    fn remote(&self) -> Option<Rc<dyn RemotePart>> {
-        self.helper.clone().map(|h| h as Rc<dyn RemotePart>)
+    /// Where a series batch's parts may run: half on the helper worker when there is one.
+    fn workers(&self) -> Workers {
+        self.helper.clone().map_or(Workers::Here, |h| Workers::Helper(h))
     }
 }
 
@@ -81,7 +80,7 @@ pub fn start() {
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
-    post(&Event::Ready { backend: Backend::current() });
+    post(&Event::Ready { backend: BackendLabel::cpu() });
 }
 
 fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
@@ -138,8 +137,8 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         }
         Command::Bench { config } => {
             st.running = false;
-            let remote = st.remote().filter(|_| config.threads > 1);
-            let mut row = match crate::bench::run_with(&config, now_seconds, remote) {
+            let workers = (config.threads > 1).then(|| st.workers());
+            let mut row = match crate::bench::run_with(&config, now_seconds, workers) {
                 Ok(row) => row,
                 Err(e) => return post(&Event::Error { message: format!("Benchmark {}: {e}", config.name) }),
             };
@@ -169,7 +168,7 @@ fn start_loop(state: &Rc<RefCell<State>>, st: &mut State) {
 
 /// Replaces the current lesson with `lesson` (paused at step 0) and shows its untrained state.
 fn install(st: &mut State, mut lesson: SeriesLesson) {
-    lesson.set_remote(st.remote());
+    lesson.set_workers(st.workers());
     st.running = false;
     st.news_active = false;
     st.news.forget_pending();

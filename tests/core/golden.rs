@@ -14,7 +14,7 @@ macro_rules! extra_golden {
         #[test]
         fn $test() {
             let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden/", $file));
-            for path in Path::ALL {
+            for path in Path::all() {
                 let report = check_with(json, path).unwrap_or_else(|e| panic!("{} ({}): {e}", $file, path.name()));
                 let bad: Vec<String> = report.comparisons.iter().filter(|c| !c.ok())
                     .map(|c| format!("{}: max abs {:.3e}, max rel {:.3e}", c.name, c.max_abs, c.max_rel)).collect();

@@ -37,7 +37,7 @@ fn events_roundtrip() {
     let mut lesson = SeriesLesson::new(&Settings { units: 4, ..Settings::default() }).unwrap();
     lesson.train_step().unwrap();
     let events = vec![
-        Event::Ready { backend: unroll::engine::backend::Backend::current() },
+        Event::Ready { backend: unroll::engine::backend::BackendLabel::cpu() },
         Event::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() },
         Event::Progress { step: 7, losses: vec![LossPoint { step: 7, loss: 0.25 }], steps_per_sec: 12.5, running: true },
         Event::Evaluation(lesson.evaluate().unwrap()),

@@ -35,7 +35,7 @@ const MERGES: [Merge; 4] = [Merge::Concat, Merge::Sum, Merge::Ave, Merge::Mul];
 // 1. Golden files, on both paths.
 
 fn assert_golden(file: &str, json: &str) {
-    for path in Path::ALL {
+    for path in Path::all() {
         let report = check_with(json, path).unwrap_or_else(|e| panic!("{file} ({}): {e}", path.name()));
         let bad: Vec<String> = report
             .comparisons

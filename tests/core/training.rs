@@ -4,6 +4,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+use unroll::engine::backend::Workers;
 use unroll::lesson::SeriesLesson;
 use unroll::settings::{Cell, OptimizerChoice, Settings, Task};
 
@@ -104,58 +105,15 @@ fn bad_settings_are_refused_before_anything_is_built() {
     assert!(SeriesLesson::new(&s).unwrap_err().to_string().contains("units"));
 }
 
-/// Splitting each batch over threads (native builds) gives the same training, up to rounding;
-/// with a changing vocabulary, so that the reused gradient buffers are exercised.
-#[cfg(not(target_arch = "wasm32"))]
-#[test]
-fn threads_split_the_batch_without_changing_the_result() {
-    use unroll::engine::cells::CellKind;
-    use unroll::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
-    use unroll::engine::train::{Clipping, OptimizerSpec, Trainer};
-    use unroll::engine::{Input, InputData, Model, Targets};
-    let spec = ModelSpec {
-        input: InputSpec::Tokens { vocab: 60, dim: 5, mask_zero: true },
-        layers: vec![RecurrentSpec::new(CellKind::Lstm { peephole: false }, 6, None)],
-        return_sequences: false,
-        dense_units: 3,
-        loss: LossKind::SparseCategoricalCrossentropy,
-    };
-    let run = |parts: usize, threads: usize| {
-        let mut t = Trainer::new(Model::new(spec.clone(), 3).unwrap(), OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0), 1);
-        t.parts = parts;
-        t.threads = threads;
-        let (mut losses, mut outputs) = (vec![], vec![]);
-        for step in 0..6u32 {
-            let ids: Vec<u32> = (0..7 * 5).map(|i| if i % 5 == 4 { 0 } else { 1 + (i * 7 + step * 11) % 59 }).collect();
-            let labels: Vec<u32> = (0..7).map(|i| (i + step) % 3).collect();
-            let input = Input { batch: 7, time: 5, data: InputData::Tokens(&ids), mask: None };
-            losses.push(t.step(&input, &Targets::Classes(&labels)).unwrap().loss);
-            outputs.extend_from_slice(&t.ws.outputs);
-        }
-        (losses, t.model.params.values, outputs)
-    };
-    let (l1, p1, o1) = run(1, 1);
-    assert_eq!(o1.len(), 6 * 7 * 3);
-    for parts in [2, 3] {
-        let (l, p, o) = run(parts, parts);
-        assert_ne!(p, p1, "{parts} parts round differently from one (the split happened)");
-        crate::common::assert_close(&format!("outputs of the whole batch, {parts} parts"), &o, &o1, 1e-6, 1e-4);
-        crate::common::assert_close(&format!("losses, {parts} parts"), &l, &l1, 1e-6, 1e-5);
-        crate::common::assert_close(&format!("weights, {parts} parts"), &p, &p1, 1e-6, 1e-4);
-        // Where the parts are computed changes nothing: one thread gives the same bits.
-        assert_eq!(run(parts, 1), (l, p, o), "{parts} parts on one thread and on {parts} threads");
-    }
-}
-
 /// The series lesson always trains in `PARTS` parts, so its runs are the same bits on one thread
-/// or two (natively; in the browser, with or without the helper worker: tests/e2e/workers.test.mjs).
-#[cfg(not(target_arch = "wasm32"))]
+/// or two (natively; in wasm the threads runner computes the parts in turn; in the browser, with
+/// or without the helper worker: tests/e2e/workers.test.mjs).
 #[test]
 fn the_series_lesson_trains_the_same_bits_on_one_thread_or_two() {
     let s = Settings { dropout: 0.1, recurrent_dropout: 0.1, ..small(Cell::Gru) };
     let run = |threads: usize| {
         let mut lesson = SeriesLesson::new(&s).unwrap();
-        lesson.set_threads(threads);
+        lesson.set_workers(Workers::threads(threads));
         let l = losses(&mut lesson, 20);
         (l, lesson.model().params.values.clone())
     };
@@ -182,8 +140,7 @@ fn the_lesson_takes_dropout_peepholes_and_rmsprop_from_the_settings() {
 /// In the browser a part of each batch may be computed by a [`RemotePart`] (the helper worker):
 /// the trainer takes its gradient and loss in place of its own, and when the remote fails it
 /// computes the part itself — the same bits either way. A stand-in computes the part here, in the
-/// same wasm (the real helper is compared in tests/e2e/workers.test.mjs).
-#[cfg(target_arch = "wasm32")]
+/// same process (the real helper is compared in tests/e2e/workers.test.mjs).
 #[test]
 fn a_remote_part_gives_the_same_bits_and_a_failing_one_is_replaced() {
     use std::cell::{Cell as Flag, RefCell};
@@ -191,11 +148,13 @@ fn a_remote_part_gives_the_same_bits_and_a_failing_one_is_replaced() {
     use unroll::engine::model::{Dropout, Input, Model, Targets, Workspace};
     use unroll::engine::train::init::rng_from_seed;
     use unroll::engine::train::RemotePart;
+    /// A part's loss, gradient and outputs.
+    type Done = (f32, Vec<f32>, Vec<f32>);
     #[derive(Debug, Default)]
     struct StandIn {
         fail: bool,
         calls: Flag<usize>,
-        result: RefCell<Option<(f32, Vec<f32>, Vec<f32>)>>,
+        result: RefCell<Option<Done>>,
     }
     impl RemotePart for StandIn {
         fn start(&self, model: &Model, input: &Input, targets: &Targets, seed: u64) -> bool {
@@ -218,7 +177,7 @@ fn a_remote_part_gives_the_same_bits_and_a_failing_one_is_replaced() {
     let s = Settings { dropout: 0.1, recurrent_dropout: 0.1, ..small(Cell::Gru) };
     let run = |remote: Option<Rc<StandIn>>| {
         let mut lesson = SeriesLesson::new(&s).unwrap();
-        lesson.set_remote(remote.map(|r| r as Rc<dyn RemotePart>));
+        lesson.set_workers(remote.map_or(Workers::Here, |r| Workers::Helper(r)));
         let l = losses(&mut lesson, 12);
         (l, lesson.model().params.values.clone())
     };

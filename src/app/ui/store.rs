@@ -9,7 +9,7 @@ use super::bridge::WorkerBridge;
 use super::news::NewsState;
 use super::url;
 use crate::app::history::LossHistory;
-use crate::engine::backend::Backend;
+use crate::engine::backend::BackendLabel;
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::protocol::{Command, Event};
 use crate::settings::{Settings, Task};
@@ -49,7 +49,7 @@ pub struct Store {
     pub history: RwSignal<LossHistory>,
     pub info: RwSignal<Option<SeriesInfo>>,
     pub eval: RwSignal<Option<Evaluation>>,
-    pub backend: RwSignal<Option<Backend>>,
+    pub backend: RwSignal<Option<BackendLabel>>,
     /// Workers computing each series training step (2 with the helper worker).
     pub workers: RwSignal<usize>,
     pub notice: RwSignal<Option<Notice>>,

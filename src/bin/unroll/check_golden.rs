@@ -3,16 +3,16 @@
 use unroll::golden::{self, GoldenError, Path, ATOL, RTOL};
 
 pub fn run(args: &[String]) -> i32 {
-    let mut paths = vec![Path::Fast];
+    let mut paths = vec![Path::FAST];
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--path" => {
                 paths = match it.next().map(String::as_str) {
-                    Some("fast") => vec![Path::Fast],
+                    Some("fast") => vec![Path::FAST],
                     Some("reference") => vec![Path::Reference],
-                    Some("both") => Path::ALL.to_vec(),
+                    Some("both") => Path::all(),
                     other => {
                         eprintln!("unroll check-golden: --path takes fast, reference or both, not {other:?}");
                         return 2;

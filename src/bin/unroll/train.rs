@@ -135,7 +135,7 @@ pub fn run(args: &[String]) -> i32 {
         }
     }
     if let Some(path) = save_path {
-        let file = unroll::model_file::ModelFile::from_model(lesson.model(), false);
+        let file = unroll::model_file::ModelFile::from_model(&lesson.model(), false);
         if let Err(e) = std::fs::write(&path, file.to_json()) {
             eprintln!("unroll train: cannot write {path}: {e}");
             return 1;

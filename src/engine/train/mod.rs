@@ -5,12 +5,12 @@ pub mod early_stopping;
 pub mod init;
 pub mod loss;
 pub mod optimizer;
-mod parts;
+pub mod parts;
 pub mod schedule;
 
 pub use early_stopping::{Decision, Direction, EarlyStopping, EarlyStoppingSpec};
-pub use optimizer::{clip_by_global_norm, global_norm, Clipping, Optimizer, OptimizerSpec};
-pub use parts::RemotePart;
+pub use optimizer::{clip_by_global_norm, global_norm, Clipping, Optimizer, OptimizerSpec, OptimizerState};
+pub use parts::{OnRemote, PartRunner, RemotePart, Sequential, Threads};
 pub use schedule::Schedule;
 
 use super::model::{Dropout, Input, Model, Targets, Workspace};
@@ -42,11 +42,8 @@ pub struct Trainer {
     /// in a fixed order (`parts.rs`). The result depends on this number, never on where the
     /// parts were computed, so a run is reproducible for a given number of parts.
     pub parts: usize,
-    /// Native builds: compute the parts on their own threads (one each) when above 1.
-    pub threads: usize,
-    /// In the browser: computes one part on a helper worker when there is one.
-    #[cfg(target_arch = "wasm32")]
-    pub remote: Option<std::rc::Rc<dyn RemotePart>>,
+    /// Where the parts are computed ([`Sequential`] unless told otherwise).
+    runner: std::rc::Rc<dyn PartRunner>,
     /// Workspaces and gradient buffers of the parts after the first.
     replicas: Vec<(Workspace, Vec<f32>)>,
 }
@@ -64,9 +61,7 @@ impl Trainer {
             ws: Workspace::default(),
             rng: init::rng_from_seed(seed ^ 0xD80_F0F0),
             parts: 1,
-            threads: 1,
-            #[cfg(target_arch = "wasm32")]
-            remote: None,
+            runner: std::rc::Rc::new(Sequential),
             replicas: Vec::new(),
         }
     }
@@ -75,6 +70,12 @@ impl Trainer {
     pub fn with_schedule(mut self, schedule: Schedule) -> Self {
         self.schedule = schedule;
         self
+    }
+
+    /// Computes the parts of each batch with `runner` (threads, a helper worker): the results
+    /// stay the same to the last bit.
+    pub fn set_runner(&mut self, runner: std::rc::Rc<dyn PartRunner>) {
+        self.runner = runner;
     }
 
     /// The loss and gradient of one batch, in `parts` parts when asked.

@@ -44,7 +44,41 @@ pub struct Optimizer {
     pub iterations: u64,
 }
 
+/// An optimiser's state: its slots (`m`, `v`, `a`, each empty when the optimiser has none, else
+/// laid out like the parameters `[P]`) and its update count. Loading it back continues a run
+/// exactly where it stood.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OptimizerState {
+    pub iterations: u64,
+    pub m: Vec<f32>,
+    pub v: Vec<f32>,
+    pub a: Vec<f32>,
+}
+
 impl Optimizer {
+    /// Its slots and update count.
+    pub fn state(&self) -> OptimizerState {
+        OptimizerState { iterations: self.iterations, m: self.m.clone(), v: self.v.clone(), a: self.a.clone() }
+    }
+
+    /// Takes up `state` (from [`Optimizer::state`] of the same optimiser on the same model).
+    pub fn load_state(&mut self, state: &OptimizerState) -> Result<(), crate::engine::EngineError> {
+        for (name, mine, theirs) in [("m", &self.m, &state.m), ("v", &self.v, &state.v), ("a", &self.a, &state.a)] {
+            if mine.len() != theirs.len() {
+                return Err(crate::engine::EngineError::Shape {
+                    name: format!("optimizer slot {name}"),
+                    expected: vec![mine.len()],
+                    got: vec![theirs.len()],
+                });
+            }
+        }
+        self.m.copy_from_slice(&state.m);
+        self.v.copy_from_slice(&state.v);
+        self.a.copy_from_slice(&state.a);
+        self.iterations = state.iterations;
+        Ok(())
+    }
+
     pub fn new(spec: OptimizerSpec, n: usize) -> Self {
         let (m, v, a) = match spec {
             OptimizerSpec::Sgd { momentum, .. } => (if momentum != 0.0 { n } else { 0 }, 0, 0),

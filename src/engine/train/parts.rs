@@ -3,15 +3,16 @@
 //! order weighted by their share of the batch (the loss is a mean, so this is exact up to
 //! rounding). Each part draws its dropout masks from a seed taken from the trainer's generator.
 //!
-//! Where the parts are computed does not change a bit of the result: one after the other, on
-//! native threads ([`Trainer::threads`]), or in the browser with one part on a helper Web Worker
-//! (a [`RemotePart`], see `src/worker/helper.rs`), which runs the same code on the same numbers.
+//! Where the parts are computed does not change a bit of the result: the trainer's
+//! [`PartRunner`] computes them one after the other, on native threads, or in the browser with one
+//! part on a helper Web Worker (a [`RemotePart`], see `src/worker/helper.rs`), which runs the same
+//! code on the same numbers.
 
 use rand::Rng;
 
 use super::init::rng_from_seed;
 use super::Trainer;
-use crate::engine::model::{Dropout, Input, InputData, Model, Targets, Workspace};
+use crate::engine::model::{Dropout, Input, InputData, InputSpec, Model, Targets, Workspace};
 use crate::engine::EngineError;
 
 /// Something that computes one part of a batch elsewhere (in the browser: a helper worker) while
@@ -53,15 +54,79 @@ fn part_targets<'a>(targets: &Targets<'a>, rows: std::ops::Range<usize>, batch: 
 }
 
 /// One part: rows `rows` of the batch, dropout masks from `seed`.
-struct Part<'a> {
-    input: Input<'a>,
-    targets: Targets<'a>,
-    seed: u64,
+pub struct Part<'a> {
+    pub input: Input<'a>,
+    pub targets: Targets<'a>,
+    pub seed: u64,
 }
 
 impl Part<'_> {
-    fn run(&self, model: &Model, grads: &mut [f32], ws: &mut Workspace) -> Result<f32, EngineError> {
+    /// This part's loss; its gradient into `grads`, its buffers (outputs included) into `ws`.
+    pub fn run(&self, model: &Model, grads: &mut [f32], ws: &mut Workspace) -> Result<f32, EngineError> {
         model.loss_and_grads(&self.input, &self.targets, grads, ws, &mut Dropout::Sample(&mut rng_from_seed(self.seed)))
+    }
+}
+
+/// Where the parts of a batch are computed: one after the other ([`Sequential`]), on native
+/// threads ([`Threads`]), or one of them on a helper ([`OnRemote`]). A runner never changes a
+/// bit of the result; it is chosen by whoever knows the platform (the command line, the Web
+/// Worker), never by the code that trains.
+pub trait PartRunner: std::fmt::Debug {
+    /// Every part's loss: part 0's gradient and buffers go to `first`, part `i`'s to
+    /// `replicas[i - 1]`.
+    fn compute(&self, model: &Model, parts: &[Part], first: (&mut [f32], &mut Workspace), replicas: &mut [Replica]) -> Vec<Result<f32, EngineError>>;
+}
+
+/// A part's own workspace and gradient buffer (the parts after the first).
+pub type Replica = (Workspace, Vec<f32>);
+
+/// Every part here, one after the other.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sequential;
+
+impl PartRunner for Sequential {
+    fn compute(&self, model: &Model, parts: &[Part], (grads, ws): (&mut [f32], &mut Workspace), replicas: &mut [Replica]) -> Vec<Result<f32, EngineError>> {
+        let first = parts[0].run(model, grads, ws);
+        let rest = replicas.iter_mut().zip(&parts[1..]).map(|((rws, rgrads), p)| p.run(model, rgrads, rws));
+        std::iter::once(first).chain(rest).collect()
+    }
+}
+
+/// Every part after the first on its own thread. Where threads cannot start (wasm32 without
+/// threads), the parts run one after the other, as [`Sequential`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Threads;
+
+impl PartRunner for Threads {
+    fn compute(&self, model: &Model, parts: &[Part], first: (&mut [f32], &mut Workspace), replicas: &mut [Replica]) -> Vec<Result<f32, EngineError>> {
+        if std::thread::available_parallelism().is_err() {
+            return Sequential.compute(model, parts, first, replicas);
+        }
+        let (grads, ws) = first;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                replicas.iter_mut().zip(&parts[1..]).map(|((rws, rgrads), p)| scope.spawn(move || p.run(model, rgrads, rws))).collect();
+            let first = parts[0].run(model, grads, ws);
+            std::iter::once(first).chain(handles.into_iter().map(|h| h.join().expect("a gradient thread panicked"))).collect()
+        })
+    }
+}
+
+/// Part 1 on a [`RemotePart`] (in the browser: the helper worker) when the model's gradient is
+/// dense (no embedding) and the remote takes it; every other part here, one after the other.
+#[derive(Clone, Debug)]
+pub struct OnRemote(pub std::rc::Rc<dyn RemotePart>);
+
+impl PartRunner for OnRemote {
+    fn compute(&self, model: &Model, parts: &[Part], (grads, ws): (&mut [f32], &mut Workspace), replicas: &mut [Replica]) -> Vec<Result<f32, EngineError>> {
+        let dense = !matches!(model.spec.input, InputSpec::Tokens { .. });
+        let started = dense && self.0.start(model, &parts[1].input, &parts[1].targets, parts[1].seed);
+        let mut results = vec![parts[0].run(model, grads, ws)];
+        for (i, ((rws, rgrads), p)) in replicas.iter_mut().zip(&parts[1..]).enumerate() {
+            let remote_loss = if i == 0 && started { self.0.finish(rgrads, &mut rws.outputs) } else { None };
+            results.push(remote_loss.map_or_else(|| p.run(model, rgrads, rws), Ok));
+        }
+        results
     }
 }
 
@@ -77,10 +142,10 @@ pub(super) fn loss_and_grads(tr: &mut Trainer, n: usize, input: &Input, targets:
         .collect();
     let params = tr.model.params.len();
     tr.replicas.resize_with(n - 1, || (Workspace::default(), vec![0.0; params]));
-    let results = compute(tr, &parts);
+    let Trainer { model, grads, ws, replicas, runner, .. } = tr;
+    let results = runner.compute(model, &parts, (grads, ws), replicas);
     let mut loss = 0.0;
     let weight = |rows: &std::ops::Range<usize>| rows.len() as f32 / b as f32;
-    let Trainer { model, grads, ws, replicas, .. } = tr;
     model.scale_grads(grads, ws, weight(&bounds[0]));
     for (i, r) in results.into_iter().enumerate() {
         loss += weight(&bounds[i]) * r?;
@@ -95,43 +160,4 @@ pub(super) fn loss_and_grads(tr: &mut Trainer, n: usize, input: &Input, targets:
         ws.outputs.extend_from_slice(&rws.outputs);
     }
     Ok(loss)
-}
-
-/// Every part's loss, each part's gradient left in `tr.grads` (part 0) or its replica: native
-/// builds compute the parts on `tr.threads > 1` threads (one per part) or one after the other.
-#[cfg(not(target_arch = "wasm32"))]
-fn compute(tr: &mut Trainer, parts: &[Part]) -> Vec<Result<f32, EngineError>> {
-    let Trainer { model, grads, ws, replicas, threads, .. } = tr;
-    let model = &*model;
-    if *threads <= 1 {
-        let first = parts[0].run(model, grads, ws);
-        let rest = replicas.iter_mut().zip(&parts[1..]).map(|((rws, rgrads), p)| p.run(model, rgrads, rws));
-        return std::iter::once(first).chain(rest).collect();
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            replicas.iter_mut().zip(&parts[1..]).map(|((rws, rgrads), p)| scope.spawn(move || p.run(model, rgrads, rws))).collect();
-        let first = parts[0].run(model, grads, ws);
-        std::iter::once(first).chain(handles.into_iter().map(|h| h.join().expect("a gradient thread panicked"))).collect()
-    })
-}
-
-/// Every part's loss, as the native `compute`: part 1 on the remote helper when there is one
-/// and the model's gradient is dense (no embedding), every other part here, one after the other.
-#[cfg(target_arch = "wasm32")]
-fn compute(tr: &mut Trainer, parts: &[Part]) -> Vec<Result<f32, EngineError>> {
-    use crate::engine::model::InputSpec;
-    let Trainer { model, grads, ws, replicas, remote, .. } = tr;
-    let dense = !matches!(model.spec.input, InputSpec::Tokens { .. });
-    let remote = remote.as_ref().filter(|_| dense);
-    let started = remote.is_some_and(|r| r.start(model, &parts[1].input, &parts[1].targets, parts[1].seed));
-    let mut results = vec![parts[0].run(model, grads, ws)];
-    for (i, ((rws, rgrads), p)) in replicas.iter_mut().zip(&parts[1..]).enumerate() {
-        let remote_loss = match remote {
-            Some(r) if i == 0 && started => r.finish(rgrads, &mut rws.outputs),
-            _ => None,
-        };
-        results.push(remote_loss.map_or_else(|| p.run(model, rgrads, rws), Ok));
-    }
-    results
 }

@@ -1,0 +1,126 @@
+//! The CPU backend: the engine's [`Trainer`] (fast kernels, `engine::cpu`) and a workspace of its
+//! own for inference, so evaluating never disturbs the buffers of the batch trained last.
+
+use std::rc::Rc;
+
+use super::{Backend, BackendLabel, DirTrace, Setup, Trace, Workers};
+use crate::engine::model::{Dropout, Input, Model, ModelSpec, Targets, Workspace};
+use crate::engine::train::{OnRemote, OptimizerState, PartRunner, Sequential, StepStats, Threads, Trainer};
+use crate::engine::EngineError;
+
+#[derive(Clone, Debug)]
+pub struct CpuBackend {
+    trainer: Trainer,
+    eval_ws: Workspace,
+}
+
+impl CpuBackend {
+    pub fn new(setup: Setup) -> Self {
+        let trainer = Trainer::new(setup.model, setup.optimizer, setup.clipping, setup.seed).with_schedule(setup.schedule);
+        CpuBackend { trainer, eval_ws: Workspace::default() }
+    }
+}
+
+impl Backend for CpuBackend {
+    fn label(&self) -> BackendLabel {
+        BackendLabel::cpu()
+    }
+
+    fn spec(&self) -> &ModelSpec {
+        &self.trainer.model.spec
+    }
+
+    fn param_count(&self) -> usize {
+        self.trainer.model.param_count()
+    }
+
+    fn train_batch(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
+        self.trainer.step(input, targets)
+    }
+
+    fn train_outputs(&self) -> &[f32] {
+        &self.trainer.ws.outputs
+    }
+
+    fn gradients(&mut self, input: &Input, targets: &Targets) -> Result<(f32, Vec<f32>), EngineError> {
+        let model = &self.trainer.model;
+        let mut grads = vec![0.0; model.params.len()];
+        let loss = model.loss_and_grads(input, targets, &mut grads, &mut self.eval_ws, &mut Dropout::Off)?;
+        Ok((loss, grads))
+    }
+
+    fn predict(&mut self, input: &Input) -> Result<&[f32], EngineError> {
+        self.trainer.model.forward(input, &mut self.eval_ws)?;
+        Ok(&self.eval_ws.outputs)
+    }
+
+    fn weights(&self) -> Vec<f32> {
+        self.trainer.model.params.values.clone()
+    }
+
+    fn load_weights(&mut self, weights: &[f32]) -> Result<(), EngineError> {
+        let values = &mut self.trainer.model.params.values;
+        if weights.len() != values.len() {
+            return Err(EngineError::Shape { name: "weights".into(), expected: vec![values.len()], got: vec![weights.len()] });
+        }
+        values.copy_from_slice(weights);
+        Ok(())
+    }
+
+    fn optimizer_state(&self) -> OptimizerState {
+        self.trainer.optimizer.state()
+    }
+
+    fn load_optimizer_state(&mut self, state: &OptimizerState) -> Result<(), EngineError> {
+        self.trainer.optimizer.load_state(state)
+    }
+
+    fn model(&self) -> Model {
+        self.trainer.model.clone()
+    }
+
+    fn trace(&mut self, input: &Input, row: usize) -> Result<Trace, EngineError> {
+        if row >= input.batch {
+            return Err(EngineError::InvalidInput(format!("row {row} of a batch of {}", input.batch)));
+        }
+        self.trainer.model.forward(input, &mut self.eval_ws)?;
+        let ws = &self.eval_ws;
+        let (batch, time) = ws.dims();
+        let spec = &self.trainer.model.spec;
+        // Rows `0..rows` of a time-major `[rows, batch, width]` buffer, for batch row `row`.
+        let pick = |buf: &[f32], rows: usize, width: usize| -> Vec<f32> {
+            if buf.is_empty() {
+                return Vec::new();
+            }
+            (0..rows).flat_map(|t| buf[(t * batch + row) * width..(t * batch + row + 1) * width].iter().copied()).collect()
+        };
+        let layers = spec
+            .layers
+            .iter()
+            .zip(&ws.layers)
+            .map(|(layer, buffers)| {
+                let (units, g) = (layer.units, layer.cell.gates());
+                buffers
+                    .dirs
+                    .iter()
+                    .map(|d| DirTrace { units, h: pick(&d.h, time + 1, units), c: pick(&d.c, time + 1, units), gates: pick(&d.gates, time, g * units) })
+                    .collect()
+            })
+            .collect();
+        let per_row = ws.outputs.len() / batch.max(1);
+        Ok(Trace { time, layers, outputs: ws.outputs[row * per_row..(row + 1) * per_row].to_vec() })
+    }
+
+    fn set_parts(&mut self, parts: usize) {
+        self.trainer.parts = parts.max(1);
+    }
+
+    fn set_workers(&mut self, workers: Workers) {
+        let runner: Rc<dyn PartRunner> = match workers {
+            Workers::Here => Rc::new(Sequential),
+            Workers::Threads => Rc::new(Threads),
+            Workers::Helper(remote) => Rc::new(OnRemote(remote)),
+        };
+        self.trainer.set_runner(runner);
+    }
+}

@@ -1,0 +1,145 @@
+//! The seam between the lessons and the engine that runs the math: a lesson holds one
+//! `Box<dyn Backend>` and never reaches past it to a model's buffers, so a second engine (the
+//! WebGPU one) plugs in beside the CPU one without touching a lesson.
+//!
+//! How to add a backend: a new module here implementing [`Backend`] (a target that cannot build
+//! it gets a stub whose `create` says so, as candle's `dummy_metal_backend.rs`, never a `cfg` at
+//! a call site), one [`BackendKind`] variant, and its line in [`create`]. The engine tests that
+//! matter for any backend loop over [`BackendKind::ALL`] (`tests/core/backends.rs`), so they run
+//! on it from then on.
+
+mod cpu;
+mod label;
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+pub use cpu::CpuBackend;
+pub use label::BackendLabel;
+
+use super::model::{Input, Model, ModelSpec, Targets};
+use super::train::{Clipping, OptimizerSpec, OptimizerState, RemotePart, Schedule, StepStats};
+use super::EngineError;
+
+/// A model being trained, on some engine.
+pub trait Backend: std::fmt::Debug {
+    /// How the page names this engine.
+    fn label(&self) -> BackendLabel;
+    /// The model's architecture.
+    fn spec(&self) -> &ModelSpec;
+    /// Trainable weights.
+    fn param_count(&self) -> usize;
+    /// One optimisation step on one batch: forward, backward, clipping, update (at the
+    /// schedule's learning rate). The weights stay as they were when the loss or the gradient is
+    /// not finite, so a diverging run can be inspected.
+    fn train_batch(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError>;
+    /// The outputs of the batch trained last, batch-major: `[batch, time, units]` with
+    /// `return_sequences`, else `[batch, units]` (logits for a classifier).
+    fn train_outputs(&self) -> &[f32];
+    /// The loss and its gradient `[P]` at the current weights, without dropout and without an
+    /// update (for gradient checks and golden files).
+    fn gradients(&mut self, input: &Input, targets: &Targets) -> Result<(f32, Vec<f32>), EngineError>;
+    /// The outputs for `input` at inference (no dropout), laid out as [`Backend::train_outputs`].
+    fn predict(&mut self, input: &Input) -> Result<&[f32], EngineError>;
+    /// The weights `[P]`, flat, in the model's parameter order (`Params`).
+    fn weights(&self) -> Vec<f32>;
+    /// Replaces the weights (`[P]`, as [`Backend::weights`] gives them).
+    fn load_weights(&mut self, weights: &[f32]) -> Result<(), EngineError>;
+    /// The optimiser's slots and update count.
+    fn optimizer_state(&self) -> OptimizerState;
+    /// Continues from an optimiser state taken from the same kind of run.
+    fn load_optimizer_state(&mut self, state: &OptimizerState) -> Result<(), EngineError>;
+    /// The model with its current weights (for model files).
+    fn model(&self) -> Model;
+    /// Row `row` of `input` run through the model at inference, step by step: every layer's
+    /// states and gates (for the unrolled views).
+    fn trace(&mut self, input: &Input, row: usize) -> Result<Trace, EngineError>;
+    /// Splits every batch into `parts` parts combined in a fixed order (the result depends on the
+    /// number, reproducibly; 1 = no split).
+    fn set_parts(&mut self, parts: usize);
+    /// Where the parts may be computed. Never changes a result.
+    fn set_workers(&mut self, workers: Workers);
+}
+
+/// The engines this build knows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendKind {
+    /// The CPU engine (`engine::cpu`): natively, and as WebAssembly with SIMD in the browser.
+    #[default]
+    Cpu,
+}
+
+impl BackendKind {
+    /// Every backend: the tests that matter for any engine run on each.
+    pub const ALL: &'static [BackendKind] = &[BackendKind::Cpu];
+}
+
+/// What a backend needs to start training a model.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    /// The model with its initial weights.
+    pub model: Model,
+    pub optimizer: OptimizerSpec,
+    pub clipping: Clipping,
+    pub schedule: Schedule,
+    /// Seeds the dropout masks.
+    pub seed: u64,
+}
+
+/// Starts training `setup` on the engine `kind`.
+pub fn create(kind: BackendKind, setup: Setup) -> Result<Box<dyn Backend>, EngineError> {
+    match kind {
+        BackendKind::Cpu => Ok(Box::new(CpuBackend::new(setup))),
+    }
+}
+
+/// Where the parts of a batch may be computed, as the platform allows.
+#[derive(Clone, Debug, Default)]
+pub enum Workers {
+    /// Here, one after the other.
+    #[default]
+    Here,
+    /// On native threads, one per part.
+    Threads,
+    /// One part on a helper (the browser's helper worker), the others here.
+    Helper(Rc<dyn RemotePart>),
+}
+
+impl Workers {
+    /// [`Workers::Threads`] for more than one thread, else [`Workers::Here`].
+    pub fn threads(n: usize) -> Workers {
+        if n > 1 {
+            Workers::Threads
+        } else {
+            Workers::Here
+        }
+    }
+}
+
+/// One sample's pass through the recurrent layers, step by step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// Time steps read.
+    pub time: usize,
+    /// Per recurrent layer, per direction (forward, then backward).
+    pub layers: Vec<Vec<DirTrace>>,
+    /// The model's outputs for this sample: `[time, units]` with `return_sequences`, else
+    /// `[units]`.
+    pub outputs: Vec<f32>,
+}
+
+/// One direction of one layer, in its own processing order (the backward direction reads the
+/// sequence from its end).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DirTrace {
+    pub units: usize,
+    /// `[time + 1, units]` hidden states; row 0 is the initial (zero) state.
+    pub h: Vec<f32>,
+    /// `[time + 1, units]` LSTM cell states (empty for other cells).
+    pub c: Vec<f32>,
+    /// `[time, G * units]` the activated gates of each step, in the cell's gate order (the
+    /// cell's module documents each block).
+    pub gates: Vec<f32>,
+}
