@@ -29,7 +29,7 @@ use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec}
 use crate::engine::ops::softmax_rows;
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
-use crate::engine::train::Schedule;
+use crate::engine::train::{Direction, EarlyStopping, EarlyStoppingSpec, Schedule};
 use crate::engine::{EngineError, Input, InputData, Model, Targets, Workspace};
 use crate::model_file::{ModelFile, ModelFileError};
 use crate::settings::{SettingError, Settings, Task, TextFields};
@@ -242,7 +242,9 @@ pub struct NewsLesson {
     plan: Vec<Vec<usize>>,
     next: usize,
     sums: EpochSums,
-    best: Option<(f32, Vec<f32>)>,
+    /// The best validation epoch and its weights (Keras `EarlyStopping` on validation accuracy
+    /// with `restore_best_weights`; its patience is the whole run, so it never stops one early).
+    best: EarlyStopping,
     /// Running sum of the epoch-end weights of the last `average-last` epochs, and how many.
     average: Option<(Vec<f64>, usize)>,
     history: Vec<EpochRecord>,
@@ -345,7 +347,12 @@ impl NewsLesson {
             plan: Vec::new(),
             next: 0,
             sums: EpochSums::default(),
-            best: None,
+            best: EarlyStopping::new(EarlyStoppingSpec {
+                direction: Direction::Max,
+                patience: settings.epochs,
+                min_delta: 0.0,
+                restore_best_weights: true,
+            }),
             average: None,
             history: Vec::new(),
         })
@@ -441,9 +448,7 @@ impl NewsLesson {
                 val_accuracy: val.as_ref().map(|v| v.accuracy),
             };
             if let Some(acc) = record.val_accuracy {
-                if self.best.as_ref().is_none_or(|(best, _)| acc > *best) {
-                    self.best = Some((acc, self.backend.weights()));
-                }
+                self.best.on_epoch_end(self.epoch, acc, &self.backend.weights());
             }
             self.history.push(record.clone());
             progress.epoch_end = Some(record);
@@ -460,8 +465,9 @@ impl NewsLesson {
                     let mean: Vec<f32> = sum.iter().map(|&s| (s / *n as f64) as f32).collect();
                     self.backend.load_weights(&mean)?;
                 } else if self.settings.restore_best {
-                    if let Some((_, w)) = &self.best {
-                        self.backend.load_weights(w)?;
+                    let mut w = self.backend.weights();
+                    if self.best.on_train_end(&mut w) {
+                        self.backend.load_weights(&w)?;
                     }
                 }
             }
@@ -471,8 +477,7 @@ impl NewsLesson {
 
     /// The epoch whose weights the model holds after training (with `restore-best`), 1-based.
     pub fn best_epoch(&self) -> Option<usize> {
-        let best = self.best.as_ref()?.0;
-        self.history.iter().find(|r| r.val_accuracy == Some(best)).map(|r| r.epoch)
+        self.best.best().map(|_| self.best.best_epoch)
     }
 
     /// Loss, accuracy, confusion matrix, per-class precision and recall on the test items, and the

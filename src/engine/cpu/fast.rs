@@ -68,34 +68,6 @@ pub fn gemm_tn_with(isa: Isa, a: Mat, b: Mat, c: &mut MatMut, acc: Accumulate) {
     gemm(isa, a.rows, Operand::cols(&a), Operand::rows(&b), c, acc);
 }
 
-/// `y += a·x`
-#[inline]
-pub fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
-    for (yv, &xv) in y.iter_mut().zip(x) {
-        *yv += a * xv;
-    }
-}
-
-/// Dot product with eight independent partial sums, so the loop vectorises.
-#[inline]
-pub fn dot(x: &[f32], y: &[f32]) -> f32 {
-    debug_assert_eq!(x.len(), y.len());
-    let mut acc = [0.0f32; 8];
-    let xc = x.chunks_exact(8);
-    let yc = y.chunks_exact(8);
-    let (xr, yr) = (xc.remainder(), yc.remainder());
-    for (xs, ys) in xc.zip(yc) {
-        for k in 0..8 {
-            acc[k] += xs[k] * ys[k];
-        }
-    }
-    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (a, b) in xr.iter().zip(yr) {
-        s += a * b;
-    }
-    s
-}
-
 /// Steps of k per block: a row tile's `MR × KC` of A (6 KiB) stays in L1 (128 and 512 measured
 /// the same on the shapes that have more).
 pub(super) const KC: usize = 256;

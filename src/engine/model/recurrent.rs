@@ -178,9 +178,9 @@ impl Recurrent {
                 let tb = if self.return_sequences { t } else { 0 };
                 let f = Self::dir_state(ws, 0, d, t, b);
                 let keep = if self.return_sequences && self.zero_mask() { mask.map_or(1.0, |m| m[t * d.batch + b]) } else { 1.0 };
-                match (self.dirs.len(), self.spec.bidirectional) {
-                    (1, _) | (_, None) => o.copy_from_slice(f),
-                    (_, Some(merge)) => {
+                match self.spec.bidirectional {
+                    None => o.copy_from_slice(f),
+                    Some(merge) => {
                         let bk = Self::dir_state(ws, 1, d, tb, b);
                         match merge {
                             Merge::Concat => {

@@ -34,7 +34,7 @@ pub enum Decision {
 pub struct EarlyStopping {
     pub spec: EarlyStoppingSpec,
     best: Option<f32>,
-    /// Epoch (0-based) of the best metric.
+    /// Epoch of the best metric (numbered as `on_epoch_end` was given it).
     pub best_epoch: usize,
     best_weights: Option<Vec<f32>>,
     wait: usize,
