@@ -15,11 +15,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::data::ag_news;
+use crate::engine::backend::{self, BackendKind, Setup, Workers};
 use crate::engine::cells::CellKind;
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::profile::{self, Phase};
 use crate::engine::train::init::rng_from_seed;
-use crate::engine::backend::{self, BackendKind, Setup, Workers};
 use crate::engine::train::{Clipping, OptimizerSpec, Schedule};
 use crate::engine::{EngineError, Input, InputData, Model, Targets};
 use crate::lesson::news::{NewsData, NewsLesson};
@@ -186,8 +186,13 @@ fn describe(spec: &ModelSpec) -> String {
 fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result<BenchRow, EngineError> {
     let batches = batches(config)?;
     let model_text = describe(&spec);
-    let setup =
-        Setup { model: Model::new(spec, 1)?, optimizer: OptimizerSpec::adam(1e-3), clipping: Clipping::None, schedule: Schedule::Constant, seed: 1 };
+    let setup = Setup {
+        model: Model::new(spec, 1)?,
+        optimizer: OptimizerSpec::adam(1e-3),
+        clipping: Clipping::None,
+        schedule: Schedule::Constant,
+        seed: 1,
+    };
     let mut backend = backend::create(BackendKind::default(), setup)?;
     backend.set_parts(config.threads.max(1));
     backend.set_workers(Workers::threads(config.threads));

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-use crate::engine::cells::{Activation, CellKind};
 use crate::engine::backend::{self, BackendKind, DirTrace, Setup, Trace};
+use crate::engine::cells::{Activation, CellKind};
 use crate::engine::model::{InputData, InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::ops::softmax_rows;
 use crate::engine::reference::{self, Outcome};
@@ -351,9 +351,8 @@ impl Case {
                     LossKind::Mse => Vec::new(),
                 };
                 let rows = (0..self.batch).map(|b| backend.trace(&input, b)).collect::<Result<Vec<_>, _>>()?;
-                let traces = (0..self.spec.layers.len())
-                    .map(|k| (0..rows[0].layers[k].len()).map(|d| states_of(&rows, k, d)).collect())
-                    .collect();
+                let traces =
+                    (0..self.spec.layers.len()).map(|k| (0..rows[0].layers[k].len()).map(|d| states_of(&rows, k, d)).collect()).collect();
                 Ok(Outcome { loss, outputs, probs, traces, grads })
             }
         }

@@ -16,7 +16,13 @@ use unroll::engine::{Input, InputData, Model, Targets};
 use crate::common::*;
 
 fn start(kind: BackendKind, spec: &ModelSpec, seed: u64, optimizer: OptimizerSpec) -> Box<dyn Backend> {
-    let setup = Setup { model: Model::new(spec.clone(), seed).unwrap(), optimizer, clipping: Clipping::GlobalNorm(1.0), schedule: Schedule::Constant, seed: 1 };
+    let setup = Setup {
+        model: Model::new(spec.clone(), seed).unwrap(),
+        optimizer,
+        clipping: Clipping::GlobalNorm(1.0),
+        schedule: Schedule::Constant,
+        seed: 1,
+    };
     backend::create(kind, setup).unwrap()
 }
 
@@ -132,9 +138,15 @@ fn gradients_agree_with_finite_differences() {
             };
             for (i, &ana) in analytic.iter().enumerate() {
                 let num = (loss_at(i, EPS) - loss_at(i, -EPS)) / (2.0 * EPS);
-                assert!((num - ana).abs() <= 2e-4 + 2e-2 * num.abs().max(ana.abs()), "{kind:?} {cell:?} weight {i}: numeric {num}, analytic {ana}");
+                assert!(
+                    (num - ana).abs() <= 2e-4 + 2e-2 * num.abs().max(ana.abs()),
+                    "{kind:?} {cell:?} weight {i}: numeric {num}, analytic {ana}"
+                );
             }
-            assert!(analytic.iter().filter(|g| g.abs() > 1e-6).count() * 4 > analytic.len() * 3, "{kind:?} {cell:?}: most weights get a gradient");
+            assert!(
+                analytic.iter().filter(|g| g.abs() > 1e-6).count() * 4 > analytic.len() * 3,
+                "{kind:?} {cell:?}: most weights get a gradient"
+            );
         }
     }
 }
@@ -142,7 +154,11 @@ fn gradients_agree_with_finite_differences() {
 /// A trace holds every state and gate of one row, and its outputs are that row's predictions.
 #[test]
 fn traces_hold_every_step_and_agree_with_predictions() {
-    let cells = [(CellKind::Lstm { peephole: false }, 4, true), (CellKind::Gru { reset_after: true }, 3, false), (CellKind::SimpleRnn { activation: Activation::Relu }, 1, false)];
+    let cells = [
+        (CellKind::Lstm { peephole: false }, 4, true),
+        (CellKind::Gru { reset_after: true }, 3, false),
+        (CellKind::SimpleRnn { activation: Activation::Relu }, 1, false),
+    ];
     for &kind in BackendKind::ALL {
         for (cell, gates, has_c) in cells {
             let spec = seq_model(1, vec![layer(cell, 5, None), layer(cell, 4, Some(unroll::engine::model::Merge::Concat))], 1);

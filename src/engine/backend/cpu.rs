@@ -103,7 +103,12 @@ impl Backend for CpuBackend {
                 buffers
                     .dirs
                     .iter()
-                    .map(|d| DirTrace { units, h: pick(&d.h, time + 1, units), c: pick(&d.c, time + 1, units), gates: pick(&d.gates, time, g * units) })
+                    .map(|d| DirTrace {
+                        units,
+                        h: pick(&d.h, time + 1, units),
+                        c: pick(&d.c, time + 1, units),
+                        gates: pick(&d.gates, time, g * units),
+                    })
                     .collect()
             })
             .collect();

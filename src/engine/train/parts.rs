@@ -74,7 +74,13 @@ impl Part<'_> {
 pub trait PartRunner: std::fmt::Debug {
     /// Every part's loss: part 0's gradient and buffers go to `first`, part `i`'s to
     /// `replicas[i - 1]`.
-    fn compute(&self, model: &Model, parts: &[Part], first: (&mut [f32], &mut Workspace), replicas: &mut [Replica]) -> Vec<Result<f32, EngineError>>;
+    fn compute(
+        &self,
+        model: &Model,
+        parts: &[Part],
+        first: (&mut [f32], &mut Workspace),
+        replicas: &mut [Replica],
+    ) -> Vec<Result<f32, EngineError>>;
 }
 
 /// A part's own workspace and gradient buffer (the parts after the first).
@@ -85,7 +91,13 @@ pub type Replica = (Workspace, Vec<f32>);
 pub struct Sequential;
 
 impl PartRunner for Sequential {
-    fn compute(&self, model: &Model, parts: &[Part], (grads, ws): (&mut [f32], &mut Workspace), replicas: &mut [Replica]) -> Vec<Result<f32, EngineError>> {
+    fn compute(
+        &self,
+        model: &Model,
+        parts: &[Part],
+        (grads, ws): (&mut [f32], &mut Workspace),
+        replicas: &mut [Replica],
+    ) -> Vec<Result<f32, EngineError>> {
         let first = parts[0].run(model, grads, ws);
         let rest = replicas.iter_mut().zip(&parts[1..]).map(|((rws, rgrads), p)| p.run(model, rgrads, rws));
         std::iter::once(first).chain(rest).collect()
@@ -98,7 +110,13 @@ impl PartRunner for Sequential {
 pub struct Threads;
 
 impl PartRunner for Threads {
-    fn compute(&self, model: &Model, parts: &[Part], first: (&mut [f32], &mut Workspace), replicas: &mut [Replica]) -> Vec<Result<f32, EngineError>> {
+    fn compute(
+        &self,
+        model: &Model,
+        parts: &[Part],
+        first: (&mut [f32], &mut Workspace),
+        replicas: &mut [Replica],
+    ) -> Vec<Result<f32, EngineError>> {
         if std::thread::available_parallelism().is_err() {
             return Sequential.compute(model, parts, first, replicas);
         }
@@ -118,7 +136,13 @@ impl PartRunner for Threads {
 pub struct OnRemote(pub std::rc::Rc<dyn RemotePart>);
 
 impl PartRunner for OnRemote {
-    fn compute(&self, model: &Model, parts: &[Part], (grads, ws): (&mut [f32], &mut Workspace), replicas: &mut [Replica]) -> Vec<Result<f32, EngineError>> {
+    fn compute(
+        &self,
+        model: &Model,
+        parts: &[Part],
+        (grads, ws): (&mut [f32], &mut Workspace),
+        replicas: &mut [Replica],
+    ) -> Vec<Result<f32, EngineError>> {
         let dense = !matches!(model.spec.input, InputSpec::Tokens { .. });
         let started = dense && self.0.start(model, &parts[1].input, &parts[1].targets, parts[1].seed);
         let mut results = vec![parts[0].run(model, grads, ws)];

@@ -25,14 +25,22 @@ use crate::data::ag_news::{self, BadRow};
 use crate::data::batches::{make_batch, plan_epoch, Batch, BUCKET_BOUNDARIES};
 use crate::data::labeled_csv::Labeled;
 use crate::data::text::TextVectorizer;
+use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::ops::softmax_rows;
 use crate::engine::train::init::{rng_from_seed, Rng8};
-use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
 use crate::engine::train::{Direction, EarlyStopping, EarlyStoppingSpec, Schedule};
-use crate::engine::{EngineError, Input, InputData, Model, Targets, Workspace};
-use crate::model_file::{ModelFile, ModelFileError};
+use crate::engine::{Input, InputData, Model, Targets};
+use crate::model_file::ModelFile;
 use crate::settings::{SettingError, Settings, Task, TextFields};
+use metrics::{count_correct, Tally};
+use reader::{masked, read_with};
+
+mod metrics;
+mod reader;
+
+pub use metrics::{Evaluation, Miss};
+pub use reader::{Reading, TextClassifier};
 
 /// AG News's class names, by class index 0..3.
 pub const AG_NEWS_CLASSES: [&str; 4] = ["World", "Sports", "Business", "Sci/Tech"];
@@ -184,45 +192,6 @@ pub struct EpochRecord {
     /// `None` without validation rows.
     pub val_loss: Option<f32>,
     pub val_accuracy: Option<f32>,
-}
-
-/// A misclassified item.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Miss {
-    /// Index into the test items.
-    pub row: usize,
-    /// The text the model read.
-    pub text: String,
-    pub label: u32,
-    pub predicted: u32,
-    pub probs: Vec<f32>,
-}
-
-/// How well the model does on a set of items.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Evaluation {
-    pub rows: usize,
-    pub loss: f32,
-    pub accuracy: f32,
-    /// `confusion[true][predicted]` counts.
-    pub confusion: Vec<Vec<u32>>,
-    /// Per class; `None` where the class was never predicted (precision) or never present (recall).
-    pub precision: Vec<Option<f32>>,
-    pub recall: Vec<Option<f32>>,
-    /// The first misclassified items, in file order.
-    pub misses: Vec<Miss>,
-}
-
-/// The model reading one text: its tokens, and the class probabilities after each.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Reading {
-    /// Each token as standardized, and whether it is out of the vocabulary.
-    pub tokens: Vec<(String, bool)>,
-    /// `probs_after[k]` the probabilities having read tokens `0..=k`.
-    pub probs_after: Vec<Vec<f32>>,
-    /// The model's answer for the whole text, encoded as in training and testing (equal to the
-    /// last of `probs_after`, except with a fixed `max-len` and no mask).
-    pub probs: Vec<f32>,
 }
 
 /// A running news-classification lesson.
@@ -492,8 +461,7 @@ impl NewsLesson {
             Which::Test => &self.test,
         };
         let classes = self.info.classes.len();
-        let mut confusion = vec![vec![0u32; classes]; classes];
-        let (mut loss, mut misses) = (0.0f64, Vec::new());
+        let mut tally = Tally::new(classes);
         // Batched in file order, by the training batching rule (bucketing changes the padding,
         // which an unmasked model reads).
         let plan = plan_epoch(&set.lengths(), EVAL_BATCH, bucket(&self.settings), None);
@@ -505,53 +473,14 @@ impl NewsLesson {
             probs.resize(logits.len(), 0.0);
             softmax_rows(logits, classes, &mut probs);
             for (k, &r) in rows.iter().enumerate() {
-                let p = &probs[k * classes..(k + 1) * classes];
-                let label = set.labels[r] as usize;
-                let pred = argmax(p);
-                confusion[label][pred] += 1;
-                loss -= (p[label].max(1e-12) as f64).ln();
-                if pred != label {
-                    misses.push(Miss {
-                        row: set.source[r],
-                        text: String::new(),
-                        label: label as u32,
-                        predicted: pred as u32,
-                        probs: p.to_vec(),
-                    });
-                }
+                tally.add(&probs[k * classes..(k + 1) * classes], set.labels[r], set.source[r]);
             }
         }
-        misses.sort_by_key(|m| m.row);
-        misses.truncate(max_misses);
-        for m in &mut misses {
-            m.text = match which {
-                Which::Test => self.test_texts.get(m.row).cloned().unwrap_or_default(),
-                Which::Val => String::new(),
-            };
-        }
-        let n = set.seqs.len();
-        let right: u32 = (0..classes).map(|c| confusion[c][c]).sum();
-        let precision = (0..classes)
-            .map(|c| {
-                let predicted: u32 = (0..classes).map(|t| confusion[t][c]).sum();
-                (predicted > 0).then(|| confusion[c][c] as f32 / predicted as f32)
-            })
-            .collect();
-        let recall = (0..classes)
-            .map(|c| {
-                let present: u32 = confusion[c].iter().sum();
-                (present > 0).then(|| confusion[c][c] as f32 / present as f32)
-            })
-            .collect();
-        Evaluation {
-            rows: n,
-            loss: if n > 0 { (loss / n as f64) as f32 } else { 0.0 },
-            accuracy: if n > 0 { right as f32 / n as f32 } else { 0.0 },
-            confusion,
-            precision,
-            recall,
-            misses,
-        }
+        let texts: &[String] = match which {
+            Which::Test => &self.test_texts,
+            Which::Val => &[],
+        };
+        tally.finish(max_misses, texts)
     }
 
     /// The model reading `text`: its tokens and the probabilities after each.
@@ -570,90 +499,6 @@ impl NewsLesson {
     }
 }
 
-/// A trained text classifier on its own (the page's pretrained model, or one loaded from a file).
-#[derive(Clone, Debug)]
-pub struct TextClassifier {
-    pub model: Model,
-    pub vectorizer: TextVectorizer,
-    pub classes: Vec<String>,
-    /// How it was trained (the file's `about`).
-    pub about: Option<String>,
-    ws: Workspace,
-}
-
-impl TextClassifier {
-    /// From a model file that has a vectorizer (class names default to `0`, `1`, ...).
-    pub fn from_file(file: &ModelFile) -> Result<Self, ModelFileError> {
-        let model = file.to_model()?;
-        let vectorizer = file.vectorizer.clone().ok_or_else(|| ModelFileError::Json("the model file has no text vectorizer".into()))?;
-        let classes =
-            if file.classes.is_empty() { (0..model.spec.dense_units).map(|i| i.to_string()).collect() } else { file.classes.clone() };
-        Ok(TextClassifier { model, vectorizer, classes, about: file.about.clone(), ws: Workspace::default() })
-    }
-
-    /// The model reading `text`: its tokens and the probabilities after each.
-    pub fn read(&mut self, text: &str) -> Reading {
-        let (classes, masked) = (self.model.spec.dense_units, masked(&self.model.spec));
-        let (model, ws) = (&self.model, &mut self.ws);
-        read_with(classes, masked, &mut |input| model.forward(input, ws).map(|()| ws.outputs.clone()), &self.vectorizer, text)
-    }
-
-    /// Class probabilities for each text, encoded as in training (one batch per call).
-    pub fn classify(&mut self, texts: &[&str]) -> Vec<Vec<f32>> {
-        let seqs: Vec<Vec<u32>> = texts.iter().map(|t| self.vectorizer.encode(t)).collect();
-        let labels = vec![0; seqs.len()];
-        let rows: Vec<usize> = (0..seqs.len()).collect();
-        let b = make_batch(&seqs, &labels, &rows);
-        let (model, ws) = (&self.model, &mut self.ws);
-        let p = predict(&mut |input| model.forward(input, ws).map(|()| ws.outputs.clone()), self.classes.len(), &b.ids, b.batch(), b.time);
-        p.chunks(self.classes.len()).map(<[f32]>::to_vec).collect()
-    }
-}
-
-/// A classifier's forward pass at inference: logits `[batch, classes]` for a batch of token ids.
-type Forward<'a> = dyn FnMut(&Input) -> Result<Vec<f32>, EngineError> + 'a;
-
-/// Whether the model's embedding masks the padding (`mask_zero`).
-fn masked(spec: &ModelSpec) -> bool {
-    matches!(spec.input, InputSpec::Tokens { mask_zero: true, .. })
-}
-
-/// Tokens of `text` and the probabilities after each (a text of no token reads as one padding
-/// step), the model run by `forward`.
-fn read_with(classes: usize, masked: bool, forward: &mut Forward, vectorizer: &TextVectorizer, text: &str) -> Reading {
-    let pairs = vectorizer.encode_tokens(text);
-    let ids: Vec<u32> = pairs.iter().map(|(_, id)| *id).collect();
-    let tokens = pairs.into_iter().map(|(t, id)| (t, id == crate::data::text::OOV)).collect();
-    let mut probs_after = Vec::with_capacity(ids.len());
-    if masked && !ids.is_empty() {
-        // Every prefix at once: row k holds tokens 0..=k, then padding (masked).
-        let n = ids.len();
-        let mut batch = vec![0u32; n * n];
-        for k in 0..n {
-            batch[k * n..k * n + k + 1].copy_from_slice(&ids[..=k]);
-        }
-        let p = predict(forward, classes, &batch, n, n);
-        probs_after.extend(p.chunks(classes).map(<[f32]>::to_vec));
-    } else {
-        // Without a mask, padding would be read as words: each prefix on its own.
-        for k in 0..ids.len() {
-            probs_after.push(predict(forward, classes, &ids[..=k], 1, k + 1));
-        }
-    }
-    let full = vectorizer.encode(text);
-    let probs = if full.is_empty() { predict(forward, classes, &[0], 1, 1) } else { predict(forward, classes, &full, 1, full.len()) };
-    Reading { tokens, probs_after, probs }
-}
-
-/// Softmax outputs `[batch, classes]` for token ids `[batch, time]`.
-fn predict(forward: &mut Forward, classes: usize, ids: &[u32], batch: usize, time: usize) -> Vec<f32> {
-    let input = Input { batch, time, data: InputData::Tokens(ids), mask: None };
-    let logits = forward(&input).expect("a batch built for this model");
-    let mut probs = vec![0.0; logits.len()];
-    softmax_rows(&logits, classes, &mut probs);
-    probs
-}
-
 #[derive(Clone, Copy)]
 enum Which {
     Val,
@@ -667,12 +512,4 @@ fn schedule(s: &Settings, batches_per_epoch: usize) -> Schedule {
 
 fn bucket(s: &Settings) -> Option<&'static [usize]> {
     (s.bucket && s.max_len == 0).then_some(BUCKET_BOUNDARIES)
-}
-
-fn argmax(p: &[f32]) -> usize {
-    p.iter().enumerate().fold(0, |best, (i, &v)| if v > p[best] { i } else { best })
-}
-
-fn count_correct(logits: &[f32], classes: usize, labels: &[u32]) -> usize {
-    logits.chunks(classes).zip(labels).filter(|(row, &l)| argmax(row) == l as usize).count()
 }
