@@ -78,27 +78,36 @@ pub struct LossPoint {
     pub loss: f32,
 }
 
-/// Worker → page.
+/// Worker → page: what concerns the worker itself, then each lesson's own events, nested, so
+/// the page matches every case of the lesson it runs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The worker has started and accepts commands.
-    Ready {
-        backend: BackendLabel,
-    },
+    Ready { backend: BackendLabel },
     /// How many workers compute each series training step: 2 once the helper worker is there
     /// (cross-origin isolated pages on machines with two cores or more), 1 if it stops answering.
-    Workers {
-        count: usize,
-    },
+    Workers { count: usize },
+    /// Settings refused; the previous experiment is untouched.
+    Rejected { message: String },
+    /// Something failed inside the worker; the message is for the user.
+    Error { message: String },
+    /// A benchmark's result.
+    Bench { row: BenchRow },
+    /// The sine and typed-sequence lessons.
+    Series { event: SeriesEvent },
+    /// The news lesson.
+    News { event: NewsEvent },
+}
+
+/// What the sine and typed-sequence lessons report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SeriesEvent {
     /// A new experiment is ready (step 0).
     Configured {
         info: SeriesInfo,
         settings: Settings,
-    },
-    /// Settings refused; the previous experiment is untouched.
-    Rejected {
-        message: String,
     },
     /// Training progress: the losses since the previous `Progress`, and the speed.
     Progress {
@@ -113,36 +122,23 @@ pub enum Event {
         step: u64,
         message: String,
     },
-    /// Something failed inside the worker; the message is for the user.
-    Error {
-        message: String,
-    },
-    /// A benchmark's result.
-    Bench {
-        row: BenchRow,
-    },
+}
+
+/// What the news lesson reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NewsEvent {
     /// Data is being downloaded or read: `loaded` of `total` bytes (`total` unknown for some servers).
-    DataLoading {
-        what: String,
-        loaded: u64,
-        total: Option<u64>,
-    },
+    DataLoading { what: String, loaded: u64, total: Option<u64> },
     /// New data is in place (the news experiment is rebuilt on it next).
-    DataLoaded {
-        summary: DataSummary,
-    },
+    DataLoaded { summary: DataSummary },
     /// The data could not be used; the current data and experiment are untouched.
-    DataRejected {
-        message: String,
-    },
+    DataRejected { message: String },
     /// A news experiment is ready (epoch 0).
-    NewsConfigured {
-        info: NewsInfo,
-        settings: Settings,
-    },
-    /// News training progress: where training stands, each batch's loss and accuracy since the
-    /// previous message (x = epochs done, fractional), epochs that ended, speed and time left.
-    NewsProgress {
+    Configured { info: NewsInfo, settings: Settings },
+    /// Where training stands, each batch's loss and accuracy since the previous message (x =
+    /// epochs done, fractional), epochs that ended, speed and time left.
+    Progress {
         progress: Option<news::Progress>,
         points: Vec<BatchPoint>,
         epoch_ends: Vec<EpochRecord>,
@@ -150,26 +146,31 @@ pub enum Event {
         seconds_left: Option<f32>,
         running: bool,
     },
-    /// The news model on the test set.
-    NewsTested {
+    /// Training stopped because the loss stopped being finite.
+    Diverged { message: String },
+    /// The model on the test set.
+    Tested {
         evaluation: news::Evaluation,
         /// Epochs trained when it was evaluated (fractional), and the epoch whose weights were kept.
         at_epoch: f32,
         kept_epoch: Option<usize>,
     },
     /// The pretrained headline model is loaded.
-    PretrainedReady {
-        model: String,
-        about: Option<String>,
-        classes: Vec<String>,
-    },
+    PretrainedReady { model: String, about: Option<String>, classes: Vec<String> },
     /// A headline read word by word.
-    Reading {
-        text: String,
-        reader: Reader,
-        classes: Vec<String>,
-        reading: Reading,
-    },
+    Reading { text: String, reader: Reader, classes: Vec<String>, reading: Reading },
+}
+
+impl From<SeriesEvent> for Event {
+    fn from(event: SeriesEvent) -> Self {
+        Event::Series { event }
+    }
+}
+
+impl From<NewsEvent> for Event {
+    fn from(event: NewsEvent) -> Self {
+        Event::News { event }
+    }
 }
 
 /// One training batch of the news lesson, for the curves.

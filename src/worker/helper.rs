@@ -177,7 +177,7 @@ impl Helper {
                 let _ = Reflect::set(&m, &"buffer".into(), &sab);
                 if h.worker.post_message(&m).is_ok() {
                     h.health.set(Health::Ready);
-                    super::post(&Event::Workers { count: 2 });
+                    super::post(Event::Workers { count: 2 });
                 }
             }
         });
@@ -202,7 +202,7 @@ impl Helper {
             return;
         }
         self.worker.terminate();
-        super::post(&Event::Workers { count: 1 });
+        super::post(Event::Workers { count: 1 });
         web_sys::console::warn_1(&"unroll: the helper worker failed or stopped answering; training goes on in one worker".into());
     }
 }

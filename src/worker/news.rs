@@ -7,17 +7,20 @@ use std::rc::Rc;
 
 use super::clock::{now_ms, SpeedMeter};
 use super::fetch::{fetch_bytes, BUNDLE_CACHE};
-use super::{post, stop_with_error, time_slice, State};
+use super::lesson::Running;
+use super::{activate, post, stop_with_error, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
 use crate::lesson::news::{NewsData, NewsLesson, Progress, TextClassifier};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
 use crate::model_file::ModelFile;
-use crate::protocol::{BatchPoint, DataSource, Event, Reader};
+use crate::protocol::{BatchPoint, DataSource, Event, NewsEvent, Reader};
 use crate::settings::{Settings, UPLOAD_PREFIX};
 
 /// Misclassified test items sent to the page.
 const MISSES_SHOWN: usize = 60;
 
+/// What the news lesson keeps whichever lesson is active: its data, the data being loaded, and the
+/// pretrained headline model.
 #[derive(Default)]
 pub struct News {
     data: Option<NewsData>,
@@ -28,9 +31,20 @@ pub struct News {
     pending: Option<Settings>,
     /// The `data-url` being loaded; a load that finishes after another one started is dropped.
     loading: Option<String>,
-    pub lesson: Option<NewsLesson>,
     pretrained: Option<TextClassifier>,
     pretrained_loading: bool,
+}
+
+impl News {
+    /// Another lesson was chosen: settings waiting for data are dropped.
+    pub fn forget_pending(&mut self) {
+        self.pending = None;
+    }
+}
+
+/// A news experiment being trained.
+pub struct NewsRun {
+    lesson: NewsLesson,
     points: Vec<BatchPoint>,
     epoch_ends: Vec<crate::lesson::news::EpochRecord>,
     last: Option<Progress>,
@@ -40,19 +54,9 @@ pub struct News {
     tested_at: Option<f32>,
 }
 
-impl News {
-    /// Another lesson was chosen: settings waiting for data are dropped.
-    pub fn forget_pending(&mut self) {
-        self.pending = None;
-    }
-
-    pub fn done(&self) -> bool {
-        self.lesson.as_ref().is_none_or(NewsLesson::done)
-    }
-
-    pub fn restart_speed(&mut self) {
-        self.speed.restart(now_ms(), self.samples_done);
-    }
+/// The news run, when it is the active lesson.
+fn active(st: &mut State) -> Option<&mut NewsRun> {
+    st.active.as_mut().and_then(|a| a.as_any_mut().downcast_mut::<NewsRun>())
 }
 
 /// Builds the news experiment for `settings` on the loaded data, or loads the data its
@@ -63,14 +67,14 @@ pub fn configure(state: &Rc<RefCell<State>>, st: &mut State, settings: Settings)
         if *source == wanted {
             match NewsLesson::new(&settings, data) {
                 Ok(lesson) => install(st, lesson),
-                Err(e) => post(&Event::Rejected { message: e.to_string() }),
+                Err(e) => post(Event::Rejected { message: e.to_string() }),
             }
             return;
         }
     }
     if let Some(name) = wanted.strip_prefix(UPLOAD_PREFIX) {
         // A link to an experiment on a file its author uploaded: the file is not in the link.
-        post(&Event::DataRejected {
+        post(NewsEvent::DataRejected {
             message: format!("the link's data was a file its author uploaded ({name}); choose or drop that file here to train on it"),
         });
         let at_hand = st.news.source.clone().unwrap_or_default();
@@ -84,25 +88,18 @@ pub fn configure(state: &Rc<RefCell<State>>, st: &mut State, settings: Settings)
 }
 
 fn install(st: &mut State, lesson: NewsLesson) {
-    st.running = false;
-    st.news_active = true;
-    post(&Event::NewsConfigured { info: lesson.info().clone(), settings: lesson.settings().clone() });
-    let n = &mut st.news;
-    n.lesson = Some(lesson);
-    n.points.clear();
-    n.epoch_ends.clear();
-    n.last = None;
-    n.samples_done = 0;
-    n.speed = SpeedMeter::default();
-    n.tested_at = None;
-    flush(st);
-}
-
-/// Same settings, fresh weights.
-pub fn reset(state: &Rc<RefCell<State>>, st: &mut State) {
-    if let Some(settings) = st.news.lesson.as_ref().map(|l| l.settings().clone()) {
-        configure(state, st, settings);
-    }
+    post(NewsEvent::Configured { info: lesson.info().clone(), settings: lesson.settings().clone() });
+    let mut run = NewsRun {
+        lesson,
+        points: Vec::new(),
+        epoch_ends: Vec::new(),
+        last: None,
+        samples_done: 0,
+        speed: SpeedMeter::default(),
+        tested_at: None,
+    };
+    run.flush(false);
+    activate(st, Box::new(run));
 }
 
 /// The `data-url` that reproduces `source`.
@@ -122,7 +119,7 @@ pub fn start_loading(state: &Rc<RefCell<State>>, st: &mut State, source: DataSou
 }
 
 fn loading(what: &str) -> impl Fn(u64, Option<u64>) + '_ {
-    move |loaded, total| post(&Event::DataLoading { what: what.to_string(), loaded, total })
+    move |loaded, total| post(NewsEvent::DataLoading { what: what.to_string(), loaded, total })
 }
 
 async fn load(state: Rc<RefCell<State>>, source: DataSource, key: String) {
@@ -135,19 +132,18 @@ async fn load(state: Rc<RefCell<State>>, source: DataSource, key: String) {
     let pending = st.news.pending.take();
     match result {
         Ok((data, summary)) => {
-            post(&Event::DataLoaded { summary });
+            post(NewsEvent::DataLoaded { summary });
             st.news.data = Some(data);
             st.news.source = Some(key.clone());
             // Build on the new data: the waiting settings, or the current ones if the news
             // lesson is the one on show.
-            let current = st.news_active.then(|| st.news.lesson.as_ref().map(|l| l.settings().clone())).flatten();
-            match pending.or(current) {
-                Some(s) => configure(&state, &mut st, Settings { data_url: key, ..s }),
-                None => st.news.lesson = None,
+            let current = active(&mut st).map(|r| r.lesson.settings().clone());
+            if let Some(s) = pending.or(current) {
+                configure(&state, &mut st, Settings { data_url: key, ..s });
             }
         }
         Err(message) => {
-            post(&Event::DataRejected { message });
+            post(NewsEvent::DataRejected { message });
             // The data and experiment at hand stay; settings that waited for the refused data
             // are built on the data at hand, if there is any.
             match (pending, st.news.source.clone()) {
@@ -171,18 +167,18 @@ async fn read_source(source: DataSource) -> Result<(NewsData, DataSummary), Stri
             let (test, cached_test) = fetch_bytes(BUNDLE_TEST, max, Some(BUNDLE_CACHE), &loading("AG News test set"))
                 .await
                 .map_err(|e| e.message(BUNDLE_TEST))?;
-            post(&Event::DataLoading { what: "Reading AG News".into(), loaded: 0, total: None });
+            post(NewsEvent::DataLoading { what: "Reading AG News".into(), loaded: 0, total: None });
             news_source::bundled(train, test, cached_train && cached_test)
         }
         DataSource::Url { url } => {
             news_source::check_url(&url)?;
             let name = news_source::url_name(&url);
             let (bytes, _) = fetch_bytes(&url, MAX_BYTES as u64, None, &loading(&name)).await.map_err(|e| e.message(&url))?;
-            post(&Event::DataLoading { what: format!("Reading {name}"), loaded: 0, total: None });
+            post(NewsEvent::DataLoading { what: format!("Reading {name}"), loaded: 0, total: None });
             news_source::user_file(&name, bytes)
         }
         DataSource::Upload { name, bytes } => {
-            post(&Event::DataLoading { what: format!("Reading {name}"), loaded: 0, total: None });
+            post(NewsEvent::DataLoading { what: format!("Reading {name}"), loaded: 0, total: None });
             news_source::user_file(&name, bytes)
         }
     }
@@ -191,7 +187,7 @@ async fn read_source(source: DataSource) -> Result<(NewsData, DataSummary), Stri
 /// Fetches the pretrained model once.
 pub fn load_pretrained(state: &Rc<RefCell<State>>, st: &mut State) {
     if let Some(p) = &st.news.pretrained {
-        post(&ready(p));
+        post(ready(p));
         return;
     }
     if st.news.pretrained_loading {
@@ -210,109 +206,126 @@ pub fn load_pretrained(state: &Rc<RefCell<State>>, st: &mut State) {
         st.news.pretrained_loading = false;
         match result {
             Ok(p) => {
-                post(&ready(&p));
+                post(ready(&p));
                 st.news.pretrained = Some(p);
             }
-            Err(e) => post(&Event::Error { message: format!("The pretrained headline model could not be loaded: {e}") }),
+            Err(e) => post(Event::Error { message: format!("The pretrained headline model could not be loaded: {e}") }),
         }
     });
 }
 
-fn ready(p: &TextClassifier) -> Event {
-    Event::PretrainedReady { model: p.model.spec.one_line(), about: p.about.clone(), classes: p.classes.clone() }
+fn ready(p: &TextClassifier) -> NewsEvent {
+    NewsEvent::PretrainedReady { model: p.model.spec.one_line(), about: p.about.clone(), classes: p.classes.clone() }
 }
 
 /// Reads `text` with the chosen model (the pretrained one when there is no trained model yet).
 pub fn read(st: &mut State, text: String, reader: Reader) {
-    let n = &mut st.news;
-    let (reading, classes, reader) = match (reader, n.lesson.as_mut(), n.pretrained.as_mut()) {
+    let trained = st.active.as_mut().and_then(|a| a.as_any_mut().downcast_mut::<NewsRun>()).map(|r| &mut r.lesson);
+    let (reading, classes, reader) = match (reader, trained, st.news.pretrained.as_mut()) {
         (Reader::Trained, Some(lesson), _) => (lesson.read(&text), lesson.info().classes.clone(), Reader::Trained),
         (_, _, Some(p)) => (p.read(&text), p.classes.clone(), Reader::Pretrained),
         (_, Some(lesson), None) => (lesson.read(&text), lesson.info().classes.clone(), Reader::Trained),
         (_, None, None) => return,
     };
-    post(&Event::Reading { text, reader, classes, reading });
+    post(NewsEvent::Reading { text, reader, classes, reading });
 }
 
-/// One turn of the training loop: a slice of training and its progress message; when training
-/// has stopped (paused, finished, failed), the test evaluation instead. Returns whether the loop
-/// goes on.
-pub fn tick(st: &mut State, budget_ms: f64) -> bool {
-    if st.running {
-        train_slice(st, usize::MAX, budget_ms);
-    }
-    flush(st);
-    if !st.running {
-        test(st);
-    }
-    st.running
-}
-
-/// Trains up to `max_batches` batches or `budget_ms` milliseconds.
-pub fn train_slice(st: &mut State, max_batches: usize, budget_ms: f64) {
-    time_slice(max_batches, budget_ms, || {
-        let Some(lesson) = st.news.lesson.as_mut() else { return false };
-        if lesson.done() {
-            st.running = false;
-            return false;
+impl NewsRun {
+    /// Evaluates the model on the test set, unless it has not changed since the last evaluation.
+    fn test(&mut self) {
+        let lesson = &mut self.lesson;
+        let at = lesson.epochs_done();
+        if at == 0.0 || self.tested_at == Some(at) {
+            return;
         }
-        let p = match lesson.train_batch() {
-            Ok(p) => p,
-            Err(e) => {
-                stop_with_error(st, e);
+        let evaluation = lesson.evaluate_test(MISSES_SHOWN);
+        self.tested_at = Some(at);
+        let s = lesson.settings();
+        let kept_epoch = (lesson.done() && s.restore_best && s.average_last <= 1).then(|| lesson.best_epoch()).flatten();
+        post(NewsEvent::Tested { evaluation, at_epoch: at, kept_epoch });
+    }
+}
+
+impl Running for NewsRun {
+    fn can_train(&self) -> bool {
+        !self.lesson.done()
+    }
+
+    fn start(&mut self) {
+        self.speed.restart(now_ms(), self.samples_done);
+    }
+
+    /// Trains up to `max_batches` batches or `budget_ms` milliseconds.
+    fn train(&mut self, max_batches: usize, budget_ms: f64) -> bool {
+        let mut going = true;
+        time_slice(max_batches, budget_ms, || {
+            if self.lesson.done() {
+                going = false;
                 return false;
             }
-        };
-        let n = &mut st.news;
-        n.points.push(BatchPoint { x: p.epochs_done(), loss: p.batch_loss, accuracy: p.batch_accuracy });
-        n.samples_done += (p.samples - n.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
-        n.epoch_ends.extend(p.epoch_end.clone());
-        let (finished, diverged) = (p.done, !p.batch_loss.is_finite());
-        n.last = Some(p);
-        if finished {
-            st.running = false;
-            return false;
-        }
-        if diverged {
-            st.running = false;
-            flush(st);
-            let message = "the loss is no longer a finite number. Lower the learning rate or set a clip norm, then Reset.";
-            post(&Event::Diverged { step: 0, message: message.into() });
-            return false;
-        }
-        true
-    })
-}
-
-/// Sends the batches trained since the last message, the speed and the time left.
-pub fn flush(st: &mut State) {
-    let n = &mut st.news;
-    let samples_per_sec = n.speed.update(now_ms(), n.samples_done);
-    let seconds_left = n.lesson.as_ref().and_then(|l| {
-        let info = l.info();
-        let total = (info.train_rows * info.epochs) as f64;
-        (samples_per_sec > 0.0 && st.running).then(|| ((total - n.samples_done as f64).max(0.0) / samples_per_sec as f64) as f32)
-    });
-    post(&Event::NewsProgress {
-        progress: n.last.clone(),
-        points: std::mem::take(&mut n.points),
-        epoch_ends: std::mem::take(&mut n.epoch_ends),
-        samples_per_sec,
-        seconds_left,
-        running: st.running,
-    });
-}
-
-/// Evaluates the model on the test set, unless it has not changed since the last evaluation.
-pub fn test(st: &mut State) {
-    let Some(lesson) = st.news.lesson.as_mut() else { return };
-    let at = lesson.epochs_done();
-    if at == 0.0 || st.news.tested_at == Some(at) {
-        return;
+            let p = match self.lesson.train_batch() {
+                Ok(p) => p,
+                Err(e) => {
+                    going = false;
+                    stop_with_error(e);
+                    return false;
+                }
+            };
+            self.points.push(BatchPoint { x: p.epochs_done(), loss: p.batch_loss, accuracy: p.batch_accuracy });
+            self.samples_done += (p.samples - self.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
+            self.epoch_ends.extend(p.epoch_end.clone());
+            let (finished, diverged) = (p.done, !p.batch_loss.is_finite());
+            self.last = Some(p);
+            if finished {
+                going = false;
+                return false;
+            }
+            if diverged {
+                going = false;
+                self.flush(false);
+                let message = "the loss is no longer a finite number. Lower the learning rate or set a clip norm, then Reset.";
+                post(NewsEvent::Diverged { message: message.into() });
+                return false;
+            }
+            true
+        });
+        going
     }
-    let evaluation = lesson.evaluate_test(MISSES_SHOWN);
-    st.news.tested_at = Some(at);
-    let s = lesson.settings();
-    let kept_epoch = (lesson.done() && s.restore_best && s.average_last <= 1).then(|| lesson.best_epoch()).flatten();
-    post(&Event::NewsTested { evaluation, at_epoch: at, kept_epoch });
+
+    /// Sends the batches trained since the last message, the speed and the time left.
+    fn flush(&mut self, running: bool) {
+        let samples_per_sec = self.speed.update(now_ms(), self.samples_done);
+        let info = self.lesson.info();
+        let total = (info.train_rows * info.epochs) as f64;
+        let seconds_left =
+            (samples_per_sec > 0.0 && running).then(|| ((total - self.samples_done as f64).max(0.0) / samples_per_sec as f64) as f32);
+        post(NewsEvent::Progress {
+            progress: self.last.clone(),
+            points: std::mem::take(&mut self.points),
+            epoch_ends: std::mem::take(&mut self.epoch_ends),
+            samples_per_sec,
+            seconds_left,
+            running,
+        });
+    }
+
+    fn between_slices(&mut self) {}
+
+    fn settle(&mut self) {
+        self.test();
+    }
+
+    fn after_step(&mut self) {
+        if self.lesson.done() {
+            self.test();
+        }
+    }
+
+    fn settings(&self) -> &Settings {
+        self.lesson.settings()
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
 }

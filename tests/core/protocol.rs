@@ -4,7 +4,7 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use unroll::lesson::SeriesLesson;
-use unroll::protocol::{Command, Event, LossPoint};
+use unroll::protocol::{Command, Event, LossPoint, NewsEvent, SeriesEvent};
 use unroll::settings::Settings;
 
 fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> T {
@@ -38,10 +38,11 @@ fn events_roundtrip() {
     lesson.train_step().unwrap();
     let events = vec![
         Event::Ready { backend: unroll::engine::backend::BackendLabel::cpu() },
-        Event::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() },
-        Event::Progress { step: 7, losses: vec![LossPoint { step: 7, loss: 0.25 }], steps_per_sec: 12.5, running: true },
-        Event::Evaluation(lesson.evaluate().unwrap()),
-        Event::Diverged { step: 3, message: "too big".into() },
+        SeriesEvent::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() }.into(),
+        SeriesEvent::Progress { step: 7, losses: vec![LossPoint { step: 7, loss: 0.25 }], steps_per_sec: 12.5, running: true }.into(),
+        SeriesEvent::Evaluation(lesson.evaluate().unwrap()).into(),
+        SeriesEvent::Diverged { step: 3, message: "too big".into() }.into(),
+        Event::Workers { count: 2 },
         Event::Rejected { message: "no".into() },
         Event::Error { message: "oops".into() },
     ];
@@ -54,14 +55,15 @@ fn events_roundtrip() {
 #[cfg(target_arch = "wasm32")]
 #[test]
 fn non_finite_losses_cross_the_boundary() {
-    let ev = Event::Progress {
+    let ev: Event = SeriesEvent::Progress {
         step: 1,
         losses: vec![LossPoint { step: 1, loss: f32::NAN }, LossPoint { step: 2, loss: f32::INFINITY }],
         steps_per_sec: 0.0,
         running: false,
-    };
+    }
+    .into();
     match roundtrip(&ev) {
-        Event::Progress { losses, .. } => assert!(losses[0].loss.is_nan() && losses[1].loss.is_infinite()),
+        Event::Series { event: SeriesEvent::Progress { losses, .. } } => assert!(losses[0].loss.is_nan() && losses[1].loss.is_infinite()),
         other => panic!("{other:?}"),
     }
 }
@@ -90,12 +92,12 @@ fn news_messages_roundtrip() {
         Settings { task: unroll::settings::Task::Agnews, units: 2, embed_dim: 2, vocab: 20, val_share: 0.0, ..Settings::default() };
     let mut lesson = NewsLesson::new(&settings, &NewsData { test: data.train.clone(), ..data }).unwrap();
     let progress = lesson.train_batch().unwrap();
-    let events = vec![
-        Event::DataLoading { what: "AG News".into(), loaded: 10, total: None },
-        Event::DataLoaded { summary },
-        Event::DataRejected { message: "no".into() },
-        Event::NewsConfigured { info: lesson.info().clone(), settings: settings.clone() },
-        Event::NewsProgress {
+    let events: Vec<NewsEvent> = vec![
+        NewsEvent::DataLoading { what: "AG News".into(), loaded: 10, total: None },
+        NewsEvent::DataLoaded { summary },
+        NewsEvent::DataRejected { message: "no".into() },
+        NewsEvent::Configured { info: lesson.info().clone(), settings: settings.clone() },
+        NewsEvent::Progress {
             progress: Some(progress.clone()),
             points: vec![BatchPoint { x: 0.5, loss: 1.0, accuracy: 0.5 }],
             epoch_ends: progress.epoch_end.clone().into_iter().collect(),
@@ -103,7 +105,7 @@ fn news_messages_roundtrip() {
             seconds_left: Some(3.0),
             running: true,
         },
-        Event::NewsProgress {
+        NewsEvent::Progress {
             progress: None,
             points: vec![],
             epoch_ends: vec![],
@@ -111,9 +113,10 @@ fn news_messages_roundtrip() {
             seconds_left: None,
             running: false,
         },
-        Event::NewsTested { evaluation: lesson.evaluate_test(5), at_epoch: 1.0, kept_epoch: Some(1) },
-        Event::PretrainedReady { model: "m".into(), about: None, classes: vec!["a".into()] },
-        Event::Reading {
+        NewsEvent::Diverged { message: "not finite".into() },
+        NewsEvent::Tested { evaluation: lesson.evaluate_test(5), at_epoch: 1.0, kept_epoch: Some(1) },
+        NewsEvent::PretrainedReady { model: "m".into(), about: None, classes: vec!["a".into()] },
+        NewsEvent::Reading {
             text: "red car".into(),
             reader: Reader::Trained,
             classes: vec!["car".into(), "fruit".into()],
@@ -121,6 +124,7 @@ fn news_messages_roundtrip() {
         },
     ];
     for ev in events {
+        let ev = Event::from(ev);
         assert_eq!(roundtrip(&ev), ev);
     }
 }

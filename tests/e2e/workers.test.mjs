@@ -44,13 +44,14 @@ async function losses(url) {
     // Wait for the helper where the page may have one.
     const workers = crossOriginIsolated ? await until((m) => m.type === 'workers') : null;
     worker.postMessage({ type: 'configure', settings });
-    await until((m) => m.type === 'configured');
+    const series = (kind) => (m) => m.type === 'series' && m.event.kind === kind;
+    await until(series('configured'));
     const out = [];
     for (let i = 1; i <= steps; i++) {
       worker.postMessage({ type: 'step' });
-      const p = await until((m) => m.type === 'progress' && Number(m.step) === i);
+      const p = await until((m) => series('progress')(m) && Number(m.event.step) === i);
       if (!p) break;
-      out.push(...p.losses.map((l) => l.loss));
+      out.push(...p.event.losses.map((l) => l.loss));
     }
     worker.terminate();
     return { isolated: crossOriginIsolated, workers: Number(workers?.count ?? 1), losses: out, errors: events.filter((m) => m.type === 'error') };

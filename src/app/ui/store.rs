@@ -6,12 +6,12 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::bridge::WorkerBridge;
-use super::news::NewsState;
+use super::news::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
 use super::url;
 use crate::app::history::LossHistory;
 use crate::engine::backend::BackendLabel;
 use crate::lesson::{Evaluation, SeriesInfo};
-use crate::protocol::{Command, Event};
+use crate::protocol::{Command, Event, NewsEvent, SeriesEvent};
 use crate::settings::{Settings, Task};
 
 /// Where the current run is.
@@ -201,19 +201,9 @@ impl Store {
         }
     }
 
+    /// Every event the worker sends, matched case by case (a new one cannot slip by unhandled).
     fn on_event(&self, ev: Event) {
-        if let Event::NewsProgress { running, .. } = &ev {
-            self.run.update(|r| r.running = *running);
-        }
-        let Some(ev) = self.news.on_event(ev) else { return };
         match ev {
-            Event::NewsConfigured { info, settings } => {
-                url::write(&settings);
-                self.settings.set(settings);
-                self.news.configured(info);
-                self.run.set(RunState { configured: true, ..RunState::default() });
-                self.clear_problem_notice();
-            }
             Event::Ready { backend } => self.backend.set(Some(backend)),
             Event::Workers { count } => {
                 let before = self.workers.get_untracked();
@@ -224,17 +214,27 @@ impl Store {
                     self.notice.set(Some(Notice::Info("One worker now", HELPER_LOST.to_string())));
                 }
             }
-            Event::Configured { info, settings } => {
-                url::write(&settings);
-                self.settings.set(settings);
+            Event::Rejected { message } => self.notice.set(Some(Notice::Error(message))),
+            Event::Error { message } => {
+                self.run.update(|r| r.running = false);
+                self.notice.set(Some(Notice::Error(message)));
+            }
+            // Benchmarks are run by `cargo xtask bench browser` on a worker of its own.
+            Event::Bench { .. } => {}
+            Event::Series { event } => self.on_series(event),
+            Event::News { event } => self.on_news(event),
+        }
+    }
+
+    fn on_series(&self, ev: SeriesEvent) {
+        match ev {
+            SeriesEvent::Configured { info, settings } => {
+                self.configured(settings);
                 self.info.set(Some(info));
                 self.history.update(|h| h.clear());
                 self.eval.set(None);
-                self.run.set(RunState { configured: true, ..RunState::default() });
-                self.clear_problem_notice();
             }
-            Event::Rejected { message } => self.notice.set(Some(Notice::Error(message))),
-            Event::Progress { step, losses, steps_per_sec, running } => {
+            SeriesEvent::Progress { step, losses, steps_per_sec, running } => {
                 if !losses.is_empty() {
                     self.history.update(|h| h.push_train(&losses));
                 }
@@ -250,21 +250,47 @@ impl Store {
                     r.running = running;
                 });
             }
-            Event::Evaluation(e) => {
+            SeriesEvent::Evaluation(e) => {
                 self.history.update(|h| h.push_heldout(e.step, e.heldout_loss));
                 self.eval.set(Some(e));
             }
-            Event::Diverged { message, .. } => {
-                self.run.update(|r| r.running = false);
-                self.notice.set(Some(Notice::Diverged(message)));
-            }
-            Event::Bench { .. } => {}
-            Event::Error { message } => {
-                self.run.update(|r| r.running = false);
-                self.notice.set(Some(Notice::Error(message)));
-            }
-            // Taken by `NewsState::on_event`.
-            _ => {}
+            SeriesEvent::Diverged { message, .. } => self.diverged(message),
         }
+    }
+
+    fn on_news(&self, ev: NewsEvent) {
+        let news = &self.news;
+        match ev {
+            NewsEvent::Configured { info, settings } => {
+                self.configured(settings);
+                news.configured(info);
+            }
+            NewsEvent::Progress { progress, points, epoch_ends, samples_per_sec, seconds_left, running } => {
+                self.run.update(|r| r.running = running);
+                news.progress(progress, &points, &epoch_ends, samples_per_sec, seconds_left);
+            }
+            NewsEvent::Diverged { message } => self.diverged(message),
+            NewsEvent::DataLoading { what, loaded, total } => news.loading.set(Some(Loading { what, loaded, total })),
+            NewsEvent::DataLoaded { summary } => news.data_loaded(summary),
+            NewsEvent::DataRejected { message } => news.data_rejected(message),
+            NewsEvent::Tested { evaluation, at_epoch, kept_epoch } => news.tested(Tested { evaluation, at_epoch, kept_epoch }),
+            NewsEvent::PretrainedReady { model, about, .. } => news.pretrained.set(Some(Pretrained { model, about })),
+            NewsEvent::Reading { text, reader, classes, reading } => {
+                news.reading.set(Some(HeadlineReading { text, reader, classes, reading }))
+            }
+        }
+    }
+
+    /// A new experiment of either lesson is in place: its settings go to the URL.
+    fn configured(&self, settings: Settings) {
+        url::write(&settings);
+        self.settings.set(settings);
+        self.run.set(RunState { configured: true, ..RunState::default() });
+        self.clear_problem_notice();
+    }
+
+    fn diverged(&self, message: String) {
+        self.run.update(|r| r.running = false);
+        self.notice.set(Some(Notice::Diverged(message)));
     }
 }

@@ -12,7 +12,7 @@ mod toolbar;
 use leptos::prelude::*;
 
 pub use settings::NewsSettingsPanel;
-pub use state::NewsState;
+pub use state::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
 
 use super::store::Store;
 use crate::engine::model::summary::thousands;

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::app::news_history::NewsHistory;
-use crate::lesson::news::{Evaluation, NewsInfo, Progress, Reading};
-use crate::protocol::{DataSummary, Event, Reader};
+use crate::lesson::news::{EpochRecord, Evaluation, NewsInfo, Progress, Reading};
+use crate::protocol::{BatchPoint, DataSummary, Reader};
 
 /// Data being downloaded or read.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,44 +85,48 @@ impl NewsState {
         }
     }
 
-    /// Takes the events that concern the news lesson; returns the others.
-    pub fn on_event(&self, ev: Event) -> Option<Event> {
-        match ev {
-            Event::DataLoading { what, loaded, total } => self.loading.set(Some(Loading { what, loaded, total })),
-            Event::DataLoaded { summary } => {
-                self.loading.set(None);
-                self.data_error.set(None);
-                self.data.set(Some(summary));
-            }
-            Event::DataRejected { message } => {
-                self.loading.set(None);
-                self.data_error.set(Some(message));
-            }
-            Event::NewsProgress { progress, points, epoch_ends, samples_per_sec, seconds_left, .. } => {
-                if !points.is_empty() || !epoch_ends.is_empty() {
-                    self.history.update(|h| h.push(&points, &epoch_ends));
-                }
-                self.run.update(|r| {
-                    r.progress = progress;
-                    if samples_per_sec > 0.0 {
-                        r.samples_per_sec = samples_per_sec;
-                    }
-                    r.seconds_left = seconds_left;
-                });
-            }
-            Event::NewsTested { evaluation, at_epoch, kept_epoch } => {
-                let finished = self.run.with_untracked(|r| r.progress.as_ref().is_some_and(|p| p.done));
-                self.tested.set(Some(Tested { evaluation, at_epoch, kept_epoch }));
-                // A finished model reads the headline box from now on, unless the student chose.
-                if finished && !self.reader_chosen.get_untracked() {
-                    self.reader.set(Reader::Trained);
-                }
-            }
-            Event::PretrainedReady { model, about, .. } => self.pretrained.set(Some(Pretrained { model, about })),
-            Event::Reading { text, reader, classes, reading } => self.reading.set(Some(HeadlineReading { text, reader, classes, reading })),
-            other => return Some(other),
+    /// New data is in place.
+    pub fn data_loaded(&self, summary: DataSummary) {
+        self.loading.set(None);
+        self.data_error.set(None);
+        self.data.set(Some(summary));
+    }
+
+    /// The data could not be used (the data at hand stays).
+    pub fn data_rejected(&self, message: String) {
+        self.loading.set(None);
+        self.data_error.set(Some(message));
+    }
+
+    /// Where training stands, and the batches and epochs since the last message.
+    pub fn progress(
+        &self,
+        progress: Option<Progress>,
+        points: &[BatchPoint],
+        epoch_ends: &[EpochRecord],
+        samples_per_sec: f32,
+        seconds_left: Option<f32>,
+    ) {
+        if !points.is_empty() || !epoch_ends.is_empty() {
+            self.history.update(|h| h.push(points, epoch_ends));
         }
-        None
+        self.run.update(|r| {
+            r.progress = progress;
+            if samples_per_sec > 0.0 {
+                r.samples_per_sec = samples_per_sec;
+            }
+            r.seconds_left = seconds_left;
+        });
+    }
+
+    /// The test set's verdict.
+    pub fn tested(&self, tested: Tested) {
+        let finished = self.run.with_untracked(|r| r.progress.as_ref().is_some_and(|p| p.done));
+        self.tested.set(Some(tested));
+        // A finished model reads the headline box from now on, unless the student chose.
+        if finished && !self.reader_chosen.get_untracked() {
+            self.reader.set(Reader::Trained);
+        }
     }
 
     /// A new experiment: its curves and results start again.

@@ -1,0 +1,33 @@
+//! A lesson as the worker runs it: one interface, so Train, Pause, Step, Reset and the training
+//! loop act on whichever lesson is active without knowing which.
+//!
+//! How to add a lesson: a module beside `series.rs` and `news.rs` with a type implementing
+//! [`Running`] and a `configure` that builds it from the settings (and installs it with
+//! `super::activate`), and its line in `handle`'s `Command::Configure` match over the tasks.
+
+use std::any::Any;
+
+use crate::settings::Settings;
+
+pub trait Running: Any {
+    /// Whether Train may start now (a finished news run cannot go on).
+    fn can_train(&self) -> bool;
+    /// Continuous training starts now (its speed is measured from here).
+    fn start(&mut self);
+    /// Trains up to `max_steps` steps or `budget_ms` milliseconds (at least one step).
+    /// `false` when training stopped by itself (finished, diverged, failed): the lesson has
+    /// already told the page why.
+    fn train(&mut self, max_steps: usize, budget_ms: f64) -> bool;
+    /// Sends what was trained since the last message; `running` says whether training goes on.
+    fn flush(&mut self, running: bool);
+    /// Between two slices of continuous training (the series lessons evaluate now and then).
+    fn between_slices(&mut self);
+    /// Training stopped (paused, finished, diverged): show where the model stands.
+    fn settle(&mut self);
+    /// One Step was taken: show where the model stands.
+    fn after_step(&mut self);
+    /// The settings it was built from (Reset builds it again from them).
+    fn settings(&self) -> &Settings;
+    /// For the one question only a given lesson answers (the news lesson's trained reader).
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
