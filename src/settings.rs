@@ -63,7 +63,7 @@ choice!(
 );
 
 macro_rules! settings {
-    ($($field:ident : $ty:ty = $default:expr, $key:literal, $help:literal, $check:expr;)*) => {
+    ($($field:ident : $ty:ty = $default:expr, $key:literal, $part:ident, $help:literal, $check:expr;)*) => {
         /// One experiment's settings. Field names in kebab-case are the URL keys and CLI flags.
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[serde(default, rename_all = "kebab-case")]
@@ -75,8 +75,11 @@ macro_rules! settings {
             fn default() -> Self { Settings { $($field: $default),* } }
         }
 
-        /// Name, help text and default value (as text) of every setting, in display order.
+        /// Name and help text of every setting, in display order.
         pub const FIELDS: &[(&str, &str)] = &[$(($key, $help)),*];
+
+        /// Which part of the settings each one belongs to, by name.
+        pub const PARTS: &[(&str, Part)] = &[$(($key, Part::$part)),*];
 
         impl Settings {
             /// Sets the field named `key` from text. Errors name the field and the valid values.
@@ -156,66 +159,80 @@ pub const UPLOAD_PREFIX: &str = "upload:";
 pub const MAX_SERIES_TEXT: usize = 200_000;
 
 settings! {
-    version: u32 = VERSION, "v", "settings format version", |v: &u32| if *v == VERSION { Ok(()) } else { Err(format!("this page understands version {VERSION}, got {v}")) };
-    task: Task = Task::Sine, "task", "lesson: sine (generated wave), typed (your own sequence) or agnews (news headlines)", any;
-    cell: Cell = Cell::Rnn, "cell", "recurrent cell: rnn (SimpleRNN), lstm or gru", any;
-    units: usize = 100, "units", "units per recurrent layer", |v: &usize| range(1, 512)(v);
-    layers: usize = 1, "layers", "stacked recurrent layers", |v: &usize| range(1, 3)(v);
-    activation: ActivationChoice = ActivationChoice::Relu, "activation", "SimpleRNN activation", any;
-    seq_len: usize = 30, "seq-len", "training window length T (time steps)", |v: &usize| range(2, 200)(v);
-    batch: usize = 32, "batch", "windows per training step", |v: &usize| range(1, 512)(v);
-    steps: u64 = 2000, "steps", "training steps (command line; the page trains until paused)", |v: &u64| range(1, 10_000_000)(v);
-    optimizer: OptimizerChoice = OptimizerChoice::Adam, "optimizer", "adam, sgd or rmsprop (Keras update rules and defaults)", any;
-    lr: f32 = 1e-3, "lr", "learning rate", |v: &f32| finite_range(1e-7, 10.0)(v);
-    lr_schedule: LrSchedule = LrSchedule::Constant, "lr-schedule", "learning rate over the run: constant, or cosine (Keras CosineDecay from lr to 0 over all the run's steps)", any;
-    momentum: f32 = 0.0, "momentum", "SGD and RMSprop momentum (Keras default 0)", |v: &f32| finite_range(0.0, 0.999)(v);
-    dropout: f32 = 0.0, "dropout", "fraction of each recurrent layer's inputs dropped while training (Keras dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
-    recurrent_dropout: f32 = 0.0, "recurrent-dropout", "fraction of the recurrent state dropped while training (Keras recurrent_dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
-    peephole: bool = false, "peephole", "LSTM peephole connections (the gates also see the cell state)", any;
-    clip_norm: f32 = 0.0, "clip-norm", "clip gradients to this global norm (0 = off)", |v: &f32| finite_range(0.0, 1e6)(v);
-    seed: u64 = 1, "seed", "random seed: weights, noise and batches", any;
-    amplitude: f32 = 1.0, "amplitude", "sine amplitude", |v: &f32| finite_range(0.01, 1000.0)(v);
-    frequency: f32 = 1.0, "frequency", "sine frequency (radians per unit of x)", |v: &f32| finite_range(0.01, 100.0)(v);
-    noise: f32 = 0.0, "noise", "standard deviation of Gaussian noise added to the sine", |v: &f32| finite_range(0.0, 100.0)(v);
-    x_min: f32 = 0.0, "x-min", "start of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
-    x_max: f32 = 10.0, "x-max", "end of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
-    points: usize = 250, "points", "number of samples of the sine", |v: &usize| range(20, 10_000)(v);
-    gen_steps: usize = 200, "gen-steps", "free-running generation length", |v: &usize| range(1, 2000)(v);
-    series: String = String::new(), "series", "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };
-    preset: Preset = Preset::Rnn, "preset", "news model: the course notebook's rnn-title, rnn, lstm, bilstm or gru, or gru-tuned (the recipe that reached 0.90); sets the model and training fields, any of which can then be changed", any;
-    text: TextFields = TextFields::Both, "text", "news text read: title, or both (title + description)", any;
-    vocab: usize = 20_000, "vocab", "vocabulary size, padding and out-of-vocabulary tokens included (TextVectorization max_tokens)", |v: &usize| range(10, 200_000)(v);
-    embed_dim: usize = 64, "embed-dim", "embedding size", |v: &usize| range(1, 512)(v);
-    mask: bool = true, "mask", "mask the padding (Embedding mask_zero); off, the model reads the padding as words", any;
-    bidirectional: bool = false, "bidirectional", "wrap each recurrent layer in Bidirectional (concat)", any;
-    bucket: bool = true, "bucket", "batch headlines of similar length together (bucket_by_sequence_length)", any;
-    max_len: usize = 0, "max-len", "cut or pad every text to this many tokens (output_sequence_length; 0 = each batch to its longest)", |v: &usize| range(0, 1000)(v);
-    epochs: usize = 2, "epochs", "passes over the training data (news)", |v: &usize| range(1, 100)(v);
-    val_share: f32 = 0.05, "val-share", "share of the training file held out for validation (news)", |v: &f32| finite_range(0.0, 0.5)(v);
-    average_last: usize = 0, "average-last", "at the end, average the weights of the last this many epochs (stochastic weight averaging; 0 or 1 = off; replaces restore-best)", |v: &usize| range(0, 100)(v);
-    data_url: String = String::new(), "data-url", "news data: empty for AG News as bundled, the web address of a CSV file, or upload:NAME for a file the student uploaded (a link cannot carry it)", check_data_url;
-    restore_best: bool = true, "restore-best", "keep the weights of the epoch with the best validation accuracy (early stopping's restore_best_weights)", any;
+    version: u32 = VERSION, "v", Shared, "settings format version", |v: &u32| if *v == VERSION { Ok(()) } else { Err(format!("this page understands version {VERSION}, got {v}")) };
+    task: Task = Task::Sine, "task", Shared, "lesson: sine (generated wave), typed (your own sequence) or agnews (news headlines)", any;
+    cell: Cell = Cell::Rnn, "cell", Shared, "recurrent cell: rnn (SimpleRNN), lstm or gru", any;
+    units: usize = 100, "units", Shared, "units per recurrent layer", |v: &usize| range(1, 512)(v);
+    layers: usize = 1, "layers", Shared, "stacked recurrent layers", |v: &usize| range(1, 3)(v);
+    activation: ActivationChoice = ActivationChoice::Relu, "activation", Shared, "SimpleRNN activation", any;
+    seq_len: usize = 30, "seq-len", Series, "training window length T (time steps)", |v: &usize| range(2, 200)(v);
+    batch: usize = 32, "batch", Shared, "windows per training step", |v: &usize| range(1, 512)(v);
+    steps: u64 = 2000, "steps", Series, "training steps (command line; the page trains until paused)", |v: &u64| range(1, 10_000_000)(v);
+    optimizer: OptimizerChoice = OptimizerChoice::Adam, "optimizer", Shared, "adam, sgd or rmsprop (Keras update rules and defaults)", any;
+    lr: f32 = 1e-3, "lr", Shared, "learning rate", |v: &f32| finite_range(1e-7, 10.0)(v);
+    lr_schedule: LrSchedule = LrSchedule::Constant, "lr-schedule", Shared, "learning rate over the run: constant, or cosine (Keras CosineDecay from lr to 0 over all the run's steps)", any;
+    momentum: f32 = 0.0, "momentum", Shared, "SGD and RMSprop momentum (Keras default 0)", |v: &f32| finite_range(0.0, 0.999)(v);
+    dropout: f32 = 0.0, "dropout", Shared, "fraction of each recurrent layer's inputs dropped while training (Keras dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
+    recurrent_dropout: f32 = 0.0, "recurrent-dropout", Shared, "fraction of the recurrent state dropped while training (Keras recurrent_dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
+    peephole: bool = false, "peephole", Shared, "LSTM peephole connections (the gates also see the cell state)", any;
+    clip_norm: f32 = 0.0, "clip-norm", Shared, "clip gradients to this global norm (0 = off)", |v: &f32| finite_range(0.0, 1e6)(v);
+    seed: u64 = 1, "seed", Shared, "random seed: weights, noise and batches", any;
+    amplitude: f32 = 1.0, "amplitude", Series, "sine amplitude", |v: &f32| finite_range(0.01, 1000.0)(v);
+    frequency: f32 = 1.0, "frequency", Series, "sine frequency (radians per unit of x)", |v: &f32| finite_range(0.01, 100.0)(v);
+    noise: f32 = 0.0, "noise", Series, "standard deviation of Gaussian noise added to the sine", |v: &f32| finite_range(0.0, 100.0)(v);
+    x_min: f32 = 0.0, "x-min", Series, "start of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
+    x_max: f32 = 10.0, "x-max", Series, "end of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
+    points: usize = 250, "points", Series, "number of samples of the sine", |v: &usize| range(20, 10_000)(v);
+    gen_steps: usize = 200, "gen-steps", Series, "free-running generation length", |v: &usize| range(1, 2000)(v);
+    series: String = String::new(), "series", Series, "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };
+    preset: Preset = Preset::Rnn, "preset", News, "news model: the course notebook's rnn-title, rnn, lstm, bilstm or gru, or gru-tuned (the recipe that reached 0.90); sets the model and training fields, any of which can then be changed", any;
+    text: TextFields = TextFields::Both, "text", News, "news text read: title, or both (title + description)", any;
+    vocab: usize = 20_000, "vocab", News, "vocabulary size, padding and out-of-vocabulary tokens included (TextVectorization max_tokens)", |v: &usize| range(10, 200_000)(v);
+    embed_dim: usize = 64, "embed-dim", News, "embedding size", |v: &usize| range(1, 512)(v);
+    mask: bool = true, "mask", News, "mask the padding (Embedding mask_zero); off, the model reads the padding as words", any;
+    bidirectional: bool = false, "bidirectional", News, "wrap each recurrent layer in Bidirectional (concat)", any;
+    bucket: bool = true, "bucket", News, "batch headlines of similar length together (bucket_by_sequence_length)", any;
+    max_len: usize = 0, "max-len", News, "cut or pad every text to this many tokens (output_sequence_length; 0 = each batch to its longest)", |v: &usize| range(0, 1000)(v);
+    epochs: usize = 2, "epochs", News, "passes over the training data (news)", |v: &usize| range(1, 100)(v);
+    val_share: f32 = 0.05, "val-share", News, "share of the training file held out for validation (news)", |v: &f32| finite_range(0.0, 0.5)(v);
+    average_last: usize = 0, "average-last", News, "at the end, average the weights of the last this many epochs (stochastic weight averaging; 0 or 1 = off; replaces restore-best)", |v: &usize| range(0, 100)(v);
+    data_url: String = String::new(), "data-url", News, "news data: empty for AG News as bundled, the web address of a CSV file, or upload:NAME for a file the student uploaded (a link cannot carry it)", check_data_url;
+    restore_best: bool = true, "restore-best", News, "keep the weights of the epoch with the best validation accuracy (early stopping's restore_best_weights)", any;
 }
 
-/// Settings that only the news lesson reads, and those only the series lessons read (the URL
-/// carries the ones of its task).
-pub const NEWS_ONLY: &[&str] = &[
-    "preset",
-    "text",
-    "vocab",
-    "embed-dim",
-    "mask",
-    "bidirectional",
-    "bucket",
-    "max-len",
-    "epochs",
-    "val-share",
-    "restore-best",
-    "average-last",
-    "data-url",
-];
-pub const SERIES_ONLY: &[&str] =
-    &["seq-len", "steps", "amplitude", "frequency", "noise", "x-min", "x-max", "points", "gen-steps", "series"];
+/// The parts of the settings: what every lesson reads, and what only one family of lessons reads
+/// (a link carries the shared part and its own lesson's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// Version, lesson, model and training recipe: every lesson.
+    Shared,
+    /// The series lessons (sine and typed sequence): windows, the wave, generation.
+    Series,
+    /// The news lesson: preset, text, vocabulary, embedding, epochs, validation, data.
+    News,
+}
+
+impl Part {
+    /// The names of the settings in this part, in display order.
+    pub fn keys(self) -> impl Iterator<Item = &'static str> {
+        PARTS.iter().filter(move |(_, p)| *p == self).map(|(k, _)| *k)
+    }
+
+    /// The part the setting named `key` belongs to.
+    pub fn of(key: &str) -> Option<Part> {
+        PARTS.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
+    }
+}
+
+impl Task {
+    /// The part of the settings only this lesson (and its family) reads.
+    pub fn part(self) -> Part {
+        match self {
+            Task::Sine | Task::Typed => Part::Series,
+            Task::Agnews => Part::News,
+        }
+    }
+}
 
 impl Preset {
     /// Sets the model, text and training fields of the model named `self`. The notebook's models:
@@ -286,6 +303,16 @@ impl SettingError {
 }
 
 impl Settings {
+    /// The settings a lesson starts from: the defaults, and for the news lesson its default
+    /// preset's model and recipe.
+    pub fn defaults_for(task: Task) -> Settings {
+        let mut s = Settings { task, ..Settings::default() };
+        if task.part() == Part::News {
+            s.preset.apply(&mut s);
+        }
+        s
+    }
+
     /// The engine's cell for these settings.
     pub fn cell_kind(&self) -> CellKind {
         match self.cell {
@@ -363,16 +390,16 @@ impl Settings {
         problems
     }
 
-    /// The URL query (without `?`) reproducing these settings: the fields of its task (the typed
-    /// series only for the typed task).
+    /// The URL query (without `?`) reproducing these settings: the shared part and its lesson's
+    /// (the typed series only for the typed task; the command line's `steps` never).
     pub fn to_query(&self) -> String {
-        let news = self.task == Task::Agnews;
+        let own = self.task.part();
         self.pairs()
             .into_iter()
             .filter(|(k, _)| *k != "series" || self.task == Task::Typed)
             .filter(|(k, _)| *k != "steps")
             .filter(|(k, v)| *k != "data-url" || !v.is_empty())
-            .filter(|(k, _)| if news { !SERIES_ONLY.contains(k) } else { !NEWS_ONLY.contains(k) })
+            .filter(|(k, _)| Part::of(k).is_some_and(|p| p == Part::Shared || p == own))
             .map(|(k, v)| format!("{k}={}", encode(&v)))
             .collect::<Vec<_>>()
             .join("&")

@@ -58,3 +58,26 @@ fn set_checks_ranges_and_names_the_field() {
     s.set("clip-norm", "1.5").unwrap();
     assert_eq!(s.clip(), unroll::engine::train::Clipping::GlobalNorm(1.5));
 }
+
+/// Links the page wrote before the settings were tagged per lesson (stop 12; copied from its
+/// address bar) open the same experiment, and the page writes them back to the letter.
+#[test]
+fn links_made_before_keep_working() {
+    let old = [
+        "v=1&task=sine&cell=rnn&units=100&layers=1&activation=relu&seq-len=30&batch=32&optimizer=adam&lr=0.001&lr-schedule=constant&momentum=0&dropout=0&recurrent-dropout=0&peephole=false&clip-norm=0&seed=1&amplitude=1&frequency=1&noise=0&x-min=0&x-max=10&points=250&gen-steps=200",
+        "v=1&task=typed&cell=lstm&units=100&layers=1&activation=relu&seq-len=30&batch=32&optimizer=adam&lr=0.001&lr-schedule=constant&momentum=0&dropout=0&recurrent-dropout=0&peephole=true&clip-norm=0&seed=1&amplitude=1&frequency=1&noise=0&x-min=0&x-max=10&points=250&gen-steps=200&series=1%2C%203%2C%202%2C%205",
+        "v=1&task=agnews&cell=gru&units=128&layers=1&activation=tanh&batch=32&optimizer=adam&lr=0.0015&lr-schedule=cosine&momentum=0&dropout=0.5&recurrent-dropout=0.3&peephole=false&clip-norm=0&seed=9&preset=gru-tuned&text=both&vocab=20000&embed-dim=64&mask=true&bidirectional=false&bucket=true&max-len=0&epochs=4&val-share=0&average-last=3&data-url=https%3A%2F%2Fexample.org%2Fa.csv&restore-best=true",
+        "v=1&task=agnews&cell=lstm&units=64&layers=2&activation=tanh&batch=32&optimizer=adam&lr=0.002&lr-schedule=cosine&momentum=0&dropout=0&recurrent-dropout=0&peephole=false&clip-norm=0&seed=1&preset=bilstm&text=both&vocab=20000&embed-dim=128&mask=false&bidirectional=true&bucket=false&max-len=40&epochs=3&val-share=0.05&average-last=0&restore-best=true",
+    ];
+    for q in old {
+        let (s, problems) = Settings::from_query(q);
+        assert!(problems.is_empty(), "{q}: {problems:?}");
+        assert_eq!(s.to_query(), q);
+    }
+    let typed = Settings::from_query(old[1]).0;
+    assert_eq!((typed.task, typed.cell, typed.peephole, typed.series.as_str()), (Task::Typed, Cell::Lstm, true, "1, 3, 2, 5"));
+    let news = Settings::from_query(old[2]).0;
+    assert_eq!((news.units, news.epochs, news.average_last, news.data_url.as_str()), (128, 4, 3, "https://example.org/a.csv"));
+    // Each lesson's link carries the shared settings and its own, never the other lesson's.
+    assert!(!old[0].contains("vocab=") && !old[2].contains("seq-len="));
+}

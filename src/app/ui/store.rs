@@ -1,6 +1,7 @@
 //! The page's state and the logic that changes it (leptos todomvc's `impl Todos` habit): the
 //! components read signals from [`Store`] and call its methods; only `Store` talks to the worker.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ use crate::app::history::LossHistory;
 use crate::engine::backend::BackendLabel;
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::protocol::{Command, Event, NewsEvent, SeriesEvent};
-use crate::settings::{Settings, Task};
+use crate::settings::{Part, Settings, Task};
 
 /// Where the current run is.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -58,12 +59,8 @@ pub struct Store {
     pub lesson: RwSignal<Task>,
     pub news: NewsState,
     /// The settings each family of lessons (series, news) had when the student left it.
-    saved: StoredValue<(Option<Settings>, Option<Settings>)>,
+    saved: StoredValue<BTreeMap<Part, Settings>>,
     bridge: StoredValue<Option<Rc<WorkerBridge>>, LocalStorage>,
-}
-
-fn is_news(task: Task) -> bool {
-    task == Task::Agnews
 }
 
 impl Store {
@@ -81,7 +78,7 @@ impl Store {
             notice: RwSignal::new(None),
             lesson: RwSignal::new(settings.task),
             news: NewsState::new(),
-            saved: StoredValue::new((None, None)),
+            saved: StoredValue::new(BTreeMap::new()),
             bridge: StoredValue::new_local(None),
         };
         if !problems.is_empty() {
@@ -91,7 +88,7 @@ impl Store {
             Ok(b) => store.bridge.set_value(Some(b)),
             Err(e) => store.notice.set(Some(Notice::Error(e))),
         }
-        if is_news(settings.task) {
+        if settings.task == Task::Agnews {
             store.request_pretrained();
         }
         store.send(Command::Configure { settings });
@@ -102,19 +99,12 @@ impl Store {
     /// lessons, else those the family had when it was left, else its defaults.
     pub fn base_for(&self, task: Task) -> Settings {
         let current = self.settings.get_untracked();
-        if is_news(current.task) == is_news(task) {
+        if current.task.part() == task.part() {
             return Settings { task, ..current };
         }
-        let saved = self.saved.with_value(|(series, news)| if is_news(task) { news.clone() } else { series.clone() });
-        match saved {
+        match self.saved.with_value(|saved| saved.get(&task.part()).cloned()) {
             Some(s) => Settings { task, ..s },
-            None => {
-                let mut s = Settings { task, ..Settings::default() };
-                if is_news(task) {
-                    s.preset.apply(&mut s);
-                }
-                s
-            }
+            None => Settings::defaults_for(task),
         }
     }
 
@@ -124,17 +114,11 @@ impl Store {
             return;
         }
         let current = self.settings.get_untracked();
-        self.saved.update_value(
-            |(series, news)| {
-                if is_news(current.task) {
-                    *news = Some(current.clone())
-                } else {
-                    *series = Some(current.clone())
-                }
-            },
-        );
+        self.saved.update_value(|saved| {
+            saved.insert(current.task.part(), current);
+        });
         self.lesson.set(task);
-        if is_news(task) {
+        if task == Task::Agnews {
             self.request_pretrained();
         }
         if task != Task::Typed {

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use unroll::lesson::SeriesLesson;
-use unroll::settings::{Settings, Task, FIELDS, NEWS_ONLY, SERIES_ONLY};
+use unroll::settings::{Part, Settings, Task, FIELDS};
 
 use super::news;
 
@@ -167,6 +167,6 @@ fn print_help() {
     println!("  --{:<12} save the trained model to FILE (the model-file format, see README)", "save FILE");
     println!("  --{:<12} (task agnews) the folder with train.csv and test.csv [default: ../shared/data/ag_news]", "data DIR");
     println!("  --{:<12} (task agnews) threads per training step [default: 1]", "threads N");
-    println!("\nSeries lessons only: --{}", SERIES_ONLY.join(", --"));
-    println!("News lesson (--task agnews) only: --{}", NEWS_ONLY.join(", --"));
+    println!("\nSeries lessons only: --{}", Part::Series.keys().collect::<Vec<_>>().join(", --"));
+    println!("News lesson (--task agnews) only: --{}", Part::News.keys().collect::<Vec<_>>().join(", --"));
 }
