@@ -96,6 +96,14 @@ macro_rules! settings {
                 }
             }
 
+            /// The field named `key` as text (`None` for an unknown key).
+            pub fn get(&self, key: &str) -> Option<String> {
+                match key {
+                    $($key => Some(self.$field.to_string()),)*
+                    _ => None,
+                }
+            }
+
             /// Every field as (key, text value).
             pub fn pairs(&self) -> Vec<(&'static str, String)> {
                 vec![$(($key, self.$field.to_string())),*]

@@ -81,3 +81,20 @@ fn links_made_before_keep_working() {
     // Each lesson's link carries the shared settings and its own, never the other lesson's.
     assert!(!old[0].contains("vocab=") && !old[2].contains("seq-len="));
 }
+
+/// One field read by name is what the full list says it is, and every field belongs to a part.
+#[test]
+fn a_field_is_read_by_its_name_and_belongs_to_one_part() {
+    use unroll::settings::{Part, FIELDS};
+    let (s, _) = Settings::from_query("task=agnews&preset=bilstm&seed=5");
+    for (k, v) in s.pairs() {
+        assert_eq!(s.get(k).as_deref(), Some(v.as_str()), "{k}");
+        assert!(Part::of(k).is_some(), "{k} has a part");
+    }
+    assert_eq!(s.get("colour"), None);
+    let parts: usize = [Part::Shared, Part::Series, Part::News].iter().map(|p| p.keys().count()).sum();
+    assert_eq!(parts, FIELDS.len(), "each field in exactly one part");
+    assert!(Part::Series.keys().all(|k| Part::News.keys().all(|n| n != k)));
+    assert_eq!(Task::Agnews.part(), Part::News);
+    assert_eq!(Settings::defaults_for(Task::Agnews).units, 16, "the news lesson starts from its default preset");
+}

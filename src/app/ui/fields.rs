@@ -4,12 +4,13 @@
 
 use leptos::prelude::*;
 
-use super::store::Store;
+use crate::app::state::Store;
 use crate::settings::Settings;
 
-/// The current text of setting `key`.
-fn current(store: Store, key: &'static str) -> String {
-    store.settings.with(|s| s.pairs().into_iter().find(|(k, _)| *k == key).map(|(_, v)| v).unwrap_or_default())
+/// The current text of setting `key`, recomputed only when the settings change and passed on only
+/// when that text changes (a select's options all compare against one memo).
+fn current(store: Store, key: &'static str) -> Memo<String> {
+    Memo::new(move |_| store.settings.with(|s| s.get(key).unwrap_or_default()))
 }
 
 /// Applies `key = text` on top of the current settings; `Err` holds the message to show.
@@ -26,12 +27,13 @@ fn try_apply(store: Store, key: &'static str, text: &str) -> Result<(), String> 
 /// A number setting typed as text (so that any input gets a message, not silence).
 #[component]
 pub fn NumberField(
-    store: Store,
     key: &'static str,
     label: &'static str,
     #[prop(optional)] hint: &'static str,
     #[prop(optional, into)] disabled: Option<Signal<bool>>,
 ) -> impl IntoView {
+    let store = Store::from_context();
+    let value = current(store, key);
     let error = RwSignal::new(None::<String>);
     let id = format!("setting-{key}");
     let described = format!("{id}-msg");
@@ -49,7 +51,7 @@ pub fn NumberField(
                 autocomplete="off"
                 spellcheck="false"
                 data-setting=key
-                prop:value=move || current(store, key)
+                prop:value=move || value.get()
                 prop:disabled=move || disabled.is_some_and(|d| d.get())
                 aria-invalid=move || error.with(Option::is_some).to_string()
                 aria-describedby=described.clone()
@@ -65,13 +67,14 @@ pub fn NumberField(
 /// A choice among a few values, as a `<select>`.
 #[component]
 pub fn SelectField(
-    store: Store,
     key: &'static str,
     label: &'static str,
     options: &'static [(&'static str, &'static str)],
     #[prop(optional)] hint: &'static str,
     #[prop(optional, into)] disabled: Option<Signal<bool>>,
 ) -> impl IntoView {
+    let store = Store::from_context();
+    let current = current(store, key);
     let error = RwSignal::new(None::<String>);
     let id = format!("setting-{key}");
     let described = format!("{id}-msg");
@@ -86,7 +89,7 @@ pub fn SelectField(
                 on:change=move |ev| error.set(try_apply(store, key, &event_target_value(&ev)).err())
             >
                 {options.iter().map(|(value, text)| view! {
-                    <option value=*value selected=move || current(store, key) == *value>{*text}</option>
+                    <option value=*value selected=move || current.with(|c| c == value)>{*text}</option>
                 }).collect_view()}
             </select>
             <p class="field-msg" id=described aria-live="polite">{move || error.get().unwrap_or_else(|| hint.to_string())}</p>
@@ -96,18 +99,15 @@ pub fn SelectField(
 
 /// A choice among a few values, as a row of radio buttons (one tab stop, arrow keys move).
 #[component]
-pub fn SegmentedField(
-    store: Store,
-    key: &'static str,
-    legend: &'static str,
-    options: &'static [(&'static str, &'static str)],
-) -> impl IntoView {
+pub fn SegmentedField(key: &'static str, legend: &'static str, options: &'static [(&'static str, &'static str)]) -> impl IntoView {
+    let store = Store::from_context();
+    let current = current(store, key);
     view! {
         <fieldset class="segmented" data-setting=key>
             <legend>{legend}</legend>
             <div class="segments">
                 {options.iter().map(|(value, text)| {
-                    let checked = move || current(store, key) == *value;
+                    let checked = move || current.with(|c| c == value);
                     view! {
                         <label class:checked=checked>
                             <input

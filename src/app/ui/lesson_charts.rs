@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::chart::{Line, LineChart};
-use super::store::Store;
 use crate::app::plot::{decimate, format_number as fmt, smooth};
+use crate::app::state::Store;
 
 /// Points kept per loss line (the chart is ~500 px wide).
 const LOSS_POINTS: usize = 800;
@@ -15,7 +15,8 @@ fn line(label: &'static str, class: &'static str, points: Vec<(f32, f32)>) -> Li
 }
 
 #[component]
-pub fn LossChart(store: Store) -> impl IntoView {
+pub fn LossChart() -> impl IntoView {
+    let store = Store::from_context();
     let lines = Signal::derive(move || {
         store.history.with(|h| {
             if h.train.is_empty() {
@@ -47,7 +48,8 @@ pub fn LossChart(store: Store) -> impl IntoView {
 }
 
 #[component]
-pub fn HeldOutChart(store: Store) -> impl IntoView {
+pub fn HeldOutChart() -> impl IntoView {
+    let store = Store::from_context();
     let lines = Signal::derive(move || {
         let (Some(info), Some(e)) = (store.info.get(), store.eval.get()) else { return vec![] };
         let end = info.train_end;
@@ -76,7 +78,8 @@ pub fn HeldOutChart(store: Store) -> impl IntoView {
 }
 
 #[component]
-pub fn GenerationChart(store: Store) -> impl IntoView {
+pub fn GenerationChart() -> impl IntoView {
+    let store = Store::from_context();
     let lines = Signal::derive(move || {
         let (Some(info), Some(e)) = (store.info.get(), store.eval.get()) else { return vec![] };
         let end = info.train_end;

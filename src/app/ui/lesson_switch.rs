@@ -3,14 +3,15 @@
 
 use leptos::prelude::*;
 
-use super::store::Store;
 use super::typed::TypedState;
+use crate::app::state::Store;
 use crate::settings::Task;
 
 const LESSONS: &[(Task, &str)] = &[(Task::Sine, "Sine wave"), (Task::Typed, "Your sequence"), (Task::Agnews, "News headlines")];
 
 #[component]
-pub fn LessonSwitch(store: Store, typed: TypedState) -> impl IntoView {
+pub fn LessonSwitch(typed: TypedState) -> impl IntoView {
+    let store = Store::from_context();
     let choose = move |task: Task| {
         store.choose_lesson(task);
         if task == Task::Typed {

@@ -1,7 +1,6 @@
 //! The Leptos page. Components are small and fed by [`store::Store`]; the engine runs in the
 //! worker and is reached only through `bridge` and the typed protocol.
 
-mod bridge;
 mod chart;
 mod fields;
 mod lesson_charts;
@@ -10,13 +9,12 @@ mod news;
 mod notice;
 mod settings_panel;
 mod skip_link;
-mod store;
 mod toolbar;
 mod typed;
-mod url;
 
 use leptos::prelude::*;
 
+use crate::app::state::Store;
 use crate::settings::Task;
 use lesson_charts::{GenerationChart, HeldOutChart, LossChart};
 use lesson_switch::LessonSwitch;
@@ -24,7 +22,6 @@ use news::{NewsSettingsPanel, NewsWorkspace};
 use notice::NoticeBar;
 use settings_panel::SettingsPanel;
 use skip_link::SkipToControls;
-use store::Store;
 use toolbar::Toolbar;
 use typed::{TypedPanel, TypedState};
 
@@ -39,6 +36,7 @@ pub fn mount() {
 #[component]
 fn App() -> impl IntoView {
     let store = Store::start();
+    provide_context(store);
     let typed = TypedState::new(store);
     let backend = move || match (store.backend.get(), store.workers.get()) {
         (None, _) => "starting…".to_string(),
@@ -71,33 +69,33 @@ fn App() -> impl IntoView {
                     <h1>"Unroll"</h1>
                     <span class="tagline">"watch a recurrent network learn"</span>
                 </div>
-                <LessonSwitch store typed />
+                <LessonSwitch typed />
                 <p class="backend" title=workers_hint>"Engine: "<span data-testid="backend">{backend}</span></p>
             </header>
-            <NoticeBar store />
+            <NoticeBar />
             <main class="layout">
                 <Show
                     when=move || store.lesson.get() == Task::Agnews
                     fallback=move || view! {
                         <section class="workspace" aria-label="Training">
-                            <Toolbar store />
+                            <Toolbar />
                             <Show when=move || store.lesson.get() == Task::Typed>
-                                <TypedPanel store typed />
+                                <TypedPanel typed />
                             </Show>
                             <p class="model-line" data-testid="model">{model_line}</p>
                             <div class="charts">
-                                <LossChart store />
-                                <HeldOutChart store />
-                                <GenerationChart store />
+                                <LossChart />
+                                <HeldOutChart />
+                                <GenerationChart />
                             </div>
                         </section>
-                        <SettingsPanel store />
+                        <SettingsPanel />
                     }
                 >
                     <section class="workspace" aria-label="News classification">
-                        <NewsWorkspace store />
+                        <NewsWorkspace />
                     </section>
-                    <NewsSettingsPanel store />
+                    <NewsSettingsPanel />
                 </Show>
             </main>
         </div>

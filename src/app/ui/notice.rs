@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::store::{Notice, Store};
+use crate::app::state::{Notice, Store};
 
 #[component]
-pub fn NoticeBar(store: Store) -> impl IntoView {
+pub fn NoticeBar() -> impl IntoView {
+    let store = Store::from_context();
     move || {
         store.notice.get().map(|n| {
             let (class, role, title, body) = match n {

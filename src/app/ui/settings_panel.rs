@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::fields::{NumberField, SegmentedField, SelectField};
 use super::skip_link::SkipToControls;
-use super::store::Store;
+use crate::app::state::Store;
 use crate::settings::{Cell, OptimizerChoice, Task};
 
 pub const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
@@ -14,7 +14,8 @@ const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD"), ("rmspro
 const PEEPHOLE: &[(&str, &str)] = &[("false", "off"), ("true", "on")];
 
 #[component]
-pub fn SettingsPanel(store: Store) -> impl IntoView {
+pub fn SettingsPanel() -> impl IntoView {
+    let store = Store::from_context();
     let not_rnn = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Rnn));
     let not_lstm = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Lstm));
     let is_sine = move || store.settings.with(|s| s.task == Task::Sine);
@@ -24,13 +25,13 @@ pub fn SettingsPanel(store: Store) -> impl IntoView {
             <p class="settings-note">"Changing a setting starts a fresh run."</p>
             <section aria-labelledby="h-model">
                 <h2 id="h-model">"Model"</h2>
-                <SegmentedField store key="cell" legend="Cell" options=CELLS />
+                <SegmentedField key="cell" legend="Cell" options=CELLS />
                 <div class="row">
-                    <NumberField store key="units" label="Units" />
-                    <SelectField store key="layers" label="Layers" options=LAYERS />
+                    <NumberField key="units" label="Units" />
+                    <SelectField key="layers" label="Layers" options=LAYERS />
                 </div>
-                <SelectField store key="activation" label="Activation" options=ACTIVATIONS disabled=not_rnn />
-                <SelectField store key="peephole" label="Peepholes" options=PEEPHOLE disabled=not_lstm />
+                <SelectField key="activation" label="Activation" options=ACTIVATIONS disabled=not_rnn />
+                <SelectField key="peephole" label="Peepholes" options=PEEPHOLE disabled=not_lstm />
                 <Show when=move || not_rnn.get()>
                     <p class="field-msg">"The activation is SimpleRNN's; LSTM and GRU use tanh and sigmoid gates."</p>
                 </Show>
@@ -38,35 +39,35 @@ pub fn SettingsPanel(store: Store) -> impl IntoView {
             <section aria-labelledby="h-training">
                 <h2 id="h-training">"Training"</h2>
                 <div class="row">
-                    <NumberField store key="seq-len" label="Window T" />
-                    <NumberField store key="batch" label="Batch" />
+                    <NumberField key="seq-len" label="Window T" />
+                    <NumberField key="batch" label="Batch" />
                 </div>
-                <OptimizerFields store />
+                <OptimizerFields />
                 <div class="row">
-                    <NumberField store key="clip-norm" label="Clip norm" hint="0 = off" />
-                    <SeedField store />
+                    <NumberField key="clip-norm" label="Clip norm" hint="0 = off" />
+                    <SeedField />
                 </div>
             </section>
             <Show when=is_sine>
                 <section aria-labelledby="h-data">
                     <h2 id="h-data">"Sine wave"</h2>
                     <div class="row">
-                        <NumberField store key="amplitude" label="Amplitude" />
-                        <NumberField store key="frequency" label="Frequency" />
+                        <NumberField key="amplitude" label="Amplitude" />
+                        <NumberField key="frequency" label="Frequency" />
                     </div>
                     <div class="row">
-                        <NumberField store key="noise" label="Noise" />
-                        <NumberField store key="points" label="Points" />
+                        <NumberField key="noise" label="Noise" />
+                        <NumberField key="points" label="Points" />
                     </div>
                     <div class="row">
-                        <NumberField store key="x-min" label="x from" />
-                        <NumberField store key="x-max" label="x to" />
+                        <NumberField key="x-min" label="x from" />
+                        <NumberField key="x-max" label="x to" />
                     </div>
                 </section>
             </Show>
             <section aria-labelledby="h-gen">
                 <h2 id="h-gen">"Generation"</h2>
-                <NumberField store key="gen-steps" label="Steps to generate" />
+                <NumberField key="gen-steps" label="Steps to generate" />
             </section>
         </aside>
     }
@@ -75,26 +76,28 @@ pub fn SettingsPanel(store: Store) -> impl IntoView {
 /// Optimizer and learning rate (with momentum for SGD and RMSprop), dropout and recurrent dropout:
 /// the fields every lesson's training section has.
 #[component]
-pub fn OptimizerFields(store: Store) -> impl IntoView {
+pub fn OptimizerFields() -> impl IntoView {
+    let store = Store::from_context();
     let has_momentum = move || store.settings.with(|s| s.optimizer != OptimizerChoice::Adam);
     view! {
         <div class="row">
-            <SelectField store key="optimizer" label="Optimizer" options=OPTIMIZERS />
-            <NumberField store key="lr" label="Learning rate" />
+            <SelectField key="optimizer" label="Optimizer" options=OPTIMIZERS />
+            <NumberField key="lr" label="Learning rate" />
         </div>
         <Show when=has_momentum>
-            <NumberField store key="momentum" label="Momentum" />
+            <NumberField key="momentum" label="Momentum" />
         </Show>
         <div class="row">
-            <NumberField store key="dropout" label="Dropout" />
-            <NumberField store key="recurrent-dropout" label="Recurrent dropout" />
+            <NumberField key="dropout" label="Dropout" />
+            <NumberField key="recurrent-dropout" label="Recurrent dropout" />
         </div>
     }
 }
 
 /// The seed, with a button that draws a new one.
 #[component]
-pub fn SeedField(store: Store) -> impl IntoView {
+pub fn SeedField() -> impl IntoView {
+    let store = Store::from_context();
     let reseed = move |_| {
         let mut bytes = [0u8; 4];
         if getrandom::fill(&mut bytes).is_ok() {
@@ -105,7 +108,7 @@ pub fn SeedField(store: Store) -> impl IntoView {
     };
     view! {
         <div class="seed">
-            <NumberField store key="seed" label="Seed" />
+            <NumberField key="seed" label="Seed" />
             <button type="button" class="icon-button" on:click=reseed aria-label="New random seed" title="New random seed">
                 <span aria-hidden="true">"⟳"</span>
             </button>

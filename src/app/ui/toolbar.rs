@@ -2,13 +2,14 @@
 
 use leptos::prelude::*;
 
-use super::store::Store;
 use crate::app::plot::format_number;
+use crate::app::state::Store;
 
 /// The Train / Pause button, shared by every lesson's toolbar: an SVG icon (a font's "❚❚" is
 /// wider than its box in some fonts and ran into the word) and the word, which is its name.
 #[component]
-pub fn TrainButton(store: Store, #[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+pub fn TrainButton(#[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+    let store = Store::from_context();
     let running = move || store.run.with(|r| r.running);
     let icon = move || {
         if running() {
@@ -26,7 +27,8 @@ pub fn TrainButton(store: Store, #[prop(into)] disabled: Signal<bool>) -> impl I
 }
 
 #[component]
-pub fn Toolbar(store: Store) -> impl IntoView {
+pub fn Toolbar() -> impl IntoView {
+    let store = Store::from_context();
     let running = move || store.run.with(|r| r.running);
     let configured = move || store.run.with(|r| r.configured);
     let loss = move || store.run.with(|r| r.loss.map(|l| format_number(l as f64)).unwrap_or_else(|| "–".into()));
@@ -37,7 +39,7 @@ pub fn Toolbar(store: Store) -> impl IntoView {
     view! {
         <div class="toolbar" role="group" aria-label="Training controls" id="training-controls" tabindex="-1">
             <div class="buttons">
-                <TrainButton store disabled=Signal::derive(move || !configured()) />
+                <TrainButton disabled=Signal::derive(move || !configured()) />
                 <button type="button" prop:disabled=move || running() || !configured() on:click=move |_| store.step()>"Step"</button>
                 <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
             </div>

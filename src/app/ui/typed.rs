@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::store::Store;
+use crate::app::state::Store;
 use crate::data::series::parse_sequence;
 use crate::settings::{Settings, Task};
 
@@ -41,7 +41,8 @@ impl TypedState {
 }
 
 #[component]
-pub fn TypedPanel(store: Store, typed: TypedState) -> impl IntoView {
+pub fn TypedPanel(typed: TypedState) -> impl IntoView {
+    let store = Store::from_context();
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();

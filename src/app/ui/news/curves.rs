@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use super::super::chart::{Line, LineChart};
-use super::super::store::Store;
 use crate::app::news_history::{percent, NewsHistory};
 use crate::app::plot::{decimate, format_number as fmt, smooth};
+use crate::app::state::Store;
 
 /// Points kept per line.
 const POINTS: usize = 600;
@@ -40,7 +40,8 @@ fn describe(what: &str, h: &NewsHistory, last_train: Option<f32>, val: Option<f3
 }
 
 #[component]
-pub fn NewsCurves(store: Store) -> impl IntoView {
+pub fn NewsCurves() -> impl IntoView {
+    let store = Store::from_context();
     let h = store.news.history;
     let loss_lines = Signal::derive(move || h.with(|h| lines(&h.loss, h.epoch_loss(), h.val_loss())));
     let acc_lines = Signal::derive(move || h.with(|h| lines(&h.accuracy, h.epoch_accuracy(), h.val_accuracy())));

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::super::store::Store;
 use crate::app::news_history::bytes as fmt_bytes;
+use crate::app::state::Store;
 use crate::data::labeled_csv::{CsvError, MAX_BYTES};
 use crate::engine::model::summary::thousands;
 use crate::lesson::news_source::{check_url, AG_NEWS_TRAIN_ROWS, BUNDLE_NAME};
@@ -34,7 +34,8 @@ fn upload(store: Store, file: web_sys::File) {
 }
 
 #[component]
-pub fn DataCard(store: Store) -> impl IntoView {
+pub fn DataCard() -> impl IntoView {
+    let store = Store::from_context();
     let news = store.news;
     let url = RwSignal::new(String::new());
     let dragging = RwSignal::new(false);

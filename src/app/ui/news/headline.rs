@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use super::super::store::Store;
-use super::state::HeadlineReading;
 use crate::app::news_history::{percent, top_classes};
+use crate::app::state::HeadlineReading;
+use crate::app::state::Store;
 use crate::protocol::{Command, Reader};
 
 /// Longest headline read (characters).
@@ -31,7 +31,8 @@ fn short(token: &str) -> String {
 }
 
 #[component]
-pub fn HeadlinePanel(store: Store) -> impl IntoView {
+pub fn HeadlinePanel() -> impl IntoView {
+    let store = Store::from_context();
     let news = store.news;
     // Read again whenever the text, the reader, or the reading model changes.
     Effect::new(move |_| {

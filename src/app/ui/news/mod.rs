@@ -6,19 +6,18 @@ mod data_card;
 mod headline;
 mod results;
 mod settings;
-mod state;
 mod toolbar;
 
 use leptos::prelude::*;
 
 pub use settings::NewsSettingsPanel;
-pub use state::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
 
-use super::store::Store;
+use crate::app::state::Store;
 use crate::engine::model::summary::thousands;
 
 #[component]
-pub fn NewsWorkspace(store: Store) -> impl IntoView {
+pub fn NewsWorkspace() -> impl IntoView {
+    let store = Store::from_context();
     let model_line = move || {
         store.news.info.with(|i| {
             i.as_ref().map(|i| {
@@ -34,11 +33,11 @@ pub fn NewsWorkspace(store: Store) -> impl IntoView {
         })
     };
     view! {
-        <data_card::DataCard store />
-        <toolbar::NewsToolbar store />
+        <data_card::DataCard />
+        <toolbar::NewsToolbar />
         <p class="model-line" data-testid="model">{model_line}</p>
-        <headline::HeadlinePanel store />
-        <curves::NewsCurves store />
-        <results::TestResults store />
+        <headline::HeadlinePanel />
+        <curves::NewsCurves />
+        <results::TestResults />
     }
 }

@@ -3,14 +3,15 @@
 
 use leptos::prelude::*;
 
-use super::super::store::Store;
-use super::state::Tested;
 use crate::app::news_history::{percent, top_classes};
+use crate::app::state::Store;
+use crate::app::state::Tested;
 use crate::engine::model::summary::thousands;
 use crate::lesson::news::Progress;
 
 #[component]
-pub fn TestResults(store: Store) -> impl IntoView {
+pub fn TestResults() -> impl IntoView {
+    let store = Store::from_context();
     let news = store.news;
     view! {
         <section class="results" aria-labelledby="results-h" data-testid="results">

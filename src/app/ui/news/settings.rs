@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::super::fields::{NumberField, SegmentedField, SelectField};
 use super::super::settings_panel::{OptimizerFields, SeedField, CELLS, LAYERS};
 use super::super::skip_link::SkipToControls;
-use super::super::store::Store;
+use crate::app::state::Store;
 use crate::settings::{Preset, Task};
 
 const PRESETS: &[(&str, &str)] = &[
@@ -22,7 +22,8 @@ const SCHEDULES: &[(&str, &str)] = &[("constant", "constant"), ("cosine", "cosin
 
 /// The preset picker: choosing one sets all the fields it names (the others stay).
 #[component]
-fn PresetField(store: Store) -> impl IntoView {
+fn PresetField() -> impl IntoView {
+    let store = Store::from_context();
     let on_change = move |ev: leptos::ev::Event| {
         if let Ok(p) = event_target_value(&ev).parse::<Preset>() {
             let mut s = store.base_for(Task::Agnews);
@@ -43,53 +44,53 @@ fn PresetField(store: Store) -> impl IntoView {
 }
 
 #[component]
-pub fn NewsSettingsPanel(store: Store) -> impl IntoView {
+pub fn NewsSettingsPanel() -> impl IntoView {
     view! {
         <aside class="settings" aria-label="Settings">
             <SkipToControls text="Back to training controls" />
             <p class="settings-note">"Changing a setting starts a fresh run."</p>
             <section aria-labelledby="h-news-model">
                 <h2 id="h-news-model">"Model"</h2>
-                <PresetField store />
-                <SegmentedField store key="cell" legend="Cell" options=CELLS />
+                <PresetField />
+                <SegmentedField key="cell" legend="Cell" options=CELLS />
                 <div class="row">
-                    <NumberField store key="units" label="Units" />
-                    <SelectField store key="layers" label="Layers" options=LAYERS />
+                    <NumberField key="units" label="Units" />
+                    <SelectField key="layers" label="Layers" options=LAYERS />
                 </div>
                 <div class="row">
-                    <SelectField store key="bidirectional" label="Bidirectional" options=ON_OFF />
-                    <NumberField store key="embed-dim" label="Embedding size" />
+                    <SelectField key="bidirectional" label="Bidirectional" options=ON_OFF />
+                    <NumberField key="embed-dim" label="Embedding size" />
                 </div>
             </section>
             <section aria-labelledby="h-news-text">
                 <h2 id="h-news-text">"Text"</h2>
-                <SelectField store key="text" label="Reads" options=TEXT />
+                <SelectField key="text" label="Reads" options=TEXT />
                 <div class="row">
-                    <NumberField store key="vocab" label="Vocabulary" />
-                    <NumberField store key="max-len" label="Max length" hint="0 = per batch" />
+                    <NumberField key="vocab" label="Vocabulary" />
+                    <NumberField key="max-len" label="Max length" hint="0 = per batch" />
                 </div>
                 <div class="row">
-                    <SelectField store key="mask" label="Masking" options=ON_OFF hint="off: padding is read as words" />
-                    <SelectField store key="bucket" label="Bucketing" options=ON_OFF />
+                    <SelectField key="mask" label="Masking" options=ON_OFF hint="off: padding is read as words" />
+                    <SelectField key="bucket" label="Bucketing" options=ON_OFF />
                 </div>
             </section>
             <section aria-labelledby="h-news-training">
                 <h2 id="h-news-training">"Training"</h2>
                 <div class="row">
-                    <NumberField store key="epochs" label="Epochs" />
-                    <NumberField store key="batch" label="Batch" />
+                    <NumberField key="epochs" label="Epochs" />
+                    <NumberField key="batch" label="Batch" />
                 </div>
-                <OptimizerFields store />
-                <SelectField store key="lr-schedule" label="Learning-rate schedule" options=SCHEDULES />
+                <OptimizerFields />
+                <SelectField key="lr-schedule" label="Learning-rate schedule" options=SCHEDULES />
                 <div class="row">
-                    <NumberField store key="val-share" label="Validation share" />
-                    <NumberField store key="clip-norm" label="Clip norm" hint="0 = off" />
+                    <NumberField key="val-share" label="Validation share" />
+                    <NumberField key="clip-norm" label="Clip norm" hint="0 = off" />
                 </div>
                 <div class="row">
-                    <SelectField store key="restore-best" label="Keep best epoch" options=ON_OFF />
-                    <NumberField store key="average-last" label="Average last" hint="epochs; 0 = off" />
+                    <SelectField key="restore-best" label="Keep best epoch" options=ON_OFF />
+                    <NumberField key="average-last" label="Average last" hint="epochs; 0 = off" />
                 </div>
-                <SeedField store />
+                <SeedField />
             </section>
         </aside>
     }

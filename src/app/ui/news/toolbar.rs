@@ -3,14 +3,15 @@
 
 use leptos::prelude::*;
 
-use super::super::store::Store;
 use super::super::toolbar::TrainButton;
 use crate::app::news_history::{duration, percent};
 use crate::app::plot::format_number;
+use crate::app::state::Store;
 use crate::engine::model::summary::thousands;
 
 #[component]
-pub fn NewsToolbar(store: Store) -> impl IntoView {
+pub fn NewsToolbar() -> impl IntoView {
+    let store = Store::from_context();
     let news = store.news;
     let running = move || store.run.with(|r| r.running);
     let configured = move || store.run.with(|r| r.configured);
@@ -38,7 +39,7 @@ pub fn NewsToolbar(store: Store) -> impl IntoView {
     view! {
         <div class="toolbar" role="group" aria-label="Training controls" id="training-controls" tabindex="-1">
             <div class="buttons">
-                <TrainButton store disabled=Signal::derive(move || !configured() || done()) />
+                <TrainButton disabled=Signal::derive(move || !configured() || done()) />
                 <button type="button" title="Train on one batch" prop:disabled=move || running() || !configured() || done() on:click=move |_| store.step()>"Step"</button>
                 <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
             </div>

@@ -6,14 +6,17 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::bridge::WorkerBridge;
-use super::news::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
-use super::url;
+mod bridge;
+mod news;
+mod url;
+
 use crate::app::history::LossHistory;
 use crate::engine::backend::BackendLabel;
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::protocol::{Command, Event, NewsEvent, SeriesEvent};
 use crate::settings::{Part, Settings, Task};
+use bridge::WorkerBridge;
+pub use news::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
 
 /// Where the current run is.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -64,6 +67,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// The page's store, as `App` provided it (every component below it reads it from there).
+    pub fn from_context() -> Store {
+        expect_context::<Store>()
+    }
+
     /// Reads the URL, starts the worker and configures the first experiment.
     pub fn start() -> Store {
         let (settings, problems) = url::read();
