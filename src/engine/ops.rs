@@ -54,8 +54,8 @@ pub fn softmax_rows(logits: &[f32], cols: usize, probs: &mut [f32]) {
 }
 
 /// Sets every row of `y` (`[rows, row.len()]`) to `row`: the first row copied, then the rows
-/// filled so far copied after themselves, so a few calls to `memcpy` whatever the number of rows
-/// (a copy per row was a call per row: 960 per input projection in the sine lessons).
+/// filled so far copied after themselves (doubling), so `log2(rows)` block copies whatever the
+/// number of rows, rather than one per row.
 pub fn fill_rows(y: &mut [f32], row: &[f32]) {
     let w = row.len();
     if w == 0 || y.len() < w {
@@ -83,8 +83,8 @@ pub fn transpose(m: &[f32], rows: usize, cols: usize, out: &mut [f32]) {
 pub fn swap_leading(x: &[f32], a: usize, b: usize, f: usize, out: &mut Vec<f32>) {
     out.resize(a * b * f, 0.0);
     if f == 1 {
-        // One feature (the sine lessons' inputs, outputs and targets): a plain transpose, not a
-        // 4-byte memcpy call per element.
+        // One feature (the sine lessons' inputs, outputs and targets): a plain transpose, element
+        // by element, rather than a one-element block copy each.
         transpose(x, a, b, out);
         return;
     }

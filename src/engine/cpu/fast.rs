@@ -254,8 +254,8 @@ fn pack_b(kern: &Kernel, b: &Operand, pc: usize, kc: usize, j0: usize, w: usize,
 
 /// `dst = src`, then zeros to the end of `dst` (one row of a packed panel). For the kernels'
 /// panel widths the copy has a fixed size, so neither it nor the few floats of a partial panel
-/// become calls to `memcpy`/`memset`: those calls, one or two per row of B, took 10 % of a native
-/// `sine-rnn` step (SimpleRNN(100): every product ends in a 4-column panel).
+/// become calls to `memcpy`/`memset` (narrow panels, such as the 4-column one every SimpleRNN(100)
+/// product ends in, are otherwise dominated by those calls).
 #[inline(always)]
 fn copy_padded(src: &[f32], dst: &mut [f32]) {
     match dst.len() {
