@@ -73,6 +73,7 @@ mod tests {
 
     const _: () = assert!(!Needs::WEB.browser, "serve and dist need no Chromium");
     const _: () = assert!(Needs::E2E.node && Needs::WASM.node);
+    const _: () = assert!(Needs::WEB.crates && Needs::E2E.crates, "Trunk builds offline: the crates come first");
 
     #[test]
     fn needs_combine() {
@@ -82,6 +83,5 @@ mod tests {
         let all = Needs::ALL;
         assert!(all.browser && all.vulkan && all.node && all.wasm_target);
         assert!(all.trunk && all.wasm_bindgen && all.npm_deps && all.node_for_e2e && all.crates);
-        assert!(Needs::WEB.crates && Needs::E2E.crates, "Trunk builds offline: the crates come first");
     }
 }

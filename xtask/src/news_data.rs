@@ -15,7 +15,7 @@ const FILES: [&str; 2] = ["train.csv", "test.csv"];
 pub fn build(root: &Path) -> Result {
     let src = root.join("../shared/data/ag_news");
     let out = root.join("public/data/ag_news");
-    header("news-data", &format!("{} -> {}", src.display(), out.display()));
+    header("news-data", format!("{} -> {}", src.display(), out.display()));
     std::fs::create_dir_all(&out).map_err(|e| err(format!("mkdir {}: {e}", out.display())))?;
     let mut total = 0;
     let mut sums = Vec::new();

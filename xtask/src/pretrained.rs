@@ -50,7 +50,7 @@ pub const FLAGS: &[&str] = &[
 pub fn build(root: &Path) -> Result {
     let out = root.join(OUT);
     std::fs::create_dir_all(out.parent().expect("has a folder")).map_err(|e| err(format!("mkdir: {e}")))?;
-    header("pretrained", &format!("unroll train {} --save {OUT}", FLAGS.join(" ")));
+    header("pretrained", format!("unroll train {} --save {OUT}", FLAGS.join(" ")));
     run(Command::new("cargo")
         .args(["run", "--quiet", "--release", "--bin", "unroll", "--", "train", "--data", "../shared/data/ag_news"])
         .args(FLAGS)
