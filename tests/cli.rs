@@ -114,6 +114,21 @@ fn train_refuses_bad_flags_with_the_flag_named() {
     let (code, out, _) = unroll(&["train", "--help"]);
     assert_eq!(code, 0);
     assert!(out.contains("--seq-len") && out.contains("[default: 30]"), "{out}");
+    // A flag the task does not read is refused, not ignored (`--series ""` trained the sine).
+    for (args, flag, task) in [
+        (&["train", "--series", ""][..], "--series", "sine"),
+        (&["train", "--task", "sine", "--series", "1, 2, 3, 4"][..], "--series", "sine"),
+        (&["train", "--vocab", "5000"][..], "--vocab", "sine"),
+        (&["train", "--task", "agnews", "--seq-len", "20"][..], "--seq-len", "agnews"),
+        (&["train", "--task", "typed", "--series", "1, 2, 3, 5", "--data", "x"][..], "--data", "typed"),
+    ] {
+        let (code, _, err) = unroll(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(&format!("{flag} is not read by the {task} lesson")), "{args:?}: {err}");
+    }
+    let (code, _, err) = unroll(&["train", "--task", "typed", "--series", ""]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Type some numbers"), "{err}");
 }
 
 #[test]

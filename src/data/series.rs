@@ -51,6 +51,8 @@ pub enum SeriesError {
     NotANumber { token: String, position: usize },
     #[error("“{token}” (number {position}) is not a finite number; NaN and infinity cannot be learned.")]
     NotFinite { token: String, position: usize },
+    #[error("“{token}” (number {position}) is too large for the engine's 32-bit arithmetic: use numbers between -{MAX_MAGNITUDE:e} and {MAX_MAGNITUDE:e} (rescale the data, e.g. in thousands).")]
+    TooLarge { token: String, position: usize },
     #[error("{count} number{s} is too few: type at least {MIN_TYPED} so there is something to learn and something to predict.", s = if *count == 1 { "" } else { "s" })]
     TooFew { count: usize },
     #[error("{count} numbers is too many: at most {MAX_TYPED} fit in the playground.")]
@@ -58,6 +60,12 @@ pub enum SeriesError {
     #[error("All numbers are equal ({value}); there is no pattern to learn. Type a sequence that changes.")]
     Constant { value: String },
 }
+
+/// Largest magnitude a typed value may have. The engine computes in `f32`: a series is
+/// standardised for training, and its predictions are scaled back by its standard deviation and
+/// squared for the errors, which overflow (to infinity, then NaN) far below `f32::MAX`; 1e15 keeps
+/// the square of ten standard deviations finite.
+pub const MAX_MAGNITUDE: f32 = 1e15;
 
 /// Parses a typed sequence: numbers separated by commas, semicolons or whitespace
 /// (`1, 2, 3` or `0 0.84 0.91 0.14 -0.75`).
@@ -71,6 +79,7 @@ pub fn parse_sequence(text: &str) -> Result<Vec<f32>, SeriesError> {
         }
         let shown: String = tok.chars().take(24).collect();
         match tok.parse::<f32>() {
+            Ok(v) if v.is_finite() && v.abs() > MAX_MAGNITUDE => return Err(SeriesError::TooLarge { token: shown, position: i + 1 }),
             Ok(v) if v.is_finite() => out.push(v),
             Ok(_) => return Err(SeriesError::NotFinite { token: shown, position: i + 1 }),
             Err(_) => return Err(SeriesError::NotANumber { token: shown, position: i + 1 }),

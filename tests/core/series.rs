@@ -23,6 +23,11 @@ fn bad_input_gets_a_message_naming_the_problem() {
     assert!(matches!(parse_sequence("1, 2, NaN, 4, 5"), Err(SeriesError::NotFinite { position: 3, .. })));
     assert!(matches!(parse_sequence("1 2 inf 4 5"), Err(SeriesError::NotFinite { .. })));
     assert!(matches!(parse_sequence("1 2 1e99 4 5"), Err(SeriesError::NotFinite { .. })));
+    // Finite in f32 but too large to standardise, scale back and square (it trained to NaN).
+    let huge = parse_sequence("3.4e38, 1, -3.4e38, 2, 5").unwrap_err();
+    assert_eq!(huge, SeriesError::TooLarge { token: "3.4e38".into(), position: 1 });
+    assert!(huge.to_string().contains("between -1e15 and 1e15"), "{huge}");
+    assert!(parse_sequence("-1e15, 1e15, 0, 5").is_ok());
     assert_eq!(parse_sequence("42"), Err(SeriesError::TooFew { count: 1 }));
     assert_eq!(parse_sequence("   "), Err(SeriesError::Empty));
     assert!(matches!(parse_sequence("3 3 3 3 3"), Err(SeriesError::Constant { .. })));

@@ -59,6 +59,26 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("unroll train: --{e}");
         return 2;
     }
+    // A flag the lesson does not read is a mistake, not something to ignore in silence.
+    let own = settings.task.part();
+    let ignored = |k: &str| match Part::of(k) {
+        Some(Part::Shared) | None => false,
+        Some(p) => p != own || (k == "series" && settings.task != Task::Typed),
+    };
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| ignored(k)) {
+        let reader = match Part::of(k) {
+            Some(_) if k == "series" => "--task typed",
+            Some(Part::News) => "--task agnews",
+            _ => "--task sine or --task typed",
+        };
+        eprintln!("unroll train: --{k} is not read by the {} lesson (it is for {reader})", settings.task);
+        return 2;
+    }
+    if (data_dir.is_some() || threads > 1) && settings.task != Task::Agnews {
+        let flag = if data_dir.is_some() { "--data" } else { "--threads" };
+        eprintln!("unroll train: {flag} is not read by the {} lesson (it is for --task agnews)", settings.task);
+        return 2;
+    }
     if !settings.data_url.is_empty() {
         eprintln!("unroll train: --data-url is the page's (it downloads the file); give the command line a folder with --data DIR");
         return 2;
