@@ -141,8 +141,11 @@ pub fn parse(bytes: &[u8], classes: Option<&[String]>) -> Result<Labeled, CsvErr
         return Err(CsvError::NoRows(why));
     }
     let names = assign_labels(&mut raw, classes)?;
-    if names.len() < 2 {
-        return Err(CsvError::OneClass(names.first().cloned().unwrap_or_default()));
+    // Classes numbered 1..K are named by the largest number: a file whose labels are all "3"
+    // names three classes but holds one.
+    let present: std::collections::HashSet<u32> = raw.iter().map(|(_, _, i)| i.label).collect();
+    if names.len() < 2 || (classes.is_none() && present.len() < 2) {
+        return Err(CsvError::OneClass(raw[0].1.clone()));
     }
     let layout = match (columns.header, columns.description.is_some()) {
         (true, true) => format!(
@@ -178,6 +181,11 @@ fn assign_labels(raw: &mut [(u64, String, Item)], classes: Option<&[String]>) ->
     }
     let numbers: Option<Vec<i64>> = raw.iter().map(|(_, l, _)| l.parse::<i64>().ok()).collect();
     if let Some(nums) = numbers {
+        // A negative number is out of range whatever the others are: name it, not the 0 that
+        // it would push below the numbering's start.
+        if let Some(((line, label, _), _)) = raw.iter().zip(&nums).find(|(_, &n)| n < 0) {
+            return Err(CsvError::LabelOutOfRange { label: label.clone(), line: *line, why: "class numbers start at 0 or 1".into() });
+        }
         let min = *nums.iter().min().expect("at least one row");
         let base = if min == 0 { 0 } else { 1 };
         for ((line, label, item), &n) in raw.iter_mut().zip(&nums) {

@@ -58,6 +58,12 @@ fn each_unusable_file_gets_its_own_message() {
     assert_eq!(parse(b"label,score\n1,2\n", None).unwrap_err(), CsvError::Header("text"));
     let e = parse(b"1,a\n-1,b\n", None).unwrap_err();
     assert!(matches!(&e, CsvError::LabelOutOfRange { line: 2, .. }), "{e}");
+    // The negative label is named, not the 0 before it that it would push out of range.
+    let e = parse(b"1,a\n0,b\n-1,c\n2,d\n", None).unwrap_err().to_string();
+    assert!(e.contains("label -1 on line 3 is out of range"), "{e}");
+    // Every label "3" is one class, though numbering from 1 would name three.
+    assert_eq!(parse(b"3,a\n3,b\n3,c\n", None).unwrap_err(), CsvError::OneClass("3".into()));
+    assert_eq!(parse(b"class,title,description\n3,a,x\n3,b,y\n", None).unwrap_err(), CsvError::OneClass("3".into()));
     let e = parse(b"1,a\n5000,b\n", None).unwrap_err().to_string();
     assert!(e.contains("label 5000 on line 2 is out of range: at most 100 classes"), "{e}");
     // A test file's labels must be among the training file's classes.
