@@ -58,13 +58,13 @@ pub enum Command {
         config: BenchConfig,
     },
     /// Load the news lesson's data; on success the news experiment is rebuilt on it with the
-    /// current settings, on failure [`Event::DataRejected`] says why and nothing changes.
+    /// current settings, on failure [`NewsEvent::DataRejected`] says why and nothing changes.
     LoadNews {
         source: DataSource,
     },
-    /// Fetch the pretrained headline model (answered by [`Event::PretrainedReady`]).
+    /// Fetch the pretrained headline model (answered by [`NewsEvent::PretrainedReady`]).
     LoadPretrained,
-    /// Classify `text` word by word with the chosen model (answered by [`Event::Reading`]).
+    /// Classify `text` word by word with the chosen model (answered by [`NewsEvent::Reading`]).
     Read {
         text: String,
         reader: Reader,
@@ -134,6 +134,9 @@ pub enum NewsEvent {
     DataLoaded { summary: DataSummary },
     /// The data could not be used; the current data and experiment are untouched.
     DataRejected { message: String },
+    /// The link's experiment trained on a file its author uploaded (`name`), which a link cannot
+    /// carry: the data at hand is used until the student uploads it.
+    UploadWanted { name: String },
     /// A news experiment is ready (epoch 0).
     Configured { info: NewsInfo, settings: Settings },
     /// Where training stands, each batch's loss and accuracy since the previous message (x =

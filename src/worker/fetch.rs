@@ -35,6 +35,19 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// The message for one of the site's own files (`path`): no cross-origin story, and what to
+    /// do about it.
+    pub fn own_file_message(&self, path: &str) -> String {
+        match self {
+            FetchError::Network(detail) => format!(
+                "the playground could not download {path} from its own site ({detail}); check the connection and press \"Try again\", \
+                 or use a CSV file of your own"
+            ),
+            FetchError::Status(code, text) => format!("this site answered {code} {text} for {path}: its copy is missing or broken"),
+            other => other.message(path),
+        }
+    }
+
     /// The message for `url`.
     pub fn message(&self, url: &str) -> String {
         match self {

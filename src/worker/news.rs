@@ -74,13 +74,18 @@ pub fn configure(state: &Rc<RefCell<State>>, st: &mut State, settings: Settings)
     }
     if let Some(name) = wanted.strip_prefix(UPLOAD_PREFIX) {
         // A link to an experiment on a file its author uploaded: the file is not in the link.
-        post(NewsEvent::DataRejected {
-            message: format!("the link's data was a file its author uploaded ({name}); choose or drop that file here to train on it"),
-        });
+        post(NewsEvent::UploadWanted { name: name.to_string() });
         let at_hand = st.news.source.clone().unwrap_or_default();
         return configure(state, st, Settings { data_url: at_hand, ..settings });
     }
     st.news.pending = Some(settings);
+    // The news lesson is the one on show now: a series lesson still active must not take Train
+    // while the data is on its way (nor after it was refused). A news run stays until its new
+    // data has arrived.
+    if active(st).is_none() {
+        st.running = false;
+        st.active = None;
+    }
     if st.news.loading.as_deref() != Some(wanted.as_str()) {
         let source = if wanted.is_empty() { DataSource::Bundled } else { DataSource::Url { url: wanted } };
         start_loading(state, st, source);
@@ -163,10 +168,10 @@ async fn read_source(source: DataSource) -> Result<(NewsData, DataSummary), Stri
             let max = MAX_BYTES as u64;
             let (train, cached_train) = fetch_bytes(BUNDLE_TRAIN, max, Some(BUNDLE_CACHE), &loading("AG News training set"))
                 .await
-                .map_err(|e| e.message(BUNDLE_TRAIN))?;
+                .map_err(|e| e.own_file_message(BUNDLE_TRAIN))?;
             let (test, cached_test) = fetch_bytes(BUNDLE_TEST, max, Some(BUNDLE_CACHE), &loading("AG News test set"))
                 .await
-                .map_err(|e| e.message(BUNDLE_TEST))?;
+                .map_err(|e| e.own_file_message(BUNDLE_TEST))?;
             post(NewsEvent::DataLoading { what: "Reading AG News".into(), loaded: 0, total: None });
             news_source::bundled(train, test, cached_train && cached_test)
         }
@@ -198,7 +203,7 @@ pub fn load_pretrained(state: &Rc<RefCell<State>>, st: &mut State) {
     wasm_bindgen_futures::spawn_local(async move {
         let result = fetch_bytes(PRETRAINED_MODEL, 64 << 20, None, &|_, _| {})
             .await
-            .map_err(|e| e.message(PRETRAINED_MODEL))
+            .map_err(|e| e.own_file_message(PRETRAINED_MODEL))
             .and_then(|(bytes, _)| String::from_utf8(bytes).map_err(|e| e.to_string()))
             .and_then(|json| ModelFile::parse(&json).map_err(|e| e.to_string()))
             .and_then(|file| TextClassifier::from_file(&file).map_err(|e| e.to_string()));

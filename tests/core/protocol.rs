@@ -96,6 +96,7 @@ fn news_messages_roundtrip() {
         NewsEvent::DataLoading { what: "AG News".into(), loaded: 10, total: None },
         NewsEvent::DataLoaded { summary },
         NewsEvent::DataRejected { message: "no".into() },
+        NewsEvent::UploadWanted { name: "theirs.csv".into() },
         NewsEvent::Configured { info: lesson.info().clone(), settings: settings.clone() },
         NewsEvent::Progress {
             progress: Some(progress.clone()),

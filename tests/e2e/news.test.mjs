@@ -163,8 +163,11 @@ test('the student uploads a CSV: a good one is trained on, broken ones are refus
   // A link to an experiment on an uploaded file says how to reproduce it, and shows AG News meanwhile.
   const uploaded = await context.newPage();
   await uploaded.goto(`${server.url}?task=agnews&data-url=upload%3Atheirs.csv`);
-  await uploaded.getByTestId('data-error').filter({ hasText: /uploaded \(theirs\.csv\); choose or drop that file here/ }).waitFor({ timeout: 30_000 });
+  const wanted = uploaded.getByTestId('upload-wanted').filter({ hasText: /trained on theirs\.csv, a file its author uploaded .* choose or drop it/ });
+  await wanted.waitFor({ timeout: 30_000 });
   await uploaded.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  // The request stays on show while AG News is used (it was cleared as AG News arrived).
+  assert.ok(await wanted.isVisible(), 'still asking for theirs.csv');
   await uploaded.waitForFunction(() => !/data-url/.test(location.search));
   await uploaded.close();
   assert.deepEqual(problems(messages).filter((m) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(m.text)), []);
@@ -212,5 +215,29 @@ test('while AG News loads, the settings column already shows the preset being bu
   assert.match(await text(page, 'data-subset'), /21,\d{3} of its 120,000 training headlines/);
   assert.equal(await units.inputValue(), '16');
   assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('when the AG News download fails: Train stays off, the message says what happened, and Try again loads it', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  await page.getByTestId('backend').filter({ hasNotText: 'starting' }).waitFor();
+  await page.route('**/data/ag_news/*.csv.gz', (route) => route.abort('connectionreset'));
+  await page.getByRole('radio', { name: 'News headlines' }).check();
+  const error = page.getByTestId('data-error');
+  await error.filter({ hasText: 'No data could be loaded' }).waitFor({ timeout: 30_000 });
+  const said = await error.textContent();
+  assert.match(said, /could not download .* from its own site/);
+  assert.doesNotMatch(said, /cross-origin|current data is unchanged|\.\./, said);
+  // Nothing to train: the sine lesson left behind does not take Train either.
+  assert.ok(await page.getByTestId('train').isDisabled(), 'Train is off without a model');
+  assert.ok(await page.getByRole('button', { name: 'Step', exact: true }).isDisabled());
+  await screenshot(page, '19-news-download-failed');
+  await page.unroute('**/data/ag_news/*.csv.gz');
+  await page.getByTestId('data-retry').click();
+  await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
+  assert.equal(await error.textContent(), '');
+  const unexpected = problems(messages).filter((m) => !/Failed to load resource|ERR_CONNECTION_RESET/.test(m.text));
+  assert.deepEqual(unexpected, []);
   await context.close();
 });

@@ -126,6 +126,8 @@ impl Store {
             saved.insert(current.task.part(), current);
         });
         self.lesson.set(task);
+        // Train and Step wait for the new lesson's experiment (the news lesson's, for its data).
+        self.run.set(RunState::default());
         if task == Task::Agnews {
             self.request_pretrained();
         }
@@ -265,6 +267,7 @@ impl Store {
             NewsEvent::DataLoading { what, loaded, total } => news.loading.set(Some(Loading { what, loaded, total })),
             NewsEvent::DataLoaded { summary } => news.data_loaded(summary),
             NewsEvent::DataRejected { message } => news.data_rejected(message),
+            NewsEvent::UploadWanted { name } => news.upload_wanted.set(Some(name)),
             NewsEvent::Tested { evaluation, at_epoch, kept_epoch } => news.tested(Tested { evaluation, at_epoch, kept_epoch }),
             NewsEvent::PretrainedReady { model, about, .. } => news.pretrained.set(Some(Pretrained { model, about })),
             NewsEvent::Reading { text, reader, classes, reading } => {

@@ -52,6 +52,8 @@ pub struct NewsState {
     pub loading: RwSignal<Option<Loading>>,
     /// Why the last data could not be used (the current data stays).
     pub data_error: RwSignal<Option<String>>,
+    /// The file a link's experiment was trained on, which the student is asked to upload.
+    pub upload_wanted: RwSignal<Option<String>>,
     pub info: RwSignal<Option<NewsInfo>>,
     pub run: RwSignal<NewsRun>,
     pub history: RwSignal<NewsHistory>,
@@ -72,6 +74,7 @@ impl NewsState {
             data: RwSignal::new(None),
             loading: RwSignal::new(None),
             data_error: RwSignal::new(None),
+            upload_wanted: RwSignal::new(None),
             info: RwSignal::new(None),
             run: RwSignal::new(NewsRun::default()),
             history: RwSignal::new(NewsHistory::default()),

@@ -22,6 +22,7 @@ fn upload(store: Store, file: web_sys::File) {
         return;
     }
     store.news.data_error.set(None);
+    store.news.upload_wanted.set(None);
     wasm_bindgen_futures::spawn_local(async move {
         match JsFuture::from(file.array_buffer()).await {
             Ok(buffer) => {
@@ -129,9 +130,27 @@ pub fn DataCard() -> impl IntoView {
             {loading}
             {move || layout().map(|l| view! { <p class="data-layout">"Read as: "{l}</p> })}
             {bad_rows}
+            {move || news.upload_wanted.get().map(|name| view! {
+                <p class="hint upload-wanted" role="status" data-testid="upload-wanted">
+                    "This link's experiment was trained on "<strong>{name}</strong>", a file its author uploaded (a link cannot carry a file): choose or drop it below to train on it. Until then the data at hand is used."
+                </p>
+            })}
             <p class="field-msg error" role="alert" data-testid="data-error">
-                {move || news.data_error.get().map(|e| format!("This data could not be used — {e}. The current data is unchanged."))}
+                {move || news.data_error.get().map(|e| {
+                    let e = e.trim_end_matches('.');
+                    if news.data.with(Option::is_some) {
+                        format!("This data could not be used — {e}. The current data is unchanged.")
+                    } else {
+                        format!("No data could be loaded — {e}.")
+                    }
+                })}
             </p>
+            {move || (news.data.with(Option::is_none) && news.data_error.with(Option::is_some) && news.loading.with(Option::is_none)).then(|| view! {
+                <button type="button" class="secondary" data-testid="data-retry" on:click=move |_| {
+                    news.data_error.set(None);
+                    store.send(Command::LoadNews { source: DataSource::Bundled });
+                }>"Try again"</button>
+            })}
             <div class="data-own">
                 <div
                     class="drop-zone"
