@@ -64,6 +64,11 @@ pub enum Command {
     },
     /// Fetch the pretrained headline model (answered by [`NewsEvent::PretrainedReady`]).
     LoadPretrained,
+    /// Put these weights into the experiment just configured (a restarted worker takes up the
+    /// weights the page kept from the one that died). Weights of another size are ignored.
+    Restore {
+        weights: Weights,
+    },
     /// Classify `text` word by word with the chosen model (answered by [`NewsEvent::Reading`]).
     Read {
         text: String,
@@ -94,6 +99,9 @@ pub enum Event {
     Error { message: String },
     /// A benchmark's result.
     Bench { row: BenchRow },
+    /// The active experiment's current weights (sent when training stops, and every few seconds
+    /// while it runs), which the page keeps to restore if the worker dies.
+    Snapshot { step: u64, weights: Weights },
     /// The sine and typed-sequence lessons.
     Series { event: SeriesEvent },
     /// The news lesson.
@@ -173,6 +181,30 @@ impl From<SeriesEvent> for Event {
 impl From<NewsEvent> for Event {
     fn from(event: NewsEvent) -> Self {
         Event::News { event }
+    }
+}
+
+/// A model's weights `[P]` as little-endian `f32` bytes: one `Uint8Array` across the worker
+/// boundary (a `Vec<f32>` would become a JavaScript array of a million numbers).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Weights(#[serde(with = "serde_bytes")] pub Vec<u8>);
+
+impl Weights {
+    pub fn from_f32(values: &[f32]) -> Weights {
+        Weights(values.iter().flat_map(|v| v.to_le_bytes()).collect())
+    }
+
+    pub fn to_f32(&self) -> Vec<f32> {
+        self.0.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
+    }
+
+    /// How many weights.
+    pub fn len(&self) -> usize {
+        self.0.len() / 4
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::any::Any;
 
+use crate::engine::backend::Backend;
 use crate::settings::Settings;
 
 pub trait Running: Any {
@@ -28,6 +29,10 @@ pub trait Running: Any {
     fn after_step(&mut self);
     /// The settings it was built from (Reset builds it again from them).
     fn settings(&self) -> &Settings;
+    /// Training steps (batches) taken so far.
+    fn steps(&self) -> u64;
+    /// The engine it trains on (weights in and out).
+    fn backend(&mut self) -> &mut dyn Backend;
     /// For the one question only a given lesson answers (the news lesson's trained reader).
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }

@@ -16,13 +16,15 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::backend::BackendLabel;
-use crate::protocol::{from_js, to_js, Command, Event};
+use crate::protocol::{from_js, to_js, Command, Event, Weights};
 use crate::settings::{Settings, Task};
 use clock::{now_ms, yield_now};
 use lesson::Running;
 
 /// Milliseconds of training between two yields (and progress messages).
 const SLICE_MS: f64 = 30.0;
+/// While training, the page gets the weights this often (to restore them if the worker dies).
+const SNAPSHOT_MS: f64 = 5000.0;
 
 #[derive(Default)]
 struct State {
@@ -34,12 +36,39 @@ struct State {
     loop_active: bool,
     /// The helper worker that computes half of each series batch, where the page can have one.
     helper: Option<Rc<helper::Helper>>,
+    /// Weights the page asked to restore, waiting for the experiment they belong to.
+    restore: Option<Vec<f32>>,
+    last_snapshot_ms: f64,
 }
 
-/// Makes `run` the active lesson, paused at its start.
-fn activate(st: &mut State, run: Box<dyn Running>) {
+/// Makes `run` the active lesson, paused at its start (with the weights the page asked to restore,
+/// when they fit it).
+fn activate(st: &mut State, mut run: Box<dyn Running>) {
     st.running = false;
+    let restored = st.restore.take().is_some_and(|w| restore(run.as_mut(), &w));
     st.active = Some(run);
+    if restored {
+        snapshot(st);
+    }
+}
+
+/// Loads `weights` into `run` and shows where it stands; weights of another model are ignored
+/// (`false`).
+fn restore(run: &mut dyn Running, weights: &[f32]) -> bool {
+    let fits = run.backend().load_weights(weights).is_ok();
+    if fits {
+        run.settle();
+    }
+    fits
+}
+
+/// Sends the active experiment's weights to the page.
+fn snapshot(st: &mut State) {
+    if let Some(active) = st.active.as_mut() {
+        let weights = Weights::from_f32(&active.backend().weights());
+        post(Event::Snapshot { step: active.steps(), weights });
+    }
+    st.last_snapshot_ms = now_ms();
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -108,7 +137,21 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
                     active.train(1, f64::INFINITY);
                     active.flush(false);
                     active.after_step();
+                    snapshot(&mut st);
                 }
+            }
+        }
+        Command::Restore { weights } => {
+            let w = weights.to_f32();
+            let st = &mut *st;
+            match st.active.as_mut() {
+                Some(active) => {
+                    if restore(active.as_mut(), &w) {
+                        snapshot(st);
+                    }
+                }
+                // The experiment is still being built (the news lesson loads its data first).
+                None => st.restore = Some(w),
             }
         }
         Command::LoadNews { source } => news::start_loading(state, &mut st, source),
@@ -168,9 +211,13 @@ async fn run(state: Rc<RefCell<State>>) {
             if !st.running {
                 active.settle();
                 st.loop_active = false;
+                snapshot(st);
                 return;
             }
             active.between_slices();
+            if now_ms() - st.last_snapshot_ms >= SNAPSHOT_MS {
+                snapshot(st);
+            }
         }
         yield_now().await;
     }

@@ -52,6 +52,8 @@ pub struct NewsRun {
     speed: SpeedMeter,
     /// Epochs done at the last test evaluation (none yet: `None`).
     tested_at: Option<f32>,
+    /// Batches trained so far.
+    steps: u64,
 }
 
 /// The news run, when it is the active lesson.
@@ -102,6 +104,7 @@ fn install(st: &mut State, lesson: NewsLesson) {
         samples_done: 0,
         speed: SpeedMeter::default(),
         tested_at: None,
+        steps: 0,
     };
     run.flush(false);
     activate(st, Box::new(run));
@@ -276,6 +279,7 @@ impl Running for NewsRun {
                     return false;
                 }
             };
+            self.steps += 1;
             self.points.push(BatchPoint { x: p.epochs_done(), loss: p.batch_loss, accuracy: p.batch_accuracy });
             self.samples_done += (p.samples - self.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
             self.epoch_ends.extend(p.epoch_end.clone());
@@ -328,6 +332,14 @@ impl Running for NewsRun {
 
     fn settings(&self) -> &Settings {
         self.lesson.settings()
+    }
+
+    fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    fn backend(&mut self) -> &mut dyn crate::engine::backend::Backend {
+        self.lesson.backend()
     }
 
     fn as_any_mut(&mut self) -> &mut dyn std::any::Any {

@@ -112,6 +112,14 @@ impl Running for SeriesRun {
         &self.lesson.settings
     }
 
+    fn steps(&self) -> u64 {
+        self.lesson.step_count()
+    }
+
+    fn backend(&mut self) -> &mut dyn crate::engine::backend::Backend {
+        self.lesson.backend()
+    }
+
     fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
         self
     }

@@ -4,7 +4,7 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use unroll::lesson::SeriesLesson;
-use unroll::protocol::{Command, Event, LossPoint, NewsEvent, SeriesEvent};
+use unroll::protocol::{Command, Event, LossPoint, NewsEvent, SeriesEvent, Weights};
 use unroll::settings::Settings;
 
 fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> T {
@@ -27,7 +27,8 @@ fn commands_roundtrip_with_full_width_seeds() {
             threads: 1,
         },
     };
-    for cmd in [Command::Configure { settings }, Command::Train, Command::Pause, Command::Step, Command::Reset, bench] {
+    let restore = Command::Restore { weights: Weights::from_f32(&[0.25, -3.0]) };
+    for cmd in [Command::Configure { settings }, Command::Train, Command::Pause, Command::Step, Command::Reset, bench, restore] {
         assert_eq!(roundtrip(&cmd), cmd);
     }
 }
@@ -43,6 +44,7 @@ fn events_roundtrip() {
         SeriesEvent::Evaluation(lesson.evaluate().unwrap()).into(),
         SeriesEvent::Diverged { step: 3, message: "too big".into() }.into(),
         Event::Workers { count: 2 },
+        Event::Snapshot { step: 9, weights: Weights::from_f32(&[1.5, -0.0, f32::MAX, 1e-40]) },
         Event::Rejected { message: "no".into() },
         Event::Error { message: "oops".into() },
     ];
@@ -128,4 +130,15 @@ fn news_messages_roundtrip() {
         let ev = Event::from(ev);
         assert_eq!(roundtrip(&ev), ev);
     }
+}
+
+/// Weights cross the boundary as bytes and come back as the very same floats.
+#[test]
+fn weights_travel_as_bytes_bit_for_bit() {
+    let values = [0.0f32, -0.0, 1.0, -2.5e-39, f32::MIN_POSITIVE, f32::MAX, std::f32::consts::PI];
+    let w = Weights::from_f32(&values);
+    assert_eq!((w.len(), w.0.len()), (7, 28));
+    let back = w.to_f32();
+    assert_eq!(back.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), values.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    assert!(Weights::default().is_empty());
 }

@@ -1,5 +1,6 @@
 //! The page's end of the worker connection: starts the worker, queues commands until it says
-//! `Ready`, and hands every event to one callback. The only place the page touches `Worker`.
+//! `Ready`, hands every event to one callback and an error that escaped the worker to another
+//! (the store then starts a new worker). The only place the page touches `Worker`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -19,7 +20,7 @@ pub struct WorkerBridge {
 
 impl WorkerBridge {
     /// Starts `worker_loader.js` (built by Trunk beside the page).
-    pub fn spawn(on_event: impl Fn(Event) + 'static) -> Result<Rc<Self>, String> {
+    pub fn spawn(on_event: impl Fn(Event) + 'static, on_died: impl Fn(String) + 'static) -> Result<Rc<Self>, String> {
         let worker = Worker::new("./worker_loader.js").map_err(|e| format!("The browser could not start the training worker: {e:?}"))?;
         let on_event = Rc::new(on_event);
         let bridge = Rc::new_cyclic(|weak: &std::rc::Weak<WorkerBridge>| {
@@ -37,11 +38,14 @@ impl WorkerBridge {
                 }
                 Err(e) => ev_msg(Event::Error { message: format!("The page received an unreadable message from the worker: {e}") }),
             });
-            let ev_err = on_event.clone();
+            let on_died = Rc::new(on_died);
             let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-                ev_err(Event::Error {
-                    message: format!("The training engine stopped unexpectedly ({}). Reload the page to start again.", e.message()),
-                })
+                // An error escaped the engine: its wasm state can no longer be trusted (a trap
+                // leaves borrows held), so the store replaces the worker — later, not from inside
+                // this worker's own handler.
+                e.prevent_default();
+                let (on_died, why) = (on_died.clone(), e.message());
+                wasm_bindgen_futures::spawn_local(async move { on_died(why) });
             });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -68,5 +72,13 @@ impl WorkerBridge {
             }
             Err(e) => web_sys::console::error_1(&format!("unroll: cannot serialise a command: {e}").into()),
         }
+    }
+}
+
+impl Drop for WorkerBridge {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
     }
 }

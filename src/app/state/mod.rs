@@ -13,7 +13,7 @@ mod url;
 use crate::app::history::LossHistory;
 use crate::engine::backend::BackendLabel;
 use crate::lesson::{Evaluation, SeriesInfo};
-use crate::protocol::{Command, Event, NewsEvent, SeriesEvent};
+use crate::protocol::{Command, Event, NewsEvent, SeriesEvent, Weights};
 use crate::settings::{Part, Settings, Task};
 use bridge::WorkerBridge;
 pub use news::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
@@ -64,7 +64,15 @@ pub struct Store {
     /// The settings each family of lessons (series, news) had when the student left it.
     saved: StoredValue<BTreeMap<Part, Settings>>,
     bridge: StoredValue<Option<Rc<WorkerBridge>>, LocalStorage>,
+    /// The last weights the worker sent, and their step: a restarted worker takes them up.
+    snapshot: StoredValue<Option<(u64, Weights)>>,
+    /// When the worker was restarted (a worker that keeps dying is not restarted forever).
+    restarts: StoredValue<Vec<f64>>,
 }
+
+/// Restarts within [`RESTART_WINDOW_MS`] after which the page stops restarting the worker.
+const MAX_RESTARTS: usize = 3;
+const RESTART_WINDOW_MS: f64 = 60_000.0;
 
 impl Store {
     /// The page's store, as `App` provided it (every component below it reads it from there).
@@ -88,19 +96,67 @@ impl Store {
             news: NewsState::new(),
             saved: StoredValue::new(BTreeMap::new()),
             bridge: StoredValue::new_local(None),
+            snapshot: StoredValue::new(None),
+            restarts: StoredValue::new(Vec::new()),
         };
         if !problems.is_empty() {
             store.notice.set(Some(Notice::Url(problems.iter().map(|p| p.to_string()).collect())));
         }
-        match WorkerBridge::spawn(move |ev| store.on_event(ev)) {
-            Ok(b) => store.bridge.set_value(Some(b)),
-            Err(e) => store.notice.set(Some(Notice::Error(e))),
-        }
+        store.spawn_worker();
         if settings.task == Task::Agnews {
             store.request_pretrained();
         }
         store.send(Command::Configure { settings });
         store
+    }
+
+    fn spawn_worker(&self) {
+        let store = *self;
+        match WorkerBridge::spawn(move |ev| store.on_event(ev), move |why| store.restart(why)) {
+            Ok(b) => self.bridge.set_value(Some(b)),
+            Err(e) => self.notice.set(Some(Notice::Error(e))),
+        }
+    }
+
+    /// The worker died: a new one takes up the experiment's settings and the last weights the old
+    /// one sent, and the page says so (after a few deaths in a row, it asks for a reload instead).
+    fn restart(&self, why: String) {
+        self.bridge.set_value(None);
+        self.run.update(|r| {
+            r.running = false;
+            r.configured = false;
+        });
+        self.backend.set(None);
+        self.workers.set(1);
+        let now = js_sys::Date::now();
+        let recent = self.restarts.with_value(|t| t.iter().filter(|&&at| now - at < RESTART_WINDOW_MS).count());
+        if recent >= MAX_RESTARTS {
+            self.notice.set(Some(Notice::Error(format!(
+                "The training engine stopped {} times within a minute ({why}). Reload the page to start again.",
+                recent + 1
+            ))));
+            return;
+        }
+        self.restarts.update_value(|t| t.push(now));
+        self.spawn_worker();
+        let settings = self.settings.get_untracked();
+        if settings.task == Task::Agnews {
+            self.news.pretrained_requested.set(false);
+            self.request_pretrained();
+        }
+        self.send(Command::Configure { settings });
+        let kept = self.snapshot.get_value();
+        let with = match kept {
+            Some((step, weights)) => {
+                self.send(Command::Restore { weights });
+                format!(" and the weights it had after step {step}")
+            }
+            None => String::new(),
+        };
+        self.notice.set(Some(Notice::Info(
+            "The engine restarted",
+            format!("The training engine stopped unexpectedly ({why}). A new one took up your settings{with}; press Train to go on."),
+        )));
     }
 
     /// Settings to start `task` from: the current ones if they belong to the same family of
@@ -215,6 +271,7 @@ impl Store {
             }
             // Benchmarks are run by `cargo xtask bench browser` on a worker of its own.
             Event::Bench { .. } => {}
+            Event::Snapshot { step, weights } => self.snapshot.set_value(Some((step, weights))),
             Event::Series { event } => self.on_series(event),
             Event::News { event } => self.on_news(event),
         }
@@ -278,6 +335,8 @@ impl Store {
 
     /// A new experiment of either lesson is in place: its settings go to the URL.
     fn configured(&self, settings: Settings) {
+        // The weights kept belong to the experiment that was replaced.
+        self.snapshot.set_value(None);
         url::write(&settings);
         self.settings.set(settings);
         self.run.set(RunState { configured: true, ..RunState::default() });

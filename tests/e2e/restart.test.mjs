@@ -1,0 +1,56 @@
+// A worker that dies comes back without a reload: the page starts a new one with the experiment's
+// settings and the last weights the old one sent, says so, and training goes on.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { Playground } from './lib/playground.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** `worker.evaluate(fn)`, or null when the worker does not answer within `ms`. */
+const evaluateOrNull = (worker, fn, ms = 1000) =>
+  Promise.race([worker.evaluate(fn).catch(() => null), new Promise((r) => setTimeout(() => r(null), ms))]);
+
+/** The engine worker (the helper is named `unroll-helper`). */
+async function engineWorker(page) {
+  for (let i = 0; i < 50; i++) {
+    for (const w of page.workers()) {
+      const name = await evaluateOrNull(w, () => self.name, 300);
+      if (name !== null && name !== 'unroll-helper') return w;
+    }
+    await page.waitForTimeout(100);
+  }
+  return null;
+}
+
+test('a worker that dies is replaced with the settings and weights it had, and training goes on', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?cell=gru&units=24`);
+  const pg = new Playground(page);
+  await pg.ready();
+  await pg.train().click();
+  await pg.waitForStep(200);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  // The evaluation of the weights training stopped at, and their snapshot, follow the pause.
+  await page.waitForTimeout(500);
+  const mseBefore = await pg.text('heldout-mse');
+  const worker = await engineWorker(page);
+  assert.ok(worker, 'the engine worker answers the test');
+  await worker.evaluate(() => { setTimeout(() => { throw new Error('test: the engine fails'); }, 0); });
+  const notice = page.getByTestId('notice');
+  await notice.filter({ hasText: /stopped unexpectedly .*test: the engine fails.* weights it had after step \d+/ }).waitFor({ timeout: 20_000 });
+  assert.equal(await notice.getAttribute('role'), 'status');
+  await pg.ready();
+  assert.match(await pg.text('model'), /^GRU\(24\)/, 'the same settings');
+  await page.waitForFunction((m) => document.querySelector('[data-testid="heldout-mse"]')?.textContent === m, mseBefore, { timeout: 20_000 });
+  await screenshot(page, '20-engine-restarted');
+  await pg.train().click();
+  await pg.waitForStep(50);
+  await pg.pause().click();
+  assert.ok(Number(await pg.text('heldout-mse')) < 10 * Number(mseBefore), 'training went on from the restored weights');
+  const unexpected = problems(messages).filter((m) => !/test: the engine fails/.test(m.text));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+});
