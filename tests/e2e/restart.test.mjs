@@ -54,3 +54,35 @@ test('a worker that dies is replaced with the settings and weights it had, and t
   assert.deepEqual(unexpected, []);
   await context.close();
 });
+
+test('the news lesson comes back too: its data from the cache, and the model it had trained', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews&preset=rnn-title&epochs=1&vocab=5000`);
+  await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
+  await page.getByTestId('train').click();
+  await page.getByTestId('time-left').filter({ hasText: 'done' }).waitFor({ timeout: 120_000 });
+  await page.getByRole('radio', { name: 'Your model' }).check();
+  const input = page.getByRole('textbox', { name: 'Type a headline' });
+  const read = async (text) => {
+    await input.fill('');
+    await input.fill(text);
+    await page.getByTestId('tokens').filter({ hasText: `${text.split(' ').length} tokens` }).waitFor();
+    await page.waitForTimeout(300);
+    return (await page.getByTestId('verdict').textContent()).trim();
+  };
+  const headline = 'Striker scores twice as United win the cup';
+  const before = await read(headline);
+  await page.waitForTimeout(500);
+  const worker = await engineWorker(page);
+  assert.ok(worker, 'the engine worker answers the test');
+  await worker.evaluate(() => { setTimeout(() => { throw new Error('test: the engine fails'); }, 0); });
+  await page.getByTestId('notice').filter({ hasText: /stopped unexpectedly .* weights it had after step \d+/ }).waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
+  assert.equal(await read('a different headline first'), await read('a different headline first'));
+  const after = await read(headline);
+  assert.equal(await page.getByTestId('reader-note').textContent(), 'Read by your model, as it was when the engine restarted.');
+  assert.equal(after, before, 'the restarted worker reads with the model trained before');
+  const unexpected = problems(messages).filter((m) => !/test: the engine fails/.test(m.text));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+});

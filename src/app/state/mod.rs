@@ -68,6 +68,8 @@ pub struct Store {
     snapshot: StoredValue<Option<(u64, Weights)>>,
     /// When the worker was restarted (a worker that keeps dying is not restarted forever).
     restarts: StoredValue<Vec<f64>>,
+    /// The experiment on show took up the weights of a worker that died (until a new one starts).
+    pub restored: RwSignal<bool>,
 }
 
 /// Restarts within [`RESTART_WINDOW_MS`] after which the page stops restarting the worker.
@@ -98,6 +100,7 @@ impl Store {
             bridge: StoredValue::new_local(None),
             snapshot: StoredValue::new(None),
             restarts: StoredValue::new(Vec::new()),
+            restored: RwSignal::new(false),
         };
         if !problems.is_empty() {
             store.notice.set(Some(Notice::Url(problems.iter().map(|p| p.to_string()).collect())));
@@ -149,6 +152,11 @@ impl Store {
         let with = match kept {
             Some((step, weights)) => {
                 self.send(Command::Restore { weights });
+                self.restored.set(true);
+                // The headline box keeps reading with the student's model, now restored.
+                if self.news.reader.get_untracked() == crate::protocol::Reader::Trained {
+                    self.news.reader_chosen.set(true);
+                }
                 format!(" and the weights it had after step {step}")
             }
             None => String::new(),
@@ -214,6 +222,7 @@ impl Store {
 
     /// Starts a new experiment with `settings` (already validated by the caller).
     pub fn apply(&self, settings: Settings) {
+        self.restored.set(false);
         self.send(Command::Configure { settings });
     }
 
@@ -241,6 +250,7 @@ impl Store {
     }
 
     pub fn reset(&self) {
+        self.restored.set(false);
         self.send(Command::Reset);
     }
 

@@ -60,6 +60,7 @@ pub fn HeadlinePanel() -> impl IntoView {
             None => "Loading the pretrained model…".to_string(),
         }),
         Reader::Trained => news.run.with(|r| match &r.progress {
+            None if store.restored.get() => "Read by your model, as it was when the engine restarted.".to_string(),
             None => "Read by your model, untrained so far: it guesses about evenly.".to_string(),
             Some(p) if p.done => "Read by the model you trained.".to_string(),
             Some(p) => format!("Read by your model as it is now, in epoch {} (batch {} of {}).", p.epoch, p.batch, p.batches),
