@@ -32,6 +32,18 @@ async function resizeListeners(page, cdp) {
   return listeners.filter((l) => l.type === 'resize').length;
 }
 
+/** Every event listener on the window and in the whole document (DevTools protocol). */
+async function allListeners(cdp) {
+  let n = 0;
+  for (const expression of ['window', 'document']) {
+    const { result } = await cdp.send('Runtime.evaluate', { expression });
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId, depth: -1, pierce: true });
+    await cdp.send('Runtime.releaseObject', { objectId: result.objectId });
+    n += listeners.length;
+  }
+  return n;
+}
+
 async function resizeThrough(page) {
   for (const size of SIZES) {
     await page.setViewportSize(size);
@@ -58,6 +70,28 @@ test('resizing after every lesson switch logs nothing, and resize listeners do n
   await page.getByTestId('data-summary').waitFor({ state: 'detached' });
   assert.equal(await resizeListeners(page, cdp), onSine, 'back on the sine lesson: as many resize listeners as at first');
   await screenshot(page, '15-after-switches-and-resizes');
+  await context.close();
+});
+
+test('sine → news → sine round trips leave no listeners behind', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  const cdp = await context.newCDPSession(page);
+  await page.getByTestId('backend').filter({ hasNotText: 'starting' }).waitFor();
+  const trip = async () => {
+    await page.getByRole('radio', { name: 'News headlines' }).check();
+    await page.locator(SHOWN['News headlines']).first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('radio', { name: 'Sine wave' }).check();
+    await page.locator(SHOWN['Sine wave']).first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled);
+  };
+  await trip();
+  const after1 = await allListeners(cdp);
+  for (let i = 0; i < 5; i++) await trip();
+  const after6 = await allListeners(cdp);
+  console.log(`listeners on window and document: ${after1} after 1 round trip, ${after6} after 6`);
+  assert.equal(after6, after1, 'five more round trips add no listener');
+  assert.deepEqual(problems(messages), []);
   await context.close();
 });
 
