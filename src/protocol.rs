@@ -62,6 +62,8 @@ pub enum Command {
     LoadNews {
         source: DataSource,
     },
+    /// Stop the download under way (answered by [`NewsEvent::DataRejected`] saying so).
+    CancelLoad,
     /// Fetch the pretrained headline model (answered by [`NewsEvent::PretrainedReady`]).
     LoadPretrained,
     /// Put these weights into the experiment just configured (a restarted worker takes up the

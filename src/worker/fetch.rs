@@ -1,9 +1,45 @@
 //! Downloads in the worker: `fetch` read chunk by chunk (so the page can show a progress bar), and
-//! the Cache API (so the AG News bundle is downloaded once, not on every visit).
+//! the Cache API (so the AG News bundle is downloaded once, not on every visit). A download that
+//! sends nothing for [`STALL_MS`] is given up, and the page can cancel the one under way.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Cache, ReadableStreamDefaultReader, Response, WorkerGlobalScope};
+use web_sys::{AbortController, Cache, ReadableStreamDefaultReader, RequestInit, Response, WorkerGlobalScope};
+
+use super::clock::now_ms;
+
+/// A download that receives nothing (no answer, no bytes) for this long is given up.
+pub const STALL_MS: f64 = 20_000.0;
+
+/// Why a download was stopped from here.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stop {
+    Stalled,
+    Cancelled,
+}
+
+/// The download under way: its abort switch and why it was pulled, if it was.
+struct Current {
+    controller: AbortController,
+    stop: Rc<Cell<Option<Stop>>>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
+}
+
+/// Stops the download under way (the page's Cancel), if there is one.
+pub fn cancel() {
+    CURRENT.with(|c| {
+        if let Some(cur) = c.borrow().as_ref() {
+            cur.stop.set(Some(Stop::Cancelled));
+            cur.controller.abort();
+        }
+    });
+}
 
 /// The cache holding the bundled data. Bump the number when the bundle's files change, so that
 /// returning visitors fetch the new files (old caches are left to the browser's eviction).
@@ -32,6 +68,10 @@ pub enum FetchError {
     TooLarge(u64),
     /// Something else (reading the body).
     Other(String),
+    /// Nothing arrived for [`STALL_MS`].
+    Stalled,
+    /// The student cancelled it.
+    Cancelled,
 }
 
 impl FetchError {
@@ -60,6 +100,12 @@ impl FetchError {
                 format!("{url} is {n} bytes; at most {} MB can be loaded", crate::data::labeled_csv::MAX_BYTES / (1024 * 1024))
             }
             FetchError::Other(m) => format!("could not read {url}: {m}"),
+            FetchError::Stalled => format!(
+                "{url} sent nothing for {} seconds, so the download was given up: the server may be down or very slow; try again later, \
+                 or download the file and upload it",
+                STALL_MS / 1000.0
+            ),
+            FetchError::Cancelled => format!("the download of {url} was cancelled"),
         }
     }
 }
@@ -86,12 +132,7 @@ pub async fn fetch_bytes(
             }
         }
     }
-    let response = JsFuture::from(scope().fetch_with_str(url)).await.map_err(|e| FetchError::Network(js_text(&e)))?;
-    let response: Response = response.dyn_into().map_err(|e| FetchError::Other(js_text(&e)))?;
-    if !response.ok() {
-        return Err(FetchError::Status(response.status(), response.status_text()));
-    }
-    let mut bytes = read_body(&response, max_bytes, progress).await?;
+    let mut bytes = download(url, max_bytes, progress).await?;
     if let Some(c) = &cache {
         // A failed store (private mode, quota) only costs a download next time.
         if let Ok(copy) = Response::new_with_opt_u8_array(Some(&mut bytes)) {
@@ -99,6 +140,54 @@ pub async fn fetch_bytes(
         }
     }
     Ok((bytes, false))
+}
+
+/// `fetch(url)` and its body, with a watchdog that aborts it after [`STALL_MS`] without a byte, and
+/// an abort switch for [`cancel`].
+async fn download(url: &str, max_bytes: u64, progress: &dyn Fn(u64, Option<u64>)) -> Result<Vec<u8>, FetchError> {
+    // The page shows the download (and its Cancel) at once, before any answer arrives.
+    progress(0, None);
+    let controller = AbortController::new().map_err(|e| FetchError::Other(js_text(&e)))?;
+    let stop = Rc::new(Cell::new(None));
+    let last = Rc::new(Cell::new(now_ms()));
+    let watchdog = {
+        let (stop, last, controller) = (stop.clone(), last.clone(), controller.clone());
+        Closure::<dyn FnMut()>::new(move || {
+            if stop.get().is_none() && now_ms() - last.get() > STALL_MS {
+                stop.set(Some(Stop::Stalled));
+                controller.abort();
+            }
+        })
+    };
+    let timer = scope()
+        .set_interval_with_callback_and_timeout_and_arguments_0(watchdog.as_ref().unchecked_ref(), 1000)
+        .map_err(|e| FetchError::Other(js_text(&e)))?;
+    CURRENT.with(|c| *c.borrow_mut() = Some(Current { controller: controller.clone(), stop: stop.clone() }));
+    let alive = |loaded: u64, total: Option<u64>| {
+        last.set(now_ms());
+        progress(loaded, total);
+    };
+    let result = async {
+        let init = RequestInit::new();
+        init.set_signal(Some(&controller.signal()));
+        let response = JsFuture::from(scope().fetch_with_str_and_init(url, &init)).await.map_err(|e| FetchError::Network(js_text(&e)))?;
+        let response: Response = response.dyn_into().map_err(|e| FetchError::Other(js_text(&e)))?;
+        if !response.ok() {
+            return Err(FetchError::Status(response.status(), response.status_text()));
+        }
+        last.set(now_ms());
+        read_body(&response, max_bytes, &alive).await
+    }
+    .await;
+    scope().clear_interval_with_handle(timer);
+    drop(watchdog);
+    CURRENT.with(|c| *c.borrow_mut() = None);
+    // An abort surfaces as a network or read error: say why it really stopped.
+    result.map_err(|e| match stop.get() {
+        Some(Stop::Stalled) => FetchError::Stalled,
+        Some(Stop::Cancelled) => FetchError::Cancelled,
+        None => e,
+    })
 }
 
 async fn open_cache(name: &str) -> Option<Cache> {

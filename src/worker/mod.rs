@@ -155,6 +155,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
             }
         }
         Command::LoadNews { source } => news::start_loading(state, &mut st, source),
+        Command::CancelLoad => fetch::cancel(),
         Command::LoadPretrained => news::load_pretrained(state, &mut st),
         Command::Read { text, reader } => news::read(&mut st, text, reader),
         Command::Bench { config } => {

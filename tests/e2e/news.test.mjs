@@ -241,3 +241,29 @@ test('when the AG News download fails: Train stays off, the message says what ha
   assert.deepEqual(unexpected, []);
   await context.close();
 });
+
+test('a data URL that never answers can be cancelled, and is given up after 20 s of silence', async () => {
+  const { page, messages, context } = await openNews();
+  await page.route('**/never-*.csv', () => {}); // held forever: the server never answers
+  const load = async (name) => {
+    await page.getByTestId('news-url').fill(`${server.url}${name}`);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await page.getByTestId('data-loading').waitFor();
+  };
+  await load('never-1.csv');
+  await screenshot(page, '21-news-url-waiting');
+  await page.getByTestId('data-cancel').click();
+  await page.getByTestId('data-error').filter({ hasText: /the download of .*never-1\.csv was cancelled\. The current data is unchanged\./ }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('data-loading').count(), 0, 'no progress bar left');
+  assert.equal(await text(page, 'data-name'), 'AG News');
+  assert.ok(!(await page.getByTestId('train').isDisabled()), 'the experiment at hand can still be trained');
+  const t0 = Date.now();
+  await load('never-2.csv');
+  await page.getByTestId('data-error').filter({ hasText: /never-2\.csv sent nothing for 20 seconds/ }).waitFor({ timeout: 60_000 });
+  const waited = (Date.now() - t0) / 1000;
+  assert.ok(waited >= 19 && waited < 40, `given up after ${waited.toFixed(1)} s`);
+  assert.equal(await text(page, 'data-name'), 'AG News');
+  const unexpected = problems(messages).filter((m) => !/Failed to load resource|ERR_ABORTED|aborted/i.test(m.text));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+});

@@ -93,6 +93,7 @@ pub fn DataCard() -> impl IntoView {
                 <div class="data-loading" role="status" data-testid="data-loading">
                     <span>{l.what}"… "{text}</span>
                     <progress max="1" value=value.map(|v| v.to_string()) aria-label="Download progress"></progress>
+                    <button type="button" class="secondary small" data-testid="data-cancel" on:click=move |_| store.send(Command::CancelLoad)>"Cancel"</button>
                 </div>
             }
         })
