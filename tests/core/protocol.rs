@@ -85,7 +85,7 @@ fn news_messages_roundtrip() {
         let cmd = Command::LoadNews { source };
         assert_eq!(roundtrip(&cmd), cmd);
     }
-    for cmd in [Command::LoadPretrained, Command::Read { text: "Stocks fall".into(), reader: Reader::Trained }] {
+    for cmd in [Command::LoadPretrained, Command::CancelLoad, Command::Read { text: "Stocks fall".into(), reader: Reader::Trained }] {
         assert_eq!(roundtrip(&cmd), cmd);
     }
     let csv = b"label,text\nfruit,apple pie\ncar,red car\nfruit,ripe apple\ncar,fast car\nbad row\n".to_vec();
