@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::ag_news;
 use crate::engine::backend::{self, BackendKind, Setup, Workers};
 use crate::engine::cells::CellKind;
+use crate::engine::model::footprint::{self, Work};
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::profile::{self, Phase};
 use crate::engine::train::init::rng_from_seed;
@@ -75,6 +76,10 @@ pub struct BenchRow {
     pub ms_per_step: f64,
     /// Peak memory in bytes, when the runner could measure it.
     pub peak_bytes: Option<u64>,
+    /// The engine's estimate of the run's memory (`engine::model::footprint`) but for the
+    /// evaluation workspace (a benchmark only trains), to hold against the peak.
+    #[serde(default)]
+    pub estimate_bytes: Option<u64>,
     /// Seconds per phase of the timed steps, with `profile`.
     #[serde(default)]
     pub profile: Vec<(Phase, f64)>,
@@ -186,6 +191,9 @@ fn describe(spec: &ModelSpec) -> String {
 fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result<BenchRow, EngineError> {
     let batches = batches(config)?;
     let model_text = describe(&spec);
+    let longest = batches.iter().map(|b| b.time).max().unwrap_or(1);
+    let work = Work { batch: BATCH, time: longest, parts: config.threads.max(1), eval_batch: 0, eval_time: 0 };
+    let estimate = training_bytes(&footprint::estimate(&spec, &OptimizerSpec::adam(1e-3), work));
     let setup = Setup {
         model: Model::new(spec, 1)?,
         optimizer: OptimizerSpec::adam(1e-3),
@@ -205,7 +213,7 @@ fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result
     }
     let seconds = now() - t0;
     let (steps, samples, tokens) = (batches.len(), batches.len() * BATCH, batches.iter().map(|b| b.tokens).sum::<usize>());
-    Ok(row(config, model_text, steps, samples, tokens, seconds))
+    Ok(BenchRow { estimate_bytes: Some(estimate), ..row(config, model_text, steps, samples, tokens, seconds) })
 }
 
 fn run_sine(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) -> Result<BenchRow, EngineError> {
@@ -223,7 +231,11 @@ fn run_sine(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) ->
         lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
     }
     let seconds = now() - t0;
-    Ok(row(config, model_text, steps, steps * settings.batch, steps * settings.batch * settings.seq_len, seconds))
+    let estimate = Some(training_bytes(&lesson.info().estimate.footprint));
+    Ok(BenchRow {
+        estimate_bytes: estimate,
+        ..row(config, model_text, steps, steps * settings.batch, steps * settings.batch * settings.seq_len, seconds)
+    })
 }
 
 fn run_news(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {
@@ -256,7 +268,13 @@ fn run_news(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineEr
         }
     };
     let seconds = now() - t0;
-    Ok(row(config, model_text, steps, last.samples, last.tokens, seconds))
+    let estimate = Some(training_bytes(&lesson.info().estimate.footprint));
+    Ok(BenchRow { estimate_bytes: estimate, ..row(config, model_text, steps, last.samples, last.tokens, seconds) })
+}
+
+/// The estimated memory of training alone (a benchmark never evaluates).
+fn training_bytes(f: &footprint::Footprint) -> u64 {
+    f.bytes() - f.workspace
 }
 
 fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens: usize, seconds: f64) -> BenchRow {
@@ -272,6 +290,7 @@ fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens
         tokens_per_sec: tokens as f64 / s,
         ms_per_step: 1e3 * seconds / steps.max(1) as f64,
         peak_bytes: None,
+        estimate_bytes: None,
         profile: Vec::new(),
     }
 }
@@ -280,14 +299,22 @@ fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens
 pub fn table(rows: &[BenchRow], backend: &str) -> String {
     let mut s = format!("backend: {backend}\n");
     s += &format!(
-        "{:<16} {:>8} {:>9} {:>12} {:>12} {:>10} {:>10}  model\n",
-        "config", "steps", "samples", "samples/s", "tokens/s", "ms/step", "peak MB"
+        "{:<16} {:>8} {:>9} {:>12} {:>12} {:>10} {:>10} {:>10}  model\n",
+        "config", "steps", "samples", "samples/s", "tokens/s", "ms/step", "peak MB", "est. MB"
     );
+    let mb = |b: Option<u64>| b.map_or("-".to_string(), |b| format!("{:.1}", b as f64 / (1024.0 * 1024.0)));
     for r in rows {
-        let peak = r.peak_bytes.map_or("-".to_string(), |b| format!("{:.1}", b as f64 / (1024.0 * 1024.0)));
         s += &format!(
-            "{:<16} {:>8} {:>9} {:>12.0} {:>12.0} {:>10.3} {:>10}  {}\n",
-            r.name, r.steps, r.samples, r.samples_per_sec, r.tokens_per_sec, r.ms_per_step, peak, r.model
+            "{:<16} {:>8} {:>9} {:>12.0} {:>12.0} {:>10.3} {:>10} {:>10}  {}\n",
+            r.name,
+            r.steps,
+            r.samples,
+            r.samples_per_sec,
+            r.tokens_per_sec,
+            r.ms_per_step,
+            mb(r.peak_bytes),
+            mb(r.estimate_bytes),
+            r.model
         );
     }
     s

@@ -111,6 +111,8 @@ pub enum Event {
 }
 
 /// What the sine and typed-sequence lessons report.
+// Messages are built, serialised and dropped at once: boxing the large variants would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SeriesEvent {
@@ -135,6 +137,8 @@ pub enum SeriesEvent {
 }
 
 /// What the news lesson reports.
+// Messages are built, serialised and dropped at once: boxing the large variants would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NewsEvent {

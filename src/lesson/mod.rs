@@ -7,7 +7,11 @@ pub mod series;
 
 pub use series::{Evaluation, SeriesInfo, SeriesLesson, StepOutcome};
 
+use serde::{Deserialize, Serialize};
+
 use crate::data::series::SeriesError;
+use crate::engine::backend::{BackendKind, MAX_STEP_SECONDS};
+use crate::engine::model::footprint::{bytes_text, seconds_text, Footprint};
 use crate::engine::EngineError;
 use crate::settings::SettingError;
 
@@ -20,7 +24,62 @@ pub enum LessonError {
     Series(#[from] SeriesError),
     #[error("{0}")]
     Engine(#[from] EngineError),
+    /// The model would not fit the engine: the message gives the estimate, the limit, and what
+    /// would fit.
+    #[error("{0}")]
+    TooBig(String),
     /// Training was asked to go on after its last epoch.
     #[error("training is over: all {0} epochs are done (Reset starts again)")]
     Finished(usize),
+}
+
+/// What a run is estimated to take on its engine, shown beside the model before it trains.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub footprint: Footprint,
+    pub seconds_per_step: f64,
+}
+
+impl Estimate {
+    pub fn of(kind: BackendKind, footprint: Footprint) -> Estimate {
+        Estimate { footprint, seconds_per_step: footprint.flops / kind.flops_per_second() }
+    }
+
+    /// Whether it fits `kind` here: memory and the length of a step.
+    pub fn fits(&self, kind: BackendKind) -> bool {
+        self.footprint.bytes() <= kind.memory_budget() && self.seconds_per_step <= MAX_STEP_SECONDS
+    }
+
+    /// "about 12.5 MB, 1.2 ms per step"
+    pub fn text(&self) -> String {
+        format!("about {}, {} per step", bytes_text(self.footprint.bytes()), seconds_text(self.seconds_per_step))
+    }
+}
+
+/// `Ok(estimate)` when the run fits its engine; otherwise the refusal, with both figures, the
+/// limits, and `instead` (what would fit, found by the lesson) when there is something.
+pub fn check_fits(kind: BackendKind, estimate: Estimate, instead: Option<String>) -> Result<Estimate, LessonError> {
+    if estimate.fits(kind) {
+        return Ok(estimate);
+    }
+    let f = &estimate.footprint;
+    let data = if f.data > 0 { format!(", data {}", bytes_text(f.data)) } else { String::new() };
+    let mut message = format!(
+        "this model would need {} of memory (weights {}, gradients {}, optimiser {}, the states kept for backpropagation \
+         through time {}, workspace {}{data}) and {} per training step; this engine holds at most {} and must answer within {}",
+        bytes_text(f.bytes()),
+        bytes_text(f.weights),
+        bytes_text(f.gradients),
+        bytes_text(f.optimizer),
+        bytes_text(f.activations),
+        bytes_text(f.workspace),
+        seconds_text(estimate.seconds_per_step),
+        bytes_text(kind.memory_budget()),
+        seconds_text(MAX_STEP_SECONDS),
+    );
+    match instead {
+        Some(s) => message += &format!(". {s} would fit"),
+        None => message += ". Use fewer units, layers or a smaller batch",
+    }
+    Err(LessonError::TooBig(message))
 }

@@ -13,10 +13,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::LessonError;
+use super::{check_fits, Estimate, LessonError};
 use crate::data::series::{parse_sequence, Scale, Sine};
 use crate::data::windows::{context_windows, sample_batch};
 use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
+use crate::engine::model::footprint::{self, Work};
 use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::StepStats;
@@ -50,6 +51,8 @@ pub struct SeriesInfo {
     pub model: String,
     /// Whether the values were standardised for training.
     pub standardised: bool,
+    /// Memory and time per step it is estimated to take on its engine.
+    pub estimate: Estimate,
 }
 
 /// One look at how well the model does (sent to the page a few times a second).
@@ -158,6 +161,22 @@ impl SeriesLesson {
             dense_units: 1,
             loss: LossKind::Mse,
         };
+        // Before anything is allocated: does it fit the engine?
+        let kind = BackendKind::default();
+        let optimizer = settings.optimizer_spec();
+        let estimate_for = |batch: usize, time: usize| {
+            let work = Work { batch, time, parts: PARTS, eval_batch: held, eval_time: time };
+            Estimate::of(kind, footprint::estimate(&spec, &optimizer, work))
+        };
+        let wanted = estimate_for(settings.batch, window);
+        let instead = || {
+            let halves = |from: usize| std::iter::successors(Some(from / 2), |&n| (n > 1).then_some(n / 2)).filter(|&n| n >= 1);
+            if let Some(b) = halves(settings.batch).find(|&b| estimate_for(b, window).fits(kind)) {
+                return Some(format!("A batch of {b}"));
+            }
+            halves(window).find(|&t| t >= 2 && estimate_for(1, t).fits(kind)).map(|t| format!("A batch of 1 with windows of {t} steps"))
+        };
+        let estimate = if wanted.fits(kind) { wanted } else { check_fits(kind, wanted, instead())? };
         let model = Model::new(spec, rng_seed_for_weights(&mut rng))?;
         let info = SeriesInfo {
             xs,
@@ -167,9 +186,10 @@ impl SeriesLesson {
             params: model.param_count(),
             model: describe(settings),
             standardised: sine.is_none(),
+            estimate,
         };
         let mut backend = backend::create(
-            BackendKind::default(),
+            kind,
             Setup {
                 model,
                 optimizer: settings.optimizer_spec(),

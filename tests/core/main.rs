@@ -11,6 +11,7 @@ mod batches;
 mod bench;
 mod common;
 mod dropout;
+mod footprint;
 mod golden;
 mod gradcheck;
 mod init;

@@ -162,3 +162,20 @@ test('settings come from the URL, and a refused value keeps the experiment', asy
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('a link to a model too big for the engine is refused at once with both figures, and the page stays usable', async () => {
+  const t0 = Date.now();
+  const { page, messages, context } = await openPage(browser, `${server.url}?cell=lstm&units=512&layers=3&peephole=true&batch=512&seq-len=200`);
+  const pg = new Playground(page);
+  const notice = page.getByTestId('notice');
+  await notice.filter({ hasText: /would need [\d.]+ GB of memory .* per training step; this engine holds at most 1\.1 GB .* A batch of \d+ would fit/ }).waitFor({ timeout: 20_000 });
+  await pg.ready();
+  console.log(`refused in ${Date.now() - t0} ms: ${await notice.textContent()}`);
+  assert.match(await pg.text('model'), /^SimpleRNN\(100, relu\)/, 'the lesson\'s defaults to work with');
+  assert.match(await pg.text('model'), /about [\d.]+ MB, [\d.]+ ms per step \(estimated\)/);
+  await pg.stepButton().click();
+  await pg.waitForStep(1);
+  await screenshot(page, '22-too-big-refused');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

@@ -274,7 +274,22 @@ impl Store {
                     self.notice.set(Some(Notice::Info("One worker now", HELPER_LOST.to_string())));
                 }
             }
-            Event::Rejected { message } => self.notice.set(Some(Notice::Error(message))),
+            Event::Rejected { message } => {
+                let task = self.settings.with_untracked(|s| s.task);
+                if self.run.with_untracked(|r| r.configured) || task == Task::Typed {
+                    self.notice.set(Some(Notice::Error(message)));
+                } else {
+                    // A link whose experiment cannot be built (too big for this engine) still
+                    // opens a page to work in: the lesson's defaults, and a note saying why.
+                    let mut items = match self.notice.get_untracked() {
+                        Some(Notice::Url(items)) => items,
+                        _ => Vec::new(),
+                    };
+                    items.push(format!("the link's experiment: {message}"));
+                    self.notice.set(Some(Notice::Url(items)));
+                    self.send(Command::Configure { settings: Settings::defaults_for(task) });
+                }
+            }
             Event::Error { message } => {
                 self.run.update(|r| r.running = false);
                 self.notice.set(Some(Notice::Error(message)));

@@ -50,12 +50,13 @@ fn App() -> impl IntoView {
         store.info.with(|i| {
             i.as_ref().map(|i| {
                 format!(
-                    "{} · {} weights · trains on the first {} of {} values, windows of {} steps",
+                    "{} · {} weights · trains on the first {} of {} values, windows of {} steps · {} (estimated)",
                     i.model,
                     crate::engine::model::summary::thousands(i.params),
                     i.train_end,
                     i.values.len(),
-                    i.window
+                    i.window,
+                    i.estimate.text()
                 )
             })
         })

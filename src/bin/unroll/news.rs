@@ -50,7 +50,7 @@ pub fn run(settings: &Settings, dir: &str, threads: usize, save: Option<&str>) -
     };
     lesson.set_threads(threads);
     let info = lesson.info().clone();
-    println!("preset: {}; model: {} ({} weights)", settings.preset, info.model, thousands(info.params));
+    println!("preset: {}; model: {} ({} weights; estimated {})", settings.preset, info.model, thousands(info.params), info.estimate.text());
     println!(
         "data: {} training rows, {} validation, {} test; vocabulary {} tokens (from the training rows' {}); setup {:.1} s",
         info.train_rows,

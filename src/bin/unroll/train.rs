@@ -96,9 +96,10 @@ pub fn run(args: &[String]) -> i32 {
     };
     let info = lesson.info().clone();
     println!(
-        "model: {} ({} weights); data: {} values, training on the first {}, windows of {} steps, batch {}",
+        "model: {} ({} weights; estimated {}); data: {} values, training on the first {}, windows of {} steps, batch {}",
         info.model,
         info.params,
+        info.estimate.text(),
         info.values.len(),
         info.train_end,
         info.window,

@@ -74,7 +74,31 @@ pub enum BackendKind {
 impl BackendKind {
     /// Every backend: the tests that matter for any engine run on each.
     pub const ALL: &'static [BackendKind] = &[BackendKind::Cpu];
+
+    /// Memory one training run may take on this engine, here: in the browser a wasm32 worker
+    /// (whose memory cannot pass 4 GiB, and which phones and some browsers cap far lower, beside
+    /// the page and the helper worker's copy); natively, a share of an ordinary machine.
+    pub fn memory_budget(self) -> u64 {
+        match self {
+            BackendKind::Cpu if cfg!(target_arch = "wasm32") => 1 << 30,
+            BackendKind::Cpu => 8 << 30,
+        }
+    }
+
+    /// The sustained rate of a training step's arithmetic, for estimates (measured with `unroll
+    /// bench` and `cargo xtask bench browser` on the sine and AG News configurations: 41–59
+    /// GFLOP/s natively with AVX2, about 34 in Chromium on one worker; a little below both).
+    pub fn flops_per_second(self) -> f64 {
+        match self {
+            BackendKind::Cpu if cfg!(target_arch = "wasm32") => 25e9,
+            BackendKind::Cpu => 40e9,
+        }
+    }
 }
+
+/// A training step estimated to take longer than this is refused: the worker could not answer
+/// Pause (or anything) meanwhile.
+pub const MAX_STEP_SECONDS: f64 = 5.0;
 
 /// What a backend needs to start training a model.
 #[derive(Clone, Debug)]

@@ -5,6 +5,7 @@
 //! inside, activations are time-major (`[time, batch, features]`).
 
 pub mod dropout;
+pub mod footprint;
 mod projection;
 pub mod recurrent;
 pub mod spec;

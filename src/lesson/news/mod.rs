@@ -20,12 +20,13 @@
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-use super::LessonError;
+use super::{check_fits, Estimate, LessonError};
 use crate::data::ag_news::{self, BadRow};
 use crate::data::batches::{make_batch, plan_epoch, Batch, BUCKET_BOUNDARIES};
 use crate::data::labeled_csv::Labeled;
 use crate::data::text::TextVectorizer;
 use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
+use crate::engine::model::footprint::{self, Footprint, Work};
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::ops::softmax_rows;
 use crate::engine::train::init::{rng_from_seed, Rng8};
@@ -148,6 +149,8 @@ pub struct NewsInfo {
     pub test_rows: usize,
     pub batches_per_epoch: usize,
     pub epochs: usize,
+    /// Memory and time per step it is estimated to take on its engine.
+    pub estimate: Estimate,
 }
 
 /// Where training stands after a step.
@@ -279,10 +282,40 @@ impl NewsLesson {
             dense_units: classes,
             loss: LossKind::SparseCategoricalCrossentropy,
         };
+        // Before the model is allocated: does it fit the engine? A batch is as long as its
+        // longest text (every text, without bucketing; cut at max-len when set).
+        let kind = BackendKind::default();
+        let optimizer = settings.optimizer_spec();
+        let longest = |e: &Encoded| e.seqs.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let (time, eval_time) = (longest(&train), longest(&val).max(longest(&test)));
+        // The data the lesson holds: the texts (and a String's header each), their token ids,
+        // the vocabulary (a word and its map entry).
+        let text_bytes: usize = data.train.iter().chain(&data.test).map(|i| i.title.len() + i.description.len() + 48).sum();
+        let ids: usize = [&train, &val, &test].iter().map(|e| e.seqs.iter().map(|s| 4 * s.len() + 24).sum::<usize>()).sum();
+        let data_bytes = (text_bytes + ids + 64 * vectorizer.vocabulary_size()) as u64;
+        let estimate_for = |batch: usize, time: usize, eval_time: usize| {
+            let work = Work { batch, time, parts: 1, eval_batch: EVAL_BATCH, eval_time };
+            Estimate::of(kind, Footprint { data: data_bytes, ..footprint::estimate(&spec, &optimizer, work) })
+        };
+        let wanted = estimate_for(settings.batch, time, eval_time);
+        let estimate = if wanted.fits(kind) {
+            wanted
+        } else {
+            let halves = |from: usize| std::iter::successors(Some(from / 2), |&n| (n > 1).then_some(n / 2)).filter(|&n| n >= 1);
+            let instead = halves(settings.batch)
+                .find(|&b| estimate_for(b, time, eval_time).fits(kind))
+                .map(|b| format!("A batch of {b}"))
+                .or_else(|| {
+                    halves(time)
+                        .find(|&t| estimate_for(settings.batch, t, t).fits(kind))
+                        .map(|t| format!("Texts cut at {t} tokens (max-len {t})"))
+                });
+            check_fits(kind, wanted, instead)?
+        };
         let model = Model::new(spec, settings.seed)?;
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
         let backend = backend::create(
-            BackendKind::default(),
+            kind,
             Setup {
                 model,
                 optimizer: settings.optimizer_spec(),
@@ -301,6 +334,7 @@ impl NewsLesson {
             test_rows: test.seqs.len(),
             batches_per_epoch,
             epochs: settings.epochs,
+            estimate,
         };
         Ok(NewsLesson {
             settings: settings.clone(),

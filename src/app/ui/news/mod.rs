@@ -22,12 +22,13 @@ pub fn NewsWorkspace() -> impl IntoView {
         store.news.info.with(|i| {
             i.as_ref().map(|i| {
                 format!(
-                    "{} · {} weights · vocabulary {} · {} training rows, {} for validation",
+                    "{} · {} weights · vocabulary {} · {} training rows, {} for validation · {} (estimated)",
                     i.model,
                     thousands(i.params),
                     thousands(i.vocabulary_size),
                     thousands(i.train_rows),
-                    thousands(i.val_rows)
+                    thousands(i.val_rows),
+                    i.estimate.text()
                 )
             })
         })

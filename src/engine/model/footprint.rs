@@ -1,0 +1,192 @@
+//! What a model will cost before anything is allocated: the memory of one training run (weights,
+//! gradient, optimiser state, the activations kept for backpropagation through time, the
+//! workspace of each part of a batch, an evaluation workspace) and the arithmetic of one training
+//! step. The lessons refuse a model that would not fit, with both figures, instead of letting the
+//! engine run out of memory; the page shows them for every model.
+//!
+//! The counts follow the buffers of `model/mod.rs`, `model/recurrent.rs` and `cells/` (all `f32`);
+//! `tests/core/footprint.rs` holds them against the engine's own parameter counts, and
+//! `unroll bench` prints the estimate beside the measured peak.
+
+use serde::{Deserialize, Serialize};
+
+use super::spec::{InputSpec, ModelSpec};
+use crate::engine::cells::CellKind;
+use crate::engine::train::OptimizerSpec;
+
+/// Bytes and floating-point operations of one training run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Footprint {
+    pub weights: u64,
+    pub gradients: u64,
+    pub optimizer: u64,
+    /// States and gates of every step, kept for the backward pass, and their gradients.
+    pub activations: u64,
+    /// Buffers of the input, the head, the other parts of a batch and evaluation.
+    pub workspace: u64,
+    /// The lesson's data (texts, token ids, vocabulary), which the lesson adds: the engine does
+    /// not see it.
+    #[serde(default)]
+    pub data: u64,
+    /// Floating-point operations of one training step (forward and backward).
+    pub flops: f64,
+}
+
+impl Footprint {
+    pub fn bytes(&self) -> u64 {
+        self.weights + self.gradients + self.optimizer + self.activations + self.workspace + self.data
+    }
+}
+
+/// The shape of one run's work.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Work {
+    /// Rows and time steps of a training batch.
+    pub batch: usize,
+    pub time: usize,
+    /// Parts each batch is split into (each with its own workspace and gradient).
+    pub parts: usize,
+    /// Rows and time steps of the largest evaluation batch.
+    pub eval_batch: usize,
+    pub eval_time: usize,
+}
+
+/// Trainable weights of `spec`, counted as `Model::new` lays them out.
+pub fn param_count(spec: &ModelSpec) -> usize {
+    let embedding = match spec.input {
+        InputSpec::Tokens { vocab, dim, .. } => vocab * dim,
+        InputSpec::Values { .. } => 0,
+    };
+    let layers: usize = spec
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let (input, h, g) = (spec.layer_input_dim(k), l.units, l.cell.gates());
+            let bias = match l.cell {
+                CellKind::Gru { reset_after: true } => 2 * g * h,
+                _ => g * h,
+            };
+            let peephole = if l.cell.has_peepholes() { 3 * h } else { 0 };
+            let dirs = if l.bidirectional.is_some() { 2 } else { 1 };
+            dirs * (input * g * h + h * g * h + bias + peephole)
+        })
+        .sum();
+    let last = spec.layers.last().map_or(0, |l| l.output_dim());
+    embedding + layers + last * spec.dense_units + spec.dense_units
+}
+
+/// Optimiser slots per weight (Adam's two moments; momentum; RMSprop's velocity and mean).
+fn slots(optimizer: &OptimizerSpec) -> usize {
+    match *optimizer {
+        OptimizerSpec::Sgd { momentum, .. } => usize::from(momentum != 0.0),
+        OptimizerSpec::RmsProp { momentum, centered, .. } => 1 + usize::from(momentum > 0.0) + usize::from(centered),
+        OptimizerSpec::Adam { .. } => 2,
+    }
+}
+
+/// Floats a forward pass keeps (`train`: and the backward pass adds) for `b` rows of `t` steps.
+fn pass_floats(spec: &ModelSpec, b: usize, t: usize, train: bool) -> usize {
+    let (bt, n) = (b * t, spec.layers.len());
+    let mut floats = 0;
+    for (k, l) in spec.layers.iter().enumerate() {
+        let (input, h, g) = (spec.layer_input_dim(k), l.units, l.cell.gates());
+        let dirs = if l.bidirectional.is_some() { 2 } else { 1 };
+        // Per direction: gates, states (and the LSTM's cells, tanh(c) or the GRU's candidate).
+        let mut dir = bt * g * h + (t + 1) * b * h;
+        match l.cell {
+            CellKind::Lstm { .. } => dir += (t + 1) * b * h + bt * h,
+            CellKind::Gru { reset_after: true } => dir += bt * g * h + bt * h,
+            _ => {}
+        }
+        floats += dirs * dir;
+        // The layer's output (every step but for a last layer without sequences), its reversed
+        // input (backward direction), its dropped input.
+        let out = if k + 1 < n || spec.return_sequences { bt } else { b } * l.output_dim();
+        floats += out;
+        if l.bidirectional.is_some() {
+            floats += bt * input + bt;
+        }
+        if l.dropout > 0.0 && train {
+            floats += bt * input;
+        }
+        if train {
+            // Output gradient, state gradients, gate gradients, input gradients (twice: one
+            // direction's and the masked scratch), and Uᵀ.
+            floats += out + bt * h + bt * g * h + 2 * bt * input + dirs * h * g * h;
+        }
+    }
+    let features = spec.layer_input_dim(0);
+    let rows = if spec.return_sequences { bt } else { b };
+    // Input (values or embeddings) and its mask, token ids; the head's logits and outputs (and
+    // probabilities for a classifier); in training their gradients and the targets.
+    floats += bt * features + 2 * bt + 2 * rows * spec.dense_units + b * spec.dense_units;
+    if train {
+        floats += bt * features + 2 * rows * spec.dense_units;
+    }
+    floats
+}
+
+/// Floating-point operations of one training step on `b` rows of `t` steps: the products of
+/// every layer (forward, and twice as many backward) and the head's.
+fn step_flops(spec: &ModelSpec, b: usize, t: usize) -> f64 {
+    let bt = (b * t) as f64;
+    let layers: f64 = spec
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let (input, h, g) = (spec.layer_input_dim(k) as f64, l.units as f64, l.cell.gates() as f64);
+            let dirs = if l.bidirectional.is_some() { 2.0 } else { 1.0 };
+            dirs * 2.0 * bt * (input + h) * g * h
+        })
+        .sum();
+    let rows = if spec.return_sequences { bt } else { b as f64 };
+    let head = 2.0 * rows * spec.layers.last().map_or(0, |l| l.output_dim()) as f64 * spec.dense_units as f64;
+    3.0 * (layers + head)
+}
+
+/// What training `spec` with `optimizer` on `work` will take.
+pub fn estimate(spec: &ModelSpec, optimizer: &OptimizerSpec, work: Work) -> Footprint {
+    const F: u64 = 4;
+    let p = param_count(spec) as u64;
+    let parts = work.parts.clamp(1, (work.batch / 2).max(1));
+    let rows = work.batch.div_ceil(parts);
+    // Each part keeps its own activations; the parts after the first their own gradient too.
+    let activations = parts as u64 * pass_floats(spec, rows, work.time, true) as u64 * F;
+    let eval = pass_floats(spec, work.eval_batch, work.eval_time, false) as u64 * F;
+    Footprint {
+        weights: p * F,
+        gradients: parts as u64 * p * F,
+        optimizer: slots(optimizer) as u64 * p * F,
+        activations,
+        workspace: eval,
+        data: 0,
+        flops: step_flops(spec, work.batch, work.time),
+    }
+}
+
+/// `bytes` in words: "0 bytes", "840 KB", "12.5 MB", "9.2 GB".
+pub fn bytes_text(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b < 1e3 {
+        format!("{bytes} bytes")
+    } else if b < 1e6 {
+        format!("{:.0} KB", (b / 1e3).max(1.0))
+    } else if b < 1e9 {
+        format!("{:.1} MB", b / 1e6)
+    } else {
+        format!("{:.1} GB", b / 1e9)
+    }
+}
+
+/// `seconds` in words: "0.8 ms", "45 ms", "3.2 s".
+pub fn seconds_text(seconds: f64) -> String {
+    if seconds < 0.01 {
+        format!("{:.1} ms", seconds * 1e3)
+    } else if seconds < 1.0 {
+        format!("{:.0} ms", seconds * 1e3)
+    } else {
+        format!("{seconds:.1} s")
+    }
+}
