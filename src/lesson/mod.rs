@@ -5,7 +5,7 @@ pub mod news;
 pub mod news_source;
 pub mod series;
 
-pub use series::{Evaluation, SeriesInfo, SeriesLesson, StepOutcome};
+pub use series::{EvalJob, Evaluation, SeriesInfo, SeriesLesson, StepOutcome};
 
 use serde::{Deserialize, Serialize};
 

@@ -271,26 +271,62 @@ impl SeriesLesson {
         Ok((0..n).map(|i| self.scale.inverse(out[i * w + w - 1])).collect())
     }
 
-    /// Held-out one-step predictions and free-running generation.
+    /// Held-out one-step predictions and free-running generation, at once.
     pub fn evaluate(&mut self) -> Result<Evaluation, LessonError> {
+        let mut job = self.begin_evaluation();
+        loop {
+            if let Some(e) = self.advance_evaluation(&mut job, usize::MAX)? {
+                return Ok(e);
+            }
+        }
+    }
+
+    /// An evaluation of the current weights, to be done a little at a time
+    /// ([`SeriesLesson::advance_evaluation`]) so the worker stays responsive. The weights must
+    /// not change until it is complete.
+    pub fn begin_evaluation(&self) -> EvalJob {
         let (n, end, w) = (self.info.values.len(), self.info.train_end, self.info.window);
-        let windows = context_windows(&self.train_values, end..n, w);
-        let heldout_pred = self.predict_last(&windows, n - end)?;
+        EvalJob {
+            windows: context_windows(&self.train_values, end..n, w),
+            heldout_pred: Vec::with_capacity(n - end),
+            window: self.train_values[end - w..end].to_vec(),
+            gen_pred: Vec::with_capacity(self.gen_x.len()),
+        }
+    }
+
+    /// Does about `units` windows of `job` (held-out windows go in fixed groups of
+    /// [`HELDOUT_CHUNK`], one generation step is one window): the evaluation once it is complete.
+    /// The grouping never depends on `units`, so the result is the same however it is sliced.
+    pub fn advance_evaluation(&mut self, job: &mut EvalJob, units: usize) -> Result<Option<Evaluation>, LessonError> {
+        let (n, end, w) = (self.info.values.len(), self.info.train_end, self.info.window);
+        let held = n - end;
+        let mut done = 0;
+        while done < units && job.heldout_pred.len() < held {
+            let from = job.heldout_pred.len();
+            let k = HELDOUT_CHUNK.min(held - from);
+            let preds = self.predict_last(&job.windows[from * w..(from + k) * w], k)?;
+            job.heldout_pred.extend(preds);
+            done += k;
+        }
+        // Generation: slide a window over the model's own predictions.
+        while done < units && job.gen_pred.len() < self.gen_x.len() {
+            let next = self.predict_last(&job.window, 1)?[0];
+            job.gen_pred.push(next);
+            job.window.remove(0);
+            job.window.push(self.scale.forward(next));
+            done += 1;
+        }
+        if job.heldout_pred.len() < held || job.gen_pred.len() < self.gen_x.len() {
+            return Ok(None);
+        }
+        let heldout_pred = std::mem::take(&mut job.heldout_pred);
+        let gen_pred = std::mem::take(&mut job.gen_pred);
         let heldout_truth = self.info.values[end..].to_vec();
         let heldout_mse = mse(&heldout_pred, &heldout_truth);
         let heldout_loss = heldout_mse / (self.scale.std * self.scale.std);
-        // Generation: slide a window over the model's own predictions.
-        let mut window: Vec<f32> = self.train_values[end - w..end].to_vec();
-        let mut gen_pred = Vec::with_capacity(self.gen_x.len());
-        for _ in 0..self.gen_x.len() {
-            let next = self.predict_last(&window, 1)?[0];
-            gen_pred.push(next);
-            window.remove(0);
-            window.push(self.scale.forward(next));
-        }
         let known = self.truth.len().min(gen_pred.len());
         let gen_mse = (known > 0).then(|| mse(&gen_pred[..known], &self.truth[..known]));
-        Ok(Evaluation {
+        Ok(Some(Evaluation {
             step: self.step,
             heldout_x: self.info.xs[end..].to_vec(),
             heldout_truth,
@@ -301,8 +337,22 @@ impl SeriesLesson {
             gen_pred,
             gen_truth: self.truth.clone(),
             gen_mse,
-        })
+        }))
     }
+}
+
+/// Held-out windows predicted together in one forward pass of an evaluation.
+pub const HELDOUT_CHUNK: usize = 64;
+
+/// An evaluation under way (see [`SeriesLesson::begin_evaluation`]).
+#[derive(Clone, Debug)]
+pub struct EvalJob {
+    /// `[held, window]` the context of every held-out value.
+    windows: Vec<f32>,
+    heldout_pred: Vec<f32>,
+    /// The generation's sliding window (training units) and what it generated (own units).
+    window: Vec<f32>,
+    gen_pred: Vec<f32>,
 }
 
 fn mse(a: &[f32], b: &[f32]) -> f32 {

@@ -1,5 +1,6 @@
 //! A lesson as the worker runs it: one interface, so Train, Pause, Step, Reset and the training
-//! loop act on whichever lesson is active without knowing which.
+//! loop act on whichever lesson is active without knowing which. Long work (an evaluation) is
+//! done a slice at a time between yields, so the worker answers within a slice or two.
 //!
 //! How to add a lesson: a module beside `series.rs` and `news.rs` with a type implementing
 //! [`Running`] and a `configure` that builds it from the settings (and installs it with
@@ -27,6 +28,12 @@ pub trait Running: Any {
     fn settle(&mut self);
     /// One Step was taken: show where the model stands.
     fn after_step(&mut self);
+    /// Work is under way that the weights must wait for (an evaluation done a slice at a time).
+    fn busy(&self) -> bool {
+        false
+    }
+    /// Does about `budget_ms` of that work; posts its result when it is complete.
+    fn work(&mut self, _budget_ms: f64) {}
     /// The settings it was built from (Reset builds it again from them).
     fn settings(&self) -> &Settings;
     /// Training steps (batches) taken so far.

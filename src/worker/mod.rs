@@ -126,18 +126,29 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
             }
         }
         Command::Pause => {
-            st.running = false;
-            if let Some(active) = st.active.as_mut() {
+            let st = &mut *st;
+            if let Some(active) = st.active.as_mut().filter(|_| st.running) {
+                st.running = false;
                 active.flush(false);
+                // The weights training stopped at (the last evaluation may be a while old).
+                active.settle();
+                snapshot(st);
+                start_loop(state, st);
             }
         }
         Command::Step => {
+            let st = &mut *st;
             if !st.running {
                 if let Some(active) = st.active.as_mut().filter(|a| a.can_train()) {
+                    // An evaluation under way finishes on the weights it started with.
+                    while active.busy() {
+                        active.work(f64::INFINITY);
+                    }
                     active.train(1, f64::INFINITY);
                     active.flush(false);
                     active.after_step();
-                    snapshot(&mut st);
+                    snapshot(st);
+                    start_loop(state, st);
                 }
             }
         }
@@ -148,6 +159,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
                 Some(active) => {
                     if restore(active.as_mut(), &w) {
                         snapshot(st);
+                        start_loop(state, st);
                     }
                 }
                 // The experiment is still being built (the news lesson loads its data first).
@@ -182,6 +194,8 @@ fn configure(state: &Rc<RefCell<State>>, st: &mut State, settings: Settings) {
         Task::Sine | Task::Typed => series::configure(st, &settings),
         Task::Agnews => news::configure(state, st, settings),
     }
+    // Its first evaluation runs in the loop.
+    start_loop(state, st);
 }
 
 fn start_loop(state: &Rc<RefCell<State>>, st: &mut State) {
@@ -191,9 +205,10 @@ fn start_loop(state: &Rc<RefCell<State>>, st: &mut State) {
     }
 }
 
-/// The training loop: slices of [`SLICE_MS`], a progress message after each, and a yield to the
-/// event loop in between; when training stops (Pause, the end, divergence, a failure) the lesson
-/// shows where it stands and the loop ends.
+/// The worker's loop: slices of [`SLICE_MS`] — of the lesson's pending work (an evaluation), else
+/// of training with a progress message —, and a yield to the event loop after each, so a command
+/// is answered within a slice or two. When training stops (the end, divergence, a failure) the
+/// lesson shows where it stands; the loop ends when nothing is left to do.
 async fn run(state: Rc<RefCell<State>>) {
     loop {
         {
@@ -203,21 +218,25 @@ async fn run(state: Rc<RefCell<State>>) {
                 st.loop_active = false;
                 return;
             };
-            if st.running {
+            if active.busy() {
+                // An evaluation under way: the weights wait for it, a slice at a time.
+                active.work(SLICE_MS);
+            } else if st.running {
                 st.running = active.train(usize::MAX, SLICE_MS);
                 active.flush(st.running);
+                if st.running {
+                    active.between_slices();
+                    if now_ms() - st.last_snapshot_ms >= SNAPSHOT_MS {
+                        snapshot(st);
+                    }
+                } else {
+                    // Finished, diverged or failed: show where the model stands.
+                    active.settle();
+                    snapshot(st);
+                }
             } else {
-                active.flush(false);
-            }
-            if !st.running {
-                active.settle();
                 st.loop_active = false;
-                snapshot(st);
                 return;
-            }
-            active.between_slices();
-            if now_ms() - st.last_snapshot_ms >= SNAPSHOT_MS {
-                snapshot(st);
             }
         }
         yield_now().await;

@@ -6,7 +6,7 @@ use super::clock::{now_ms, SpeedMeter};
 use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
 use crate::engine::backend::Workers;
-use crate::lesson::SeriesLesson;
+use crate::lesson::{EvalJob, SeriesLesson};
 use crate::protocol::{Event, LossPoint, SeriesEvent};
 use crate::settings::Settings;
 
@@ -20,6 +20,9 @@ pub struct SeriesRun {
     speed: SpeedMeter,
     last_eval_ms: f64,
     eval_cost_ms: f64,
+    /// An evaluation under way, done a slice at a time (the weights wait for it), and the
+    /// milliseconds spent on it so far.
+    eval: Option<(EvalJob, f64)>,
 }
 
 /// Builds the experiment `settings` describe and makes it the active lesson; refused settings
@@ -31,8 +34,9 @@ pub fn configure(st: &mut State, settings: &Settings) {
             st.news.forget_pending();
             lesson.set_workers(st.workers());
             post(SeriesEvent::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() });
-            let mut run = SeriesRun { lesson, pending: Vec::new(), speed: SpeedMeter::default(), last_eval_ms: 0.0, eval_cost_ms: 0.0 };
-            // Its untrained state, at once.
+            let mut run =
+                SeriesRun { lesson, pending: Vec::new(), speed: SpeedMeter::default(), last_eval_ms: 0.0, eval_cost_ms: 0.0, eval: None };
+            // Its untrained state, as soon as it is evaluated.
             run.flush(false);
             run.evaluate();
             activate(st, Box::new(run));
@@ -42,15 +46,9 @@ pub fn configure(st: &mut State, settings: &Settings) {
 }
 
 impl SeriesRun {
+    /// Starts evaluating the current weights (the worker's loop does it a slice at a time).
     fn evaluate(&mut self) {
-        let t0 = now_ms();
-        match self.lesson.evaluate() {
-            Ok(e) => post(SeriesEvent::Evaluation(e)),
-            Err(e) => post(Event::Error { message: format!("Evaluation failed: {e}") }),
-        }
-        let t1 = now_ms();
-        self.eval_cost_ms = t1 - t0;
-        self.last_eval_ms = t1;
+        self.eval = Some((self.lesson.begin_evaluation(), 0.0));
     }
 }
 
@@ -106,6 +104,32 @@ impl Running for SeriesRun {
 
     fn after_step(&mut self) {
         self.evaluate();
+    }
+
+    fn busy(&self) -> bool {
+        self.eval.is_some()
+    }
+
+    fn work(&mut self, budget_ms: f64) {
+        let Some((mut job, mut spent)) = self.eval.take() else { return };
+        let t0 = now_ms();
+        let outcome = loop {
+            // A few windows at a time, so a slice ends close to its budget even for big models.
+            match self.lesson.advance_evaluation(&mut job, 4) {
+                Ok(None) if now_ms() - t0 < budget_ms => continue,
+                other => break other,
+            }
+        };
+        spent += now_ms() - t0;
+        match outcome {
+            Ok(None) => self.eval = Some((job, spent)),
+            Ok(Some(e)) => {
+                post(SeriesEvent::Evaluation(e));
+                self.eval_cost_ms = spent;
+                self.last_eval_ms = now_ms();
+            }
+            Err(e) => post(Event::Error { message: format!("Evaluation failed: {e}") }),
+        }
     }
 
     fn settings(&self) -> &Settings {

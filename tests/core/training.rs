@@ -188,3 +188,27 @@ fn a_remote_part_gives_the_same_bits_and_a_failing_one_is_replaced() {
     assert_eq!(run(Some(bad.clone())), local);
     assert_eq!(bad.calls.get(), 12);
 }
+
+/// An evaluation done a few windows at a time (as the worker does it, between yields) is the very
+/// evaluation done at once, however it is sliced; here with more held-out windows than one group.
+#[test]
+fn an_evaluation_in_slices_is_the_evaluation_at_once() {
+    let series: Vec<String> = (0..400).map(|i| format!("{:.3}", (i as f32 * 0.37).sin() + 0.1 * (i % 7) as f32)).collect();
+    let s = Settings { task: Task::Typed, series: series.join(","), ..small(Cell::Gru) };
+    let mut lesson = SeriesLesson::new(&s).unwrap();
+    losses(&mut lesson, 5);
+    let whole = lesson.evaluate().unwrap();
+    assert!(whole.heldout_pred.len() > unroll::lesson::series::HELDOUT_CHUNK, "several groups of held-out windows");
+    for units in [1, 3, 64, 1000] {
+        let mut job = lesson.begin_evaluation();
+        let mut calls = 0;
+        let e = loop {
+            calls += 1;
+            if let Some(e) = lesson.advance_evaluation(&mut job, units).unwrap() {
+                break e;
+            }
+        };
+        assert_eq!(e, whole, "{units} windows at a time");
+        assert!(units >= 1000 || calls > 2, "it took {calls} slices");
+    }
+}

@@ -179,3 +179,20 @@ test('a link to a model too big for the engine is refused at once with both figu
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('a long evaluation does not keep the worker from answering', async () => {
+  // LSTM(256) × 2 over windows of 100 generating 2,000 steps: its first evaluation is seconds of
+  // arithmetic, done a slice at a time; a setting changed meanwhile is taken up at once.
+  const { page, messages, context } = await openPage(browser, `${server.url}?cell=lstm&units=256&layers=2&seq-len=100&gen-steps=2000`);
+  const pg = new Playground(page);
+  await page.getByTestId('model').filter({ hasText: 'LSTM(256) → LSTM(256)' }).waitFor({ timeout: 30_000 });
+  const t0 = Date.now();
+  await pg.setSetting('units', '16');
+  await page.getByTestId('model').filter({ hasText: /^LSTM\(16\) → LSTM\(16\)/ }).waitFor({ timeout: 30_000 });
+  const answered = Date.now() - t0;
+  await pg.ready();
+  console.log(`a new setting answered in ${answered} ms during the big model's first evaluation`);
+  assert.ok(answered < 2000, `answered in ${answered} ms`);
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
