@@ -10,7 +10,7 @@ use super::fetch::{fetch_bytes, BUNDLE_CACHE};
 use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
-use crate::lesson::news::{NewsData, NewsLesson, Progress, TextClassifier};
+use crate::lesson::news::{NewsData, NewsLesson, Progress, TestJob, TextClassifier};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
 use crate::model_file::ModelFile;
 use crate::protocol::{BatchPoint, DataSource, Event, NewsEvent, Reader};
@@ -54,6 +54,8 @@ pub struct NewsRun {
     tested_at: Option<f32>,
     /// Batches trained so far.
     steps: u64,
+    /// A test evaluation under way (done a slice at a time), and the epochs trained when it began.
+    testing: Option<(TestJob, f32)>,
 }
 
 /// The news run, when it is the active lesson.
@@ -105,6 +107,7 @@ fn install(st: &mut State, lesson: NewsLesson) {
         speed: SpeedMeter::default(),
         tested_at: None,
         steps: 0,
+        testing: None,
     };
     run.flush(false);
     activate(st, Box::new(run));
@@ -239,18 +242,14 @@ pub fn read(st: &mut State, text: String, reader: Reader) {
 }
 
 impl NewsRun {
-    /// Evaluates the model on the test set, unless it has not changed since the last evaluation.
+    /// Starts evaluating the model on the test set (a slice at a time, in the worker's loop),
+    /// unless it has not changed since the last evaluation.
     fn test(&mut self) {
-        let lesson = &mut self.lesson;
-        let at = lesson.epochs_done();
-        if at == 0.0 || self.tested_at == Some(at) {
+        let at = self.lesson.epochs_done();
+        if at == 0.0 || self.tested_at == Some(at) || self.testing.as_ref().is_some_and(|(_, a)| *a == at) {
             return;
         }
-        let evaluation = lesson.evaluate_test(MISSES_SHOWN);
-        self.tested_at = Some(at);
-        let s = lesson.settings();
-        let kept_epoch = (lesson.done() && s.restore_best && s.average_last <= 1).then(|| lesson.best_epoch()).flatten();
-        post(NewsEvent::Tested { evaluation, at_epoch: at, kept_epoch });
+        self.testing = Some((self.lesson.begin_test(MISSES_SHOWN), at));
     }
 }
 
@@ -328,6 +327,30 @@ impl Running for NewsRun {
         if self.lesson.done() {
             self.test();
         }
+    }
+
+    fn busy(&self) -> bool {
+        self.testing.is_some()
+    }
+
+    fn work(&mut self, budget_ms: f64) {
+        let Some((mut job, at)) = self.testing.take() else { return };
+        let t0 = now_ms();
+        let evaluation = loop {
+            match self.lesson.advance_test(&mut job, 1) {
+                None if now_ms() - t0 < budget_ms => continue,
+                other => break other,
+            }
+        };
+        let Some(evaluation) = evaluation else {
+            self.testing = Some((job, at));
+            return;
+        };
+        self.tested_at = Some(at);
+        let lesson = &self.lesson;
+        let s = lesson.settings();
+        let kept_epoch = (lesson.done() && s.restore_best && s.average_last <= 1).then(|| lesson.best_epoch()).flatten();
+        post(NewsEvent::Tested { evaluation, at_epoch: at, kept_epoch });
     }
 
     fn settings(&self) -> &Settings {

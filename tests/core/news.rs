@@ -275,3 +275,25 @@ fn average_last_averages_the_last_epochs() {
     crate::common::assert_close("averaged weights", &got, &want, 1e-7, 1e-6);
     assert_ne!(got, ends[2]);
 }
+
+/// The test evaluation done a batch at a time (as the worker does it, between yields) is the one
+/// done at once.
+#[test]
+fn the_test_evaluation_in_slices_is_the_evaluation_at_once() {
+    let mut lesson = NewsLesson::new(&settings(Preset::Rnn, 1), &news_data()).unwrap();
+    for _ in 0..5 {
+        lesson.train_batch().unwrap();
+    }
+    let whole = lesson.evaluate_test(10);
+    let mut job = lesson.begin_test(10);
+    let mut slices = 0;
+    let sliced = loop {
+        slices += 1;
+        if let Some(e) = lesson.advance_test(&mut job, 1) {
+            break e;
+        }
+    };
+    assert_eq!(sliced, whole);
+    assert!(slices >= 1);
+    assert_eq!(lesson.advance_test(&mut job, 1), None, "a finished job gives nothing more");
+}

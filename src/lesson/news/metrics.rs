@@ -31,6 +31,7 @@ pub struct Evaluation {
 }
 
 /// Evaluation figures gathered item by item.
+#[derive(Debug)]
 pub(super) struct Tally {
     classes: usize,
     /// `confusion[true][predicted]`

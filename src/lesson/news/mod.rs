@@ -489,18 +489,47 @@ impl NewsLesson {
         self.evaluate_encoded(Which::Test, max_misses)
     }
 
+    /// A test-set evaluation of the current weights, to be done a batch at a time
+    /// ([`NewsLesson::advance_test`]); the weights must not change until it is complete.
+    pub fn begin_test(&self, max_misses: usize) -> TestJob {
+        self.begin(Which::Test, max_misses)
+    }
+
+    /// Evaluates up to `batches` more batches of `job`: the evaluation once it is complete (the
+    /// same as [`NewsLesson::evaluate_test`], however it is sliced).
+    pub fn advance_test(&mut self, job: &mut TestJob, batches: usize) -> Option<Evaluation> {
+        self.advance(job, batches)
+    }
+
     fn evaluate_encoded(&mut self, which: Which, max_misses: usize) -> Evaluation {
+        let mut job = self.begin(which, max_misses);
+        loop {
+            if let Some(e) = self.advance(&mut job, usize::MAX) {
+                return e;
+            }
+        }
+    }
+
+    fn begin(&self, which: Which, max_misses: usize) -> TestJob {
         let set = match which {
             Which::Val => &self.val,
             Which::Test => &self.test,
         };
-        let classes = self.info.classes.len();
-        let mut tally = Tally::new(classes);
         // Batched in file order, by the training batching rule (bucketing changes the padding,
         // which an unmasked model reads).
         let plan = plan_epoch(&set.lengths(), EVAL_BATCH, bucket(&self.settings), None);
+        TestJob { which, plan, next: 0, tally: Some(Tally::new(self.info.classes.len())), max_misses }
+    }
+
+    fn advance(&mut self, job: &mut TestJob, batches: usize) -> Option<Evaluation> {
+        let set = match job.which {
+            Which::Val => &self.val,
+            Which::Test => &self.test,
+        };
+        let classes = self.info.classes.len();
+        let tally = job.tally.as_mut()?;
         let mut probs = Vec::new();
-        for rows in &plan {
+        for rows in job.plan.iter().skip(job.next).take(batches) {
             let batch = set.batch(rows);
             let input = Input { batch: batch.batch(), time: batch.time, data: InputData::Tokens(&batch.ids), mask: None };
             let logits = self.backend.predict(&input).expect("a batch built for this model");
@@ -509,12 +538,16 @@ impl NewsLesson {
             for (k, &r) in rows.iter().enumerate() {
                 tally.add(&probs[k * classes..(k + 1) * classes], set.labels[r], set.source[r]);
             }
+            job.next += 1;
         }
-        let texts: &[String] = match which {
+        if job.next < job.plan.len() {
+            return None;
+        }
+        let texts: &[String] = match job.which {
             Which::Test => &self.test_texts,
             Which::Val => &[],
         };
-        tally.finish(max_misses, texts)
+        job.tally.take().map(|t| t.finish(job.max_misses, texts))
     }
 
     /// The model reading `text`: its tokens and the probabilities after each.
@@ -533,7 +566,17 @@ impl NewsLesson {
     }
 }
 
-#[derive(Clone, Copy)]
+/// An evaluation under way (see [`NewsLesson::begin_test`]).
+#[derive(Debug)]
+pub struct TestJob {
+    which: Which,
+    plan: Vec<Vec<usize>>,
+    next: usize,
+    tally: Option<Tally>,
+    max_misses: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
 enum Which {
     Val,
     Test,
