@@ -55,6 +55,29 @@ test('a worker that dies is replaced with the settings and weights it had, and t
   await context.close();
 });
 
+test('killed mid-run, while it trains, the worker comes back with weights of a few seconds before', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  const pg = new Playground(page);
+  await pg.ready();
+  const untrained = Number(await pg.text('heldout-mse'));
+  await pg.train().click();
+  // The worker sends the weights every 5 s while it trains.
+  await page.waitForTimeout(6500);
+  assert.ok(await pg.pause().isVisible(), 'still training');
+  const worker = await engineWorker(page);
+  assert.ok(worker, 'the engine worker answers the test');
+  await worker.evaluate(() => { setTimeout(() => { throw new Error('test: the engine fails'); }, 0); });
+  const notice = page.getByTestId('notice');
+  await notice.filter({ hasText: /stopped unexpectedly .* weights it had after step [1-9]\d*/ }).waitFor({ timeout: 20_000 });
+  await pg.ready();
+  assert.ok(await pg.train().isVisible(), 'paused after the restart: Train to go on');
+  const restored = Number(await pg.text('heldout-mse'));
+  assert.ok(restored < untrained / 10, `the restored weights are trained ones: held-out MSE ${restored}, untrained ${untrained}`);
+  const unexpected = problems(messages).filter((m) => !/test: the engine fails/.test(m.text));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+});
+
 test('the news lesson comes back too: its data from the cache, and the model it had trained', async () => {
   const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews&preset=rnn-title&epochs=1&vocab=5000`);
   await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
