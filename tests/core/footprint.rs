@@ -6,7 +6,7 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use unroll::engine::cells::{Activation, CellKind};
-use unroll::engine::model::footprint::{estimate, param_count, Work};
+use unroll::engine::model::footprint::{estimate, Work};
 use unroll::engine::model::Merge;
 use unroll::engine::train::OptimizerSpec;
 use unroll::engine::Model;
@@ -29,7 +29,9 @@ fn parameter_counts_are_the_engines() {
             seq_model(3, vec![layer(cell, 5, None), layer(cell, 4, Some(Merge::Concat))], 2),
             cls_model(50, 6, true, vec![layer(cell, 7, Some(Merge::Sum)), layer(cell, 3, None)], 4),
         ] {
-            assert_eq!(param_count(&spec), Model::new(spec.clone(), 1).unwrap().param_count(), "{cell:?}");
+            let work = Work { batch: 4, time: 3, parts: 1, eval_batch: 4, eval_time: 3 };
+            let weights = estimate(&spec, &OptimizerSpec::adam(1e-3), work).weights;
+            assert_eq!(weights, 4 * Model::new(spec.clone(), 1).unwrap().param_count() as u64, "{cell:?}");
         }
     }
 }

@@ -5,12 +5,12 @@
 //! engine run out of memory; the page shows them for every model.
 //!
 //! The counts follow the buffers of `model/mod.rs`, `model/recurrent.rs` and `cells/` (all `f32`);
-//! `tests/core/footprint.rs` holds them against the engine's own parameter counts, and
+//! `tests/core/footprint.rs` holds the weights against the engine's own parameter counts, and
 //! `unroll bench` prints the estimate beside the measured peak.
 
 use serde::{Deserialize, Serialize};
 
-use super::spec::{InputSpec, ModelSpec};
+use super::spec::ModelSpec;
 use crate::engine::cells::CellKind;
 use crate::engine::train::OptimizerSpec;
 
@@ -49,31 +49,6 @@ pub struct Work {
     /// Rows and time steps of the largest evaluation batch.
     pub eval_batch: usize,
     pub eval_time: usize,
-}
-
-/// Trainable weights of `spec`, counted as `Model::new` lays them out.
-pub fn param_count(spec: &ModelSpec) -> usize {
-    let embedding = match spec.input {
-        InputSpec::Tokens { vocab, dim, .. } => vocab * dim,
-        InputSpec::Values { .. } => 0,
-    };
-    let layers: usize = spec
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(k, l)| {
-            let (input, h, g) = (spec.layer_input_dim(k), l.units, l.cell.gates());
-            let bias = match l.cell {
-                CellKind::Gru { reset_after: true } => 2 * g * h,
-                _ => g * h,
-            };
-            let peephole = if l.cell.has_peepholes() { 3 * h } else { 0 };
-            let dirs = if l.bidirectional.is_some() { 2 } else { 1 };
-            dirs * (input * g * h + h * g * h + bias + peephole)
-        })
-        .sum();
-    let last = spec.layers.last().map_or(0, |l| l.output_dim());
-    embedding + layers + last * spec.dense_units + spec.dense_units
 }
 
 /// Optimiser slots per weight (Adam's two moments; momentum; RMSprop's velocity and mean).
@@ -149,7 +124,8 @@ fn step_flops(spec: &ModelSpec, b: usize, t: usize) -> f64 {
 /// What training `spec` with `optimizer` on `work` will take.
 pub fn estimate(spec: &ModelSpec, optimizer: &OptimizerSpec, work: Work) -> Footprint {
     const F: u64 = 4;
-    let p = param_count(spec) as u64;
+    // The Keras-style summary counts the weights as the engine lays them out.
+    let p = spec.summary(None).total as u64;
     let parts = work.parts.clamp(1, (work.batch / 2).max(1));
     let rows = work.batch.div_ceil(parts);
     // Each part keeps its own activations; the parts after the first their own gradient too.
