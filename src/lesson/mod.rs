@@ -56,12 +56,18 @@ impl Estimate {
     }
 }
 
+/// `from / 2`, `from / 4`, … down to 1: the smaller sizes a refused run is offered.
+pub fn halvings(from: usize) -> impl Iterator<Item = usize> {
+    std::iter::successors(Some(from / 2), |&n| (n > 1).then_some(n / 2)).filter(|&n| n >= 1)
+}
+
 /// `Ok(estimate)` when the run fits its engine; otherwise the refusal, with both figures, the
-/// limits, and `instead` (what would fit, found by the lesson) when there is something.
-pub fn check_fits(kind: BackendKind, estimate: Estimate, instead: Option<String>) -> Result<Estimate, LessonError> {
+/// limits, and what would fit (`instead`, asked only then) when there is something.
+pub fn check_fits(kind: BackendKind, estimate: Estimate, instead: impl FnOnce() -> Option<String>) -> Result<Estimate, LessonError> {
     if estimate.fits(kind) {
         return Ok(estimate);
     }
+    let instead = instead();
     let f = &estimate.footprint;
     let data = if f.data > 0 { format!(", data {}", bytes_text(f.data)) } else { String::new() };
     let mut message = format!(

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_fits, Estimate, LessonError};
+use super::{check_fits, halvings, Estimate, LessonError};
 use crate::data::series::{parse_sequence, Scale, Sine};
 use crate::data::windows::{context_windows, sample_batch};
 use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
@@ -168,15 +168,12 @@ impl SeriesLesson {
             let work = Work { batch, time, parts: PARTS, eval_batch: held, eval_time: time };
             Estimate::of(kind, footprint::estimate(&spec, &optimizer, work))
         };
-        let wanted = estimate_for(settings.batch, window);
-        let instead = || {
-            let halves = |from: usize| std::iter::successors(Some(from / 2), |&n| (n > 1).then_some(n / 2)).filter(|&n| n >= 1);
-            if let Some(b) = halves(settings.batch).find(|&b| estimate_for(b, window).fits(kind)) {
+        let estimate = check_fits(kind, estimate_for(settings.batch, window), || {
+            if let Some(b) = halvings(settings.batch).find(|&b| estimate_for(b, window).fits(kind)) {
                 return Some(format!("A batch of {b}"));
             }
-            halves(window).find(|&t| t >= 2 && estimate_for(1, t).fits(kind)).map(|t| format!("A batch of 1 with windows of {t} steps"))
-        };
-        let estimate = if wanted.fits(kind) { wanted } else { check_fits(kind, wanted, instead())? };
+            halvings(window).find(|&t| t >= 2 && estimate_for(1, t).fits(kind)).map(|t| format!("A batch of 1 with windows of {t} steps"))
+        })?;
         let model = Model::new(spec, rng_seed_for_weights(&mut rng))?;
         let info = SeriesInfo {
             xs,
@@ -190,13 +187,7 @@ impl SeriesLesson {
         };
         let mut backend = backend::create(
             kind,
-            Setup {
-                model,
-                optimizer: settings.optimizer_spec(),
-                clipping: settings.clip(),
-                schedule: settings.schedule(settings.steps),
-                seed: settings.seed,
-            },
+            Setup { model, optimizer, clipping: settings.clip(), schedule: settings.schedule(settings.steps), seed: settings.seed },
         )?;
         backend.set_parts(PARTS);
         Ok(SeriesLesson {

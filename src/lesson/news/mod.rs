@@ -20,7 +20,7 @@
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-use super::{check_fits, Estimate, LessonError};
+use super::{check_fits, halvings, Estimate, LessonError};
 use crate::data::ag_news::{self, BadRow};
 use crate::data::batches::{make_batch, plan_epoch, Batch, BUCKET_BOUNDARIES};
 use crate::data::labeled_csv::Labeled;
@@ -297,32 +297,20 @@ impl NewsLesson {
             let work = Work { batch, time, parts: 1, eval_batch: EVAL_BATCH, eval_time };
             Estimate::of(kind, Footprint { data: data_bytes, ..footprint::estimate(&spec, &optimizer, work) })
         };
-        let wanted = estimate_for(settings.batch, time, eval_time);
-        let estimate = if wanted.fits(kind) {
-            wanted
-        } else {
-            let halves = |from: usize| std::iter::successors(Some(from / 2), |&n| (n > 1).then_some(n / 2)).filter(|&n| n >= 1);
-            let instead = halves(settings.batch)
-                .find(|&b| estimate_for(b, time, eval_time).fits(kind))
-                .map(|b| format!("A batch of {b}"))
-                .or_else(|| {
-                    halves(time)
+        let estimate = check_fits(kind, estimate_for(settings.batch, time, eval_time), || {
+            halvings(settings.batch).find(|&b| estimate_for(b, time, eval_time).fits(kind)).map(|b| format!("A batch of {b}")).or_else(
+                || {
+                    halvings(time)
                         .find(|&t| estimate_for(settings.batch, t, t).fits(kind))
                         .map(|t| format!("Texts cut at {t} tokens (max-len {t})"))
-                });
-            check_fits(kind, wanted, instead)?
-        };
+                },
+            )
+        })?;
         let model = Model::new(spec, settings.seed)?;
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
         let backend = backend::create(
             kind,
-            Setup {
-                model,
-                optimizer: settings.optimizer_spec(),
-                clipping: settings.clip(),
-                schedule: schedule(settings, batches_per_epoch),
-                seed: settings.seed,
-            },
+            Setup { model, optimizer, clipping: settings.clip(), schedule: schedule(settings, batches_per_epoch), seed: settings.seed },
         )?;
         let info = NewsInfo {
             model: backend.spec().one_line(),
