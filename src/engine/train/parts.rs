@@ -117,7 +117,9 @@ impl PartRunner for Threads {
         first: (&mut [f32], &mut Workspace),
         replicas: &mut [Replica],
     ) -> Vec<Result<f32, EngineError>> {
-        if std::thread::available_parallelism().is_err() {
+        // Asked once: on Linux the answer reads the cgroup files, which no training step should.
+        static CAN_SPAWN: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        if !*CAN_SPAWN.get_or_init(|| std::thread::available_parallelism().is_ok()) {
             return Sequential.compute(model, parts, first, replicas);
         }
         let (grads, ws) = first;
