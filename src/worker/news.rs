@@ -59,8 +59,8 @@ pub struct NewsRun {
 }
 
 /// The news run, when it is the active lesson.
-fn active(st: &mut State) -> Option<&mut NewsRun> {
-    st.active.as_mut().and_then(|a| a.as_any_mut().downcast_mut::<NewsRun>())
+fn active(active: &mut Option<Box<dyn Running>>) -> Option<&mut NewsRun> {
+    active.as_mut().and_then(|a| a.as_any_mut().downcast_mut::<NewsRun>())
 }
 
 /// Builds the news experiment for `settings` on the loaded data, or loads the data its
@@ -86,7 +86,7 @@ pub fn configure(state: &Rc<RefCell<State>>, st: &mut State, settings: Settings)
     // The news lesson is the one on show now: a series lesson still active must not take Train
     // while the data is on its way (nor after it was refused). A news run stays until its new
     // data has arrived.
-    if active(st).is_none() {
+    if active(&mut st.active).is_none() {
         st.running = false;
         st.active = None;
     }
@@ -148,7 +148,7 @@ async fn load(state: Rc<RefCell<State>>, source: DataSource, key: String) {
             st.news.source = Some(key.clone());
             // Build on the new data: the waiting settings, or the current ones if the news
             // lesson is the one on show.
-            let current = active(&mut st).map(|r| r.lesson.settings().clone());
+            let current = active(&mut st.active).map(|r| r.lesson.settings().clone());
             if let Some(s) = pending.or(current) {
                 configure(&state, &mut st, Settings { data_url: key, ..s });
             }
@@ -231,7 +231,7 @@ fn ready(p: &TextClassifier) -> NewsEvent {
 
 /// Reads `text` with the chosen model (the pretrained one when there is no trained model yet).
 pub fn read(st: &mut State, text: String, reader: Reader) {
-    let trained = st.active.as_mut().and_then(|a| a.as_any_mut().downcast_mut::<NewsRun>()).map(|r| &mut r.lesson);
+    let trained = active(&mut st.active).map(|r| &mut r.lesson);
     let (reading, classes, reader) = match (reader, trained, st.news.pretrained.as_mut()) {
         (Reader::Trained, Some(lesson), _) => (lesson.read(&text), lesson.info().classes.clone(), Reader::Trained),
         (_, _, Some(p)) => (p.read(&text), p.classes.clone(), Reader::Pretrained),

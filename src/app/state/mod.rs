@@ -66,7 +66,8 @@ pub struct Store {
     bridge: StoredValue<Option<Rc<WorkerBridge>>, LocalStorage>,
     /// The last weights the worker sent, and their step: a restarted worker takes them up.
     snapshot: StoredValue<Option<(u64, Weights)>>,
-    /// When the worker was restarted (a worker that keeps dying is not restarted forever).
+    /// When the worker was restarted within the last minute (a worker that keeps dying is not
+    /// restarted forever).
     restarts: StoredValue<Vec<f64>>,
     /// The experiment on show took up the weights of a worker that died (until a new one starts).
     pub restored: RwSignal<bool>,
@@ -132,7 +133,8 @@ impl Store {
         self.backend.set(None);
         self.workers.set(1);
         let now = js_sys::Date::now();
-        let recent = self.restarts.with_value(|t| t.iter().filter(|&&at| now - at < RESTART_WINDOW_MS).count());
+        self.restarts.update_value(|t| t.retain(|&at| now - at < RESTART_WINDOW_MS));
+        let recent = self.restarts.with_value(Vec::len);
         if recent >= MAX_RESTARTS {
             self.notice.set(Some(Notice::Error(format!(
                 "The training engine stopped {} times within a minute ({why}). Reload the page to start again.",
