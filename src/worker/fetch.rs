@@ -21,7 +21,8 @@ enum Stop {
     Cancelled,
 }
 
-/// The download under way: its abort switch and why it was pulled, if it was.
+/// The data download under way (the one the page's Cancel means; the pretrained model's, which
+/// runs beside it, is not one): its abort switch and why it was pulled, if it was.
 struct Current {
     controller: AbortController,
     stop: Rc<Cell<Option<Stop>>>,
@@ -117,6 +118,7 @@ pub async fn fetch_bytes(
     url: &str,
     max_bytes: u64,
     cache: Option<&str>,
+    cancellable: bool,
     progress: &dyn Fn(u64, Option<u64>),
 ) -> Result<(Vec<u8>, bool), FetchError> {
     let cache = match cache {
@@ -132,7 +134,7 @@ pub async fn fetch_bytes(
             }
         }
     }
-    let mut bytes = download(url, max_bytes, progress).await?;
+    let mut bytes = download(url, max_bytes, cancellable, progress).await?;
     if let Some(c) = &cache {
         // A failed store (private mode, quota) only costs a download next time.
         if let Ok(copy) = Response::new_with_opt_u8_array(Some(&mut bytes)) {
@@ -143,8 +145,8 @@ pub async fn fetch_bytes(
 }
 
 /// `fetch(url)` and its body, with a watchdog that aborts it after [`STALL_MS`] without a byte, and
-/// an abort switch for [`cancel`].
-async fn download(url: &str, max_bytes: u64, progress: &dyn Fn(u64, Option<u64>)) -> Result<Vec<u8>, FetchError> {
+/// (`cancellable`) an abort switch for [`cancel`].
+async fn download(url: &str, max_bytes: u64, cancellable: bool, progress: &dyn Fn(u64, Option<u64>)) -> Result<Vec<u8>, FetchError> {
     // The page shows the download (and its Cancel) at once, before any answer arrives.
     progress(0, None);
     let controller = AbortController::new().map_err(|e| FetchError::Other(js_text(&e)))?;
@@ -162,7 +164,9 @@ async fn download(url: &str, max_bytes: u64, progress: &dyn Fn(u64, Option<u64>)
     let timer = scope()
         .set_interval_with_callback_and_timeout_and_arguments_0(watchdog.as_ref().unchecked_ref(), 1000)
         .map_err(|e| FetchError::Other(js_text(&e)))?;
-    CURRENT.with(|c| *c.borrow_mut() = Some(Current { controller: controller.clone(), stop: stop.clone() }));
+    if cancellable {
+        CURRENT.with(|c| *c.borrow_mut() = Some(Current { controller: controller.clone(), stop: stop.clone() }));
+    }
     let alive = |loaded: u64, total: Option<u64>| {
         last.set(now_ms());
         progress(loaded, total);
@@ -181,7 +185,13 @@ async fn download(url: &str, max_bytes: u64, progress: &dyn Fn(u64, Option<u64>)
     .await;
     scope().clear_interval_with_handle(timer);
     drop(watchdog);
-    CURRENT.with(|c| *c.borrow_mut() = None);
+    // Unregistered only if it is still this download's switch.
+    CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.as_ref().is_some_and(|cur| Rc::ptr_eq(&cur.stop, &stop)) {
+            *c = None;
+        }
+    });
     // An abort surfaces as a network or read error: say why it really stopped.
     result.map_err(|e| match stop.get() {
         Some(Stop::Stalled) => FetchError::Stalled,

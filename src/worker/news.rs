@@ -172,10 +172,10 @@ async fn read_source(source: DataSource) -> Result<(NewsData, DataSummary), Stri
     match source {
         DataSource::Bundled => {
             let max = MAX_BYTES as u64;
-            let (train, cached_train) = fetch_bytes(BUNDLE_TRAIN, max, Some(BUNDLE_CACHE), &loading("AG News training set"))
+            let (train, cached_train) = fetch_bytes(BUNDLE_TRAIN, max, Some(BUNDLE_CACHE), true, &loading("AG News training set"))
                 .await
                 .map_err(|e| e.own_file_message(BUNDLE_TRAIN))?;
-            let (test, cached_test) = fetch_bytes(BUNDLE_TEST, max, Some(BUNDLE_CACHE), &loading("AG News test set"))
+            let (test, cached_test) = fetch_bytes(BUNDLE_TEST, max, Some(BUNDLE_CACHE), true, &loading("AG News test set"))
                 .await
                 .map_err(|e| e.own_file_message(BUNDLE_TEST))?;
             post(NewsEvent::DataLoading { what: "Reading AG News".into(), loaded: 0, total: None });
@@ -184,7 +184,7 @@ async fn read_source(source: DataSource) -> Result<(NewsData, DataSummary), Stri
         DataSource::Url { url } => {
             news_source::check_url(&url)?;
             let name = news_source::url_name(&url);
-            let (bytes, _) = fetch_bytes(&url, MAX_BYTES as u64, None, &loading(&name)).await.map_err(|e| e.message(&url))?;
+            let (bytes, _) = fetch_bytes(&url, MAX_BYTES as u64, None, true, &loading(&name)).await.map_err(|e| e.message(&url))?;
             post(NewsEvent::DataLoading { what: format!("Reading {name}"), loaded: 0, total: None });
             news_source::user_file(&name, bytes)
         }
@@ -207,7 +207,7 @@ pub fn load_pretrained(state: &Rc<RefCell<State>>, st: &mut State) {
     st.news.pretrained_loading = true;
     let state = state.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = fetch_bytes(PRETRAINED_MODEL, 64 << 20, None, &|_, _| {})
+        let result = fetch_bytes(PRETRAINED_MODEL, 64 << 20, None, false, &|_, _| {})
             .await
             .map_err(|e| e.own_file_message(PRETRAINED_MODEL))
             .and_then(|(bytes, _)| String::from_utf8(bytes).map_err(|e| e.to_string()))

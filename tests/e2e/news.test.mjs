@@ -267,3 +267,17 @@ test('a data URL that never answers can be cancelled, and is given up after 20 s
   assert.deepEqual(unexpected, []);
   await context.close();
 });
+
+test('Cancel stops the data download even after the pretrained model, loaded beside it, has arrived', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  await page.route('**/data/ag_news/*.csv.gz', () => {}); // the bundle never answers
+  await page.getByTestId('backend').filter({ hasNotText: 'starting' }).waitFor();
+  await page.getByRole('radio', { name: 'News headlines' }).check();
+  await page.getByTestId('reader-note').filter({ hasText: 'pretrained AG News model' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('data-cancel').click();
+  await page.getByTestId('data-error').filter({ hasText: /the download of .*train\.csv\.gz was cancelled/ }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('data-loading').count(), 0);
+  const unexpected = problems(messages).filter((m) => !/Failed to load resource|ERR_ABORTED|aborted/i.test(m.text));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+});
