@@ -97,31 +97,35 @@ fn tool_version(tool: &str) -> Option<String> {
 
 /// Every binary in `bins` at `version`: present, or `cargo install <args>`, then checked again.
 fn cargo_tool(krate: &str, bins: &[&str], version: &str, args: &[&str], takes: &str) -> Result {
-    let what = format!("{krate} {version}");
-    let wrong: Vec<String> = bins
-        .iter()
-        .filter_map(|bin| match tool_version(bin) {
-            Some(v) if v == version => None,
-            Some(v) => Some(format!("{bin} is {v}")),
-            None => Some(format!("{bin} not found")),
-        })
-        .collect();
+    let check = || -> Vec<String> {
+        bins.iter()
+            .filter_map(|bin| match tool_version(bin) {
+                Some(v) if v == version => None,
+                Some(v) => Some(format!("`{bin} --version` reports {v}")),
+                None => Some(format!("{bin} not found")),
+            })
+            .collect()
+    };
+    // Outside the repository, so its .cargo/config.toml does not apply.
+    let mut install = Command::new("cargo");
+    install.arg("install").args(args).current_dir(env::temp_dir());
+    ensure_tool(&format!("{krate} {version}"), takes, check, &mut install)
+}
+
+/// A tool `check` finds nothing wrong with: present; otherwise `install` runs (after asking, where
+/// someone can answer) and `check` must then pass.
+fn ensure_tool(what: &str, takes: &str, check: impl Fn() -> Vec<String>, install: &mut Command) -> Result {
+    let wrong = check();
     if wrong.is_empty() {
         header(TAG, format!("{what}: present"));
         return Ok(());
     }
     header(TAG, format!("{what}: {}; installing ({takes})", wrong.join(", ")));
-    confirm(&format!("Run `cargo install {}` ({takes})?", args.join(" ")))?;
-    // Outside the repository, so its .cargo/config.toml does not apply.
-    run(Command::new("cargo").arg("install").args(args).current_dir(env::temp_dir()))?;
-    for bin in bins {
-        let got = tool_version(bin);
-        if got.as_deref() != Some(version) {
-            return Err(err(format!(
-                "installed {what}, but `{bin} --version` reports {}: is another {bin} earlier on PATH?",
-                got.unwrap_or_else(|| "nothing".into())
-            )));
-        }
+    confirm(&format!("Run `{}` ({takes})?", crate::util::describe(install)))?;
+    run(install)?;
+    let still = check();
+    if !still.is_empty() {
+        return Err(err(format!("installed {what}, but {}: is another one earlier on PATH?", still.join(", "))));
     }
     Ok(())
 }
@@ -149,32 +153,27 @@ pub fn wasm_bindgen_version(root: &Path) -> Result<String> {
 
 /// `wasm-opt` as Trunk.toml pins it, in the cargo bin folder beside Trunk (npm's `binaryen`).
 fn wasm_opt() -> Result {
-    let what = format!("wasm-opt {WASM_OPT_VERSION} (npm binaryen {BINARYEN_VERSION})");
-    let version = || capture("wasm-opt", &["--version"]).unwrap_or_default();
-    let found = version();
-    if found.contains(&format!("({WASM_OPT_VERSION})")) {
-        header(TAG, format!("{what}: present"));
-        return Ok(());
-    }
+    let check = || -> Vec<String> {
+        match capture("wasm-opt", &["--version"]) {
+            Some(v) if v.contains(&format!("({WASM_OPT_VERSION})")) => vec![],
+            Some(v) => vec![format!("`wasm-opt --version` reports {}", v.trim())],
+            None => vec!["wasm-opt not found".into()],
+        }
+    };
     let bin = cargo_bin().ok_or_else(|| err("neither CARGO_HOME nor HOME is set: nowhere to install wasm-opt"))?;
     let prefix = bin.parent().unwrap_or(&bin).to_path_buf();
-    let state = if found.is_empty() { "not found".to_string() } else { format!("found {}", found.trim()) };
-    header(TAG, format!("{what}: {state}; installing into {}", bin.display()));
-    confirm(&format!("Run `npm install --global --prefix {} binaryen@{BINARYEN_VERSION}`?", prefix.display()))?;
-    run(Command::new("npm")
+    let mut install = Command::new("npm");
+    install
         .args(["install", "--global", "--no-audit", "--no-fund", "--prefix"])
         .arg(&prefix)
         .arg(format!("binaryen@{BINARYEN_VERSION}"))
-        .current_dir(env::temp_dir()))?;
-    let got = version();
-    if !got.contains(&format!("({WASM_OPT_VERSION})")) {
-        return Err(err(format!(
-            "installed binaryen {BINARYEN_VERSION} into {}, but `wasm-opt --version` reports {:?}: is another wasm-opt earlier on PATH?",
-            bin.display(),
-            got.trim()
-        )));
-    }
-    Ok(())
+        .current_dir(env::temp_dir());
+    ensure_tool(
+        &format!("wasm-opt {WASM_OPT_VERSION} (npm binaryen {BINARYEN_VERSION}, into {})", bin.display()),
+        "seconds",
+        check,
+        &mut install,
+    )
 }
 
 /// `npm ci` when node_modules is missing or older than package-lock.json.
