@@ -106,20 +106,22 @@ impl Store {
         if !problems.is_empty() {
             store.notice.set(Some(Notice::Url(problems.iter().map(|p| p.to_string()).collect())));
         }
-        store.spawn_worker();
-        if settings.task == Task::Agnews {
-            store.request_pretrained();
-        }
-        store.send(Command::Configure { settings });
+        store.boot(settings);
         store
     }
 
-    fn spawn_worker(&self) {
+    /// Starts a worker and has it build the experiment `settings` describe (and, for the news
+    /// lesson, load the pretrained headline model).
+    fn boot(&self, settings: Settings) {
         let store = *self;
         match WorkerBridge::spawn(move |ev| store.on_event(ev), move |why| store.restart(why)) {
             Ok(b) => self.bridge.set_value(Some(b)),
             Err(e) => self.notice.set(Some(Notice::Error(e))),
         }
+        if settings.task == Task::Agnews {
+            self.request_pretrained();
+        }
+        self.send(Command::Configure { settings });
     }
 
     /// The worker died: a new one takes up the experiment's settings and the last weights the old
@@ -143,13 +145,9 @@ impl Store {
             return;
         }
         self.restarts.update_value(|t| t.push(now));
-        self.spawn_worker();
-        let settings = self.settings.get_untracked();
-        if settings.task == Task::Agnews {
-            self.news.pretrained_requested.set(false);
-            self.request_pretrained();
-        }
-        self.send(Command::Configure { settings });
+        // The new worker has no pretrained model yet.
+        self.news.pretrained_requested.set(false);
+        self.boot(self.settings.get_untracked());
         let kept = self.snapshot.get_value();
         let with = match kept {
             Some((step, weights)) => {
