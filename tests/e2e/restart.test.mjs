@@ -2,28 +2,15 @@
 // settings and the last weights the old one sent, says so, and training goes on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { startServer, launch, openPage, problems, screenshot, findWorker } from './lib/harness.mjs';
 import { Playground } from './lib/playground.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-/** `worker.evaluate(fn)`, or null when the worker does not answer within `ms`. */
-const evaluateOrNull = (worker, fn, ms = 1000) =>
-  Promise.race([worker.evaluate(fn).catch(() => null), new Promise((r) => setTimeout(() => r(null), ms))]);
-
 /** The engine worker (the helper is named `unroll-helper`). */
-async function engineWorker(page) {
-  for (let i = 0; i < 50; i++) {
-    for (const w of page.workers()) {
-      const name = await evaluateOrNull(w, () => self.name, 300);
-      if (name !== null && name !== 'unroll-helper') return w;
-    }
-    await page.waitForTimeout(100);
-  }
-  return null;
-}
+const engineWorker = (page) => findWorker(page, (name) => name !== 'unroll-helper', 50);
 
 test('a worker that dies is replaced with the settings and weights it had, and training goes on', async () => {
   const { page, messages, context } = await openPage(browser, `${server.url}?cell=gru&units=24`);

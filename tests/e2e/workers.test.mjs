@@ -4,7 +4,7 @@
 // last bit, step by step, with dropout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { startServer, launch, openPage, problems, screenshot, findWorker } from './lib/harness.mjs';
 import { Playground } from './lib/playground.mjs';
 
 let isolated, plain, browser;
@@ -93,11 +93,6 @@ test('the page names the engine and its two workers', async () => {
   }
 });
 
-/** `worker.evaluate(fn)`, or null when the worker does not answer within `ms` (a worker busy in a
- * synchronous loop, as the helper is while it watches the shared buffer, answers nothing). */
-const evaluateOrNull = (worker, fn, ms = 1000) =>
-  Promise.race([worker.evaluate(fn).catch(() => null), new Promise((r) => setTimeout(() => r(null), ms))]);
-
 test('when the helper worker fails, training goes on in one worker and the page says so, once', async () => {
   const { page, messages, context } = await openPage(browser, isolated.url);
   const pg = new Playground(page);
@@ -109,12 +104,7 @@ test('when the helper worker fails, training goes on in one worker and the page 
   await pg.train().waitFor();
   // The helper is the worker named `unroll-helper` (src/worker/helper.rs); paused, it goes back to
   // its event loop after a moment. Its next message from the engine (the next request) throws.
-  let helper = null;
-  for (let i = 0; i < 100 && !helper; i++) {
-    for (const w of page.workers()) {
-      if ((await evaluateOrNull(w, () => self.name, 300)) === 'unroll-helper') helper = w;
-    }
-  }
+  const helper = await findWorker(page, (name) => name === 'unroll-helper');
   assert.ok(helper, `the helper worker answers the test (${page.workers().length} workers seen)`);
   await helper.evaluate(() => { self.onmessage = () => { throw new Error('test: the helper fails'); }; });
   await pg.train().click();

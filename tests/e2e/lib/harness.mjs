@@ -76,3 +76,21 @@ export async function screenshot(page, name) {
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/** `worker.evaluate(fn)`, or null when the worker does not answer within `ms` (a worker busy in a
+ * synchronous loop, as the helper is while it watches the shared buffer, answers nothing). */
+const evaluateOrNull = (worker, fn, ms) =>
+  Promise.race([worker.evaluate(fn).catch(() => null), new Promise((r) => setTimeout(() => r(null), ms))]);
+
+/** The page's worker whose `self.name` passes `wanted` (the helper is `unroll-helper`, the engine
+ * worker has no name), waiting up to about `tries` rounds for one that answers; null if none. */
+export async function findWorker(page, wanted, tries = 100) {
+  for (let i = 0; i < tries; i++) {
+    for (const w of page.workers()) {
+      const name = await evaluateOrNull(w, () => self.name, 300);
+      if (name !== null && wanted(name)) return w;
+    }
+    await page.waitForTimeout(100);
+  }
+  return null;
+}
