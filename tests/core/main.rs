@@ -30,4 +30,5 @@ mod series;
 mod settings;
 mod summary;
 mod text;
+mod trace;
 mod training;

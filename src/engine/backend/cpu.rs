@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::{Backend, BackendLabel, DirTrace, Setup, Trace, Workers};
+use super::{Backend, BackendLabel, Setup, Trace, Workers};
 use crate::engine::model::{Dropout, Input, Model, ModelSpec, Targets, Workspace};
 use crate::engine::train::{OnRemote, OptimizerState, PartRunner, Sequential, StepStats, Threads, Trainer};
 use crate::engine::EngineError;
@@ -84,36 +84,7 @@ impl Backend for CpuBackend {
             return Err(EngineError::InvalidInput(format!("row {row} of a batch of {}", input.batch)));
         }
         self.trainer.model.forward(input, &mut self.eval_ws)?;
-        let ws = &self.eval_ws;
-        let (batch, time) = ws.dims();
-        let spec = &self.trainer.model.spec;
-        // Rows `0..rows` of a time-major `[rows, batch, width]` buffer, for batch row `row`.
-        let pick = |buf: &[f32], rows: usize, width: usize| -> Vec<f32> {
-            if buf.is_empty() {
-                return Vec::new();
-            }
-            (0..rows).flat_map(|t| buf[(t * batch + row) * width..(t * batch + row + 1) * width].iter().copied()).collect()
-        };
-        let layers = spec
-            .layers
-            .iter()
-            .zip(&ws.layers)
-            .map(|(layer, buffers)| {
-                let (units, g) = (layer.units, layer.cell.gates());
-                buffers
-                    .dirs
-                    .iter()
-                    .map(|d| DirTrace {
-                        units,
-                        h: pick(&d.h, time + 1, units),
-                        c: pick(&d.c, time + 1, units),
-                        gates: pick(&d.gates, time, g * units),
-                    })
-                    .collect()
-            })
-            .collect();
-        let per_row = ws.outputs.len() / batch.max(1);
-        Ok(Trace { time, layers, outputs: ws.outputs[row * per_row..(row + 1) * per_row].to_vec() })
+        Ok(self.trainer.model.trace_row(&self.eval_ws, row))
     }
 
     fn set_parts(&mut self, parts: usize) {

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::model::trace::{DirTrace, Trace};
 pub use cpu::CpuBackend;
 pub use label::BackendLabel;
 
@@ -140,30 +141,4 @@ impl Workers {
             Workers::Here
         }
     }
-}
-
-/// One sample's pass through the recurrent layers, step by step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Trace {
-    /// Time steps read.
-    pub time: usize,
-    /// Per recurrent layer, per direction (forward, then backward).
-    pub layers: Vec<Vec<DirTrace>>,
-    /// The model's outputs for this sample: `[time, units]` with `return_sequences`, else
-    /// `[units]`.
-    pub outputs: Vec<f32>,
-}
-
-/// One direction of one layer, in its own processing order (the backward direction reads the
-/// sequence from its end).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DirTrace {
-    pub units: usize,
-    /// `[time + 1, units]` hidden states; row 0 is the initial (zero) state.
-    pub h: Vec<f32>,
-    /// `[time + 1, units]` LSTM cell states (empty for other cells).
-    pub c: Vec<f32>,
-    /// `[time, G * units]` the activated gates of each step, in the cell's gate order (the
-    /// cell's module documents each block).
-    pub gates: Vec<f32>,
 }

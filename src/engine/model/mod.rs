@@ -10,6 +10,7 @@ mod projection;
 pub mod recurrent;
 pub mod spec;
 pub mod summary;
+pub mod trace;
 
 pub use dropout::{Dropout, DropoutMasks};
 pub use recurrent::LayerBuffers;
