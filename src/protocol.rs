@@ -8,6 +8,7 @@ use crate::bench::{BenchConfig, BenchRow};
 use crate::engine::backend::BackendLabel;
 use crate::lesson::news::{self, EpochRecord, NewsInfo, Reading};
 pub use crate::lesson::news_source::DataSummary;
+use crate::lesson::chain::{Chain, ChainSource};
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::settings::Settings;
 
@@ -76,6 +77,22 @@ pub enum Command {
         text: String,
         reader: Reader,
     },
+    /// Trace an input through the model step by step (answered by [`Event::Chain`] or
+    /// [`Event::ChainUnavailable`]); with `follow`, again at a steady rate while training runs
+    /// and whenever the weights change. `None` stops following.
+    Chain {
+        request: Option<ChainRequest>,
+    },
+}
+
+/// Which input the unrolled view shows, through which model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChainRequest {
+    pub source: ChainSource,
+    /// For headlines: the model being trained, or the pretrained one.
+    pub reader: Reader,
+    /// Trace again while training runs (a few times a second) and after every change of weights.
+    pub follow: bool,
 }
 
 /// One training loss.
@@ -83,6 +100,8 @@ pub enum Command {
 pub struct LossPoint {
     pub step: u64,
     pub loss: f32,
+    /// The step's global gradient norm, before clipping.
+    pub grad_norm: f32,
 }
 
 /// Worker → page: what concerns the worker itself, then each lesson's own events, nested, so
@@ -104,6 +123,11 @@ pub enum Event {
     /// The active experiment's current weights (sent when training stops, and every few seconds
     /// while it runs), which the page keeps to restore if the worker dies.
     Snapshot { step: u64, weights: Weights },
+    /// An input traced through the model (for [`Command::Chain`]), and the worker's milliseconds
+    /// to trace it and build this message.
+    Chain { chain: Box<Chain>, cost_ms: f32 },
+    /// The requested chain cannot be drawn now; the message says why.
+    ChainUnavailable { message: String },
     /// The sine and typed-sequence lessons.
     Series { event: SeriesEvent },
     /// The news lesson.
@@ -221,6 +245,8 @@ pub struct BatchPoint {
     pub x: f32,
     pub loss: f32,
     pub accuracy: f32,
+    /// The batch's global gradient norm, before clipping.
+    pub grad_norm: f32,
 }
 
 #[cfg(target_arch = "wasm32")]

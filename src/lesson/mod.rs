@@ -1,6 +1,7 @@
 //! The course's lessons: data + model + training loop + evaluation. Shared by the `unroll`
 //! command line and the Web Worker, so both train exactly the same way.
 
+pub mod chain;
 pub mod news;
 pub mod news_source;
 pub mod series;

@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::chain::{value_label, Chain, ChainLayer, ChainOutput, ChainSource, ChainStep};
 use super::{check_fits, halvings, Estimate, LessonError};
 use crate::data::series::{parse_sequence, Scale, Sine};
 use crate::data::windows::{context_windows, sample_batch};
@@ -252,6 +253,34 @@ impl SeriesLesson {
             None
         };
         Ok(StepOutcome { step: self.step, stats, diverged })
+    }
+
+    /// The model's window of the series starting at value `start` (clamped to the series), run
+    /// through the model step by step at the current weights: every state and gate.
+    pub fn chain(&mut self, start: usize) -> Result<Chain, LessonError> {
+        let (n, w) = (self.info.values.len(), self.info.window);
+        let start = start.min(n - w);
+        let x = &self.train_values[start..start + w];
+        let input = Input { batch: 1, time: w, data: InputData::Values(x), mask: None };
+        let trace = self.backend.trace(&input, 0)?;
+        let predicted = trace.outputs.iter().map(|&v| self.scale.inverse(v)).collect();
+        let truth = (0..w).map(|t| self.info.values.get(start + t + 1).copied()).collect();
+        let steps = self.info.values[start..start + w].iter().map(|&v| ChainStep { label: value_label(v), oov: false }).collect();
+        let place = if self.settings.task == Task::Sine {
+            format!("x = {}", value_label(self.info.xs[start]))
+        } else {
+            format!("value {}", start + 1)
+        };
+        let part = if start + w <= self.info.train_end { "training stretch" } else { "held-out stretch" };
+        Ok(Chain {
+            source: ChainSource::Window { start },
+            caption: format!("{w} values from {place} ({part}), one per step; after each the model predicts the next"),
+            layers: ChainLayer::of(self.backend.spec()),
+            steps,
+            trace,
+            output: ChainOutput::Next { predicted, truth },
+            trained_steps: self.step,
+        })
     }
 
     /// Predicts the last step of each window `[n, window, 1]`; returns own-unit values.

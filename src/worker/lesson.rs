@@ -9,6 +9,8 @@
 use std::any::Any;
 
 use crate::engine::backend::Backend;
+use crate::lesson::chain::{Chain, ChainSource};
+use crate::lesson::LessonError;
 use crate::settings::Settings;
 
 pub trait Running: Any {
@@ -38,6 +40,8 @@ pub trait Running: Any {
     fn settings(&self) -> &Settings;
     /// Training steps (batches) taken so far.
     fn steps(&self) -> u64;
+    /// `source` traced through the model at the current weights (the unrolled view).
+    fn chain(&mut self, source: &ChainSource) -> Result<Chain, LessonError>;
     /// The engine it trains on (weights in and out).
     fn backend(&mut self) -> &mut dyn Backend;
     /// For the one question only a given lesson answers (the news lesson's trained reader).

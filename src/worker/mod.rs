@@ -2,6 +2,7 @@
 //! [`crate::protocol`]. Between slices it yields to the event loop so `Pause` and new settings
 //! arrive promptly; the page's main thread never runs engine code.
 
+mod chain;
 mod clock;
 mod fetch;
 mod helper;
@@ -39,6 +40,11 @@ struct State {
     /// Weights the page asked to restore, waiting for the experiment they belong to.
     restore: Option<Vec<f32>>,
     last_snapshot_ms: f64,
+    /// The chain the page follows (the unrolled view), whether the weights changed since it was
+    /// last traced, and when that was.
+    chain: Option<crate::protocol::ChainRequest>,
+    chain_dirty: bool,
+    last_chain_ms: f64,
 }
 
 /// Makes `run` the active lesson, paused at its start (with the weights the page asked to restore,
@@ -50,6 +56,8 @@ fn activate(st: &mut State, mut run: Box<dyn Running>) {
     if restored {
         snapshot(st);
     }
+    st.chain_dirty = true;
+    chain::tick(st);
 }
 
 /// Loads `weights` into `run` and shows where it stands; weights of another model are ignored
@@ -77,12 +85,15 @@ fn scope() -> DedicatedWorkerGlobalScope {
 
 fn post(event: impl Into<Event>) {
     match to_js(&event.into()) {
-        Ok(v) => {
-            if let Err(e) = scope().post_message(&v) {
-                web_sys::console::error_2(&"unroll worker: postMessage failed".into(), &e);
-            }
-        }
+        Ok(v) => post_js(&v),
         Err(e) => web_sys::console::error_1(&format!("unroll worker: cannot serialise event: {e}").into()),
+    }
+}
+
+/// Posts an event already made into a JavaScript value.
+fn post_js(v: &JsValue) {
+    if let Err(e) = scope().post_message(v) {
+        web_sys::console::error_2(&"unroll worker: postMessage failed".into(), &e);
     }
 }
 
@@ -133,6 +144,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
                 // The weights training stopped at (the last evaluation may be a while old).
                 active.settle();
                 snapshot(st);
+                chain::tick(st);
                 start_loop(state, st);
             }
         }
@@ -148,6 +160,8 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
                     active.flush(false);
                     active.after_step();
                     snapshot(st);
+                    st.chain_dirty = true;
+                    chain::tick(st);
                     start_loop(state, st);
                 }
             }
@@ -159,6 +173,8 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
                 Some(active) => {
                     if restore(active.as_mut(), &w) {
                         snapshot(st);
+                        st.chain_dirty = true;
+                        chain::tick(st);
                         start_loop(state, st);
                     }
                 }
@@ -170,6 +186,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         Command::CancelLoad => fetch::cancel(),
         Command::LoadPretrained => news::load_pretrained(state, &mut st),
         Command::Read { text, reader } => news::read(&mut st, text, reader),
+        Command::Chain { request } => chain::request(&mut st, request),
         Command::Bench { config } => {
             st.running = false;
             let workers = (config.threads > 1).then(|| st.workers());
@@ -224,6 +241,7 @@ async fn run(state: Rc<RefCell<State>>) {
             } else if st.running {
                 st.running = active.train(usize::MAX, SLICE_MS);
                 active.flush(st.running);
+                st.chain_dirty = true;
                 if st.running {
                     active.between_slices();
                     if now_ms() - st.last_snapshot_ms >= SNAPSHOT_MS {
@@ -234,6 +252,7 @@ async fn run(state: Rc<RefCell<State>>) {
                     active.settle();
                     snapshot(st);
                 }
+                chain::tick(st);
             } else {
                 st.loop_active = false;
                 return;

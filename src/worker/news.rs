@@ -12,6 +12,8 @@ use super::{activate, post, stop_with_error, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
 use crate::lesson::news::{NewsData, NewsLesson, Progress, TestJob, TextClassifier};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
+use crate::lesson::chain::{chain_error, with_truth, Chain, ChainSource};
+use crate::lesson::LessonError;
 use crate::model_file::ModelFile;
 use crate::protocol::{BatchPoint, DataSource, Event, NewsEvent, Reader};
 use crate::settings::{Settings, UPLOAD_PREFIX};
@@ -241,6 +243,21 @@ pub fn read(st: &mut State, text: String, reader: Reader) {
     post(NewsEvent::Reading { text, reader, classes, reading });
 }
 
+/// `source` traced through the pretrained model (a test example is taken from the news lesson's
+/// test split, when it is the active lesson).
+pub fn pretrained_chain(st: &mut State, source: &ChainSource) -> Result<Chain, LessonError> {
+    let (text, truth, caption) = match (source, active(&mut st.active)) {
+        (ChainSource::Headline { text }, _) => (text.clone(), None, "the headline you typed".to_string()),
+        (ChainSource::TestExample { .. }, Some(run)) => run.lesson.chain_input(source)?,
+        _ => return Err(chain_error("the pretrained model reads headlines".into())),
+    };
+    let Some(p) = st.news.pretrained.as_mut() else {
+        return Err(chain_error("the pretrained model is still loading".into()));
+    };
+    let chain = p.chain(&text)?;
+    Ok(Chain { source: source.clone(), caption: format!("{caption}, read by the pretrained model"), output: with_truth(chain.output, truth), ..chain })
+}
+
 impl NewsRun {
     /// Starts evaluating the model on the test set (a slice at a time, in the worker's loop),
     /// unless it has not changed since the last evaluation.
@@ -279,7 +296,7 @@ impl Running for NewsRun {
                 }
             };
             self.steps += 1;
-            self.points.push(BatchPoint { x: p.epochs_done(), loss: p.batch_loss, accuracy: p.batch_accuracy });
+            self.points.push(BatchPoint { x: p.epochs_done(), loss: p.batch_loss, accuracy: p.batch_accuracy, grad_norm: p.batch_grad_norm });
             self.samples_done += (p.samples - self.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
             self.epoch_ends.extend(p.epoch_end.clone());
             let (finished, diverged) = (p.done, !p.batch_loss.is_finite());
@@ -359,6 +376,10 @@ impl Running for NewsRun {
 
     fn steps(&self) -> u64 {
         self.steps
+    }
+
+    fn chain(&mut self, source: &ChainSource) -> Result<Chain, LessonError> {
+        self.lesson.chain(source)
     }
 
     fn backend(&mut self) -> &mut dyn crate::engine::backend::Backend {

@@ -6,7 +6,8 @@ use super::clock::{now_ms, SpeedMeter};
 use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
 use crate::engine::backend::Workers;
-use crate::lesson::{EvalJob, SeriesLesson};
+use crate::lesson::chain::{chain_error, Chain, ChainSource};
+use crate::lesson::{EvalJob, LessonError, SeriesLesson};
 use crate::protocol::{Event, LossPoint, SeriesEvent};
 use crate::settings::Settings;
 
@@ -65,7 +66,7 @@ impl Running for SeriesRun {
         let mut going = true;
         time_slice(max_steps, budget_ms, || match self.lesson.train_step() {
             Ok(out) => {
-                self.pending.push(LossPoint { step: out.step, loss: out.stats.loss });
+                self.pending.push(LossPoint { step: out.step, loss: out.stats.loss, grad_norm: out.stats.grad_norm });
                 if let Some(message) = out.diverged {
                     going = false;
                     self.flush(false);
@@ -138,6 +139,13 @@ impl Running for SeriesRun {
 
     fn steps(&self) -> u64 {
         self.lesson.step_count()
+    }
+
+    fn chain(&mut self, source: &ChainSource) -> Result<Chain, LessonError> {
+        match source {
+            ChainSource::Window { start } => self.lesson.chain(*start),
+            _ => Err(chain_error("the sine and typed lessons read windows of their series, not headlines".into())),
+        }
     }
 
     fn backend(&mut self) -> &mut dyn crate::engine::backend::Backend {

@@ -40,7 +40,7 @@ fn events_roundtrip() {
     let events = vec![
         Event::Ready { backend: unroll::engine::backend::BackendLabel::cpu() },
         SeriesEvent::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() }.into(),
-        SeriesEvent::Progress { step: 7, losses: vec![LossPoint { step: 7, loss: 0.25 }], steps_per_sec: 12.5, running: true }.into(),
+        SeriesEvent::Progress { step: 7, losses: vec![LossPoint { step: 7, loss: 0.25, grad_norm: 1.0 }], steps_per_sec: 12.5, running: true }.into(),
         SeriesEvent::Evaluation(lesson.evaluate().unwrap()).into(),
         SeriesEvent::Diverged { step: 3, message: "too big".into() }.into(),
         Event::Workers { count: 2 },
@@ -59,7 +59,7 @@ fn events_roundtrip() {
 fn non_finite_losses_cross_the_boundary() {
     let ev: Event = SeriesEvent::Progress {
         step: 1,
-        losses: vec![LossPoint { step: 1, loss: f32::NAN }, LossPoint { step: 2, loss: f32::INFINITY }],
+        losses: vec![LossPoint { step: 1, loss: f32::NAN, grad_norm: 1.0 }, LossPoint { step: 2, loss: f32::INFINITY, grad_norm: 1.0 }],
         steps_per_sec: 0.0,
         running: false,
     }
@@ -102,7 +102,7 @@ fn news_messages_roundtrip() {
         NewsEvent::Configured { info: lesson.info().clone(), settings: settings.clone() },
         NewsEvent::Progress {
             progress: Some(progress.clone()),
-            points: vec![BatchPoint { x: 0.5, loss: 1.0, accuracy: 0.5 }],
+            points: vec![BatchPoint { x: 0.5, loss: 1.0, accuracy: 0.5, grad_norm: 1.0 }],
             epoch_ends: progress.epoch_end.clone().into_iter().collect(),
             samples_per_sec: 10.0,
             seconds_left: Some(3.0),

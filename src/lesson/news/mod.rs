@@ -20,6 +20,7 @@
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
+use super::chain::{chain_error, chain_of, with_truth, Chain, ChainSource};
 use super::{check_fits, halvings, Estimate, LessonError};
 use crate::data::ag_news::{self, BadRow};
 use crate::data::batches::{make_batch, plan_epoch, Batch, BUCKET_BOUNDARIES};
@@ -168,6 +169,8 @@ pub struct Progress {
     /// This batch's own loss and accuracy (for curves drawn per batch).
     pub batch_loss: f32,
     pub batch_accuracy: f32,
+    /// This batch's global gradient norm, before clipping.
+    pub batch_grad_norm: f32,
     /// Set when this step ended an epoch.
     pub epoch_end: Option<EpochRecord>,
     /// Set when training is over (the last epoch ended).
@@ -426,6 +429,7 @@ impl NewsLesson {
             accuracy: sums.correct as f32 / sums.samples as f32,
             batch_loss: stats.loss,
             batch_accuracy: correct as f32 / b.batch() as f32,
+            batch_grad_norm: stats.grad_norm,
             epoch_end: None,
             done: false,
         };
@@ -543,6 +547,34 @@ impl NewsLesson {
         let (classes, masked) = (self.backend.spec().dense_units, masked(self.backend.spec()));
         let backend = &mut self.backend;
         read_with(classes, masked, &mut |input| backend.predict(input).map(<[f32]>::to_vec), &self.vectorizer, text)
+    }
+
+    /// The text `source` names, its true class when known, and a caption.
+    pub fn chain_input(&self, source: &ChainSource) -> Result<(String, Option<usize>, String), LessonError> {
+        match source {
+            ChainSource::Headline { text } => Ok((text.clone(), None, "the headline you typed".to_string())),
+            ChainSource::TestExample { index } => {
+                let i = *index;
+                let Some(text) = self.test_texts.get(i) else {
+                    return Err(chain_error(format!("there are {} test examples; {} is not one of them", self.test_texts.len(), i + 1)));
+                };
+                let label = self.test.labels[i] as usize;
+                let caption = format!("test example {} of {} (true class: {})", i + 1, self.test_texts.len(), self.info.classes[label]);
+                Ok((text.clone(), Some(label), caption))
+            }
+            ChainSource::Window { .. } => Err(chain_error("the news lesson reads headlines, not windows of a series".into())),
+        }
+    }
+
+    /// A headline (typed, or a test example) run through the model step by step at the current
+    /// weights, encoded as in training (padded to `max-len` when it is set): every state and gate.
+    pub fn chain(&mut self, source: &ChainSource) -> Result<Chain, LessonError> {
+        let (text, truth, caption) = self.chain_input(source)?;
+        let classes = self.info.classes.clone();
+        let spec = self.backend.spec().clone();
+        let backend = &mut self.backend;
+        let built = chain_of(&spec, &mut |input| backend.trace(input, 0), &self.vectorizer, &text, classes)?;
+        Ok(Chain { source: source.clone(), caption, output: with_truth(built.output, truth), ..built })
     }
 
     /// The trained model as a file: weights, vectorizer, class names.

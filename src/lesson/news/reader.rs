@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::batches::make_batch;
+use crate::lesson::chain::{chain_of, Chain};
+use crate::lesson::LessonError;
 use crate::data::text::TextVectorizer;
 use crate::engine::model::{InputSpec, ModelSpec};
 use crate::engine::ops::softmax_rows;
@@ -48,6 +50,17 @@ impl TextClassifier {
         let (classes, masked) = (self.model.spec.dense_units, masked(&self.model.spec));
         let (model, ws) = (&self.model, &mut self.ws);
         read_with(classes, masked, &mut |input| model.forward(input, ws).map(|()| ws.outputs.clone()), &self.vectorizer, text)
+    }
+
+    /// `text` run through the model step by step: every state and gate (see [`Chain`]).
+    pub fn chain(&mut self, text: &str) -> Result<Chain, LessonError> {
+        let (model, ws) = (&self.model, &mut self.ws);
+        let mut trace = |input: &Input| {
+            model.forward(input, ws)?;
+            Ok(model.trace_row(ws, 0))
+        };
+        let chain = chain_of(&model.spec, &mut trace, &self.vectorizer, text, self.classes.clone())?;
+        Ok(Chain { caption: "the headline you typed".into(), ..chain })
     }
 
     /// Class probabilities for each text, encoded as in training (one batch per call).

@@ -1,0 +1,173 @@
+//! The unrolled chain: one input run through a lesson's model at its current weights, step by
+//! step, with what the page needs to label it (each step's value or token, the layers, the
+//! output). The lessons build it ([`crate::lesson::SeriesLesson::chain`],
+//! [`crate::lesson::news::NewsLesson::chain`]); the page draws it (`app::chain`).
+
+use serde::{Deserialize, Serialize};
+
+use super::LessonError;
+use crate::data::text::{TextVectorizer, OOV, PAD};
+use crate::engine::backend::Trace;
+use crate::engine::cells::CellKind;
+use crate::engine::model::ModelSpec;
+use crate::engine::ops::softmax_rows;
+use crate::engine::{EngineError, Input, InputData};
+use crate::settings::SettingError;
+
+/// Longest input the chain is drawn for (the view stays readable with zoom and scroll up to here).
+pub const MAX_CHAIN_STEPS: usize = 400;
+
+/// What the unrolled view shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChainSource {
+    /// The model's window of the series starting at value `start` (sine and typed lessons).
+    Window { start: usize },
+    /// A headline the user typed, encoded as in training (news lesson).
+    Headline { text: String },
+    /// Row `index` of the test split (news lesson).
+    TestExample { index: usize },
+}
+
+/// One recurrent layer, as the view labels it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChainLayer {
+    pub cell: CellKind,
+    pub units: usize,
+    /// 1, or 2 for a bidirectional layer (forward, then backward).
+    pub directions: usize,
+    /// Keras style: `LSTM(32)`, `Bidirectional(GRU(16))`.
+    pub name: String,
+}
+
+/// One time step's input, as the view labels it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChainStep {
+    /// The value (`0.841`) or the token (`fox`; `[UNK]`'s word itself when out of vocabulary;
+    /// empty for padding).
+    pub label: String,
+    /// An out-of-vocabulary token (read as `[UNK]`).
+    pub oov: bool,
+}
+
+/// What the model answers for the input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChainOutput {
+    /// Next-value prediction after each step, and the true next value where the series has one
+    /// (both in the series' own units).
+    Next { predicted: Vec<f32>, truth: Vec<Option<f32>> },
+    /// Class probabilities after the last step, and the true class when known.
+    Classes { names: Vec<String>, probs: Vec<f32>, truth: Option<usize> },
+}
+
+/// One input through the model, every state and gate of every step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Chain {
+    pub source: ChainSource,
+    /// What the input is, in words ("the window of 30 values from x = 3.14").
+    pub caption: String,
+    pub layers: Vec<ChainLayer>,
+    /// `[time]`
+    pub steps: Vec<ChainStep>,
+    pub trace: Trace,
+    pub output: ChainOutput,
+    /// Training steps the weights had when traced.
+    pub trained_steps: u64,
+}
+
+impl ChainLayer {
+    /// The layers of `spec`.
+    pub fn of(spec: &ModelSpec) -> Vec<ChainLayer> {
+        spec.layers
+            .iter()
+            .map(|l| {
+                let inner = format!("{}({})", l.cell.keras_name(), l.units);
+                ChainLayer {
+                    cell: l.cell,
+                    units: l.units,
+                    directions: if l.bidirectional.is_some() { 2 } else { 1 },
+                    name: if l.bidirectional.is_some() { format!("Bidirectional({inner})") } else { inner },
+                }
+            })
+            .collect()
+    }
+}
+
+/// A chain could not be made for this input (its message is for the user).
+pub fn chain_error(message: String) -> LessonError {
+    LessonError::Setting(SettingError::new("chain", message))
+}
+
+/// `text` encoded by `vectorizer` as in training (padded to its `output_sequence_length`) and
+/// traced by `trace` through a classifier of `spec`: every token labelled, the class
+/// probabilities after the last step. The caller fills `source` and `caption`.
+pub fn chain_of(
+    spec: &ModelSpec,
+    trace: &mut dyn FnMut(&Input) -> Result<Trace, EngineError>,
+    vectorizer: &TextVectorizer,
+    text: &str,
+    classes: Vec<String>,
+) -> Result<Chain, LessonError> {
+    let ids = vectorizer.encode(text);
+    if ids.is_empty() {
+        return Err(chain_error("type a headline with at least one word to see the chain".into()));
+    }
+    if ids.len() > MAX_CHAIN_STEPS {
+        return Err(chain_error(format!("the chain shows at most {MAX_CHAIN_STEPS} steps; this text has {}", ids.len())));
+    }
+    let tokens = vectorizer.encode_tokens(text);
+    let steps = ids
+        .iter()
+        .enumerate()
+        .map(|(k, &id)| match tokens.get(k) {
+            Some((word, _)) if id != PAD => ChainStep { label: word.clone(), oov: id == OOV },
+            _ => ChainStep { label: String::new(), oov: false },
+        })
+        .collect();
+    let input = Input { batch: 1, time: ids.len(), data: InputData::Tokens(&ids), mask: None };
+    let trace = trace(&input)?;
+    let mut probs = vec![0.0; trace.outputs.len()];
+    softmax_rows(&trace.outputs, trace.outputs.len().max(1), &mut probs);
+    Ok(Chain {
+        source: ChainSource::Headline { text: text.to_string() },
+        caption: String::new(),
+        layers: ChainLayer::of(spec),
+        steps,
+        trace,
+        output: ChainOutput::Classes { names: classes, probs, truth: None },
+        trained_steps: 0,
+    })
+}
+
+/// `output` with the true class set (for a classifier's output).
+pub fn with_truth(output: ChainOutput, truth: Option<usize>) -> ChainOutput {
+    match output {
+        ChainOutput::Classes { names, probs, .. } => ChainOutput::Classes { names, probs, truth },
+        other => other,
+    }
+}
+
+/// A value as a step's label: 3 significant digits, no trailing zeros.
+pub fn value_label(v: f32) -> String {
+    let s = if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.3}") };
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_short() {
+        assert_eq!(value_label(0.84147), "0.841");
+        assert_eq!(value_label(-0.0001), "0");
+        assert_eq!(value_label(2.5), "2.5");
+        assert_eq!(value_label(1234.6), "1235");
+    }
+}
