@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchConfig, BenchRow};
 use crate::engine::backend::BackendLabel;
+use crate::lesson::chain::{Chain, ChainSource};
 use crate::lesson::news::{self, EpochRecord, NewsInfo, Reading};
 pub use crate::lesson::news_source::DataSummary;
-use crate::lesson::chain::{Chain, ChainSource};
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::settings::Settings;
 

@@ -2,6 +2,7 @@
 //! page's state and the worker's events (`state`, no components) and the Leptos components that
 //! read it (`ui`, below it: state never imports ui) are built for the browser only (feature `app`).
 
+pub mod chain;
 pub mod history;
 pub mod news_history;
 pub mod plot;

@@ -110,7 +110,7 @@ pub fn chain_of(
     classes: Vec<String>,
 ) -> Result<Chain, LessonError> {
     let ids = vectorizer.encode(text);
-    if ids.is_empty() {
+    if ids.iter().all(|&id| id == PAD) {
         return Err(chain_error("type a headline with at least one word to see the chain".into()));
     }
     if ids.len() > MAX_CHAIN_STEPS {

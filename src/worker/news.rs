@@ -10,9 +10,9 @@ use super::fetch::{fetch_bytes, BUNDLE_CACHE};
 use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
+use crate::lesson::chain::{chain_error, with_truth, Chain, ChainSource};
 use crate::lesson::news::{NewsData, NewsLesson, Progress, TestJob, TextClassifier};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
-use crate::lesson::chain::{chain_error, with_truth, Chain, ChainSource};
 use crate::lesson::LessonError;
 use crate::model_file::ModelFile;
 use crate::protocol::{BatchPoint, DataSource, Event, NewsEvent, Reader};
@@ -255,7 +255,12 @@ pub fn pretrained_chain(st: &mut State, source: &ChainSource) -> Result<Chain, L
         return Err(chain_error("the pretrained model is still loading".into()));
     };
     let chain = p.chain(&text)?;
-    Ok(Chain { source: source.clone(), caption: format!("{caption}, read by the pretrained model"), output: with_truth(chain.output, truth), ..chain })
+    Ok(Chain {
+        source: source.clone(),
+        caption: format!("{caption}, read by the pretrained model"),
+        output: with_truth(chain.output, truth),
+        ..chain
+    })
 }
 
 impl NewsRun {
@@ -296,7 +301,12 @@ impl Running for NewsRun {
                 }
             };
             self.steps += 1;
-            self.points.push(BatchPoint { x: p.epochs_done(), loss: p.batch_loss, accuracy: p.batch_accuracy, grad_norm: p.batch_grad_norm });
+            self.points.push(BatchPoint {
+                x: p.epochs_done(),
+                loss: p.batch_loss,
+                accuracy: p.batch_accuracy,
+                grad_norm: p.batch_grad_norm,
+            });
             self.samples_done += (p.samples - self.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
             self.epoch_ends.extend(p.epoch_end.clone());
             let (finished, diverged) = (p.done, !p.batch_loss.is_finite());

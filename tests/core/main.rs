@@ -9,6 +9,7 @@ mod ag_news;
 mod backends;
 mod batches;
 mod bench;
+mod chain_view;
 mod common;
 mod dropout;
 mod footprint;

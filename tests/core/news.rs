@@ -297,3 +297,29 @@ fn the_test_evaluation_in_slices_is_the_evaluation_at_once() {
     assert!(slices >= 1);
     assert_eq!(lesson.advance_test(&mut job, 1), None, "a finished job gives nothing more");
 }
+
+/// The unrolled view of a headline: each token labelled (out-of-vocabulary words marked), padding
+/// to `max-len` masked, the class probabilities after the last step equal to the classifier's
+/// own; a test example carries its true class; bad requests say why.
+#[test]
+fn a_headline_s_chain_labels_every_token() {
+    use unroll::lesson::chain::{ChainOutput, ChainSource};
+    let s = Settings { max_len: 12, ..settings(Preset::Lstm, 1) };
+    let mut lesson = NewsLesson::new(&s, &news_data()).unwrap();
+    let text = "the coach says zebra goal";
+    let chain = lesson.chain(&ChainSource::Headline { text: text.into() }).unwrap();
+    assert_eq!(chain.trace.time, 12);
+    let labels: Vec<(&str, bool)> = chain.steps.iter().map(|s| (s.label.as_str(), s.oov)).collect();
+    assert_eq!(labels[..6], [("the", false), ("coach", false), ("says", false), ("zebra", true), ("goal", false), ("", false)]);
+    assert_eq!(chain.trace.mask[..6], [1.0, 1.0, 1.0, 1.0, 1.0, 0.0], "padding is masked");
+    let ChainOutput::Classes { probs, truth: None, .. } = &chain.output else { panic!("{:?}", chain.output) };
+    let read = lesson.read(text);
+    assert!(probs.iter().zip(&read.probs).all(|(a, b)| (a - b).abs() < 1e-6), "{probs:?} vs {:?}", read.probs);
+    let example = lesson.chain(&ChainSource::TestExample { index: 3 }).unwrap();
+    assert!(matches!(example.output, ChainOutput::Classes { truth: Some(_), .. }));
+    assert!(example.caption.contains("test example 4 of 150"), "{}", example.caption);
+    let err = lesson.chain(&ChainSource::TestExample { index: 150 }).unwrap_err().to_string();
+    assert!(err.contains("150 test examples"), "{err}");
+    let err = lesson.chain(&ChainSource::Headline { text: "  ".into() }).unwrap_err().to_string();
+    assert!(err.contains("at least one word"), "{err}");
+}

@@ -89,7 +89,13 @@ mod news_history {
     fn curves_gather_batches_and_epoch_ends() {
         let mut h = NewsHistory::default();
         let e = |epoch, val: Option<f32>| EpochRecord { epoch, train_loss: 1.0, train_accuracy: 0.5, val_loss: val, val_accuracy: val };
-        h.push(&[BatchPoint { x: 0.5, loss: 1.2, accuracy: 0.4, grad_norm: 1.0 }, BatchPoint { x: 1.0, loss: 1.0, accuracy: 0.5, grad_norm: 1.0 }], &[e(1, Some(0.7))]);
+        h.push(
+            &[
+                BatchPoint { x: 0.5, loss: 1.2, accuracy: 0.4, grad_norm: 1.0 },
+                BatchPoint { x: 1.0, loss: 1.0, accuracy: 0.5, grad_norm: 1.0 },
+            ],
+            &[e(1, Some(0.7))],
+        );
         h.push(&[BatchPoint { x: 1.5, loss: 0.8, accuracy: 0.6, grad_norm: 1.0 }], &[e(2, None)]);
         assert_eq!(h.loss, [(0.5, 1.2), (1.0, 1.0), (1.5, 0.8)]);
         assert_eq!(h.accuracy[2], (1.5, 0.6));

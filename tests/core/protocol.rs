@@ -40,7 +40,13 @@ fn events_roundtrip() {
     let events = vec![
         Event::Ready { backend: unroll::engine::backend::BackendLabel::cpu() },
         SeriesEvent::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() }.into(),
-        SeriesEvent::Progress { step: 7, losses: vec![LossPoint { step: 7, loss: 0.25, grad_norm: 1.0 }], steps_per_sec: 12.5, running: true }.into(),
+        SeriesEvent::Progress {
+            step: 7,
+            losses: vec![LossPoint { step: 7, loss: 0.25, grad_norm: 1.0 }],
+            steps_per_sec: 12.5,
+            running: true,
+        }
+        .into(),
         SeriesEvent::Evaluation(lesson.evaluate().unwrap()).into(),
         SeriesEvent::Diverged { step: 3, message: "too big".into() }.into(),
         Event::Workers { count: 2 },

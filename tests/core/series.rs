@@ -67,3 +67,26 @@ fn training_windows_are_shifted_by_one_and_stay_in_the_training_stretch() {
         assert!(ys[9] < 80.0, "a target from the held-out stretch: {}", ys[9]);
     }
 }
+
+/// The unrolled view of a series window: the window's values as labels, a prediction after
+/// each step, the true next values (none past the series' end), and a start past the end moved
+/// back to the last full window.
+#[test]
+fn a_window_s_chain_labels_its_values_and_the_next_ones() {
+    use unroll::lesson::chain::{ChainOutput, ChainSource};
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::{Settings, Task};
+    let s = Settings { task: Task::Typed, series: "1 3 2 5 4 6 5 8 7 9 8 11 10".into(), seq_len: 4, units: 6, ..Settings::default() };
+    let mut lesson = SeriesLesson::new(&s).unwrap();
+    let chain = lesson.chain(2).unwrap();
+    assert_eq!(chain.source, ChainSource::Window { start: 2 });
+    assert_eq!(chain.steps.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["2", "5", "4", "6"]);
+    assert_eq!((chain.trace.time, chain.layers[0].name.as_str()), (4, "SimpleRNN(6)"));
+    let ChainOutput::Next { predicted, truth } = &chain.output else { panic!("{:?}", chain.output) };
+    assert_eq!(truth, &[Some(5.0), Some(4.0), Some(6.0), Some(5.0)]);
+    assert!(predicted.len() == 4 && predicted.iter().all(|v| v.is_finite()));
+    let end = lesson.chain(1000).unwrap();
+    assert_eq!(end.source, ChainSource::Window { start: 9 });
+    let ChainOutput::Next { truth, .. } = &end.output else { panic!() };
+    assert_eq!(truth, &[Some(8.0), Some(11.0), Some(10.0), None]);
+}

@@ -4,12 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::batches::make_batch;
-use crate::lesson::chain::{chain_of, Chain};
-use crate::lesson::LessonError;
 use crate::data::text::TextVectorizer;
 use crate::engine::model::{InputSpec, ModelSpec};
 use crate::engine::ops::softmax_rows;
 use crate::engine::{EngineError, Input, InputData, Model, Workspace};
+use crate::lesson::chain::{chain_of, Chain};
+use crate::lesson::LessonError;
 use crate::model_file::{ModelFile, ModelFileError};
 
 /// The model reading one text: its tokens, and the class probabilities after each.
