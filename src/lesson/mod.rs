@@ -2,6 +2,7 @@
 //! command line and the Web Worker, so both train exactly the same way.
 
 pub mod chain;
+pub mod keras_code;
 pub mod news;
 pub mod news_source;
 pub mod series;

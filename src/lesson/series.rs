@@ -54,6 +54,8 @@ pub struct SeriesInfo {
     pub standardised: bool,
     /// Memory and time per step it is estimated to take on its engine.
     pub estimate: Estimate,
+    /// The model's architecture (for its summary and Keras code).
+    pub spec: ModelSpec,
 }
 
 /// One look at how well the model does (sent to the page a few times a second).
@@ -175,8 +177,9 @@ impl SeriesLesson {
             }
             halvings(window).find(|&t| t >= 2 && estimate_for(1, t).fits(kind)).map(|t| format!("A batch of 1 with windows of {t} steps"))
         })?;
-        let model = Model::new(spec, rng_seed_for_weights(&mut rng))?;
+        let model = Model::new(spec.clone(), rng_seed_for_weights(&mut rng))?;
         let info = SeriesInfo {
+            spec,
             xs,
             values,
             train_end,

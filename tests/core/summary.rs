@@ -62,3 +62,44 @@ fn every_layer_kind_counts_like_the_model() {
         }
     }
 }
+
+/// The Keras code beside the summary builds the same model: the sine lesson's and a masked,
+/// bidirectional, stacked news model, whole.
+#[test]
+fn keras_code_for_the_lessons_models() {
+    use unroll::engine::cells::{Activation, CellKind};
+    use unroll::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+    use unroll::lesson::keras_code::keras_code;
+    use unroll::settings::{Settings, Task};
+    let sine = ModelSpec {
+        input: InputSpec::Values { features: 1 },
+        layers: vec![RecurrentSpec::new(CellKind::SimpleRnn { activation: Activation::Relu }, 100, None)],
+        return_sequences: true,
+        dense_units: 1,
+        loss: LossKind::Mse,
+    };
+    let s = Settings::default();
+    assert_eq!(
+        keras_code(&sine, &s, Some(30)),
+        "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n    keras.Input(shape=(30, 1)),\n    \
+         layers.SimpleRNN(100, activation=\"relu\", return_sequences=True),\n    layers.Dense(1)  # one prediction per step,\n])\n\
+         model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss=\"mse\")\nmodel.summary()\n"
+    );
+    let gru = RecurrentSpec { dropout: 0.25, ..RecurrentSpec::new(CellKind::Gru { reset_after: true }, 32, Some(Merge::Concat)) };
+    let news = ModelSpec {
+        input: InputSpec::Tokens { vocab: 20000, dim: 64, mask_zero: true },
+        layers: vec![gru.clone(), RecurrentSpec { bidirectional: Some(Merge::Sum), ..gru }],
+        return_sequences: false,
+        dense_units: 4,
+        loss: LossKind::SparseCategoricalCrossentropy,
+    };
+    let s = Settings { task: Task::Agnews, max_len: 40, clip_norm: 1.0, ..Settings::default() };
+    let code = keras_code(&news, &s, None);
+    let lines: Vec<&str> = code.lines().collect();
+    assert!(lines.contains(&"vectorize = layers.TextVectorization(max_tokens=20000, output_sequence_length=40)"), "{code}");
+    assert!(lines.contains(&"    layers.Embedding(20000, 64, mask_zero=True),"), "{code}");
+    assert!(lines.contains(&"    layers.Bidirectional(layers.GRU(32, dropout=0.25, return_sequences=True)),"), "{code}");
+    assert!(lines.contains(&"    layers.Bidirectional(layers.GRU(32, dropout=0.25), merge_mode=\"sum\"),"), "{code}");
+    assert!(lines.contains(&"    layers.Dense(4)  # logits, one per class,"), "{code}");
+    assert!(code.contains("global_clipnorm=1.0") && code.contains("from_logits=True") && code.contains("metrics=[\"accuracy\"]"), "{code}");
+}

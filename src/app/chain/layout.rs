@@ -21,6 +21,8 @@ pub const CELL_PAD: usize = 4;
 pub const ZOOMS: [usize; 7] = [2, 3, 4, 6, 8, 12, 16];
 /// Height of the heat maps of one layer, at most (pixels).
 const ROW_PIXELS: usize = 160;
+/// Height a row takes at least (its three lines of labels).
+pub const MIN_ROW: usize = 44;
 
 /// One heat-map column of a cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,7 +178,7 @@ impl Layout {
             for dir in 0..dirs {
                 y += ROW_HEAD;
                 let row = Row { layer, dir, cell, units, columns: Column::of(cell), y, unit_px };
-                y += row.height() + ROW_GAP;
+                y += row.height().max(MIN_ROW) + ROW_GAP;
                 rows.push(row);
             }
         }

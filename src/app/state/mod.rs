@@ -9,6 +9,7 @@ use leptos::prelude::*;
 mod bridge;
 mod news;
 mod url;
+mod views;
 
 use crate::app::history::LossHistory;
 use crate::engine::backend::BackendLabel;
@@ -17,6 +18,7 @@ use crate::protocol::{Command, Event, NewsEvent, SeriesEvent, Weights};
 use crate::settings::{Part, Settings, Task};
 use bridge::WorkerBridge;
 pub use news::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
+pub use views::{ChainState, View};
 
 /// Where the current run is.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -61,6 +63,8 @@ pub struct Store {
     /// built the experiment).
     pub lesson: RwSignal<Task>,
     pub news: NewsState,
+    /// The view on show and the unrolled chain.
+    pub views: ChainState,
     /// The settings each family of lessons (series, news) had when the student left it.
     saved: StoredValue<BTreeMap<Part, Settings>>,
     bridge: StoredValue<Option<Rc<WorkerBridge>>, LocalStorage>,
@@ -97,6 +101,7 @@ impl Store {
             notice: RwSignal::new(None),
             lesson: RwSignal::new(settings.task),
             news: NewsState::new(),
+            views: ChainState::new(),
             saved: StoredValue::new(BTreeMap::new()),
             bridge: StoredValue::new_local(None),
             snapshot: StoredValue::new(None),
@@ -122,6 +127,8 @@ impl Store {
             self.request_pretrained();
         }
         self.send(Command::Configure { settings });
+        // A new worker traces nothing until asked.
+        self.request_chain();
     }
 
     /// The worker died: a new one takes up the experiment's settings and the last weights the old
@@ -297,6 +304,8 @@ impl Store {
             // Benchmarks are run by `cargo xtask bench browser` on a worker of its own.
             Event::Bench { .. } => {}
             Event::Snapshot { step, weights } => self.snapshot.set_value(Some((step, weights))),
+            Event::Chain { chain, cost_ms } => self.on_chain(*chain, cost_ms),
+            Event::ChainUnavailable { message } => self.on_chain_unavailable(message),
             Event::Series { event } => self.on_series(event),
             Event::News { event } => self.on_news(event),
         }
@@ -305,8 +314,9 @@ impl Store {
     fn on_series(&self, ev: SeriesEvent) {
         match ev {
             SeriesEvent::Configured { info, settings } => {
-                self.configured(settings);
+                // Before `configured`: the unrolled view's default window is read from it.
                 self.info.set(Some(info));
+                self.configured(settings);
                 self.history.update(|h| h.clear());
                 self.eval.set(None);
             }
@@ -364,6 +374,7 @@ impl Store {
         self.snapshot.set_value(None);
         url::write(&settings);
         self.settings.set(settings);
+        self.chain_after_configure();
         self.run.set(RunState { configured: true, ..RunState::default() });
         self.clear_problem_notice();
     }

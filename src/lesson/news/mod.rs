@@ -152,6 +152,8 @@ pub struct NewsInfo {
     pub epochs: usize,
     /// Memory and time per step it is estimated to take on its engine.
     pub estimate: Estimate,
+    /// The model's architecture (for its summary and Keras code).
+    pub spec: ModelSpec,
 }
 
 /// Where training stands after a step.
@@ -326,6 +328,7 @@ impl NewsLesson {
             batches_per_epoch,
             epochs: settings.epochs,
             estimate,
+            spec: backend.spec().clone(),
         };
         Ok(NewsLesson {
             settings: settings.clone(),

@@ -1,0 +1,147 @@
+//! Which view of the lesson is on show (training, the unrolled chain, the model, ...), and the
+//! unrolled chain the worker traces for it: asked for while its view is open, followed while
+//! training runs, dropped when the view closes (the worker then stops tracing).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::Store;
+use crate::lesson::chain::{Chain, ChainSource};
+use crate::protocol::{ChainRequest, Command, Reader};
+use crate::settings::Task;
+
+/// The views of a lesson, as tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Training,
+    Chain,
+    Model,
+}
+
+impl View {
+    /// The views `task` has, in tab order.
+    pub fn of(_task: Task) -> &'static [View] {
+        &[View::Training, View::Chain, View::Model]
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Training => "Training",
+            View::Chain => "Inside the cell",
+            View::Model => "Model & Keras code",
+        }
+    }
+
+    /// For ids and test ids.
+    pub fn key(self) -> &'static str {
+        match self {
+            View::Training => "training",
+            View::Chain => "chain",
+            View::Model => "model",
+        }
+    }
+}
+
+/// The unrolled chain on show and what was asked for.
+#[derive(Clone, Copy)]
+pub struct ChainState {
+    pub view: RwSignal<View>,
+    pub chain: RwSignal<Option<Arc<Chain>>>,
+    /// The worker's milliseconds for the last trace (trace + message).
+    pub cost_ms: RwSignal<f32>,
+    /// Why the chain asked for cannot be drawn.
+    pub message: RwSignal<Option<String>>,
+    /// `None`: the lesson's default input.
+    pub source: RwSignal<Option<ChainSource>>,
+    pub reader: RwSignal<Reader>,
+    pub follow: RwSignal<bool>,
+    /// Chains received (the page's redraw benchmark counts them).
+    pub received: RwSignal<u64>,
+}
+
+impl ChainState {
+    pub fn new() -> ChainState {
+        ChainState {
+            view: RwSignal::new(View::Training),
+            chain: RwSignal::new(None),
+            cost_ms: RwSignal::new(0.0),
+            message: RwSignal::new(None),
+            source: RwSignal::new(None),
+            reader: RwSignal::new(Reader::Trained),
+            follow: RwSignal::new(true),
+            received: RwSignal::new(0),
+        }
+    }
+}
+
+impl Store {
+    /// Shows `view` (asking the worker for the chain when it is the unrolled view, and telling it
+    /// to stop tracing when that view closes).
+    pub fn show_view(&self, view: View) {
+        let before = self.views.view.get_untracked();
+        self.views.view.set(view);
+        if view == View::Chain {
+            self.request_chain();
+        } else if before == View::Chain {
+            self.send(Command::Chain { request: None });
+        }
+    }
+
+    /// The input the unrolled view shows by default: the generation's seed window for a series,
+    /// the first test example for the news.
+    pub fn default_chain_source(&self) -> ChainSource {
+        match self.settings.with_untracked(|s| s.task) {
+            Task::Agnews => ChainSource::TestExample { index: 0 },
+            _ => {
+                let start = self.info.with_untracked(|i| i.as_ref().map_or(0, |i| i.train_end.saturating_sub(i.window)));
+                ChainSource::Window { start }
+            }
+        }
+    }
+
+    /// Asks the worker for the chain the view's controls describe (when the view is open).
+    pub fn request_chain(&self) {
+        let v = self.views;
+        if v.view.get_untracked() != View::Chain {
+            return;
+        }
+        let source = v.source.get_untracked().unwrap_or_else(|| self.default_chain_source());
+        let reader = if self.settings.with_untracked(|s| s.task) == Task::Agnews { v.reader.get_untracked() } else { Reader::Trained };
+        self.send(Command::Chain { request: Some(ChainRequest { source, reader, follow: v.follow.get_untracked() }) });
+    }
+
+    /// Sets the view's input and asks for it.
+    pub fn choose_chain_source(&self, source: ChainSource) {
+        self.views.source.set(Some(source));
+        self.request_chain();
+    }
+
+    pub(super) fn on_chain(&self, chain: Chain, cost_ms: f32) {
+        self.views.message.set(None);
+        self.views.cost_ms.set(cost_ms);
+        self.views.chain.set(Some(Arc::new(chain)));
+        self.views.received.update(|n| *n += 1);
+    }
+
+    pub(super) fn on_chain_unavailable(&self, message: String) {
+        self.views.chain.set(None);
+        self.views.message.set(Some(message));
+    }
+
+    /// A new experiment is in place: the view's input goes back to the lesson's default when it
+    /// does not fit the lesson (a headline for the sine), and the chain is asked for again.
+    pub(super) fn chain_after_configure(&self) {
+        let news = self.settings.with_untracked(|s| s.task) == Task::Agnews;
+        let fits = self.views.source.with_untracked(|s| match s {
+            Some(ChainSource::Window { .. }) => !news,
+            Some(_) => news,
+            None => true,
+        });
+        if !fits {
+            self.views.source.set(None);
+            self.views.chain.set(None);
+        }
+        self.request_chain();
+    }
+}

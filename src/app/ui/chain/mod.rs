@@ -1,0 +1,114 @@
+//! "Inside the cell": the current model's unrolled chain for an input the student picks, with
+//! every state and gate, the equations of the cell under the pointer or the keyboard focus,
+//! a folded textbook picture, and the numbers as a table.
+
+mod canvas;
+mod detail;
+mod folded;
+mod source;
+mod table;
+
+use leptos::prelude::*;
+
+use crate::app::chain::explain::explain;
+use crate::app::state::Store;
+use canvas::{ChainCanvas, ChainView};
+use detail::{Detail, Legend};
+use folded::Folded;
+use source::SourcePicker;
+use table::ChainTable;
+
+#[component]
+pub fn ChainPanel() -> impl IntoView {
+    let store = Store::from_context();
+    let v = store.views;
+    let view = ChainView::new();
+    let folded = RwSignal::new(false);
+    let table = RwSignal::new(false);
+    let chain = Signal::derive(move || v.chain.get());
+    // A new chain of another shape: keep the selection inside it.
+    Effect::new(move |_| {
+        if let Some(c) = chain.get() {
+            let l = view.layout(&c);
+            let mut s = view.selection.get_untracked();
+            s.row = s.row.min(l.rows.len() - 1);
+            s.time = s.time.min(c.trace.time - 1);
+            s.unit = s.unit.min(l.rows[s.row].units - 1);
+            if s != view.selection.get_untracked() {
+                view.selection.set(s);
+            }
+        }
+    });
+    let explanation = Signal::derive(move || chain.get().and_then(|c| explain(&c, &view.layout(&c), view.selection.get())));
+    // Said when the keyboard moves the selection (not on every update of a followed chain).
+    let announce = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let _ = view.selection.get();
+        if let Some(e) = explanation.get_untracked() {
+            let last = e.lines.last().map(|l| format!("{} = {}", l.name, l.substituted)).unwrap_or_default();
+            announce.set(format!("{}. Reads {}. {last}", e.title, e.reads));
+        }
+    });
+    let label = Signal::derive(move || match chain.get() {
+        Some(c) => format!(
+            "The unrolled chain: {} steps of {}, one cell per step and layer. Arrow keys move along time and between layers, Page Up and Page Down between units, plus and minus zoom.",
+            c.trace.time,
+            c.caption
+        ),
+        None => "The unrolled chain: waiting for the model.".into(),
+    });
+    let caption = move || {
+        chain.get().map(|c| {
+            let after = if c.trained_steps == 0 { "untrained weights".to_string() } else { format!("weights after {} training steps", c.trained_steps) };
+            format!("{} · {after}", c.caption)
+        })
+    };
+    let cost = move || format!("traced in {:.1} ms", v.cost_ms.get());
+    let toggle = |s: RwSignal<bool>| move |_| s.update(|b| *b = !*b);
+    let zoom = move |by: i32| {
+        if let Some(c) = chain.get_untracked() {
+            view.zoom_by(&c, by);
+        }
+    };
+    view! {
+        <section class="chain-panel" data-testid="chain-panel" aria-labelledby="chain-title">
+            <div class="chain-head">
+                <h2 id="chain-title">"Inside the cell: the unrolled chain"</h2>
+                <p class="hint">
+                    "The same cell applied at every time step, left to right; each step hands its state to the next (the arrows). "
+                    "Each cell shows its gates and states as columns, one row of pixels per unit."
+                </p>
+            </div>
+            <SourcePicker />
+            <div class="chain-tools" role="toolbar" aria-label="Chain view">
+                <label class="check">
+                    <input type="checkbox" data-testid="chain-follow" prop:checked=move || v.follow.get()
+                        on:change=move |ev| { v.follow.set(event_target_checked(&ev)); store.request_chain(); } />
+                    "Follow training"
+                </label>
+                <button type="button" class="secondary small" aria-pressed=move || folded.get().to_string() data-testid="chain-fold" on:click=toggle(folded)>
+                    {move || if folded.get() { "Unroll the chain" } else { "Fold into one looping cell" }}
+                </button>
+                <button type="button" class="secondary small" aria-label="Zoom out" on:click=move |_| zoom(-1)>"−"</button>
+                <button type="button" class="secondary small" aria-label="Zoom in" data-testid="chain-zoom-in" on:click=move |_| zoom(1)>"+"</button>
+                <button type="button" class="secondary small" on:click=move |_| { view.zoom.set(None); view.first.set(0); }>"Fit"</button>
+                <button type="button" class="secondary small" aria-pressed=move || table.get().to_string() data-testid="chain-table-toggle" on:click=toggle(table)>
+                    {move || if table.get() { "Hide the numbers" } else { "Numbers as a table" }}
+                </button>
+                <span class="hint" data-testid="chain-cost">{cost}</span>
+            </div>
+            <p class="chain-caption" data-testid="chain-caption">{caption}</p>
+            <p class="field-msg error" role="alert" data-testid="chain-message">{move || v.message.get()}</p>
+            <p id="chain-keys" class="visually-hidden">"Arrow keys: along time and between layers. Page Up, Page Down: units. Home, End: first and last step. Plus, minus: zoom; 0: fit."</p>
+            <p class="visually-hidden" aria-live="polite" data-testid="chain-announce">{move || announce.get()}</p>
+            <Show when=move || !folded.get() fallback=move || chain.get().map(|c| { let l = view.layout(&c); view! { <Folded chain=c layout=l view /> } })>
+                <ChainCanvas chain view label />
+            </Show>
+            <Legend />
+            <Detail explanation />
+            <Show when=move || table.get()>
+                {move || chain.get().map(|c| { let l = view.layout(&c); let row = view.selection.get().row; view! { <ChainTable chain=c layout=l row /> } })}
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,114 @@
+//! Which input the unrolled chain shows: a window of the series (sine, typed), or a test
+//! example or a typed headline read by the student's model or the pretrained one (news).
+
+use leptos::prelude::*;
+
+use crate::app::state::Store;
+use crate::lesson::chain::ChainSource;
+use crate::protocol::Reader;
+use crate::settings::Task;
+
+#[component]
+pub fn SourcePicker() -> impl IntoView {
+    let store = Store::from_context();
+    let news = move || store.settings.with(|s| s.task == Task::Agnews);
+    view! {
+        <Show when=news fallback=|| view! { <WindowPicker /> }>
+            <HeadlinePicker />
+        </Show>
+    }
+}
+
+#[component]
+fn WindowPicker() -> impl IntoView {
+    let store = Store::from_context();
+    let v = store.views;
+    let last = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.values.len().saturating_sub(i.window)));
+    let start = move || match v.source.get() {
+        Some(ChainSource::Window { start }) => start.min(last()),
+        _ => match store.default_chain_source() {
+            ChainSource::Window { start } => start,
+            _ => 0,
+        },
+    };
+    let window = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.window));
+    let seed = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.train_end.saturating_sub(i.window)));
+    let held = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.train_end.min(i.values.len().saturating_sub(i.window))));
+    let set = move |s: usize| store.choose_chain_source(ChainSource::Window { start: s });
+    view! {
+        <div class="chain-source" role="group" aria-label="Which window of the series">
+            <label for="chain-start">"Window of "{window}" values starting at value"</label>
+            <input
+                id="chain-start"
+                type="range"
+                min="1"
+                max=move || last() + 1
+                prop:value=move || start() + 1
+                data-testid="chain-start"
+                on:change=move |ev| set(event_target_value(&ev).parse::<usize>().unwrap_or(1).saturating_sub(1))
+            />
+            <output for="chain-start">{move || start() + 1}</output>
+            <button type="button" class="secondary small" on:click=move |_| set(seed())>"Generation's seed window"</button>
+            <button type="button" class="secondary small" on:click=move |_| set(held())>"First held-out window"</button>
+        </div>
+    }
+}
+
+#[component]
+fn HeadlinePicker() -> impl IntoView {
+    let store = Store::from_context();
+    let v = store.views;
+    let rows = move || store.news.info.with(|i| i.as_ref().map_or(0, |i| i.test_rows));
+    let index = move || match v.source.get() {
+        Some(ChainSource::TestExample { index }) => Some(index),
+        None => Some(0),
+        _ => None,
+    };
+    let text = RwSignal::new(String::from("Olympic champion wins gold in the 100 metres final"));
+    let go = move |i: usize| store.choose_chain_source(ChainSource::TestExample { index: i.min(rows().saturating_sub(1)) });
+    let show_text = move || store.choose_chain_source(ChainSource::Headline { text: text.get_untracked() });
+    let random = move |_| go((js_sys::Math::random() * rows() as f64) as usize);
+    view! {
+        <div class="chain-source" role="group" aria-label="Which headline">
+            <label for="chain-example">"Test example"</label>
+            <input
+                id="chain-example"
+                type="number"
+                min="1"
+                max=rows
+                class="narrow"
+                data-testid="chain-example"
+                prop:value=move || index().map_or(String::new(), |i| (i + 1).to_string())
+                on:change=move |ev| go(event_target_value(&ev).parse::<usize>().unwrap_or(1).saturating_sub(1))
+            />
+            <span class="hint">"of "{rows}</span>
+            <button type="button" class="secondary small" on:click=move |_| go(index().unwrap_or(0).saturating_sub(1))>"Previous"</button>
+            <button type="button" class="secondary small" on:click=move |_| go(index().map_or(0, |i| i + 1))>"Next"</button>
+            <button type="button" class="secondary small" on:click=random>"Random"</button>
+            <span class="or">"or"</span>
+            <label for="chain-headline" class="visually-hidden">"Your headline"</label>
+            <input
+                id="chain-headline"
+                type="text"
+                class="wide"
+                data-testid="chain-headline"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=move |ev| if ev.key() == "Enter" { show_text() }
+            />
+            <button type="button" class="secondary small" data-testid="chain-headline-show" on:click=move |_| show_text()>"Show this headline"</button>
+            <label for="chain-reader">"Model"</label>
+            <select
+                id="chain-reader"
+                data-testid="chain-reader"
+                on:change=move |ev| {
+                    v.reader.set(if event_target_value(&ev) == "pretrained" { Reader::Pretrained } else { Reader::Trained });
+                    store.request_chain();
+                }
+            >
+                <option value="trained" selected=move || v.reader.get() == Reader::Trained>"yours (being trained)"</option>
+                <option value="pretrained" selected=move || v.reader.get() == Reader::Pretrained>"pretrained"</option>
+            </select>
+        </div>
+    }
+}
