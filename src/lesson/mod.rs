@@ -1,9 +1,11 @@
 //! The course's lessons: data + model + training loop + evaluation. Shared by the `unroll`
-//! command line and the Web Worker, so both train exactly the same way.
+//! command line and the Web Worker, so both train exactly the same way. `three_neurons` is a
+//! small piece of the course the page computes itself (no training, no worker).
 
 pub mod news;
 pub mod news_source;
 pub mod series;
+pub mod three_neurons;
 
 pub use series::{EvalJob, Evaluation, SeriesInfo, SeriesLesson, StepOutcome};
 

@@ -30,4 +30,5 @@ mod series;
 mod settings;
 mod summary;
 mod text;
+mod three_neurons;
 mod training;
