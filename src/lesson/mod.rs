@@ -1,7 +1,8 @@
 //! The course's lessons: data + model + training loop + evaluation. Shared by the `unroll`
-//! command line and the Web Worker, so both train exactly the same way. `three_neurons` is a
-//! small piece of the course the page computes itself (no training, no worker).
+//! command line and the Web Worker, so both train exactly the same way. `three_neurons` and
+//! `input_format` are small pieces of the course the page computes itself (no training, no worker).
 
+pub mod input_format;
 pub mod news;
 pub mod news_source;
 pub mod series;

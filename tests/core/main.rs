@@ -15,6 +15,7 @@ mod footprint;
 mod golden;
 mod gradcheck;
 mod init;
+mod input_format;
 mod kernels;
 mod labeled_csv;
 mod math;
