@@ -268,6 +268,16 @@ impl ThreeNeurons {
         }
     }
 
+    /// Row `i` of a tensor (an instance of X0 or X1, an input's weights in Wx); empty when out of range.
+    pub fn row(&self, t: Tensor, i: usize) -> &[f64] {
+        let (rows, cols) = self.shape(t);
+        if i < rows {
+            &self.tensor(t)[i * cols..(i + 1) * cols]
+        } else {
+            &[]
+        }
+    }
+
     /// Every field of a tensor, row by row.
     pub fn fields(&self, t: Tensor) -> Vec<Field> {
         let (rows, cols) = self.shape(t);
@@ -411,7 +421,15 @@ impl Trace {
         self.steps.get(t).map(|s| s.terms.iter().map(|x| x.y).collect()).unwrap_or_default()
     }
 
-    /// One instance's rows of step `t`.
+    /// Instance `i`'s outputs at step `t`, `[neurons]`; empty when out of range.
+    pub fn y_row(&self, t: usize, i: usize) -> Vec<f64> {
+        self.steps
+            .get(t)
+            .and_then(|s| s.terms.get(i * self.neurons..(i + 1) * self.neurons))
+            .map_or(Vec::new(), |r| r.iter().map(|x| x.y).collect())
+    }
+
+    /// One instance's terms of step `t`, instance by instance.
     pub fn rows(&self, t: usize) -> impl Iterator<Item = &[Term]> {
         self.steps.get(t).map(|s| s.terms.as_slice()).unwrap_or_default().chunks(self.neurons.max(1))
     }
@@ -425,6 +443,16 @@ pub fn num3(v: f64) -> String {
     } else {
         s
     }
+}
+
+/// A vector of outputs: `[0.380, -0.100, 0.050]`.
+pub fn vector_text(v: &[f64]) -> String {
+    format!("[{}]", v.iter().map(|&x| num3(x)).collect::<Vec<_>>().join(", "))
+}
+
+/// A vector of inputs, as short as exact to three decimals: `[0, 1, 2]`, `[0.5, -1]`.
+pub fn input_vector_text(v: &[f64]) -> String {
+    format!("[{}]", v.iter().map(|&x| short(x)).collect::<Vec<_>>().join(", "))
 }
 
 /// The shortest text that reads back as `v` (`0.1`, `-2`, `9`): how a number first appears in its box.

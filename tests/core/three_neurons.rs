@@ -7,7 +7,8 @@ use rand_chacha::ChaCha8Rng;
 use unroll::engine::cells::{Activation, CellKind};
 use unroll::engine::{Input, InputData, Model, Workspace};
 use unroll::lesson::three_neurons::{
-    num3, parse_number, Field, Form, Tensor, ThreeNeurons, ThreeNeuronsError, BOOK_X0, BOOK_X1, MAX_ABS, MAX_DIM,
+    input_vector_text, num3, parse_number, vector_text, Field, Form, Tensor, ThreeNeurons, ThreeNeuronsError, BOOK_X0, BOOK_X1, DEFAULT_B,
+    MAX_ABS, MAX_DIM,
 };
 
 use crate::common::{layer, rng, seq_model, uniform_vec};
@@ -180,6 +181,19 @@ fn numbers_print_with_three_decimals_and_no_negative_zero() {
     assert_eq!(num3(-1.25), "-1.250");
     assert_eq!(num3(-0.0001), "0.000");
     assert_eq!(num3(-0.0), "0.000");
+    assert_eq!(vector_text(&[0.38, -0.1, 0.0]), "[0.380, -0.100, 0.000]");
+    assert_eq!(input_vector_text(&[0.0, 1.0, -2.5, 0.1234]), "[0, 1, -2.5, 0.123]");
+}
+
+#[test]
+fn rows_of_inputs_and_outputs() {
+    let n = ThreeNeurons::default();
+    assert_eq!(n.row(Tensor::X1, 0), [9.0, 8.0, 7.0]);
+    assert_eq!(n.row(Tensor::B, 0), DEFAULT_B);
+    assert!(n.row(Tensor::X0, 4).is_empty());
+    let trace = n.compute();
+    assert_eq!(trace.y_row(1, 2), trace.y(1)[6..9]);
+    assert!(trace.y_row(2, 0).is_empty() && trace.y_row(0, 4).is_empty());
 }
 
 #[test]
