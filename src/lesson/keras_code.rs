@@ -103,7 +103,11 @@ pub fn keras_code(spec: &ModelSpec, settings: &Settings, time: Option<usize>) ->
     }
     let peephole = spec.layers.iter().any(|l| l.cell.has_peepholes());
     match spec.loss {
-        LossKind::Mse => stack.push(format!("layers.Dense({}){}", spec.dense_units, if spec.return_sequences { "  # one prediction per step" } else { "" })),
+        LossKind::Mse => stack.push(format!(
+            "layers.Dense({}){}",
+            spec.dense_units,
+            if spec.return_sequences { "  # one prediction per step" } else { "" }
+        )),
         LossKind::SparseCategoricalCrossentropy => stack.push(format!("layers.Dense({})  # logits, one per class", spec.dense_units)),
     }
     out += "model = keras.Sequential([\n";

@@ -1,11 +1,14 @@
 //! The course's lessons: data + model + training loop + evaluation. Shared by the `unroll`
-//! command line and the Web Worker, so both train exactly the same way.
+//! command line and the Web Worker, so both train exactly the same way. `three_neurons` and
+//! `input_format` are small pieces of the course the page computes itself (no training, no worker).
 
 pub mod chain;
+pub mod input_format;
 pub mod keras_code;
 pub mod news;
 pub mod news_source;
 pub mod series;
+pub mod three_neurons;
 
 pub use series::{EvalJob, Evaluation, SeriesInfo, SeriesLesson, StepOutcome};
 
