@@ -17,12 +17,14 @@ pub enum View {
     Training,
     Chain,
     Model,
+    /// The course's small things: the hand-computed 3-neuron network, the input format.
+    Basics,
 }
 
 impl View {
     /// The views `task` has, in tab order.
     pub fn of(_task: Task) -> &'static [View] {
-        &[View::Training, View::Chain, View::Model]
+        &[View::Training, View::Chain, View::Model, View::Basics]
     }
 
     pub fn title(self) -> &'static str {
@@ -30,6 +32,7 @@ impl View {
             View::Training => "Training",
             View::Chain => "Inside the cell",
             View::Model => "Model & Keras code",
+            View::Basics => "RNN basics",
         }
     }
 
@@ -39,6 +42,7 @@ impl View {
             View::Training => "training",
             View::Chain => "chain",
             View::Model => "model",
+            View::Basics => "basics",
         }
     }
 }

@@ -1,16 +1,20 @@
 //! The Leptos page. Components are small and fed by [`store::Store`]; the engine runs in the
 //! worker and is reached only through `bridge` and the typed protocol.
 
+mod chain;
 mod chart;
+mod course;
 mod fields;
 mod lesson_charts;
 mod lesson_switch;
+mod model_view;
 mod news;
 mod notice;
 mod settings_panel;
 mod skip_link;
 mod toolbar;
 mod typed;
+mod views;
 
 use leptos::prelude::*;
 
@@ -24,6 +28,7 @@ use settings_panel::SettingsPanel;
 use skip_link::SkipToControls;
 use toolbar::Toolbar;
 use typed::{TypedPanel, TypedState};
+use views::LessonViews;
 
 /// Mounts the page into `<body>` and removes the loading placeholder.
 pub fn mount() {
@@ -80,15 +85,17 @@ fn App() -> impl IntoView {
                     fallback=move || view! {
                         <section class="workspace" aria-label="Training">
                             <Toolbar />
-                            <Show when=move || store.lesson.get() == Task::Typed>
-                                <TypedPanel typed />
-                            </Show>
-                            <p class="model-line" data-testid="model">{model_line}</p>
-                            <div class="charts">
-                                <LossChart />
-                                <HeldOutChart />
-                                <GenerationChart />
-                            </div>
+                            <LessonViews>
+                                <Show when=move || store.lesson.get() == Task::Typed>
+                                    <TypedPanel typed />
+                                </Show>
+                                <p class="model-line" data-testid="model">{model_line}</p>
+                                <div class="charts">
+                                    <LossChart />
+                                    <HeldOutChart />
+                                    <GenerationChart />
+                                </div>
+                            </LessonViews>
                         </section>
                         <SettingsPanel />
                     }

@@ -202,7 +202,7 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout) {
     for t in l.visible.clone() {
         let Some(x) = l.step_x(t) else { continue };
         let cx = (x + l.step_w / 2) as f64;
-        if (t - l.visible.start) % every == 0 || t + 1 == l.visible.end {
+        if (t - l.visible.start).is_multiple_of(every) || t + 1 == l.visible.end {
             let step = &chain.steps[t];
             let (label, colour) = match (step.label.is_empty(), step.oov) {
                 (true, _) => ("pad".to_string(), "#9aa5b4"),

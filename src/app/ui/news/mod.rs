@@ -10,6 +10,8 @@ mod toolbar;
 
 use leptos::prelude::*;
 
+use super::views::LessonViews;
+
 pub use settings::NewsSettingsPanel;
 
 use crate::app::state::Store;
@@ -36,9 +38,11 @@ pub fn NewsWorkspace() -> impl IntoView {
     view! {
         <data_card::DataCard />
         <toolbar::NewsToolbar />
-        <p class="model-line" data-testid="model">{model_line}</p>
-        <headline::HeadlinePanel />
-        <curves::NewsCurves />
-        <results::TestResults />
+        <LessonViews>
+            <p class="model-line" data-testid="model">{model_line}</p>
+            <headline::HeadlinePanel />
+            <curves::NewsCurves />
+            <results::TestResults />
+        </LessonViews>
     }
 }
