@@ -32,3 +32,4 @@ mod settings;
 mod summary;
 mod text;
 mod training;
+mod words;
