@@ -41,15 +41,26 @@ pub fn pca2(points: &[f32], dim: usize) -> Result<Pca, AnalysisError> {
     }
     mean.iter_mut().for_each(|m| *m /= n as f64);
     // Upper triangle of Σ (x − μ)(x − μ)ᵀ; the scale (1/n or 1/(n−1)) does not change the
-    // directions or the shares, so it is left out.
+    // directions or the shares, so it is left out. Rows go in blocks of four, so that each pass
+    // over the covariance adds four rows (the last block is padded with centred rows of zeros,
+    // which add nothing).
+    const BLOCK: usize = 4;
     let mut cov = vec![0.0f64; dim * dim];
-    let mut centred = vec![0.0f64; dim];
-    for row in points.chunks_exact(dim) {
-        centred.iter_mut().zip(row).zip(&mean).for_each(|((c, &v), m)| *c = v as f64 - m);
+    let mut block = vec![0.0f64; BLOCK * dim];
+    for rows in points.chunks(BLOCK * dim) {
+        block.fill(0.0);
+        for (c, row) in block.chunks_exact_mut(dim).zip(rows.chunks_exact(dim)) {
+            c.iter_mut().zip(row).zip(&mean).for_each(|((c, &v), m)| *c = v as f64 - m);
+        }
+        let (c0, rest) = block.split_at(dim);
+        let (c1, rest) = rest.split_at(dim);
+        let (c2, c3) = rest.split_at(dim);
         for a in 0..dim {
-            let ca = centred[a];
+            let (a0, a1, a2, a3) = (c0[a], c1[a], c2[a], c3[a]);
             let out = &mut cov[a * dim + a..(a + 1) * dim];
-            out.iter_mut().zip(&centred[a..]).for_each(|(o, &cb)| *o += ca * cb);
+            for ((((o, &b0), &b1), &b2), &b3) in out.iter_mut().zip(&c0[a..]).zip(&c1[a..]).zip(&c2[a..]).zip(&c3[a..]) {
+                *o += a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3;
+            }
         }
     }
     for a in 0..dim {

@@ -17,7 +17,11 @@
 //! Exact means `O(n²)` time per iteration and `O(n²)` memory (`P` and the Student-t kernel, one
 //! `f32` per pair each: 16 MB at [`MAX_POINTS`]); bigger sets are refused.
 //!
-//! Iterations are a pure function of the state, so slicing the run differently gives bit-identical
+//! [`Tsne::new`] only checks the rows and draws the start; the affinities of step 1 (`O(n·dim)`
+//! for a row's distances and `O(n)` per bisection step, some 0.3 ms a row at n = 1,000) are
+//! computed by [`Tsne::step`] too, [`CALIBRATION_SHARE`]`·n` rows in the place of each iteration
+//! (comparable in time), so no call runs much longer than its iterations would. Every row and
+//! iteration is a pure function of the state, so slicing the run differently gives bit-identical
 //! positions, and one seed gives one picture on every platform.
 
 use rand_distr::{Distribution, Normal};
@@ -40,6 +44,11 @@ const MIN_GAIN: f64 = 0.01;
 /// Bisection for `β_i`: tolerance on the entropy (nats) and most steps.
 const ENTROPY_TOLERANCE: f64 = 1e-5;
 const BISECTION_STEPS: usize = 100;
+/// Rows of affinities computed in the place of one iteration: this share of the rows (at least
+/// one). Measured natively (release, dim 64): a row takes 0.2 to 0.5 ms at n = 1,000 (its distances
+/// and some 25 bisection steps of `n` exponentials), an iteration 2.5 ms; at n = 2,000, 0.5 to
+/// 1.6 ms and 8.5 ms.
+pub const CALIBRATION_SHARE: f64 = 1.0 / 200.0;
 
 /// What to run.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,6 +77,8 @@ pub struct Progress {
     /// `KL(P‖Q)` of the last iteration done (with the true `P`, also during the exaggeration);
     /// `None` before the first.
     pub kl: Option<f32>,
+    /// Share of the input affinities computed, 0 to 1 (iterations start at 1).
+    pub prepared: f32,
 }
 
 impl Progress {
@@ -81,7 +92,13 @@ impl Progress {
 pub struct Tsne {
     n: usize,
     settings: TsneSettings,
-    /// Pairs `i < j` in order (`(0,1), (0,2), ..., (1,2), ...`): symmetric `P_ij`.
+    /// `[n, dim]` the rows, until every row's affinities are computed (then empty).
+    points: Vec<f32>,
+    dim: usize,
+    /// Rows whose conditional affinities `p(·|i)` are in `p`.
+    calibrated: usize,
+    /// Pairs `i < j` in order (`(0,1), (0,2), ..., (1,2), ...`): symmetric `P_ij`, summed row by
+    /// row while calibrating.
     p: Vec<f32>,
     /// Same pairs: `(1 + |y_i − y_j|²)⁻¹` of the current iteration.
     kernel: Vec<f32>,
@@ -99,8 +116,8 @@ pub struct Tsne {
 }
 
 impl Tsne {
-    /// Checks the rows (`[n, dim]`) and settings, computes the input affinities (`O(n²·dim)` for
-    /// the distances and `O(n²)` per bisection step) and draws the starting layout.
+    /// Checks the rows (`[n, dim]`) and settings and draws the starting layout (`O(n·dim)`; the
+    /// affinities are computed by [`Tsne::step`]).
     pub fn new(points: &[f32], dim: usize, settings: TsneSettings) -> Result<Tsne, AnalysisError> {
         let n = count_rows(points, dim)?;
         if n < MIN_POINTS {
@@ -113,16 +130,19 @@ impl Tsne {
         if !(perplexity.is_finite() && perplexity > 0.0 && (perplexity as f64) < n as f64) {
             return Err(AnalysisError::Perplexity { perplexity, n });
         }
-        let p = affinities(points, dim, n, perplexity as f64);
         let mut rng = rng_from_seed(settings.seed);
         let normal = Normal::new(0.0, 1e-4).expect("a positive deviation");
         let y: Vec<f64> = (0..2 * n).map(|_| normal.sample(&mut rng)).collect();
         let positions = y.iter().map(|&v| v as f32).collect();
+        let pairs = n * (n - 1) / 2;
         Ok(Tsne {
             n,
             settings,
-            kernel: vec![0.0; p.len()],
-            p,
+            points: points.to_vec(),
+            dim,
+            calibrated: 0,
+            p: vec![0.0; pairs],
+            kernel: vec![0.0; pairs],
             y,
             update: vec![0.0; 2 * n],
             gains: vec![1.0; 2 * n],
@@ -149,7 +169,8 @@ impl Tsne {
     }
 
     pub fn progress(&self) -> Progress {
-        Progress { done: self.done, total: self.settings.iterations, kl: self.kl }
+        let prepared = self.calibrated as f32 / self.n as f32;
+        Progress { done: self.done, total: self.settings.iterations, kl: self.kl, prepared }
     }
 
     /// `[n, 2]` the current layout (the seeded start before the first step).
@@ -157,9 +178,26 @@ impl Tsne {
         &self.positions
     }
 
-    /// Runs up to `max_iterations` more iterations (none once all are done).
+    /// Runs up to `max_iterations` more iterations (none once all are done); while the input
+    /// affinities are not all computed, each iteration of the budget computes
+    /// [`CALIBRATION_SHARE`] of them instead.
     pub fn step(&mut self, max_iterations: usize) -> Progress {
-        let todo = max_iterations.min(self.settings.iterations - self.done);
+        let mut budget = max_iterations;
+        let rows_per_iteration = ((self.n as f64 * CALIBRATION_SHARE) as usize).max(1);
+        while self.calibrated < self.n && budget > 0 {
+            let end = (self.calibrated + rows_per_iteration).min(self.n);
+            let perplexity = self.settings.perplexity as f64;
+            for i in self.calibrated..end {
+                calibrate_row(&self.points, self.dim, self.n, i, perplexity, &mut self.p);
+            }
+            self.calibrated = end;
+            budget -= 1;
+            if self.calibrated == self.n {
+                self.p.iter_mut().for_each(|p| *p = p.max(1e-12));
+                self.points = Vec::new();
+            }
+        }
+        let todo = budget.min(self.settings.iterations - self.done);
         for k in 0..todo {
             self.iterate(k + 1 == todo);
         }
@@ -175,48 +213,9 @@ impl Tsne {
         let early = self.done < self.exaggerated;
         let exaggeration = if early { EXAGGERATION } else { 1.0 };
         let momentum = if early { MOMENTUM_EARLY } else { MOMENTUM_LATE };
-        let y = &self.y;
-        // Student-t kernel of every pair and its sum over ordered pairs.
-        let mut z = 0.0f64;
-        let mut at = 0;
-        for i in 0..n {
-            let (yi0, yi1) = (y[2 * i], y[2 * i + 1]);
-            for j in i + 1..n {
-                let (d0, d1) = (yi0 - y[2 * j], yi1 - y[2 * j + 1]);
-                let q = 1.0 / (1.0 + d0 * d0 + d1 * d1);
-                self.kernel[at] = q as f32;
-                z += q;
-                at += 1;
-            }
-        }
-        z *= 2.0;
-        let z_inv = 1.0 / z;
-        let grad = &mut self.grad;
-        grad.fill(0.0);
-        let mut kl = 0.0f64;
-        let mut at = 0;
-        for i in 0..n {
-            let (yi0, yi1) = (y[2 * i], y[2 * i + 1]);
-            let (mut g0, mut g1) = (0.0f64, 0.0f64);
-            for j in i + 1..n {
-                let (p, q) = (self.p[at] as f64, self.kernel[at] as f64);
-                at += 1;
-                let m = (exaggeration * p - q * z_inv) * q;
-                let (d0, d1) = (yi0 - y[2 * j], yi1 - y[2 * j + 1]);
-                g0 += m * d0;
-                g1 += m * d1;
-                grad[2 * j] -= m * d0;
-                grad[2 * j + 1] -= m * d1;
-                if measure {
-                    kl += p * (p / (q * z_inv).max(f64::MIN_POSITIVE)).ln();
-                }
-            }
-            grad[2 * i] += g0;
-            grad[2 * i + 1] += g1;
-        }
+        let kl = forces(&self.p, &self.y, exaggeration, measure, &mut self.kernel, &mut self.grad);
         let y = &mut self.y;
-        for (((y, u), g), gain) in y.iter_mut().zip(&mut self.update).zip(&*grad).zip(&mut self.gains) {
-            let g = 4.0 * g;
+        for (((y, u), &g), gain) in y.iter_mut().zip(&mut self.update).zip(&self.grad).zip(&mut self.gains) {
             *gain = if (g > 0.0) != (*u > 0.0) { *gain + 0.2 } else { *gain * 0.8 }.max(MIN_GAIN);
             *u = momentum * *u - self.learning_rate * *gain * g;
             *y += *u;
@@ -226,69 +225,116 @@ impl Tsne {
             y.iter_mut().skip(c).step_by(2).for_each(|v| *v -= mean);
         }
         self.done += 1;
-        if measure {
-            // Each unordered pair stands for P_ij and P_ji.
-            self.kl = Some((2.0 * kl) as f32);
+        if let Some(kl) = kl {
+            self.kl = Some(kl as f32);
         }
+    }
+
+    /// The input affinities `P_ij` of the pairs `i < j`, in order (`(0,1), (0,2), ..., (1,2),
+    /// ...`); complete once [`Progress::prepared`] is 1.
+    pub fn affinities(&self) -> &[f32] {
+        &self.p
     }
 }
 
-/// Symmetric input affinities `P_ij` of the pairs `i < j`, in order.
-fn affinities(points: &[f32], dim: usize, n: usize, perplexity: f64) -> Vec<f32> {
-    // [n, n] squared distances; row i is overwritten with p(·|i) once calibrated (the rows below
-    // still need their own distances, which live in their own rows).
-    let mut c = vec![0.0f32; n * n];
+/// `KL(P‖Q)` of the layout `y` (`[n, 2]`) for the affinities `p` (pairs `i < j` in order, as
+/// [`Tsne::affinities`]), and its gradient `[n, 2]`: what each iteration computes (for checks).
+pub fn kl_and_gradient(p: &[f32], y: &[f64]) -> (f64, Vec<f64>) {
+    let mut kernel = vec![0.0; p.len()];
+    let mut grad = vec![0.0; y.len()];
+    let kl = forces(p, y, 1.0, true, &mut kernel, &mut grad).unwrap_or(0.0);
+    (kl, grad)
+}
+
+/// Fills `grad` with `∂KL/∂y` (`P` multiplied by `exaggeration`) and `kernel` with each pair's
+/// `(1 + |y_i − y_j|²)⁻¹`; with `measure`, returns `KL(P‖Q)` (with the true `P`).
+fn forces(p: &[f32], y: &[f64], exaggeration: f64, measure: bool, kernel: &mut [f32], grad: &mut [f64]) -> Option<f64> {
+    let n = y.len() / 2;
+    // Student-t kernel of every pair and its sum over ordered pairs.
+    let mut z = 0.0f64;
+    let mut at = 0;
     for i in 0..n {
-        let xi = &points[i * dim..(i + 1) * dim];
+        let (yi0, yi1) = (y[2 * i], y[2 * i + 1]);
         for j in i + 1..n {
-            let xj = &points[j * dim..(j + 1) * dim];
-            let d: f64 = xi.iter().zip(xj).map(|(&a, &b)| (a as f64 - b as f64).powi(2)).sum();
-            c[i * n + j] = d as f32;
-            c[j * n + i] = d as f32;
+            let (d0, d1) = (yi0 - y[2 * j], yi1 - y[2 * j + 1]);
+            let q = 1.0 / (1.0 + d0 * d0 + d1 * d1);
+            kernel[at] = q as f32;
+            z += q;
+            at += 1;
         }
     }
+    z *= 2.0;
+    let z_inv = 1.0 / z;
+    grad.fill(0.0);
+    let mut kl = 0.0f64;
+    let mut at = 0;
+    for i in 0..n {
+        let (yi0, yi1) = (y[2 * i], y[2 * i + 1]);
+        let (mut g0, mut g1) = (0.0f64, 0.0f64);
+        for j in i + 1..n {
+            let (p, q) = (p[at] as f64, kernel[at] as f64);
+            at += 1;
+            // 4 (P_ij − Q_ij) (1 + |y_i − y_j|²)⁻¹ (y_i − y_j), and its opposite for j.
+            let m = 4.0 * (exaggeration * p - q * z_inv) * q;
+            let (d0, d1) = (yi0 - y[2 * j], yi1 - y[2 * j + 1]);
+            g0 += m * d0;
+            g1 += m * d1;
+            grad[2 * j] -= m * d0;
+            grad[2 * j + 1] -= m * d1;
+            if measure {
+                kl += p * (p / (q * z_inv).max(f64::MIN_POSITIVE)).ln();
+            }
+        }
+        grad[2 * i] += g0;
+        grad[2 * i + 1] += g1;
+    }
+    // Each unordered pair stands for P_ij and P_ji.
+    measure.then_some(2.0 * kl)
+}
+
+/// Calibrates row `i`: finds `β_i` and adds `p(j|i) / 2n` to the affinity of each pair `{i, j}`
+/// in `p` (pairs `i < j` in order), which therefore holds `P_ij` once every row is done.
+fn calibrate_row(points: &[f32], dim: usize, n: usize, i: usize, perplexity: f64, p: &mut [f32]) {
+    let xi = &points[i * dim..(i + 1) * dim];
+    let d: Vec<f64> = points.chunks_exact(dim).map(|xj| xi.iter().zip(xj).map(|(&a, &b)| (a as f64 - b as f64).powi(2)).sum()).collect();
+    // Distances relative to the nearest other row, so that exp never underflows everywhere.
+    let nearest = (0..n).filter(|&j| j != i).map(|j| d[j]).fold(f64::INFINITY, f64::min);
     let target = perplexity.ln();
     let mut row = vec![0.0f64; n];
-    for i in 0..n {
-        let d = &mut c[i * n..(i + 1) * n];
-        // Distances relative to the nearest other row, so that exp never underflows everywhere.
-        let nearest = (0..n).filter(|&j| j != i).map(|j| d[j] as f64).fold(f64::INFINITY, f64::min);
-        let (mut beta, mut lo, mut hi) = (1.0f64, 0.0f64, f64::INFINITY);
-        for _ in 0..BISECTION_STEPS {
-            let (mut sum, mut weighted) = (0.0f64, 0.0f64);
-            for j in 0..n {
-                let dj = d[j] as f64 - nearest;
-                let pj = if j == i { 0.0 } else { (-beta * dj).exp() };
-                row[j] = pj;
-                sum += pj;
-                weighted += dj * pj;
-            }
-            // Entropy of p(·|i) = ln Σ + β·Σ d·p / Σ (sum >= 1: the nearest row has weight 1).
-            let entropy = sum.ln() + beta * weighted / sum;
-            let gap = entropy - target;
-            if gap.abs() < ENTROPY_TOLERANCE {
-                break;
-            }
-            if gap > 0.0 {
-                // Too flat: a narrower Gaussian.
-                lo = beta;
-                beta = if hi.is_finite() { (beta + hi) / 2.0 } else { beta * 2.0 };
-            } else {
-                hi = beta;
-                beta = (beta + lo) / 2.0;
-            }
+    let (mut beta, mut lo, mut hi) = (1.0f64, 0.0f64, f64::INFINITY);
+    for _ in 0..BISECTION_STEPS {
+        let (mut sum, mut weighted) = (0.0f64, 0.0f64);
+        for j in 0..n {
+            let dj = d[j] - nearest;
+            let pj = if j == i { 0.0 } else { (-beta * dj).exp() };
+            row[j] = pj;
+            sum += pj;
+            weighted += dj * pj;
         }
-        let sum: f64 = row.iter().sum();
-        for (out, &pj) in d.iter_mut().zip(&row) {
-            *out = (pj / sum) as f32;
+        // Entropy of p(·|i) = ln Σ + β·Σ d·p / Σ (Σ >= 1: the nearest row has weight 1).
+        let entropy = sum.ln() + beta * weighted / sum;
+        let gap = entropy - target;
+        if gap.abs() < ENTROPY_TOLERANCE {
+            break;
+        }
+        if gap > 0.0 {
+            // Too flat: a narrower Gaussian.
+            lo = beta;
+            beta = if hi.is_finite() { (beta + hi) / 2.0 } else { beta * 2.0 };
+        } else {
+            hi = beta;
+            beta = (beta + lo) / 2.0;
         }
     }
-    let mut p = Vec::with_capacity(n * (n - 1) / 2);
-    let scale = 1.0 / (2.0 * n as f64);
-    for i in 0..n {
-        for j in i + 1..n {
-            p.push((((c[i * n + j] as f64 + c[j * n + i] as f64) * scale).max(1e-12)) as f32);
-        }
+    let scale = 1.0 / (row.iter().sum::<f64>() * 2.0 * n as f64);
+    // Pair {i, j} sits at (min, max): row k < j starts at k·n − k(k+1)/2, and j is k+1.. within it.
+    let start = |k: usize| k * n - k * (k + 1) / 2;
+    for (j, &pj) in row.iter().enumerate() {
+        let at = match j.cmp(&i) {
+            std::cmp::Ordering::Less => start(j) + (i - j - 1),
+            std::cmp::Ordering::Greater => start(i) + (j - i - 1),
+            std::cmp::Ordering::Equal => continue,
+        };
+        p[at] += (pj * scale) as f32;
     }
-    p
 }
