@@ -5,7 +5,9 @@
 //! - [`train`]: losses, optimisers, clipping, initialisers, and the [`train::Trainer`] step.
 //! - [`cpu`]: matrix kernels, a naive reference and the fast path tested against it.
 //! - [`params`]: flat weight buffers with named views.
+//! - [`analysis`]: pictures of learned vectors (PCA, t-SNE, nearest neighbours).
 
+pub mod analysis;
 pub mod backend;
 pub mod cells;
 pub mod cpu;

@@ -6,6 +6,7 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod ag_news;
+mod analysis;
 mod backends;
 mod batches;
 mod bench;
@@ -35,3 +36,4 @@ mod text;
 mod three_neurons;
 mod trace;
 mod training;
+mod words;

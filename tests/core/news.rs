@@ -7,9 +7,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use unroll::lesson::news::{Item, NewsData, NewsLesson};
 use unroll::settings::{LrSchedule, Preset, Settings, Task};
 
-const WORDS: [[&str; 4]; 3] =
+pub(crate) const WORDS: [[&str; 4]; 3] =
     [["election", "minister", "treaty", "embassy"], ["goal", "season", "coach", "striker"], ["shares", "profit", "merger", "bank"]];
-const FILLER: [&str; 6] = ["the", "a", "today", "new", "report", "says"];
+pub(crate) const FILLER: [&str; 6] = ["the", "a", "today", "new", "report", "says"];
 
 /// Three classes; each text mixes two to nine filler words with one to three of its class's words.
 fn data(n: usize, seed: u64) -> Vec<Item> {
@@ -31,11 +31,11 @@ fn data(n: usize, seed: u64) -> Vec<Item> {
         .collect()
 }
 
-fn news_data() -> NewsData {
+pub(crate) fn news_data() -> NewsData {
     NewsData { classes: vec!["Politics".into(), "Sports".into(), "Money".into()], train: data(600, 1), test: data(150, 2) }
 }
 
-fn settings(preset: Preset, epochs: usize) -> Settings {
+pub(crate) fn settings(preset: Preset, epochs: usize) -> Settings {
     let mut s = Settings { task: Task::Agnews, ..Settings::default() };
     preset.apply(&mut s);
     // A constant rate: on this tiny set (18 batches an epoch) the presets' cosine decay leaves
@@ -43,7 +43,7 @@ fn settings(preset: Preset, epochs: usize) -> Settings {
     Settings { units: 8, embed_dim: 8, vocab: 50, epochs, lr: 0.01, lr_schedule: LrSchedule::Constant, ..s }
 }
 
-fn train(lesson: &mut NewsLesson) -> Vec<f32> {
+pub(crate) fn train(lesson: &mut NewsLesson) -> Vec<f32> {
     let mut losses = Vec::new();
     loop {
         let p = lesson.train_batch().unwrap();

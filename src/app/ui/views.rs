@@ -95,5 +95,3 @@ pub fn ViewTabs() -> impl IntoView {
         </div>
     }
 }
-
-

@@ -40,9 +40,11 @@ use reader::{masked, read_with};
 
 mod metrics;
 mod reader;
+pub mod words;
 
 pub use metrics::{Evaluation, Miss};
 pub use reader::{Reading, TextClassifier};
+pub use words::{WordMap, WordTable, WordsError};
 
 /// AG News's class names, by class index 0..3.
 pub const AG_NEWS_CLASSES: [&str; 4] = ["World", "Sports", "Business", "Sci/Tech"];
@@ -578,6 +580,13 @@ impl NewsLesson {
         let backend = &mut self.backend;
         let built = chain_of(&spec, &mut |input| backend.trace(input, 0), &self.vectorizer, &text, classes)?;
         Ok(Chain { source: source.clone(), caption, output: with_truth(built.output, truth), ..built })
+    }
+
+    /// The word table of the model as it stands (its embedding), counted over the training rows:
+    /// the `words` most frequent words, for the embedding map ([`words`]).
+    pub fn words(&self, words: usize) -> Result<WordTable, WordsError> {
+        let rows = self.train.seqs.iter().zip(self.train.labels.iter().copied());
+        WordTable::new(&self.backend.model(), &self.vectorizer, &self.info.classes, rows, words)
     }
 
     /// The trained model as a file: weights, vectorizer, class names.

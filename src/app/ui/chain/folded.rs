@@ -93,7 +93,11 @@ pub fn Folded(chain: Arc<Chain>, layout: Layout, view: ChainView) -> impl IntoVi
         ChainOutput::Next { predicted, .. } => format!("prediction after step {}: {}", t + 1, num(predicted[t])),
         ChainOutput::Classes { names, probs, .. } => {
             let best = (0..probs.len()).max_by(|&a, &b| probs[a].total_cmp(&probs[b])).unwrap_or(0);
-            format!("after the last step: {} ({:.0} %)", names.get(best).cloned().unwrap_or_default(), probs.get(best).copied().unwrap_or(0.0) * 100.0)
+            format!(
+                "after the last step: {} ({:.0} %)",
+                names.get(best).cloned().unwrap_or_default(),
+                probs.get(best).copied().unwrap_or(0.0) * 100.0
+            )
         }
     };
     let label = format!(

@@ -49,17 +49,23 @@ pub fn ChainPanel() -> impl IntoView {
             announce.set(format!("{}. Reads {}. {last}", e.title, e.reads));
         }
     });
-    let label = Signal::derive(move || match chain.get() {
+    let label = Signal::derive(move || {
+        match chain.get() {
         Some(c) => format!(
             "The unrolled chain: {} steps of {}, one cell per step and layer. Arrow keys move along time and between layers, Page Up and Page Down between units, plus and minus zoom.",
             c.trace.time,
             c.caption
         ),
         None => "The unrolled chain: waiting for the model.".into(),
+    }
     });
     let caption = move || {
         chain.get().map(|c| {
-            let after = if c.trained_steps == 0 { "untrained weights".to_string() } else { format!("weights after {} training steps", c.trained_steps) };
+            let after = if c.trained_steps == 0 {
+                "untrained weights".to_string()
+            } else {
+                format!("weights after {} training steps", c.trained_steps)
+            };
             format!("{} · {after}", c.caption)
         })
     };

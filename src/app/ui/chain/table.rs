@@ -18,7 +18,15 @@ pub fn ChainTable(chain: Arc<Chain>, layout: Layout, row: usize) -> impl IntoVie
         "Layer {} · {}{}: every step's input, then each column's values for units 1 to {} ({}).",
         r.layer + 1,
         layer.name,
-        if layer.directions == 2 { if r.dir == 0 { " · forward" } else { " · backward" } } else { "" },
+        if layer.directions == 2 {
+            if r.dir == 0 {
+                " · forward"
+            } else {
+                " · backward"
+            }
+        } else {
+            ""
+        },
         r.units,
         r.columns.iter().map(|c| c.meaning(r.cell)).collect::<Vec<_>>().join(", ")
     );
