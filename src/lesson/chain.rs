@@ -72,8 +72,9 @@ pub struct Chain {
     pub steps: Vec<ChainStep>,
     pub trace: Trace,
     pub output: ChainOutput,
-    /// Training steps the weights had when traced.
-    pub trained_steps: u64,
+    /// Training steps the weights had when traced (`None`: a model trained elsewhere, the
+    /// pretrained one).
+    pub trained_steps: Option<u64>,
 }
 
 impl ChainLayer {
@@ -136,7 +137,7 @@ pub fn chain_of(
         steps,
         trace,
         output: ChainOutput::Classes { names: classes, probs, truth: None },
-        trained_steps: 0,
+        trained_steps: None,
     })
 }
 

@@ -282,7 +282,7 @@ impl SeriesLesson {
             steps,
             trace,
             output: ChainOutput::Next { predicted, truth },
-            trained_steps: self.step,
+            trained_steps: Some(self.step),
         })
     }
 

@@ -42,7 +42,9 @@ pub fn tick(st: &mut State) {
     };
     match chain {
         Ok(mut chain) => {
-            chain.trained_steps = steps;
+            if req.reader == Reader::Trained {
+                chain.trained_steps = Some(steps);
+            }
             // The cost counts the trace and turning it into a message, the work taken from training.
             let message = to_js(&Event::Chain { chain: Box::new(chain), cost_ms: 0.0 });
             match message {

@@ -39,7 +39,7 @@ fn chain_for(spec: &ModelSpec, time: usize, padded: usize) -> Chain {
         steps: x.iter().map(|v| ChainStep { label: num(*v), oov: false }).collect(),
         output: ChainOutput::Next { predicted: vec![], truth: vec![] },
         trace,
-        trained_steps: 0,
+        trained_steps: None,
     }
 }
 

@@ -47,28 +47,31 @@ impl Scale {
         }
     }
 
-    /// A diverging scale wide enough for `values`: at least ±1 (tanh's range), else the next
-    /// "nice" bound (2, 5, 10, 20, ...) above their largest magnitude.
+    /// A diverging scale just wide enough for `values`: the "nice" bound (…, 0.1, 0.2, 0.5, 1,
+    /// 2, 5, …) at or above their largest magnitude, at least [`MIN_LIMIT`] (small states of an
+    /// untrained model still show, and the row's label says the range).
     pub fn diverging_for(values: impl IntoIterator<Item = f32>) -> Scale {
         let max = values.into_iter().filter(|v| v.is_finite()).fold(0.0f32, |m, v| m.max(v.abs()));
-        Scale::Diverging { limit: nice_ceiling(max.max(1.0)) }
+        Scale::Diverging { limit: nice_ceiling(max.max(MIN_LIMIT)) }
     }
 }
 
-/// The smallest of 1, 2, 5 × 10^k at or above `v` (`v` ≥ 1).
+/// The narrowest diverging scale.
+pub const MIN_LIMIT: f32 = 0.01;
+
+/// The smallest of 1, 2, 5 × 10^k at or above `v` (`v` > 0).
 pub fn nice_ceiling(v: f32) -> f32 {
-    let mut base = 1.0f32;
-    loop {
+    let k0 = v.log10().floor() as i32 - 1;
+    for k in k0..k0 + 3 {
         for m in [1.0, 2.0, 5.0] {
-            if m * base >= v {
-                return m * base;
+            // Decimal text first, so 1 is 1.0 and 0.2 is 0.2 exactly as an f32 prints it.
+            let bound: f32 = format!("{m}e{k}").parse().unwrap_or(f32::MAX);
+            if bound >= v * (1.0 - 1e-6) {
+                return bound;
             }
         }
-        if base > 1e30 {
-            return v;
-        }
-        base *= 10.0;
     }
+    v
 }
 
 #[cfg(test)]
@@ -88,7 +91,10 @@ mod tests {
     #[test]
     fn diverging_limits_are_nice() {
         assert_eq!(Scale::diverging_for([0.3, -0.9]), Scale::Diverging { limit: 1.0 });
+        assert_eq!(Scale::diverging_for([1.0]), Scale::Diverging { limit: 1.0 });
         assert_eq!(Scale::diverging_for([3.2]), Scale::Diverging { limit: 5.0 });
         assert_eq!(Scale::diverging_for([-14.0, f32::INFINITY]), Scale::Diverging { limit: 20.0 });
+        assert_eq!(Scale::diverging_for([0.13, -0.02]), Scale::Diverging { limit: 0.2 });
+        assert_eq!(Scale::diverging_for([0.0]), Scale::Diverging { limit: MIN_LIMIT });
     }
 }

@@ -21,8 +21,8 @@ pub const CELL_PAD: usize = 4;
 pub const ZOOMS: [usize; 7] = [2, 3, 4, 6, 8, 12, 16];
 /// Height of the heat maps of one layer, at most (pixels).
 const ROW_PIXELS: usize = 160;
-/// Height a row takes at least (its three lines of labels).
-pub const MIN_ROW: usize = 44;
+/// Height a row takes at least (its four lines of labels).
+pub const MIN_ROW: usize = 58;
 
 /// One heat-map column of a cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl Column {
     pub fn name(self, cell: CellKind) -> &'static str {
         match (self, cell) {
             (Column::Gate(g), CellKind::Lstm { .. }) => ["i", "f", "c", "o"][g.min(3)],
-            (Column::Gate(g), _) => ["z", "r", "h"][g.min(2)],
+            (Column::Gate(g), _) => ["z", "r", "h̃"][g.min(2)],
             (Column::PreActivation, _) => "z",
             (Column::CellState, _) => "C",
             (Column::Hidden, _) => "h",
@@ -69,7 +69,7 @@ impl Column {
             (Column::Gate(_), CellKind::Lstm { .. }) => "output gate o",
             (Column::Gate(0), _) => "update gate z",
             (Column::Gate(1), _) => "reset gate r",
-            (Column::Gate(_), _) => "candidate h (h̃)",
+            (Column::Gate(_), _) => "candidate h̃ (Keras's h)",
             (Column::PreActivation, _) => "sum before the activation",
             (Column::CellState, _) => "cell state C",
             (Column::Hidden, _) => "hidden state h",

@@ -106,6 +106,12 @@ impl ChainView {
     }
 }
 
+/// A scale's limit as its label shows it: `1`, `0.2`, `5`.
+fn limit_text(v: f32) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
 }
@@ -141,25 +147,30 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout) {
     for (ri, r) in l.rows.iter().enumerate() {
         let layer = &chain.layers[r.layer];
         let dir = match (layer.directions, r.dir) {
-            (1, _) => "→".to_string(),
-            (_, 0) => "→ forward".to_string(),
-            _ => "← backward".to_string(),
+            (1, _) => "→",
+            (_, 0) => "→ forward",
+            _ => "← backward",
         };
+        let short = format!("{}({})", r.cell.keras_name(), r.units);
+        let name = if layer.directions == 2 { format!("Bidirectional {short}") } else { short };
         ctx.set_fill_style_str(ink);
-        let _ = ctx.fill_text(&fit_text(ctx, &format!("{} {}", layer.name, dir), (GUTTER - 10) as f64), 6.0, (r.y + 6) as f64);
+        let room = (GUTTER - 10) as f64;
+        let _ = ctx.fill_text(&fit_text(ctx, &name, room), 6.0, (r.y + 6) as f64);
         ctx.set_fill_style_str(muted);
+        let _ = ctx.fill_text(&format!("layer {} {dir}", r.layer + 1), 6.0, (r.y + 21) as f64);
         let ranges: Vec<String> = r
             .columns
             .iter()
-            .filter(|c| matches!(c, Column::Hidden | Column::CellState | Column::PreActivation))
-            .map(|&c| match scale_of(chain, l, ri, c) {
-                Scale::Diverging { limit } => format!("{} ±{}", c.name(r.cell), num(limit).trim_end_matches('0').trim_end_matches('.')),
-                Scale::Sequential => String::new(),
+            .filter_map(|&c| match scale_of(chain, l, ri, c) {
+                Scale::Diverging { limit } if matches!(c, Column::Hidden | Column::CellState | Column::PreActivation) => {
+                    Some(format!("{} ±{}", c.name(r.cell), limit_text(limit)))
+                }
+                _ => None,
             })
             .collect();
-        let _ = ctx.fill_text(&format!("layer {} · {}", r.layer + 1, ranges.join(" · ")), 6.0, (r.y + 22) as f64);
+        let _ = ctx.fill_text(&fit_text(ctx, &ranges.join(" · "), room), 6.0, (r.y + 36) as f64);
         let names: Vec<&str> = r.columns.iter().map(|c| c.name(r.cell)).collect();
-        let _ = ctx.fill_text(&names.join(" "), 6.0, (r.y + 38) as f64);
+        let _ = ctx.fill_text(&format!("columns: {}", names.join(" ")), 6.0, (r.y + 51) as f64);
         // The state carried from step to step: arrows above the cells, in reading order.
         ctx.set_stroke_style_str("#7b8794");
         ctx.set_fill_style_str("#7b8794");
@@ -192,31 +203,51 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout) {
             ctx.set_font("12px system-ui, sans-serif");
         }
     }
-    // Inputs along the bottom, outputs along the top (every k-th when steps are narrow).
-    let every = (40 / l.step_w.max(1)).max(1);
+    // Inputs along the bottom, outputs along the top: every k-th step, k such that the widest
+    // label fits.
+    let input_label = |t: usize| {
+        let step = &chain.steps[t];
+        match (step.label.is_empty(), step.oov) {
+            (true, _) => ("pad".to_string(), "#9aa5b4"),
+            (false, true) => (format!("{}?", step.label), "#b45309"),
+            (false, false) => (step.label.clone(), ink),
+        }
+    };
+    let output_label = |t: usize| match &chain.output {
+        ChainOutput::Next { predicted, .. } => Some(num(predicted[t])),
+        ChainOutput::Classes { .. } => None,
+    };
+    let width_of = |s: &str| ctx.measure_text(s).map_or(0.0, |m| m.width());
+    let widest = l
+        .visible
+        .clone()
+        .map(|t| {
+            width_of(&input_label(t).0).min(90.0).max(width_of(&format!("t={}", t + 1))).max(output_label(t).map_or(0.0, |o| width_of(&o)))
+        })
+        .fold(0.0f64, f64::max);
+    let every = ((widest + 8.0) / l.step_w.max(1) as f64).ceil().max(1.0) as usize;
     ctx.set_text_align("left");
     ctx.set_fill_style_str(ink);
     let _ = ctx.fill_text("input", 6.0, (l.input_y + 10) as f64);
     let _ = ctx.fill_text("output", 6.0, (l.output_y + 10) as f64);
+    if every > 1 {
+        ctx.set_fill_style_str(muted);
+        let _ = ctx.fill_text(&format!("(every {every}th step)"), 6.0, (l.input_y + 25) as f64);
+    }
     ctx.set_text_align("center");
     for t in l.visible.clone() {
         let Some(x) = l.step_x(t) else { continue };
         let cx = (x + l.step_w / 2) as f64;
-        if (t - l.visible.start).is_multiple_of(every) || t + 1 == l.visible.end {
-            let step = &chain.steps[t];
-            let (label, colour) = match (step.label.is_empty(), step.oov) {
-                (true, _) => ("pad".to_string(), "#9aa5b4"),
-                (false, true) => (format!("{}?", step.label), "#b45309"),
-                (false, false) => (step.label.clone(), ink),
-            };
+        if (t - l.visible.start).is_multiple_of(every) {
+            let (label, colour) = input_label(t);
             ctx.set_fill_style_str(colour);
             let room = (l.step_w * every) as f64 - 4.0;
             let _ = ctx.fill_text(&fit_text(ctx, &label, room), cx, (l.input_y + 10) as f64);
             ctx.set_fill_style_str(muted);
             let _ = ctx.fill_text(&format!("t={}", t + 1), cx, (l.input_y + 25) as f64);
-            if let ChainOutput::Next { predicted, .. } = &chain.output {
+            if let Some(o) = output_label(t) {
                 ctx.set_fill_style_str("#2563eb");
-                let _ = ctx.fill_text(&fit_text(ctx, &num(predicted[t]), room), cx, (l.output_y + 22) as f64);
+                let _ = ctx.fill_text(&fit_text(ctx, &o, room), cx, (l.output_y + 22) as f64);
             }
         }
     }

@@ -61,10 +61,10 @@ pub fn ChainPanel() -> impl IntoView {
     });
     let caption = move || {
         chain.get().map(|c| {
-            let after = if c.trained_steps == 0 {
-                "untrained weights".to_string()
-            } else {
-                format!("weights after {} training steps", c.trained_steps)
+            let after = match c.trained_steps {
+                None => "its own trained weights".to_string(),
+                Some(0) => "untrained weights".to_string(),
+                Some(n) => format!("weights after {n} training steps"),
             };
             format!("{} · {after}", c.caption)
         })

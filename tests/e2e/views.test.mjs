@@ -1,0 +1,128 @@
+// The lesson's views beside training: the unrolled chain (sine and news, with the keyboard, the
+// pointer, the folded picture and the table), the model's summary and Keras code, the course's
+// hand-computed network and input format.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { Playground } from './lib/playground.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const draws = (page) => page.getByTestId('chain-canvas').evaluate((c) => Number(c.dataset.draws));
+
+test('the unrolled chain of the sine model: every step, its equations, followed while training', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  const pg = new Playground(page);
+  await pg.ready();
+  await page.getByRole('tab', { name: 'Inside the cell' }).click();
+  await page.getByTestId('chain-caption').filter({ hasText: '30 values from x =' }).waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="chain-canvas"]')?.dataset.draws) > 0);
+  assert.match(await pg.text('chain-caption'), /untrained weights/);
+  // The keyboard walks along the chain; the equations follow.
+  const canvas = page.getByTestId('chain-canvas');
+  await canvas.focus();
+  await canvas.press('Home');
+  await page.getByTestId('chain-detail-title').filter({ hasText: 'step 1 of 30' }).waitFor();
+  await canvas.press('ArrowRight');
+  await canvas.press('ArrowRight');
+  await page.getByTestId('chain-detail-title').filter({ hasText: 'Layer 1 · SimpleRNN(100) · step 3 of 30 · unit 1 of 100' }).waitFor();
+  await canvas.press('PageDown');
+  await page.getByTestId('chain-detail-title').filter({ hasText: 'unit 2 of 100' }).waitFor();
+  const eq = await pg.text('chain-equations');
+  assert.match(eq, /z= x_t·W \+ b \+ h_\{t-1\}·U= -?\d\.\d{3} \+ \(?-?\d\.\d{3}\)? = -?\d\.\d{3}/);
+  assert.match(eq, /h_t= relu\(z\)= relu\(-?\d\.\d{3}\) = \d\.\d{3}/);
+  assert.match(await pg.text('chain-announce'), /step 3 of 30/);
+  // The pointer selects the cell and unit under it: the cells start right of the 150-pixel
+  // labels, the layer's 100 units one pixel each from 48 pixels down.
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + 156, Math.floor(box.y) + 120.5);
+  await page.getByTestId('chain-detail-title').filter({ hasText: 'step 1 of 30 · unit 73 of 100' }).waitFor();
+  await screenshot(page, '30-chain-sine');
+  // Followed while training: the chain is traced again with the new weights.
+  const before = await draws(page);
+  await pg.train().click();
+  await pg.waitForStep(200);
+  await page.getByTestId('chain-caption').filter({ hasText: /weights after \d+ training steps/ }).waitFor();
+  await pg.pause().click();
+  assert.ok((await draws(page)) > before + 2, 'redrawn while training');
+  assert.match(await pg.text('chain-cost'), /traced in \d+\.\d ms/);
+  // Another window; the table; the folded picture.
+  await page.getByRole('button', { name: 'First held-out window' }).click();
+  await page.getByTestId('chain-caption').filter({ hasText: 'held-out stretch' }).waitFor();
+  await page.getByTestId('chain-table-toggle').click();
+  assert.equal(await page.getByTestId('chain-table').locator('tbody tr').count(), 30);
+  await page.getByTestId('chain-fold').click();
+  await page.getByTestId('chain-folded').waitFor();
+  assert.match(await page.getByTestId('chain-folded').getAttribute('aria-label'), /folded into one looping cell per layer/);
+  await screenshot(page, '31-chain-folded');
+  // Back to training: the worker stops tracing.
+  await page.getByRole('tab', { name: 'Training' }).click();
+  await page.getByTestId('loss-chart').waitFor();
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('an LSTM chain shows its four gates and the cell state; masked steps of a headline are skipped', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?cell=lstm&units=16&seq-len=12`);
+  const pg = new Playground(page);
+  await pg.ready();
+  await page.getByRole('tab', { name: 'Inside the cell' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="chain-canvas"]')?.dataset.draws) > 0);
+  const canvas = page.getByTestId('chain-canvas');
+  await canvas.focus();
+  await canvas.press('End');
+  await page.getByTestId('chain-detail-title').filter({ hasText: 'LSTM(16) · step 12 of 12' }).waitFor();
+  const names = await page.getByTestId('chain-equations').locator('th').allTextContents();
+  assert.deepEqual(names, ['i', 'f', 'c', 'o', 'C_t', 'h_t']);
+  await canvas.press('+');
+  await canvas.press('+');
+  await screenshot(page, '32-chain-lstm');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('the news chain: a test example, a typed headline with an unknown word, the pretrained bidirectional model', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews`);
+  await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Inside the cell' }).click();
+  await page.getByTestId('chain-caption').filter({ hasText: 'test example 1 of 7,600'.replace(',', '') }).or(page.getByTestId('chain-caption').filter({ hasText: 'test example 1 of' })).first().waitFor({ timeout: 30_000 });
+  await page.getByTestId('chain-headline').fill('Zorblat wins gold medal in Olympic final');
+  await page.getByTestId('chain-headline-show').click();
+  await page.getByTestId('chain-caption').filter({ hasText: 'the headline you typed' }).waitFor();
+  await page.getByTestId('chain-reader').selectOption('pretrained');
+  await page.getByTestId('chain-caption').filter({ hasText: 'read by the pretrained model' }).waitFor({ timeout: 30_000 });
+  const canvas = page.getByTestId('chain-canvas');
+  await canvas.focus();
+  await canvas.press('Home');
+  await page.getByTestId('chain-detail').filter({ hasText: 'zorblat' }).waitFor();
+  assert.match(await pg(page).text('chain-detail'), /not in the vocabulary/);
+  // Four rows: two bidirectional layers, each forward and backward.
+  await canvas.press('ArrowDown');
+  await page.getByTestId('chain-detail-title').filter({ hasText: 'backward' }).waitFor();
+  await screenshot(page, '33-chain-news-pretrained');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+const pg = (page) => new Playground(page);
+
+test('the model tab shows the summary and the Keras code; the basics tab the 3-neuron network and the input format', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  await pg(page).ready();
+  await page.getByRole('tab', { name: 'Model & Keras code' }).click();
+  await page.getByTestId('model-total').filter({ hasText: '10,301' }).waitFor();
+  const code = await pg(page).text('keras-code');
+  assert.match(code, /layers\.SimpleRNN\(100, activation="relu", return_sequences=True\)/);
+  await screenshot(page, '34-model');
+  // The tabs work from the keyboard.
+  await page.getByRole('tab', { name: 'Model & Keras code' }).press('ArrowRight');
+  await page.getByTestId('three-neurons').waitFor();
+  await page.getByTestId('input-format-grid').waitFor();
+  assert.equal(await page.getByTestId('input-format-grid').locator('tbody tr').count(), 2);
+  await screenshot(page, '35-basics');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
