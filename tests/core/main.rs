@@ -28,6 +28,7 @@ mod protocol;
 mod reference;
 mod series;
 mod settings;
+mod state_grads;
 mod summary;
 mod text;
 mod training;
