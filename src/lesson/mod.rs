@@ -4,6 +4,7 @@
 pub mod news;
 pub mod news_source;
 pub mod series;
+pub mod vanishing;
 
 pub use series::{EvalJob, Evaluation, SeriesInfo, SeriesLesson, StepOutcome};
 

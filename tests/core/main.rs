@@ -32,3 +32,4 @@ mod state_grads;
 mod summary;
 mod text;
 mod training;
+mod vanishing;
