@@ -3,9 +3,10 @@
 
 use std::rc::Rc;
 
+use super::state_grads::{one_row, StateGradients};
 use super::{Backend, BackendLabel, Setup, Trace, Workers};
 use crate::engine::model::{Dropout, Input, Model, ModelSpec, Targets, Workspace};
-use crate::engine::train::{OnRemote, OptimizerState, PartRunner, Sequential, StepStats, Threads, Trainer};
+use crate::engine::train::{global_norm, OnRemote, OptimizerState, PartRunner, Sequential, StepStats, Threads, Trainer};
 use crate::engine::EngineError;
 
 #[derive(Clone, Debug)]
@@ -85,6 +86,14 @@ impl Backend for CpuBackend {
         }
         self.trainer.model.forward(input, &mut self.eval_ws)?;
         Ok(self.trainer.model.trace_row(&self.eval_ws, row))
+    }
+
+    fn state_gradients(&mut self, input: &Input, targets: &Targets, row: usize) -> Result<StateGradients, EngineError> {
+        let (input, targets) = one_row(input, targets, row)?;
+        let model = &self.trainer.model;
+        let mut grads = vec![0.0; model.params.len()];
+        let loss = model.loss_and_state_grads(&input, &targets, &mut grads, &mut self.eval_ws)?;
+        Ok(StateGradients::from_workspace(&model.spec, &self.eval_ws, loss, global_norm(&grads)))
     }
 
     fn set_parts(&mut self, parts: usize) {

@@ -10,6 +10,7 @@
 
 mod cpu;
 mod label;
+mod state_grads;
 
 use std::rc::Rc;
 
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use super::model::trace::{DirTrace, Trace};
 pub use cpu::CpuBackend;
 pub use label::BackendLabel;
+pub use state_grads::{DirStateGradients, StateGradients};
 
 use super::model::{Input, Model, ModelSpec, Targets};
 use super::train::{Clipping, OptimizerSpec, OptimizerState, RemotePart, Schedule, StepStats};
@@ -56,6 +58,11 @@ pub trait Backend: std::fmt::Debug {
     /// Row `row` of `input` run through the model at inference, step by step: every layer's
     /// states and gates (for the unrolled views).
     fn trace(&mut self, input: &Input, row: usize) -> Result<Trace, EngineError>;
+    /// Row `row` of `input` with its targets, as a sample of its own at inference (no dropout,
+    /// no update): its loss, the norm of its weight gradient, and, step by step, the norm of the
+    /// gradient reaching every layer's states (`‖∂L/∂h_t‖`, and `‖∂L/∂c_t‖` for an LSTM: see
+    /// [`StateGradients`] for the exact definitions), from the same backward pass that trains.
+    fn state_gradients(&mut self, input: &Input, targets: &Targets, row: usize) -> Result<StateGradients, EngineError>;
     /// Splits every batch into `parts` parts combined in a fixed order (the result depends on the
     /// number, reproducibly; 1 = no split).
     fn set_parts(&mut self, parts: usize);

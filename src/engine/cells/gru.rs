@@ -113,7 +113,7 @@ fn backward_row_reset_after(gates: &[f32], rhs: &[f32], h_prev: &[f32], dh: &mut
     }
 }
 
-pub fn backward_reset_after(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
+pub fn backward_reset_after(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mut g: RecGrads, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
     let Scratch { dh, wide: drec, dropped, d_dropped, .. } = s;
@@ -126,6 +126,7 @@ pub fn backward_reset_after(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &m
         for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
             *v += o;
         }
+        g.record_dh(t, dh);
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
             let (rows, r) = (bi * g3..(bi + 1) * g3, bi * h..(bi + 1) * h);
@@ -195,7 +196,7 @@ pub fn forward_reset_before(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     }
 }
 
-pub fn backward_reset_before(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
+pub fn backward_reset_before(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mut g: RecGrads, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
     let Scratch { dh, dc: drh, narrow: rh, dropped, d_dropped, .. } = s;
@@ -208,6 +209,7 @@ pub fn backward_reset_before(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &
         for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
             *v += o;
         }
+        g.record_dh(t, dh);
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);
             let gt = &gates[bi * g3..(bi + 1) * g3];

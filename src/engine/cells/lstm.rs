@@ -151,7 +151,23 @@ fn backward_row<const PEEP: bool>(
     }
 }
 
-pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
+/// `∂L/∂c_t` for one batch row, recorded only when asked ([`super::StateRecord`]): from `dh`
+/// (`∂L/∂h_t`) and `dc` (what step t+1 sends back to `c_t`), the sum [`backward_row`] forms as
+/// `dc_t` for a real step, plus the carried part at a masked one:
+/// ```text
+/// dc + m·δh∘o∘(1 - tanh²(c_t)) + m·δh∘tanh(c_t)∘o(1-o)∘p_o
+/// ```
+fn cell_state_grad(gates: &[f32], p: &[f32], tanh_c: &[f32], dh: &[f32], dc: &[f32], m: f32, out: &mut [f32]) {
+    let h = dh.len();
+    let (go, po) = (&gates[3 * h..4 * h], if p.is_empty() { None } else { Some(&p[2 * h..3 * h]) });
+    for j in 0..h {
+        let (o, tc, dhn) = (go[j], tanh_c[j], m * dh[j]);
+        let peep = po.map_or(0.0, |po| dhn * tc * o * (1.0 - o) * po[j]);
+        out[j] = dc[j] + dhn * o * (1.0 - tc * tc) + peep;
+    }
+}
+
+pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mut g: RecGrads, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g4) = (b * h, 4 * h);
     let peep = seq.w.peep;
@@ -166,6 +182,15 @@ pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g:
         let tanh_c = &cache.aux[t * bh..(t + 1) * bh];
         for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
             *v += o;
+        }
+        g.record_dh(t, dh);
+        if let Some(rec) = g.states.as_deref_mut() {
+            let out = &mut rec.dc[t * bh..(t + 1) * bh];
+            for bi in 0..b {
+                let (gr, r) = (&gates[bi * g4..(bi + 1) * g4], bi * h..(bi + 1) * h);
+                let m = mask_at(seq.mask, t, b, bi);
+                cell_state_grad(gr, peep, &tanh_c[r.clone()], &dh[r.clone()], &dc[r.clone()], m, &mut out[r]);
+            }
         }
         for bi in 0..b {
             let m = mask_at(seq.mask, t, b, bi);

@@ -252,6 +252,39 @@ pub struct RecGrads<'a> {
     pub db_rec: &'a mut [f32],
     /// `[3, units]` (peephole LSTM only; empty otherwise).
     pub dpeep: &'a mut [f32],
+    /// Where to record the gradient reaching each step's states, when asked (`None` in training:
+    /// then nothing is recorded and nothing is spent on it).
+    pub states: Option<&'a mut StateRecord>,
+}
+
+impl RecGrads<'_> {
+    /// Records `dh` `[batch, units]` as step `t`'s `∂L/∂h_t`, when recording.
+    #[inline]
+    pub(crate) fn record_dh(&mut self, t: usize, dh: &[f32]) {
+        if let Some(r) = self.states.as_deref_mut() {
+            r.dh[t * dh.len()..(t + 1) * dh.len()].copy_from_slice(dh);
+        }
+    }
+}
+
+/// The gradient of the loss reaching each step's states, recorded by [`backward`] when
+/// [`RecGrads::states`] asks for it: `[time, batch, units]`, in the direction's own time order
+/// (row `t` belongs to the state `DirCache::h[t+1]`).
+///
+/// - `dh[t]` = `∂L/∂h_t`, `h_t` the state after step `t` *after masking* (what step `t+1` reads
+///   and the layer outputs): everything that reaches it, from the layer's output at `t` (the layer
+///   above, or the Dense head) and from step `t+1`. At a masked step `h_t = h_{t-1}` is carried,
+///   so what reaches it flows on to `h_{t-1}` unchanged.
+/// - `dc[t]` (LSTM; empty otherwise) = `∂L/∂c_t` for the cell state after masking, every path
+///   counted: through step `t+1`, and, at a real step, through `h_t = o∘tanh(c_t)` (the output
+///   gate's peephole included), as if `h_t` were recomputed from a changed `c_t`. At a masked step
+///   `h_t` does not depend on `c_t`: only the gradient from step `t+1` reaches it.
+///
+/// For a weight `m` between 0 and 1 (a mask value) the two cases mix linearly.
+#[derive(Clone, Debug, Default)]
+pub struct StateRecord {
+    pub dh: Vec<f32>,
+    pub dc: Vec<f32>,
 }
 
 /// Everything a cell needs to run over one sequence besides its cache.
@@ -328,8 +361,15 @@ pub fn forward(cell: CellKind, seq: &Seq, cache: &mut DirCache, s: &mut Scratch)
 /// `dh_out` `[time, batch, units]` is the gradient of the loss with respect to each step's
 /// output `h_t` (zero where the output is unused). Writes `dxw` `[time, batch, G*units]`, the
 /// gradient with respect to `x·W + b`, and adds the recurrent weights' gradients into `g`.
-pub fn backward(cell: CellKind, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
+/// With [`RecGrads::states`], also records the gradient reaching every step's states
+/// ([`StateRecord`]).
+pub fn backward(cell: CellKind, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mut g: RecGrads, s: &mut Scratch) {
     s.prepare(cell, seq.d);
+    if let Some(r) = g.states.as_deref_mut() {
+        let n = seq.d.time * seq.d.batch * seq.d.units;
+        resize(&mut r.dh, n);
+        resize(&mut r.dc, if cell.has_cell_state() { n } else { 0 });
+    }
     let (u, gu) = (seq.d.units, cell.gates() * seq.d.units);
     let mut u_t = std::mem::take(&mut s.u_t);
     u_t.resize(gu * u, 0.0);

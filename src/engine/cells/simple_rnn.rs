@@ -88,7 +88,7 @@ fn gate_grad(act: Activation, y: &[f32], dh: &mut [f32], dz: &mut [f32], m: f32)
     per_activation!(Relu, Tanh, LeakyRelu, Elu);
 }
 
-pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], g: RecGrads, s: &mut Scratch) {
+pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mut g: RecGrads, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let bh = b * h;
     let seq = &with_sparsity(act, seq);
@@ -101,6 +101,7 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
         for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
             *v += o;
         }
+        g.record_dh(t, dh);
         for bi in 0..b {
             let r = bi * h..(bi + 1) * h;
             gate_grad(act, &y[r.clone()], &mut dh[r.clone()], &mut dz[r], mask_at(seq.mask, t, b, bi));

@@ -9,6 +9,7 @@ pub mod footprint;
 mod projection;
 pub mod recurrent;
 pub mod spec;
+mod state_grads;
 pub mod summary;
 pub mod trace;
 
@@ -81,6 +82,9 @@ pub struct Workspace {
     /// (address, length): see `Model::zero_grads`.
     touched_rows: Vec<u32>,
     grads_written: Option<(usize, usize)>,
+    /// Whether the next backward pass records the gradient reaching every step's states
+    /// (`state_grads.rs`).
+    record_states: bool,
 }
 
 impl Workspace {
@@ -411,6 +415,7 @@ impl Model {
         for k in (0..n).rev() {
             let (before, rest) = ws.layers.split_at_mut(k);
             let layer_ws = &mut rest[0];
+            layer_ws.states.resize_with(if ws.record_states { self.layers[k].dirs.len() } else { 0 }, Default::default);
             if k > 0 {
                 let below = &mut before[k - 1];
                 below.d_out.resize(below.out.len(), 0.0);

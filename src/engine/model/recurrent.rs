@@ -8,7 +8,7 @@
 use super::dropout::{Dropout, DropoutMasks};
 use super::projection::{self, Shape};
 use super::spec::{Merge, RecurrentSpec};
-use crate::engine::cells::{self, CellKind, Dims, DirCache, RecGrads, RecWeights, Scratch, Seq};
+use crate::engine::cells::{self, CellKind, Dims, DirCache, RecGrads, RecWeights, Scratch, Seq, StateRecord};
 use crate::engine::ops::{reverse_time, two_mut};
 use crate::engine::params::ParamRef;
 use crate::engine::profile::{self, Phase};
@@ -59,6 +59,9 @@ pub struct LayerBuffers {
     dx_dir: Vec<f32>,
     /// `[time, batch, input]` scratch for masked input gradients.
     dx_tmp: Vec<f32>,
+    /// Per direction, the gradient reaching each step's states, when the backward pass records it
+    /// (one record per direction then; empty otherwise, and nothing is recorded).
+    pub(crate) states: Vec<StateRecord>,
 }
 
 impl Recurrent {
@@ -202,7 +205,8 @@ impl Recurrent {
     }
 
     /// Backpropagation: reads `ws.d_out`, adds the weight gradients into `g`, and writes the input
-    /// gradient `[time, batch, input]` into `dx` when asked.
+    /// gradient `[time, batch, input]` into `dx` when asked. When `ws.states` holds a record per
+    /// direction, fills them (see [`StateRecord`]).
     #[allow(clippy::too_many_arguments)]
     pub fn backward(
         &self,
@@ -222,7 +226,7 @@ impl Recurrent {
         let row = batch * self.input_dim;
         for (k, dp) in self.dirs.iter().enumerate() {
             self.direction_output_grad(k, d, mask, ws);
-            let LayerBuffers { dirs, drop, x_rev, mask_rev, x_drop, dh_out, dxw, dx_dir, dx_tmp, .. } = ws;
+            let LayerBuffers { dirs, drop, x_rev, mask_rev, x_drop, dh_out, dxw, dx_dir, dx_tmp, states, .. } = ws;
             let (xin, m) = if k == 0 { (x, mask) } else { (&x_rev[..], mask.map(|_| &mask_rev[..])) };
             dxw.resize(time * batch * gw, 0.0);
             {
@@ -230,7 +234,8 @@ impl Recurrent {
                 let (du, rest) = split_grads(g, dp);
                 let db_rec = if seq.w.b_rec.is_empty() { &mut [][..] } else { &mut rest.bias[gw..] };
                 profile::time(Phase::Gates, || {
-                    cells::backward(self.cell(), &seq, &dirs[k], dh_out, dxw, RecGrads { du, db_rec, dpeep: rest.peep }, s)
+                    let g = RecGrads { du, db_rec, dpeep: rest.peep, states: states.get_mut(k) };
+                    cells::backward(self.cell(), &seq, &dirs[k], dh_out, dxw, g, s)
                 });
             }
             let (dw, db) = two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len);

@@ -79,6 +79,8 @@ pub(super) struct StepGrads {
     pub dh_prev: Vec<f64>,
     /// `∂L/∂c_{t-1}` `[u]` (LSTM; empty otherwise)
     pub dc_prev: Vec<f64>,
+    /// `∂L/∂c_t` `[u]` of the new cell state, every path into it (LSTM; empty otherwise)
+    pub dc_t: Vec<f64>,
 }
 
 /// `σ(x) = 1 / (1 + e^{-x})`
@@ -177,8 +179,18 @@ fn project_back(
     }
 }
 
-/// Runs one step of `cell` from `(h_{t-1}, c_{t-1})` on input `x_t`.
-pub(super) fn forward(cell: CellKind, w: &CellWeights, m: &StepMasks, x: &[f64], h_prev: &[f64], c_prev: &[f64]) -> Step {
+/// Runs one step of `cell` from `(h_{t-1}, c_{t-1})` on input `x_t`. `c_nudge = (j, δ)` adds δ to
+/// unit j of the LSTM's new cell state `c_t` before `o` and `h_t` are computed from it (for finite
+/// differences of `∂L/∂c_t`; `None` otherwise).
+pub(super) fn forward(
+    cell: CellKind,
+    w: &CellWeights,
+    m: &StepMasks,
+    x: &[f64],
+    h_prev: &[f64],
+    c_prev: &[f64],
+    c_nudge: Option<(usize, f64)>,
+) -> Step {
     let u = h_prev.len();
     let mut s = Step {
         x: x.to_vec(),
@@ -217,7 +229,8 @@ pub(super) fn forward(cell: CellKind, w: &CellWeights, m: &StepMasks, x: &[f64],
                 let i = sigmoid(z[j] + p_i * c_prev[j]);
                 let f = sigmoid(z[u + j] + p_f * c_prev[j]);
                 let g = z[2 * u + j].tanh();
-                let c = f * c_prev[j] + i * g;
+                let nudge = c_nudge.filter(|&(k, _)| k == j).map_or(0.0, |(_, d)| d);
+                let c = f * c_prev[j] + i * g + nudge;
                 let o = sigmoid(z[3 * u + j] + p_o * c);
                 s.c[j] = c;
                 s.h[j] = o * c.tanh();
@@ -300,7 +313,8 @@ pub(super) fn backward(
     grad: &mut CellWeights,
 ) -> StepGrads {
     let u = s.h_prev.len();
-    let mut out = StepGrads { dx: vec![0.0; s.x.len()], dh_prev: vec![0.0; u], dc_prev: vec![0.0; s.c_prev.len()] };
+    let (du, cu) = (vec![0.0; u], vec![0.0; s.c_prev.len()]);
+    let mut out = StepGrads { dx: vec![0.0; s.x.len()], dh_prev: du, dc_prev: cu.clone(), dc_t: cu };
     match cell {
         // da = dh∘f'(a);  db += da;  dW, dU and dx, dh_{t-1} through the two products.
         CellKind::SimpleRnn { activation } => {
@@ -334,6 +348,7 @@ pub(super) fn backward(
                 dz[2 * u + j] = dz_c;
                 dz[3 * u + j] = dz_o;
                 out.dc_prev[j] = dc_t * f + dz_i * p_i + dz_f * p_f;
+                out.dc_t[j] = dc_t;
                 if !grad.peephole.is_empty() {
                     grad.peephole[0][j] += dz_i * c_prev;
                     grad.peephole[1][j] += dz_f * c_prev;

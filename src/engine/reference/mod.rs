@@ -24,6 +24,9 @@
 //! Backward: for each sample, the gradient of the loss flows back through the Dense head, each
 //! layer's output (merge, masking) and each direction's steps in reverse processing order,
 //! accumulating every weight's gradient in f64; the result is converted to f32 at the end.
+//! [`state_gradients`] also returns what reaches every step's states on the way (`∂L/∂h_t`,
+//! `∂L/∂c_t`), and [`loss_with_nudge`] the loss with one state changed, so that finite
+//! differences can check those through a forward pass alone.
 
 #![allow(clippy::needless_range_loop)] // the loops index like the equations they transcribe
 
@@ -304,10 +307,66 @@ fn validate(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropou
     Ok(())
 }
 
+/// The gradient reaching every step's states (defined in `engine::cells::StateRecord`), per layer
+/// `k`, per direction `d`: `(∂L/∂h, ∂L/∂c)`, each `[batch, time, units]` with entry `t` the state
+/// after processing time index `t` (the layout of [`Outcome::traces`]); `∂L/∂c` empty but for an
+/// LSTM.
+pub type StateGrads = Vec<Vec<(Vec<f32>, Vec<f32>)>>;
+
+/// A change `delta` to one state: unit `unit` of the state after processing time index `t`, in
+/// sample `row`, layer `layer`, direction `dir`: `h_t` after masking, or with `cell` the LSTM's
+/// `c_t`, which a real step's output gate and `h_t` see (so that the loss's change over `delta` is
+/// the [`StateGrads`] entry).
+#[derive(Clone, Copy, Debug)]
+pub struct Nudge {
+    pub row: usize,
+    pub layer: usize,
+    pub dir: usize,
+    pub t: usize,
+    pub unit: usize,
+    pub cell: bool,
+    pub delta: f64,
+}
+
+/// What [`run_with`] computes beside the [`Outcome`].
+struct Full {
+    outcome: Outcome,
+    /// The loss before rounding to f32.
+    loss: f64,
+    states: StateGrads,
+}
+
 /// Runs `model` on one batch the naive way: loss, outputs, every state and every gradient.
 /// `masks[k][d]` are the dropout masks of layer `k`, direction `d` (as the fast path keeps them in
 /// `Workspace::layers[k].drop[d]`); pass `&[]` for no dropout.
 pub fn run(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<DropoutMasks>]) -> Result<Outcome, EngineError> {
+    Ok(run_with(model, input, targets, masks, None)?.outcome)
+}
+
+/// [`run`] without dropout, with the gradient reaching every step's states.
+pub fn state_gradients(model: &Model, input: &Input, targets: &Targets) -> Result<(Outcome, StateGrads), EngineError> {
+    let full = run_with(model, input, targets, &[], None)?;
+    Ok((full.outcome, full.states))
+}
+
+/// The loss (in f64, without dropout) with one state changed by `nudge`: central differences of it
+/// check [`StateGrads`], and any other path's state gradients.
+pub fn loss_with_nudge(model: &Model, input: &Input, targets: &Targets, nudge: Nudge) -> Result<f64, EngineError> {
+    let (k, ok) = (nudge.layer, nudge.row < input.batch && nudge.t < input.time);
+    let fits = ok && k < model.spec.layers.len() && nudge.dir < directions(model, k) && nudge.unit < model.spec.layers[k].units;
+    if !fits || (nudge.cell && !model.spec.layers[k].cell.has_cell_state()) {
+        return Err(EngineError::InvalidInput(format!("no such state to nudge: {nudge:?}")));
+    }
+    Ok(run_with(model, input, targets, &[], Some(nudge))?.loss)
+}
+
+fn run_with(
+    model: &Model,
+    input: &Input,
+    targets: &Targets,
+    masks: &[Vec<DropoutMasks>],
+    nudge: Option<Nudge>,
+) -> Result<Full, EngineError> {
     validate(model, input, targets, masks)?;
     let spec = &model.spec;
     let (batch, time) = (input.batch, input.time);
@@ -347,6 +406,7 @@ pub fn run(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropout
     let mut outputs = Vec::with_capacity(batch * out_rows * units);
     let mut probs = Vec::new();
     let mut traces: Vec<Vec<(Vec<f32>, Vec<f32>)>> = (0..n_layers).map(|k| vec![(Vec::new(), Vec::new()); directions(model, k)]).collect();
+    let mut states = traces.clone();
 
     for b in 0..batch {
         // Input rows x_t and the mask m_t of this sample.
@@ -380,7 +440,11 @@ pub fn run(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropout
                 .map(|d| sample_masks(masks, k, d, b, batch, l.cell.gates(), spec.layer_input_dim(k), l.units))
                 .collect();
             let dirs: Vec<DirRun> = (0..directions(model, k))
-                .map(|d| model::run_direction(l.cell, &w.layers[k][d], &dir_masks[d], &xs, &mask, d == 1))
+                .map(|d| {
+                    let here = nudge.filter(|n| (n.row, n.layer, n.dir) == (b, k, d));
+                    let here = here.map(|n| model::StateNudge { t: n.t, unit: n.unit, cell: n.cell, delta: n.delta });
+                    model::run_direction(l.cell, &w.layers[k][d], &dir_masks[d], &xs, &mask, d == 1, here)
+                })
                 .collect();
             let y = model::layer_output(l, &dirs, &mask, return_sequences);
             runs.push(dirs);
@@ -467,7 +531,7 @@ pub fn run(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropout
             let dh_out = model::layer_output_backward(l, &runs[k], &mask, return_sequences, &dy);
             let mut dx: Rows = vec![vec![0.0; spec.layer_input_dim(k)]; time];
             for (d, dh) in dh_out.iter().enumerate() {
-                let dxd = model::backward_direction(
+                let g = model::backward_direction(
                     l.cell,
                     &w.layers[k][d],
                     &sample_masks_of[k][d],
@@ -479,9 +543,11 @@ pub fn run(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropout
                 );
                 for t in 0..time {
                     for i in 0..dx[t].len() {
-                        dx[t][i] += dxd[t][i];
+                        dx[t][i] += g.dx[t][i];
                     }
                 }
+                states[k][d].0.extend(g.dh.iter().flatten().map(|&v| v as f32));
+                states[k][d].1.extend(g.dc.iter().flatten().map(|&v| v as f32));
             }
             dy = dx;
         }
@@ -495,5 +561,6 @@ pub fn run(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropout
         }
     }
 
-    Ok(Outcome { loss: loss as f32, outputs, probs, traces, grads: store(model, &grad)? })
+    let outcome = Outcome { loss: loss as f32, outputs, probs, traces, grads: store(model, &grad)? };
+    Ok(Full { outcome, loss, states })
 }

@@ -33,6 +33,16 @@ fn order(time: usize, backwards: bool) -> Vec<usize> {
     }
 }
 
+/// A change `delta` to unit `unit` of the state after processing time index `t`: `h_t` (after
+/// masking), or with `cell` the LSTM's `c_t`, which a real step's `o` and `h_t` then see.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct StateNudge {
+    pub t: usize,
+    pub unit: usize,
+    pub cell: bool,
+    pub delta: f64,
+}
+
 /// Runs one direction over `xs` `[time][input]` with `mask` `[time]` (1 = real step, 0 = padding).
 ///
 /// ```text
@@ -40,7 +50,17 @@ fn order(time: usize, backwards: bool) -> Vec<usize> {
 /// h_t = m_t·h' + (1 - m_t)·h_prev               a masked step carries the state
 /// c_t = m_t·c' + (1 - m_t)·c_prev
 /// ```
-pub(super) fn run_direction(cell: CellKind, w: &CellWeights, m: &StepMasks, xs: &Rows, mask: &[f64], backwards: bool) -> DirRun {
+/// With a `nudge` (finite differences of the state gradients): `h_t += δ`, or `c' += δ` inside
+/// the cell and `c_t += (1 - m_t)·δ` on the carried part, so that `c_t` grows by δ either way.
+pub(super) fn run_direction(
+    cell: CellKind,
+    w: &CellWeights,
+    m: &StepMasks,
+    xs: &Rows,
+    mask: &[f64],
+    backwards: bool,
+    nudge: Option<StateNudge>,
+) -> DirRun {
     let time = xs.len();
     let u = w.recurrent.len();
     let cu = if cell.has_cell_state() { u } else { 0 };
@@ -50,10 +70,17 @@ pub(super) fn run_direction(cell: CellKind, w: &CellWeights, m: &StepMasks, xs: 
     let mut h_prev = vec![0.0; u];
     let mut c_prev = vec![0.0; cu];
     for t in order(time, backwards) {
-        let step = cells::forward(cell, w, m, &xs[t], &h_prev, &c_prev);
+        let here = nudge.filter(|n| n.t == t);
+        let c_nudge = here.filter(|n| n.cell).map(|n| (n.unit, n.delta));
+        let step = cells::forward(cell, w, m, &xs[t], &h_prev, &c_prev, c_nudge);
         let mt = mask[t];
-        let h: Vec<f64> = (0..u).map(|j| mt * step.h[j] + (1.0 - mt) * h_prev[j]).collect();
-        let c: Vec<f64> = (0..cu).map(|j| mt * step.c[j] + (1.0 - mt) * c_prev[j]).collect();
+        let mut h: Vec<f64> = (0..u).map(|j| mt * step.h[j] + (1.0 - mt) * h_prev[j]).collect();
+        let mut c: Vec<f64> = (0..cu).map(|j| mt * step.c[j] + (1.0 - mt) * c_prev[j]).collect();
+        match here {
+            Some(n) if n.cell => c[n.unit] += (1.0 - mt) * n.delta,
+            Some(n) => h[n.unit] += n.delta,
+            None => {}
+        }
         h_prev = h.clone();
         c_prev = c.clone();
         hs[t] = h;
@@ -69,8 +96,9 @@ pub(super) fn run_direction(cell: CellKind, w: &CellWeights, m: &StepMasks, xs: 
 /// ```text
 /// δh = dh_out[t] + (gradient carried from the step processed after t)     δc likewise
 /// h_t = m·h' + (1-m)·h_prev   ⇒   ∂L/∂h' = m·δh,   carried to h_prev: (1-m)·δh   (c likewise)
+/// ∂L/∂h_t = δh                 ∂L/∂c_t = m·(∂L/∂c', all paths in the cell) + (1-m)·δc
 /// ```
-/// Adds the weights' gradients into `grad` and returns `∂L/∂x_t` for every `t`.
+/// Adds the weights' gradients into `grad`; returns `∂L/∂x_t`, `∂L/∂h_t` and `∂L/∂c_t` for every `t`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn backward_direction(
     cell: CellKind,
@@ -81,11 +109,11 @@ pub(super) fn backward_direction(
     backwards: bool,
     dh_out: &Rows,
     grad: &mut CellWeights,
-) -> Rows {
+) -> DirGrads {
     let time = run.steps.len();
     let u = w.recurrent.len();
     let cu = if cell.has_cell_state() { u } else { 0 };
-    let mut dx = vec![Vec::new(); time];
+    let mut out = DirGrads { dx: vec![Vec::new(); time], dh: vec![Vec::new(); time], dc: vec![Vec::new(); time] };
     let mut dh_next = vec![0.0; u];
     let mut dc_next = vec![0.0; cu];
     for t in order(time, backwards).into_iter().rev() {
@@ -97,9 +125,21 @@ pub(super) fn backward_direction(
         let g = cells::backward(cell, w, m, &run.steps[t], &dh_new, &dc_new, grad);
         dh_next = (0..u).map(|j| g.dh_prev[j] + (1.0 - mt) * dh[j]).collect();
         dc_next = (0..cu).map(|j| g.dc_prev[j] + (1.0 - mt) * dc[j]).collect();
-        dx[t] = g.dx;
+        out.dc[t] = (0..cu).map(|j| g.dc_t[j] + (1.0 - mt) * dc[j]).collect();
+        out.dh[t] = dh;
+        out.dx[t] = g.dx;
     }
-    dx
+    out
+}
+
+/// What [`backward_direction`] returns, `[time][width]` each, indexed by time index.
+pub(super) struct DirGrads {
+    /// `∂L/∂x_t`
+    pub dx: Rows,
+    /// `∂L/∂h_t` (the state after masking)
+    pub dh: Rows,
+    /// `∂L/∂c_t` (LSTM; empty rows otherwise)
+    pub dc: Rows,
 }
 
 /// A layer's output for one sample.

@@ -9,7 +9,7 @@ pub mod parts;
 pub mod schedule;
 
 pub use early_stopping::{Decision, Direction, EarlyStopping, EarlyStoppingSpec};
-pub use optimizer::{clip_by_global_norm, global_norm, Clipping, Optimizer, OptimizerSpec, OptimizerState};
+pub use optimizer::{clip_by_global_norm, global_clip_factor, global_norm, Clipping, Optimizer, OptimizerSpec, OptimizerState};
 pub use parts::{OnRemote, PartRunner, RemotePart, Sequential, Threads};
 pub use schedule::Schedule;
 

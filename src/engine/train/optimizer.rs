@@ -224,9 +224,19 @@ pub fn global_norm(grads: &[f32]) -> f32 {
 /// before clipping.
 pub fn clip_by_global_norm(grads: &mut [f32], clip: f32) -> f32 {
     let norm = global_norm(grads);
-    if norm > clip && norm.is_finite() {
-        let scale = clip / norm;
+    let scale = global_clip_factor(norm, clip);
+    if scale != 1.0 {
         grads.iter_mut().for_each(|g| *g *= scale);
     }
     norm
+}
+
+/// The factor [`clip_by_global_norm`] scales a gradient of global norm `norm` by:
+/// `min(1, clip / norm)`, and 1 for a norm that is not finite (such a step is skipped anyway).
+pub fn global_clip_factor(norm: f32, clip: f32) -> f32 {
+    if norm > clip && norm.is_finite() {
+        clip / norm
+    } else {
+        1.0
+    }
 }

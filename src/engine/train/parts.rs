@@ -30,7 +30,7 @@ pub trait RemotePart: std::fmt::Debug {
 }
 
 /// Rows `rows` of a batch-major input.
-fn part<'a>(input: &Input<'a>, rows: std::ops::Range<usize>) -> Input<'a> {
+pub(crate) fn part<'a>(input: &Input<'a>, rows: std::ops::Range<usize>) -> Input<'a> {
     let (b, t) = (input.batch, input.time);
     let data = match input.data {
         InputData::Values(v) => {
@@ -43,7 +43,7 @@ fn part<'a>(input: &Input<'a>, rows: std::ops::Range<usize>) -> Input<'a> {
 }
 
 /// The targets of rows `rows` of a batch of `batch` rows.
-fn part_targets<'a>(targets: &Targets<'a>, rows: std::ops::Range<usize>, batch: usize) -> Targets<'a> {
+pub(crate) fn part_targets<'a>(targets: &Targets<'a>, rows: std::ops::Range<usize>, batch: usize) -> Targets<'a> {
     match *targets {
         Targets::Values(v) => {
             let per = v.len() / batch;

@@ -1,0 +1,40 @@
+//! The gradient of the loss with respect to every step's states (`∂L/∂h_t`, and `∂L/∂c_t` for an
+//! LSTM), for pictures of backpropagation through time: how much of the error signal reaches
+//! each step, and whether it vanishes or explodes on its way back.
+//!
+//! Nothing is computed apart: the backward pass that trains the model records what its cells'
+//! time loops already hold (`engine::cells::StateRecord`, which defines each value), only when
+//! asked, so training never pays for it.
+
+use super::{Dropout, Input, Model, Targets, Workspace};
+use crate::engine::EngineError;
+
+impl Model {
+    /// [`Model::loss_and_grads`] at inference (no dropout), recording besides the gradient
+    /// reaching every step's states in every layer and direction: read them with
+    /// [`Workspace::state_grads`] (valid until the next pass with `ws`).
+    pub fn loss_and_state_grads(
+        &self,
+        input: &Input,
+        targets: &Targets,
+        grads: &mut [f32],
+        ws: &mut Workspace,
+    ) -> Result<f32, EngineError> {
+        ws.record_states = true;
+        let loss = self.loss_and_grads(input, targets, grads, ws, &mut Dropout::Off);
+        ws.record_states = false;
+        loss
+    }
+}
+
+impl Workspace {
+    /// After [`Model::loss_and_state_grads`], the gradients reaching the states of layer `k`,
+    /// direction `dir` (0 forward, 1 backward): `∂L/∂h_t` and, for an LSTM, `∂L/∂c_t` (else empty),
+    /// each `[time, batch, units]` in the direction's own processing order (as
+    /// [`Workspace::states`] without its initial row: row `t` belongs to its row `t + 1`).
+    /// `None` when the last backward pass did not record them.
+    pub fn state_grads(&self, k: usize, dir: usize) -> Option<(&[f32], &[f32])> {
+        let r = self.layers.get(k)?.states.get(dir)?;
+        Some((&r.dh, &r.dc))
+    }
+}
