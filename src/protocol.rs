@@ -9,6 +9,7 @@ use crate::engine::backend::BackendLabel;
 use crate::lesson::chain::{Chain, ChainSource};
 use crate::lesson::news::{self, EpochRecord, NewsInfo, Reading};
 pub use crate::lesson::news_source::DataSummary;
+use crate::lesson::vanishing::{VanishingPicture, VanishingSettings};
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::settings::Settings;
 
@@ -83,6 +84,11 @@ pub enum Command {
     Chain {
         request: Option<ChainRequest>,
     },
+    /// The vanishing/exploding-gradient picture: SimpleRNN, LSTM and GRU side by side (answered by
+    /// [`Event::Vanishing`] or [`Event::VanishingRefused`]).
+    Vanishing {
+        settings: VanishingSettings,
+    },
 }
 
 /// Which input the unrolled view shows, through which model.
@@ -128,6 +134,10 @@ pub enum Event {
     Chain { chain: Box<Chain>, cost_ms: f32 },
     /// The requested chain cannot be drawn now; the message says why.
     ChainUnavailable { message: String },
+    /// The vanishing/exploding-gradient picture for these settings, and the worker's milliseconds.
+    Vanishing { settings: VanishingSettings, picture: Box<VanishingPicture>, cost_ms: f32 },
+    /// Those settings cannot be pictured; the message says why.
+    VanishingRefused { message: String },
     /// The sine and typed-sequence lessons.
     Series { event: SeriesEvent },
     /// The news lesson.

@@ -10,16 +10,20 @@ pub struct LossHistory {
     pub train: Vec<(f32, f32)>,
     /// (step, held-out loss) at every evaluation.
     pub heldout: Vec<(f32, f32)>,
+    /// (step, global gradient norm before clipping) for every step.
+    pub grad_norm: Vec<(f32, f32)>,
 }
 
 impl LossHistory {
     pub fn clear(&mut self) {
         self.train.clear();
         self.heldout.clear();
+        self.grad_norm.clear();
     }
 
     pub fn push_train(&mut self, points: &[LossPoint]) {
         self.train.extend(points.iter().map(|p| (p.step as f32, p.loss)));
+        self.grad_norm.extend(points.iter().map(|p| (p.step as f32, p.grad_norm)));
     }
 
     /// Records a held-out loss; a repeated evaluation of the same step replaces the previous one.

@@ -10,6 +10,8 @@ pub struct NewsHistory {
     /// (epochs done, loss) and (epochs done, accuracy) of every training batch.
     pub loss: Vec<(f32, f32)>,
     pub accuracy: Vec<(f32, f32)>,
+    /// (epochs done, global gradient norm before clipping) of every training batch.
+    pub grad_norm: Vec<(f32, f32)>,
     /// Every finished epoch.
     pub epochs: Vec<EpochRecord>,
 }
@@ -22,6 +24,7 @@ impl NewsHistory {
     pub fn push(&mut self, points: &[BatchPoint], epoch_ends: &[EpochRecord]) {
         self.loss.extend(points.iter().map(|p| (p.x, p.loss)));
         self.accuracy.extend(points.iter().map(|p| (p.x, p.accuracy)));
+        self.grad_norm.extend(points.iter().map(|p| (p.x, p.grad_norm)));
         self.epochs.extend_from_slice(epoch_ends);
     }
 

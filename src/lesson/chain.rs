@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::LessonError;
 use crate::data::text::{TextVectorizer, OOV, PAD};
-use crate::engine::backend::Trace;
+use crate::engine::backend::{StateGradients, Trace};
 use crate::engine::cells::CellKind;
 use crate::engine::model::ModelSpec;
 use crate::engine::ops::softmax_rows;
-use crate::engine::{EngineError, Input, InputData};
+use crate::engine::{EngineError, Input, InputData, Targets};
 use crate::settings::SettingError;
 
 /// Longest input the chain is drawn for (the view stays readable with zoom and scroll up to here).
@@ -72,6 +72,11 @@ pub struct Chain {
     pub steps: Vec<ChainStep>,
     pub trace: Trace,
     pub output: ChainOutput,
+    /// ‖∂L/∂h_t‖ (and ‖∂L/∂C_t‖) for every step, for the loss of [`Chain::loss_of`] (`None`
+    /// where there is nothing to compare with: the last window of a series has no next value).
+    pub gradients: Option<StateGradients>,
+    /// What that loss compares the output with, in words.
+    pub loss_of: String,
     /// Training steps the weights had when traced (`None`: a model trained elsewhere, the
     /// pretrained one).
     pub trained_steps: Option<u64>,
@@ -106,6 +111,7 @@ pub fn chain_error(message: String) -> LessonError {
 pub fn chain_of(
     spec: &ModelSpec,
     trace: &mut dyn FnMut(&Input) -> Result<Trace, EngineError>,
+    gradients: &mut dyn FnMut(&Input, &Targets) -> Result<StateGradients, EngineError>,
     vectorizer: &TextVectorizer,
     text: &str,
     classes: Vec<String>,
@@ -130,6 +136,15 @@ pub fn chain_of(
     let trace = trace(&input)?;
     let mut probs = vec![0.0; trace.outputs.len()];
     softmax_rows(&trace.outputs, trace.outputs.len().max(1), &mut probs);
+    // The loss of the true class when the caller knows it (set by `with_truth`), else of the
+    // model's own answer.
+    let answer = (0..probs.len()).max_by(|&a, &b| probs[a].total_cmp(&probs[b])).unwrap_or(0);
+    let target = [answer as u32];
+    let gradients = gradients(&input, &Targets::Classes(&target)).ok();
+    let loss_of = match classes.get(answer) {
+        Some(name) => format!("the model's own answer ({name})"),
+        None => "the model's own answer".into(),
+    };
     Ok(Chain {
         source: ChainSource::Headline { text: text.to_string() },
         caption: String::new(),
@@ -137,6 +152,8 @@ pub fn chain_of(
         steps,
         trace,
         output: ChainOutput::Classes { names: classes, probs, truth: None },
+        gradients,
+        loss_of,
         trained_steps: None,
     })
 }

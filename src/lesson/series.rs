@@ -266,6 +266,11 @@ impl SeriesLesson {
         let x = &self.train_values[start..start + w];
         let input = Input { batch: 1, time: w, data: InputData::Values(x), mask: None };
         let trace = self.backend.trace(&input, 0)?;
+        // The loss against the true next values, when the series has them all.
+        let gradients = match self.train_values.get(start + 1..start + w + 1) {
+            Some(next) => Some(self.backend.state_gradients(&input, &Targets::Values(next), 0)?),
+            None => None,
+        };
         let predicted = trace.outputs.iter().map(|&v| self.scale.inverse(v)).collect();
         let truth = (0..w).map(|t| self.info.values.get(start + t + 1).copied()).collect();
         let steps = self.info.values[start..start + w].iter().map(|&v| ChainStep { label: value_label(v), oov: false }).collect();
@@ -282,6 +287,8 @@ impl SeriesLesson {
             steps,
             trace,
             output: ChainOutput::Next { predicted, truth },
+            gradients,
+            loss_of: "the true next values (mean squared error)".into(),
             trained_steps: Some(self.step),
         })
     }

@@ -29,8 +29,8 @@ pub fn tick(st: &mut State) {
     }
     st.chain_dirty = false;
     st.last_chain_ms = now_ms();
-    if !req.follow {
-        // Answered once; a new request asks again.
+    if !req.follow || req.reader == Reader::Pretrained {
+        // Answered once (the pretrained model's weights never change); a new request asks again.
         st.chain = None;
     }
     let t0 = now_ms();

@@ -187,6 +187,13 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         Command::LoadPretrained => news::load_pretrained(state, &mut st),
         Command::Read { text, reader } => news::read(&mut st, text, reader),
         Command::Chain { request } => chain::request(&mut st, request),
+        Command::Vanishing { settings } => {
+            let t0 = now_ms();
+            match crate::lesson::vanishing::compute(&settings) {
+                Ok(picture) => post(Event::Vanishing { settings, picture: Box::new(picture), cost_ms: (now_ms() - t0) as f32 }),
+                Err(e) => post(Event::VanishingRefused { message: e.to_string() }),
+            }
+        }
         Command::Bench { config } => {
             st.running = false;
             let workers = (config.threads > 1).then(|| st.workers());

@@ -39,6 +39,8 @@ fn chain_for(spec: &ModelSpec, time: usize, padded: usize) -> Chain {
         steps: x.iter().map(|v| ChainStep { label: num(*v), oov: false }).collect(),
         output: ChainOutput::Next { predicted: vec![], truth: vec![] },
         trace,
+        gradients: None,
+        loss_of: String::new(),
         trained_steps: None,
     }
 }

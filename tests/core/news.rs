@@ -318,6 +318,9 @@ fn a_headline_s_chain_labels_every_token() {
     let example = lesson.chain(&ChainSource::TestExample { index: 3 }).unwrap();
     assert!(matches!(example.output, ChainOutput::Classes { truth: Some(_), .. }));
     assert!(example.caption.contains("test example 4 of 150"), "{}", example.caption);
+    assert!(example.loss_of.starts_with("the true class"), "{}", example.loss_of);
+    assert_eq!(example.gradients.as_ref().map(|g| g.layers[0][0].h.len()), Some(example.trace.time));
+    assert!(chain.loss_of.starts_with("the model's own answer"), "{}", chain.loss_of);
     let err = lesson.chain(&ChainSource::TestExample { index: 150 }).unwrap_err().to_string();
     assert!(err.contains("150 test examples"), "{err}");
     let err = lesson.chain(&ChainSource::Headline { text: "  ".into() }).unwrap_err().to_string();

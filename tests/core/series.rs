@@ -85,7 +85,11 @@ fn a_window_s_chain_labels_its_values_and_the_next_ones() {
     let ChainOutput::Next { predicted, truth } = &chain.output else { panic!("{:?}", chain.output) };
     assert_eq!(truth, &[Some(5.0), Some(4.0), Some(6.0), Some(5.0)]);
     assert!(predicted.len() == 4 && predicted.iter().all(|v| v.is_finite()));
+    let g = chain.gradients.as_ref().expect("the window has its next values");
+    assert_eq!((g.time, g.layers[0][0].h.len()), (4, 4));
+    assert!(g.layers[0][0].h.iter().all(|v| v.is_finite() && *v > 0.0), "{g:?}");
     let end = lesson.chain(1000).unwrap();
+    assert!(end.gradients.is_none(), "the last window has no value after it");
     assert_eq!(end.source, ChainSource::Window { start: 9 });
     let ChainOutput::Next { truth, .. } = &end.output else { panic!() };
     assert_eq!(truth, &[Some(8.0), Some(11.0), Some(10.0), None]);

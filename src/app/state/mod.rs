@@ -306,6 +306,8 @@ impl Store {
             Event::Snapshot { step, weights } => self.snapshot.set_value(Some((step, weights))),
             Event::Chain { chain, cost_ms } => self.on_chain(*chain, cost_ms),
             Event::ChainUnavailable { message } => self.on_chain_unavailable(message),
+            Event::Vanishing { settings, picture, cost_ms } => self.on_vanishing(settings, *picture, cost_ms),
+            Event::VanishingRefused { message } => self.on_vanishing_refused(message),
             Event::Series { event } => self.on_series(event),
             Event::News { event } => self.on_news(event),
         }

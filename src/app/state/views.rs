@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::Store;
 use crate::lesson::chain::{Chain, ChainSource};
+use crate::lesson::vanishing::{VanishingPicture, VanishingSettings};
 use crate::protocol::{ChainRequest, Command, Reader};
 use crate::settings::Task;
 
@@ -16,6 +17,8 @@ use crate::settings::Task;
 pub enum View {
     Training,
     Chain,
+    /// Gradients through time: this model's, and the SimpleRNN/LSTM/GRU comparison.
+    Gradients,
     Model,
     /// The course's small things: the hand-computed 3-neuron network, the input format.
     Basics,
@@ -24,13 +27,14 @@ pub enum View {
 impl View {
     /// The views `task` has, in tab order.
     pub fn of(_task: Task) -> &'static [View] {
-        &[View::Training, View::Chain, View::Model, View::Basics]
+        &[View::Training, View::Chain, View::Gradients, View::Model, View::Basics]
     }
 
     pub fn title(self) -> &'static str {
         match self {
             View::Training => "Training",
             View::Chain => "Inside the cell",
+            View::Gradients => "Gradients through time",
             View::Model => "Model & Keras code",
             View::Basics => "RNN basics",
         }
@@ -41,6 +45,7 @@ impl View {
         match self {
             View::Training => "training",
             View::Chain => "chain",
+            View::Gradients => "gradients",
             View::Model => "model",
             View::Basics => "basics",
         }
@@ -62,6 +67,10 @@ pub struct ChainState {
     pub follow: RwSignal<bool>,
     /// Chains received (the page's redraw benchmark counts them).
     pub received: RwSignal<u64>,
+    /// The vanishing/exploding comparison: its settings, the last picture and its cost, or why not.
+    pub vanishing_settings: RwSignal<VanishingSettings>,
+    pub vanishing: RwSignal<Option<Arc<(VanishingSettings, VanishingPicture, f32)>>>,
+    pub vanishing_message: RwSignal<Option<String>>,
 }
 
 impl ChainState {
@@ -75,6 +84,9 @@ impl ChainState {
             reader: RwSignal::new(Reader::Trained),
             follow: RwSignal::new(true),
             received: RwSignal::new(0),
+            vanishing_settings: RwSignal::new(VanishingSettings::default()),
+            vanishing: RwSignal::new(None),
+            vanishing_message: RwSignal::new(None),
         }
     }
 }
@@ -85,10 +97,14 @@ impl Store {
     pub fn show_view(&self, view: View) {
         let before = self.views.view.get_untracked();
         self.views.view.set(view);
-        if view == View::Chain {
+        let traced = |v: View| matches!(v, View::Chain | View::Gradients);
+        if traced(view) {
             self.request_chain();
-        } else if before == View::Chain {
+        } else if traced(before) {
             self.send(Command::Chain { request: None });
+        }
+        if view == View::Gradients && self.views.vanishing.with_untracked(Option::is_none) {
+            self.compare_gradients(self.views.vanishing_settings.get_untracked());
         }
     }
 
@@ -107,7 +123,7 @@ impl Store {
     /// Asks the worker for the chain the view's controls describe (when the view is open).
     pub fn request_chain(&self) {
         let v = self.views;
-        if v.view.get_untracked() != View::Chain {
+        if !matches!(v.view.get_untracked(), View::Chain | View::Gradients) {
             return;
         }
         let source = v.source.get_untracked().unwrap_or_else(|| self.default_chain_source());
@@ -126,6 +142,27 @@ impl Store {
         self.views.cost_ms.set(cost_ms);
         self.views.chain.set(Some(Arc::new(chain)));
         self.views.received.update(|n| *n += 1);
+    }
+
+    /// Asks for the vanishing/exploding picture with `settings` (checked here first).
+    pub fn compare_gradients(&self, settings: VanishingSettings) {
+        self.views.vanishing_settings.set(settings.clone());
+        match settings.validate() {
+            Ok(()) => {
+                self.views.vanishing_message.set(None);
+                self.send(Command::Vanishing { settings });
+            }
+            Err(e) => self.views.vanishing_message.set(Some(e.to_string())),
+        }
+    }
+
+    pub(super) fn on_vanishing(&self, settings: VanishingSettings, picture: VanishingPicture, cost_ms: f32) {
+        self.views.vanishing_message.set(None);
+        self.views.vanishing.set(Some(Arc::new((settings, picture, cost_ms))));
+    }
+
+    pub(super) fn on_vanishing_refused(&self, message: String) {
+        self.views.vanishing_message.set(Some(message));
     }
 
     pub(super) fn on_chain_unavailable(&self, message: String) {

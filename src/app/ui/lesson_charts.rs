@@ -106,7 +106,7 @@ pub fn GenerationChart() -> impl IntoView {
         )
     });
     view! {
-        <LineChart title="Generation: the model continues on its own" testid="generation-chart" lines label x_label="x" wide=true clamp_y=clamp empty="Waiting for the first evaluation" />
+        <LineChart title="Generation: the model continues on its own" testid="generation-chart" lines label x_label="x" clamp_y=clamp empty="Waiting for the first evaluation" />
     }
 }
 
@@ -116,4 +116,41 @@ fn y_limits(values: &[f32]) -> (f64, f64) {
     let hi = values.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
     let span = (hi - lo).max(1e-6);
     (lo - 0.75 * span, hi + 0.75 * span)
+}
+
+/// The global gradient norm of every training step (before clipping, as the worker measured it),
+/// beside the loss: the course's exploding gradients show here first. With a clip norm set, its
+/// threshold is drawn too.
+#[component]
+pub fn GradNormChart(points: Signal<Vec<(f32, f32)>>, clip: Signal<f32>, x_label: &'static str) -> impl IntoView {
+    let lines = Signal::derive(move || {
+        points.with(|p| {
+            if p.is_empty() {
+                return vec![];
+            }
+            let mut out = vec![
+                Line { hide_in_legend: true, ..line("each step", "grad-norm-raw", decimate(p, LOSS_POINTS)) },
+                line("gradient norm (smoothed)", "grad-norm", decimate(&smooth(p, 0.9), LOSS_POINTS)),
+            ];
+            let c = clip.get();
+            if c > 0.0 {
+                let (x0, x1) = (p[0].0, p[p.len() - 1].0);
+                out.push(line("clip norm", "series-context", vec![(x0, c), (x1, c)]));
+            }
+            out
+        })
+    });
+    let label = Signal::derive(move || {
+        points.with(|p| match p.last() {
+            Some(&(_, g)) => format!(
+                "Global gradient norm of every training step, before clipping, on a log scale; latest {}{}.",
+                fmt(g as f64),
+                if clip.get() > 0.0 { format!("; clipped to {}", fmt(clip.get() as f64)) } else { String::new() }
+            ),
+            None => "Gradient norm chart: no training steps yet.".to_string(),
+        })
+    });
+    view! {
+        <LineChart title="Gradient norm ‖∂L/∂W‖" testid="grad-norm-chart" lines label x_label log_y=true empty="Press Train to start" />
+    }
 }

@@ -5,6 +5,7 @@ mod chain;
 mod chart;
 mod course;
 mod fields;
+mod gradients;
 mod lesson_charts;
 mod lesson_switch;
 mod model_view;
@@ -20,7 +21,7 @@ use leptos::prelude::*;
 
 use crate::app::state::Store;
 use crate::settings::Task;
-use lesson_charts::{GenerationChart, HeldOutChart, LossChart};
+use lesson_charts::{GenerationChart, GradNormChart, HeldOutChart, LossChart};
 use lesson_switch::LessonSwitch;
 use news::{NewsSettingsPanel, NewsWorkspace};
 use notice::NoticeBar;
@@ -92,6 +93,11 @@ fn App() -> impl IntoView {
                                 <p class="model-line" data-testid="model">{model_line}</p>
                                 <div class="charts">
                                     <LossChart />
+                                    <GradNormChart
+                                        points=Signal::derive(move || store.history.with(|h| h.grad_norm.clone()))
+                                        clip=Signal::derive(move || store.settings.with(|s| s.clip_norm))
+                                        x_label="step"
+                                    />
                                     <HeldOutChart />
                                     <GenerationChart />
                                 </div>

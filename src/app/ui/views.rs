@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::chain::ChainPanel;
 use super::course::{InputFormat, ThreeNeurons};
+use super::gradients::GradientsView;
 use super::model_view::ModelView;
 use crate::app::state::{Store, View};
 
@@ -29,6 +30,7 @@ pub fn LessonViews(children: ChildrenFn) -> impl IntoView {
             let panel = match v {
                 View::Training => children().into_any(),
                 View::Chain => view! { <ChainPanel /> }.into_any(),
+                View::Gradients => view! { <GradientsView /> }.into_any(),
                 View::Model => view! { <ModelView /> }.into_any(),
                 View::Basics => view! {
                     <div class="basics">

@@ -577,9 +577,20 @@ impl NewsLesson {
         let (text, truth, caption) = self.chain_input(source)?;
         let classes = self.info.classes.clone();
         let spec = self.backend.spec().clone();
-        let backend = &mut self.backend;
-        let built = chain_of(&spec, &mut |input| backend.trace(input, 0), &self.vectorizer, &text, classes)?;
-        Ok(Chain { source: source.clone(), caption, output: with_truth(built.output, truth), ..built })
+        let backend = std::cell::RefCell::new(&mut self.backend);
+        let mut trace = |input: &Input| backend.borrow_mut().trace(input, 0);
+        let mut grads = |input: &Input, targets: &Targets| {
+            // The true class when known, else the model's own answer (what `chain_of` asks).
+            let label = truth.map(|t| [t as u32]);
+            let targets = label.as_ref().map_or(*targets, |l| Targets::Classes(l));
+            backend.borrow_mut().state_gradients(input, &targets, 0)
+        };
+        let built = chain_of(&spec, &mut trace, &mut grads, &self.vectorizer, &text, classes)?;
+        let loss_of = match truth {
+            Some(t) => format!("the true class ({})", self.info.classes[t]),
+            None => built.loss_of.clone(),
+        };
+        Ok(Chain { source: source.clone(), caption, output: with_truth(built.output, truth), loss_of, ..built })
     }
 
     /// The word table of the model as it stands (its embedding), counted over the training rows:

@@ -54,12 +54,22 @@ impl TextClassifier {
 
     /// `text` run through the model step by step: every state and gate (see [`Chain`]).
     pub fn chain(&mut self, text: &str) -> Result<Chain, LessonError> {
-        let (model, ws) = (&self.model, &mut self.ws);
-        let mut trace = |input: &Input| {
-            model.forward(input, ws)?;
-            Ok(model.trace_row(ws, 0))
-        };
-        let chain = chain_of(&model.spec, &mut trace, &self.vectorizer, text, self.classes.clone())?;
+        let model = self.model.clone();
+        let mut backend = crate::engine::backend::create(
+            crate::engine::backend::BackendKind::Cpu,
+            crate::engine::backend::Setup {
+                model,
+                optimizer: crate::engine::train::OptimizerSpec::adam(1e-3),
+                clipping: crate::engine::train::Clipping::None,
+                schedule: crate::engine::train::Schedule::Constant,
+                seed: 0,
+            },
+        )?;
+        let spec = backend.spec().clone();
+        let cell = std::cell::RefCell::new(&mut backend);
+        let mut trace = |input: &Input| cell.borrow_mut().trace(input, 0);
+        let mut grads = |input: &Input, targets: &crate::engine::Targets| cell.borrow_mut().state_gradients(input, targets, 0);
+        let chain = chain_of(&spec, &mut trace, &mut grads, &self.vectorizer, text, self.classes.clone())?;
         Ok(Chain { caption: "the headline you typed".into(), ..chain })
     }
 

@@ -232,7 +232,7 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout) {
     let _ = ctx.fill_text("output", 6.0, (l.output_y + 10) as f64);
     if every > 1 {
         ctx.set_fill_style_str(muted);
-        let _ = ctx.fill_text(&format!("(every {every}th step)"), 6.0, (l.input_y + 25) as f64);
+        let _ = ctx.fill_text(&format!("(one in {every} labelled)"), 6.0, (l.input_y + 25) as f64);
     }
     ctx.set_text_align("center");
     for t in l.visible.clone() {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::super::chart::{Line, LineChart};
+use super::super::lesson_charts::GradNormChart;
 use crate::app::news_history::{percent, NewsHistory};
 use crate::app::plot::{decimate, format_number as fmt, smooth};
 use crate::app::state::Store;
@@ -55,6 +56,7 @@ pub fn NewsCurves() -> impl IntoView {
         <div class="charts">
             <LineChart title="Loss" testid="news-loss-chart" lines=loss_lines label=loss_label x_label="epoch" empty="Press Train to start" />
             <LineChart title="Accuracy" testid="news-accuracy-chart" lines=acc_lines label=acc_label x_label="epoch" empty="Press Train to start" />
+            <GradNormChart points=Signal::derive(move || h.with(|h| h.grad_norm.clone())) clip=Signal::derive(move || store.settings.with(|s| s.clip_norm)) x_label="epoch" />
         </div>
     }
 }
