@@ -5,8 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchConfig, BenchRow};
+use crate::engine::analysis::Progress as TsneProgress;
 use crate::engine::backend::BackendLabel;
 use crate::lesson::chain::{Chain, ChainSource};
+use crate::lesson::news::words::{WordInfo, WordMap};
 use crate::lesson::news::{self, EpochRecord, NewsInfo, Reading};
 pub use crate::lesson::news_source::DataSummary;
 use crate::lesson::vanishing::{VanishingPicture, VanishingSettings};
@@ -88,6 +90,20 @@ pub enum Command {
     /// [`Event::Vanishing`] or [`Event::VanishingRefused`]).
     Vanishing {
         settings: VanishingSettings,
+    },
+    /// A news model's word embeddings on a map (PCA at once; answered by [`NewsEvent::WordMap`]).
+    WordMap {
+        reader: Reader,
+        words: usize,
+    },
+    /// Lay the map out with t-SNE, in slices (progress by [`NewsEvent::WordMap`] with a t-SNE
+    /// layout, every few hundred milliseconds).
+    WordMapTsne {
+        perplexity: f32,
+    },
+    /// A word of the map's model and its nearest neighbours (answered by [`NewsEvent::WordLookup`]).
+    WordLookup {
+        word: String,
     },
 }
 
@@ -210,6 +226,12 @@ pub enum NewsEvent {
     PretrainedReady { model: String, about: Option<String>, classes: Vec<String> },
     /// A headline read word by word.
     Reading { text: String, reader: Reader, classes: Vec<String>, reading: Reading },
+    /// A word map (or a further step of its t-SNE layout), and the t-SNE run's progress.
+    WordMap { reader: Reader, map: WordMap, tsne: Option<TsneProgress> },
+    /// The map cannot be made; the message says why.
+    WordMapRefused { message: String },
+    /// A word looked up: what it is on the map and its neighbours, or why not.
+    WordLookup { word: String, info: Option<WordInfo>, message: Option<String> },
 }
 
 impl From<SeriesEvent> for Event {

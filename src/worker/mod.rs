@@ -9,6 +9,7 @@ mod helper;
 mod lesson;
 mod news;
 mod series;
+mod words;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -45,6 +46,8 @@ struct State {
     chain: Option<crate::protocol::ChainRequest>,
     chain_dirty: bool,
     last_chain_ms: f64,
+    /// The news lesson's word map and its t-SNE run.
+    words: Option<words::Words>,
 }
 
 /// Makes `run` the active lesson, paused at its start (with the weights the page asked to restore,
@@ -187,6 +190,12 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         Command::LoadPretrained => news::load_pretrained(state, &mut st),
         Command::Read { text, reader } => news::read(&mut st, text, reader),
         Command::Chain { request } => chain::request(&mut st, request),
+        Command::WordMap { reader, words } => words::map(&mut st, reader, words),
+        Command::WordMapTsne { perplexity } => {
+            words::start_tsne(&mut st, perplexity);
+            start_loop(state, &mut st);
+        }
+        Command::WordLookup { word } => words::lookup(&mut st, word),
         Command::Vanishing { settings } => {
             let t0 = now_ms();
             match crate::lesson::vanishing::compute(&settings) {
@@ -238,31 +247,38 @@ async fn run(state: Rc<RefCell<State>>) {
         {
             let mut st = state.borrow_mut();
             let st = &mut *st;
-            let Some(active) = st.active.as_mut() else {
-                st.loop_active = false;
-                return;
-            };
-            if active.busy() {
-                // An evaluation under way: the weights wait for it, a slice at a time.
-                active.work(SLICE_MS);
-            } else if st.running {
-                st.running = active.train(usize::MAX, SLICE_MS);
-                active.flush(st.running);
-                st.chain_dirty = true;
-                if st.running {
-                    active.between_slices();
-                    if now_ms() - st.last_snapshot_ms >= SNAPSHOT_MS {
+            // A t-SNE layout under way takes a slice of its own between the others.
+            if words::busy(st) {
+                words::work(st);
+            }
+            if !st.active.as_ref().is_some_and(|a| a.busy()) && !st.running {
+                // Nothing but (perhaps) the t-SNE layout is left.
+                if !words::busy(st) {
+                    st.loop_active = false;
+                    return;
+                }
+            } else if let Some(active) = st.active.as_mut() {
+                if active.busy() {
+                    // An evaluation under way: the weights wait for it, a slice at a time.
+                    active.work(SLICE_MS);
+                } else {
+                    st.running = active.train(usize::MAX, SLICE_MS);
+                    active.flush(st.running);
+                    st.chain_dirty = true;
+                    if st.running {
+                        active.between_slices();
+                        if now_ms() - st.last_snapshot_ms >= SNAPSHOT_MS {
+                            snapshot(st);
+                        }
+                    } else {
+                        // Finished, diverged or failed: show where the model stands.
+                        active.settle();
                         snapshot(st);
                     }
-                } else {
-                    // Finished, diverged or failed: show where the model stands.
-                    active.settle();
-                    snapshot(st);
+                    chain::tick(st);
                 }
-                chain::tick(st);
             } else {
-                st.loop_active = false;
-                return;
+                st.running = false;
             }
         }
         yield_now().await;

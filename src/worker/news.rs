@@ -11,7 +11,7 @@ use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
 use crate::lesson::chain::{chain_error, with_truth, Chain, ChainSource};
-use crate::lesson::news::{NewsData, NewsLesson, Progress, TestJob, TextClassifier};
+use crate::lesson::news::{NewsData, NewsLesson, Progress, TestJob, TextClassifier, WordTable, WordsError};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
 use crate::lesson::LessonError;
 use crate::model_file::ModelFile;
@@ -241,6 +241,18 @@ pub fn read(st: &mut State, text: String, reader: Reader) {
         (_, None, None) => return,
     };
     post(NewsEvent::Reading { text, reader, classes, reading });
+}
+
+/// The news lesson being trained, when it is the active one.
+pub fn lesson(st: &mut State) -> Option<&mut NewsLesson> {
+    active(&mut st.active).map(|r| &mut r.lesson)
+}
+
+/// The pretrained model's word table, counted over the loaded data's training rows (it read
+/// title and description), when the model is there.
+pub fn pretrained_words(st: &mut State, words: usize) -> Option<Result<WordTable, WordsError>> {
+    let p = st.news.pretrained.as_ref()?;
+    Some(p.words(st.news.data.as_ref(), crate::settings::TextFields::Both, words))
 }
 
 /// `source` traced through the pretrained model (a test example is taken from the news lesson's

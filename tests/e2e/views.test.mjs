@@ -163,3 +163,29 @@ test('gradients through time: this model\'s, and SimpleRNN vs LSTM vs GRU, vanis
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('the word map of the pretrained news model: PCA at once, t-SNE with progress, a word and its neighbours', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews`);
+  await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Word embeddings' }).click();
+  await page.getByTestId('word-map').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByTestId('word-map').locator('circle').count(), 1000);
+  assert.match(await pg(page).text('map-method'), /^PCA/);
+  await page.getByTestId('map-search').fill('Iraq');
+  await page.getByTestId('map-search').press('Enter');
+  await page.getByTestId('word-info').filter({ hasText: 'leans to World' }).waitFor();
+  assert.equal(await page.getByTestId('neighbours').locator('li').count(), 10);
+  await page.getByTestId('map-search').fill('zorblat');
+  await page.getByTestId('map-search').press('Enter');
+  await page.getByTestId('word-message').filter({ hasText: 'not in the model\'s vocabulary' }).waitFor();
+  await page.getByTestId('map-search').fill('oil');
+  await page.getByTestId('map-search').press('Enter');
+  await page.getByTestId('word-info').filter({ hasText: 'leans to Business' }).waitFor();
+  await page.getByTestId('map-tsne').click();
+  await page.getByTestId('tsne-progress').waitFor();
+  await page.getByTestId('map-method').filter({ hasText: 't-SNE after 1000 of 1000' }).waitFor({ timeout: 120_000 });
+  await screenshot(page, '38-word-map-tsne');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

@@ -18,7 +18,7 @@ use crate::protocol::{Command, Event, NewsEvent, SeriesEvent, Weights};
 use crate::settings::{Part, Settings, Task};
 use bridge::WorkerBridge;
 pub use news::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
-pub use views::{ChainState, View};
+pub use views::{ChainState, View, WordLookup};
 
 /// Where the current run is.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -367,6 +367,9 @@ impl Store {
             NewsEvent::Reading { text, reader, classes, reading } => {
                 news.reading.set(Some(HeadlineReading { text, reader, classes, reading }))
             }
+            NewsEvent::WordMap { reader, map, tsne } => self.on_word_map(reader, map, tsne),
+            NewsEvent::WordMapRefused { message } => self.views.map_message.set(Some(message)),
+            NewsEvent::WordLookup { word, info, message } => self.views.lookup.set(Some(WordLookup { word, info, message })),
         }
     }
 

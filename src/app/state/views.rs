@@ -7,7 +7,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::Store;
+use crate::engine::analysis::Progress as TsneProgress;
 use crate::lesson::chain::{Chain, ChainSource};
+use crate::lesson::news::words::{WordInfo, WordMap};
 use crate::lesson::vanishing::{VanishingPicture, VanishingSettings};
 use crate::protocol::{ChainRequest, Command, Reader};
 use crate::settings::Task;
@@ -19,6 +21,8 @@ pub enum View {
     Chain,
     /// Gradients through time: this model's, and the SimpleRNN/LSTM/GRU comparison.
     Gradients,
+    /// The news model's word embeddings on a map.
+    Embeddings,
     Model,
     /// The course's small things: the hand-computed 3-neuron network, the input format.
     Basics,
@@ -26,8 +30,11 @@ pub enum View {
 
 impl View {
     /// The views `task` has, in tab order.
-    pub fn of(_task: Task) -> &'static [View] {
-        &[View::Training, View::Chain, View::Gradients, View::Model, View::Basics]
+    pub fn of(task: Task) -> &'static [View] {
+        match task {
+            Task::Agnews => &[View::Training, View::Chain, View::Gradients, View::Embeddings, View::Model, View::Basics],
+            _ => &[View::Training, View::Chain, View::Gradients, View::Model, View::Basics],
+        }
     }
 
     pub fn title(self) -> &'static str {
@@ -35,6 +42,7 @@ impl View {
             View::Training => "Training",
             View::Chain => "Inside the cell",
             View::Gradients => "Gradients through time",
+            View::Embeddings => "Word embeddings",
             View::Model => "Model & Keras code",
             View::Basics => "RNN basics",
         }
@@ -46,6 +54,7 @@ impl View {
             View::Training => "training",
             View::Chain => "chain",
             View::Gradients => "gradients",
+            View::Embeddings => "embeddings",
             View::Model => "model",
             View::Basics => "basics",
         }
@@ -71,6 +80,20 @@ pub struct ChainState {
     pub vanishing_settings: RwSignal<VanishingSettings>,
     pub vanishing: RwSignal<Option<Arc<(VanishingSettings, VanishingPicture, f32)>>>,
     pub vanishing_message: RwSignal<Option<String>>,
+    /// The word map: the model it shows, the map, the t-SNE run's progress, why not, a word looked up.
+    pub map_reader: RwSignal<Reader>,
+    pub word_map: RwSignal<Option<Arc<WordMap>>>,
+    pub tsne: RwSignal<Option<TsneProgress>>,
+    pub map_message: RwSignal<Option<String>>,
+    pub lookup: RwSignal<Option<WordLookup>>,
+}
+
+/// A word looked up on the map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WordLookup {
+    pub word: String,
+    pub info: Option<WordInfo>,
+    pub message: Option<String>,
 }
 
 impl ChainState {
@@ -87,6 +110,11 @@ impl ChainState {
             vanishing_settings: RwSignal::new(VanishingSettings::default()),
             vanishing: RwSignal::new(None),
             vanishing_message: RwSignal::new(None),
+            map_reader: RwSignal::new(Reader::Pretrained),
+            word_map: RwSignal::new(None),
+            tsne: RwSignal::new(None),
+            map_message: RwSignal::new(None),
+            lookup: RwSignal::new(None),
         }
     }
 }
@@ -102,6 +130,9 @@ impl Store {
             self.request_chain();
         } else if traced(before) {
             self.send(Command::Chain { request: None });
+        }
+        if view == View::Embeddings && self.views.word_map.with_untracked(Option::is_none) {
+            self.request_word_map(self.views.map_reader.get_untracked());
         }
         if view == View::Gradients && self.views.vanishing.with_untracked(Option::is_none) {
             self.compare_gradients(self.views.vanishing_settings.get_untracked());
@@ -163,6 +194,24 @@ impl Store {
 
     pub(super) fn on_vanishing_refused(&self, message: String) {
         self.views.vanishing_message.set(Some(message));
+    }
+
+    /// Asks for the word map of `reader`'s model (PCA at once).
+    pub fn request_word_map(&self, reader: Reader) {
+        self.views.map_reader.set(reader);
+        self.views.map_message.set(None);
+        self.views.tsne.set(None);
+        self.views.lookup.set(None);
+        self.send(Command::WordMap { reader, words: crate::lesson::news::words::DEFAULT_WORDS });
+    }
+
+    pub(super) fn on_word_map(&self, reader: Reader, map: WordMap, tsne: Option<TsneProgress>) {
+        if reader != self.views.map_reader.get_untracked() {
+            return;
+        }
+        self.views.map_message.set(None);
+        self.views.tsne.set(tsne);
+        self.views.word_map.set(Some(Arc::new(map)));
     }
 
     pub(super) fn on_chain_unavailable(&self, message: String) {

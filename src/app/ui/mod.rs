@@ -4,6 +4,7 @@
 mod chain;
 mod chart;
 mod course;
+mod embeddings;
 mod fields;
 mod gradients;
 mod lesson_charts;

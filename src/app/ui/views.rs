@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::chain::ChainPanel;
 use super::course::{InputFormat, ThreeNeurons};
+use super::embeddings::EmbeddingsView;
 use super::gradients::GradientsView;
 use super::model_view::ModelView;
 use crate::app::state::{Store, View};
@@ -31,6 +32,7 @@ pub fn LessonViews(children: ChildrenFn) -> impl IntoView {
                 View::Training => children().into_any(),
                 View::Chain => view! { <ChainPanel /> }.into_any(),
                 View::Gradients => view! { <GradientsView /> }.into_any(),
+                View::Embeddings => view! { <EmbeddingsView /> }.into_any(),
                 View::Model => view! { <ModelView /> }.into_any(),
                 View::Basics => view! {
                     <div class="basics">
