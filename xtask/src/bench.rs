@@ -20,6 +20,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("native", "the engine natively (unroll bench)"),
     ("browser", "the engine in the playground's worker in headless Chromium (bench/browser.mjs)"),
     ("page", "the playground page in headless Chromium (bench/page.mjs)"),
+    ("chain", "the unrolled chain's redraw rate and trace cost while training (bench/chain.mjs)"),
     ("news", "one training epoch of each news preset, natively and in headless Chromium (--news)"),
 ];
 
@@ -61,15 +62,16 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
                 // second worker; the page is served cross-origin isolated, as `serve` does).
                 browser(root, &mut built, json, &["--threads", "2", "--only", "sine-rnn", "--only", "sine-lstm"])?;
             }
-            "page" => {
+            "page" | "chain" => {
                 if !built {
-                    header("bench", "page: trunk build --release --offline");
+                    header("bench", format!("{kind}: trunk build --release --offline"));
                     trunk::build(root)?;
                     built = true;
                 }
-                header("bench", "page: node bench/page.mjs");
+                let script = format!("bench/{kind}.mjs");
+                header("bench", format!("{kind}: node {script}"));
                 let mut cmd = node_with_browser(root);
-                cmd.arg("bench/page.mjs");
+                cmd.arg(&script);
                 if json {
                     cmd.arg("--json");
                 }
