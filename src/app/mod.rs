@@ -6,6 +6,7 @@ pub mod chain;
 pub mod history;
 pub mod news_history;
 pub mod plot;
+pub mod word_map;
 
 #[cfg(all(target_arch = "wasm32", feature = "app"))]
 mod state;

@@ -141,3 +141,65 @@ fn the_equations_show_the_trace_s_numbers() {
         assert!(padded.skipped && padded.lines[0].equation.contains("carried"), "{cell:?}");
     }
 }
+
+/// The gradient chart's lines: one per layer direction (and the LSTM's cell state), in time
+/// order: the backward direction's own first step is the last time step.
+#[test]
+fn gradient_lines_are_in_time_order() {
+    use unroll::app::chain::gradients::gradient_lines;
+    use unroll::engine::backend::{DirStateGradients, StateGradients};
+    let dir = |h: Vec<f32>, c: Vec<f32>| DirStateGradients { units: 2, h, c };
+    let g = StateGradients {
+        time: 3,
+        loss: 0.5,
+        grad_norm: 1.0,
+        layers: vec![
+            vec![dir(vec![1.0, 2.0, 3.0], vec![]), dir(vec![10.0, 20.0, 30.0], vec![])],
+            vec![dir(vec![4.0, 5.0, 6.0], vec![7.0, 8.0, 9.0])],
+        ],
+    };
+    let lines = gradient_lines(&g);
+    let keys: Vec<(usize, usize, bool)> = lines.iter().map(|l| (l.layer, l.dir, l.cell_state)).collect();
+    assert_eq!(keys, [(0, 0, false), (0, 1, false), (1, 0, false), (1, 0, true)]);
+    assert_eq!(lines[0].points, [(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)]);
+    assert_eq!(lines[1].points, [(1.0, 30.0), (2.0, 20.0), (3.0, 10.0)], "backward: own step 0 is time 3");
+    assert_eq!(lines[3].points[2], (3.0, 9.0));
+}
+
+/// The word map: the extreme words at the picture's margins (y up), and the words named are the
+/// frequent ones that lean hard, not the frequent ones that lean nowhere.
+#[test]
+fn the_word_map_places_and_names_words() {
+    use unroll::app::word_map::{place, strength, telling};
+    use unroll::lesson::news::words::{Layout, WordMap, WordPoint};
+    let w = |word: &str, count: u64, class: Option<usize>, lean: f32, x: f32, y: f32| WordPoint {
+        word: word.into(),
+        count,
+        class,
+        lean,
+        lift: 1.0,
+        x,
+        y,
+    };
+    let map = WordMap {
+        words: vec![
+            w("the", 5000, Some(0), 0.26, 0.0, 0.0),
+            w("goal", 300, Some(1), 0.95, 2.0, 1.0),
+            w("oil", 800, Some(2), 0.85, -2.0, -1.0),
+            w("rare", 2, Some(3), 1.0, 1.0, 0.5),
+            w("nan", 1, None, 0.25, f32::NAN, 0.0),
+        ],
+        explained: [0.3, 0.2],
+        layout: Layout::Pca,
+        classes: vec!["World".into(), "Sports".into(), "Business".into(), "Sci/Tech".into()],
+        rows: 10,
+        vocabulary: 100,
+        dim: 8,
+    };
+    let p = place(&map, 200.0, 100.0, 10.0);
+    assert_eq!(p[1], (190.0, 10.0), "rightmost and highest");
+    assert_eq!(p[2], (10.0, 90.0), "leftmost and lowest");
+    assert_eq!(p[4], (100.0, 50.0), "not a number: the middle");
+    assert!(strength(0.26, 4) < 0.02 && strength(1.0, 4) == 1.0);
+    assert_eq!(telling(&map, 2), [1, 2], "goal (leaning hardest), then oil (more frequent); never `the`");
+}

@@ -63,7 +63,7 @@ test('the unrolled chain of the sine model: every step, its equations, followed 
   await context.close();
 });
 
-test('an LSTM chain shows its four gates and the cell state; masked steps of a headline are skipped', async () => {
+test('an LSTM chain shows its four gates and the cell state; a long chain scrolls', async () => {
   const { page, messages, context } = await openPage(browser, `${server.url}?cell=lstm&units=16&seq-len=12`);
   const pg = new Playground(page);
   await pg.ready();
@@ -78,16 +78,26 @@ test('an LSTM chain shows its four gates and the cell state; masked steps of a h
   await canvas.press('+');
   await canvas.press('+');
   await screenshot(page, '32-chain-lstm');
+  // Zoomed in, step 1 is out of view; Home scrolls back to it.
+  await canvas.press('Home');
+  await page.getByTestId('chain-detail-title').filter({ hasText: 'step 1 of 12' }).waitFor();
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
 
 test('the news chain: a test example, a typed headline with an unknown word, the pretrained bidirectional model', async () => {
-  const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews`);
+  // Texts padded to 16 tokens: the padding is masked (the preset's mask), so the chain skips it.
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews&max-len=16`);
   await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
   await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
   await page.getByRole('tab', { name: 'Inside the cell' }).click();
-  await page.getByTestId('chain-caption').filter({ hasText: 'test example 1 of 7,600'.replace(',', '') }).or(page.getByTestId('chain-caption').filter({ hasText: 'test example 1 of' })).first().waitFor({ timeout: 30_000 });
+  await page.getByTestId('chain-caption').filter({ hasText: 'test example 1 of 7600' }).waitFor({ timeout: 30_000 });
+  const first = page.getByTestId('chain-canvas');
+  await first.focus();
+  await first.press('End');
+  await page.getByTestId('chain-detail').filter({ hasText: 'padding: the layer skips this step' }).waitFor();
+  assert.match(await pg(page).text('chain-equations'), /h_t= h_\{t-1\} \(carried over\)/);
+  await screenshot(page, '33-chain-news-padded');
   await page.getByTestId('chain-headline').fill('Zorblat wins gold medal in Olympic final');
   await page.getByTestId('chain-headline-show').click();
   await page.getByTestId('chain-caption').filter({ hasText: 'the headline you typed' }).waitFor();
@@ -102,6 +112,9 @@ test('the news chain: a test example, a typed headline with an unknown word, the
   await canvas.press('ArrowDown');
   await page.getByTestId('chain-detail-title').filter({ hasText: 'backward' }).waitFor();
   await screenshot(page, '33-chain-news-pretrained');
+  // The folded picture of a bidirectional layer: both directions, each looping.
+  await page.getByTestId('chain-fold').click();
+  assert.equal(await page.getByTestId('chain-folded').locator('rect.folded-cell').count(), 2);
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
@@ -186,6 +199,23 @@ test('the word map of the pretrained news model: PCA at once, t-SNE with progres
   await page.getByTestId('tsne-progress').waitFor();
   await page.getByTestId('map-method').filter({ hasText: 't-SNE after 1000 of 1000' }).waitFor({ timeout: 120_000 });
   await screenshot(page, '38-word-map-tsne');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('the typed lesson has its chain too', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=typed&series=1,3,2,5,4,1,3,2,5,4,1,3,2,5,4,1,3,2,5,4&seq-len=8&cell=gru&units=8`);
+  await pg(page).ready();
+  await page.getByRole('tab', { name: 'Inside the cell' }).click();
+  await page.getByTestId('chain-caption').filter({ hasText: /8 values from value \d+/ }).waitFor();
+  const canvas = page.getByTestId('chain-canvas');
+  await canvas.focus();
+  await canvas.press('ArrowRight');
+  const names = await page.getByTestId('chain-equations').locator('th').allTextContents();
+  assert.deepEqual(names, ['z', 'r', 'h̃', 'h_t']);
+  await page.getByTestId('chain-table-toggle').click();
+  assert.equal(await page.getByTestId('chain-table').locator('tbody tr').count(), 8);
+  await screenshot(page, '39-chain-typed-gru');
   assert.deepEqual(problems(messages), []);
   await context.close();
 });

@@ -5,6 +5,7 @@
 
 pub mod colour;
 pub mod explain;
+pub mod gradients;
 pub mod layout;
 pub mod raster;
 

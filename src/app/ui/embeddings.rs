@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::app::news_history::percent;
 use crate::app::state::Store;
+use crate::app::word_map::{place, strength, telling};
 use crate::protocol::{Command, Reader};
 
 /// Okabe–Ito colours: told apart with every common colour-vision deficiency.
@@ -42,14 +43,8 @@ pub fn EmbeddingsView() -> impl IntoView {
     let scatter = move || {
         v.word_map.with(|m| {
             let m = m.as_ref()?;
-            let (mut x0, mut x1, mut y0, mut y1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
-            for w in m.words.iter().filter(|w| w.x.is_finite() && w.y.is_finite()) {
-                (x0, x1, y0, y1) = (x0.min(w.x), x1.max(w.x), y0.min(w.y), y1.max(w.y));
-            }
-            let sx = (W - 2.0 * PAD) / (x1 - x0).max(1e-9);
-            let sy = (H - 2.0 * PAD) / (y1 - y0).max(1e-9);
-            let at = move |x: f32, y: f32| (PAD + (x - x0) * sx, H - PAD - (y - y0) * sy);
-            let k = m.classes.len().max(2) as f32;
+            let placed = place(m, W, H, PAD);
+            let k = m.classes.len();
             let marked = highlighted();
             let looked = v.lookup.with(|l| l.as_ref().and_then(|l| l.info.as_ref()).and_then(|i| i.point));
             let dots = m
@@ -57,8 +52,8 @@ pub fn EmbeddingsView() -> impl IntoView {
                 .iter()
                 .enumerate()
                 .map(|(i, w)| {
-                    let (px, py) = at(w.x, w.y);
-                    let strength = ((w.lean - 1.0 / k) / (1.0 - 1.0 / k)).clamp(0.0, 1.0);
+                    let (px, py) = placed[i];
+                    let strength = strength(w.lean, k);
                     let leans = w
                         .class
                         .and_then(|c| m.classes.get(c))
@@ -79,26 +74,16 @@ pub fn EmbeddingsView() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            // Named: the words that say most about a class (frequent and leaning hard), and the
-            // word looked up with its neighbours.
-            let mut telling: Vec<(f32, usize)> = m
-                .words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    let strength = ((w.lean - 1.0 / k) / (1.0 - 1.0 / k)).clamp(0.0, 1.0);
-                    ((w.count as f32 + 1.0).ln() * strength * strength, i)
-                })
-                .collect();
-            telling.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let named: Vec<usize> = telling.iter().take(NAMED).map(|&(_, i)| i).collect();
+            // Named: the words that say most about a class, and the word looked up with its
+            // neighbours.
+            let named = telling(m, NAMED);
             let names = m
                 .words
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| named.contains(i) || marked.contains(i))
                 .map(|(i, w)| {
-                    let (px, py) = at(w.x, w.y);
+                    let (px, py) = placed[i];
                     let class = if marked.contains(&i) { "map-word marked" } else { "map-word" };
                     view! { <text x=px + 5.0 y=py - 4.0 class=class>{w.word.clone()}</text> }
                 })

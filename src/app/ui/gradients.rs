@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::chart::{Line, LineChart};
-use crate::app::chain::own_step;
+use crate::app::chain::gradients::gradient_lines;
 use crate::app::plot::format_number as fmt;
 use crate::app::state::Store;
 use crate::engine::cells::Activation;
@@ -60,21 +60,13 @@ fn ModelGradients() -> impl IntoView {
         v.chain.with(|c| {
             let Some(c) = c.as_ref() else { return vec![] };
             let Some(g) = c.gradients.as_ref() else { return vec![] };
-            let time = g.time;
-            let mut out = Vec::new();
-            for (k, dirs) in g.layers.iter().enumerate() {
-                for (d, dg) in dirs.iter().enumerate() {
-                    for (is_c, values) in [(false, &dg.h), (true, &dg.c)] {
-                        if values.is_empty() {
-                            continue;
-                        }
-                        let points = (0..time).map(|t| ((t + 1) as f32, values[own_step(t, d, time)])).collect();
-                        let (label, class) = row_line(k, d, is_c);
-                        out.push(Line { label, class, points, dots: time <= 40, hide_in_legend: false });
-                    }
-                }
-            }
-            out
+            gradient_lines(g)
+                .into_iter()
+                .map(|l| {
+                    let (label, class) = row_line(l.layer, l.dir, l.cell_state);
+                    Line { label, class, dots: l.points.len() <= 40, points: l.points, hide_in_legend: false }
+                })
+                .collect::<Vec<_>>()
         })
     });
     let label = Signal::derive(move || {

@@ -332,6 +332,18 @@ pub fn ChainCanvas(chain: Signal<Option<Arc<Chain>>>, view: ChainView, #[prop(in
         let t = ((ev.offset_x().max(0) as f64 / sw) * c.trace.time as f64) as usize;
         view.first.set(t.saturating_sub(l.visible.len() / 2));
     };
+    // The wheel scrolls along time (three steps a notch), as the summary strip does.
+    let on_wheel = move |ev: leptos::ev::WheelEvent| {
+        let Some(c) = chain.get_untracked() else { return };
+        let l = view.layout(&c);
+        let delta = if ev.delta_x().abs() > ev.delta_y().abs() { ev.delta_x() } else { ev.delta_y() };
+        if l.visible.len() >= c.trace.time || delta == 0.0 {
+            return;
+        }
+        ev.prevent_default();
+        let first = l.visible.start as i64 + if delta > 0.0 { 3 } else { -3 };
+        view.first.set(first.clamp(0, (c.trace.time - l.visible.len()) as i64) as usize);
+    };
     let draws = move || view.draws.get().to_string();
     let draw_ms = move || format!("{:.2}", view.draw_ms.get());
     view! {
@@ -359,6 +371,7 @@ pub fn ChainCanvas(chain: Signal<Option<Arc<Chain>>>, view: ChainView, #[prop(in
                 aria-describedby="chain-keys"
                 on:mousemove=on_move
                 on:keydown=on_key
+                on:wheel=on_wheel
             ></canvas>
         </div>
     }
