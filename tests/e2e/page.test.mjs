@@ -29,9 +29,10 @@ test('buttons, stats and charts have the documented names and roles', async () =
     assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
   }
   for (const id of ['loss', 'step', 'backend']) assert.equal(await page.getByTestId(id).count(), 1, id);
+  // Loss, gradient norm, held-out predictions, generation.
   const charts = page.locator('svg[role="img"]');
-  assert.equal(await charts.count(), 3);
-  for (let i = 0; i < 3; i++) {
+  assert.equal(await charts.count(), 4);
+  for (let i = 0; i < 4; i++) {
     const label = await charts.nth(i).getAttribute('aria-label');
     assert.ok(label && label.length > 20, `chart ${i} has a describing aria-label: ${label}`);
   }

@@ -54,6 +54,9 @@ test('the unrolled chain of the sine model: every step, its equations, followed 
   assert.equal(await page.getByTestId('chain-table').locator('tbody tr').count(), 30);
   await page.getByTestId('chain-fold').click();
   await page.getByTestId('chain-folded').waitFor();
+  await page.getByTestId('folded-next').click();
+  await page.getByTestId('folded-next').click();
+  await page.waitForFunction(() => /at step 3 of 30/.test(document.querySelector('[data-testid="chain-folded"]')?.getAttribute('aria-label')));
   assert.match(await page.getByTestId('chain-folded').getAttribute('aria-label'), /folded into one looping cell per layer/);
   await screenshot(page, '31-chain-folded');
   // Back to training: the worker stops tracing.

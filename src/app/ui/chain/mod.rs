@@ -107,7 +107,30 @@ pub fn ChainPanel() -> impl IntoView {
             <p class="field-msg error" role="alert" data-testid="chain-message">{move || v.message.get()}</p>
             <p id="chain-keys" class="visually-hidden">"Arrow keys: along time and between layers. Page Up, Page Down: units. Home, End: first and last step. Plus, minus: zoom; 0: fit."</p>
             <p class="visually-hidden" aria-live="polite" data-testid="chain-announce">{move || announce.get()}</p>
-            <Show when=move || !folded.get() fallback=move || chain.get().map(|c| { let l = view.layout(&c); view! { <Folded chain=c layout=l view /> } })>
+            <Show when=move || folded.get()>
+                <div class="chain-tools" role="group" aria-label="Step of the folded cell">
+                    <button type="button" class="secondary small" data-testid="folded-prev" on:click=move |_| view.selection.update(|s| s.time = s.time.saturating_sub(1))>"◀ Previous step"</button>
+                    <label class="inline-field" for="folded-step">"Step"
+                        <input id="folded-step" type="range" min="1" data-testid="folded-step"
+                            max=move || chain.get().map_or(1, |c| c.trace.time)
+                            prop:value=move || view.selection.get().time + 1
+                            on:input=move |ev| {
+                                let t = event_target_value(&ev).parse::<usize>().unwrap_or(1).saturating_sub(1);
+                                view.selection.update(|s| s.time = t);
+                            } />
+                    </label>
+                    <button type="button" class="secondary small" data-testid="folded-next"
+                        on:click=move |_| {
+                            let last = chain.get_untracked().map_or(0, |c| c.trace.time - 1);
+                            view.selection.update(|s| s.time = (s.time + 1).min(last));
+                        }>"Next step ▶"</button>
+                </div>
+            </Show>
+            <Show when=move || !folded.get() fallback=move || {
+                // Drawn again for each step the student moves to.
+                let _ = view.selection.get();
+                chain.get().map(|c| { let l = view.layout(&c); view! { <Folded chain=c layout=l view /> } })
+            }>
                 <ChainCanvas chain view label />
             </Show>
             <Legend />
