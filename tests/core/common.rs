@@ -5,6 +5,7 @@ use rand_chacha::ChaCha8Rng;
 
 use unroll::engine::cells::{Activation, CellKind};
 use unroll::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
+use unroll::engine::{Input, InputData, Targets};
 
 pub fn rng(seed: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed)
@@ -57,5 +58,20 @@ pub fn assert_close(what: &str, a: &[f32], b: &[f32], atol: f32, rtol: f32) {
     if !bad.is_empty() {
         let first: Vec<String> = bad.iter().take(8).map(|(i, (x, y))| format!("[{i}] {x} vs {y}")).collect();
         panic!("{what}: {} of {} values differ (atol {atol}, rtol {rtol}); first: {}", bad.len(), a.len(), first.join(", "));
+    }
+}
+
+/// A batch as the engine takes it: token ids when there are any, else the values.
+pub fn input_of<'a>(batch: usize, time: usize, values: &'a [f32], tokens: &'a [u32], mask: Option<&'a [f32]>) -> Input<'a> {
+    let data = if tokens.is_empty() { InputData::Values(values) } else { InputData::Tokens(tokens) };
+    Input { batch, time, data, mask }
+}
+
+/// Class labels when there are any, else the target values.
+pub fn targets_of<'a>(values: &'a [f32], labels: &'a [u32]) -> Targets<'a> {
+    if labels.is_empty() {
+        Targets::Values(values)
+    } else {
+        Targets::Classes(labels)
     }
 }

@@ -150,15 +150,10 @@ struct Batch {
 
 impl Batch {
     fn input(&self) -> Input<'_> {
-        let data = if self.tokens.is_empty() { InputData::Values(&self.values) } else { InputData::Tokens(&self.tokens) };
-        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref() }
+        input_of(self.batch, self.time, &self.values, &self.tokens, self.mask.as_deref())
     }
     fn targets(&self) -> Targets<'_> {
-        if self.labels.is_empty() {
-            Targets::Values(&self.targets)
-        } else {
-            Targets::Classes(&self.labels)
-        }
+        targets_of(&self.targets, &self.labels)
     }
 }
 

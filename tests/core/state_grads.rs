@@ -14,7 +14,7 @@ use unroll::engine::cells::{Activation, CellKind};
 use unroll::engine::model::{Dropout, Merge, ModelSpec, RecurrentSpec};
 use unroll::engine::reference::{self, Nudge};
 use unroll::engine::train::{global_norm, Clipping, OptimizerSpec, Schedule};
-use unroll::engine::{Input, InputData, Model, Targets, Workspace};
+use unroll::engine::{Input, Model, Targets, Workspace};
 
 use crate::common::*;
 
@@ -72,16 +72,11 @@ impl Case {
     }
 
     fn input(&self) -> Input<'_> {
-        let data = if self.tokens.is_empty() { InputData::Values(&self.values) } else { InputData::Tokens(&self.tokens) };
-        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref() }
+        input_of(self.batch, self.time, &self.values, &self.tokens, self.mask.as_deref())
     }
 
     fn targets(&self) -> Targets<'_> {
-        if self.labels.is_empty() {
-            Targets::Values(&self.targets)
-        } else {
-            Targets::Classes(&self.labels)
-        }
+        targets_of(&self.targets, &self.labels)
     }
 
     /// Row `b` as a batch of its own (copied, independently of the engine's own slicing).
