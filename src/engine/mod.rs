@@ -12,6 +12,7 @@ pub mod backend;
 pub mod cells;
 pub mod cpu;
 pub mod error;
+pub mod f32_bytes;
 pub mod model;
 pub mod ops;
 pub mod params;

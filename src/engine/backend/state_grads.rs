@@ -38,8 +38,10 @@ pub struct StateGradients {
 pub struct DirStateGradients {
     pub units: usize,
     /// `[time]` ‖∂L/∂h_t‖₂
+    #[serde(with = "crate::engine::f32_bytes")]
     pub h: Vec<f32>,
     /// `[time]` ‖∂L/∂c_t‖₂ (LSTM; empty for other cells)
+    #[serde(with = "crate::engine::f32_bytes")]
     pub c: Vec<f32>,
 }
 

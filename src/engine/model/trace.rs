@@ -19,14 +19,17 @@ pub struct Trace {
     /// Time steps read.
     pub time: usize,
     /// `[time]` 1.0 = a real step, 0.0 = padding the layers skipped (their state carried over).
+    #[serde(with = "crate::engine::f32_bytes")]
     pub mask: Vec<f32>,
     /// `[time, features]` what the first recurrent layer read: the values, or the embedding rows
     /// of the tokens.
+    #[serde(with = "crate::engine::f32_bytes")]
     pub inputs: Vec<f32>,
     /// Per recurrent layer, per direction (forward, then backward).
     pub layers: Vec<Vec<DirTrace>>,
     /// The model's outputs for this sample: `[time, units]` with `return_sequences`, else
     /// `[units]` (logits for a classifier).
+    #[serde(with = "crate::engine::f32_bytes")]
     pub outputs: Vec<f32>,
 }
 
@@ -36,18 +39,23 @@ pub struct Trace {
 pub struct DirTrace {
     pub units: usize,
     /// `[time + 1, units]` hidden states; row 0 is the initial (zero) state.
+    #[serde(with = "crate::engine::f32_bytes")]
     pub h: Vec<f32>,
     /// `[time + 1, units]` LSTM cell states (empty for other cells).
+    #[serde(with = "crate::engine::f32_bytes")]
     pub c: Vec<f32>,
     /// `[time, G * units]` the activated gates of each step, in the cell's gate order (the
     /// cell's module documents each block).
+    #[serde(with = "crate::engine::f32_bytes")]
     pub gates: Vec<f32>,
     /// `[time, G * units]` the input side of each gate: `x_t·W + b` (for a reset-after GRU the
     /// input bias `b_in` only).
+    #[serde(with = "crate::engine::f32_bytes")]
     pub input_side: Vec<f32>,
     /// `[time, G * units]` the recurrent side of each gate: `h_{t-1}·U` (for a reset-after GRU
     /// `+ b_rec`; for a reset-before GRU's candidate `(r∘h_{t-1})·U_h`; for a peephole LSTM
     /// `+ p∘c_{t-1}` on `i` and `f` and `+ p_o∘c_t` on `o`).
+    #[serde(with = "crate::engine::f32_bytes")]
     pub recurrent_side: Vec<f32>,
 }
 
