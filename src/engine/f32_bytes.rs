@@ -14,7 +14,7 @@ pub fn serialize<S: Serializer>(values: &[f32], s: S) -> Result<S::Ok, S::Error>
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
     let bytes: serde_bytes::ByteBuf = serde_bytes::deserialize(d)?;
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return Err(D::Error::custom(format!("{} bytes are not a whole number of f32 values", bytes.len())));
     }
     Ok(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
