@@ -25,7 +25,7 @@ fn every_command_answers_help() {
     let (_, out, _) = unroll(&["train", "--help"]);
     assert!(out.contains("agnews"), "--task lists every lesson: {out}");
     let (_, out, _) = unroll(&["bench", "--help"]);
-    assert!(out.contains("--news") && out.contains("--threads"), "{out}");
+    assert!(out.contains("--news") && out.contains("--threads") && out.contains("--generation"), "{out}");
 }
 
 #[test]
@@ -168,4 +168,19 @@ fn train_agnews_reports_bad_rows_progress_and_test_accuracy() {
     let (code, _, err) = unroll(&["train", "--task", "agnews", "--data-url", "https://example.org/a.csv"]);
     assert_eq!(code, 2);
     assert!(err.contains("--data-url is the page's") && err.contains("--data DIR"), "{err}");
+}
+
+/// `unroll bench --generation` prints one row per seed and cell with both MSEs, and refuses bad
+/// arguments by name.
+#[test]
+fn the_generation_benchmark_prints_every_seed() {
+    let (code, out, err) = unroll(&["bench", "--generation", "--seeds", "2", "--steps", "3", "--cell", "rnn", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["cell"] == "SimpleRNN" && r["heldout_mse"].as_f64().unwrap() > 0.0 && r["generation_mse"].is_number()));
+    let (code, _, err) = unroll(&["bench", "--generation", "--cell", "tcn"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--cell takes rnn, lstm or gru"), "{err}");
 }

@@ -46,6 +46,9 @@ pub struct SeriesInfo {
     pub train_end: usize,
     /// Window length actually used (T, shortened for short typed sequences).
     pub window: usize,
+    /// Different training windows there are (`train_end - window`): what the model can learn
+    /// from; a handful can only be memorised.
+    pub train_windows: usize,
     /// Number of trainable weights.
     pub params: usize,
     /// A one-line description of the model, Keras style.
@@ -184,6 +187,7 @@ impl SeriesLesson {
             values,
             train_end,
             window,
+            train_windows: train_end - window,
             params: model.param_count(),
             model: describe(settings),
             standardised: sine.is_none(),

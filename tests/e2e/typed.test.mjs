@@ -74,3 +74,28 @@ test('a typed sequence trains and is continued by the model', async () => {
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('a short sequence says what it allows: one window, the range seen; the continuation as numbers', async () => {
+  const { page, pg, messages, context } = await openTyped(server.url);
+  const input = page.getByTestId('series-input');
+  await input.fill('1, 2, 3, 4, 5, 6');
+  await input.press('Control+Enter');
+  await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 4 values (the first 5 values; the last 1 are held out)' }).waitFor();
+  assert.match(await pg.text('windows-hint'), /only seen values from 1 to 5/);
+  await pg.stepButton().click();
+  await pg.waitForStep(1);
+  const table = page.getByTestId('next-values');
+  await table.waitFor();
+  assert.equal(await table.locator('tbody tr').count(), 10);
+  // The held-out 6 is the first true value; after it the sequence has none.
+  assert.equal((await table.locator('tbody tr').first().locator('td').nth(1).textContent()).trim(), '6');
+  assert.equal((await table.locator('tbody tr').nth(1).locator('td').nth(1).textContent()).trim(), '–');
+  // A long sequence needs no such note.
+  await input.fill(Array.from({ length: 200 }, (_, i) => Math.sin(i / 3).toFixed(3)).join(', '));
+  await input.press('Control+Enter');
+  await page.waitForFunction(() => /trains on the first 160 of 200 values/.test(document.querySelector('[data-testid="model"]').textContent));
+  assert.equal(await page.getByTestId('windows-hint').textContent(), '');
+  await screenshot(page, '40-typed-long');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

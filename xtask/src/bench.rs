@@ -21,6 +21,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("browser", "the engine in the playground's worker in headless Chromium (bench/browser.mjs)"),
     ("page", "the playground page in headless Chromium (bench/page.mjs)"),
     ("chain", "the unrolled chain's redraw rate and trace cost while training (bench/chain.mjs)"),
+    ("generation", "the sine lesson's held-out and generation MSE per seed and cell (unroll bench --generation)"),
     ("news", "one training epoch of each news preset, natively and in headless Chromium (--news)"),
 ];
 
@@ -40,6 +41,15 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
     let mut built = false;
     for kind in kinds {
         match kind {
+            "generation" => {
+                header("bench", "generation: cargo run --release --bin unroll -- bench --generation");
+                let mut cmd = std::process::Command::new("cargo");
+                cmd.args(["run", "--quiet", "--release", "--bin", "unroll", "--", "bench", "--generation"]).current_dir(root);
+                if json {
+                    cmd.arg("--json");
+                }
+                run(&mut cmd)?;
+            }
             "native" | "news" => {
                 let extra: &[&str] = if kind == "news" { &["--news"] } else { &[] };
                 header("bench", format!("{kind}: cargo run --release --bin unroll -- bench {}", extra.join(" ")));

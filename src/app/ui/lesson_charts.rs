@@ -154,3 +154,66 @@ pub fn GradNormChart(points: Signal<Vec<(f32, f32)>>, clip: Signal<f32>, x_label
         <LineChart title="Gradient norm ‖∂L/∂W‖" testid="grad-norm-chart" lines label x_label log_y=true empty="Press Train to start" />
     }
 }
+
+/// The first values the model generated, as numbers beside the true continuation (in a 200-step
+/// line the interesting start is squashed).
+#[component]
+pub fn NextValues() -> impl IntoView {
+    let store = Store::from_context();
+    let rows = move || {
+        store.eval.with(|e| {
+            let e = e.as_ref()?;
+            let n = e.gen_pred.len().min(10);
+            if n == 0 {
+                return None;
+            }
+            let cells = (0..n)
+                .map(|i| {
+                    let truth = e.gen_truth.get(i).map_or("–".to_string(), |t| fmt(*t as f64));
+                    let pred = e.gen_pred[i];
+                    let off = e.gen_truth.get(i).map_or(String::new(), |t| fmt((pred - t).abs() as f64));
+                    view! { <tr><th scope="row">{i + 1}</th><td class="num">{fmt(pred as f64)}</td><td class="num">{truth}</td><td class="num">{off}</td></tr> }
+                })
+                .collect_view();
+            Some(view! {
+                <table class="summary next-values" data-testid="next-values">
+                    <caption>"The first generated values, as numbers"</caption>
+                    <thead><tr><th scope="col">"step"</th><th scope="col">"generated"</th><th scope="col">"true"</th><th scope="col">"off by"</th></tr></thead>
+                    <tbody>{cells}</tbody>
+                </table>
+            })
+        })
+    };
+    view! { <div class="next-values-wrap">{rows}</div> }
+}
+
+/// What a short typed sequence allows: how many different windows the model learns from and the
+/// range of values it has seen (it cannot continue past it), and what would help.
+#[component]
+pub fn WindowsHint() -> impl IntoView {
+    let store = Store::from_context();
+    let text = move || {
+        store.info.with(|i| {
+            let i = i.as_ref()?;
+            let seen = &i.values[..i.train_end];
+            let lo = seen.iter().copied().fold(f32::INFINITY, f32::min);
+            let hi = seen.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let windows = match i.train_windows {
+                1 => "only one window".to_string(),
+                n => format!("only {n} different windows"),
+            };
+            (i.train_windows < 20).then(|| {
+                format!(
+                    "The model learns from {windows} of {} values (the first {} values; the last {} are held out). It can memorise {} and has only seen values from {} to {}:                      its continuation will stay near that range. A longer sequence, or a shorter Window T, gives it more to learn from.",
+                    i.window,
+                    i.train_end,
+                    i.values.len() - i.train_end,
+                    if i.train_windows == 1 { "it" } else { "them" },
+                    fmt(lo as f64),
+                    fmt(hi as f64)
+                )
+            })
+        })
+    };
+    view! { <p class="hint windows-hint" data-testid="windows-hint">{text}</p> }
+}

@@ -22,7 +22,7 @@ use leptos::prelude::*;
 
 use crate::app::state::Store;
 use crate::settings::Task;
-use lesson_charts::{GenerationChart, GradNormChart, HeldOutChart, LossChart};
+use lesson_charts::{GenerationChart, GradNormChart, HeldOutChart, LossChart, NextValues, WindowsHint};
 use lesson_switch::LessonSwitch;
 use news::{NewsSettingsPanel, NewsWorkspace};
 use notice::NoticeBar;
@@ -92,6 +92,9 @@ fn App() -> impl IntoView {
                                     <TypedPanel typed />
                                 </Show>
                                 <p class="model-line" data-testid="model">{model_line}</p>
+                                <Show when=move || store.lesson.get() == Task::Typed>
+                                    <WindowsHint />
+                                </Show>
                                 <div class="charts">
                                     <LossChart />
                                     <GradNormChart
@@ -102,6 +105,7 @@ fn App() -> impl IntoView {
                                     <HeldOutChart />
                                     <GenerationChart />
                                 </div>
+                                <NextValues />
                             </LessonViews>
                         </section>
                         <SettingsPanel />

@@ -5,6 +5,8 @@
 mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 mod check_golden;
+#[cfg(not(target_arch = "wasm32"))]
+mod generation;
 
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
@@ -30,6 +32,7 @@ fn main() {
         Some("check-golden") => check_golden::run(&args[1..]),
         Some("train") => train::run(&args[1..]),
         Some("model") => model::run(&args[1..]),
+        Some("bench") if rest.iter().any(|a| a == "--generation") => generation::run(rest),
         Some("bench") => bench::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{}", USAGE);
@@ -71,6 +74,9 @@ USAGE:
                                     the engine configurations, or with --news one epoch of each news
                                     preset; --repeat N keeps the fastest of N runs; DIR holds AG
                                     News's train.csv [default: ../shared/data/ag_news]
+    unroll bench --generation [--seeds N] [--steps N] [--cell rnn|lstm|gru]... [--json]
+                                    the sine lesson at the page's defaults for each seed and cell:
+                                    held-out next-step MSE and 200-step generation MSE per seed
     unroll help                     this text
 ";
 
