@@ -54,6 +54,12 @@ choice!(
     Cell { Rnn = "rnn", Lstm = "lstm", Gru = "gru" }
 );
 choice!(
+    /// What a series model is trained to predict: the next value, or the change from the current
+    /// value to it (the next value is then the current one plus the prediction, so a trend goes on
+    /// past the values seen: `1, 2, 3, 4, 5, 6` continues `7, 8, 9`).
+    Predict { Value = "value", Change = "change" }
+);
+choice!(
     /// SimpleRNN activation.
     ActivationChoice { Tanh = "tanh", Relu = "relu", LeakyRelu = "leaky_relu", Elu = "elu" }
 );
@@ -191,6 +197,7 @@ settings! {
     x_min: f32 = 0.0, "x-min", Series, "start of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
     x_max: f32 = 10.0, "x-max", Series, "end of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
     points: usize = 250, "points", Series, "number of samples of the sine", |v: &usize| range(20, 10_000)(v);
+    predict: Predict = Predict::Value, "predict", Series, "what the model learns to predict: value (the next value, the course's way) or change (the step from the current value to the next)", any;
     gen_steps: usize = 200, "gen-steps", Series, "free-running generation length", |v: &usize| range(1, 2000)(v);
     series: String = String::new(), "series", Series, "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };
     preset: Preset = Preset::Rnn, "preset", News, "news model: the course notebook's rnn-title, rnn, lstm, bilstm or gru, or gru-tuned (the recipe that reached 0.90); sets the model and training fields, any of which can then be changed", any;

@@ -23,7 +23,7 @@ use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::StepStats;
 use crate::engine::{Input, InputData, Model, Targets};
-use crate::settings::{SettingError, Settings, Task};
+use crate::settings::{Predict, SettingError, Settings, Task};
 
 /// Each training batch is computed in this many parts (`Backend::set_parts`), everywhere: in the
 /// browser the second part runs on a helper worker where the page may have one, and the same
@@ -97,6 +97,11 @@ pub struct SeriesLesson {
     info: SeriesInfo,
     /// The series in training units.
     train_values: Vec<f32>,
+    /// What the model reads and predicts, in training units: `train_values`, or with
+    /// `Predict::Change` the changes between them (`inputs[i] = train_values[i + 1] -
+    /// train_values[i]`, so model index `i` is value index `i + lag`).
+    inputs: Vec<f32>,
+    lag: usize,
     scale: Scale,
     /// True continuation after the seed window (own units).
     truth: Vec<f32>,
@@ -140,9 +145,21 @@ impl SeriesLesson {
         let n = values.len();
         let held = ((n as f32 * HELD_OUT_SHARE).round() as usize).clamp(1, n - 2);
         let train_end = n - held;
-        let window = settings.seq_len.min(train_end - 1).max(1);
         let scale = if sine.is_some() { Scale::IDENTITY } else { Scale::of(&values[..train_end]) };
         let train_values: Vec<f32> = values.iter().map(|&v| scale.forward(v)).collect();
+        // What the model reads and predicts: the values, or the changes between them (whose
+        // index i is the step from value i to value i + 1: one fewer).
+        let lag = usize::from(settings.predict == Predict::Change);
+        let inputs: Vec<f32> = if lag == 1 { train_values.windows(2).map(|p| p[1] - p[0]).collect() } else { train_values.clone() };
+        let train_end_m = train_end - lag;
+        if train_end_m < 2 {
+            return Err(SettingError::new(
+                "predict",
+                format!("predicting changes needs at least 3 training values, the sequence has {train_end}"),
+            )
+            .into());
+        }
+        let window = settings.seq_len.min(train_end_m - 1).max(1);
         let gen_steps = settings.gen_steps;
         let (truth, gen_x) = match sine {
             Some(s) => {
@@ -187,7 +204,7 @@ impl SeriesLesson {
             values,
             train_end,
             window,
-            train_windows: train_end - window,
+            train_windows: train_end_m - window,
             params: model.param_count(),
             model: describe(settings),
             standardised: sine.is_none(),
@@ -202,6 +219,8 @@ impl SeriesLesson {
             settings: settings.clone(),
             info,
             train_values,
+            inputs,
+            lag,
             scale,
             truth,
             gen_x,
@@ -241,7 +260,8 @@ impl SeriesLesson {
     /// One optimisation step on a random batch of training windows.
     pub fn train_step(&mut self) -> Result<StepOutcome, LessonError> {
         let (w, b) = (self.info.window, self.settings.batch);
-        sample_batch(&self.train_values, self.info.train_end, w, b, &mut self.rng, &mut self.batch_x, &mut self.batch_y);
+        let end = self.info.train_end - self.lag;
+        sample_batch(&self.inputs, end, w, b, &mut self.rng, &mut self.batch_x, &mut self.batch_y);
         let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None };
         let stats = self.backend.train_batch(&input, &Targets::Values(&self.batch_y))?;
         self.step += 1;
@@ -265,19 +285,30 @@ impl SeriesLesson {
     /// The model's window of the series starting at value `start` (clamped to the series), run
     /// through the model step by step at the current weights: every state and gate.
     pub fn chain(&mut self, start: usize) -> Result<Chain, LessonError> {
-        let (n, w) = (self.info.values.len(), self.info.window);
+        let (n, w, lag) = (self.inputs.len(), self.info.window, self.lag);
         let start = start.min(n - w);
-        let x = &self.train_values[start..start + w];
+        let x = &self.inputs[start..start + w];
         let input = Input { batch: 1, time: w, data: InputData::Values(x), mask: None };
         let trace = self.backend.trace(&input, 0)?;
-        // The loss against the true next values, when the series has them all.
-        let gradients = match self.train_values.get(start + 1..start + w + 1) {
+        // After step t the model predicts model index start + t + 1, value index start + t + 1 + lag.
+        let predicted = (0..w).map(|t| self.value_from(trace.outputs[t], start + t + 1 + lag)).collect();
+        let truth = (0..w).map(|t| self.info.values.get(start + t + 1 + lag).copied()).collect();
+        let gradients = match self.inputs.get(start + 1..start + w + 1) {
             Some(next) => Some(self.backend.state_gradients(&input, &Targets::Values(next), 0)?),
             None => None,
         };
-        let predicted = trace.outputs.iter().map(|&v| self.scale.inverse(v)).collect();
-        let truth = (0..w).map(|t| self.info.values.get(start + t + 1).copied()).collect();
-        let steps = self.info.values[start..start + w].iter().map(|&v| ChainStep { label: value_label(v), oov: false }).collect();
+        let steps = (start..start + w)
+            .map(|i| {
+                let label = if lag == 1 {
+                    let d = self.info.values[i + 1] - self.info.values[i];
+                    format!("{}{}", if d >= 0.0 { "+" } else { "" }, value_label(d))
+                } else {
+                    value_label(self.info.values[i])
+                };
+                ChainStep { label, oov: false }
+            })
+            .collect();
+        let start = start + lag;
         let place = if self.settings.task == Task::Sine {
             format!("x = {}", value_label(self.info.xs[start]))
         } else {
@@ -285,8 +316,12 @@ impl SeriesLesson {
         };
         let part = if start + w <= self.info.train_end { "training stretch" } else { "held-out stretch" };
         Ok(Chain {
-            source: ChainSource::Window { start },
-            caption: format!("{w} values from {place} ({part}), one per step; after each the model predicts the next"),
+            source: ChainSource::Window { start: start - lag },
+            caption: if lag == 1 {
+                format!("{w} changes from {place} ({part}), one per step; after each the model predicts the next change")
+            } else {
+                format!("{w} values from {place} ({part}), one per step; after each the model predicts the next")
+            },
             layers: ChainLayer::of(self.backend.spec()),
             steps,
             trace,
@@ -297,12 +332,19 @@ impl SeriesLesson {
         })
     }
 
-    /// Predicts the last step of each window `[n, window, 1]`; returns own-unit values.
+    /// The value at value index `at` (own units) from the model's output for it: the value
+    /// itself, or the change from the value before.
+    fn value_from(&self, out: f32, at: usize) -> f32 {
+        let base = if self.lag == 1 { self.train_values[at - 1] } else { 0.0 };
+        self.scale.inverse(base + out)
+    }
+
+    /// The model's outputs for the last step of each window `[n, window, 1]` (training units).
     fn predict_last(&mut self, windows: &[f32], n: usize) -> Result<Vec<f32>, LessonError> {
         let w = self.info.window;
         let input = Input { batch: n, time: w, data: InputData::Values(windows), mask: None };
         let out = self.backend.predict(&input)?; // [n, w, 1]
-        Ok((0..n).map(|i| self.scale.inverse(out[i * w + w - 1])).collect())
+        Ok((0..n).map(|i| out[i * w + w - 1]).collect())
     }
 
     /// Held-out one-step predictions and free-running generation, at once.
@@ -321,9 +363,10 @@ impl SeriesLesson {
     pub fn begin_evaluation(&self) -> EvalJob {
         let (n, end, w) = (self.info.values.len(), self.info.train_end, self.info.window);
         EvalJob {
-            windows: context_windows(&self.train_values, end..n, w),
+            windows: context_windows(&self.inputs, end - self.lag..n - self.lag, w),
             heldout_pred: Vec::with_capacity(n - end),
-            window: self.train_values[end - w..end].to_vec(),
+            window: self.inputs[end - self.lag - w..end - self.lag].to_vec(),
+            last: self.train_values[end - 1],
             gen_pred: Vec::with_capacity(self.gen_x.len()),
         }
     }
@@ -338,16 +381,20 @@ impl SeriesLesson {
         while done < units && job.heldout_pred.len() < held {
             let from = job.heldout_pred.len();
             let k = HELDOUT_CHUNK.min(held - from);
-            let preds = self.predict_last(&job.windows[from * w..(from + k) * w], k)?;
+            let outs = self.predict_last(&job.windows[from * w..(from + k) * w], k)?;
+            let preds: Vec<f32> = outs.iter().enumerate().map(|(i, &o)| self.value_from(o, end + from + i)).collect();
             job.heldout_pred.extend(preds);
             done += k;
         }
         // Generation: slide a window over the model's own predictions.
         while done < units && job.gen_pred.len() < self.gen_x.len() {
-            let next = self.predict_last(&job.window, 1)?[0];
-            job.gen_pred.push(next);
+            let out = self.predict_last(&job.window, 1)?[0];
+            // The next value in training units: the output, or the last value plus it.
+            let next = if self.lag == 1 { job.last + out } else { out };
+            job.last = next;
+            job.gen_pred.push(self.scale.inverse(next));
             job.window.remove(0);
-            job.window.push(self.scale.forward(next));
+            job.window.push(out);
             done += 1;
         }
         if job.heldout_pred.len() < held || job.gen_pred.len() < self.gen_x.len() {
@@ -384,8 +431,10 @@ pub struct EvalJob {
     /// `[held, window]` the context of every held-out value.
     windows: Vec<f32>,
     heldout_pred: Vec<f32>,
-    /// The generation's sliding window (training units) and what it generated (own units).
+    /// The generation's sliding window (what the model reads, training units), the last value
+    /// (training units) and what it generated (own units).
     window: Vec<f32>,
+    last: f32,
     gen_pred: Vec<f32>,
 }
 
@@ -424,5 +473,9 @@ pub fn describe(s: &Settings) -> String {
     }
     let layer = format!("{cell}({})", args.join(", "));
     let stack = vec![layer; s.layers].join(" → ");
-    format!("{stack} → Dense(1) per step")
+    let what = match s.predict {
+        Predict::Value => "",
+        Predict::Change => " (reads and predicts the changes between values)",
+    };
+    format!("{stack} → Dense(1) per step{what}")
 }

@@ -94,3 +94,32 @@ fn a_window_s_chain_labels_its_values_and_the_next_ones() {
     let ChainOutput::Next { truth, .. } = &end.output else { panic!() };
     assert_eq!(truth, &[Some(8.0), Some(11.0), Some(10.0), None]);
 }
+
+/// Reading and predicting the changes between values continues a trend past the values seen: the
+/// course's `1, 2, 3, 4, 5, 6` predicts the held-out 6 and generates 6, 7, 8, 9 from the seed
+/// window (predicting values, it stays near the 1…5 it has seen).
+#[test]
+fn predicting_the_change_continues_a_trend() {
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::{Predict, Settings, Task};
+    // The page's defaults (SimpleRNN(100, relu), Adam 0.001), the course's exercise.
+    let s = Settings { task: Task::Typed, series: "1, 2, 3, 4, 5, 6".into(), predict: Predict::Change, ..Settings::default() };
+    let mut lesson = SeriesLesson::new(&s).unwrap();
+    assert!(lesson.info().model.ends_with("(reads and predicts the changes between values)"), "{}", lesson.info().model);
+    for _ in 0..1000 {
+        lesson.train_step().unwrap();
+    }
+    let e = lesson.evaluate().unwrap();
+    assert!((e.heldout_pred[0] - 6.0).abs() < 0.2, "held out: {:?}", e.heldout_pred);
+    for (k, want) in [6.0, 7.0, 8.0, 9.0].iter().enumerate() {
+        assert!((e.gen_pred[k] - want).abs() < 0.2, "step {k}: {:?}", &e.gen_pred[..4]);
+    }
+    // The same run predicting values stays inside what it has seen.
+    let mut plain = SeriesLesson::new(&Settings { predict: Predict::Value, ..s }).unwrap();
+    for _ in 0..1000 {
+        plain.train_step().unwrap();
+    }
+    let e = plain.evaluate().unwrap();
+    let off: f32 = e.gen_pred[..4].iter().zip([6.0, 7.0, 8.0, 9.0]).map(|(g, w)| (g - w).abs()).sum::<f32>() / 4.0;
+    assert!(off > 0.5, "predicting values misses the trend: {:?}", &e.gen_pred[..4]);
+}

@@ -81,7 +81,7 @@ test('a short sequence says what it allows: one window, the range seen; the cont
   await input.fill('1, 2, 3, 4, 5, 6');
   await input.press('Control+Enter');
   await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 4 values (the first 5 values; the last 1 are held out)' }).waitFor();
-  assert.match(await pg.text('windows-hint'), /only seen values from 1 to 5/);
+  assert.match(await pg.text('windows-hint'), /only seen values from 1 to 5: predicting values, its continuation will stay near that range/);
   await pg.stepButton().click();
   await pg.waitForStep(1);
   const table = page.getByTestId('next-values');
@@ -96,6 +96,26 @@ test('a short sequence says what it allows: one window, the range seen; the cont
   await page.waitForFunction(() => /trains on the first 160 of 200 values/.test(document.querySelector('[data-testid="model"]').textContent));
   assert.equal(await page.getByTestId('windows-hint').textContent(), '');
   await screenshot(page, '40-typed-long');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('predicting the changes, 1, 2, 3, 4, 5, 6 goes on 7, 8, 9', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=typed&series=1,2,3,4,5,6&predict=change`);
+  const pg = new Playground(page);
+  await pg.ready();
+  assert.match(await pg.text('model'), /reads and predicts the changes between values/);
+  assert.match(await pg.text('windows-hint'), /only one window of 3 changes .* it can carry a trend past them/);
+  assert.equal(await page.locator('select[data-setting="predict"]').inputValue(), 'change');
+  await pg.train().click();
+  await pg.waitForStep(1000);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  await page.waitForTimeout(300);
+  const generated = await page.getByTestId('next-values').locator('tbody tr td:nth-child(2)').allTextContents();
+  const first = generated.slice(0, 4).map(Number);
+  [6, 7, 8, 9].forEach((want, k) => assert.ok(Math.abs(first[k] - want) < 0.2, `step ${k + 1}: ${first}`));
+  await screenshot(page, '41-typed-changes');
   assert.deepEqual(problems(messages), []);
   await context.close();
 });

@@ -202,9 +202,16 @@ pub fn WindowsHint() -> impl IntoView {
                 1 => "only one window".to_string(),
                 n => format!("only {n} different windows"),
             };
+            let changes = store.settings.with(|s| s.predict == crate::settings::Predict::Change);
+            let beyond = if changes {
+                "; reading and predicting the changes between values, it can carry a trend past them"
+            } else {
+                ": predicting values, its continuation will stay near that range (“The model predicts: the change to it” carries a trend on)"
+            };
+            let what = if changes { "changes" } else { "values" };
             (i.train_windows < 20).then(|| {
                 format!(
-                    "The model learns from {windows} of {} values (the first {} values; the last {} are held out). It can memorise {} and has only seen values from {} to {}:                      its continuation will stay near that range. A longer sequence, or a shorter Window T, gives it more to learn from.",
+                    "The model learns from {windows} of {} {what} (the first {} values; the last {} are held out). It can memorise {} and has only seen values from {} to {}{beyond}. A longer sequence, or a shorter Window T, gives it more to learn from.",
                     i.window,
                     i.train_end,
                     i.values.len() - i.train_end,

@@ -67,11 +67,15 @@ pub fn SettingsPanel() -> impl IntoView {
             </Show>
             <section aria-labelledby="h-gen">
                 <h2 id="h-gen">"Generation"</h2>
+                <SelectField key="predict" label="The model predicts" options=PREDICTS hint="change: the next value is the current one plus the predicted step, so a trend goes on past the values seen" />
                 <NumberField key="gen-steps" label="Steps to generate" />
             </section>
         </aside>
     }
 }
+
+/// The `predict` setting's choices, as the page words them.
+const PREDICTS: &[(&str, &str)] = &[("value", "the next value"), ("change", "the change to it")];
 
 /// Optimizer and learning rate (with momentum for SGD and RMSprop), dropout and recurrent dropout:
 /// the fields every lesson's training section has.
