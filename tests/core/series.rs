@@ -123,3 +123,26 @@ fn predicting_the_change_continues_a_trend() {
     let off: f32 = e.gen_pred[..4].iter().zip([6.0, 7.0, 8.0, 9.0]).map(|(g, w)| (g - w).abs()).sum::<f32>() / 4.0;
     assert!(off > 0.5, "predicting values misses the trend: {:?}", &e.gen_pred[..4]);
 }
+
+/// Why the held-out loss sits below the training loss (the note under the loss chart): in a
+/// training window the first steps have little before them to go on, and the training loss
+/// averages them in; the held-out loss is the next value after a whole window.
+#[test]
+fn the_first_steps_of_a_window_are_the_hard_ones() {
+    use unroll::lesson::chain::ChainOutput;
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::Settings;
+    let mut lesson = SeriesLesson::new(&Settings { units: 32, ..Settings::default() }).unwrap();
+    for _ in 0..400 {
+        lesson.train_step().unwrap();
+    }
+    let (mut first, mut last) = (0.0f64, 0.0f64);
+    for start in (0..150).step_by(10) {
+        let chain = lesson.chain(start).unwrap();
+        let ChainOutput::Next { predicted, truth } = &chain.output else { panic!() };
+        let err = |t: usize| ((predicted[t] - truth[t].unwrap()) as f64).powi(2);
+        first += err(0);
+        last += err(predicted.len() - 1);
+    }
+    assert!(first > 10.0 * last, "squared error at a window's first step {first:.3e}, at its last {last:.3e}");
+}

@@ -38,6 +38,7 @@ test(`Train lowers the loss below ${LOSS_THRESHOLD} within ${WITHIN_STEPS} steps
   assert.match(gen, /feeds its own predictions back for 200 steps/);
   assert.ok(Number(await pg.text('steps-per-sec')) > 0);
   await screenshot(page, '03-sine-trained');
+  assert.match(await pg.text('loss-chart-note'), /training loss averages every step of a window/);
   assert.deepEqual(problems(messages), []);
   await context.close();
 });

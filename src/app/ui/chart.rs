@@ -81,6 +81,9 @@ pub fn LineChart(
     clamp_y: Option<Signal<Option<(f64, f64)>>>,
     /// Shown instead of the plot while there is nothing to draw.
     empty: &'static str,
+    /// A line under the plot saying how to read it.
+    #[prop(optional)]
+    note: &'static str,
 ) -> impl IntoView {
     let clip_id = format!("clip-{testid}");
     let figure = NodeRef::<leptos::html::Figure>::new();
@@ -176,6 +179,7 @@ pub fn LineChart(
                 <ul class="legend">{legend}</ul>
             </figcaption>
             {plot}
+            {(!note.is_empty()).then(|| view! { <p class="chart-note" data-testid=format!("{testid}-note")>{note}</p> })}
         </figure>
     }
 }

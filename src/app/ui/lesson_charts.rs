@@ -43,7 +43,16 @@ pub fn LossChart() -> impl IntoView {
         })
     });
     view! {
-        <LineChart title="Loss" testid="loss-chart" lines label x_label="step" log_y=true empty="Press Train to start" />
+        <LineChart
+            title="Loss"
+            testid="loss-chart"
+            lines
+            label
+            x_label="step"
+            log_y=true
+            empty="Press Train to start"
+            note="They measure different things: the training loss averages every step of a window, the first ones with little before them to go on; the held-out loss is the next value after a whole window. So the held-out loss can sit far below the training loss."
+        />
     }
 }
 
