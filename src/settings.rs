@@ -60,6 +60,11 @@ choice!(
     Predict { Value = "value", Change = "change" }
 );
 choice!(
+    /// What the generation starts from: the last training values (the course's seed window), or
+    /// a window of zeros (the course does both).
+    GenFrom { Data = "data", Zeros = "zeros" }
+);
+choice!(
     /// SimpleRNN activation.
     ActivationChoice { Tanh = "tanh", Relu = "relu", LeakyRelu = "leaky_relu", Elu = "elu" }
 );
@@ -198,6 +203,7 @@ settings! {
     x_max: f32 = 10.0, "x-max", Series, "end of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
     points: usize = 250, "points", Series, "number of samples of the sine", |v: &usize| range(20, 10_000)(v);
     predict: Predict = Predict::Value, "predict", Series, "what the model learns to predict: value (the next value, the course's way) or change (the step from the current value to the next)", any;
+    gen_from: GenFrom = GenFrom::Data, "gen-from", Series, "the generation's seed window: data (the last training values) or zeros", any;
     gen_steps: usize = 200, "gen-steps", Series, "free-running generation length", |v: &usize| range(1, 2000)(v);
     series: String = String::new(), "series", Series, "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };
     preset: Preset = Preset::Rnn, "preset", News, "news model: the course notebook's rnn-title, rnn, lstm, bilstm or gru, or gru-tuned (the recipe that reached 0.90); sets the model and training fields, any of which can then be changed", any;

@@ -23,7 +23,7 @@ use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::StepStats;
 use crate::engine::{Input, InputData, Model, Targets};
-use crate::settings::{Predict, SettingError, Settings, Task};
+use crate::settings::{GenFrom, Predict, SettingError, Settings, Task};
 
 /// Each training batch is computed in this many parts (`Backend::set_parts`), everywhere: in the
 /// browser the second part runs on a helper worker where the page may have one, and the same
@@ -365,8 +365,15 @@ impl SeriesLesson {
         EvalJob {
             windows: context_windows(&self.inputs, end - self.lag..n - self.lag, w),
             heldout_pred: Vec::with_capacity(n - end),
-            window: self.inputs[end - self.lag - w..end - self.lag].to_vec(),
-            last: self.train_values[end - 1],
+            window: match self.settings.gen_from {
+                GenFrom::Data => self.inputs[end - self.lag - w..end - self.lag].to_vec(),
+                // Zeros in the series' own units (no change, when it reads changes).
+                GenFrom::Zeros => vec![if self.lag == 1 { 0.0 } else { self.scale.forward(0.0) }; w],
+            },
+            last: match self.settings.gen_from {
+                GenFrom::Data => self.train_values[end - 1],
+                GenFrom::Zeros => self.scale.forward(0.0),
+            },
             gen_pred: Vec::with_capacity(self.gen_x.len()),
         }
     }
@@ -405,8 +412,10 @@ impl SeriesLesson {
         let heldout_truth = self.info.values[end..].to_vec();
         let heldout_mse = mse(&heldout_pred, &heldout_truth);
         let heldout_loss = heldout_mse / (self.scale.std * self.scale.std);
-        let known = self.truth.len().min(gen_pred.len());
-        let gen_mse = (known > 0).then(|| mse(&gen_pred[..known], &self.truth[..known]));
+        // From zeros there is no true continuation to compare with.
+        let truth = if self.settings.gen_from == GenFrom::Zeros { Vec::new() } else { self.truth.clone() };
+        let known = truth.len().min(gen_pred.len());
+        let gen_mse = (known > 0).then(|| mse(&gen_pred[..known], &truth[..known]));
         Ok(Some(Evaluation {
             step: self.step,
             heldout_x: self.info.xs[end..].to_vec(),
@@ -416,7 +425,7 @@ impl SeriesLesson {
             heldout_loss,
             gen_x: self.gen_x.clone(),
             gen_pred,
-            gen_truth: self.truth.clone(),
+            gen_truth: truth,
             gen_mse,
         }))
     }

@@ -146,3 +146,20 @@ fn the_first_steps_of_a_window_are_the_hard_ones() {
     }
     assert!(first > 10.0 * last, "squared error at a window's first step {first:.3e}, at its last {last:.3e}");
 }
+
+/// Generation from a window of zeros (the course does both): it runs as long, has no true
+/// continuation to be scored against, and starts elsewhere than from the data.
+#[test]
+fn generation_can_start_from_zeros() {
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::{GenFrom, Settings};
+    let s = Settings { units: 16, gen_steps: 50, ..Settings::default() };
+    let from_data = SeriesLesson::new(&s).unwrap().evaluate().unwrap();
+    let from_zeros = SeriesLesson::new(&Settings { gen_from: GenFrom::Zeros, ..s }).unwrap().evaluate().unwrap();
+    assert_eq!(from_zeros.gen_pred.len(), 50);
+    assert!(from_zeros.gen_pred.iter().all(|v| v.is_finite()));
+    assert!(from_zeros.gen_truth.is_empty() && from_zeros.gen_mse.is_none());
+    assert!(from_data.gen_mse.is_some());
+    assert_ne!(from_zeros.gen_pred[0], from_data.gen_pred[0]);
+    assert_eq!(from_zeros.heldout_pred, from_data.heldout_pred, "the held-out predictions do not change");
+}

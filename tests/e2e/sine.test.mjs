@@ -197,3 +197,19 @@ test('a long evaluation does not keep the worker from answering', async () => {
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('generation can start from zeros, chosen in the settings; the link keeps the choice', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  const pg = new Playground(page);
+  await pg.ready();
+  const fromData = await pg.linePath('generation-chart', 'series-gen');
+  await page.locator('select[data-setting="gen-from"]').selectOption('zeros');
+  await page.waitForFunction(() => /gen-from=zeros/.test(location.search));
+  await page.waitForFunction((before) => {
+    const p = document.querySelector('[data-testid="generation-chart"] path.line.series-gen')?.getAttribute('d') ?? '';
+    return p.length > 0 && p !== before;
+  }, fromData);
+  assert.equal(await pg.text('generation-mse'), '–', 'no true continuation from zeros');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

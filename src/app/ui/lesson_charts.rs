@@ -92,7 +92,8 @@ pub fn GenerationChart() -> impl IntoView {
     let lines = Signal::derive(move || {
         let (Some(info), Some(e)) = (store.info.get(), store.eval.get()) else { return vec![] };
         let end = info.train_end;
-        let seed: Vec<(f32, f32)> = (end - info.window..end).map(|i| (info.xs[i], info.values[i])).collect();
+        let zeros = store.settings.with(|s| s.gen_from == crate::settings::GenFrom::Zeros);
+        let seed: Vec<(f32, f32)> = (end - info.window..end).map(|i| (info.xs[i], if zeros { 0.0 } else { info.values[i] })).collect();
         let truth: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_truth.iter().copied()).collect();
         let gen: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_pred.iter().copied()).collect();
         vec![

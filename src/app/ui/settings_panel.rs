@@ -68,11 +68,17 @@ pub fn SettingsPanel() -> impl IntoView {
             <section aria-labelledby="h-gen">
                 <h2 id="h-gen">"Generation"</h2>
                 <SelectField key="predict" label="The model predicts" options=PREDICTS hint="change: the next value is the current one plus the predicted step, so a trend goes on past the values seen" />
-                <NumberField key="gen-steps" label="Steps to generate" />
+                <div class="row">
+                    <SelectField key="gen-from" label="Starting from" options=GEN_FROM />
+                    <NumberField key="gen-steps" label="Steps to generate" />
+                </div>
             </section>
         </aside>
     }
 }
+
+/// The `gen-from` setting's choices, as the page words them.
+const GEN_FROM: &[(&str, &str)] = &[("data", "the last training values"), ("zeros", "zeros")];
 
 /// The `predict` setting's choices, as the page words them.
 const PREDICTS: &[(&str, &str)] = &[("value", "the next value"), ("change", "the change to it")];
