@@ -75,3 +75,21 @@ pub fn targets_of<'a>(values: &'a [f32], labels: &'a [u32]) -> Targets<'a> {
         Targets::Classes(labels)
     }
 }
+
+/// One direction's per-step rows (`[rows, batch, units]`, time-major, in the direction's own
+/// processing order, from row `first`) in the reference's layout (`[batch, time, units]`, entry t
+/// = time index t; the backward direction processes time index t as its step T-1-t).
+pub fn by_time_index(v: &[f32], first: usize, backward: bool, batch: usize, time: usize, units: usize) -> Vec<f32> {
+    if v.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(batch * time * units);
+    for b in 0..batch {
+        for t in 0..time {
+            let step = if backward { time - 1 - t } else { t };
+            let row = ((step + first) * batch + b) * units;
+            out.extend_from_slice(&v[row..row + units]);
+        }
+    }
+    out
+}

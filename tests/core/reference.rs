@@ -213,23 +213,10 @@ fn build(rec: &Recipe) -> (Model, Batch) {
     (model, Batch { batch, time, values, tokens, mask, targets, labels })
 }
 
-/// A direction's states from the fast path (`[time+1, batch, units]`, time-major, in the
-/// direction's own processing order, row 0 the initial state) in the reference's layout
-/// (`[batch, time, units]`, entry t = the state after processing time index t).
+/// A direction's states from the fast path (`[time+1, batch, units]`, row 0 the initial state)
+/// in the reference's layout (entry t = the state after processing time index t).
 fn fast_trace(states: &[f32], backward: bool, batch: usize, time: usize, units: usize) -> Vec<f32> {
-    if states.is_empty() {
-        return Vec::new();
-    }
-    let mut out = Vec::with_capacity(batch * time * units);
-    for b in 0..batch {
-        for t in 0..time {
-            // The backward direction processes time index t as its step T-1-t.
-            let step = if backward { time - 1 - t } else { t };
-            let row = ((step + 1) * batch + b) * units;
-            out.extend_from_slice(&states[row..row + units]);
-        }
-    }
-    out
+    by_time_index(states, 1, backward, batch, time, units)
 }
 
 /// Runs both paths on `rec` and compares everything; returns the reference's outcome.
