@@ -104,15 +104,17 @@ pub fn keras_code(spec: &ModelSpec, settings: &Settings, time: Option<usize>) ->
     let peephole = spec.layers.iter().any(|l| l.cell.has_peepholes());
     match spec.loss {
         LossKind::Mse => stack.push(format!(
-            "layers.Dense({}){}",
+            "layers.Dense({}),{}",
             spec.dense_units,
             if spec.return_sequences { "  # one prediction per step" } else { "" }
         )),
-        LossKind::SparseCategoricalCrossentropy => stack.push(format!("layers.Dense({})  # logits, one per class", spec.dense_units)),
+        LossKind::SparseCategoricalCrossentropy => stack.push(format!("layers.Dense({}),  # logits, one per class", spec.dense_units)),
     }
     out += "model = keras.Sequential([\n";
     for s in &stack {
-        out += &format!("    {s},\n");
+        // The last entry carries its own comma, before its comment.
+        let comma = if s.starts_with("layers.Dense") { "" } else { "," };
+        out += &format!("    {s}{comma}\n");
     }
     out += "])\n";
     let (loss, metrics) = match spec.loss {

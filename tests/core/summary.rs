@@ -82,7 +82,7 @@ fn keras_code_for_the_lessons_models() {
     assert_eq!(
         keras_code(&sine, &s, Some(30)),
         "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n    keras.Input(shape=(30, 1)),\n    \
-         layers.SimpleRNN(100, activation=\"relu\", return_sequences=True),\n    layers.Dense(1)  # one prediction per step,\n])\n\
+         layers.SimpleRNN(100, activation=\"relu\", return_sequences=True),\n    layers.Dense(1),  # one prediction per step\n])\n\
          model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss=\"mse\")\nmodel.summary()\n"
     );
     let gru = RecurrentSpec { dropout: 0.25, ..RecurrentSpec::new(CellKind::Gru { reset_after: true }, 32, Some(Merge::Concat)) };
@@ -100,6 +100,6 @@ fn keras_code_for_the_lessons_models() {
     assert!(lines.contains(&"    layers.Embedding(20000, 64, mask_zero=True),"), "{code}");
     assert!(lines.contains(&"    layers.Bidirectional(layers.GRU(32, dropout=0.25, return_sequences=True)),"), "{code}");
     assert!(lines.contains(&"    layers.Bidirectional(layers.GRU(32, dropout=0.25), merge_mode=\"sum\"),"), "{code}");
-    assert!(lines.contains(&"    layers.Dense(4)  # logits, one per class,"), "{code}");
+    assert!(lines.contains(&"    layers.Dense(4),  # logits, one per class"), "{code}");
     assert!(code.contains("global_clipnorm=1.0") && code.contains("from_logits=True") && code.contains("metrics=[\"accuracy\"]"), "{code}");
 }
