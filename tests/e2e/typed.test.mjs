@@ -90,6 +90,10 @@ test('a short sequence says what it allows: one window, the range seen; the cont
   // The held-out 6 is the first true value; after it the sequence has none.
   assert.equal((await table.locator('tbody tr').first().locator('td').nth(1).textContent()).trim(), '6');
   assert.equal((await table.locator('tbody tr').nth(1).locator('td').nth(1).textContent()).trim(), '–');
+  // 2, 4, 8, 16: the held-out 16 lies beyond anything seen, and the page says so.
+  await input.fill('2, 4, 8, 16');
+  await input.press('Control+Enter');
+  await page.getByTestId('windows-hint').filter({ hasText: 'only seen values from 2 to 8: predicting values, its continuation will stay near that range' }).waitFor();
   // A long sequence needs no such note.
   await input.fill(Array.from({ length: 200 }, (_, i) => Math.sin(i / 3).toFixed(3)).join(', '));
   await input.press('Control+Enter');
