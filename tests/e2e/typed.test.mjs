@@ -119,6 +119,9 @@ test('predicting the changes, 1, 2, 3, 4, 5, 6 goes on 7, 8, 9', async () => {
   const generated = await page.getByTestId('next-values').locator('tbody tr td:nth-child(2)').allTextContents();
   const first = generated.slice(0, 4).map(Number);
   [6, 7, 8, 9].forEach((want, k) => assert.ok(Math.abs(first[k] - want) < 0.2, `step ${k + 1}: ${first}`));
+  // The chart follows the trend (predicting changes, leaving the seen range is the point).
+  const label = await page.locator('[data-testid="generation-chart"] svg').getAttribute('aria-label');
+  assert.doesNotMatch(label, /leave the chart/);
   await screenshot(page, '41-typed-changes');
   assert.deepEqual(problems(messages), []);
   await context.close();

@@ -102,10 +102,10 @@ pub fn GenerationChart() -> impl IntoView {
             line("generated", "series-gen", gen),
         ]
     });
-    let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
+    let clamp = Signal::derive(move || generation_limits(store));
     let label = Signal::derive(move || {
         let (Some(e), Some(info)) = (store.eval.get(), store.info.get()) else { return "Generation: not evaluated yet.".to_string() };
-        let (lo, hi) = y_limits(&info.values);
+        let (lo, hi) = generation_limits(store).unwrap_or_else(|| y_limits(&info.values));
         let escaped = e.gen_pred.iter().position(|v| !v.is_finite() || (*v as f64) < lo || (*v as f64) > hi);
         format!(
             "Free-running generation: from a seed window of {} values the model feeds its own predictions back for {} steps{}.{}",
@@ -118,6 +118,24 @@ pub fn GenerationChart() -> impl IntoView {
     view! {
         <LineChart title="Generation: the model continues on its own" testid="generation-chart" lines label x_label="x" clamp_y=clamp empty="Waiting for the first evaluation" />
     }
+}
+
+/// The generation chart's y range: the series' own (a runaway line cannot squash the rest), or,
+/// when the model predicts changes and so may carry a trend on by design, wide enough for the
+/// generated values too (up to 1000 times the series' span).
+fn generation_limits(store: Store) -> Option<(f64, f64)> {
+    let (lo, hi) = store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values)))?;
+    if store.settings.with(|s| s.predict != crate::settings::Predict::Change) {
+        return Some((lo, hi));
+    }
+    let reach = 1000.0 * (hi - lo);
+    let (a, b) = store.eval.with(|e| {
+        e.as_ref().map_or((lo, hi), |e| {
+            e.gen_pred.iter().filter(|v| v.is_finite()).fold((lo, hi), |(a, b), &v| (a.min(v as f64), b.max(v as f64)))
+        })
+    });
+    let pad = 0.05 * (b - a);
+    Some(((a - pad).max(lo - reach), (b + pad).min(hi + reach)))
 }
 
 /// The y range of a chart of this series: its own range with room for a wandering prediction.
