@@ -61,18 +61,50 @@ pub fn assert_close(what: &str, a: &[f32], b: &[f32], atol: f32, rtol: f32) {
     }
 }
 
-/// A batch as the engine takes it: token ids when there are any, else the values.
-pub fn input_of<'a>(batch: usize, time: usize, values: &'a [f32], tokens: &'a [u32], mask: Option<&'a [f32]>) -> Input<'a> {
-    let data = if tokens.is_empty() { InputData::Values(values) } else { InputData::Tokens(tokens) };
-    Input { batch, time, data, mask }
+/// A batch, owned: values or token ids (with an optional `[batch, time]` mask), and target
+/// values or class labels.
+pub struct Batch {
+    pub batch: usize,
+    pub time: usize,
+    pub values: Vec<f32>,
+    pub tokens: Vec<u32>,
+    pub mask: Option<Vec<f32>>,
+    pub targets: Vec<f32>,
+    pub labels: Vec<u32>,
 }
 
-/// Class labels when there are any, else the target values.
-pub fn targets_of<'a>(values: &'a [f32], labels: &'a [u32]) -> Targets<'a> {
-    if labels.is_empty() {
-        Targets::Values(values)
-    } else {
-        Targets::Classes(labels)
+impl Batch {
+    /// As the engine takes it: token ids when there are any, else the values.
+    pub fn input(&self) -> Input<'_> {
+        let data = if self.tokens.is_empty() { InputData::Values(&self.values) } else { InputData::Tokens(&self.tokens) };
+        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref() }
+    }
+
+    /// Class labels when there are any, else the target values.
+    pub fn targets(&self) -> Targets<'_> {
+        if self.labels.is_empty() {
+            Targets::Values(&self.targets)
+        } else {
+            Targets::Classes(&self.labels)
+        }
+    }
+
+    /// Row `b` as a batch of its own (copied, independently of the engine's own slicing).
+    pub fn row(&self, b: usize) -> Batch {
+        let slice = |v: &[f32]| -> Vec<f32> {
+            let per = v.len() / self.batch;
+            v[b * per..(b + 1) * per].to_vec()
+        };
+        let slice_or_empty = |v: &[f32]| if v.is_empty() { Vec::new() } else { slice(v) };
+        Batch {
+            batch: 1,
+            time: self.time,
+            values: slice_or_empty(&self.values),
+            tokens: if self.tokens.is_empty() { Vec::new() } else { self.tokens[b * self.time..(b + 1) * self.time].to_vec() },
+            mask: self.mask.as_deref().map(slice),
+            targets: slice_or_empty(&self.targets),
+            labels: self.labels.get(b).map(|&l| vec![l]).unwrap_or_default(),
+        }
     }
 }
 

@@ -137,26 +137,6 @@ struct Recipe {
     seed: u64,
 }
 
-/// A batch, owned.
-struct Batch {
-    batch: usize,
-    time: usize,
-    values: Vec<f32>,
-    tokens: Vec<u32>,
-    mask: Option<Vec<f32>>,
-    targets: Vec<f32>,
-    labels: Vec<u32>,
-}
-
-impl Batch {
-    fn input(&self) -> Input<'_> {
-        input_of(self.batch, self.time, &self.values, &self.tokens, self.mask.as_deref())
-    }
-    fn targets(&self) -> Targets<'_> {
-        targets_of(&self.targets, &self.labels)
-    }
-}
-
 /// A 0/1 padding pattern for one sequence: all real, post-padded to a random length (possibly 0),
 /// or arbitrary steps masked (pre-padding and holes included).
 fn pattern(r: &mut ChaCha8Rng, time: usize) -> Vec<bool> {

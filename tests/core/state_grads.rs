@@ -37,13 +37,7 @@ enum Kind {
 struct Case {
     name: String,
     model: Model,
-    batch: usize,
-    time: usize,
-    values: Vec<f32>,
-    tokens: Vec<u32>,
-    mask: Option<Vec<f32>>,
-    targets: Vec<f32>,
-    labels: Vec<u32>,
+    data: Batch,
 }
 
 impl Case {
@@ -68,36 +62,12 @@ impl Case {
         let rows = if kind == Kind::Seq { batch * time } else { batch };
         let targets = if kind == Kind::Classifier { Vec::new() } else { uniform_vec(&mut r, rows * 2, -1.0, 1.0) };
         let labels = if kind == Kind::Classifier { vec![2, 0, 1] } else { Vec::new() };
-        Case { name: name.to_string(), model, batch, time, values, tokens, mask, targets, labels }
+        Case { name: name.to_string(), model, data: Batch { batch, time, values, tokens, mask, targets, labels } }
     }
 
-    fn input(&self) -> Input<'_> {
-        input_of(self.batch, self.time, &self.values, &self.tokens, self.mask.as_deref())
-    }
-
-    fn targets(&self) -> Targets<'_> {
-        targets_of(&self.targets, &self.labels)
-    }
-
-    /// Row `b` as a batch of its own (copied, independently of the engine's own slicing).
+    /// Row `b` as a case of its own.
     fn row(&self, b: usize) -> Case {
-        let slice = |v: &[f32]| -> Vec<f32> {
-            let per = v.len() / self.batch;
-            v[b * per..(b + 1) * per].to_vec()
-        };
-        let (t, tokens) =
-            (self.time, if self.tokens.is_empty() { Vec::new() } else { self.tokens[b * self.time..(b + 1) * self.time].to_vec() });
-        Case {
-            name: format!("{} row {b}", self.name),
-            model: self.model.clone(),
-            batch: 1,
-            time: t,
-            values: if self.values.is_empty() { Vec::new() } else { slice(&self.values) },
-            tokens,
-            mask: self.mask.as_deref().map(slice),
-            targets: if self.targets.is_empty() { Vec::new() } else { slice(&self.targets) },
-            labels: self.labels.get(b).map(|&l| vec![l]).unwrap_or_default(),
-        }
+        Case { name: format!("{} row {b}", self.name), model: self.model.clone(), data: self.data.row(b) }
     }
 }
 
@@ -150,7 +120,7 @@ fn norm(v: &[f64]) -> f32 {
 #[test]
 fn the_model_records_what_the_reference_computes_element_by_element() {
     for c in cases() {
-        let (input, targets) = (c.input(), c.targets());
+        let (input, targets) = (c.data.input(), c.data.targets());
         let mut ws = Workspace::default();
         let mut grads = vec![0.0; c.model.params.len()];
         let loss = c.model.loss_and_state_grads(&input, &targets, &mut grads, &mut ws).unwrap();
@@ -161,8 +131,8 @@ fn the_model_records_what_the_reference_computes_element_by_element() {
             for (d, (rh, rc)) in states[k].iter().enumerate() {
                 let (dh, dc) = ws.state_grads(k, d).expect("recorded");
                 let what = format!("{}: rnn{k} dir {d}", c.name);
-                assert_close(&format!("{what} dh"), &by_time_index(dh, 0, d == 1, c.batch, c.time, l.units), rh, ATOL, RTOL);
-                assert_close(&format!("{what} dc"), &by_time_index(dc, 0, d == 1, c.batch, c.time, l.units), rc, ATOL, RTOL);
+                assert_close(&format!("{what} dh"), &by_time_index(dh, 0, d == 1, c.data.batch, c.data.time, l.units), rh, ATOL, RTOL);
+                assert_close(&format!("{what} dc"), &by_time_index(dc, 0, d == 1, c.data.batch, c.data.time, l.units), rc, ATOL, RTOL);
                 assert_eq!(dc.is_empty(), !l.cell.has_cell_state(), "{what}: dc only for an LSTM");
                 assert!(rh.iter().filter(|v| v.abs() > 1e-6).count() * 2 > rh.len(), "{what}: most of dh is not zero");
             }
@@ -187,7 +157,7 @@ fn start(kind: BackendKind, model: &Model) -> Box<dyn Backend> {
 /// Central difference of the reference's loss over every unit of one state: the gradient vector.
 fn numeric(c: &Case, layer: usize, dir: usize, t: usize, cell: bool) -> Vec<f64> {
     const EPS: f64 = 1e-5;
-    let (input, targets) = (c.input(), c.targets());
+    let (input, targets) = (c.data.input(), c.data.targets());
     (0..c.model.spec.layers[layer].units)
         .map(|unit| {
             let at =
@@ -203,23 +173,23 @@ fn every_backend_agrees_with_finite_differences_of_a_nudged_state() {
         for c in cases() {
             let mut b = start(kind, &c.model);
             // The last row: masked steps where the case has a mask, padding for the classifiers.
-            for row in [0, c.batch - 1] {
-                let got = b.state_gradients(&c.input(), &c.targets(), row).unwrap();
+            for row in [0, c.data.batch - 1] {
+                let got = b.state_gradients(&c.data.input(), &c.data.targets(), row).unwrap();
                 let one = c.row(row);
                 let what = format!("{kind:?} {}", one.name);
-                let (outcome, states) = reference::state_gradients(&one.model, &one.input(), &one.targets()).unwrap();
-                assert_eq!(got.time, c.time);
+                let (outcome, states) = reference::state_gradients(&one.model, &one.data.input(), &one.data.targets()).unwrap();
+                assert_eq!(got.time, c.data.time);
                 assert_close(&format!("{what}: loss"), &[got.loss], &[outcome.loss], ATOL, RTOL);
                 assert_close(&format!("{what}: weight-gradient norm"), &[got.grad_norm], &[global_norm(&outcome.grads)], ATOL, RTOL);
                 assert_eq!(got.layers.len(), c.model.spec.layers.len());
                 for (k, l) in c.model.spec.layers.iter().enumerate() {
                     assert_eq!(got.layers[k].len(), states[k].len(), "{what}: rnn{k} directions");
                     for (d, dir) in got.layers[k].iter().enumerate() {
-                        assert_eq!((dir.units, dir.h.len()), (l.units, c.time));
-                        assert_eq!(dir.c.len(), if l.cell.has_cell_state() { c.time } else { 0 });
-                        for i in 0..c.time {
+                        assert_eq!((dir.units, dir.h.len()), (l.units, c.data.time));
+                        assert_eq!(dir.c.len(), if l.cell.has_cell_state() { c.data.time } else { 0 });
+                        for i in 0..c.data.time {
                             // Entry i is the direction's i-th step; the backward one reads T-1-i.
-                            let t = if d == 1 { c.time - 1 - i } else { i };
+                            let t = if d == 1 { c.data.time - 1 - i } else { i };
                             let w = format!("{what}: rnn{k} dir {d} step {i} (time index {t})");
                             let u = l.units;
                             let reference_h: Vec<f64> = states[k][d].0[t * u..(t + 1) * u].iter().map(|&v| v as f64).collect();
@@ -255,11 +225,11 @@ fn every_backend_agrees_with_finite_differences_of_a_nudged_state() {
 #[test]
 fn the_reference_state_gradients_agree_with_its_own_differences() {
     for c in cases() {
-        let one = c.row(c.batch - 1);
-        let (_, states) = reference::state_gradients(&one.model, &one.input(), &one.targets()).unwrap();
+        let one = c.row(c.data.batch - 1);
+        let (_, states) = reference::state_gradients(&one.model, &one.data.input(), &one.data.targets()).unwrap();
         for (k, l) in one.model.spec.layers.iter().enumerate() {
             for (d, (rh, rc)) in states[k].iter().enumerate() {
-                for t in 0..one.time {
+                for t in 0..one.data.time {
                     let u = l.units;
                     let num: Vec<f32> = numeric(&one, k, d, t, false).iter().map(|&v| v as f32).collect();
                     assert_close(&format!("{}: rnn{k} dir {d} t {t} dh", one.name), &rh[t * u..(t + 1) * u], &num, 1e-6, 1e-4);
@@ -277,7 +247,7 @@ fn the_reference_state_gradients_agree_with_its_own_differences() {
 fn state_gradients_change_nothing_and_refuse_bad_rows() {
     for &kind in BackendKind::ALL {
         let c = Case::new("LSTM, seq, masked", vec![layer(CellKind::Lstm { peephole: false }, 3, None)], Kind::Seq, true, 3);
-        let (input, targets) = (c.input(), c.targets());
+        let (input, targets) = (c.data.input(), c.data.targets());
         let mut b = start(kind, &c.model);
         let before = b.gradients(&input, &targets).unwrap();
         let first = b.state_gradients(&input, &targets, 1).unwrap();
@@ -287,12 +257,12 @@ fn state_gradients_change_nothing_and_refuse_bad_rows() {
         b.train_batch(&input, &targets).unwrap();
         assert_ne!(b.state_gradients(&input, &targets, 1).unwrap(), first, "{kind:?}: new weights, new gradients");
         assert!(b.state_gradients(&input, &targets, 3).is_err(), "{kind:?}: a row past the batch");
-        assert!(b.state_gradients(&input, &Targets::Values(&c.targets[1..]), 0).is_err(), "{kind:?}: targets that do not split");
+        assert!(b.state_gradients(&input, &Targets::Values(&c.data.targets[1..]), 0).is_err(), "{kind:?}: targets that do not split");
         let short_mask = Input { mask: Some(&[1.0; 5]), ..input };
         assert!(b.state_gradients(&short_mask, &targets, 0).is_err(), "{kind:?}: a mask of the wrong size");
         let cls = Case::new("GRU classifier", vec![layer(CellKind::Gru { reset_after: true }, 2, None)], Kind::Classifier, false, 6);
         let mut b = start(kind, &cls.model);
-        assert!(b.state_gradients(&cls.input(), &Targets::Classes(&[0, 1]), 0).is_err(), "{kind:?}: labels for two rows of three");
-        assert!(b.state_gradients(&cls.input(), &cls.targets(), 2).is_ok());
+        assert!(b.state_gradients(&cls.data.input(), &Targets::Classes(&[0, 1]), 0).is_err(), "{kind:?}: labels for two rows of three");
+        assert!(b.state_gradients(&cls.data.input(), &cls.data.targets(), 2).is_ok());
     }
 }
