@@ -107,7 +107,9 @@ pub fn chain_error(message: String) -> LessonError {
 
 /// `text` encoded by `vectorizer` as in training (padded to its `output_sequence_length`) and
 /// traced by `trace` through a classifier of `spec`: every token labelled, the class
-/// probabilities after the last step. The caller fills `source` and `caption`.
+/// probabilities after the last step, and the state gradients (by `gradients`) of the loss of
+/// the true class `truth` when known, else of the model's own answer. The caller fills `source`
+/// and `caption`.
 pub fn chain_of(
     spec: &ModelSpec,
     trace: &mut dyn FnMut(&Input) -> Result<Trace, EngineError>,
@@ -115,6 +117,7 @@ pub fn chain_of(
     vectorizer: &TextVectorizer,
     text: &str,
     classes: Vec<String>,
+    truth: Option<usize>,
 ) -> Result<Chain, LessonError> {
     let ids = vectorizer.encode(text);
     if ids.iter().all(|&id| id == PAD) {
@@ -136,14 +139,14 @@ pub fn chain_of(
     let trace = trace(&input)?;
     let mut probs = vec![0.0; trace.outputs.len()];
     softmax_rows(&trace.outputs, trace.outputs.len().max(1), &mut probs);
-    // The loss of the true class when the caller knows it (set by `with_truth`), else of the
-    // model's own answer.
+    // The loss of the true class when the caller knows it, else of the model's own answer.
     let answer = (0..probs.len()).max_by(|&a, &b| probs[a].total_cmp(&probs[b])).unwrap_or(0);
-    let target = [answer as u32];
+    let target = [truth.unwrap_or(answer) as u32];
     let gradients = gradients(&input, &Targets::Classes(&target)).ok();
-    let loss_of = match classes.get(answer) {
-        Some(name) => format!("the model's own answer ({name})"),
-        None => "the model's own answer".into(),
+    let name = |c: usize| classes.get(c).map_or(String::new(), |n| format!(" ({n})"));
+    let loss_of = match truth {
+        Some(t) => format!("the true class{}", name(t)),
+        None => format!("the model's own answer{}", name(answer)),
     };
     Ok(Chain {
         source: ChainSource::Headline { text: text.to_string() },
@@ -151,19 +154,11 @@ pub fn chain_of(
         layers: ChainLayer::of(spec),
         steps,
         trace,
-        output: ChainOutput::Classes { names: classes, probs, truth: None },
+        output: ChainOutput::Classes { names: classes, probs, truth },
         gradients,
         loss_of,
         trained_steps: None,
     })
-}
-
-/// `output` with the true class set (for a classifier's output).
-pub fn with_truth(output: ChainOutput, truth: Option<usize>) -> ChainOutput {
-    match output {
-        ChainOutput::Classes { names, probs, .. } => ChainOutput::Classes { names, probs, truth },
-        other => other,
-    }
 }
 
 /// A value as a step's label: 3 significant digits, no trailing zeros.

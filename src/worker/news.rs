@@ -10,7 +10,7 @@ use super::fetch::{fetch_bytes, BUNDLE_CACHE};
 use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
-use crate::lesson::chain::{chain_error, with_truth, Chain, ChainSource};
+use crate::lesson::chain::{chain_error, Chain, ChainSource};
 use crate::lesson::news::{NewsData, NewsLesson, Progress, TestJob, TextClassifier, WordTable, WordsError};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
 use crate::lesson::LessonError;
@@ -266,13 +266,8 @@ pub fn pretrained_chain(st: &mut State, source: &ChainSource) -> Result<Chain, L
     let Some(p) = st.news.pretrained.as_mut() else {
         return Err(chain_error("the pretrained model is still loading".into()));
     };
-    let chain = p.chain(&text)?;
-    Ok(Chain {
-        source: source.clone(),
-        caption: format!("{caption}, read by the pretrained model"),
-        output: with_truth(chain.output, truth),
-        ..chain
-    })
+    let chain = p.chain(&text, truth)?;
+    Ok(Chain { source: source.clone(), caption: format!("{caption}, read by the pretrained model"), ..chain })
 }
 
 impl NewsRun {

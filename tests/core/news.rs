@@ -220,6 +220,18 @@ fn the_shipped_pretrained_model_classifies_news() {
     let r = c.read("Olympic champion wins gold medal in the 100 metres final");
     assert_eq!(r.probs_after.len(), r.tokens.len());
     assert!(r.probs[1] > 0.5, "a sports headline: {:?}", r.probs);
+    // Its unrolled chain: the probabilities the reading gives, and the gradients of the loss of
+    // the class it is told is true (else of its own answer).
+    use unroll::lesson::chain::ChainOutput;
+    let text = "Olympic champion wins gold medal in the 100 metres final";
+    let told = c.chain(text, Some(2)).unwrap();
+    let ChainOutput::Classes { probs, truth, .. } = &told.output else { panic!("{:?}", told.output) };
+    assert_eq!((truth, told.loss_of.as_str()), (&Some(2), "the true class (Business)"));
+    assert!(probs.iter().zip(&r.probs).all(|(a, b)| (a - b).abs() < 1e-5), "{probs:?} vs {:?}", r.probs);
+    let own = c.chain(text, None).unwrap();
+    assert_eq!(own.loss_of, "the model's own answer (Sports)");
+    let (g_told, g_own) = (told.gradients.unwrap(), own.gradients.unwrap());
+    assert!(g_told.loss > g_own.loss, "Business is the less likely class: {} vs {}", g_told.loss, g_own.loss);
 }
 
 /// Before training the model is mostly wrong: the misclassified list is full, in file order, and

@@ -195,7 +195,7 @@ pub fn EmbeddingsView() -> impl IntoView {
         })
     };
     view! {
-        <section class="gradients-view" data-testid="embeddings-view" aria-labelledby="embeddings-title">
+        <section class="view-card embeddings-view" data-testid="embeddings-view" aria-labelledby="embeddings-title">
             <h2 id="embeddings-title">"Word embeddings on a map"</h2>
             <p class="hint">
                 "The Embedding layer gives every word a vector the model learns. Words used alike end up near each other: "

@@ -39,7 +39,7 @@ fn row_line(layer: usize, dir: usize, c: bool) -> (&'static str, &'static str) {
 #[component]
 pub fn GradientsView() -> impl IntoView {
     view! {
-        <section class="gradients-view" data-testid="gradients-view" aria-labelledby="gradients-title">
+        <section class="view-card gradients-view" data-testid="gradients-view" aria-labelledby="gradients-title">
             <h2 id="gradients-title">"Gradients through time"</h2>
             <p class="hint">
                 "Backpropagation through time carries the loss's gradient from the output back along the chain, step by step. "

@@ -31,7 +31,7 @@ pub fn ModelView() -> impl IntoView {
         }
     };
     view! {
-        <section class="model-view" data-testid="model-view" aria-labelledby="model-title">
+        <section class="view-card model-view" data-testid="model-view" aria-labelledby="model-title">
             <h2 id="model-title">"The model"</h2>
             {move || match model() {
                 None => view! { <p class="hint">"The model is being built."</p> }.into_any(),

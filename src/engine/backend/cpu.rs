@@ -3,10 +3,10 @@
 
 use std::rc::Rc;
 
-use super::state_grads::{one_row, StateGradients};
+use super::state_grads::StateGradients;
 use super::{Backend, BackendLabel, Setup, Trace, Workers};
 use crate::engine::model::{Dropout, Input, Model, ModelSpec, Targets, Workspace};
-use crate::engine::train::{global_norm, OnRemote, OptimizerState, PartRunner, Sequential, StepStats, Threads, Trainer};
+use crate::engine::train::{OnRemote, OptimizerState, PartRunner, Sequential, StepStats, Threads, Trainer};
 use crate::engine::EngineError;
 
 #[derive(Clone, Debug)]
@@ -89,11 +89,7 @@ impl Backend for CpuBackend {
     }
 
     fn state_gradients(&mut self, input: &Input, targets: &Targets, row: usize) -> Result<StateGradients, EngineError> {
-        let (input, targets) = one_row(input, targets, row)?;
-        let model = &self.trainer.model;
-        let mut grads = vec![0.0; model.params.len()];
-        let loss = model.loss_and_state_grads(&input, &targets, &mut grads, &mut self.eval_ws)?;
-        Ok(StateGradients::from_workspace(&model.spec, &self.eval_ws, loss, global_norm(&grads)))
+        self.trainer.model.state_gradients(input, targets, row, &mut self.eval_ws)
     }
 
     fn set_parts(&mut self, parts: usize) {

@@ -10,7 +10,7 @@
 
 mod cpu;
 mod label;
-mod state_grads;
+pub(crate) mod state_grads;
 
 use std::rc::Rc;
 

@@ -7,6 +7,9 @@
 //! asked, so training never pays for it.
 
 use super::{Dropout, Input, Model, Targets, Workspace};
+use crate::engine::backend::state_grads::one_row;
+use crate::engine::backend::StateGradients;
+use crate::engine::train::global_norm;
 use crate::engine::EngineError;
 
 impl Model {
@@ -24,6 +27,16 @@ impl Model {
         let loss = self.loss_and_grads(input, targets, grads, ws, &mut Dropout::Off);
         ws.record_states = false;
         loss
+    }
+
+    /// Row `row` of `input` and `targets` on its own: the norm of the gradient reaching every
+    /// step's states, the loss and the global norm of the weight gradient (what
+    /// `Backend::state_gradients` answers), computed in `ws`.
+    pub fn state_gradients(&self, input: &Input, targets: &Targets, row: usize, ws: &mut Workspace) -> Result<StateGradients, EngineError> {
+        let (input, targets) = one_row(input, targets, row)?;
+        let mut grads = vec![0.0; self.params.len()];
+        let loss = self.loss_and_state_grads(&input, &targets, &mut grads, ws)?;
+        Ok(StateGradients::from_workspace(&self.spec, ws, loss, global_norm(&grads)))
     }
 }
 

@@ -20,7 +20,7 @@
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-use super::chain::{chain_error, chain_of, with_truth, Chain, ChainSource};
+use super::chain::{chain_error, chain_of, Chain, ChainSource};
 use super::{check_fits, halvings, Estimate, LessonError};
 use crate::data::ag_news::{self, BadRow};
 use crate::data::batches::{make_batch, plan_epoch, Batch, BUCKET_BOUNDARIES};
@@ -579,18 +579,9 @@ impl NewsLesson {
         let spec = self.backend.spec().clone();
         let backend = std::cell::RefCell::new(&mut self.backend);
         let mut trace = |input: &Input| backend.borrow_mut().trace(input, 0);
-        let mut grads = |input: &Input, targets: &Targets| {
-            // The true class when known, else the model's own answer (what `chain_of` asks).
-            let label = truth.map(|t| [t as u32]);
-            let targets = label.as_ref().map_or(*targets, |l| Targets::Classes(l));
-            backend.borrow_mut().state_gradients(input, &targets, 0)
-        };
-        let built = chain_of(&spec, &mut trace, &mut grads, &self.vectorizer, &text, classes)?;
-        let loss_of = match truth {
-            Some(t) => format!("the true class ({})", self.info.classes[t]),
-            None => built.loss_of.clone(),
-        };
-        Ok(Chain { source: source.clone(), caption, output: with_truth(built.output, truth), loss_of, ..built })
+        let mut grads = |input: &Input, targets: &Targets| backend.borrow_mut().state_gradients(input, targets, 0);
+        let built = chain_of(&spec, &mut trace, &mut grads, &self.vectorizer, &text, classes, truth)?;
+        Ok(Chain { source: source.clone(), caption, ..built })
     }
 
     /// The word table of the model as it stands (its embedding), counted over the training rows:

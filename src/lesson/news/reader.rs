@@ -7,7 +7,7 @@ use crate::data::batches::make_batch;
 use crate::data::text::TextVectorizer;
 use crate::engine::model::{InputSpec, ModelSpec};
 use crate::engine::ops::softmax_rows;
-use crate::engine::{EngineError, Input, InputData, Model, Workspace};
+use crate::engine::{EngineError, Input, InputData, Model, Targets, Workspace};
 use crate::lesson::chain::{chain_of, Chain};
 use crate::lesson::LessonError;
 use crate::model_file::{ModelFile, ModelFileError};
@@ -52,24 +52,17 @@ impl TextClassifier {
         read_with(classes, masked, &mut |input| model.forward(input, ws).map(|()| ws.outputs.clone()), &self.vectorizer, text)
     }
 
-    /// `text` run through the model step by step: every state and gate (see [`Chain`]).
-    pub fn chain(&mut self, text: &str) -> Result<Chain, LessonError> {
-        let model = self.model.clone();
-        let mut backend = crate::engine::backend::create(
-            crate::engine::backend::BackendKind::Cpu,
-            crate::engine::backend::Setup {
-                model,
-                optimizer: crate::engine::train::OptimizerSpec::adam(1e-3),
-                clipping: crate::engine::train::Clipping::None,
-                schedule: crate::engine::train::Schedule::Constant,
-                seed: 0,
-            },
-        )?;
-        let spec = backend.spec().clone();
-        let cell = std::cell::RefCell::new(&mut backend);
-        let mut trace = |input: &Input| cell.borrow_mut().trace(input, 0);
-        let mut grads = |input: &Input, targets: &crate::engine::Targets| cell.borrow_mut().state_gradients(input, targets, 0);
-        let chain = chain_of(&spec, &mut trace, &mut grads, &self.vectorizer, text, self.classes.clone())?;
+    /// `text` run through the model step by step: every state and gate, and the gradients of the
+    /// loss of class `truth` (else of its own answer) (see [`Chain`]).
+    pub fn chain(&mut self, text: &str, truth: Option<usize>) -> Result<Chain, LessonError> {
+        let (model, ws) = (&self.model, std::cell::RefCell::new(&mut self.ws));
+        let mut trace = |input: &Input| {
+            let ws = &mut **ws.borrow_mut();
+            model.forward(input, ws)?;
+            Ok(model.trace_row(ws, 0))
+        };
+        let mut grads = |input: &Input, targets: &Targets| model.state_gradients(input, targets, 0, &mut ws.borrow_mut());
+        let chain = chain_of(&model.spec, &mut trace, &mut grads, &self.vectorizer, text, self.classes.clone(), truth)?;
         Ok(Chain { caption: "the headline you typed".into(), ..chain })
     }
 

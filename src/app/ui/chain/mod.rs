@@ -77,7 +77,7 @@ pub fn ChainPanel() -> impl IntoView {
         }
     };
     view! {
-        <section class="chain-panel" data-testid="chain-panel" aria-labelledby="chain-title">
+        <section class="view-card chain-panel" data-testid="chain-panel" aria-labelledby="chain-title">
             <div class="chain-head">
                 <h2 id="chain-title">"Inside the cell: the unrolled chain"</h2>
                 <p class="hint">
