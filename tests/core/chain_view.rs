@@ -7,7 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use unroll::app::chain::colour::{Scale, MASKED};
 use unroll::app::chain::explain::{explain, num};
 use unroll::app::chain::layout::{fit_zoom, Column, Layout, GUTTER};
-use unroll::app::chain::raster::{paint, scale_of, FOCUS};
+use unroll::app::chain::raster::{paint, scale_of, scales, FOCUS};
 use unroll::app::chain::{shape, value, Selection};
 use unroll::engine::backend::{self, BackendKind, Setup};
 use unroll::engine::cells::{Activation, CellKind};
@@ -84,7 +84,7 @@ fn long_chains_scroll_and_fit() {
 fn each_unit_gets_its_value_s_colour_and_padding_is_grey() {
     let chain = chain_for(&lstm_stack(), 8, 2);
     let l = Layout::new(&shape(&chain), 6, 0, 1200);
-    let px = paint(&chain, &l, Some(Selection { row: 1, time: 4, unit: 3 }));
+    let px = paint(&chain, &l, &scales(&chain, &l), Some(Selection { row: 1, time: 4, unit: 3 }));
     for (ri, r) in l.rows.iter().enumerate() {
         for (ci, &column) in r.columns.iter().enumerate() {
             let scale = scale_of(&chain, &l, ri, column);

@@ -24,6 +24,12 @@ pub fn scale_of(chain: &Chain, layout: &Layout, row: usize, column: Column) -> S
     }
 }
 
+/// Every row's column scales, in the layout's order. They depend on the chain alone (not on the
+/// zoom, the scroll or the selection), so the view computes them once per chain.
+pub fn scales(chain: &Chain, layout: &Layout) -> Vec<Vec<Scale>> {
+    layout.rows.iter().enumerate().map(|(ri, r)| r.columns.iter().map(|&c| scale_of(chain, layout, ri, c)).collect()).collect()
+}
+
 /// An RGBA image `width × height`.
 pub struct Pixels {
     pub width: usize,
@@ -61,17 +67,17 @@ impl Pixels {
     }
 }
 
-/// Every cell in view: a frame, and a heat-map column per gate and state (a padding step's gates
-/// grey, its states the ones carried over); the selected cell outlined.
-pub fn paint(chain: &Chain, layout: &Layout, selection: Option<Selection>) -> Pixels {
+/// Every cell in view: a frame, and a heat-map column per gate and state coloured by `scales`
+/// ([`scales`]; a padding step's gates grey, its states the ones carried over); the selected
+/// cell outlined.
+pub fn paint(chain: &Chain, layout: &Layout, scales: &[Vec<Scale>], selection: Option<Selection>) -> Pixels {
     let mut px = Pixels::new(layout.width, layout.height, BACKGROUND);
-    for (ri, r) in layout.rows.iter().enumerate() {
-        let scales: Vec<Scale> = r.columns.iter().map(|&c| scale_of(chain, layout, ri, c)).collect();
+    for ((ri, r), scales) in layout.rows.iter().enumerate().zip(scales) {
         for t in layout.visible.clone() {
             let Some(cell) = layout.cell_rect(ri, t) else { continue };
             px.outline(cell, 1, FRAME);
             let skipped = masked(chain, t);
-            for (ci, (&column, scale)) in r.columns.iter().zip(&scales).enumerate() {
+            for (ci, (&column, scale)) in r.columns.iter().zip(scales).enumerate() {
                 let Some(col) = layout.column_rect(ri, t, ci) else { continue };
                 if skipped && !matches!(column, Column::Hidden | Column::CellState) {
                     px.fill(col, MASKED);

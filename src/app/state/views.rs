@@ -74,8 +74,6 @@ pub struct ChainState {
     pub source: RwSignal<Option<ChainSource>>,
     pub reader: RwSignal<Reader>,
     pub follow: RwSignal<bool>,
-    /// Chains received (the page's redraw benchmark counts them).
-    pub received: RwSignal<u64>,
     /// The vanishing/exploding comparison: its settings, the last picture and its cost, or why not.
     pub vanishing_settings: RwSignal<VanishingSettings>,
     pub vanishing: RwSignal<Option<Arc<(VanishingSettings, VanishingPicture, f32)>>>,
@@ -106,7 +104,6 @@ impl ChainState {
             source: RwSignal::new(None),
             reader: RwSignal::new(Reader::Trained),
             follow: RwSignal::new(true),
-            received: RwSignal::new(0),
             vanishing_settings: RwSignal::new(VanishingSettings::default()),
             vanishing: RwSignal::new(None),
             vanishing_message: RwSignal::new(None),
@@ -172,7 +169,6 @@ impl Store {
         self.views.message.set(None);
         self.views.cost_ms.set(cost_ms);
         self.views.chain.set(Some(Arc::new(chain)));
-        self.views.received.update(|n| *n += 1);
     }
 
     /// Asks for the vanishing/exploding picture with `settings` (checked here first).

@@ -10,7 +10,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::app::chain::explain::num;
 use crate::app::chain::layout::{fit_zoom, Layout, CELL_PAD, GUTTER, ZOOMS};
-use crate::app::chain::raster::{paint, paint_summary, scale_of};
+use crate::app::chain::raster::{paint, paint_summary, scales};
 use crate::app::chain::{colour::Scale, layout::Column, shape, Selection};
 use crate::lesson::chain::{Chain, ChainOutput};
 
@@ -138,8 +138,9 @@ fn fit_text(ctx: &CanvasRenderingContext2d, text: &str, px: f64) -> String {
     String::new()
 }
 
-/// Draws everything over the heat maps: row labels, arrows, inputs, outputs, column names.
-fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout) {
+/// Draws everything over the heat maps: row labels (with each row's ranges, from `scales`),
+/// arrows, inputs, outputs, column names.
+fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout, scales: &[Vec<Scale>]) {
     ctx.set_font("12px system-ui, sans-serif");
     ctx.set_text_baseline("middle");
     let ink = "#1c2530";
@@ -161,7 +162,8 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout) {
         let ranges: Vec<String> = r
             .columns
             .iter()
-            .filter_map(|&c| match scale_of(chain, l, ri, c) {
+            .zip(&scales[ri])
+            .filter_map(|(&c, &scale)| match scale {
                 Scale::Diverging { limit } if matches!(c, Column::Hidden | Column::CellState | Column::PreActivation) => {
                     Some(format!("{} ±{}", c.name(r.cell), limit_text(limit)))
                 }
@@ -282,9 +284,11 @@ pub fn ChainCanvas(chain: Signal<Option<Arc<Chain>>>, view: ChainView, #[prop(in
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
+    // The colour scales, once per chain (zoom, scroll and selection leave them as they are).
+    let row_scales = Memo::new(move |_| chain.get().map(|c| scales(&c, &Layout::new(&shape(&c), ZOOMS[0], 0, GUTTER + 1))));
     // Redraw whenever the chain, the zoom, the scroll, the selection or the width changes.
     Effect::new(move |_| {
-        let (Some(c), Some(el), Some(st)) = (chain.get(), canvas.get(), strip.get()) else { return };
+        let (Some(c), Some(el), Some(st), Some(sc)) = (chain.get(), canvas.get(), strip.get(), row_scales.get()) else { return };
         let t0 = js_sys::Date::now();
         let l = view.layout(&c);
         let sel = view.selection.get();
@@ -292,9 +296,9 @@ pub fn ChainCanvas(chain: Signal<Option<Arc<Chain>>>, view: ChainView, #[prop(in
         el.set_width(l.width as u32);
         el.set_height(l.height as u32);
         if let Some(ctx) = context(el) {
-            let px = paint(&c, &l, Some(sel));
+            let px = paint(&c, &l, &sc, Some(sel));
             put(&ctx, &px.data, px.width, 0.0, 0.0);
-            draw_labels(&ctx, &c, &l);
+            draw_labels(&ctx, &c, &l, &sc);
         }
         let st: &HtmlCanvasElement = &st;
         let sw = l.width.saturating_sub(GUTTER).max(10);
