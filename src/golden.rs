@@ -316,7 +316,7 @@ impl Case {
 
     fn input(&self) -> Input<'_> {
         let data = if self.spec.input.is_values() { InputData::Values(&self.vals) } else { InputData::Tokens(&self.ids) };
-        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref() }
+        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref(), feedback: None }
     }
 
     fn targets(&self) -> Targets<'_> {

@@ -262,7 +262,7 @@ impl SeriesLesson {
         let (w, b) = (self.info.window, self.settings.batch);
         let end = self.info.train_end - self.lag;
         sample_batch(&self.inputs, end, w, b, &mut self.rng, &mut self.batch_x, &mut self.batch_y);
-        let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None };
+        let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None, feedback: None };
         let stats = self.backend.train_batch(&input, &Targets::Values(&self.batch_y))?;
         self.step += 1;
         let first = *self.first_loss.get_or_insert(stats.loss);
@@ -288,7 +288,7 @@ impl SeriesLesson {
         let (n, w, lag) = (self.inputs.len(), self.info.window, self.lag);
         let start = start.min(n - w);
         let x = &self.inputs[start..start + w];
-        let input = Input { batch: 1, time: w, data: InputData::Values(x), mask: None };
+        let input = Input { batch: 1, time: w, data: InputData::Values(x), mask: None, feedback: None };
         let trace = self.backend.trace(&input, 0)?;
         // After step t the model predicts model index start + t + 1, value index start + t + 1 + lag.
         let predicted = (0..w).map(|t| self.value_from(trace.outputs[t], start + t + 1 + lag)).collect();
@@ -342,7 +342,7 @@ impl SeriesLesson {
     /// The model's outputs for the last step of each window `[n, window, 1]` (training units).
     fn predict_last(&mut self, windows: &[f32], n: usize) -> Result<Vec<f32>, LessonError> {
         let w = self.info.window;
-        let input = Input { batch: n, time: w, data: InputData::Values(windows), mask: None };
+        let input = Input { batch: n, time: w, data: InputData::Values(windows), mask: None, feedback: None };
         let out = self.backend.predict(&input)?; // [n, w, 1]
         Ok((0..n).map(|i| out[i * w + w - 1]).collect())
     }

@@ -52,6 +52,8 @@ const N_OUTPUTS: u32 = 9;
 const SEED_LO: u32 = 10;
 const SEED_HI: u32 = 11;
 const LOSS: u32 = 12;
+/// `Input::feedback`: the first fed-back step, or 0 for none (teacher forcing).
+const FEEDBACK: u32 = 13;
 const HEADER_BYTES: u32 = 64;
 
 /// [`CTL`] values.
@@ -237,6 +239,7 @@ impl RemotePart for Helper {
             (N_TARGETS, y.len() as i32),
             (SEED_LO, seed as u32 as i32),
             (SEED_HI, (seed >> 32) as u32 as i32),
+            (FEEDBACK, input.feedback.unwrap_or(0) as i32),
         ] {
             s.set(word, v);
         }
@@ -372,7 +375,8 @@ impl Server {
         s.read(2 * p + nx, &mut self.targets);
         self.grads.resize(p, 0.0);
         let seed = (s.get(SEED_LO) as u32 as u64) | ((s.get(SEED_HI) as u32 as u64) << 32);
-        let input = Input { batch: size(BATCH), time: size(TIME), data: InputData::Values(&self.input), mask: None };
+        let feedback = Some(size(FEEDBACK)).filter(|&f| f > 0);
+        let input = Input { batch: size(BATCH), time: size(TIME), data: InputData::Values(&self.input), mask: None, feedback };
         let mut rng = rng_from_seed(seed);
         let Ok(loss) =
             model.loss_and_grads(&input, &Targets::Values(&self.targets), &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut rng))

@@ -77,7 +77,7 @@ impl Batch {
     /// As the engine takes it: token ids when there are any, else the values.
     pub fn input(&self) -> Input<'_> {
         let data = if self.tokens.is_empty() { InputData::Values(&self.values) } else { InputData::Tokens(&self.tokens) };
-        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref() }
+        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref(), feedback: None }
     }
 
     /// Class labels when there are any, else the target values.

@@ -50,7 +50,7 @@ fn case_for(spec: &ModelSpec, seed: u64, explicit_mask: bool) -> Case {
 
 fn loss_of(model: &Model, c: &Case, ws: &mut Workspace, grads: Option<&mut [f32]>) -> f32 {
     let data = if model.spec.input.is_values() { InputData::Values(&c.values) } else { InputData::Tokens(&c.tokens) };
-    let input = Input { batch: B, time: T, data, mask: c.mask.as_deref() };
+    let input = Input { batch: B, time: T, data, mask: c.mask.as_deref(), feedback: None };
     let targets = if model.spec.return_sequences { Targets::Values(&c.targets) } else { Targets::Classes(&c.labels) };
     match grads {
         Some(g) => model.loss_and_grads(&input, &targets, g, ws, &mut Dropout::Reuse).unwrap(),
@@ -67,7 +67,7 @@ fn check(name: &str, spec: ModelSpec, explicit_mask: bool) {
     let mut ws = Workspace::default();
     // Dropout masks are drawn once and then held fixed for every difference below.
     let data = if spec.input.is_values() { InputData::Values(&c.values) } else { InputData::Tokens(&c.tokens) };
-    let input = Input { batch: B, time: T, data, mask: c.mask.as_deref() };
+    let input = Input { batch: B, time: T, data, mask: c.mask.as_deref(), feedback: None };
     model.forward_with(&input, &mut ws, &mut Dropout::Sample(&mut rng(3))).unwrap();
     let mut grads = vec![0.0; model.params.len()];
     loss_of(&model, &c, &mut ws, Some(&mut grads));

@@ -459,7 +459,7 @@ fn reference_gradients_match_finite_differences() {
 fn reference_rejects_bad_input() {
     let model = Model::zeroed(cls_model(6, 2, true, vec![layer(CellKind::Lstm { peephole: false }, 3, Some(Merge::Concat))], 3)).unwrap();
     fn input<'a>(ids: &'a [u32], mask: Option<&'a [f32]>) -> Input<'a> {
-        Input { batch: 2, time: 3, data: InputData::Tokens(ids), mask }
+        Input { batch: 2, time: 3, data: InputData::Tokens(ids), mask, feedback: None }
     }
     let ids: &[u32] = &[1, 2, 0, 3, 4, 5];
     let good = Targets::Classes(&[0, 2]);
@@ -470,7 +470,7 @@ fn reference_rejects_bad_input() {
     assert!(invalid(reference::run(&model, &input(ids, Some(&[1.0; 5])), &good, &[])), "mask size");
     assert!(invalid(reference::run(&model, &input(ids, None), &Targets::Classes(&[0, 3]), &[])), "label out of range");
     assert!(invalid(reference::run(&model, &input(ids, None), &Targets::Values(&[0.0; 6]), &[])), "targets vs loss");
-    let values = Input { batch: 2, time: 3, data: InputData::Values(&[0.0; 12]), mask: None };
+    let values = Input { batch: 2, time: 3, data: InputData::Values(&[0.0; 12]), mask: None, feedback: None };
     assert!(invalid(reference::run(&model, &values, &good, &[])), "values into a token model");
     let bad_mask = DropoutMasks { input: vec![1.0; 5], recurrent: Vec::new() };
     assert!(invalid(reference::run(&model, &input(ids, None), &good, &[vec![bad_mask.clone(), DropoutMasks::default()]])), "mask size");

@@ -38,7 +38,7 @@ use crate::engine::ops::fill_rows;
 pub fn forward_reset_after(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
-    for t in 0..seq.d.time {
+    for t in seq.steps.range() {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         // rec [batch, 3u] = h_{t-1}·U + b_rec
         let rec = &mut s.wide;
@@ -117,8 +117,10 @@ pub fn backward_reset_after(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &m
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
     let Scratch { dh, wide: drec, dropped, d_dropped, .. } = s;
-    dh.fill(0.0);
-    for t in (0..seq.d.time).rev() {
+    if seq.starts_backward() {
+        dh.fill(0.0);
+    }
+    for t in seq.steps.range().rev() {
         let gates = &cache.gates[t * b * g3..(t + 1) * b * g3];
         let rhs = &cache.aux[t * bh..(t + 1) * bh];
         let h_prev = &cache.h[t * bh..(t + 1) * bh];
@@ -155,7 +157,7 @@ pub fn forward_reset_before(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
     let u_h = Mat::strided(&seq.w.u[2 * h..], h, h, g3);
-    for t in 0..seq.d.time {
+    for t in seq.steps.range() {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         let gates = &mut cache.gates[t * b * g3..(t + 1) * b * g3];
         if t > 0 {
@@ -200,8 +202,10 @@ pub fn backward_reset_before(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g3) = (b * h, 3 * h);
     let Scratch { dh, dc: drh, narrow: rh, dropped, d_dropped, .. } = s;
-    dh.fill(0.0);
-    for t in (0..seq.d.time).rev() {
+    if seq.starts_backward() {
+        dh.fill(0.0);
+    }
+    for t in seq.steps.range().rev() {
         let gates = &cache.gates[t * b * g3..(t + 1) * b * g3];
         let h_prev = &cache.h[t * bh..(t + 1) * bh];
         let drop_h = seq.drop_of(2);

@@ -80,7 +80,7 @@ pub fn forward(seq: &Seq, cache: &mut DirCache, s: &mut Scratch) {
     let (b, h) = (seq.d.batch, seq.d.units);
     let (bh, g4) = (b * h, 4 * h);
     let peep = seq.w.peep;
-    for t in 0..seq.d.time {
+    for t in seq.steps.range() {
         let z = &mut cache.gates[t * b * g4..(t + 1) * b * g4];
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         if t > 0 {
@@ -173,9 +173,11 @@ pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mu
     let peep = seq.w.peep;
     let Scratch { dh, dc, dropped, d_dropped, .. } = s;
     let batched_du = du_after_loop(seq);
-    dh.fill(0.0);
-    dc.fill(0.0);
-    for t in (0..seq.d.time).rev() {
+    if seq.starts_backward() {
+        dh.fill(0.0);
+        dc.fill(0.0);
+    }
+    for t in seq.steps.range().rev() {
         let gates = &cache.gates[t * b * g4..(t + 1) * b * g4];
         let dz = &mut dxw[t * b * g4..(t + 1) * b * g4];
         let c_prev = &cache.c[t * bh..(t + 1) * bh];
@@ -208,7 +210,7 @@ pub fn backward(seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mu
             recurrent_product_backward(seq, h_prev, dz, g4, 0..4, dh, du, dropped, d_dropped);
         }
     }
-    if batched_du {
+    if batched_du && seq.ends_backward() {
         recurrent_weight_grad_all_steps(seq, &cache.h[bh..], &dxw[b * g4..], g4, 0..4, g.du);
     }
 }

@@ -305,6 +305,44 @@ pub struct Seq<'a> {
     /// `h` and the gate gradients `dz` are mostly exact zeros (relu states), and skipping them
     /// pays here: the recurrent products skip them ([`crate::engine::cpu::sparse`]; same bits).
     pub sparse: bool,
+    /// The steps this call runs ([`Steps::all`] but for the free-running path, which runs one
+    /// step at a time through the whole stack: `model/feedback.rs`).
+    pub steps: Steps,
+}
+
+/// A range of time steps `from..to` of a sequence of `d.time` steps. The forward pass runs them
+/// in order, the backward pass in reverse, and a backward pass over a whole sequence in pieces
+/// runs the last piece first: it starts from zero gradients when `to == time` and carries them
+/// in [`Scratch`] otherwise, and adds the batched `dU` once the piece reaching step 0 is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Steps {
+    pub from: usize,
+    pub to: usize,
+}
+
+impl Steps {
+    pub fn all(time: usize) -> Steps {
+        Steps { from: 0, to: time }
+    }
+    pub fn one(t: usize) -> Steps {
+        Steps { from: t, to: t + 1 }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.from..self.to
+    }
+}
+
+impl Seq<'_> {
+    /// Whether a backward pass starts here (the last steps of the sequence): gradients from zero.
+    #[inline]
+    pub fn starts_backward(&self) -> bool {
+        self.steps.to == self.d.time
+    }
+    /// Whether a backward pass ends here (step 0 included): the batched `dU` is added.
+    #[inline]
+    pub fn ends_backward(&self) -> bool {
+        self.steps.from == 0
+    }
 }
 
 impl Seq<'_> {
@@ -365,15 +403,18 @@ pub fn forward(cell: CellKind, seq: &Seq, cache: &mut DirCache, s: &mut Scratch)
 /// ([`StateRecord`]).
 pub fn backward(cell: CellKind, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mut g: RecGrads, s: &mut Scratch) {
     s.prepare(cell, seq.d);
-    if let Some(r) = g.states.as_deref_mut() {
+    if let (Some(r), true) = (g.states.as_deref_mut(), seq.starts_backward()) {
         let n = seq.d.time * seq.d.batch * seq.d.units;
         resize(&mut r.dh, n);
         resize(&mut r.dc, if cell.has_cell_state() { n } else { 0 });
     }
     let (u, gu) = (seq.d.units, cell.gates() * seq.d.units);
     let mut u_t = std::mem::take(&mut s.u_t);
-    u_t.resize(gu * u, 0.0);
-    transpose(seq.w.u, u, gu, &mut u_t);
+    // Transposed once per backward pass (a pass in pieces keeps it in the scratch meanwhile).
+    if seq.starts_backward() || u_t.len() != gu * u {
+        u_t.resize(gu * u, 0.0);
+        transpose(seq.w.u, u, gu, &mut u_t);
+    }
     let seq = &Seq { u_t: &u_t, ..*seq };
     match cell {
         CellKind::SimpleRnn { activation } => simple_rnn::backward(activation, seq, cache, dh_out, dxw, g, s),

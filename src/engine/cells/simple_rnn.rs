@@ -34,7 +34,7 @@ pub fn forward(act: Activation, seq: &Seq, cache: &mut DirCache, s: &mut Scratch
     let (b, h) = (seq.d.batch, seq.d.units);
     let bh = b * h;
     let seq = &with_sparsity(act, seq);
-    for t in 0..seq.d.time {
+    for t in seq.steps.range() {
         let (h_prev, h_next) = prev_next(&mut cache.h, t, bh);
         let z = &mut cache.gates[t * bh..(t + 1) * bh];
         if t > 0 {
@@ -94,8 +94,10 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
     let seq = &with_sparsity(act, seq);
     let Scratch { dh, dropped, d_dropped, .. } = s;
     let batched_du = du_after_loop(seq);
-    dh.fill(0.0);
-    for t in (0..seq.d.time).rev() {
+    if seq.starts_backward() {
+        dh.fill(0.0);
+    }
+    for t in seq.steps.range().rev() {
         let y = &cache.gates[t * bh..(t + 1) * bh];
         let dz = &mut dxw[t * bh..(t + 1) * bh];
         for (v, o) in dh.iter_mut().zip(&dh_out[t * bh..(t + 1) * bh]) {
@@ -112,7 +114,7 @@ pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dx
             recurrent_product_backward(seq, h_prev, dz, h, 0..1, dh, du, dropped, d_dropped);
         }
     }
-    if batched_du {
+    if batched_du && seq.ends_backward() {
         recurrent_weight_grad_all_steps(seq, &cache.h[bh..], &dxw[bh..], h, 0..1, g.du);
     }
 }

@@ -5,6 +5,7 @@
 //! inside, activations are time-major (`[time, batch, features]`).
 
 pub mod dropout;
+mod feedback;
 pub mod footprint;
 mod projection;
 pub mod recurrent;
@@ -43,6 +44,10 @@ pub struct Input<'a> {
     pub data: InputData<'a>,
     /// `[batch, time]`, 1.0 = real step, 0.0 = padding. Combined with `mask_zero` when both apply.
     pub mask: Option<&'a [f32]>,
+    /// Free-running from this step on: at every step `t >= from` the model reads its own output
+    /// of step `t - 1` instead of `data` (whose values there are ignored), and a backward pass
+    /// flows through those fed-back outputs too (`feedback.rs`). `None`: teacher forcing.
+    pub feedback: Option<usize>,
 }
 
 /// Training targets for one batch.
@@ -216,6 +221,10 @@ impl Model {
     /// [`Model::forward`] with a choice of dropout (training draws masks, tests may reuse them).
     pub fn forward_with(&self, input: &Input, ws: &mut Workspace, dropout: &mut Dropout) -> Result<(), EngineError> {
         self.check_input(input)?;
+        if let Some(from) = self.check_feedback(input)? {
+            self.forward_fed(input, from, ws, dropout);
+            return Ok(());
+        }
         let (b, t) = (input.batch, input.time);
         ws.batch = b;
         ws.time = t;
@@ -395,6 +404,10 @@ impl Model {
         self.forward_with(input, ws, dropout)?;
         let loss = self.head_loss(targets, ws, true)?;
         self.zero_grads(grads, ws);
+        if let Some(from) = input.feedback {
+            self.backward_fed(from, grads, ws);
+            return Ok(loss);
+        }
         let p = &self.params.values;
         let (t, b) = (ws.time, ws.batch);
         let n = self.layers.len();

@@ -8,7 +8,7 @@
 use super::dropout::{Dropout, DropoutMasks};
 use super::projection::{self, Shape};
 use super::spec::{Merge, RecurrentSpec};
-use crate::engine::cells::{self, CellKind, Dims, DirCache, RecGrads, RecWeights, Scratch, Seq, StateRecord};
+use crate::engine::cells::{self, CellKind, Dims, DirCache, RecGrads, RecWeights, Scratch, Seq, StateRecord, Steps};
 use crate::engine::ops::{reverse_time, two_mut};
 use crate::engine::params::ParamRef;
 use crate::engine::profile::{self, Phase};
@@ -62,6 +62,9 @@ pub struct LayerBuffers {
     /// Per direction, the gradient reaching each step's states, when the backward pass records it
     /// (one record per direction then; empty otherwise, and nothing is recorded).
     pub(crate) states: Vec<StateRecord>,
+    /// The layer's own scratch when the stack runs one step at a time ([`Recurrent::step_forward`]):
+    /// its backward pass carries `∂L/∂h` (and `∂L/∂c`) from one step to the next in it.
+    carry: Scratch,
 }
 
 impl Recurrent {
@@ -91,6 +94,7 @@ impl Recurrent {
             rec_drop: (!drop.recurrent.is_empty()).then_some(&drop.recurrent[..]),
             u_t: &[],
             sparse: false,
+            steps: Steps::all(d.time),
         }
     }
 
@@ -115,17 +119,7 @@ impl Recurrent {
         let d = Dims { time, batch, units: self.spec.units };
         let shape = Shape { time, batch, input: self.input_dim, width: self.gate_width() };
         let n = self.dirs.len();
-        ws.dirs.resize_with(n, Default::default);
-        ws.drop.resize_with(n, Default::default);
-        for drop in &mut ws.drop {
-            match dropout {
-                Dropout::Off => drop.clear(),
-                Dropout::Sample(rng) => {
-                    drop.draw(self.cell(), self.spec.dropout, self.spec.recurrent_dropout, batch, self.input_dim, self.spec.units, rng)
-                }
-                Dropout::Reuse => {}
-            }
-        }
+        self.draw_dropout(batch, dropout, ws);
         if n == 2 {
             reverse_time(x, time, batch * self.input_dim, &mut ws.x_rev);
             if let Some(m) = mask {
@@ -144,6 +138,92 @@ impl Recurrent {
             profile::time(Phase::Gates, || cells::forward(self.cell(), &self.seq(p, dp, d, m, &drop[k]), cache, s));
         }
         self.merge_outputs(d, mask, ws);
+    }
+
+    /// One direction's buffers per direction, and this batch's dropout masks.
+    fn draw_dropout(&self, batch: usize, dropout: &mut Dropout, ws: &mut LayerBuffers) {
+        let n = self.dirs.len();
+        ws.dirs.resize_with(n, Default::default);
+        ws.drop.resize_with(n, Default::default);
+        for drop in &mut ws.drop {
+            match dropout {
+                Dropout::Off => drop.clear(),
+                Dropout::Sample(rng) => {
+                    drop.draw(self.cell(), self.spec.dropout, self.spec.recurrent_dropout, batch, self.input_dim, self.spec.units, rng)
+                }
+                Dropout::Reuse => {}
+            }
+        }
+    }
+
+    /// Prepares a pass run one step at a time ([`Recurrent::step_forward`], then
+    /// [`Recurrent::step_backward`] from the last step to the first): buffers sized for `dims`
+    /// (time, batch), the initial state zero, this batch's dropout masks drawn. One direction,
+    /// returning sequences, no mask (checked by the caller: `feedback.rs`).
+    pub fn begin_steps(&self, dims: (usize, usize), dropout: &mut Dropout, ws: &mut LayerBuffers) {
+        debug_assert!(self.dirs.len() == 1 && self.return_sequences);
+        let (time, batch) = dims;
+        let d = Dims { time, batch, units: self.spec.units };
+        self.draw_dropout(batch, dropout, ws);
+        ws.dirs[0].prepare(self.cell(), d);
+        ws.out.resize(time * batch * d.units, 0.0);
+        ws.d_out.resize(time * batch * d.units, 0.0);
+        ws.dxw.resize(time * batch * self.gate_width(), 0.0);
+    }
+
+    /// Step `t` of a pass begun with [`Recurrent::begin_steps`]: reads the input `x_t`
+    /// `[batch, input]`, writes the state `h_t` into row `t` of `ws.out`.
+    pub fn step_forward(&self, p: &[f32], x_t: &[f32], t: usize, dims: (usize, usize), ws: &mut LayerBuffers) {
+        let (time, batch) = dims;
+        let d = Dims { time, batch, units: self.spec.units };
+        let gw = self.gate_width();
+        let shape = Shape { time: 1, batch, input: self.input_dim, width: gw };
+        let dp = &self.dirs[0];
+        let LayerBuffers { dirs, drop, x_drop, out, carry, .. } = ws;
+        let cache = &mut dirs[0];
+        let (b_in, _) = self.biases(p, dp);
+        let xw = &mut cache.input_side(self.cell())[t * batch * gw..(t + 1) * batch * gw];
+        profile::time(Phase::InputProjection, || projection::forward(x_t, dp.kernel.of(p), b_in, &drop[0].input, shape, x_drop, xw));
+        let seq = Seq { steps: Steps::one(t), ..self.seq(p, dp, d, None, &drop[0]) };
+        profile::time(Phase::Gates, || cells::forward(self.cell(), &seq, cache, carry));
+        let bu = batch * d.units;
+        out[t * bu..(t + 1) * bu].copy_from_slice(&cache.h[(t + 1) * bu..(t + 2) * bu]);
+    }
+
+    /// The backward pass of step `t` (after that of every later step): reads row `t` of
+    /// `ws.d_out`, adds the weight gradients into `g`, and writes `∂L/∂x_t` `[batch, input]`
+    /// into `dx_t` when asked. `x_t` is the input step `t` read.
+    #[allow(clippy::too_many_arguments)]
+    pub fn step_backward(
+        &self,
+        p: &[f32],
+        g: &mut [f32],
+        x_t: &[f32],
+        t: usize,
+        dims: (usize, usize),
+        ws: &mut LayerBuffers,
+        dx_t: Option<&mut [f32]>,
+    ) {
+        let (time, batch) = dims;
+        let d = Dims { time, batch, units: self.spec.units };
+        let gw = self.gate_width();
+        let shape = Shape { time: 1, batch, input: self.input_dim, width: gw };
+        let dp = &self.dirs[0];
+        let LayerBuffers { dirs, drop, x_drop, d_out, dxw, dx_tmp, carry, .. } = ws;
+        {
+            let seq = Seq { steps: Steps::one(t), ..self.seq(p, dp, d, None, &drop[0]) };
+            let (du, rest) = split_grads(g, dp);
+            let db_rec = if seq.w.b_rec.is_empty() { &mut [][..] } else { &mut rest.bias[gw..] };
+            profile::time(Phase::Gates, || {
+                let g = RecGrads { du, db_rec, dpeep: rest.peep, states: None };
+                cells::backward(self.cell(), &seq, &dirs[0], d_out, dxw, g, carry)
+            });
+        }
+        let (dw, db) = two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
+        let dxw_t = &dxw[t * batch * gw..(t + 1) * batch * gw];
+        profile::time(Phase::InputProjection, || {
+            projection::backward(x_t, dp.kernel.of(p), &drop[0].input, shape, dxw_t, dw, &mut db[..gw], dx_t, x_drop, dx_tmp)
+        });
     }
 
     /// Zero sequence output at masked steps (only inside Bidirectional, as Keras does).

@@ -23,6 +23,11 @@ impl Model {
         grads: &mut [f32],
         ws: &mut Workspace,
     ) -> Result<f32, EngineError> {
+        if input.feedback.is_some() {
+            return Err(EngineError::InvalidInput(
+                "the gradients reaching each step's states are recorded for teacher-forced inputs only".into(),
+            ));
+        }
         ws.record_states = true;
         let loss = self.loss_and_grads(input, targets, grads, ws, &mut Dropout::Off);
         ws.record_states = false;
