@@ -60,6 +60,13 @@ choice!(
     Predict { Value = "value", Change = "change" }
 );
 choice!(
+    /// How a series model is trained: every step reads the true value (teacher forcing, the
+    /// course's way), or the last steps of each window read the model's own predictions and the
+    /// gradient flows back through them (free-running; `engine/model/feedback.rs`), so that it
+    /// learns to recover from its own errors, as it must when it generates.
+    Training { Teacher = "teacher", Free = "free" }
+);
+choice!(
     /// What the generation starts from: the last training values (the course's seed window), or
     /// a window of zeros (the course does both).
     GenFrom { Data = "data", Zeros = "zeros" }
@@ -203,6 +210,8 @@ settings! {
     x_max: f32 = 10.0, "x-max", Series, "end of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
     points: usize = 250, "points", Series, "number of samples of the sine", |v: &usize| range(20, 10_000)(v);
     predict: Predict = Predict::Value, "predict", Series, "what the model learns to predict: value (the next value, the course's way) or change (the step from the current value to the next)", any;
+    training: Training = Training::Free, "training", Series, "free (the default: the last free-steps steps of each window read the model's own predictions, and it learns through them, so its generation holds) or teacher (every step of a window reads the true value: teacher forcing, the course's way)", any;
+    free_steps: usize = 0, "free-steps", Series, "with training = free: how many of each window's last steps read the model's own predictions (0 = a third of the window, at least 1; at most T - 1)", |v: &usize| range(0, 199)(v);
     gen_from: GenFrom = GenFrom::Data, "gen-from", Series, "the generation's seed window: data (the last training values) or zeros", any;
     gen_steps: usize = 200, "gen-steps", Series, "free-running generation length", |v: &usize| range(1, 2000)(v);
     series: String = String::new(), "series", Series, "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };

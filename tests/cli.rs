@@ -170,7 +170,8 @@ fn train_agnews_reports_bad_rows_progress_and_test_accuracy() {
     assert!(err.contains("--data-url is the page's") && err.contains("--data DIR"), "{err}");
 }
 
-/// `unroll bench --generation` prints one row per seed and cell with both MSEs, and refuses bad
+/// `unroll bench --generation` prints one row per seed, cell and training mode (teacher forcing
+/// and free-running, or the one `--set training=` names) with both MSEs, and refuses bad
 /// arguments by name.
 #[test]
 fn the_generation_benchmark_prints_every_seed() {
@@ -178,8 +179,18 @@ fn the_generation_benchmark_prints_every_seed() {
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     let rows = v["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 4);
     assert!(rows.iter().all(|r| r["cell"] == "SimpleRNN" && r["heldout_mse"].as_f64().unwrap() > 0.0 && r["generation_mse"].is_number()));
+    let modes: Vec<&str> = rows.iter().map(|r| r["training"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["teacher", "free", "teacher", "free"]);
+    let (code, out, err) = unroll(&["bench", "--generation", "--seeds", "1", "--steps", "3", "--cell", "gru", "--set", "training=teacher", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(v["rows"][0]["training"], "teacher");
+    let (code, _, err) = unroll(&["bench", "--generation", "--set", "units=0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("units"), "{err}");
     let (code, _, err) = unroll(&["bench", "--generation", "--cell", "tcn"]);
     assert_eq!(code, 2);
     assert!(err.contains("--cell takes rnn, lstm or gru"), "{err}");

@@ -5,7 +5,7 @@
 use crate::engine::cells::{Activation, CellKind};
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::train::OptimizerSpec;
-use crate::settings::{Settings, TextFields};
+use crate::settings::{Settings, TextFields, Training};
 
 fn float(v: f32) -> String {
     let s = format!("{v}");
@@ -125,6 +125,15 @@ pub fn keras_code(spec: &ModelSpec, settings: &Settings, time: Option<usize>) ->
     };
     out += &format!("model.compile(optimizer={}, loss={loss}{metrics})\n", optimizer(&settings.optimizer_spec(), settings.clip_norm));
     out += "model.summary()\n";
+    if spec.input.is_values() && settings.training == Training::Free {
+        let which = match settings.free_steps {
+            0 => "the last third of each window's steps".to_string(),
+            k => format!("the last {k} steps of each window (at most all but the first)"),
+        };
+        out += &format!(
+            "\n# Unroll trains this model free-running: {which} read the model's own\n# predictions, and the gradient flows back through them. Keras's fit() always feeds the true\n# values (teacher forcing, the course's recipe); free-running training needs a custom training\n# loop (tf.GradientTape).\n"
+        );
+    }
     if peephole {
         out += "\n# This model's LSTM has peephole connections, which Keras's LSTM does not have (TensorFlow 2's\n# tf.keras.experimental.PeepholeLSTMCell did): the code above builds it without them.\n";
     }

@@ -23,7 +23,7 @@ use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::StepStats;
 use crate::engine::{Input, InputData, Model, Targets};
-use crate::settings::{GenFrom, Predict, SettingError, Settings, Task};
+use crate::settings::{GenFrom, Predict, SettingError, Settings, Task, Training};
 
 /// Each training batch is computed in this many parts (`Backend::set_parts`), everywhere: in the
 /// browser the second part runs on a helper worker where the page may have one, and the same
@@ -262,7 +262,8 @@ impl SeriesLesson {
         let (w, b) = (self.info.window, self.settings.batch);
         let end = self.info.train_end - self.lag;
         sample_batch(&self.inputs, end, w, b, &mut self.rng, &mut self.batch_x, &mut self.batch_y);
-        let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None, feedback: None };
+        let feedback = self.feedback_from();
+        let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None, feedback };
         let stats = self.backend.train_batch(&input, &Targets::Values(&self.batch_y))?;
         self.step += 1;
         let first = *self.first_loss.get_or_insert(stats.loss);
@@ -280,6 +281,13 @@ impl SeriesLesson {
             None
         };
         Ok(StepOutcome { step: self.step, stats, diverged })
+    }
+
+    /// With free-running training, the first step of the windows that reads the model's own
+    /// prediction: [`free_steps`] before the end.
+    fn feedback_from(&self) -> Option<usize> {
+        let w = self.info.window;
+        (self.settings.training == Training::Free && w >= 2).then(|| w - free_steps(self.settings.free_steps, w))
     }
 
     /// The model's window of the series starting at value `start` (clamped to the series), run
@@ -429,6 +437,40 @@ impl SeriesLesson {
             gen_mse,
         }))
     }
+}
+
+/// What a typed sequence is best learnt as: the changes between values when its training part
+/// rises (or falls) by steps of about the same size (a steady trend, which values cannot carry
+/// past the range seen: `1, 2, 3, 4, 5, 6` goes on 7, 8, 9 only so), else the values (a pattern
+/// such as the course's sine samples, whose changes would drift; or `2, 4, 8, 16`, whose steps
+/// grow past any seen too, which the page then explains). The page applies it when a new
+/// sequence is submitted.
+pub fn suggested_predict(values: &[f32]) -> Predict {
+    let n = values.len();
+    let train_end = n - ((n as f32 * HELD_OUT_SHARE).round() as usize).clamp(1, n.saturating_sub(2).max(1));
+    let seen = &values[..train_end.max(1)];
+    let steps: Vec<f32> = seen.windows(2).map(|p| p[1] - p[0]).collect();
+    let (lo, hi) = steps.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &d| (lo.min(d.abs()), hi.max(d.abs())));
+    let one_way = steps.iter().all(|&d| d > 0.0) || steps.iter().all(|&d| d < 0.0);
+    if steps.len() >= 2 && one_way && hi <= 1.5 * lo {
+        Predict::Change
+    } else {
+        Predict::Value
+    }
+}
+
+/// How many of a window's `window` last steps read the model's own predictions with
+/// free-running training: `setting`, at most all but the first; 0 = a third of the window (10 of
+/// T = 30), which the generation bench found best on the sine (`unroll bench --generation`: with
+/// 5 steps fewer seeds hold, and with all but one step the model cannot tell where in the wave it
+/// is and learns nothing).
+pub fn free_steps(setting: usize, window: usize) -> usize {
+    match setting {
+        0 => (window / 3).max(1),
+        k => k.min(window - 1),
+    }
+    .min(window.saturating_sub(1))
+    .max(1)
 }
 
 /// Held-out windows predicted together in one forward pass of an evaluation.

@@ -163,3 +163,67 @@ fn generation_can_start_from_zeros() {
     assert_ne!(from_zeros.gen_pred[0], from_data.gen_pred[0]);
     assert_eq!(from_zeros.heldout_pred, from_data.heldout_pred, "the held-out predictions do not change");
 }
+
+/// A new typed sequence is learnt the sensible way: a steady trend as its changes, anything else
+/// (a pattern, growing steps) as its values.
+#[test]
+fn typed_sequences_get_a_sensible_way_to_be_learnt() {
+    use unroll::lesson::series::suggested_predict;
+    use unroll::settings::Predict;
+    assert_eq!(suggested_predict(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]), Predict::Change);
+    assert_eq!(suggested_predict(&[10.0, 8.0, 6.1, 4.0, 2.0, 0.0, -2.0]), Predict::Change);
+    assert_eq!(suggested_predict(&[0.0, 0.84, 0.91, 0.14, -0.75, -0.96, -0.28]), Predict::Value);
+    assert_eq!(suggested_predict(&[2.0, 4.0, 8.0, 16.0]), Predict::Value, "growing steps");
+    assert_eq!(suggested_predict(&[1.0, 3.0, 2.0, 5.0, 4.0, 1.0, 3.0, 2.0]), Predict::Value);
+    assert_eq!(suggested_predict(&[5.0, 5.0, 5.0, 5.0]), Predict::Value, "no trend");
+}
+
+/// Free-running training (`training=free`) feeds back the last third of each window by default,
+/// and still learns the course's exercise; the steps fed back are clamped to the window.
+#[test]
+fn free_running_training_feeds_back_the_last_steps() {
+    use unroll::lesson::series::free_steps;
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::{Predict, Settings, Task, Training};
+    assert_eq!(free_steps(0, 30), 10);
+    assert_eq!(free_steps(0, 2), 1);
+    assert_eq!(free_steps(15, 30), 15);
+    assert_eq!(free_steps(50, 30), 29);
+    assert_eq!(free_steps(0, 4), 1);
+    let s = Settings {
+        task: Task::Typed,
+        series: "1, 2, 3, 4, 5, 6".into(),
+        predict: Predict::Change,
+        training: Training::Free,
+        ..Settings::default()
+    };
+    let mut lesson = SeriesLesson::new(&s).unwrap();
+    for _ in 0..1000 {
+        lesson.train_step().unwrap();
+    }
+    let e = lesson.evaluate().unwrap();
+    for (k, want) in [6.0, 7.0, 8.0, 9.0, 10.0].iter().enumerate() {
+        assert!((e.gen_pred[k] - want).abs() < 0.2, "step {k}: {:?}", &e.gen_pred[..5]);
+    }
+}
+
+/// The issue's own example: at the page's defaults with seed 3, the teacher-forced SimpleRNN
+/// predicts one step ahead almost perfectly and its generation explodes; trained free-running it
+/// generates the wave (the per-seed table is `unroll bench --generation`).
+#[test]
+fn free_running_training_makes_the_generation_hold() {
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::{Settings, Training};
+    let run = |training| {
+        let mut lesson = SeriesLesson::new(&Settings { seed: 3, training, ..Settings::default() }).unwrap();
+        for _ in 0..2000 {
+            lesson.train_step().unwrap();
+        }
+        lesson.evaluate().unwrap()
+    };
+    let teacher = run(Training::Teacher);
+    let free = run(Training::Free);
+    assert!(teacher.heldout_mse < 1e-4 && free.heldout_mse < 1e-4, "{} {}", teacher.heldout_mse, free.heldout_mse);
+    assert!(teacher.gen_mse.unwrap() > 0.4, "teacher forcing: {:?}", teacher.gen_mse);
+    assert!(free.gen_mse.unwrap() < 0.05, "free-running: {:?}", free.gen_mse);
+}

@@ -78,7 +78,11 @@ fn keras_code_for_the_lessons_models() {
         dense_units: 1,
         loss: LossKind::Mse,
     };
-    let s = Settings::default();
+    // Teacher forcing is Keras's fit(); free-running training (the page's default) says what
+    // Keras lacks.
+    let s = Settings { training: unroll::settings::Training::Teacher, ..Settings::default() };
+    let free = keras_code(&sine, &Settings::default(), Some(30));
+    assert!(free.contains("free-running: the last third of each window's steps") && free.contains("needs a custom training"), "{free}");
     assert_eq!(
         keras_code(&sine, &s, Some(30)),
         "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n    keras.Input(shape=(30, 1)),\n    \

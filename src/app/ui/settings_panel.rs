@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::fields::{NumberField, SegmentedField, SelectField};
 use super::skip_link::SkipToControls;
 use crate::app::state::Store;
-use crate::settings::{Cell, OptimizerChoice, Task};
+use crate::settings::{Cell, OptimizerChoice, Task, Training};
 
 pub const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
 pub const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
@@ -19,6 +19,14 @@ pub fn SettingsPanel() -> impl IntoView {
     let not_rnn = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Rnn));
     let not_lstm = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Lstm));
     let is_sine = move || store.settings.with(|s| s.task == Task::Sine);
+    let teacher = Signal::derive(move || store.settings.with(|s| s.training == Training::Teacher));
+    let training_note = move || {
+        if teacher.get() {
+            "Teacher forcing (the course's way): every step reads the true value. One-step predictions are excellent, but the model never sees its own errors, so generating on its own it may drift."
+        } else {
+            "Free-running: the last steps of each window read the model's own predictions, and it learns through them to correct its own errors, as it must when it generates."
+        }
+    };
     view! {
         <aside class="settings" aria-label="Settings">
             <SkipToControls text="Back to training controls" />
@@ -42,6 +50,11 @@ pub fn SettingsPanel() -> impl IntoView {
                     <NumberField key="seq-len" label="Window T" />
                     <NumberField key="batch" label="Batch" />
                 </div>
+                <div class="row">
+                    <SelectField key="training" label="Windows read" options=TRAININGS />
+                    <NumberField key="free-steps" label="Own predictions" hint="last steps of a window; 0 = a third" disabled=teacher />
+                </div>
+                <p class="field-msg" id="training-msg">{training_note}</p>
                 <OptimizerFields />
                 <div class="row">
                     <NumberField key="clip-norm" label="Clip norm" hint="0 = off" />
@@ -76,6 +89,9 @@ pub fn SettingsPanel() -> impl IntoView {
         </aside>
     }
 }
+
+/// The `training` setting's choices, as the page words them.
+const TRAININGS: &[(&str, &str)] = &[("teacher", "true values (teacher forcing)"), ("free", "own predictions too (free-running)")];
 
 /// The `gen-from` setting's choices, as the page words them.
 const GEN_FROM: &[(&str, &str)] = &[("data", "the last training values"), ("zeros", "zeros")];

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::app::state::Store;
 use crate::data::series::parse_sequence;
+use crate::lesson::series::suggested_predict;
 use crate::settings::{Settings, Task};
 
 /// Shown in the box the first time: a pattern with period 5, repeated.
@@ -30,9 +31,13 @@ impl TypedState {
     pub fn submit(&self, store: Store) {
         let text = self.text.get_untracked();
         match parse_sequence(&text) {
-            Ok(_) => {
+            Ok(values) => {
                 self.message.set(None);
-                let s = Settings { series: text, ..store.base_for(Task::Typed) };
+                let base = store.base_for(Task::Typed);
+                // A new sequence gets the sensible way to learn it (a trend: its changes); the
+                // student's choice stays for the same sequence.
+                let predict = if base.series == text { base.predict } else { suggested_predict(&values) };
+                let s = Settings { series: text, predict, ..base };
                 store.apply(s);
             }
             Err(e) => self.message.set(Some(e.to_string())),

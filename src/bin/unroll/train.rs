@@ -168,6 +168,8 @@ pub fn run(args: &[String]) -> i32 {
         Some(m) => println!("generation MSE: {m:.4e} ({} free-running steps)", eval.gen_pred.len().min(eval.gen_truth.len())),
         None => println!("generation MSE: n/a (no known continuation)"),
     }
+    let next: Vec<String> = eval.gen_pred.iter().take(10).map(|v| format!("{v:.3}")).collect();
+    println!("generated next: {}", next.join(", "));
     println!("ms/step: {:.3}", 1e3 * train_time / steps as f64);
     0
 }
