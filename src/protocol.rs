@@ -13,7 +13,7 @@ use crate::lesson::news::{self, EpochRecord, NewsInfo, Reading};
 pub use crate::lesson::news_source::DataSummary;
 use crate::lesson::vanishing::{VanishingPicture, VanishingSettings};
 use crate::lesson::{Evaluation, SeriesInfo};
-use crate::settings::Settings;
+use crate::settings::{Settings, Training};
 
 /// Where the news lesson's data comes from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,6 +105,12 @@ pub enum Command {
     WordLookup {
         word: String,
     },
+    /// "Why does it drift?": train the series experiment's twin the other way (teacher forcing or
+    /// free-running) for as many steps as the experiment has trained, a slice at a time beside
+    /// everything else (answered by [`SeriesEvent::Twin`] as it goes); `start: false` stops it.
+    Twin {
+        start: bool,
+    },
 }
 
 /// Which input the unrolled view shows, through which model.
@@ -183,6 +189,15 @@ pub enum SeriesEvent {
     Diverged {
         step: u64,
         message: String,
+    },
+    /// The twin (for [`Command::Twin`]): how it trains, its steps so far and to go, and, once
+    /// it is done, its evaluation; `message` says why it stopped early or could not start.
+    Twin {
+        training: Training,
+        step: u64,
+        target: u64,
+        evaluation: Option<Evaluation>,
+        message: Option<String>,
     },
 }
 

@@ -3,6 +3,7 @@
 //! read it (`ui`, below it: state never imports ui) are built for the browser only (feature `app`).
 
 pub mod chain;
+pub mod drift;
 pub mod history;
 pub mod news_history;
 pub mod plot;

@@ -9,6 +9,7 @@ pub mod news;
 pub mod news_source;
 pub mod series;
 pub mod three_neurons;
+pub mod twin;
 pub mod vanishing;
 
 pub use series::{EvalJob, Evaluation, SeriesInfo, SeriesLesson, StepOutcome};

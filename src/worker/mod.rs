@@ -9,6 +9,7 @@ mod helper;
 mod lesson;
 mod news;
 mod series;
+mod twin;
 mod words;
 
 use std::cell::RefCell;
@@ -48,12 +49,16 @@ struct State {
     last_chain_ms: f64,
     /// The news lesson's word map and its t-SNE run.
     words: Option<words::Words>,
+    /// The series experiment's twin being trained ("Why does it drift?").
+    twin: Option<twin::TwinJob>,
 }
 
 /// Makes `run` the active lesson, paused at its start (with the weights the page asked to restore,
 /// when they fit it).
 fn activate(st: &mut State, mut run: Box<dyn Running>) {
     st.running = false;
+    // A twin belongs to the experiment it was asked for.
+    st.twin = None;
     let restored = st.restore.take().is_some_and(|w| restore(run.as_mut(), &w));
     st.active = Some(run);
     if restored {
@@ -196,6 +201,10 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
             start_loop(state, &mut st);
         }
         Command::WordLookup { word } => words::lookup(&mut st, word),
+        Command::Twin { start } => {
+            twin::request(&mut st, start);
+            start_loop(state, &mut st);
+        }
         Command::Vanishing { settings } => {
             let t0 = now_ms();
             match crate::lesson::vanishing::compute(&settings) {
@@ -251,9 +260,13 @@ async fn run(state: Rc<RefCell<State>>) {
             if words::busy(st) {
                 words::work(st);
             }
+            // So does the series experiment's twin.
+            if twin::busy(st) {
+                twin::work(st);
+            }
             if !st.active.as_ref().is_some_and(|a| a.busy()) && !st.running {
-                // Nothing but (perhaps) the t-SNE layout is left.
-                if !words::busy(st) {
+                // Nothing but (perhaps) the t-SNE layout or the twin is left.
+                if !words::busy(st) && !twin::busy(st) {
                     st.loop_active = false;
                     return;
                 }

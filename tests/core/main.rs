@@ -13,6 +13,7 @@ mod bench;
 mod chain_view;
 mod common;
 mod dropout;
+mod drift_view;
 mod feedback;
 mod footprint;
 mod golden;

@@ -227,3 +227,34 @@ fn free_running_training_makes_the_generation_hold() {
     assert!(teacher.gen_mse.unwrap() > 0.4, "teacher forcing: {:?}", teacher.gen_mse);
     assert!(free.gen_mse.unwrap() < 0.05, "free-running: {:?}", free.gen_mse);
 }
+
+/// "Why does it drift?": the twin is the same experiment trained the other way, step for step as
+/// that experiment would train, evaluated the same way; however it is sliced.
+#[test]
+fn the_twin_is_the_experiment_trained_the_other_way() {
+    use unroll::lesson::twin::{drift, Twin};
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::{Settings, Training};
+    let s = Settings { units: 16, ..Settings::default() };
+    assert_eq!(s.training, Training::Free);
+    let mut twin = Twin::new(&s, 60).unwrap();
+    assert_eq!(twin.training(), Training::Teacher);
+    let mut calls = 0;
+    let e = loop {
+        calls += 1;
+        if let Some(e) = twin.advance(7).unwrap() {
+            break e;
+        }
+    };
+    assert!(calls > 60 / 7, "sliced: {calls} calls");
+    assert_eq!(twin.progress(), (60, 60));
+    assert!(twin.stopped().is_none());
+    let mut direct = SeriesLesson::new(&Settings { training: Training::Teacher, ..s }).unwrap();
+    for _ in 0..60 {
+        direct.train_step().unwrap();
+    }
+    assert_eq!(e, direct.evaluate().unwrap());
+    let d = drift(&e);
+    assert_eq!(d.len(), e.gen_truth.len());
+    assert!(d.iter().all(|v| *v >= 0.0));
+}

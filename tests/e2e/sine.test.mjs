@@ -213,3 +213,39 @@ test('generation can start from zeros, chosen in the settings; the link keeps th
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('why does it drift: a twin trained with teacher forcing beside the free-running model, error bands and a verdict', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?seed=3`);
+  const pg = new Playground(page);
+  await pg.ready();
+  // Free-running training is the default, and the settings say what it is.
+  assert.equal(await page.locator('select[data-setting="training"]').inputValue(), 'free');
+  const start = page.getByTestId('twin-start');
+  assert.equal(await start.isDisabled(), true, 'nothing to compare before training');
+  await pg.train().click();
+  await pg.waitForStep(1500);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  assert.equal(await start.textContent(), 'Compare: train a twin with teacher forcing');
+  await start.click();
+  await page.getByTestId('twin-progress').waitFor();
+  const summary = page.getByTestId('drift-summary');
+  await summary.waitFor({ timeout: 120_000 });
+  const text = await summary.textContent();
+  assert.match(text, /^Teacher forcing \(\d+ steps\): one-step MSE .*, generation MSE .*\. Free-running training \(\d+ steps\): one-step MSE/);
+  // Seed 3 is the issue's own example: teacher forcing drifts away, free-running holds.
+  assert.match(text, /^Teacher forcing \(\d+ steps\)[^;]*; it is off by more than 0\.25 from step \d+\. Free-running/);
+  assert.match(text, /learnt to correct the small errors/);
+  for (const id of ['drift-teacher', 'drift-free']) {
+    assert.ok((await pg.linePath(id, 'series-band')).endsWith('Z'), `${id}: the error band is a closed area`);
+    assert.ok((await pg.linePath(id, 'series-gen')).length > 100, `${id}: a generated line`);
+  }
+  await page.getByTestId('drift').scrollIntoViewIfNeeded();
+  await screenshot(page, '42-drift-twin');
+  // A new experiment drops the twin.
+  await page.locator('input[data-setting="seed"]').fill('4');
+  await page.locator('input[data-setting="seed"]').press('Enter');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="drift-summary"]'));
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

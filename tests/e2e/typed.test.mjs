@@ -80,8 +80,13 @@ test('a short sequence says what it allows: one window, the range seen; the cont
   const input = page.getByTestId('series-input');
   await input.fill('1, 2, 3, 4, 5, 6');
   await input.press('Control+Enter');
-  await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 4 values (the first 5 values; the last 1 are held out)' }).waitFor();
-  assert.match(await pg.text('windows-hint'), /only seen values from 1 to 5: predicting values, its continuation will stay near that range/);
+  // A steady trend: the page learns it as changes (and says so), so it can go on past 5.
+  await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 3 changes (the first 5 values; the last 1 are held out)' }).waitFor();
+  assert.match(await pg.text('windows-hint'), /only seen values from 1 to 5; reading and predicting the changes between values, it can carry a trend past them/);
+  assert.equal(await page.locator('select[data-setting="predict"]').inputValue(), 'change');
+  // Trained free-running by default, which the settings say in words.
+  assert.equal(await page.locator('select[data-setting="training"]').inputValue(), 'free');
+  assert.match(await page.locator('#training-msg').textContent(), /the last steps of each window read the model's own predictions/);
   await pg.stepButton().click();
   await pg.waitForStep(1);
   const table = page.getByTestId('next-values');

@@ -75,6 +75,19 @@ pub struct Store {
     restarts: StoredValue<Vec<f64>>,
     /// The experiment on show took up the weights of a worker that died (until a new one starts).
     pub restored: RwSignal<bool>,
+    /// The series experiment's twin ("Why does it drift?"), as the worker last reported it.
+    pub twin: RwSignal<Option<TwinState>>,
+}
+
+/// The twin of a series experiment, trained the other way: how, its steps so far and to go, its
+/// evaluation once done, and why it stopped early or could not start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TwinState {
+    pub training: crate::settings::Training,
+    pub step: u64,
+    pub target: u64,
+    pub evaluation: Option<Evaluation>,
+    pub message: Option<String>,
 }
 
 /// Restarts within [`RESTART_WINDOW_MS`] after which the page stops restarting the worker.
@@ -107,6 +120,7 @@ impl Store {
             snapshot: StoredValue::new(None),
             restarts: StoredValue::new(Vec::new()),
             restored: RwSignal::new(false),
+            twin: RwSignal::new(None),
         };
         if !problems.is_empty() {
             store.notice.set(Some(Notice::Url(problems.iter().map(|p| p.to_string()).collect())));
@@ -321,6 +335,7 @@ impl Store {
                 self.configured(settings);
                 self.history.update(|h| h.clear());
                 self.eval.set(None);
+                self.twin.set(None);
             }
             SeriesEvent::Progress { step, losses, steps_per_sec, running } => {
                 if !losses.is_empty() {
@@ -343,6 +358,9 @@ impl Store {
                 self.eval.set(Some(e));
             }
             SeriesEvent::Diverged { message, .. } => self.diverged(message),
+            SeriesEvent::Twin { training, step, target, evaluation, message } => {
+                self.twin.set(Some(TwinState { training, step, target, evaluation, message }))
+            }
         }
     }
 

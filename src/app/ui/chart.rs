@@ -16,6 +16,9 @@ pub struct Line {
     pub dots: bool,
     /// Leave out of the legend (e.g. a faint raw curve under its smoothed version).
     pub hide_in_legend: bool,
+    /// The points outline an area, drawn filled and closed (e.g. the band between a generated
+    /// line and the truth), under the lines.
+    pub area: bool,
 }
 
 /// The SVG's frame for a plot `width` pixels wide: the viewBox follows the rendered size, so text
@@ -38,7 +41,13 @@ fn draw(f: Frame, lines: &[Line], log_y: bool, clamp: Option<(f64, f64)>) -> Opt
     if let Some((lo, hi)) = clamp {
         domain = domain.clamp_y(lo, hi);
     }
-    let paths = lines.iter().map(|l| (l.class, line_path(&f, &domain, &l.points))).collect();
+    // Areas first, so the lines are drawn over them.
+    let paths = lines
+        .iter()
+        .filter(|l| l.area)
+        .map(|l| (l.class, line_path(&f, &domain, &l.points) + "Z"))
+        .chain(lines.iter().filter(|l| !l.area).map(|l| (l.class, line_path(&f, &domain, &l.points))))
+        .collect();
     let dots = lines
         .iter()
         .filter(|l| l.dots)
@@ -118,7 +127,7 @@ pub fn LineChart(
                 .filter(|l| !l.hide_in_legend)
                 .map(|l| {
                     view! {
-                        <li><span class=format!("swatch {}", l.class) class:dot-swatch=l.dots aria-hidden="true"></span>{l.label}</li>
+                        <li><span class=format!("swatch {}", l.class) class:dot-swatch=l.dots class:area-swatch=l.area aria-hidden="true"></span>{l.label}</li>
                     }
                 })
                 .collect_view()

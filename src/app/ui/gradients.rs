@@ -64,7 +64,7 @@ fn ModelGradients() -> impl IntoView {
                 .into_iter()
                 .map(|l| {
                     let (label, class) = row_line(l.layer, l.dir, l.cell_state);
-                    Line { label, class, dots: l.points.len() <= 40, points: l.points, hide_in_legend: false }
+                    Line { label, class, dots: l.points.len() <= 40, points: l.points, hide_in_legend: false, area: false }
                 })
                 .collect::<Vec<_>>()
         })
@@ -120,9 +120,9 @@ fn Comparison() -> impl IntoView {
             let mut out = Vec::new();
             for (c, (name, class, cname, cclass)) in pic.cells.iter().zip(NAMES) {
                 let pts = |v: &[f32]| v.iter().enumerate().map(|(t, &y)| ((t + 1) as f32, y)).collect::<Vec<_>>();
-                out.push(Line { label: name, class, points: pts(&c.curve), dots: false, hide_in_legend: false });
+                out.push(Line { label: name, class, points: pts(&c.curve), dots: false, hide_in_legend: false, area: false });
                 if !c.clipped_curve.is_empty() {
-                    out.push(Line { label: cname, class: cclass, points: pts(&c.clipped_curve), dots: false, hide_in_legend: false });
+                    out.push(Line { label: cname, class: cclass, points: pts(&c.clipped_curve), dots: false, hide_in_legend: false, area: false });
                 }
             }
             out

@@ -10,8 +10,8 @@ use crate::app::state::Store;
 /// Points kept per loss line (the chart is ~500 px wide).
 const LOSS_POINTS: usize = 800;
 
-fn line(label: &'static str, class: &'static str, points: Vec<(f32, f32)>) -> Line {
-    Line { label, class, points, dots: false, hide_in_legend: false }
+pub(super) fn line(label: &'static str, class: &'static str, points: Vec<(f32, f32)>) -> Line {
+    Line { label, class, points, dots: false, hide_in_legend: false, area: false }
 }
 
 #[component]
@@ -139,7 +139,7 @@ fn generation_limits(store: Store) -> Option<(f64, f64)> {
 }
 
 /// The y range of a chart of this series: its own range with room for a wandering prediction.
-fn y_limits(values: &[f32]) -> (f64, f64) {
+pub(super) fn y_limits(values: &[f32]) -> (f64, f64) {
     let lo = values.iter().copied().fold(f32::INFINITY, f32::min) as f64;
     let hi = values.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
     let span = (hi - lo).max(1e-6);

@@ -4,6 +4,7 @@
 mod chain;
 mod chart;
 mod course;
+mod drift;
 mod embeddings;
 mod fields;
 mod gradients;
@@ -22,6 +23,7 @@ use leptos::prelude::*;
 
 use crate::app::state::Store;
 use crate::settings::Task;
+use drift::DriftPanel;
 use lesson_charts::{GenerationChart, GradNormChart, HeldOutChart, LossChart, NextValues, WindowsHint};
 use lesson_switch::LessonSwitch;
 use news::{NewsSettingsPanel, NewsWorkspace};
@@ -106,6 +108,7 @@ fn App() -> impl IntoView {
                                     <GenerationChart />
                                 </div>
                                 <NextValues />
+                                <DriftPanel />
                             </LessonViews>
                         </section>
                         <SettingsPanel />

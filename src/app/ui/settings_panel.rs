@@ -51,7 +51,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     <NumberField key="batch" label="Batch" />
                 </div>
                 <div class="row">
-                    <SelectField key="training" label="Windows read" options=TRAININGS />
+                    <SelectField key="training" label="Training" options=TRAININGS />
                     <NumberField key="free-steps" label="Own predictions" hint="last steps of a window; 0 = a third" disabled=teacher />
                 </div>
                 <p class="field-msg" id="training-msg">{training_note}</p>
@@ -91,7 +91,7 @@ pub fn SettingsPanel() -> impl IntoView {
 }
 
 /// The `training` setting's choices, as the page words them.
-const TRAININGS: &[(&str, &str)] = &[("teacher", "true values (teacher forcing)"), ("free", "own predictions too (free-running)")];
+const TRAININGS: &[(&str, &str)] = &[("free", "free-running"), ("teacher", "teacher forcing")];
 
 /// The `gen-from` setting's choices, as the page words them.
 const GEN_FROM: &[(&str, &str)] = &[("data", "the last training values"), ("zeros", "zeros")];

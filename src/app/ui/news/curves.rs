@@ -16,7 +16,7 @@ fn lines(batches: &[(f32, f32)], epoch_train: Vec<(f32, f32)>, val: Vec<(f32, f3
     if batches.is_empty() {
         return vec![];
     }
-    let line = |label, class, points| Line { label, class, points, dots: false, hide_in_legend: false };
+    let line = |label, class, points| Line { label, class, points, dots: false, hide_in_legend: false, area: false };
     // A line without points (no epoch ended yet, no validation rows) stays out of the legend.
     [
         Line { hide_in_legend: true, ..line("training (each batch)", "series-train-raw", decimate(batches, POINTS)) },

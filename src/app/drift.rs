@@ -1,0 +1,65 @@
+//! "Why does it drift?" as the page shows it: the generations of the experiment and of its twin
+//! (trained the other way, `lesson::twin`) side by side, each with the band between it and the
+//! true continuation, and a sentence comparing them. Plain data, tested natively.
+
+use crate::app::plot::format_number as fmt;
+use crate::lesson::Evaluation;
+use crate::settings::Training;
+
+/// One side of the pair: how the model was trained, after how many steps, and its evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Side<'a> {
+    pub training: Training,
+    pub steps: u64,
+    pub eval: &'a Evaluation,
+}
+
+/// The band between the generated values and the true continuation, as the outline of an area:
+/// along the generated line, then back along the truth (only where the truth is known).
+pub fn band(e: &Evaluation) -> Vec<(f32, f32)> {
+    let n = e.gen_truth.len().min(e.gen_pred.len());
+    let forward = (0..n).map(|i| (e.gen_x[i], e.gen_pred[i]));
+    let back = (0..n).rev().map(|i| (e.gen_x[i], e.gen_truth[i]));
+    forward.chain(back).collect()
+}
+
+/// Teacher forcing first, free-running second, whichever the experiment is.
+pub fn ordered<'a>(a: Side<'a>, b: Side<'a>) -> [Side<'a>; 2] {
+    if a.training == Training::Teacher {
+        [a, b]
+    } else {
+        [b, a]
+    }
+}
+
+/// Where the error first passes `limit` (1-based step), if it does.
+pub fn drifts_past(e: &Evaluation, limit: f32) -> Option<usize> {
+    e.gen_pred.iter().zip(&e.gen_truth).position(|(g, t)| !((g - t).abs() <= limit)).map(|i| i + 1)
+}
+
+/// What the pair shows, in a sentence per side and one comparing them.
+pub fn summary(sides: &[Side; 2]) -> String {
+    let name = |t: Training| match t {
+        Training::Teacher => "Teacher forcing",
+        Training::Free => "Free-running training",
+    };
+    let mut out = Vec::new();
+    for s in sides {
+        let gen = s.eval.gen_mse.map_or("no known continuation".to_string(), |m| format!("generation MSE {}", fmt(m as f64)));
+        let past = match drifts_past(s.eval, 0.25) {
+            Some(k) => format!("; it is off by more than 0.25 from step {k}"),
+            None if s.eval.gen_mse.is_some() => "; it stays within 0.25 of the truth throughout".to_string(),
+            None => String::new(),
+        };
+        out.push(format!("{} ({} steps): one-step MSE {}, {gen}{past}.", name(s.training), s.steps, fmt(s.eval.heldout_mse as f64)));
+    }
+    if let (Some(a), Some(b)) = (sides[0].eval.gen_mse, sides[1].eval.gen_mse) {
+        let verdict = if b < a {
+            "Training on its own predictions, the model learnt to correct the small errors it makes when it generates"
+        } else {
+            "Here teacher forcing generated as well or better; try another seed"
+        };
+        out.push(format!("{verdict}."));
+    }
+    out.join(" ")
+}
