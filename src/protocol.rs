@@ -177,6 +177,12 @@ pub enum SeriesEvent {
         info: SeriesInfo,
         settings: Settings,
     },
+    /// The experiment generates anew as `settings` say (only `gen-from`, `gen-start` or
+    /// `gen-steps` changed): same weights, same run; an evaluation follows.
+    Regenerated {
+        info: SeriesInfo,
+        settings: Settings,
+    },
     /// Training progress: the losses since the previous `Progress`, and the speed.
     Progress {
         step: u64,

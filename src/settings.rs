@@ -213,6 +213,7 @@ settings! {
     training: Training = Training::Free, "training", Series, "free (the default: the last free-steps steps of each window read the model's own predictions, and it learns through them, so its generation holds) or teacher (every step of a window reads the true value: teacher forcing, the course's way)", any;
     free_steps: usize = 0, "free-steps", Series, "with training = free: how many of each window's last steps read the model's own predictions (0 = a third of the window, at least 1; at most T - 1)", |v: &usize| range(0, 199)(v);
     gen_from: GenFrom = GenFrom::Data, "gen-from", Series, "the generation's seed window: data (the last training values) or zeros", any;
+    gen_start: usize = 0, "gen-start", Series, "where generation starts: the number of the first generated value (counting from 1; 0 = right after the training stretch); the window before it is the seed", |v: &usize| range(0, 1_000_000)(v);
     gen_steps: usize = 200, "gen-steps", Series, "free-running generation length", |v: &usize| range(1, 2000)(v);
     series: String = String::new(), "series", Series, "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };
     preset: Preset = Preset::Rnn, "preset", News, "news model: the course notebook's rnn-title, rnn, lstm, bilstm or gru, or gru-tuned (the recipe that reached 0.90); sets the model and training fields, any of which can then be changed", any;

@@ -4,9 +4,10 @@
 //! The series is split in two: the first 80 % is the training stretch, from which random windows
 //! of T steps are drawn (target = the window shifted one step ahead); the last 20 % is held out.
 //! - Held-out next-step MSE: every held-out value predicted from the T values before it.
-//! - Generation: from the last T training values, the model predicts the next value, appends it to
-//!   the window, drops the oldest, and repeats `gen_steps` times on its own predictions. The sine's
-//!   true continuation is the noise-free wave; a typed sequence's is its held-out values.
+//! - Generation: from the last T training values (or the T values before `gen-start`), the model
+//!   predicts the next value, appends it to the window, drops the oldest, and repeats `gen_steps`
+//!   times on its own predictions. The sine's true continuation is the noise-free wave; a typed
+//!   sequence's is its values after the start.
 //!
 //! Typed sequences are standardised (mean 0, standard deviation 1) for training; predictions and
 //! MSEs are reported in the sequence's own units. The sine is used as it is, as in the course.
@@ -44,6 +45,9 @@ pub struct SeriesInfo {
     pub values: Vec<f32>,
     /// Values `[0, train_end)` are trained on; the rest is held out.
     pub train_end: usize,
+    /// Generation starts at this value (`gen-start`, by default `train_end`): the seed window is
+    /// the `window` values before it.
+    pub gen_at: usize,
     /// Window length actually used (T, shortened for short typed sequences).
     pub window: usize,
     /// Different training windows there are (`train_end - window`): what the model can learn
@@ -122,14 +126,7 @@ impl SeriesLesson {
         // Data: own units, positions, and what generation is compared with.
         let (values, xs, sine) = match settings.task {
             Task::Sine => {
-                let s = Sine {
-                    amplitude: settings.amplitude,
-                    frequency: settings.frequency,
-                    noise: settings.noise,
-                    x_min: settings.x_min,
-                    x_max: settings.x_max,
-                    points: settings.points,
-                };
+                let s = sine_of(settings);
                 let data_rng = &mut rng_from_seed(settings.seed ^ 0x5EED_DA7A);
                 (s.sample(data_rng), (0..s.points).map(|i| s.x(i)).collect::<Vec<_>>(), Some(s))
             }
@@ -160,15 +157,7 @@ impl SeriesLesson {
             .into());
         }
         let window = settings.seq_len.min(train_end_m - 1).max(1);
-        let gen_steps = settings.gen_steps;
-        let (truth, gen_x) = match sine {
-            Some(s) => {
-                ((0..gen_steps).map(|i| s.clean(s.x(train_end + i))).collect(), (0..gen_steps).map(|i| s.x(train_end + i)).collect())
-            }
-            None => {
-                (values[train_end..].iter().copied().take(gen_steps).collect(), (0..gen_steps).map(|i| (train_end + i) as f32).collect())
-            }
-        };
+        let (gen_at, truth, gen_x) = generation_plan(settings, &values, sine.as_ref(), train_end, window, lag)?;
         // Model: the recurrent stack, returning sequences, with a Dense(1) head per step.
         let spec = ModelSpec {
             input: InputSpec::Values { features: 1 },
@@ -203,6 +192,7 @@ impl SeriesLesson {
             xs,
             values,
             train_end,
+            gen_at,
             window,
             train_windows: train_end_m - window,
             params: model.param_count(),
@@ -281,6 +271,21 @@ impl SeriesLesson {
             None
         };
         Ok(StepOutcome { step: self.step, stats, diverged })
+    }
+
+    /// Generates as `settings` say (`gen-from`, `gen-start`, `gen-steps`), keeping the weights and
+    /// everything else ([`only_generation_differs`] must hold). Nothing changes on error.
+    pub fn set_generation(&mut self, settings: &Settings) -> Result<(), LessonError> {
+        settings.validate()?;
+        debug_assert!(only_generation_differs(&self.settings, settings));
+        let sine = (settings.task == Task::Sine).then(|| sine_of(settings));
+        let (at, truth, gen_x) =
+            generation_plan(settings, &self.info.values, sine.as_ref(), self.info.train_end, self.info.window, self.lag)?;
+        self.info.gen_at = at;
+        self.truth = truth;
+        self.gen_x = gen_x;
+        self.settings = settings.clone();
+        Ok(())
     }
 
     /// With free-running training, the first step of the windows that reads the model's own
@@ -369,17 +374,17 @@ impl SeriesLesson {
     /// ([`SeriesLesson::advance_evaluation`]) so the worker stays responsive. The weights must
     /// not change until it is complete.
     pub fn begin_evaluation(&self) -> EvalJob {
-        let (n, end, w) = (self.info.values.len(), self.info.train_end, self.info.window);
+        let (n, end, w, at) = (self.info.values.len(), self.info.train_end, self.info.window, self.info.gen_at);
         EvalJob {
             windows: context_windows(&self.inputs, end - self.lag..n - self.lag, w),
             heldout_pred: Vec::with_capacity(n - end),
             window: match self.settings.gen_from {
-                GenFrom::Data => self.inputs[end - self.lag - w..end - self.lag].to_vec(),
+                GenFrom::Data => self.inputs[at - self.lag - w..at - self.lag].to_vec(),
                 // Zeros in the series' own units (no change, when it reads changes).
                 GenFrom::Zeros => vec![if self.lag == 1 { 0.0 } else { self.scale.forward(0.0) }; w],
             },
             last: match self.settings.gen_from {
-                GenFrom::Data => self.train_values[end - 1],
+                GenFrom::Data => self.train_values[at - 1],
                 GenFrom::Zeros => self.scale.forward(0.0),
             },
             gen_pred: Vec::with_capacity(self.gen_x.len()),
@@ -471,6 +476,53 @@ pub fn free_steps(setting: usize, window: usize) -> usize {
     }
     .min(window.saturating_sub(1))
     .max(1)
+}
+
+/// The sine wave `settings` describe.
+fn sine_of(settings: &Settings) -> Sine {
+    Sine {
+        amplitude: settings.amplitude,
+        frequency: settings.frequency,
+        noise: settings.noise,
+        x_min: settings.x_min,
+        x_max: settings.x_max,
+        points: settings.points,
+    }
+}
+
+/// Where generation starts (value index), its true continuation and its positions, for
+/// `settings`' `gen-start` and `gen-steps`.
+fn generation_plan(
+    settings: &Settings,
+    values: &[f32],
+    sine: Option<&Sine>,
+    train_end: usize,
+    window: usize,
+    lag: usize,
+) -> Result<(usize, Vec<f32>, Vec<f32>), LessonError> {
+    let (n, steps) = (values.len(), settings.gen_steps);
+    // `gen-start` counts values from 1; the seed window is the `window` values (model inputs)
+    // before it.
+    let at = if settings.gen_start == 0 { train_end } else { settings.gen_start - 1 };
+    if at < window + lag || at > n {
+        let first = window + lag + 1;
+        return Err(SettingError::new(
+            "gen-start",
+            format!("generation can start from value {first} (after a first seed window of {window}) to value {n}, or 0 for after the training stretch; not {}", settings.gen_start),
+        )
+        .into());
+    }
+    Ok(match sine {
+        Some(s) => (at, (0..steps).map(|i| s.clean(s.x(at + i))).collect(), (0..steps).map(|i| s.x(at + i)).collect()),
+        None => (at, values[at..].iter().copied().take(steps).collect(), (0..steps).map(|i| (at + i) as f32).collect()),
+    })
+}
+
+/// Whether `a` and `b` differ at most in how the model generates (`gen-from`, `gen-start`,
+/// `gen-steps`): then the experiment keeps its weights and only generates anew.
+pub fn only_generation_differs(a: &Settings, b: &Settings) -> bool {
+    let strip = |s: &Settings| Settings { gen_from: GenFrom::Data, gen_start: 0, gen_steps: 0, ..s.clone() };
+    strip(a) == strip(b)
 }
 
 /// Held-out windows predicted together in one forward pass of an evaluation.

@@ -8,7 +8,7 @@
 //! add up (exposure bias); the held-out one-step predictions, which read true values, stay
 //! excellent. Free-running training shows it its own predictions (`engine/model/feedback.rs`).
 
-use super::series::{Evaluation, EvalJob, SeriesLesson};
+use super::series::{EvalJob, Evaluation, SeriesLesson};
 use super::LessonError;
 use crate::settings::{Settings, Training};
 

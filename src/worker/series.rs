@@ -7,6 +7,7 @@ use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
 use crate::engine::backend::Workers;
 use crate::lesson::chain::{chain_error, Chain, ChainSource};
+use crate::lesson::series::only_generation_differs;
 use crate::lesson::{EvalJob, LessonError, SeriesLesson};
 use crate::protocol::{Event, LossPoint, SeriesEvent};
 use crate::settings::Settings;
@@ -29,6 +30,22 @@ pub struct SeriesRun {
 /// Builds the experiment `settings` describe and makes it the active lesson; refused settings
 /// leave the current one as it is.
 pub fn configure(st: &mut State, settings: &Settings) {
+    // Only how it generates changed: the run keeps its weights and generates anew. (The same
+    // settings again are Reset: a fresh run.)
+    if let Some(run) = st.active.as_mut().and_then(|a| a.as_any_mut().downcast_mut::<SeriesRun>()) {
+        if run.lesson.settings != *settings && only_generation_differs(&run.lesson.settings, settings) {
+            match run.lesson.set_generation(settings) {
+                Ok(()) => {
+                    post(SeriesEvent::Regenerated { info: run.lesson.info().clone(), settings: run.lesson.settings.clone() });
+                    run.evaluate();
+                    // The twin was generating the old way.
+                    st.twin = None;
+                }
+                Err(e) => post(Event::Rejected { message: e.to_string() }),
+            }
+            return;
+        }
+    }
     match SeriesLesson::new(settings) {
         Ok(mut lesson) => {
             // Another lesson was chosen: news settings waiting for their data are dropped.

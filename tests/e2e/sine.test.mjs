@@ -249,3 +249,34 @@ test('why does it drift: a twin trained with teacher forcing beside the free-run
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('a click on a chart generates from that point, keeping the trained model; the field and the link follow', async () => {
+  const { page, messages, context } = await openPage(browser, server.url);
+  const pg = new Playground(page);
+  await pg.ready();
+  await pg.stepButton().click();
+  await pg.waitForStep(1);
+  for (let i = 0; i < 4; i++) await pg.stepButton().click();
+  await pg.waitForStep(5);
+  const before = await pg.linePath('generation-chart', 'series-gen');
+  // A click three quarters of the way across the held-out chart.
+  const plot = page.locator('[data-testid="heldout-chart"] svg');
+  const box = await plot.boundingBox();
+  await plot.click({ position: { x: box.width * 0.75, y: box.height / 2 } });
+  await page.waitForFunction(() => /gen-start=\d+/.test(location.search));
+  const start = Number(new URL(page.url()).searchParams.get('gen-start'));
+  assert.ok(start > 200 && start < 250, `starts in the held-out stretch: ${start}`);
+  assert.equal(await page.locator('input[data-setting="gen-start"]').inputValue(), String(start));
+  await page.waitForFunction((b) => {
+    const p = document.querySelector('[data-testid="generation-chart"] path.line.series-gen')?.getAttribute('d') ?? '';
+    return p.length > 0 && p !== b;
+  }, before);
+  // Still the same run: the steps trained are kept.
+  assert.equal(await pg.text('step'), '5');
+  // Too early a start is refused by name, and the run is kept.
+  await pg.setSetting('gen-start', 3);
+  await page.getByTestId('notice').filter({ hasText: 'gen-start' }).waitFor();
+  assert.equal(await pg.text('step'), '5');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

@@ -337,6 +337,13 @@ impl Store {
                 self.eval.set(None);
                 self.twin.set(None);
             }
+            SeriesEvent::Regenerated { info, settings } => {
+                url::write(&settings);
+                self.info.set(Some(info));
+                self.settings.set(settings);
+                self.twin.set(None);
+                self.clear_problem_notice();
+            }
             SeriesEvent::Progress { step, losses, steps_per_sec, running } => {
                 if !losses.is_empty() {
                     self.history.update(|h| h.push_train(&losses));

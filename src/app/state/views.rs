@@ -142,7 +142,7 @@ impl Store {
         match self.settings.with_untracked(|s| s.task) {
             Task::Agnews => ChainSource::TestExample { index: 0 },
             _ => {
-                let start = self.info.with_untracked(|i| i.as_ref().map_or(0, |i| i.train_end.saturating_sub(i.window)));
+                let start = self.info.with_untracked(|i| i.as_ref().map_or(0, |i| i.gen_at.saturating_sub(i.window)));
                 ChainSource::Window { start }
             }
         }

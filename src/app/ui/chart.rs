@@ -30,6 +30,7 @@ fn frame_for(width: f64, wide: bool) -> Frame {
 
 #[derive(Clone, Debug, PartialEq)]
 struct Drawn {
+    domain: Domain,
     paths: Vec<(&'static str, String)>,
     dots: Vec<(&'static str, f64, f64)>,
     x_ticks: Vec<(f64, String)>,
@@ -67,7 +68,7 @@ fn draw(f: Frame, lines: &[Line], log_y: bool, clamp: Option<(f64, f64)>) -> Opt
     } else {
         nice_ticks(domain.y.0, domain.y.1, 5).into_iter().map(|v| (domain.project(&f, domain.x.0, v).1, tick_label(v))).collect()
     };
-    Some(Drawn { paths, dots, x_ticks, y_ticks })
+    Some(Drawn { domain, paths, dots, x_ticks, y_ticks })
 }
 
 /// A chart with a title, a legend and an SVG plot.
@@ -93,6 +94,10 @@ pub fn LineChart(
     /// A line under the plot saying how to read it.
     #[prop(optional)]
     note: &'static str,
+    /// Called with the x value of a click on the plot (the chart then shows a pointer cursor);
+    /// whatever it sets must also be reachable without a mouse.
+    #[prop(optional, into)]
+    on_pick: Option<Callback<f64>>,
 ) -> impl IntoView {
     let clip_id = format!("clip-{testid}");
     let figure = NodeRef::<leptos::html::Figure>::new();
@@ -168,8 +173,20 @@ pub fn LineChart(
             }
             .into_any(),
         };
+        let pick = move |ev: leptos::ev::MouseEvent| {
+            let (Some(cb), Some(d)) = (on_pick, drawn.get_untracked()) else { return };
+            let Some(el) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+            let rect = el.get_bounding_client_rect();
+            if rect.width() <= 0.0 {
+                return;
+            }
+            let px = (ev.client_x() as f64 - rect.left()) / rect.width() * f.width;
+            if let Some(x) = d.domain.x_at(&f, px) {
+                cb.run(x);
+            }
+        };
         view! {
-            <svg viewBox=format!("0 0 {} {}", f.width, f.height) role="img" aria-label=move || label.get() class="plot">
+            <svg viewBox=format!("0 0 {} {}", f.width, f.height) role="img" aria-label=move || label.get() class="plot" class:pickable=on_pick.is_some() on:click=pick>
                 <defs>
                     <clipPath id=clip_id.clone()>
                         <rect x=f.left y=f.top width=f.plot_width() height=f.plot_height()></rect>

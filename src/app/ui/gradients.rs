@@ -122,7 +122,14 @@ fn Comparison() -> impl IntoView {
                 let pts = |v: &[f32]| v.iter().enumerate().map(|(t, &y)| ((t + 1) as f32, y)).collect::<Vec<_>>();
                 out.push(Line { label: name, class, points: pts(&c.curve), dots: false, hide_in_legend: false, area: false });
                 if !c.clipped_curve.is_empty() {
-                    out.push(Line { label: cname, class: cclass, points: pts(&c.clipped_curve), dots: false, hide_in_legend: false, area: false });
+                    out.push(Line {
+                        label: cname,
+                        class: cclass,
+                        points: pts(&c.clipped_curve),
+                        dots: false,
+                        hide_in_legend: false,
+                        area: false,
+                    });
                 }
             }
             out

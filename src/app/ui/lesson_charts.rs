@@ -82,7 +82,16 @@ pub fn HeldOutChart() -> impl IntoView {
     });
     let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
     view! {
-        <LineChart title="Next value, on data it never trained on" testid="heldout-chart" lines label x_label="x" clamp_y=clamp empty="Waiting for the first evaluation" />
+        <LineChart
+            title="Next value, on data it never trained on"
+            testid="heldout-chart"
+            lines
+            label
+            x_label="x"
+            clamp_y=clamp
+            empty="Waiting for the first evaluation"
+            on_pick=pick_start(store)
+        />
     }
 }
 
@@ -91,7 +100,7 @@ pub fn GenerationChart() -> impl IntoView {
     let store = Store::from_context();
     let lines = Signal::derive(move || {
         let (Some(info), Some(e)) = (store.info.get(), store.eval.get()) else { return vec![] };
-        let end = info.train_end;
+        let end = info.gen_at;
         let zeros = store.settings.with(|s| s.gen_from == crate::settings::GenFrom::Zeros);
         let seed: Vec<(f32, f32)> = (end - info.window..end).map(|i| (info.xs[i], if zeros { 0.0 } else { info.values[i] })).collect();
         let truth: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_truth.iter().copied()).collect();
@@ -116,8 +125,38 @@ pub fn GenerationChart() -> impl IntoView {
         )
     });
     view! {
-        <LineChart title="Generation: the model continues on its own" testid="generation-chart" lines label x_label="x" clamp_y=clamp empty="Waiting for the first evaluation" />
+        <LineChart
+            title="Generation: the model continues on its own"
+            testid="generation-chart"
+            lines
+            label
+            x_label="x"
+            clamp_y=clamp
+            empty="Waiting for the first evaluation"
+            note="Click the chart to generate from that point (or set “Start at value” under Generation)."
+            on_pick=pick_start(store)
+        />
     }
+}
+
+/// A click on a series chart at `x`: generation starts at the value nearest to it (from the
+/// data, keeping the weights: only how it generates changes).
+fn pick_start(store: Store) -> Callback<f64> {
+    Callback::new(move |x: f64| {
+        let Some(i) = store.info.with_untracked(|i| i.as_ref().map(|i| start_index(&i.xs, i.window, x))) else { return };
+        let mut s = store.settings.get_untracked();
+        s.gen_start = i + 1;
+        s.gen_from = crate::settings::GenFrom::Data;
+        store.apply(s);
+    })
+}
+
+/// The value index nearest to position `x` on a series sampled at `xs` (evenly), as a start of
+/// generation: at least one window in, at most right after the last value.
+fn start_index(xs: &[f32], window: usize, x: f64) -> usize {
+    let (x0, dx) = (xs[0] as f64, if xs.len() > 1 { (xs[1] - xs[0]) as f64 } else { 1.0 });
+    let i = ((x - x0) / dx).round().max(0.0) as usize;
+    i.clamp((window + 1).min(xs.len()), xs.len())
 }
 
 /// The generation chart's y range: the series' own (a runaway line cannot squash the rest), or,

@@ -30,7 +30,7 @@ pub fn SettingsPanel() -> impl IntoView {
     view! {
         <aside class="settings" aria-label="Settings">
             <SkipToControls text="Back to training controls" />
-            <p class="settings-note">"Changing a setting starts a fresh run."</p>
+            <p class="settings-note">"Changing a setting starts a fresh run (how it generates excepted)."</p>
             <section aria-labelledby="h-model">
                 <h2 id="h-model">"Model"</h2>
                 <SegmentedField key="cell" legend="Cell" options=CELLS />
@@ -85,6 +85,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     <SelectField key="gen-from" label="Starting from" options=GEN_FROM />
                     <NumberField key="gen-steps" label="Steps to generate" />
                 </div>
+                <NumberField key="gen-start" label="Start at value" hint="0 = right after the training stretch; or click a chart. Changing how it generates keeps the trained model." />
             </section>
         </aside>
     }

@@ -89,7 +89,9 @@ pub fn run(args: &[String]) -> i32 {
                     eprintln!("{name}, seed {seed}, {training}: training {steps} steps ...");
                 }
                 match train(&s) {
-                    Ok((heldout_mse, gen_mse, ms_per_step)) => runs.push(Run { cell: name, seed, training, heldout_mse, gen_mse, ms_per_step }),
+                    Ok((heldout_mse, gen_mse, ms_per_step)) => {
+                        runs.push(Run { cell: name, seed, training, heldout_mse, gen_mse, ms_per_step })
+                    }
                     Err(e) => {
                         eprintln!("unroll bench --generation: {name}, seed {seed}: {e}");
                         return 1;
@@ -127,7 +129,15 @@ pub fn run(args: &[String]) -> i32 {
     println!("cell        seed  training   held-out MSE   generation MSE ({} steps)   ms/step", d.gen_steps);
     for r in &runs {
         let mark = if r.gen_mse <= HOLDS { "" } else { "  ✗" };
-        println!("{:<10}{:>6}  {:<8}{:>15.2e}{:>17.3e}{mark:<4}{:>18.2}", r.cell, r.seed, r.training.as_str(), r.heldout_mse, r.gen_mse, r.ms_per_step);
+        println!(
+            "{:<10}{:>6}  {:<8}{:>15.2e}{:>17.3e}{mark:<4}{:>18.2}",
+            r.cell,
+            r.seed,
+            r.training.as_str(),
+            r.heldout_mse,
+            r.gen_mse,
+            r.ms_per_step
+        );
     }
     for cell in ["SimpleRNN", "LSTM", "GRU"] {
         for &training in &modes {

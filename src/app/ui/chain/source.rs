@@ -32,7 +32,7 @@ fn WindowPicker() -> impl IntoView {
         },
     };
     let window = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.window));
-    let seed = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.train_end.saturating_sub(i.window)));
+    let seed = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.gen_at.saturating_sub(i.window)));
     let held = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.train_end.min(i.values.len().saturating_sub(i.window))));
     let set = move |s: usize| store.choose_chain_source(ChainSource::Window { start: s });
     view! {
