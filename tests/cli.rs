@@ -183,7 +183,8 @@ fn the_generation_benchmark_prints_every_seed() {
     assert!(rows.iter().all(|r| r["cell"] == "SimpleRNN" && r["heldout_mse"].as_f64().unwrap() > 0.0 && r["generation_mse"].is_number()));
     let modes: Vec<&str> = rows.iter().map(|r| r["training"].as_str().unwrap()).collect();
     assert_eq!(modes, ["teacher", "free", "teacher", "free"]);
-    let (code, out, err) = unroll(&["bench", "--generation", "--seeds", "1", "--steps", "3", "--cell", "gru", "--set", "training=teacher", "--json"]);
+    let (code, out, err) =
+        unroll(&["bench", "--generation", "--seeds", "1", "--steps", "3", "--cell", "gru", "--set", "training=teacher", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["rows"].as_array().unwrap().len(), 1);
