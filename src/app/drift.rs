@@ -34,7 +34,7 @@ pub fn ordered<'a>(a: Side<'a>, b: Side<'a>) -> [Side<'a>; 2] {
 
 /// Where the error first passes `limit` (1-based step), if it does.
 pub fn drifts_past(e: &Evaluation, limit: f32) -> Option<usize> {
-    e.gen_pred.iter().zip(&e.gen_truth).position(|(g, t)| !((g - t).abs() <= limit)).map(|i| i + 1)
+    e.gen_pred.iter().zip(&e.gen_truth).position(|(g, t)| (g - t).abs().is_nan() || (g - t).abs() > limit).map(|i| i + 1)
 }
 
 /// What the pair shows, in a sentence per side and one comparing them.

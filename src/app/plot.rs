@@ -82,7 +82,7 @@ impl Domain {
     /// The x value under pixel column `px`, if it lies on the plot.
     pub fn x_at(&self, f: &Frame, px: f64) -> Option<f64> {
         let u = (px - f.left) / f.plot_width();
-        (0.0..=1.0).contains(&u).then(|| self.x.0 + u * (self.x.1 - self.x.0))
+        (0.0..=1.0).contains(&u).then_some(self.x.0 + u * (self.x.1 - self.x.0))
     }
 
     /// Pixel position of a data point.

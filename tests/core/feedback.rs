@@ -16,7 +16,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use unroll::engine::backend::{self, BackendKind, Setup};
 use unroll::engine::cells::{Activation, CellKind};
-use unroll::engine::model::{Dropout, DropoutMasks, Merge, ModelSpec};
+use unroll::engine::model::{Dropout, DropoutMasks, Merge, ModelSpec, RecurrentSpec};
 use unroll::engine::reference;
 use unroll::engine::train::{Clipping, OptimizerSpec, Schedule};
 use unroll::engine::{EngineError, Input, InputData, Model, Targets, Workspace};
@@ -32,7 +32,7 @@ struct Case {
     targets: Vec<f32>,
 }
 
-fn case(layers: Vec<unroll::engine::model::RecurrentSpec>, seed: u64) -> Case {
+fn case(layers: Vec<RecurrentSpec>, seed: u64) -> Case {
     let spec = seq_model(1, layers, 1);
     let mut model = Model::zeroed(spec).unwrap();
     let mut r = rng(seed);
@@ -59,7 +59,7 @@ fn reference_fed(model: &Model, values: &[f32], targets: &[f32], from: usize, ma
     (r.loss, r.outputs)
 }
 
-fn cells_and_stacks() -> Vec<(String, Vec<unroll::engine::model::RecurrentSpec>)> {
+fn cells_and_stacks() -> Vec<(String, Vec<RecurrentSpec>)> {
     let mut out: Vec<_> = all_cells().into_iter().map(|c| (format!("{c:?}"), vec![layer(c, 4, None)])).collect();
     out.push((
         "LSTM(3) → GRU(4)".into(),
@@ -69,20 +69,16 @@ fn cells_and_stacks() -> Vec<(String, Vec<unroll::engine::model::RecurrentSpec>)
     out
 }
 
+/// `layers` with these input and recurrent dropout rates.
+fn with_dropout(layers: &[RecurrentSpec], input: f32, recurrent: f32) -> Vec<RecurrentSpec> {
+    layers.iter().map(|l| RecurrentSpec { dropout: input, recurrent_dropout: recurrent, ..l.clone() }).collect()
+}
+
 #[test]
 fn with_nothing_fed_back_the_step_by_step_pass_equals_the_layer_major_one() {
     for (name, layers) in cells_and_stacks() {
         for dropout in [false, true] {
-            let layers: Vec<_> = layers
-                .iter()
-                .map(|l| {
-                    if dropout {
-                        unroll::engine::model::RecurrentSpec { dropout: 0.3, recurrent_dropout: 0.2, ..l.clone() }
-                    } else {
-                        l.clone()
-                    }
-                })
-                .collect();
+            let layers = if dropout { with_dropout(&layers, 0.3, 0.2) } else { layers.clone() };
             let c = case(layers, 7);
             let what = format!("{name}, dropout {dropout}");
             let targets = Targets::Values(&c.targets);
@@ -126,16 +122,7 @@ fn fed_back_outputs_equal_the_reference_rerun_on_its_own_predictions() {
 fn the_gradient_through_fed_back_predictions_matches_finite_differences_of_the_reference() {
     for (name, layers) in cells_and_stacks() {
         for dropout in [false, true] {
-            let layers: Vec<_> = layers
-                .iter()
-                .map(|l| {
-                    if dropout {
-                        unroll::engine::model::RecurrentSpec { dropout: 0.25, recurrent_dropout: 0.25, ..l.clone() }
-                    } else {
-                        l.clone()
-                    }
-                })
-                .collect();
+            let layers = if dropout { with_dropout(&layers, 0.25, 0.25) } else { layers.clone() };
             let mut c = case(layers, 21);
             let from = 2;
             let mut ws = Workspace::default();
@@ -144,6 +131,7 @@ fn the_gradient_through_fed_back_predictions_matches_finite_differences_of_the_r
             c.model.loss_and_grads(&x, &Targets::Values(&c.targets), &mut g, &mut ws, &mut Dropout::Sample(&mut rng(5))).unwrap();
             let masks: Vec<Vec<DropoutMasks>> = ws.layers.iter().map(|l| l.drop.clone()).collect();
             let mut failures = Vec::new();
+            #[allow(clippy::needless_range_loop)] // `i` indexes the weights, changed in place
             for i in 0..c.model.params.len() {
                 // Relu's kinks: a step that straddles one gives a wrong difference, so a smaller
                 // step is tried (with a tolerance for the f32 loss's rounding at that step); a

@@ -16,7 +16,7 @@ src/data/series.rs, src/data/windows.rs):
 Keras has no free-running training in `fit`; this is the teacher-forced table only.
 
 Run by hand (needs TensorFlow, which the test command does not install):
-    python tools/keras/generation_baseline.py [--seeds 10] [--steps 2000] [--cells rnn,lstm,gru]
+    python bench/reference/keras_generation.py [--seeds 10] [--steps 2000] [--cells rnn,lstm,gru]
 It prints one line per run and a summary per cell (≤ 0.05 counts as a generation that holds).
 """
 
