@@ -263,8 +263,9 @@ test('a click on a chart generates from that point, keeping the trained model; t
   const plot = page.locator('[data-testid="heldout-chart"] svg');
   const box = await plot.boundingBox();
   await plot.click({ position: { x: box.width * 0.75, y: box.height / 2 } });
-  await page.waitForFunction(() => /gen-start=\d+/.test(location.search));
-  const start = Number(new URL(page.url()).searchParams.get('gen-start'));
+  // (every key is in the link: it says gen-start=0 until the click is taken up)
+  await page.waitForFunction(() => /gen-start=[1-9]\d*/.test(location.search));
+  const start = Number(await page.evaluate(() => new URLSearchParams(location.search).get('gen-start')));
   assert.ok(start > 200 && start < 250, `starts in the held-out stretch: ${start}`);
   assert.equal(await page.locator('input[data-setting="gen-start"]').inputValue(), String(start));
   await page.waitForFunction((b) => {
