@@ -233,9 +233,15 @@ test('why does it drift: a twin trained with teacher forcing beside the free-run
   await summary.waitFor({ timeout: 120_000 });
   const text = await summary.textContent();
   assert.match(text, /^Teacher forcing \(\d+ steps\): one-step MSE .*, generation MSE .*\. Free-running training \(\d+ steps\): one-step MSE/);
-  // Seed 3 is the issue's own example: teacher forcing drifts away, free-running holds.
-  assert.match(text, /^Teacher forcing \(\d+ steps\)[^;]*; it is off by more than 0\.25 from step \d+\. Free-running/);
-  assert.match(text, /learnt to correct the small errors/);
+  // Which of the two holds depends on where Pause fell (the twin trains as many steps as the
+  // model had); the numbers behind the claim are tested natively at 2000 steps
+  // (free_running_training_makes_the_generation_hold) and measured by `cargo xtask bench generation`.
+  const steps = [...text.matchAll(/\((\d+) steps\)/g)].map((m) => Number(m[1]));
+  assert.equal(steps.length, 2);
+  assert.equal(steps[0], steps[1], 'the twin trained as many steps as the model');
+  assert.equal(steps[0], await pg.step());
+  assert.match(text, /(it is off by more than 0\.25 from step \d+|it stays within 0\.25 of the truth throughout)\. Free-running/);
+  assert.match(text, /(learnt to correct the small errors|teacher forcing generated as well or better)/);
   for (const id of ['drift-teacher', 'drift-free']) {
     assert.ok((await pg.linePath(id, 'series-band')).endsWith('Z'), `${id}: the error band is a closed area`);
     assert.ok((await pg.linePath(id, 'series-gen')).length > 100, `${id}: a generated line`);
