@@ -3,6 +3,7 @@
 //! true continuation, and a sentence comparing them. Plain data, tested natively.
 
 use crate::app::plot::format_number as fmt;
+use crate::lesson::twin::drift;
 use crate::lesson::Evaluation;
 use crate::settings::Training;
 
@@ -34,7 +35,7 @@ pub fn ordered<'a>(a: Side<'a>, b: Side<'a>) -> [Side<'a>; 2] {
 
 /// Where the error first passes `limit` (1-based step), if it does.
 pub fn drifts_past(e: &Evaluation, limit: f32) -> Option<usize> {
-    e.gen_pred.iter().zip(&e.gen_truth).position(|(g, t)| (g - t).abs().is_nan() || (g - t).abs() > limit).map(|i| i + 1)
+    drift(e).iter().position(|d| d.is_nan() || *d > limit).map(|i| i + 1)
 }
 
 /// What the pair shows, in a sentence per side and one comparing them.

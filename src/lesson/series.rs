@@ -140,8 +140,7 @@ impl SeriesLesson {
             }
         };
         let n = values.len();
-        let held = ((n as f32 * HELD_OUT_SHARE).round() as usize).clamp(1, n - 2);
-        let train_end = n - held;
+        let train_end = train_end_of(n);
         let scale = if sine.is_some() { Scale::IDENTITY } else { Scale::of(&values[..train_end]) };
         let train_values: Vec<f32> = values.iter().map(|&v| scale.forward(v)).collect();
         // What the model reads and predicts: the values, or the changes between them (whose
@@ -177,7 +176,7 @@ impl SeriesLesson {
         let kind = BackendKind::default();
         let optimizer = settings.optimizer_spec();
         let estimate_for = |batch: usize, time: usize| {
-            let work = Work { batch, time, parts: PARTS, eval_batch: held, eval_time: time };
+            let work = Work { batch, time, parts: PARTS, eval_batch: n - train_end, eval_time: time };
             Estimate::of(kind, footprint::estimate(&spec, &optimizer, work))
         };
         let estimate = check_fits(kind, estimate_for(settings.batch, window), || {
@@ -444,6 +443,12 @@ impl SeriesLesson {
     }
 }
 
+/// Where the training stretch of a series of `n` values ends: [`HELD_OUT_SHARE`] of it is held
+/// out, at least one value, and at least two are trained on.
+fn train_end_of(n: usize) -> usize {
+    n - ((n as f32 * HELD_OUT_SHARE).round() as usize).clamp(1, n.saturating_sub(2).max(1))
+}
+
 /// What a typed sequence is best learnt as: the changes between values when its training part
 /// rises (or falls) by steps of about the same size (a steady trend, which values cannot carry
 /// past the range seen: `1, 2, 3, 4, 5, 6` goes on 7, 8, 9 only so), else the values (a pattern
@@ -451,9 +456,7 @@ impl SeriesLesson {
 /// grow past any seen too, which the page then explains). The page applies it when a new
 /// sequence is submitted.
 pub fn suggested_predict(values: &[f32]) -> Predict {
-    let n = values.len();
-    let train_end = n - ((n as f32 * HELD_OUT_SHARE).round() as usize).clamp(1, n.saturating_sub(2).max(1));
-    let seen = &values[..train_end.max(1)];
+    let seen = &values[..train_end_of(values.len()).max(1)];
     let steps: Vec<f32> = seen.windows(2).map(|p| p[1] - p[0]).collect();
     let (lo, hi) = steps.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &d| (lo.min(d.abs()), hi.max(d.abs())));
     let one_way = steps.iter().all(|&d| d > 0.0) || steps.iter().all(|&d| d < 0.0);

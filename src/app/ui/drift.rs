@@ -22,6 +22,15 @@ fn lines_of(e: &Evaluation) -> Vec<Line> {
     ]
 }
 
+/// The experiment's training and latest evaluation, the twin's training, evaluation and steps.
+type Pair = (Training, Evaluation, Training, Evaluation, u64);
+
+/// Both sides of `pair`, teacher forcing first.
+fn sides(pair: &Pair) -> [Side<'_>; 2] {
+    let (mt, main, tt, te, steps) = pair;
+    ordered(Side { training: *mt, steps: main.step, eval: main }, Side { training: *tt, steps: *steps, eval: te })
+}
+
 #[component]
 pub fn DriftPanel() -> impl IntoView {
     let store = Store::from_context();
@@ -47,18 +56,12 @@ pub fn DriftPanel() -> impl IntoView {
     let side_lines = move |which: usize| {
         Signal::derive(move || {
             pair.with(|p| {
-                let Some((mt, main, tt, te, steps)) = p.as_ref() else { return vec![] };
-                let sides = ordered(Side { training: *mt, steps: main.step, eval: main }, Side { training: *tt, steps: *steps, eval: te });
-                lines_of(sides[which].eval)
+                let Some(p) = p.as_ref() else { return vec![] };
+                lines_of(sides(p)[which].eval)
             })
         })
     };
-    let text = move || {
-        pair.with(|p| {
-            let (mt, main, tt, te, steps) = p.as_ref()?;
-            Some(summary(&ordered(Side { training: *mt, steps: main.step, eval: main }, Side { training: *tt, steps: *steps, eval: te })))
-        })
-    };
+    let text = move || pair.with(|p| Some(summary(&sides(p.as_ref()?))));
     let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
     let label = move |which: usize| {
         Signal::derive(move || {

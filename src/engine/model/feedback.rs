@@ -26,7 +26,7 @@
 //! re-running of the reference and the gradient against finite differences of it.
 
 use super::{Dropout, Input, InputData, InputSpec, LossKind, Model, Workspace};
-use crate::engine::ops::{dense_backward, dense_forward, swap_leading, two_mut};
+use crate::engine::ops::{dense_backward, dense_forward, swap_leading};
 use crate::engine::EngineError;
 
 impl Model {
@@ -100,9 +100,10 @@ impl Model {
         swap_leading(&ws.logits, t, b, f, &mut ws.outputs);
     }
 
-    /// Backpropagation through the pass [`Model::forward_fed`] made, from `ws.d_logits`, step by
-    /// step from the last, every layer at each step; the weight gradients are added into `grads`
-    /// (zeroed by the caller).
+    /// Backpropagation through the pass [`Model::forward_fed`] made, from `ws.d_logits` (each
+    /// step's row gains what reached it through the next step's input), step by step from the
+    /// last, every layer at each step; the weight gradients are added into `grads` (zeroed by the
+    /// caller).
     pub(super) fn backward_fed(&self, from: usize, grads: &mut [f32], ws: &mut Workspace) {
         let (b, t) = (ws.batch, ws.time);
         let p = &self.params.values;
@@ -111,24 +112,19 @@ impl Model {
         let n = self.layers.len();
         ws.dx0.clear();
         ws.dx0.resize(t * row, 0.0);
-        let mut dy = vec![0.0; row];
         let top_units = self.layers[n - 1].output_dim();
         for step in (0..t).rev() {
             // What reaches this step's prediction: its own term of the loss, and, when the next
-            // step read it, everything that reading led to.
-            dy.copy_from_slice(&ws.d_logits[step * row..(step + 1) * row]);
+            // step read it, everything that reading led to (added into `d_logits` in place).
+            let dy = &mut ws.d_logits[step * row..(step + 1) * row];
             if step + 1 < t && step + 1 >= from {
                 dy.iter_mut().zip(&ws.dx0[(step + 1) * row..(step + 2) * row]).for_each(|(a, v)| *a += v);
             }
             {
                 let top = ws.layers.last_mut().expect("one buffer per layer");
                 let r = step * b * top_units..(step + 1) * b * top_units;
-                let (dk, db) = two_mut(
-                    grads,
-                    self.dense_kernel.offset..self.dense_kernel.offset + self.dense_kernel.len,
-                    self.dense_bias.offset..self.dense_bias.offset + self.dense_bias.len,
-                );
-                dense_backward(&top.out[r.clone()], b, self.dense_kernel.of(p), &dy, dk, db, Some(&mut top.d_out[r]));
+                let (dk, db) = self.dense_grads(grads);
+                dense_backward(&top.out[r.clone()], b, self.dense_kernel.of(p), dy, dk, db, Some(&mut top.d_out[r]));
             }
             for k in (0..n).rev() {
                 let (before, rest) = ws.layers.split_at_mut(k);

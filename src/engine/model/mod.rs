@@ -382,6 +382,12 @@ impl Model {
         }
     }
 
+    /// The Dense head's kernel and bias gradients, borrowed from `grads` together.
+    fn dense_grads<'g>(&self, grads: &'g mut [f32]) -> (&'g mut [f32], &'g mut [f32]) {
+        let (k, b) = (self.dense_kernel, self.dense_bias);
+        super::ops::two_mut(grads, k.offset..k.offset + k.len, b.offset..b.offset + b.len)
+    }
+
     /// Forward pass and loss, no gradients.
     pub fn loss(&self, input: &Input, targets: &Targets, ws: &mut Workspace, dropout: &mut Dropout) -> Result<f32, EngineError> {
         self.forward_with(input, ws, dropout)?;
@@ -416,11 +422,7 @@ impl Model {
             let top = ws.layers.last_mut().expect("one buffer per layer");
             let rows = ws.d_logits.len() / self.spec.dense_units;
             top.d_out.resize(top.out.len(), 0.0);
-            let (dk, db) = super::ops::two_mut(
-                grads,
-                self.dense_kernel.offset..self.dense_kernel.offset + self.dense_kernel.len,
-                self.dense_bias.offset..self.dense_bias.offset + self.dense_bias.len,
-            );
+            let (dk, db) = self.dense_grads(grads);
             dense_backward(&top.out, rows, self.dense_kernel.of(p), &ws.d_logits, dk, db, Some(&mut top.d_out));
         }
         let mask = if ws.has_mask { Some(&ws.mask[..]) } else { None };
