@@ -346,7 +346,10 @@ fn gemm_tn_with_zero_rows_matches_reference() {
 #[ignore = "a benchmark, run by hand"]
 fn bench() {
     #[cfg(target_arch = "wasm32")]
-    let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now() / 1e3);
+    let now = || {
+        use wasm_bindgen::JsCast;
+        js_sys::global().unchecked_into::<web_sys::WorkerGlobalScope>().performance().map_or(0.0, |p| p.now() / 1e3)
+    };
     #[cfg(not(target_arch = "wasm32"))]
     let now = {
         let start = std::time::Instant::now();

@@ -1,9 +1,14 @@
 //! Tests of the library (engine, data, settings, lesson, protocol, chart geometry). The same test bodies run natively (`cargo test`) and as WebAssembly in headless
 //! Chromium (`cargo test --target wasm32-unknown-unknown`, through wasm-bindgen-test): on wasm32
 //! the `test` attribute below is wasm-bindgen-test's.
+//!
+//! In Chromium they run in a dedicated worker, as the engine does in the page: a test that
+//! computes for a long while then blocks only the worker, not the page that chromedriver polls
+//! for the results (on the page's main thread, a test of over 30 s on a slow machine made
+//! chromedriver give up: "Timed out receiving message from renderer").
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 mod ag_news;
 mod analysis;
