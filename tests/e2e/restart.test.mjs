@@ -36,7 +36,12 @@ test('a worker that dies is replaced with the settings and weights it had, and t
   await pg.train().click();
   await pg.waitForStep(50);
   await pg.pause().click();
-  assert.ok(Number(await pg.text('heldout-mse')) < 10 * Number(mseBefore), 'training went on from the restored weights');
+  // From the restored weights the error stays near where it was (Adam starts again with fresh
+  // moments, and free-running training is noisy: a few times higher is normal); from fresh weights
+  // 50 steps leave it at about 0.02 (`unroll train --cell gru --units 24 --steps 50`, seeds 1-3:
+  // 0.019 to 0.030).
+  const mseAfter = Number(await pg.text('heldout-mse'));
+  assert.ok(mseAfter < Math.max(10 * Number(mseBefore), 2e-3), `training went on from the restored weights (${mseBefore} before, ${mseAfter} after)`);
   const unexpected = problems(messages).filter((m) => !/test: the engine fails/.test(m.text));
   assert.deepEqual(unexpected, []);
   await context.close();
