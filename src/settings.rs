@@ -9,8 +9,15 @@ use std::str::FromStr;
 use crate::engine::cells::{Activation, CellKind};
 use crate::engine::train::{Clipping, OptimizerSpec, Schedule};
 
-/// Version of the settings format written into URLs.
-pub const VERSION: u32 = 1;
+/// Version of the settings format written into URLs. A link of an older version still opens
+/// the experiment it was made for: [`Settings::apply_pairs`] reads it with the defaults of its
+/// time (see [`OLDER_DEFAULTS`]) and the page writes it back in this version.
+pub const VERSION: u32 = 2;
+
+/// For each older settings version, the settings whose default has changed since, with the value
+/// a link of that version meant by leaving them out. Version 1 came before free-running training
+/// (issue 16): its series models trained with teacher forcing.
+pub const OLDER_DEFAULTS: &[(u32, &[(&str, &str)])] = &[(1, &[("training", "teacher")])];
 
 macro_rules! choice {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
@@ -392,9 +399,26 @@ impl Settings {
     /// problems: each names the key and why it was ignored; the field keeps its previous value.
     ///
     /// `task` is applied first; for the news task, then the preset (the one named, or the current
-    /// one), so that the other pairs change the preset's fields whatever their order.
+    /// one), so that the other pairs change the preset's fields whatever their order. A `v` of an
+    /// older version ([`OLDER_DEFAULTS`]) is read as this one, with the values that version meant
+    /// for the settings it leaves out.
     pub fn apply_pairs<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SettingError> {
-        let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+        let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+        // An older version's link: read as this version, with the defaults of its time for what
+        // it leaves out.
+        let older = pairs
+            .iter()
+            .find(|(k, _)| *k == "v")
+            .and_then(|(_, v)| v.trim().parse::<u32>().ok())
+            .and_then(|v| OLDER_DEFAULTS.iter().find(|(old, _)| *old == v));
+        if let Some((_, then)) = older {
+            let task: Task = pairs.iter().find(|(k, _)| *k == "task").and_then(|(_, v)| v.trim().parse().ok()).unwrap_or(self.task);
+            let own = |k: &str| Part::of(k).is_some_and(|p| p == Part::Shared || p == task.part());
+            let missing: Vec<(&str, &str)> = then.iter().copied().filter(|(k, _)| own(k) && !pairs.iter().any(|(p, _)| p == k)).collect();
+            pairs.retain(|(k, _)| *k != "v");
+            pairs.extend(missing);
+            self.version = VERSION;
+        }
         let mut problems = Vec::new();
         let mut set_where = |s: &mut Settings, keep: &dyn Fn(&str) -> bool| {
             for &(k, v) in pairs.iter().filter(|(k, _)| keep(k)) {

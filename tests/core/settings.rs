@@ -3,7 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use unroll::settings::{Cell, Settings, Task};
+use unroll::settings::{Cell, Settings, Task, Training, VERSION};
 
 #[test]
 fn defaults_are_the_courses_model() {
@@ -54,7 +54,7 @@ fn set_checks_ranges_and_names_the_field() {
     assert!(e.message.contains("between 1 and 512"), "{}", e.message);
     assert!(s.set("lr", "NaN").is_err());
     assert!(s.set("lr", "inf").is_err());
-    assert!(s.set("v", "2").is_err(), "a future version is refused, not misread");
+    assert!(s.set("v", &(VERSION + 1).to_string()).is_err(), "a future version is refused, not misread");
     s.set("clip-norm", "1.5").unwrap();
     assert_eq!(s.clip(), unroll::engine::train::Clipping::GlobalNorm(1.5));
 }
@@ -72,16 +72,25 @@ fn links_made_before_keep_working() {
     for q in old {
         let (s, problems) = Settings::from_query(q);
         assert!(problems.is_empty(), "{q}: {problems:?}");
-        // Written back with every pair it had, in its order; settings added since (e.g.
-        // `predict`, stop 13) appear at their defaults, which the old link meant.
+        // Written back in this version with every other pair it had, in its order; settings added
+        // since appear at their defaults (e.g. `predict`, stop 13), or at the value the old
+        // version meant where the default has changed (`training`: version 1 trained with
+        // teacher forcing).
         let back = s.to_query();
+        assert!(back.starts_with(&format!("v={VERSION}&")), "{back}");
         let pairs: Vec<&str> = back.split('&').collect();
         let kept: Vec<&str> = pairs.iter().copied().filter(|p| q.split('&').any(|o| o == *p)).collect();
-        assert_eq!(kept.join("&"), q, "{back}");
+        assert_eq!(kept.join("&"), q.strip_prefix("v=1&").unwrap(), "{back}");
         let defaults = Settings::defaults_for(s.task).to_query();
-        for added in pairs.iter().filter(|p| !q.split('&').any(|o| o == **p)) {
-            assert!(defaults.split('&').any(|d| d == *added), "{added} is a default");
+        for added in pairs.iter().skip(1).filter(|p| !q.split('&').any(|o| o == **p)) {
+            assert!(defaults.split('&').any(|d| d == *added) || *added == "training=teacher", "{added} is a default");
         }
+        if s.task != Task::Agnews {
+            assert_eq!(s.training, Training::Teacher, "{q}: version 1 trained every series model with teacher forcing");
+        }
+        // Read again, the link it became opens the same experiment.
+        let (again, problems) = Settings::from_query(&back);
+        assert!(problems.is_empty() && again == s, "{back}: {problems:?}");
     }
     let typed = Settings::from_query(old[1]).0;
     assert_eq!((typed.task, typed.cell, typed.peephole, typed.series.as_str()), (Task::Typed, Cell::Lstm, true, "1, 3, 2, 5"));
@@ -89,6 +98,28 @@ fn links_made_before_keep_working() {
     assert_eq!((news.units, news.epochs, news.average_last, news.data_url.as_str()), (128, 4, 3, "https://example.org/a.csv"));
     // Each lesson's link carries the shared settings and its own, never the other lesson's.
     assert!(!old[0].contains("vocab=") && !old[2].contains("seq-len="));
+}
+
+/// A link of this version that leaves `training` out trains free-running (today's default); one
+/// of version 1 that leaves it out trains with teacher forcing (that version's only way), and one
+/// that names it keeps what it names. The command line reads `--v 1` the same way.
+#[test]
+fn an_older_version_means_the_defaults_of_its_time() {
+    assert_eq!(Settings::from_query("task=sine&seed=3").0.training, Training::Free);
+    assert_eq!(Settings::from_query(&format!("v={VERSION}&task=sine")).0.training, Training::Free);
+    let (old, problems) = Settings::from_query("v=1&task=sine&seed=3");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!((old.version, old.training, old.seed), (VERSION, Training::Teacher, 3));
+    assert_eq!(Settings::from_query("training=free&v=1").0.training, Training::Free, "named, whatever the order");
+    assert_eq!(Settings::from_query("v=1&task=typed&series=1,2,3,4").0.training, Training::Teacher);
+    // A news link carries no series settings, so there is nothing to change.
+    let news = Settings::from_query("v=1&task=agnews&preset=bilstm").0;
+    assert_eq!((news.version, news.training), (VERSION, Settings::default().training));
+    let mut cli = Settings::default();
+    assert!(cli.apply_pairs([("v", "1")]).is_empty());
+    assert_eq!(cli.training, Training::Teacher);
+    let (_, refused) = Settings::from_query("v=0&task=sine");
+    assert_eq!(refused.len(), 1, "an unknown version is still refused: {refused:?}");
 }
 
 /// One field read by name is what the full list says it is, and every field belongs to a part.
