@@ -210,19 +210,36 @@ impl Recurrent {
         let shape = Shape { time: 1, batch, input: self.input_dim, width: gw };
         let dp = &self.dirs[0];
         let LayerBuffers { dirs, drop, x_drop, d_out, dxw, dx_tmp, carry, .. } = ws;
-        {
-            let seq = Seq { steps: Steps::one(t), ..self.seq(p, dp, d, None, &drop[0]) };
-            let (du, rest) = split_grads(g, dp);
-            let db_rec = if seq.w.b_rec.is_empty() { &mut [][..] } else { &mut rest.bias[gw..] };
-            profile::time(Phase::Gates, || {
-                let g = RecGrads { du, db_rec, dpeep: rest.peep, states: None };
-                cells::backward(self.cell(), &seq, &dirs[0], d_out, dxw, g, carry)
-            });
-        }
-        let (dw, db) = two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
+        let seq = Seq { steps: Steps::one(t), ..self.seq(p, dp, d, None, &drop[0]) };
+        self.cell_backward(&seq, dp, g, (&dirs[0], &d_out[..]), dxw, None, carry);
+        let (dw, db) = input_grads(g, dp);
         let dxw_t = &dxw[t * batch * gw..(t + 1) * batch * gw];
         profile::time(Phase::InputProjection, || {
             projection::backward(x_t, dp.kernel.of(p), &drop[0].input, shape, dxw_t, dw, &mut db[..gw], dx_t, x_drop, dx_tmp)
+        });
+    }
+
+    /// The cell's part of the backward pass of direction `dp` over `seq`'s steps, from
+    /// `cache` and the gradient reaching its states `dh_out`: the recurrent kernel's, recurrent
+    /// bias's and peepholes' gradients are added into `g`, `∂L/∂(x·W + b)` is written into `dxw`
+    /// (what [`projection::backward`] then reads).
+    #[allow(clippy::too_many_arguments)]
+    fn cell_backward(
+        &self,
+        seq: &Seq,
+        dp: &DirParams,
+        g: &mut [f32],
+        (cache, dh_out): (&DirCache, &[f32]),
+        dxw: &mut [f32],
+        states: Option<&mut StateRecord>,
+        s: &mut Scratch,
+    ) {
+        let gw = self.gate_width();
+        let (du, rest) = split_grads(g, dp);
+        let db_rec = if seq.w.b_rec.is_empty() { &mut [][..] } else { &mut rest.bias[gw..] };
+        profile::time(Phase::Gates, || {
+            let g = RecGrads { du, db_rec, dpeep: rest.peep, states };
+            cells::backward(self.cell(), seq, cache, dh_out, dxw, g, s)
         });
     }
 
@@ -309,16 +326,9 @@ impl Recurrent {
             let LayerBuffers { dirs, drop, x_rev, mask_rev, x_drop, dh_out, dxw, dx_dir, dx_tmp, states, .. } = ws;
             let (xin, m) = if k == 0 { (x, mask) } else { (&x_rev[..], mask.map(|_| &mask_rev[..])) };
             dxw.resize(time * batch * gw, 0.0);
-            {
-                let seq = self.seq(p, dp, d, m, &drop[k]);
-                let (du, rest) = split_grads(g, dp);
-                let db_rec = if seq.w.b_rec.is_empty() { &mut [][..] } else { &mut rest.bias[gw..] };
-                profile::time(Phase::Gates, || {
-                    let g = RecGrads { du, db_rec, dpeep: rest.peep, states: states.get_mut(k) };
-                    cells::backward(self.cell(), &seq, &dirs[k], dh_out, dxw, g, s)
-                });
-            }
-            let (dw, db) = two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len);
+            let seq = self.seq(p, dp, d, m, &drop[k]);
+            self.cell_backward(&seq, dp, g, (&dirs[k], &dh_out[..]), dxw, states.get_mut(k), s);
+            let (dw, db) = input_grads(g, dp);
             // The forward direction writes its input gradient straight into `dx`; the backward
             // one into `dx_dir`, to be added in reversed time below.
             let dx_out = match dx.as_deref_mut() {
@@ -400,6 +410,11 @@ struct BiasGrads<'a> {
 
 /// Splits `g` into the recurrent-kernel gradient and the bias (and peephole) gradients of `dp`.
 /// They are laid out kernel, recurrent kernel, bias, peepholes (see `Model::zeroed`).
+/// The input kernel's and the bias's gradient of direction `dp` in `g`.
+fn input_grads<'a>(g: &'a mut [f32], dp: &DirParams) -> (&'a mut [f32], &'a mut [f32]) {
+    two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len)
+}
+
 fn split_grads<'a>(g: &'a mut [f32], dp: &DirParams) -> (&'a mut [f32], BiasGrads<'a>) {
     let (r, b) = (dp.recurrent, dp.bias);
     debug_assert_eq!(r.offset + r.len, b.offset, "bias follows the recurrent kernel");
