@@ -81,7 +81,7 @@ test('a short sequence says what it allows: one window, the range seen; the cont
   await input.fill('1, 2, 3, 4, 5, 6');
   await input.press('Control+Enter');
   // A steady trend: the page learns it as changes (and says so), so it can go on past 5.
-  await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 3 changes (the first 5 values; the last 1 are held out)' }).waitFor();
+  await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 3 changes (the first 5 values; the last one is held out)' }).waitFor();
   assert.match(await pg.text('windows-hint'), /only seen values from 1 to 5; reading and predicting the changes between values, it can carry a trend past them/);
   assert.equal(await page.locator('select[data-setting="predict"]').inputValue(), 'change');
   // Trained free-running by default, which the settings say in words.
@@ -99,6 +99,14 @@ test('a short sequence says what it allows: one window, the range seen; the cont
   await input.fill('2, 4, 8, 16');
   await input.press('Control+Enter');
   await page.getByTestId('windows-hint').filter({ hasText: 'only seen values from 2 to 8: predicting values, its continuation will stay near that range' }).waitFor();
+  // The course's seven samples of a sine: one window of 5 values, which the model can memorise
+  // but not continue as a wave; the page says so and what would help.
+  await input.fill('0 0.84 0.91 0.14 -0.75 -0.96 -0.28');
+  await input.press('Control+Enter');
+  await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 5 values (the first 6 values; the last one is held out)' }).waitFor();
+  assert.match(await pg.text('windows-hint'), /for a wave, two periods or more \(seven samples of a sine are one window, which it reproduces rather than continues\)/);
+  assert.equal(await page.locator('select[data-setting="predict"]').inputValue(), 'value', 'a wave is learnt as values');
+  await screenshot(page, '39-typed-sine-sample');
   // A long sequence needs no such note.
   await input.fill(Array.from({ length: 200 }, (_, i) => Math.sin(i / 3).toFixed(3)).join(', '));
   await input.press('Control+Enter');

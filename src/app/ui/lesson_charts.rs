@@ -278,10 +278,13 @@ pub fn WindowsHint() -> impl IntoView {
             let what = if changes { "changes" } else { "values" };
             (i.train_windows < 20).then(|| {
                 format!(
-                    "The model learns from {windows} of {} {what} (the first {} values; the last {} are held out). It can memorise {} and has only seen values from {} to {}{beyond}. A longer sequence, or a shorter Window T, gives it more to learn from.",
+                    "The model learns from {windows} of {} {what} (the first {} values; {}). It can memorise {} and has only seen values from {} to {}{beyond}. A longer sequence gives it more to learn from: for a wave, two periods or more (seven samples of a sine are one window, which it reproduces rather than continues). A shorter Window T gives more windows, each with less to go on.",
                     i.window,
                     i.train_end,
-                    i.values.len() - i.train_end,
+                    match i.values.len() - i.train_end {
+                        1 => "the last one is held out".to_string(),
+                        n => format!("the last {n} are held out"),
+                    },
                     if i.train_windows == 1 { "it" } else { "them" },
                     fmt(lo as f64),
                     fmt(hi as f64)
