@@ -78,7 +78,8 @@ pub fn DriftPanel() -> impl IntoView {
             <p class="hint">
                 "One step ahead the model reads true values and is nearly perfect. Generating, it reads its own predictions, each a little off. "
                 "Trained with teacher forcing (the course's way) it has never seen such inputs, so the small errors grow; "
-                "trained free-running, the last steps of each training window read its own predictions and it learns to correct them."
+                "trained free-running, the last steps of each training window read its own predictions and it learns to correct them. "
+                "That takes longer to settle than one-step accuracy: on the sine, thousands of steps rather than hundreds, so keep training and watch the generation MSE."
             </p>
             <div class="drift-actions">
                 <button type="button" class="secondary" data-testid="twin-start" on:click=start disabled=move || untrained() || running()>
