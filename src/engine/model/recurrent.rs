@@ -408,13 +408,13 @@ struct BiasGrads<'a> {
     peep: &'a mut [f32],
 }
 
-/// Splits `g` into the recurrent-kernel gradient and the bias (and peephole) gradients of `dp`.
-/// They are laid out kernel, recurrent kernel, bias, peepholes (see `Model::zeroed`).
 /// The input kernel's and the bias's gradient of direction `dp` in `g`.
 fn input_grads<'a>(g: &'a mut [f32], dp: &DirParams) -> (&'a mut [f32], &'a mut [f32]) {
     two_mut(g, dp.kernel.offset..dp.kernel.offset + dp.kernel.len, dp.bias.offset..dp.bias.offset + dp.bias.len)
 }
 
+/// Splits `g` into the recurrent-kernel gradient and the bias (and peephole) gradients of `dp`.
+/// They are laid out kernel, recurrent kernel, bias, peepholes (see `Model::zeroed`).
 fn split_grads<'a>(g: &'a mut [f32], dp: &DirParams) -> (&'a mut [f32], BiasGrads<'a>) {
     let (r, b) = (dp.recurrent, dp.bias);
     debug_assert_eq!(r.offset + r.len, b.offset, "bias follows the recurrent kernel");
