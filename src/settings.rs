@@ -270,6 +270,12 @@ impl Task {
             Task::Agnews => Part::News,
         }
     }
+
+    /// Whether this lesson reads the setting named `key` (and its links carry it): the shared
+    /// settings and its own part's, the typed series only for the typed lesson.
+    pub fn reads(self, key: &str) -> bool {
+        Part::of(key).is_some_and(|p| p == Part::Shared || p == self.part()) && (key != "series" || self == Task::Typed)
+    }
 }
 
 impl Preset {
@@ -404,19 +410,15 @@ impl Settings {
     /// for the settings it leaves out.
     pub fn apply_pairs<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SettingError> {
         let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
-        // An older version's link: read as this version, with the defaults of its time for what
-        // it leaves out.
+        // An older version's link is read as this version, with the defaults of its time for
+        // what it leaves out (set below, once the lesson is known).
         let older = pairs
             .iter()
             .find(|(k, _)| *k == "v")
             .and_then(|(_, v)| v.trim().parse::<u32>().ok())
             .and_then(|v| OLDER_DEFAULTS.iter().find(|(old, _)| *old == v));
-        if let Some((_, then)) = older {
-            let task: Task = pairs.iter().find(|(k, _)| *k == "task").and_then(|(_, v)| v.trim().parse().ok()).unwrap_or(self.task);
-            let own = |k: &str| Part::of(k).is_some_and(|p| p == Part::Shared || p == task.part());
-            let missing: Vec<(&str, &str)> = then.iter().copied().filter(|(k, _)| own(k) && !pairs.iter().any(|(p, _)| p == k)).collect();
+        if older.is_some() {
             pairs.retain(|(k, _)| *k != "v");
-            pairs.extend(missing);
             self.version = VERSION;
         }
         let mut problems = Vec::new();
@@ -433,6 +435,12 @@ impl Settings {
             self.preset.apply(self);
         }
         set_where(self, &|k| k != "task" && k != "preset");
+        if let Some((_, then)) = older {
+            let task = self.task;
+            for &(k, v) in then.iter().filter(|(k, _)| task.reads(k) && !pairs.iter().any(|(p, _)| p == k)) {
+                self.set(k, v).expect("OLDER_DEFAULTS holds valid settings");
+            }
+        }
         if self.x_max <= self.x_min {
             problems.push(SettingError::new(
                 "x-max",
@@ -448,13 +456,11 @@ impl Settings {
     /// The URL query (without `?`) reproducing these settings: the shared part and its lesson's
     /// (the typed series only for the typed task; the command line's `steps` never).
     pub fn to_query(&self) -> String {
-        let own = self.task.part();
         self.pairs()
             .into_iter()
-            .filter(|(k, _)| *k != "series" || self.task == Task::Typed)
             .filter(|(k, _)| *k != "steps")
             .filter(|(k, v)| *k != "data-url" || !v.is_empty())
-            .filter(|(k, _)| Part::of(k).is_some_and(|p| p == Part::Shared || p == own))
+            .filter(|(k, _)| self.task.reads(k))
             .map(|(k, v)| format!("{k}={}", encode(&v)))
             .collect::<Vec<_>>()
             .join("&")

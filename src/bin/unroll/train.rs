@@ -60,11 +60,7 @@ pub fn run(args: &[String]) -> i32 {
         return 2;
     }
     // A flag the lesson does not read is a mistake, not something to ignore in silence.
-    let own = settings.task.part();
-    let ignored = |k: &str| match Part::of(k) {
-        Some(Part::Shared) | None => false,
-        Some(p) => p != own || (k == "series" && settings.task != Task::Typed),
-    };
+    let ignored = |k: &str| Part::of(k).is_some() && !settings.task.reads(k);
     if let Some((k, _)) = pairs.iter().find(|(k, _)| ignored(k)) {
         let reader = match Part::of(k) {
             Some(_) if k == "series" => "--task typed",
