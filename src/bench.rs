@@ -181,7 +181,7 @@ fn batches(config: &BenchConfig) -> Result<Vec<Batch>, EngineError> {
 }
 
 fn input(b: &Batch) -> Input<'_> {
-    Input { batch: BATCH, time: b.time, data: InputData::Tokens(&b.ids), mask: None, feedback: None }
+    Input { batch: BATCH, time: b.time, data: InputData::Tokens(&b.ids), mask: None, feedback: None, loss_from: 0 }
 }
 
 fn describe(spec: &ModelSpec) -> String {

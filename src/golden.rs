@@ -142,6 +142,7 @@ fn cell_of(spec: &Spec, name: &str) -> Result<CellKind, GoldenError> {
         Some("relu") => Activation::Relu,
         Some("leaky_relu") => Activation::LeakyRelu,
         Some("elu") => Activation::Elu,
+        Some("linear") => Activation::Linear,
         Some(a) => return Err(GoldenError::Unsupported(format!("SimpleRNN activation `{a}`"))),
     };
     Ok(match name {
@@ -316,7 +317,7 @@ impl Case {
 
     fn input(&self) -> Input<'_> {
         let data = if self.spec.input.is_values() { InputData::Values(&self.vals) } else { InputData::Tokens(&self.ids) };
-        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref(), feedback: None }
+        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref(), feedback: None, loss_from: 0 }
     }
 
     fn targets(&self) -> Targets<'_> {

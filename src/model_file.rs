@@ -238,7 +238,7 @@ impl ModelFile {
             InputSpec::Values { .. } => InputData::Values(&c.inputs),
         };
         let mut ws = Workspace::default();
-        model.forward(&Input { batch, time, data, mask: None, feedback: None }, &mut ws)?;
+        model.forward(&Input { batch, time, data, mask: None, feedback: None, loss_from: 0 }, &mut ws)?;
         if ws.outputs.len() != c.outputs.len() {
             return Err(ModelFileError::Json(format!(
                 "check.outputs has {} values, the model gives {}",

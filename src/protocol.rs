@@ -11,9 +11,10 @@ use crate::lesson::chain::{Chain, ChainSource};
 use crate::lesson::news::words::{WordInfo, WordMap};
 use crate::lesson::news::{self, EpochRecord, NewsInfo, Reading};
 pub use crate::lesson::news_source::DataSummary;
+use crate::lesson::twin::Recipe;
 use crate::lesson::vanishing::{VanishingPicture, VanishingSettings};
 use crate::lesson::{Evaluation, SeriesInfo};
-use crate::settings::{Settings, Training};
+use crate::settings::Settings;
 
 /// Where the news lesson's data comes from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -199,7 +200,7 @@ pub enum SeriesEvent {
     /// The twin (for [`Command::Twin`]): how it trains, its steps so far and to go, and, once
     /// it is done, its evaluation; `message` says why it stopped early or could not start.
     Twin {
-        training: Training,
+        recipe: Recipe,
         step: u64,
         target: u64,
         evaluation: Option<Evaluation>,

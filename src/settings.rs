@@ -12,12 +12,15 @@ use crate::engine::train::{Clipping, OptimizerSpec, Schedule};
 /// Version of the settings format written into URLs. A link of an older version still opens
 /// the experiment it was made for: [`Settings::apply_pairs`] reads it with the defaults of its
 /// time (see [`OLDER_DEFAULTS`]) and the page writes it back in this version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// For each older settings version, the settings whose default has changed since, with the value
 /// a link of that version meant by leaving them out. Version 1 came before free-running training
-/// (issue 16): its series models trained with teacher forcing.
-pub const OLDER_DEFAULTS: &[(u32, &[(&str, &str)])] = &[(1, &[("training", "teacher")])];
+/// (issue 16): its series models trained with teacher forcing, every step scored. Version 2 trained
+/// them free-running by default, every step scored; version 3 scores the steps after a warm-up,
+/// with teacher forcing (issue 16: the generation that holds on the most seeds).
+pub const OLDER_DEFAULTS: &[(u32, &[(&str, &str)])] =
+    &[(1, &[("training", "teacher"), ("warmup", "0")]), (2, &[("training", "free"), ("warmup", "0")])];
 
 macro_rules! choice {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
@@ -80,7 +83,7 @@ choice!(
 );
 choice!(
     /// SimpleRNN activation.
-    ActivationChoice { Tanh = "tanh", Relu = "relu", LeakyRelu = "leaky_relu", Elu = "elu" }
+    ActivationChoice { Tanh = "tanh", Relu = "relu", LeakyRelu = "leaky_relu", Elu = "elu", Linear = "linear" }
 );
 choice!(
     /// Optimiser.
@@ -217,7 +220,8 @@ settings! {
     x_max: f32 = 10.0, "x-max", Series, "end of the sampled range", |v: &f32| finite_range(-1e4, 1e4)(v);
     points: usize = 250, "points", Series, "number of samples of the sine", |v: &usize| range(20, 10_000)(v);
     predict: Predict = Predict::Value, "predict", Series, "what the model learns to predict: value (the next value, the course's way) or change (the step from the current value to the next)", any;
-    training: Training = Training::Free, "training", Series, "free (the default: the last free-steps steps of each window read the model's own predictions, and it learns through them, so its generation holds) or teacher (every step of a window reads the true value: teacher forcing, the course's way)", any;
+    training: Training = Training::Teacher, "training", Series, "teacher (every step of a window reads the true value: teacher forcing, the course's way) or free (the last free-steps steps of each window read the model's own predictions, and it learns through them)", any;
+    warmup: usize = 15, "warmup", Series, "steps at the start of each window left out of the loss, where the model has read too little to predict (0 = every step counts, the course's way; T - 1 or more = only the last step, as Keras's return_sequences=False)", |v: &usize| range(0, 199)(v);
     free_steps: usize = 0, "free-steps", Series, "with training = free: how many of each window's last steps read the model's own predictions (0 = a third of the window, at least 1; at most T - 1)", |v: &usize| range(0, 199)(v);
     gen_from: GenFrom = GenFrom::Data, "gen-from", Series, "the generation's seed window: data (the last training values) or zeros", any;
     gen_start: usize = 0, "gen-start", Series, "where generation starts: the number of the first generated value (counting from 1; 0 = right after the training stretch); the window before it is the seed", |v: &usize| range(0, 1_000_000)(v);
@@ -366,6 +370,7 @@ impl Settings {
                     ActivationChoice::Relu => Activation::Relu,
                     ActivationChoice::LeakyRelu => Activation::LeakyRelu,
                     ActivationChoice::Elu => Activation::Elu,
+                    ActivationChoice::Linear => Activation::Linear,
                 },
             },
             Cell::Lstm => CellKind::Lstm { peephole: self.peephole },

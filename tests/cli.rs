@@ -170,25 +170,25 @@ fn train_agnews_reports_bad_rows_progress_and_test_accuracy() {
     assert!(err.contains("--data-url is the page's") && err.contains("--data DIR"), "{err}");
 }
 
-/// `unroll bench --generation` prints one row per seed, cell and training mode (teacher forcing
-/// and free-running, or the one `--set training=` names) with both MSEs, and refuses bad
-/// arguments by name.
+/// `unroll bench --generation` prints one row per seed, cell and recipe (the course's, the page's
+/// warm-up and free-running, or the one `--set training=` / `--set warmup=` make) with both MSEs,
+/// and refuses bad arguments by name.
 #[test]
 fn the_generation_benchmark_prints_every_seed() {
     let (code, out, err) = unroll(&["bench", "--generation", "--seeds", "2", "--steps", "3", "--cell", "rnn", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     let rows = v["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|r| r["cell"] == "SimpleRNN" && r["heldout_mse"].as_f64().unwrap() > 0.0 && r["generation_mse"].is_number()));
-    let modes: Vec<&str> = rows.iter().map(|r| r["training"].as_str().unwrap()).collect();
-    assert_eq!(modes, ["teacher", "free", "teacher", "free"]);
+    let modes: Vec<(&str, u64)> = rows.iter().map(|r| (r["training"].as_str().unwrap(), r["warmup"].as_u64().unwrap())).collect();
+    assert_eq!(modes, [("teacher", 0), ("teacher", 15), ("free", 0), ("teacher", 0), ("teacher", 15), ("free", 0)]);
     let (code, out, err) =
         unroll(&["bench", "--generation", "--seeds", "1", "--steps", "3", "--cell", "gru", "--set", "training=teacher", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["rows"].as_array().unwrap().len(), 1);
-    assert_eq!(v["rows"][0]["training"], "teacher");
+    assert_eq!((v["rows"][0]["training"].as_str(), v["rows"][0]["warmup"].as_u64()), (Some("teacher"), Some(15)));
     let (code, _, err) = unroll(&["bench", "--generation", "--set", "units=0"]);
     assert_eq!(code, 2);
     assert!(err.contains("units"), "{err}");

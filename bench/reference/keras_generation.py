@@ -13,10 +13,12 @@ src/data/series.rs, src/data/windows.rs):
 - Generation: from the last 30 training values, predict the next, append it, drop the oldest, 200
   times; MSE against sin(x) at the positions that continue the sampling grid.
 
-Keras has no free-running training in `fit`; this is the teacher-forced table only.
+Keras has no free-running training in `fit`; this is the teacher-forced table only, with every
+step scored (the course's recipe) or, with `--warmup N`, the first N steps of each window left out
+of the loss by a per-step `sample_weight` of 0 (the page's default recipe, N = 15).
 
 Run by hand (needs TensorFlow, which the test command does not install):
-    python bench/reference/keras_generation.py [--seeds 10] [--steps 2000] [--cells rnn,lstm,gru]
+    python bench/reference/keras_generation.py [--seeds 10] [--steps 2000] [--cells rnn,lstm,gru] [--warmup 15]
 It prints one line per run and a summary per cell (≤ 0.05 counts as a generation that holds).
 """
 
@@ -55,18 +57,20 @@ def build(cell):
     return model
 
 
-def run(cell, seed, steps):
+def run(cell, seed, steps, warmup=0):
     keras.utils.set_random_seed(seed)
     values, train_end, truth = data()
     rng = np.random.default_rng(seed)
     model = build(cell)
     starts = train_end - T
+    weights = np.ones((BATCH, T), dtype=np.float32)
+    weights[:, :warmup] = 0.0
     t0 = time.perf_counter()
     for _ in range(steps):
         s = rng.integers(0, starts, BATCH)
         x = np.stack([values[i:i + T] for i in s])[..., None]
         y = np.stack([values[i + 1:i + T + 1] for i in s])[..., None]
-        model.train_on_batch(x, y)
+        model.train_on_batch(x, y, sample_weight=weights if warmup else None)
     ms = (time.perf_counter() - t0) * 1000 / steps
     held = np.stack([values[j - T:j] for j in range(train_end, POINTS)])[..., None]
     pred = model(held, training=False).numpy()[:, -1, 0]
@@ -86,20 +90,21 @@ def main():
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--cells", default="rnn,lstm,gru")
+    ap.add_argument("--warmup", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     names = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
     rows = []
     for cell in a.cells.split(","):
         for seed in range(1, a.seeds + 1):
-            h, g, ms = run(cell, seed, a.steps)
+            h, g, ms = run(cell, seed, a.steps, a.warmup)
             rows.append({"cell": names[cell], "seed": seed, "heldout_mse": h, "generation_mse": g, "ms_per_step": ms})
             if not a.json:
                 mark = "" if g <= HOLDS else "  x"
                 print(f"{names[cell]:<10}{seed:>6}{h:>15.2e}{g:>17.3e}{mark:<4}{ms:>10.2f}", flush=True)
     if a.json:
         print(json.dumps({"bench": "generation", "engine": f"keras {keras.__version__} ({keras.backend.backend()})",
-                          "steps": a.steps, "training": "teacher forcing", "rows": rows}))
+                          "steps": a.steps, "training": "teacher forcing", "warmup": a.warmup, "rows": rows}))
         return
     for cell in names.values():
         mine = [r["generation_mse"] for r in rows if r["cell"] == cell]

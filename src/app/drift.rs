@@ -1,16 +1,15 @@
 //! "Why does it drift?" as the page shows it: the generations of the experiment and of its twin
-//! (trained the other way, `lesson::twin`) side by side, each with the band between it and the
+//! (trained with another recipe, `lesson::twin`) side by side, each with the band between it and the
 //! true continuation, and a sentence comparing them. Plain data, tested natively.
 
 use crate::app::plot::format_number as fmt;
-use crate::lesson::twin::drift;
+use crate::lesson::twin::{drift, Recipe};
 use crate::lesson::Evaluation;
-use crate::settings::Training;
 
 /// One side of the pair: how the model was trained, after how many steps, and its evaluation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Side<'a> {
-    pub training: Training,
+    pub recipe: Recipe,
     pub steps: u64,
     pub eval: &'a Evaluation,
 }
@@ -24,9 +23,9 @@ pub fn band(e: &Evaluation) -> Vec<(f32, f32)> {
     forward.chain(back).collect()
 }
 
-/// Teacher forcing first, free-running second, whichever the experiment is.
+/// The course's recipe first, the other second, whichever the experiment is.
 pub fn ordered<'a>(a: Side<'a>, b: Side<'a>) -> [Side<'a>; 2] {
-    if a.training == Training::Teacher {
+    if a.recipe == Recipe::COURSE {
         [a, b]
     } else {
         [b, a]
@@ -40,10 +39,6 @@ pub fn drifts_past(e: &Evaluation, limit: f32) -> Option<usize> {
 
 /// What the pair shows, in a sentence per side and one comparing them.
 pub fn summary(sides: &[Side; 2]) -> String {
-    let name = |t: Training| match t {
-        Training::Teacher => "Teacher forcing",
-        Training::Free => "Free-running training",
-    };
     let mut out = Vec::new();
     for s in sides {
         let gen = s.eval.gen_mse.map_or("no known continuation".to_string(), |m| format!("generation MSE {}", fmt(m as f64)));
@@ -52,13 +47,18 @@ pub fn summary(sides: &[Side; 2]) -> String {
             None if s.eval.gen_mse.is_some() => "; it stays within 0.25 of the truth throughout".to_string(),
             None => String::new(),
         };
-        out.push(format!("{} ({} steps): one-step MSE {}, {gen}{past}.", name(s.training), s.steps, fmt(s.eval.heldout_mse as f64)));
+        out.push(format!("{} ({} steps): one-step MSE {}, {gen}{past}.", s.recipe.name(), s.steps, fmt(s.eval.heldout_mse as f64)));
     }
     if let (Some(a), Some(b)) = (sides[0].eval.gen_mse, sides[1].eval.gen_mse) {
-        let verdict = if b < a {
-            "Training on its own predictions, the model learnt to correct the small errors it makes when it generates"
-        } else {
-            "Here teacher forcing generated as well or better; try another seed"
+        let verdict = match (b < a, sides[1].recipe) {
+            (true, r) if r.warmup > 0 && r.training == crate::settings::Training::Teacher => {
+                "Scored only where it has read enough, the model learnt a rule exact enough to generate on its own"
+            }
+            (true, r) if r.warmup > 0 => {
+                "Scored after the warm-up and trained on its own predictions, the model generated closer to the truth"
+            }
+            (true, _) => "Training on its own predictions, the model learnt to correct the small errors it makes when it generates",
+            (false, _) => "Here the course's recipe generated as well or better; try another seed",
         };
         out.push(format!("{verdict}."));
     }

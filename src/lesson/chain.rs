@@ -135,7 +135,7 @@ pub fn chain_of(
             _ => ChainStep { label: String::new(), oov: false },
         })
         .collect();
-    let input = Input { batch: 1, time: ids.len(), data: InputData::Tokens(&ids), mask: None, feedback: None };
+    let input = Input { batch: 1, time: ids.len(), data: InputData::Tokens(&ids), mask: None, feedback: None, loss_from: 0 };
     let trace = trace(&input)?;
     let mut probs = vec![0.0; trace.outputs.len()];
     softmax_rows(&trace.outputs, trace.outputs.len().max(1), &mut probs);

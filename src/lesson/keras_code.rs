@@ -134,6 +134,12 @@ pub fn keras_code(spec: &ModelSpec, settings: &Settings, time: Option<usize>) ->
             "\n# Unroll trains this model free-running: {which} read the model's own\n# predictions, and the gradient flows back through them. Keras's fit() always feeds the true\n# values (teacher forcing, the course's recipe); free-running training needs a custom training\n# loop (tf.GradientTape).\n"
         );
     }
+    if spec.input.is_values() && spec.return_sequences && settings.warmup > 0 {
+        let w = settings.warmup;
+        out += &format!(
+            "\n# The first {w} steps of each window are left out of the loss (Unroll's warm-up; at most\n# all but the last): a weight per step, 0 for them and 1 after, given to fit():\n# weights = np.ones(y_train.shape[:2]); weights[:, :{w}] = 0\n# model.fit(x_train, y_train, sample_weight=weights, ...)\n# (Keras then divides by every step, Unroll by the scored ones: the same direction, and with\n# Adam the same steps.)\n"
+        );
+    }
     if peephole {
         out += "\n# This model's LSTM has peephole connections, which Keras's LSTM does not have (TensorFlow 2's\n# tf.keras.experimental.PeepholeLSTMCell did): the code above builds it without them.\n";
     }

@@ -24,7 +24,7 @@ use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::StepStats;
 use crate::engine::{Input, InputData, Model, Targets};
-use crate::settings::{GenFrom, Predict, SettingError, Settings, Task, Training};
+use crate::settings::{ActivationChoice, Cell, GenFrom, Predict, SettingError, Settings, Task, Training};
 
 /// Each training batch is computed in this many parts (`Backend::set_parts`), everywhere: in the
 /// browser the second part runs on a helper worker where the page may have one, and the same
@@ -252,7 +252,8 @@ impl SeriesLesson {
         let end = self.info.train_end - self.lag;
         sample_batch(&self.inputs, end, w, b, &mut self.rng, &mut self.batch_x, &mut self.batch_y);
         let feedback = self.feedback_from();
-        let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None, feedback };
+        let loss_from = warm_up(self.settings.warmup, w);
+        let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None, feedback, loss_from };
         let stats = self.backend.train_batch(&input, &Targets::Values(&self.batch_y))?;
         self.step += 1;
         let first = *self.first_loss.get_or_insert(stats.loss);
@@ -300,7 +301,9 @@ impl SeriesLesson {
         let (n, w, lag) = (self.inputs.len(), self.info.window, self.lag);
         let start = start.min(n - w);
         let x = &self.inputs[start..start + w];
-        let input = Input { batch: 1, time: w, data: InputData::Values(x), mask: None, feedback: None };
+        // Scored as in training: after the warm-up.
+        let loss_from = warm_up(self.settings.warmup, w);
+        let input = Input { batch: 1, time: w, data: InputData::Values(x), mask: None, feedback: None, loss_from };
         let trace = self.backend.trace(&input, 0)?;
         // After step t the model predicts model index start + t + 1, value index start + t + 1 + lag.
         let predicted = (0..w).map(|t| self.value_from(trace.outputs[t], start + t + 1 + lag)).collect();
@@ -339,7 +342,11 @@ impl SeriesLesson {
             trace,
             output: ChainOutput::Next { predicted, truth },
             gradients,
-            loss_of: "the true next values (mean squared error)".into(),
+            loss_of: match loss_from {
+                0 => "the true next values (mean squared error)".into(),
+                1 => "the true next values after the first step (mean squared error; the warm-up is not scored)".into(),
+                k => format!("the true next values after the first {k} steps (mean squared error; the warm-up is not scored)"),
+            },
             trained_steps: Some(self.step),
         })
     }
@@ -354,7 +361,7 @@ impl SeriesLesson {
     /// The model's outputs for the last step of each window `[n, window, 1]` (training units).
     fn predict_last(&mut self, windows: &[f32], n: usize) -> Result<Vec<f32>, LessonError> {
         let w = self.info.window;
-        let input = Input { batch: n, time: w, data: InputData::Values(windows), mask: None, feedback: None };
+        let input = Input { batch: n, time: w, data: InputData::Values(windows), mask: None, feedback: None, loss_from: 0 };
         let out = self.backend.predict(&input)?; // [n, w, 1]
         Ok((0..n).map(|i| out[i * w + w - 1]).collect())
     }
@@ -465,6 +472,52 @@ pub fn suggested_predict(values: &[f32]) -> Predict {
     } else {
         Predict::Value
     }
+}
+
+/// Fewer training windows than this make a sequence short: the page says what it allows, and a
+/// new one gets [`suggested_for`]'s recipe for a few samples.
+pub const FEW_WINDOWS: usize = 20;
+
+/// How a new typed sequence is learnt, from `base` (the settings it replaces): [`suggested_predict`],
+/// and when it is short (fewer than [`FEW_WINDOWS`] windows at `base`'s T) the recipe for a few
+/// samples: a linear SimpleRNN(8) reading windows of T = 2 to 6 values (about half the training
+/// values, so there are more windows than coefficients), scored on the last step only, with
+/// teacher forcing (one scored step leaves nothing to feed back). Its prediction is a fixed
+/// linear rule of the last T values, `x_next = a₁·x_t + … + a_T·x_{t-T+1} + c` (an
+/// autoregression): samples of a sine at any rate, a steady trend, a doubling, Fibonacci's and a
+/// repeating pattern of up to T values each follow one exactly, so the rule found continues the
+/// sequence past the values seen. A nonlinear network of 100 units memorises the few windows and
+/// does not (measured: `bench/reference/README.md`, "Short typed sequences").
+pub fn suggested_for(values: &[f32], base: Settings) -> Settings {
+    let predict = suggested_predict(values);
+    let train = train_end_of(values.len()) - usize::from(predict == Predict::Change);
+    let window = base.seq_len.min(train.saturating_sub(1)).max(1);
+    if train.saturating_sub(window) >= FEW_WINDOWS {
+        return Settings { predict, ..base };
+    }
+    let seq_len = (train.saturating_sub(1) / 2).clamp(2, 6);
+    Settings {
+        predict,
+        cell: Cell::Rnn,
+        activation: ActivationChoice::Linear,
+        units: 8,
+        layers: 1,
+        seq_len,
+        warmup: seq_len - 1,
+        training: Training::Teacher,
+        dropout: 0.0,
+        recurrent_dropout: 0.0,
+        ..base
+    }
+}
+
+/// How many of a window's first steps are left out of the loss: `setting`, at most all but the
+/// last. The first steps of a window predict from little (from one value, the next value of a
+/// sine can rise or fall): their errors are large and can never vanish, and with every step in
+/// the loss they dominate its gradient, which pulls the weights away from what the later steps
+/// (and generation, which always reads a whole window) need.
+pub fn warm_up(setting: usize, window: usize) -> usize {
+    setting.min(window.saturating_sub(1))
 }
 
 /// How many of a window's `window` last steps read the model's own predictions with

@@ -1,22 +1,59 @@
-//! "Why does it drift?": the experiment's twin, trained the other way (teacher forcing if the
-//! experiment trains free-running, and the reverse) on the same data, from the same initial
-//! weights, with the same batches, for as many steps; its generation beside the experiment's shows
-//! what training on the model's own predictions changes.
+//! "Why does it drift?": the experiment's twin, trained with the course's recipe (teacher
+//! forcing, every step of a window scored) if the experiment is not, else with the page's (a
+//! warm-up of [`Settings::default`]'s steps left out of the loss), on the same data, from the same
+//! initial weights, with the same batches, for as many steps; its generation beside the
+//! experiment's shows what the recipe changes.
 //!
-//! Teacher forcing shows the model only true values, so every step of a generation, which reads
-//! the model's own slightly wrong predictions, is a situation it never trained on, and the errors
-//! add up (exposure bias); the held-out one-step predictions, which read true values, stay
-//! excellent. Free-running training shows it its own predictions (`engine/model/feedback.rs`).
+//! Generating, the model reads its own predictions, each a little off. With every step scored,
+//! the first steps of a window, which predict from one or two values, make errors that can never
+//! vanish and outweigh the rest of the loss, so the rule the later steps use (the one generation
+//! runs on) stays inexact and the small errors grow; the held-out one-step predictions stay
+//! excellent. Leaving those steps out of the loss (the warm-up) makes that rule exact enough to
+//! hold; training free-running (`engine/model/feedback.rs`) shows the model its own errors.
+
+use serde::{Deserialize, Serialize};
 
 use super::series::{EvalJob, Evaluation, SeriesLesson};
 use super::LessonError;
 use crate::settings::{Settings, Training};
 
-/// The other way of training.
-pub fn other(t: Training) -> Training {
-    match t {
-        Training::Teacher => Training::Free,
-        Training::Free => Training::Teacher,
+/// How a series model is trained, as far as generation is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipe {
+    pub training: Training,
+    /// Steps of each window left out of the loss (`warmup`).
+    pub warmup: usize,
+}
+
+impl Recipe {
+    /// The course's: teacher forcing, every step scored.
+    pub const COURSE: Recipe = Recipe { training: Training::Teacher, warmup: 0 };
+
+    pub fn of(s: &Settings) -> Recipe {
+        Recipe { training: s.training, warmup: s.warmup }
+    }
+
+    /// The twin's recipe: the course's, or the page's default if the experiment uses the course's.
+    pub fn other(self) -> Recipe {
+        if self == Recipe::COURSE {
+            Recipe::of(&Settings::default())
+        } else {
+            Recipe::COURSE
+        }
+    }
+
+    /// As the page names it.
+    pub fn name(self) -> String {
+        let how = match self.training {
+            Training::Teacher => "Teacher forcing",
+            Training::Free => "Free-running training",
+        };
+        match (self, self.warmup) {
+            (Recipe::COURSE, _) => "The course's recipe (teacher forcing, every step scored)".into(),
+            (_, 0) => format!("{how}, every step scored"),
+            (_, 1) => format!("{how}, the first step not scored"),
+            (_, w) => format!("{how}, the first {w} steps not scored"),
+        }
     }
 }
 
@@ -33,12 +70,13 @@ pub struct Twin {
 impl Twin {
     /// The twin of the experiment `settings` describe, to be trained `steps` steps.
     pub fn new(settings: &Settings, steps: u64) -> Result<Twin, LessonError> {
-        let s = Settings { training: other(settings.training), ..settings.clone() };
+        let r = Recipe::of(settings).other();
+        let s = Settings { training: r.training, warmup: r.warmup, ..settings.clone() };
         Ok(Twin { lesson: SeriesLesson::new(&s)?, target: steps, eval: None, stopped: None })
     }
 
-    pub fn training(&self) -> Training {
-        self.lesson.settings.training
+    pub fn recipe(&self) -> Recipe {
+        Recipe::of(&self.lesson.settings)
     }
 
     /// Steps trained, and to train.

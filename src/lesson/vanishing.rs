@@ -194,7 +194,7 @@ fn model_for(cell: CellKind, s: &VanishingSettings) -> Result<Model, LessonError
 pub fn compute(settings: &VanishingSettings) -> Result<VanishingPicture, LessonError> {
     settings.validate()?;
     let (input, target) = sine_window(settings.time, settings.seed);
-    let x = Input { batch: 1, time: settings.time, data: InputData::Values(&input), mask: None, feedback: None };
+    let x = Input { batch: 1, time: settings.time, data: InputData::Values(&input), mask: None, feedback: None, loss_from: 0 };
     let y = [target];
     let targets = Targets::Values(&y);
     let clipping = settings.clip_norm.map_or(Clipping::None, Clipping::GlobalNorm);

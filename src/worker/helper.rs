@@ -54,6 +54,8 @@ const SEED_HI: u32 = 11;
 const LOSS: u32 = 12;
 /// `Input::feedback`: the first fed-back step, or 0 for none (teacher forcing).
 const FEEDBACK: u32 = 13;
+/// `Input::loss_from`: the warm-up steps left out of the loss.
+const LOSS_FROM: u32 = 14;
 const HEADER_BYTES: u32 = 64;
 
 /// [`CTL`] values.
@@ -240,6 +242,7 @@ impl RemotePart for Helper {
             (SEED_LO, seed as u32 as i32),
             (SEED_HI, (seed >> 32) as u32 as i32),
             (FEEDBACK, input.feedback.unwrap_or(0) as i32),
+            (LOSS_FROM, input.loss_from as i32),
         ] {
             s.set(word, v);
         }
@@ -376,7 +379,14 @@ impl Server {
         self.grads.resize(p, 0.0);
         let seed = (s.get(SEED_LO) as u32 as u64) | ((s.get(SEED_HI) as u32 as u64) << 32);
         let feedback = Some(size(FEEDBACK)).filter(|&f| f > 0);
-        let input = Input { batch: size(BATCH), time: size(TIME), data: InputData::Values(&self.input), mask: None, feedback };
+        let input = Input {
+            batch: size(BATCH),
+            time: size(TIME),
+            data: InputData::Values(&self.input),
+            mask: None,
+            feedback,
+            loss_from: size(LOSS_FROM),
+        };
         let mut rng = rng_from_seed(seed);
         let Ok(loss) =
             model.loss_and_grads(&input, &Targets::Values(&self.targets), &mut self.grads, &mut self.ws, &mut Dropout::Sample(&mut rng))

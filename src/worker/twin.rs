@@ -4,7 +4,7 @@
 
 use super::clock::now_ms;
 use super::{post, State};
-use crate::lesson::twin::{other, Twin};
+use crate::lesson::twin::{Recipe, Twin};
 use crate::protocol::SeriesEvent;
 use crate::settings::Task;
 
@@ -27,7 +27,7 @@ pub fn request(st: &mut State, start: bool) {
     let Some(active) = st.active.as_ref() else { return };
     let settings = active.settings().clone();
     let refuse = |message: String| {
-        post(SeriesEvent::Twin { training: other(settings.training), step: 0, target: 0, evaluation: None, message: Some(message) })
+        post(SeriesEvent::Twin { recipe: Recipe::of(&settings).other(), step: 0, target: 0, evaluation: None, message: Some(message) })
     };
     if !matches!(settings.task, Task::Sine | Task::Typed) {
         return refuse("The twin is for the sine and typed lessons.".into());
@@ -38,7 +38,7 @@ pub fn request(st: &mut State, start: bool) {
     }
     match Twin::new(&settings, steps) {
         Ok(twin) => {
-            post(SeriesEvent::Twin { training: twin.training(), step: 0, target: steps, evaluation: None, message: None });
+            post(SeriesEvent::Twin { recipe: twin.recipe(), step: 0, target: steps, evaluation: None, message: None });
             st.twin = Some(TwinJob { twin, last_post_ms: now_ms() });
         }
         Err(e) => refuse(e.to_string()),
@@ -61,21 +61,21 @@ pub fn work(st: &mut State) {
         }
     };
     let (step, target) = job.twin.progress();
-    let training = job.twin.training();
+    let recipe = job.twin.recipe();
     let message = job.twin.stopped().map(str::to_string);
     match outcome {
         Ok(None) => {
             if now_ms() - job.last_post_ms >= TWIN_POST_MS {
-                post(SeriesEvent::Twin { training, step, target, evaluation: None, message: None });
+                post(SeriesEvent::Twin { recipe, step, target, evaluation: None, message: None });
                 job.last_post_ms = now_ms();
             }
         }
         Ok(Some(e)) => {
-            post(SeriesEvent::Twin { training, step, target, evaluation: Some(e), message });
+            post(SeriesEvent::Twin { recipe, step, target, evaluation: Some(e), message });
             st.twin = None;
         }
         Err(e) => {
-            post(SeriesEvent::Twin { training, step, target, evaluation: None, message: Some(format!("The twin failed: {e}")) });
+            post(SeriesEvent::Twin { recipe, step, target, evaluation: None, message: Some(format!("The twin failed: {e}")) });
             st.twin = None;
         }
     }

@@ -49,7 +49,7 @@ fn train(b: &mut dyn Backend, steps: std::ops::Range<u32>) -> (Vec<f32>, Vec<f32
     let (mut losses, mut outputs) = (vec![], vec![]);
     for step in steps {
         let (ids, labels) = batch(step);
-        let input = Input { batch: 7, time: 5, data: InputData::Tokens(&ids), mask: None, feedback: None };
+        let input = Input { batch: 7, time: 5, data: InputData::Tokens(&ids), mask: None, feedback: None, loss_from: 0 };
         losses.push(b.train_batch(&input, &Targets::Classes(&labels)).unwrap().loss);
         outputs.extend_from_slice(b.train_outputs());
     }
@@ -127,7 +127,7 @@ fn gradients_agree_with_finite_differences() {
             let w = uniform_vec(&mut r, b.param_count(), -0.5, 0.5);
             b.load_weights(&w).unwrap();
             let (x, y) = (uniform_vec(&mut r, 2 * 4 * 2, -1.0, 1.0), uniform_vec(&mut r, 2 * 4, -1.0, 1.0));
-            let input = Input { batch: 2, time: 4, data: InputData::Values(&x), mask: None, feedback: None };
+            let input = Input { batch: 2, time: 4, data: InputData::Values(&x), mask: None, feedback: None, loss_from: 0 };
             let targets = Targets::Values(&y);
             let (_, analytic) = b.gradients(&input, &targets).unwrap();
             let mut loss_at = |i: usize, delta: f32| {
@@ -164,7 +164,7 @@ fn traces_hold_every_step_and_agree_with_predictions() {
             let spec = seq_model(1, vec![layer(cell, 5, None), layer(cell, 4, Some(unroll::engine::model::Merge::Concat))], 1);
             let mut b = start(kind, &spec, 11, OptimizerSpec::adam(1e-3));
             let x = uniform_vec(&mut rng(2), 3 * 6, -1.0, 1.0);
-            let input = Input { batch: 3, time: 6, data: InputData::Values(&x), mask: None, feedback: None };
+            let input = Input { batch: 3, time: 6, data: InputData::Values(&x), mask: None, feedback: None, loss_from: 0 };
             let predicted = b.predict(&input).unwrap().to_vec();
             for row in 0..3 {
                 let t = b.trace(&input, row).unwrap();

@@ -30,7 +30,7 @@ fn chain_for(spec: &ModelSpec, time: usize, padded: usize) -> Chain {
     let mut b = backend::create(BackendKind::Cpu, setup).unwrap();
     let x = uniform_vec(&mut rng(9), time, -1.0, 1.0);
     let mask: Vec<f32> = (0..time).map(|t| if t + padded >= time { 0.0 } else { 1.0 }).collect();
-    let input = Input { batch: 1, time, data: InputData::Values(&x), mask: Some(&mask), feedback: None };
+    let input = Input { batch: 1, time, data: InputData::Values(&x), mask: Some(&mask), feedback: None, loss_from: 0 };
     let trace = b.trace(&input, 0).unwrap();
     Chain {
         source: ChainSource::Window { start: 0 },

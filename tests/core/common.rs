@@ -22,6 +22,7 @@ pub fn all_cells() -> Vec<CellKind> {
         CellKind::SimpleRnn { activation: Activation::Relu },
         CellKind::SimpleRnn { activation: Activation::LeakyRelu },
         CellKind::SimpleRnn { activation: Activation::Elu },
+        CellKind::SimpleRnn { activation: Activation::Linear },
         CellKind::Lstm { peephole: false },
         CellKind::Lstm { peephole: true },
         CellKind::Gru { reset_after: true },
@@ -77,7 +78,7 @@ impl Batch {
     /// As the engine takes it: token ids when there are any, else the values.
     pub fn input(&self) -> Input<'_> {
         let data = if self.tokens.is_empty() { InputData::Values(&self.values) } else { InputData::Tokens(&self.tokens) };
-        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref(), feedback: None }
+        Input { batch: self.batch, time: self.time, data, mask: self.mask.as_deref(), feedback: None, loss_from: 0 }
     }
 
     /// Class labels when there are any, else the target values.

@@ -11,7 +11,7 @@ use unroll::engine::{Input, InputData, Model, Workspace};
 use crate::common::*;
 
 fn run(model: &Model, x: &[f32], batch: usize, time: usize, ws: &mut Workspace, dropout: &mut Dropout) -> Vec<f32> {
-    model.forward_with(&Input { batch, time, data: InputData::Values(x), mask: None, feedback: None }, ws, dropout).unwrap();
+    model.forward_with(&Input { batch, time, data: InputData::Values(x), mask: None, feedback: None, loss_from: 0 }, ws, dropout).unwrap();
     ws.outputs.clone()
 }
 
@@ -97,7 +97,7 @@ fn reused_gradient_buffers_give_the_same_gradients() {
     let mut ws = Workspace::default();
     let mut reused = vec![0.0; m.param_count()];
     for ids in [&a, &b, &a] {
-        let input = Input { batch: 3, time: 4, data: InputData::Tokens(ids), mask: None, feedback: None };
+        let input = Input { batch: 3, time: 4, data: InputData::Tokens(ids), mask: None, feedback: None, loss_from: 0 };
         m.loss_and_grads(&input, &Targets::Classes(&labels), &mut reused, &mut ws, &mut Dropout::Off).unwrap();
         let mut fresh = vec![7.0; m.param_count()];
         m.loss_and_grads(&input, &Targets::Classes(&labels), &mut fresh, &mut Workspace::default(), &mut Dropout::Off).unwrap();

@@ -41,12 +41,20 @@ fn case(layers: Vec<RecurrentSpec>, seed: u64) -> Case {
 }
 
 fn input(values: &[f32], feedback: Option<usize>) -> Input<'_> {
-    Input { batch: B, time: T, data: InputData::Values(values), mask: None, feedback }
+    Input { batch: B, time: T, data: InputData::Values(values), mask: None, feedback, loss_from: 0 }
 }
 
 /// The reference's loss and outputs with steps `from..` fed back: run once per fed step, each
-/// run's prediction of step `s - 1` written into the input at step `s`.
-fn reference_fed(model: &Model, values: &[f32], targets: &[f32], from: usize, masks: &[Vec<DropoutMasks>]) -> (f32, Vec<f32>) {
+/// run's prediction of step `s - 1` written into the input at step `s`; the loss leaves the
+/// first `loss_from` steps out.
+fn reference_fed(
+    model: &Model,
+    values: &[f32],
+    targets: &[f32],
+    from: usize,
+    loss_from: usize,
+    masks: &[Vec<DropoutMasks>],
+) -> (f32, Vec<f32>) {
     let mut x = values.to_vec();
     let targets = Targets::Values(targets);
     for s in from..T {
@@ -55,7 +63,7 @@ fn reference_fed(model: &Model, values: &[f32], targets: &[f32], from: usize, ma
             x[b * T + s] = out[b * T + s - 1];
         }
     }
-    let r = reference::run(model, &input(&x, None), &targets, masks).unwrap();
+    let r = reference::run(model, &Input { loss_from, ..input(&x, None) }, &targets, masks).unwrap();
     (r.loss, r.outputs)
 }
 
@@ -105,7 +113,7 @@ fn fed_back_outputs_equal_the_reference_rerun_on_its_own_predictions() {
         for from in [1, 3, T - 1] {
             let mut ws = Workspace::default();
             c.model.forward(&input(&c.values, Some(from)), &mut ws).unwrap();
-            let (_, want) = reference_fed(&c.model, &c.values, &c.targets, from, &[]);
+            let (_, want) = reference_fed(&c.model, &c.values, &c.targets, from, 0, &[]);
             assert_close(&format!("{name} from {from}: outputs"), &ws.outputs, &want, 1e-5, 1e-4);
             // Steps before `from` read the data: their outputs are the teacher-forced ones.
             let mut tf = Workspace::default();
@@ -121,13 +129,14 @@ fn fed_back_outputs_equal_the_reference_rerun_on_its_own_predictions() {
 #[test]
 fn the_gradient_through_fed_back_predictions_matches_finite_differences_of_the_reference() {
     for (name, layers) in cells_and_stacks() {
-        for dropout in [false, true] {
+        // With a warm-up too: the steps left out of the loss still pass their predictions on.
+        for (dropout, loss_from) in [(false, 0), (true, 0), (false, 3)] {
             let layers = if dropout { with_dropout(&layers, 0.25, 0.25) } else { layers.clone() };
             let mut c = case(layers, 21);
             let from = 2;
             let mut ws = Workspace::default();
             let mut g = vec![0.0; c.model.params.len()];
-            let x = input(&c.values, Some(from));
+            let x = Input { loss_from, ..input(&c.values, Some(from)) };
             c.model.loss_and_grads(&x, &Targets::Values(&c.targets), &mut g, &mut ws, &mut Dropout::Sample(&mut rng(5))).unwrap();
             let masks: Vec<Vec<DropoutMasks>> = ws.layers.iter().map(|l| l.drop.clone()).collect();
             let mut failures = Vec::new();
@@ -139,9 +148,9 @@ fn the_gradient_through_fed_back_predictions_matches_finite_differences_of_the_r
                 let agrees = [(1e-2f32, 3e-4f32), (1e-3, 5e-4), (1e-4, 3e-3)].iter().any(|&(eps, atol)| {
                     let orig = c.model.params.values[i];
                     c.model.params.values[i] = orig + eps;
-                    let (lu, _) = reference_fed(&c.model, &c.values, &c.targets, from, &masks);
+                    let (lu, _) = reference_fed(&c.model, &c.values, &c.targets, from, loss_from, &masks);
                     c.model.params.values[i] = orig - eps;
-                    let (ld, _) = reference_fed(&c.model, &c.values, &c.targets, from, &masks);
+                    let (ld, _) = reference_fed(&c.model, &c.values, &c.targets, from, loss_from, &masks);
                     c.model.params.values[i] = orig;
                     let num = (lu - ld) / (2.0 * eps);
                     (num - g[i]).abs() <= atol + 3e-2 * num.abs().max(g[i].abs())
@@ -150,7 +159,13 @@ fn the_gradient_through_fed_back_predictions_matches_finite_differences_of_the_r
                     failures.push(format!("[{i}] analytic {:.6}", g[i]));
                 }
             }
-            assert!(failures.is_empty(), "{name}, dropout {dropout}: {} of {} differ: {}", failures.len(), g.len(), failures.join("; "));
+            assert!(
+                failures.is_empty(),
+                "{name}, dropout {dropout}, loss from {loss_from}: {} of {} differ: {}",
+                failures.len(),
+                g.len(),
+                failures.join("; ")
+            );
             // And the feedback matters: the teacher-forced gradient is a different one.
             let mut tf = vec![0.0; g.len()];
             c.model
@@ -196,7 +211,7 @@ fn what_cannot_read_its_own_output_is_refused_with_a_reason() {
     let refused = |spec: ModelSpec, features: usize, mask: Option<&[f32]>, from: usize| -> String {
         let model = Model::new(spec, 1).unwrap();
         let values = vec![0.5; B * T * features];
-        let x = Input { batch: B, time: T, data: InputData::Values(&values), mask, feedback: Some(from) };
+        let x = Input { batch: B, time: T, data: InputData::Values(&values), mask, feedback: Some(from), loss_from: 0 };
         match model.forward(&x, &mut Workspace::default()) {
             Err(EngineError::InvalidInput(m)) => m,
             other => panic!("expected a refusal, got {other:?}"),

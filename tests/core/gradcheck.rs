@@ -22,6 +22,8 @@ struct Case {
     mask: Option<Vec<f32>>,
     targets: Vec<f32>,
     labels: Vec<u32>,
+    /// `Input::loss_from`: steps of each sequence left out of the loss.
+    loss_from: usize,
 }
 
 const B: usize = 3;
@@ -45,12 +47,13 @@ fn case_for(spec: &ModelSpec, seed: u64, explicit_mask: bool) -> Case {
         mask,
         targets: uniform_vec(&mut r, B * T * spec.dense_units, -1.0, 1.0),
         labels: vec![0, 2, 1],
+        loss_from: 0,
     }
 }
 
 fn loss_of(model: &Model, c: &Case, ws: &mut Workspace, grads: Option<&mut [f32]>) -> f32 {
     let data = if model.spec.input.is_values() { InputData::Values(&c.values) } else { InputData::Tokens(&c.tokens) };
-    let input = Input { batch: B, time: T, data, mask: c.mask.as_deref(), feedback: None };
+    let input = Input { batch: B, time: T, data, mask: c.mask.as_deref(), feedback: None, loss_from: c.loss_from };
     let targets = if model.spec.return_sequences { Targets::Values(&c.targets) } else { Targets::Classes(&c.labels) };
     match grads {
         Some(g) => model.loss_and_grads(&input, &targets, g, ws, &mut Dropout::Reuse).unwrap(),
@@ -60,14 +63,19 @@ fn loss_of(model: &Model, c: &Case, ws: &mut Workspace, grads: Option<&mut [f32]
 
 /// Checks every weight's gradient against a central difference.
 fn check(name: &str, spec: ModelSpec, explicit_mask: bool) {
+    check_from(name, spec, explicit_mask, 0)
+}
+
+/// [`check`] with the first `loss_from` steps of each sequence left out of the loss.
+fn check_from(name: &str, spec: ModelSpec, explicit_mask: bool, loss_from: usize) {
     let mut model = Model::zeroed(spec.clone()).unwrap();
     let mut r = rng(99);
     model.params.values = uniform_vec(&mut r, model.params.len(), -0.5, 0.5);
-    let c = case_for(&spec, 5, explicit_mask);
+    let c = Case { loss_from, ..case_for(&spec, 5, explicit_mask) };
     let mut ws = Workspace::default();
     // Dropout masks are drawn once and then held fixed for every difference below.
     let data = if spec.input.is_values() { InputData::Values(&c.values) } else { InputData::Tokens(&c.tokens) };
-    let input = Input { batch: B, time: T, data, mask: c.mask.as_deref(), feedback: None };
+    let input = Input { batch: B, time: T, data, mask: c.mask.as_deref(), feedback: None, loss_from };
     model.forward_with(&input, &mut ws, &mut Dropout::Sample(&mut rng(3))).unwrap();
     let mut grads = vec![0.0; model.params.len()];
     loss_of(&model, &c, &mut ws, Some(&mut grads));
@@ -117,6 +125,14 @@ fn cell_name(c: CellKind) -> String {
 fn every_cell_per_step_regression() {
     for cell in all_cells() {
         check(&cell_name(cell), seq_model(2, vec![layer(cell, 4, None)], 2), false);
+    }
+}
+
+#[test]
+fn every_cell_with_a_warm_up_left_out_of_the_loss() {
+    for cell in all_cells() {
+        check_from(&format!("warm-up 2, {}", cell_name(cell)), seq_model(2, vec![layer(cell, 4, None)], 2), false, 2);
+        check_from(&format!("warm-up 4 of 5, masked, {}", cell_name(cell)), seq_model(1, vec![layer(cell, 3, None)], 1), true, 4);
     }
 }
 

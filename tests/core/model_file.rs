@@ -23,7 +23,8 @@ fn model() -> Model {
 
 fn outputs(m: &Model, ids: &[u32]) -> Vec<f32> {
     let mut ws = Workspace::default();
-    m.forward(&Input { batch: 2, time: ids.len() / 2, data: InputData::Tokens(ids), mask: None, feedback: None }, &mut ws).unwrap();
+    m.forward(&Input { batch: 2, time: ids.len() / 2, data: InputData::Tokens(ids), mask: None, feedback: None, loss_from: 0 }, &mut ws)
+        .unwrap();
     ws.outputs.clone()
 }
 

@@ -178,7 +178,7 @@ fn sparse_sgd_updates_equal_dense_ones() {
     let mut ws = unroll::engine::Workspace::default();
     for step in 0..4u32 {
         let ids: Vec<u32> = (0..12).map(|i| 1 + (i * 5 + step * 7) % 39).collect();
-        let input = Input { batch: 3, time: 4, data: InputData::Tokens(&ids), mask: None, feedback: None };
+        let input = Input { batch: 3, time: 4, data: InputData::Tokens(&ids), mask: None, feedback: None, loss_from: 0 };
         let labels = [0, 1, 2];
         sparse.step(&input, &Targets::Classes(&labels)).unwrap();
         dense_model

@@ -53,12 +53,12 @@ proptest! {
         let mut r = crate::common::rng(seed ^ 1);
         let x = crate::common::uniform_vec(&mut r, len * 2, -1.0, 1.0);
         let mut ws = Workspace::default();
-        model.forward(&Input { batch: 1, time: len, data: InputData::Values(&x), mask: None, feedback: None }, &mut ws).unwrap();
+        model.forward(&Input { batch: 1, time: len, data: InputData::Values(&x), mask: None, feedback: None, loss_from: 0 }, &mut ws).unwrap();
         let plain = ws.outputs.clone();
         let mut padded = x.clone();
         padded.extend(crate::common::uniform_vec(&mut r, pad * 2, -5.0, 5.0));
         let mask: Vec<f32> = (0..len + pad).map(|t| if t < len { 1.0 } else { 0.0 }).collect();
-        model.forward(&Input { batch: 1, time: len + pad, data: InputData::Values(&padded), mask: Some(&mask), feedback: None }, &mut ws).unwrap();
+        model.forward(&Input { batch: 1, time: len + pad, data: InputData::Values(&padded), mask: Some(&mask), feedback: None, loss_from: 0 }, &mut ws).unwrap();
         prop_assert_eq!(plain, ws.outputs.clone());
     }
 
@@ -75,10 +75,10 @@ proptest! {
         let model = Model::new(spec, seed).unwrap();
         let x = crate::common::uniform_vec(&mut crate::common::rng(seed), batch * time, -1.0, 1.0);
         let mut ws = Workspace::default();
-        model.forward(&Input { batch, time, data: InputData::Values(&x), mask: None, feedback: None }, &mut ws).unwrap();
+        model.forward(&Input { batch, time, data: InputData::Values(&x), mask: None, feedback: None, loss_from: 0 }, &mut ws).unwrap();
         let all = ws.outputs.clone();
         for b in 0..batch {
-            model.forward(&Input { batch: 1, time, data: InputData::Values(&x[b * time..(b + 1) * time]), mask: None, feedback: None }, &mut ws).unwrap();
+            model.forward(&Input { batch: 1, time, data: InputData::Values(&x[b * time..(b + 1) * time]), mask: None, feedback: None, loss_from: 0 }, &mut ws).unwrap();
             for (p, q) in ws.outputs.iter().zip(&all[b * time..(b + 1) * time]) {
                 prop_assert!((p - q).abs() <= 1e-5, "{} vs {}", p, q);
             }

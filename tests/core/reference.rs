@@ -201,9 +201,14 @@ fn fast_trace(states: &[f32], backward: bool, batch: usize, time: usize, units: 
 
 /// Runs both paths on `rec` and compares everything; returns the reference's outcome.
 fn agree(rec: &Recipe) -> Outcome {
-    let what = format!("{rec:?}");
+    agree_from(rec, 0)
+}
+
+/// [`agree`] with the first `loss_from` steps of each sequence left out of the loss.
+fn agree_from(rec: &Recipe, loss_from: usize) -> Outcome {
+    let what = format!("{rec:?}, loss from step {loss_from}");
     let (model, data) = build(rec);
-    let (input, targets) = (data.input(), data.targets());
+    let (input, targets) = (Input { loss_from, ..data.input() }, data.targets());
     let mut ws = Workspace::default();
     let mut grads = vec![0.0; model.params.len()];
     let loss = if rec.dropout {
@@ -277,6 +282,25 @@ fn fast_agrees_with_reference_every_cell() {
                 let (batch, time) = sizes(seed);
                 let layers = vec![layer(cell, units(seed, 0), None)];
                 agree(&Recipe { layers, tokens, head, masking, batch, time, dropout: false, seed });
+            }
+        }
+    }
+}
+
+#[test]
+fn fast_agrees_with_reference_with_a_warm_up_every_cell() {
+    let mut seed = 500;
+    for cell in all_cells() {
+        for (tokens, masking) in [(false, Masking::None), (false, Masking::Explicit), (true, Masking::Zero)] {
+            for _ in 0..3 {
+                seed += 1;
+                let (batch, time) = sizes(seed);
+                let time = time.max(2);
+                let loss_from = rng(seed).random_range(1..time);
+                let layers = vec![layer(cell, units(seed, 0), None)];
+                let rec = Recipe { layers, tokens, head: Head::SeqMse, masking, batch, time, dropout: false, seed };
+                let r = agree_from(&rec, loss_from);
+                assert!(r.loss.is_finite(), "{rec:?}: the warm-up left a finite loss");
             }
         }
     }
@@ -459,7 +483,7 @@ fn reference_gradients_match_finite_differences() {
 fn reference_rejects_bad_input() {
     let model = Model::zeroed(cls_model(6, 2, true, vec![layer(CellKind::Lstm { peephole: false }, 3, Some(Merge::Concat))], 3)).unwrap();
     fn input<'a>(ids: &'a [u32], mask: Option<&'a [f32]>) -> Input<'a> {
-        Input { batch: 2, time: 3, data: InputData::Tokens(ids), mask, feedback: None }
+        Input { batch: 2, time: 3, data: InputData::Tokens(ids), mask, feedback: None, loss_from: 0 }
     }
     let ids: &[u32] = &[1, 2, 0, 3, 4, 5];
     let good = Targets::Classes(&[0, 2]);
@@ -470,7 +494,7 @@ fn reference_rejects_bad_input() {
     assert!(invalid(reference::run(&model, &input(ids, Some(&[1.0; 5])), &good, &[])), "mask size");
     assert!(invalid(reference::run(&model, &input(ids, None), &Targets::Classes(&[0, 3]), &[])), "label out of range");
     assert!(invalid(reference::run(&model, &input(ids, None), &Targets::Values(&[0.0; 6]), &[])), "targets vs loss");
-    let values = Input { batch: 2, time: 3, data: InputData::Values(&[0.0; 12]), mask: None, feedback: None };
+    let values = Input { batch: 2, time: 3, data: InputData::Values(&[0.0; 12]), mask: None, feedback: None, loss_from: 0 };
     assert!(invalid(reference::run(&model, &values, &good, &[])), "values into a token model");
     let bad_mask = DropoutMasks { input: vec![1.0; 5], recurrent: Vec::new() };
     assert!(invalid(reference::run(&model, &input(ids, None), &good, &[vec![bad_mask.clone(), DropoutMasks::default()]])), "mask size");

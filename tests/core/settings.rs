@@ -83,10 +83,14 @@ fn links_made_before_keep_working() {
         assert_eq!(kept.join("&"), q.strip_prefix("v=1&").unwrap(), "{back}");
         let defaults = Settings::defaults_for(s.task).to_query();
         for added in pairs.iter().skip(1).filter(|p| !q.split('&').any(|o| o == **p)) {
-            assert!(defaults.split('&').any(|d| d == *added) || *added == "training=teacher", "{added} is a default");
+            assert!(defaults.split('&').any(|d| d == *added) || *added == "warmup=0", "{added} is a default");
         }
         if s.task != Task::Agnews {
-            assert_eq!(s.training, Training::Teacher, "{q}: version 1 trained every series model with teacher forcing");
+            assert_eq!(
+                (s.training, s.warmup),
+                (Training::Teacher, 0),
+                "{q}: version 1 trained every series model with teacher forcing, every step scored"
+            );
         }
         // Read again, the link it became opens the same experiment.
         let (again, problems) = Settings::from_query(&back);
@@ -100,24 +104,31 @@ fn links_made_before_keep_working() {
     assert!(!old[0].contains("vocab=") && !old[2].contains("seq-len="));
 }
 
-/// A link of this version that leaves `training` out trains free-running (today's default); one
-/// of version 1 that leaves it out trains with teacher forcing (that version's only way), and one
-/// that names it keeps what it names. The command line reads `--v 1` the same way.
+/// A link of this version that leaves `training` and `warmup` out trains with teacher forcing
+/// after a warm-up of 15 steps (today's defaults); one of version 1 trains with teacher forcing,
+/// every step scored (that version's only way), one of version 2 free-running, every step scored;
+/// one that names them keeps what it names. The command line reads `--v 1` the same way.
 #[test]
 fn an_older_version_means_the_defaults_of_its_time() {
-    assert_eq!(Settings::from_query("task=sine&seed=3").0.training, Training::Free);
-    assert_eq!(Settings::from_query(&format!("v={VERSION}&task=sine")).0.training, Training::Free);
+    let read = |q: &str| {
+        let s = Settings::from_query(q).0;
+        (s.training, s.warmup)
+    };
+    assert_eq!(read("task=sine&seed=3"), (Training::Teacher, 15));
+    assert_eq!(read(&format!("v={VERSION}&task=sine")), (Training::Teacher, 15));
     let (old, problems) = Settings::from_query("v=1&task=sine&seed=3");
     assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!((old.version, old.training, old.seed), (VERSION, Training::Teacher, 3));
-    assert_eq!(Settings::from_query("training=free&v=1").0.training, Training::Free, "named, whatever the order");
-    assert_eq!(Settings::from_query("v=1&task=typed&series=1,2,3,4").0.training, Training::Teacher);
+    assert_eq!((old.version, old.training, old.warmup, old.seed), (VERSION, Training::Teacher, 0, 3));
+    assert_eq!(read("v=2&task=sine"), (Training::Free, 0));
+    assert_eq!(read("training=free&v=1"), (Training::Free, 0), "named, whatever the order");
+    assert_eq!(read("v=2&warmup=5"), (Training::Free, 5));
+    assert_eq!(read("v=1&task=typed&series=1,2,3,4"), (Training::Teacher, 0));
     // A news link carries no series settings, so there is nothing to change.
     let news = Settings::from_query("v=1&task=agnews&preset=bilstm").0;
     assert_eq!((news.version, news.training), (VERSION, Settings::default().training));
     let mut cli = Settings::default();
     assert!(cli.apply_pairs([("v", "1")]).is_empty());
-    assert_eq!(cli.training, Training::Teacher);
+    assert_eq!((cli.training, cli.warmup), (Training::Teacher, 0));
     let (_, refused) = Settings::from_query("v=0&task=sine");
     assert_eq!(refused.len(), 1, "an unknown version is still refused: {refused:?}");
 }

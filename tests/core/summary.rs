@@ -78,11 +78,16 @@ fn keras_code_for_the_lessons_models() {
         dense_units: 1,
         loss: LossKind::Mse,
     };
-    // Teacher forcing is Keras's fit(); free-running training (the page's default) says what
-    // Keras lacks.
-    let s = Settings { training: unroll::settings::Training::Teacher, ..Settings::default() };
-    let free = keras_code(&sine, &Settings::default(), Some(30));
+    // Teacher forcing is Keras's fit(); free-running training says what Keras lacks, and the
+    // page's warm-up (its default) how to give fit() the same loss.
+    let s = Settings { warmup: 0, ..Settings::default() };
+    let free = keras_code(&sine, &Settings { training: unroll::settings::Training::Free, ..s.clone() }, Some(30));
     assert!(free.contains("free-running: the last third of each window's steps") && free.contains("needs a custom training"), "{free}");
+    let warm = keras_code(&sine, &Settings::default(), Some(30));
+    assert!(
+        warm.contains("# weights = np.ones(y_train.shape[:2]); weights[:, :15] = 0\n# model.fit(x_train, y_train, sample_weight=weights"),
+        "{warm}"
+    );
     assert_eq!(
         keras_code(&sine, &s, Some(30)),
         "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n    keras.Input(shape=(30, 1)),\n    \

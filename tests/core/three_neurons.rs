@@ -30,7 +30,7 @@ fn engine_outputs(n: &ThreeNeurons) -> (Vec<f32>, Vec<f32>) {
     let (x0, x1) = (f32s(Tensor::X0), f32s(Tensor::X1));
     let x: Vec<f32> = (0..b).flat_map(|i| x0[i * k..(i + 1) * k].iter().chain(&x1[i * k..(i + 1) * k]).copied()).collect();
     let mut ws = Workspace::default();
-    model.forward(&Input { batch: b, time: 2, data: InputData::Values(&x), mask: None, feedback: None }, &mut ws).unwrap();
+    model.forward(&Input { batch: b, time: 2, data: InputData::Values(&x), mask: None, feedback: None, loss_from: 0 }, &mut ws).unwrap();
     // The layer's states, [time + 1, batch, units], row 0 the initial state.
     let (states, _) = ws.states(0, 0).unwrap();
     (states[b * h..2 * b * h].to_vec(), states[2 * b * h..3 * b * h].to_vec())

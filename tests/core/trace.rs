@@ -94,7 +94,7 @@ fn every_gate_rebuilds_from_its_two_sides() {
                 let x = uniform_vec(&mut rng(3), 2 * 6 * 2, -1.5, 1.5);
                 // Row 1 has two padding steps at its end.
                 let mask: Vec<f32> = (0..12).map(|i| if i >= 10 { 0.0 } else { 1.0 }).collect();
-                let input = Input { batch: 2, time: 6, data: InputData::Values(&x), mask: Some(&mask), feedback: None };
+                let input = Input { batch: 2, time: 6, data: InputData::Values(&x), mask: Some(&mask), feedback: None, loss_from: 0 };
                 for row in 0..2 {
                     let t = b.trace(&input, row).unwrap();
                     assert_eq!(t.mask, mask[row * 6..(row + 1) * 6]);
@@ -113,7 +113,7 @@ fn a_token_trace_reads_the_embedding_rows_and_skips_padding() {
             let spec = cls_model(20, 4, true, vec![layer(cell, 6, None)], 3);
             let mut b = backend_for(kind, &spec);
             let ids = [5u32, 9, 0, 3, 0, 0];
-            let input = Input { batch: 1, time: 6, data: InputData::Tokens(&ids), mask: None, feedback: None };
+            let input = Input { batch: 1, time: 6, data: InputData::Tokens(&ids), mask: None, feedback: None, loss_from: 0 };
             let t = b.trace(&input, 0).unwrap();
             assert_eq!(t.mask, [1.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
             let table = b.model().params.get("embedding.embeddings").unwrap().to_vec();

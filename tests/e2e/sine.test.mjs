@@ -38,7 +38,7 @@ test(`Train lowers the loss below ${LOSS_THRESHOLD} within ${WITHIN_STEPS} steps
   assert.match(gen, /feeds its own predictions back for 200 steps/);
   assert.ok(Number(await pg.text('steps-per-sec')) > 0);
   await screenshot(page, '03-sine-trained');
-  assert.match(await pg.text('loss-chart-note'), /training loss averages every step of a window/);
+  assert.match(await pg.text('loss-chart-note'), /training loss averages the scored steps of a window/);
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
@@ -214,38 +214,42 @@ test('generation can start from zeros, chosen in the settings; the link keeps th
   await context.close();
 });
 
-test('why does it drift: a twin trained with teacher forcing beside the free-running model, error bands and a verdict', async () => {
+test('why does it drift: a twin trained with the course recipe beside the page default, error bands and a verdict', async () => {
   const { page, messages, context } = await openPage(browser, `${server.url}?seed=3`);
   const pg = new Playground(page);
   await pg.ready();
-  // Free-running training is the default, and the settings say what it is.
-  assert.equal(await page.locator('select[data-setting="training"]').inputValue(), 'free');
+  // Teacher forcing after a warm-up is the default, and the settings say what it is.
+  assert.equal(await page.locator('select[data-setting="training"]').inputValue(), 'teacher');
+  assert.equal(await page.locator('#setting-warmup').inputValue(), '15');
+  assert.match(await page.locator('#warmup-msg').textContent(), /The first 15 steps of each window are not scored/);
   const start = page.getByTestId('twin-start');
   assert.equal(await start.isDisabled(), true, 'nothing to compare before training');
   await pg.train().click();
   await pg.waitForStep(1500);
   await pg.pause().click();
   await pg.train().waitFor();
-  assert.equal(await start.textContent(), 'Compare: train a twin with teacher forcing');
+  assert.equal(await start.textContent(), "Compare: train a twin with the course's recipe");
   await start.click();
   await page.getByTestId('twin-progress').waitFor();
   const summary = page.getByTestId('drift-summary');
   await summary.waitFor({ timeout: 120_000 });
   const text = await summary.textContent();
-  assert.match(text, /^Teacher forcing \(\d+ steps\): one-step MSE .*, generation MSE .*\. Free-running training \(\d+ steps\): one-step MSE/);
+  assert.match(text, /^The course's recipe \(teacher forcing, every step scored\) \(\d+ steps\): one-step MSE .*, generation MSE .*\. Teacher forcing, the first 15 steps not scored \(\d+ steps\): one-step MSE/);
   // Which of the two holds depends on where Pause fell (the twin trains as many steps as the
   // model had); the numbers behind the claim are tested natively at 2000 steps
-  // (free_running_training_makes_the_generation_hold) and measured by `cargo xtask bench generation`.
+  // (a_warm_up_or_free_running_training_makes_the_generation_hold) and measured by
+  // `cargo xtask bench generation`.
   const steps = [...text.matchAll(/\((\d+) steps\)/g)].map((m) => Number(m[1]));
   assert.equal(steps.length, 2);
   assert.equal(steps[0], steps[1], 'the twin trained as many steps as the model');
   assert.equal(steps[0], await pg.step());
-  assert.match(text, /(it is off by more than 0\.25 from step \d+|it stays within 0\.25 of the truth throughout)\. Free-running/);
-  assert.match(text, /(learnt to correct the small errors|teacher forcing generated as well or better)/);
-  for (const id of ['drift-teacher', 'drift-free']) {
+  assert.match(text, /(it is off by more than 0\.25 from step \d+|it stays within 0\.25 of the truth throughout)\. Teacher forcing, the first 15/);
+  assert.match(text, /(learnt a rule exact enough to generate on its own|the course's recipe generated as well or better)/);
+  for (const id of ['drift-course', 'drift-other']) {
     assert.ok((await pg.linePath(id, 'series-band')).endsWith('Z'), `${id}: the error band is a closed area`);
     assert.ok((await pg.linePath(id, 'series-gen')).length > 100, `${id}: a generated line`);
   }
+  assert.equal(await page.locator('[data-testid="drift-course"] h2').textContent(), "The course's recipe (teacher forcing, every step scored)");
   await page.getByTestId('drift').scrollIntoViewIfNeeded();
   await screenshot(page, '42-drift-twin');
   // A new experiment drops the twin.

@@ -75,18 +75,20 @@ test('a typed sequence trains and is continued by the model', async () => {
   await context.close();
 });
 
-test('a short sequence says what it allows: one window, the range seen; the continuation as numbers', async () => {
+test('a short sequence gets a linear rule and says what it allows; the continuation as numbers', async () => {
   const { page, pg, messages, context } = await openTyped(server.url);
   const input = page.getByTestId('series-input');
   await input.fill('1, 2, 3, 4, 5, 6');
   await input.press('Control+Enter');
-  // A steady trend: the page learns it as changes (and says so), so it can go on past 5.
-  await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 3 changes (the first 5 values; the last one is held out)' }).waitFor();
+  // A steady trend: the page learns it as changes (and says so), so it can go on past 5; a short
+  // sequence gets a linear SimpleRNN reading two values, scored on the last (teacher forcing).
+  await page.getByTestId('windows-hint').filter({ hasText: 'only 2 different windows of 2 changes (the first 5 values; the last one is held out)' }).waitFor();
   assert.match(await pg.text('windows-hint'), /only seen values from 1 to 5; reading and predicting the changes between values, it can carry a trend past them/);
   assert.equal(await page.locator('select[data-setting="predict"]').inputValue(), 'change');
-  // Trained free-running by default, which the settings say in words.
-  assert.equal(await page.locator('select[data-setting="training"]').inputValue(), 'free');
-  assert.match(await page.locator('#training-msg').textContent(), /the last steps of each window read the model's own predictions/);
+  assert.equal(await page.locator('select[data-setting="activation"]').inputValue(), 'linear');
+  assert.equal(await page.locator('select[data-setting="training"]').inputValue(), 'teacher');
+  assert.equal(await page.locator('#setting-warmup').inputValue(), '1');
+  assert.match(await page.locator('#warmup-msg').textContent(), /The first step of each window is not scored/);
   await pg.stepButton().click();
   await pg.waitForStep(1);
   const table = page.getByTestId('next-values');
@@ -95,17 +97,26 @@ test('a short sequence says what it allows: one window, the range seen; the cont
   // The held-out 6 is the first true value; after it the sequence has none.
   assert.equal((await table.locator('tbody tr').first().locator('td').nth(1).textContent()).trim(), '6');
   assert.equal((await table.locator('tbody tr').nth(1).locator('td').nth(1).textContent()).trim(), '–');
-  // 2, 4, 8, 16: the held-out 16 lies beyond anything seen, and the page says so.
+  // 2, 4, 8, 16: one window cannot pin the rule's three numbers down, and the page says so.
   await input.fill('2, 4, 8, 16');
   await input.press('Control+Enter');
-  await page.getByTestId('windows-hint').filter({ hasText: 'only seen values from 2 to 8: predicting values, its continuation will stay near that range' }).waitFor();
-  // The course's seven samples of a sine: one window of 5 values, which the model can memorise
-  // but not continue as a wave; the page says so and what would help.
+  await page.getByTestId('windows-hint').filter({ hasText: 'with 3 numbers to find: only one window cannot pin them down, so its continuation is a guess' }).waitFor();
+  assert.match(await pg.text('windows-hint'), /only seen values from 2 to 8; a linear model carries the rule it finds past them/);
+  await screenshot(page, '43-typed-doubling');
+  // The course's seven samples of a sine: four windows of 2 values pin the rule down, and the
+  // model continues the wave.
   await input.fill('0 0.84 0.91 0.14 -0.75 -0.96 -0.28');
   await input.press('Control+Enter');
-  await page.getByTestId('windows-hint').filter({ hasText: 'only one window of 5 values (the first 6 values; the last one is held out)' }).waitFor();
-  assert.match(await pg.text('windows-hint'), /for a wave, two periods or more \(seven samples of a sine are one window, which it reproduces rather than continues\)/);
+  await page.getByTestId('windows-hint').filter({ hasText: 'only 4 different windows of 2 values (the first 6 values; the last one is held out)' }).waitFor();
+  assert.match(await pg.text('windows-hint'), /x_next = a·x_t \+ b·x_\(t−1\) \+ c: samples of a wave, .* pin its 3 numbers down/);
   assert.equal(await page.locator('select[data-setting="predict"]').inputValue(), 'value', 'a wave is learnt as values');
+  await pg.train().click();
+  await pg.waitForStep(1500);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  await page.waitForTimeout(300);
+  const generated = (await table.locator('tbody tr td:nth-child(2)').allTextContents()).map(Number);
+  generated.forEach((v, k) => assert.ok(Math.abs(v - Math.sin(6 + k)) < 0.15, `value ${6 + k}: ${generated}`));
   await screenshot(page, '39-typed-sine-sample');
   // A long sequence needs no such note.
   await input.fill(Array.from({ length: 200 }, (_, i) => Math.sin(i / 3).toFixed(3)).join(', '));

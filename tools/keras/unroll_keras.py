@@ -41,7 +41,7 @@ def _cell(layer):
         raise ValueError(f"layer {layer.name}: use_bias=False is not supported by Unroll")
     if isinstance(layer, keras.layers.SimpleRNN):
         act = cfg["activation"]
-        if act not in ("tanh", "relu", "leaky_relu", "elu"):
+        if act not in ("tanh", "relu", "leaky_relu", "elu", "linear"):
             raise ValueError(f"layer {layer.name}: activation {act!r} is not supported by Unroll")
         return {"type": "simple_rnn", "activation": act}
     for name in ("activation", "recurrent_activation"):

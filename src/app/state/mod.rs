@@ -79,11 +79,11 @@ pub struct Store {
     pub twin: RwSignal<Option<TwinState>>,
 }
 
-/// The twin of a series experiment, trained the other way: how, its steps so far and to go, its
+/// The twin of a series experiment, trained with another recipe: which, its steps so far and to go, its
 /// evaluation once done, and why it stopped early or could not start.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TwinState {
-    pub training: crate::settings::Training,
+    pub recipe: crate::lesson::twin::Recipe,
     pub step: u64,
     pub target: u64,
     pub evaluation: Option<Evaluation>,
@@ -365,8 +365,8 @@ impl Store {
                 self.eval.set(Some(e));
             }
             SeriesEvent::Diverged { message, .. } => self.diverged(message),
-            SeriesEvent::Twin { training, step, target, evaluation, message } => {
-                self.twin.set(Some(TwinState { training, step, target, evaluation, message }))
+            SeriesEvent::Twin { recipe, step, target, evaluation, message } => {
+                self.twin.set(Some(TwinState { recipe, step, target, evaluation, message }))
             }
         }
     }

@@ -76,6 +76,9 @@ fn draw(f: Frame, lines: &[Line], log_y: bool, clamp: Option<(f64, f64)>) -> Opt
 pub fn LineChart(
     /// Heading shown above the chart.
     title: &'static str,
+    /// A heading that changes, shown instead of `title`.
+    #[prop(optional, into)]
+    heading: Option<Signal<String>>,
     /// `data-testid` of the `<figure>`.
     testid: &'static str,
     lines: Signal<Vec<Line>>,
@@ -201,7 +204,7 @@ pub fn LineChart(
     view! {
         <figure class="chart" class:wide=wide data-testid=testid node_ref=figure>
             <figcaption>
-                <h2>{title}</h2>
+                <h2>{move || heading.map_or_else(|| title.to_string(), |h| h.get())}</h2>
                 <ul class="legend">{legend}</ul>
             </figcaption>
             {plot}

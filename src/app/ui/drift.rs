@@ -1,5 +1,5 @@
 //! "Why does it drift?" under the generation chart: a button that has the worker train the
-//! experiment's twin the other way (`lesson::twin`), its progress, then both generations side by
+//! experiment's twin with another recipe (`lesson::twin`), its progress, then both generations side by
 //! side with the band between each and the truth (`app::drift`).
 
 use leptos::prelude::*;
@@ -8,9 +8,9 @@ use super::chart::{Line, LineChart};
 use super::lesson_charts::{line, y_limits};
 use crate::app::drift::{band, ordered, summary, Side};
 use crate::app::state::Store;
+use crate::lesson::twin::Recipe;
 use crate::lesson::Evaluation;
 use crate::protocol::Command;
-use crate::settings::Training;
 
 fn lines_of(e: &Evaluation) -> Vec<Line> {
     let truth = e.gen_x.iter().copied().zip(e.gen_truth.iter().copied()).collect();
@@ -22,22 +22,22 @@ fn lines_of(e: &Evaluation) -> Vec<Line> {
     ]
 }
 
-/// The experiment's training and latest evaluation, the twin's training, evaluation and steps.
-type Pair = (Training, Evaluation, Training, Evaluation, u64);
+/// The experiment's recipe and latest evaluation, the twin's recipe, evaluation and steps.
+type Pair = (Recipe, Evaluation, Recipe, Evaluation, u64);
 
-/// Both sides of `pair`, teacher forcing first.
+/// Both sides of `pair`, the course's recipe first.
 fn sides(pair: &Pair) -> [Side<'_>; 2] {
-    let (mt, main, tt, te, steps) = pair;
-    ordered(Side { training: *mt, steps: main.step, eval: main }, Side { training: *tt, steps: *steps, eval: te })
+    let (mr, main, tr, te, steps) = pair;
+    ordered(Side { recipe: *mr, steps: main.step, eval: main }, Side { recipe: *tr, steps: *steps, eval: te })
 }
 
 #[component]
 pub fn DriftPanel() -> impl IntoView {
     let store = Store::from_context();
-    let training = move || store.settings.with(|s| s.training);
-    let other_name = move || match training() {
-        Training::Teacher => "free-running",
-        Training::Free => "with teacher forcing",
+    let recipe = move || store.settings.with(Recipe::of);
+    let other_name = move || match recipe().other() {
+        Recipe::COURSE => "with the course's recipe".to_string(),
+        r => format!("with a warm-up of {} steps", r.warmup),
     };
     let running = move || store.twin.with(|t| t.as_ref().is_some_and(|t| t.evaluation.is_none() && t.message.is_none()));
     let untrained = move || store.run.with(|r| r.step == 0);
@@ -51,7 +51,7 @@ pub fn DriftPanel() -> impl IntoView {
         let twin = store.twin.get()?;
         let twin_eval = twin.evaluation?;
         let main = store.eval.get()?;
-        Some((training(), main, twin.training, twin_eval, twin.step))
+        Some((recipe(), main, twin.recipe, twin_eval, twin.step))
     });
     let side_lines = move |which: usize| {
         Signal::derive(move || {
@@ -62,10 +62,12 @@ pub fn DriftPanel() -> impl IntoView {
         })
     };
     let text = move || pair.with(|p| Some(summary(&sides(p.as_ref()?))));
+    let side_title =
+        move |which: usize| Signal::derive(move || pair.with(|p| p.as_ref().map(|p| sides(p)[which].recipe.name())).unwrap_or_default());
     let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
     let label = move |which: usize| {
         Signal::derive(move || {
-            let name = if which == 0 { "Teacher forcing" } else { "Free-running training" };
+            let name = pair.with(|p| p.as_ref().map(|p| sides(p)[which].recipe.name())).unwrap_or_default();
             match text() {
                 Some(t) => format!("{name}: the generated continuation and the true one, with the error between them shaded. {t}"),
                 None => format!("{name}: not trained yet."),
@@ -76,10 +78,9 @@ pub fn DriftPanel() -> impl IntoView {
         <section class="view-card drift" data-testid="drift" aria-labelledby="drift-title">
             <h2 id="drift-title">"Why does it drift?"</h2>
             <p class="hint">
-                "One step ahead the model reads true values and is nearly perfect. Generating, it reads its own predictions, each a little off. "
-                "Trained with teacher forcing (the course's way) it has never seen such inputs, so the small errors grow; "
-                "trained free-running, the last steps of each training window read its own predictions and it learns to correct them. "
-                "That takes longer to settle than one-step accuracy: on the sine, thousands of steps rather than hundreds, so keep training and watch the generation MSE."
+                "One step ahead the model reads true values and is nearly perfect. Generating, it reads its own predictions, each a little off, and small errors in its rule add up. "
+                "The course's recipe scores every step of a window, the first ones too, which predict from one or two values (a wave may rise or fall from there): their errors never vanish and outweigh the rest, so the rule the later steps use, the one generation runs on, stays inexact. "
+                "Leaving the first steps out of the loss (Warm-up) makes it exact enough to hold; free-running training, where the last steps of a window read the model's own predictions, teaches it to correct them, but takes thousands of steps to settle."
             </p>
             <div class="drift-actions">
                 <button type="button" class="secondary" data-testid="twin-start" on:click=start disabled=move || untrained() || running()>
@@ -103,8 +104,8 @@ pub fn DriftPanel() -> impl IntoView {
             <p class="field-msg error" role="alert">{move || store.twin.with(|t| t.as_ref().and_then(|t| t.message.clone()))}</p>
             <Show when=move || pair.with(Option::is_some)>
                 <div class="drift-pair">
-                    <LineChart title="Teacher forcing" testid="drift-teacher" lines=side_lines(0) label=label(0) x_label="x" clamp_y=clamp empty="" />
-                    <LineChart title="Free-running training" testid="drift-free" lines=side_lines(1) label=label(1) x_label="x" clamp_y=clamp empty="" />
+                    <LineChart title="" heading=side_title(0) testid="drift-course" lines=side_lines(0) label=label(0) x_label="x" clamp_y=clamp empty="" />
+                    <LineChart title="" heading=side_title(1) testid="drift-other" lines=side_lines(1) label=label(1) x_label="x" clamp_y=clamp empty="" />
                 </div>
                 <p class="drift-summary" data-testid="drift-summary">{text}</p>
             </Show>

@@ -217,10 +217,10 @@ fn Comparison() -> impl IntoView {
                 <label class="inline-field" for="vanishing-activation">
                     "SimpleRNN activation"
                     <select id="vanishing-activation" on:change=move |ev| {
-                        let a = match event_target_value(&ev).as_str() { "relu" => Activation::Relu, "leaky_relu" => Activation::LeakyRelu, "elu" => Activation::Elu, _ => Activation::Tanh };
+                        let a = match event_target_value(&ev).as_str() { "relu" => Activation::Relu, "leaky_relu" => Activation::LeakyRelu, "elu" => Activation::Elu, "linear" => Activation::Linear, _ => Activation::Tanh };
                         set(&|s| s.activation = a);
                     }>
-                        {[Activation::Tanh, Activation::Relu, Activation::LeakyRelu, Activation::Elu].map(|a| view! {
+                        {[Activation::Tanh, Activation::Relu, Activation::LeakyRelu, Activation::Elu, Activation::Linear].map(|a| view! {
                             <option value=a.name() selected=move || v.vanishing_settings.with(|s| s.activation == a)>{a.name()}</option>
                         }).collect_view()}
                     </select>

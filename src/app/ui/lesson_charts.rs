@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use super::chart::{Line, LineChart};
 use crate::app::plot::{decimate, format_number as fmt, smooth};
 use crate::app::state::Store;
+use crate::lesson::series::FEW_WINDOWS;
+use crate::settings::{ActivationChoice, Cell, Predict};
 
 /// Points kept per loss line (the chart is ~500 px wide).
 const LOSS_POINTS: usize = 800;
@@ -51,7 +53,7 @@ pub fn LossChart() -> impl IntoView {
             x_label="step"
             log_y=true
             empty="Press Train to start"
-            note="They measure different things: the training loss averages every step of a window, the first ones with little before them to go on; the held-out loss is the next value after a whole window. So the held-out loss can sit far below the training loss."
+            note="They measure different things: the training loss averages the scored steps of a window (those after the warm-up; with Warm-up 0 every step, the first ones with little before them to go on); the held-out loss is the next value after a whole window. So the held-out loss can sit below the training loss, far below it when every step is scored."
         />
     }
 }
@@ -254,8 +256,18 @@ pub fn NextValues() -> impl IntoView {
     view! { <div class="next-values-wrap">{rows}</div> }
 }
 
+/// The rule a linear model reading `t` values predicts with, in words a student reads.
+fn rule(t: usize) -> String {
+    match t {
+        1 => "a·x_t + c".into(),
+        2 => "a·x_t + b·x_(t−1) + c".into(),
+        3 => "a1·x_t + a2·x_(t−1) + a3·x_(t−2) + c".into(),
+        t => format!("a1·x_t + a2·x_(t−1) + … + a{t}·x_(t−{}) + c", t - 1),
+    }
+}
+
 /// What a short typed sequence allows: how many different windows the model learns from and the
-/// range of values it has seen (it cannot continue past it), and what would help.
+/// range of values it has seen, whether its model can continue past it, and what would help.
 #[component]
 pub fn WindowsHint() -> impl IntoView {
     let store = Store::from_context();
@@ -269,23 +281,41 @@ pub fn WindowsHint() -> impl IntoView {
                 1 => "only one window".to_string(),
                 n => format!("only {n} different windows"),
             };
-            let changes = store.settings.with(|s| s.predict == crate::settings::Predict::Change);
+            let (changes, linear) = store.settings.with(|s| {
+                (s.predict == Predict::Change, s.cell == Cell::Rnn && s.activation == ActivationChoice::Linear && s.layers == 1)
+            });
             let beyond = if changes {
                 "; reading and predicting the changes between values, it can carry a trend past them"
+            } else if linear {
+                "; a linear model carries the rule it finds past them"
             } else {
                 ": predicting values, its continuation will stay near that range (“The model predicts: the change to it” carries a trend on)"
             };
             let what = if changes { "changes" } else { "values" };
-            (i.train_windows < 20).then(|| {
+            let t = i.window;
+            let tail = if !linear {
+                "A longer sequence gives it more to learn from: for a wave, two periods or more. A linear SimpleRNN reading a few values at a time (what the page picks for a new short sequence) learns a rule that continues it instead.".to_string()
+            } else if i.train_windows > t {
                 format!(
-                    "The model learns from {windows} of {} {what} (the first {} values; {}). It can memorise {} and has only seen values from {} to {}{beyond}. A longer sequence gives it more to learn from: for a wave, two periods or more (seven samples of a sine are one window, which it reproduces rather than continues). A shorter Window T gives more windows, each with less to go on.",
-                    i.window,
+                    "A linear SimpleRNN reading {t} values predicts a fixed rule of them, x_next = {}: samples of a wave, a steady trend, a doubling and Fibonacci's numbers each follow one exactly, and {windows} pin its {} numbers down.",
+                    rule(t),
+                    t + 1
+                )
+            } else {
+                format!(
+                    "A linear SimpleRNN reading {t} values predicts a fixed rule of them, x_next = {}, with {} numbers to find: {windows} cannot pin them down, so its continuation is a guess. A longer sequence can.",
+                    rule(t),
+                    t + 1
+                )
+            };
+            (i.train_windows < FEW_WINDOWS).then(|| {
+                format!(
+                    "The model learns from {windows} of {t} {what} (the first {} values; {}) and has only seen values from {} to {}{beyond}. {tail}",
                     i.train_end,
                     match i.values.len() - i.train_end {
                         1 => "the last one is held out".to_string(),
                         n => format!("the last {n} are held out"),
                     },
-                    if i.train_windows == 1 { "it" } else { "them" },
                     fmt(lo as f64),
                     fmt(hi as f64)
                 )

@@ -9,7 +9,8 @@ use crate::settings::{Cell, OptimizerChoice, Task, Training};
 
 pub const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];
 pub const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
-const ACTIVATIONS: &[(&str, &str)] = &[("relu", "relu"), ("tanh", "tanh"), ("leaky_relu", "leaky relu"), ("elu", "elu")];
+const ACTIVATIONS: &[(&str, &str)] =
+    &[("relu", "relu"), ("tanh", "tanh"), ("leaky_relu", "leaky relu"), ("elu", "elu"), ("linear", "linear")];
 const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop")];
 const PEEPHOLE: &[(&str, &str)] = &[("false", "off"), ("true", "on")];
 
@@ -20,12 +21,20 @@ pub fn SettingsPanel() -> impl IntoView {
     let not_lstm = Signal::derive(move || store.settings.with(|s| s.cell != Cell::Lstm));
     let is_sine = move || store.settings.with(|s| s.task == Task::Sine);
     let teacher = Signal::derive(move || store.settings.with(|s| s.training == Training::Teacher));
+    let warmup = move || store.settings.with(|s| s.warmup);
     let training_note = move || {
-        if teacher.get() {
-            "Teacher forcing (the course's way): every step reads the true value. One-step predictions are excellent, but the model never sees its own errors, so generating on its own it may drift."
-        } else {
-            "Free-running: the last steps of each window read the model's own predictions, and it learns through them to correct its own errors, as it must when it generates."
+        match (teacher.get(), warmup()) {
+            (true, 0) => "Teacher forcing (the course's way): every step reads the true value. One-step predictions are excellent, but the model never sees its own errors, so generating on its own it may drift; a warm-up or free-running training keeps it on course.",
+            (true, _) => "Teacher forcing (the course's way): every step reads the true value. The model never sees its own errors, so how well it generates on its own rests on how exact its one-step rule is.",
+            (false, _) => "Free-running: the last steps of each window read the model's own predictions, and it learns through them to correct its own errors, as it must when it generates.",
         }
+    };
+    let warmup_note = move || {
+        match warmup() {
+        0 => "Every step of each window is scored, the first ones too (the course's way): predicting from one or two values, their errors are large, and they outweigh the rest.".to_string(),
+        1 => "The first step of each window is not scored: there the model has read one value (from which a wave may rise or fall).".to_string(),
+        k => format!("The first {k} steps of each window are not scored: there the model has read too little to predict (from one value, a wave may rise or fall), and their errors would outweigh what generating needs."),
+    }
     };
     view! {
         <aside class="settings" aria-label="Settings">
@@ -50,6 +59,8 @@ pub fn SettingsPanel() -> impl IntoView {
                     <NumberField key="seq-len" label="Window T" />
                     <NumberField key="batch" label="Batch" />
                 </div>
+                <NumberField key="warmup" label="Warm-up" hint="first steps of a window left out of the loss; 0 = none" />
+                <p class="field-msg" id="warmup-msg">{warmup_note}</p>
                 <div class="row">
                     <SelectField key="training" label="Training" options=TRAININGS />
                     <NumberField key="free-steps" label="Own predictions" hint="last steps of a window; 0 = a third" disabled=teacher />

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::app::state::Store;
 use crate::data::series::parse_sequence;
-use crate::lesson::series::suggested_predict;
+use crate::lesson::series::suggested_for;
 use crate::settings::{Settings, Task};
 
 /// Shown in the box the first time: a pattern with period 5, repeated.
@@ -34,11 +34,10 @@ impl TypedState {
             Ok(values) => {
                 self.message.set(None);
                 let base = store.base_for(Task::Typed);
-                // A new sequence gets the sensible way to learn it (a trend: its changes); the
-                // student's choice stays for the same sequence.
-                let predict = if base.series == text { base.predict } else { suggested_predict(&values) };
-                let s = Settings { series: text, predict, ..base };
-                store.apply(s);
+                // A new sequence gets the sensible way to learn it (a trend: its changes; a short
+                // one: a linear rule); the student's choices stay for the same sequence.
+                let s = if base.series == text { base } else { suggested_for(&values, base) };
+                store.apply(Settings { series: text, ..s });
             }
             Err(e) => self.message.set(Some(e.to_string())),
         }

@@ -27,6 +27,9 @@ pub enum Activation {
     LeakyRelu,
     /// `x` for `x > 0`, else `exp(x) - 1` (alpha = 1, Keras's default).
     Elu,
+    /// `x` (Keras's `linear`): the cell is a linear recurrence, `h_t = W·x_t + U·h_{t-1} + b`,
+    /// which is what a handful of samples of a wave support (an autoregression).
+    Linear,
 }
 
 /// Slope of [`Activation::LeakyRelu`] for negative inputs.
@@ -52,6 +55,7 @@ impl Activation {
                     math::expm1(x)
                 }
             }
+            Activation::Linear => x,
         }
     }
 
@@ -81,6 +85,7 @@ impl Activation {
                     y + 1.0
                 }
             }
+            Activation::Linear => 1.0,
         }
     }
 
@@ -90,6 +95,7 @@ impl Activation {
             Activation::Relu => "relu",
             Activation::LeakyRelu => "leaky_relu",
             Activation::Elu => "elu",
+            Activation::Linear => "linear",
         }
     }
 }

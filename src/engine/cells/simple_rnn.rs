@@ -66,6 +66,7 @@ fn activate(act: Activation, z: &mut [f32]) {
         Activation::Tanh => z.iter_mut().for_each(|v| *v = Activation::Tanh.apply(*v)),
         Activation::LeakyRelu => z.iter_mut().for_each(|v| *v = Activation::LeakyRelu.apply(*v)),
         Activation::Elu => z.iter_mut().for_each(|v| *v = Activation::Elu.apply(*v)),
+        Activation::Linear => {}
     }
 }
 
@@ -85,7 +86,7 @@ fn gate_grad(act: Activation, y: &[f32], dh: &mut [f32], dz: &mut [f32], m: f32)
             }
         };
     }
-    per_activation!(Relu, Tanh, LeakyRelu, Elu);
+    per_activation!(Relu, Tanh, LeakyRelu, Elu, Linear);
 }
 
 pub fn backward(act: Activation, seq: &Seq, cache: &DirCache, dh_out: &[f32], dxw: &mut [f32], mut g: RecGrads, s: &mut Scratch) {

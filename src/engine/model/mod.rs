@@ -48,6 +48,11 @@ pub struct Input<'a> {
     /// of step `t - 1` instead of `data` (whose values there are ignored), and a backward pass
     /// flows through those fed-back outputs too (`feedback.rs`). `None`: teacher forcing.
     pub feedback: Option<usize>,
+    /// With a per-step loss (`return_sequences`), only steps `loss_from..` of each sequence are
+    /// scored: the first steps are a warm-up, where the model has read too little to predict
+    /// (Keras: a temporal `sample_weight` of 0 there and 1 after). The loss is the mean over the
+    /// scored steps (as over a mask's valid steps); 0 = every step, as before.
+    pub loss_from: usize,
 }
 
 /// Training targets for one batch.
@@ -71,6 +76,10 @@ pub struct Workspace {
     /// `[time, batch]`
     mask: Vec<f32>,
     has_mask: bool,
+    /// `Input::loss_from` of the last forward pass.
+    loss_from: usize,
+    /// `[time, batch]` each output row's weight in a per-step loss (the mask, without the warm-up).
+    loss_weights: Vec<f32>,
     pub layers: Vec<LayerBuffers>,
     /// `[rows, units]` head outputs, rows time-major (`t*batch + b`) with `return_sequences`.
     logits: Vec<f32>,
@@ -209,6 +218,12 @@ impl Model {
                 return bad(format!("mask must be {b}×{t}, got {} values", m.len()));
             }
         }
+        if input.loss_from > 0 && !(self.spec.return_sequences && self.spec.loss == LossKind::Mse) {
+            return bad("a warm-up (steps left out of the loss) needs a loss at every step (return_sequences, mean squared error)".into());
+        }
+        if input.loss_from >= t {
+            return bad(format!("the warm-up of {} steps leaves none of the {t} steps to score", input.loss_from));
+        }
         Ok(())
     }
 
@@ -221,6 +236,7 @@ impl Model {
     /// [`Model::forward`] with a choice of dropout (training draws masks, tests may reuse them).
     pub fn forward_with(&self, input: &Input, ws: &mut Workspace, dropout: &mut Dropout) -> Result<(), EngineError> {
         self.check_input(input)?;
+        ws.loss_from = input.loss_from;
         if let Some(from) = self.check_feedback(input)? {
             self.forward_fed(input, from, ws, dropout);
             return Ok(());
@@ -307,9 +323,13 @@ impl Model {
                     ws.targets.clear();
                     ws.targets.extend_from_slice(y);
                 }
-                if seq && ws.has_mask {
-                    // Keras leaves masked steps out of a per-step loss (rows are time-major, as the mask).
-                    Ok(loss::masked_mse(&ws.logits, &ws.targets, units, &ws.mask, grad))
+                if seq && (ws.has_mask || ws.loss_from > 0) {
+                    // Keras leaves masked steps out of a per-step loss, and the warm-up steps
+                    // (rows are time-major, as the mask).
+                    ws.loss_weights.clear();
+                    ws.loss_weights.extend_from_slice(&ws.mask);
+                    ws.loss_weights[..ws.loss_from * b].fill(0.0);
+                    Ok(loss::masked_mse(&ws.logits, &ws.targets, units, &ws.loss_weights, grad))
                 } else {
                     Ok(loss::mse(&ws.logits, &ws.targets, grad))
                 }

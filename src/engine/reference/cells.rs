@@ -109,6 +109,7 @@ fn activate(act: Activation, a: f64) -> f64 {
                 a.exp() - 1.0
             }
         }
+        Activation::Linear => a,
     }
 }
 
@@ -137,6 +138,7 @@ fn activate_grad(act: Activation, a: f64) -> f64 {
                 a.exp()
             }
         }
+        Activation::Linear => 1.0,
     }
 }
 

@@ -261,6 +261,12 @@ fn validate(model: &Model, input: &Input, targets: &Targets, masks: &[Vec<Dropou
             return bad(format!("mask must be {b}×{t}, got {} values", m.len()));
         }
     }
+    if input.loss_from > 0 && !(spec.return_sequences && spec.loss == LossKind::Mse) {
+        return bad("a warm-up (steps left out of the loss) needs a loss at every step (return_sequences, mean squared error)".into());
+    }
+    if input.loss_from >= t {
+        return bad(format!("the warm-up of {} steps leaves none of the {t} steps to score", input.loss_from));
+    }
     let units = spec.dense_units;
     let top_seq = spec.return_sequences;
     match (targets, spec.loss) {
@@ -385,13 +391,21 @@ fn run_with(
         };
         explicit * padding
     };
+    // A step's weight in a per-step loss: its mask, and 0 in the warm-up (`Input::loss_from`).
+    let loss_weight = |b: usize, t: usize| -> f64 {
+        if t < input.loss_from {
+            0.0
+        } else {
+            step_mask(b, t)
+        }
+    };
     let masked_steps = spec.return_sequences && spec.loss == LossKind::Mse && {
         let tokens_mask = matches!(spec.input, InputSpec::Tokens { mask_zero: true, .. });
-        input.mask.is_some() || tokens_mask && (0..batch).any(|b| (0..time).any(|t| step_mask(b, t) == 0.0))
+        input.mask.is_some() || input.loss_from > 0 || tokens_mask && (0..batch).any(|b| (0..time).any(|t| step_mask(b, t) == 0.0))
     };
     let denominator = match spec.loss {
         LossKind::Mse if masked_steps => {
-            let valid: f64 = (0..batch).flat_map(|b| (0..time).map(move |t| (b, t))).map(|(b, t)| step_mask(b, t)).sum();
+            let valid: f64 = (0..batch).flat_map(|b| (0..time).map(move |t| (b, t))).map(|(b, t)| loss_weight(b, t)).sum();
             if valid > 0.0 {
                 valid * units as f64
             } else {
@@ -479,7 +493,7 @@ fn run_with(
             // L += w·Σ (y - target)² / N;   ∂L/∂y = 2w(y - target)/N   (w: the step's mask when masked)
             Targets::Values(all) => {
                 for r in 0..out_rows {
-                    let weight = if masked_steps { step_mask(b, r) } else { 1.0 };
+                    let weight = if masked_steps { loss_weight(b, r) } else { 1.0 };
                     for c in 0..units {
                         let target = all[(b * out_rows + r) * units + c] as f64;
                         let e = logits[r][c] - target;

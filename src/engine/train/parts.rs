@@ -39,7 +39,14 @@ pub(crate) fn part<'a>(input: &Input<'a>, rows: std::ops::Range<usize>) -> Input
         }
         InputData::Tokens(ids) => InputData::Tokens(&ids[rows.start * t..rows.end * t]),
     };
-    Input { batch: rows.len(), time: t, data, mask: input.mask.map(|m| &m[rows.start * t..rows.end * t]), feedback: input.feedback }
+    Input {
+        batch: rows.len(),
+        time: t,
+        data,
+        mask: input.mask.map(|m| &m[rows.start * t..rows.end * t]),
+        feedback: input.feedback,
+        loss_from: input.loss_from,
+    }
 }
 
 /// The targets of rows `rows` of a batch of `batch` rows.

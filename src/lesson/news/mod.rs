@@ -415,7 +415,7 @@ impl NewsLesson {
         }
         let b = self.train.batch(&self.plan[self.next]);
         self.next += 1;
-        let input = Input { batch: b.batch(), time: b.time, data: InputData::Tokens(&b.ids), mask: None, feedback: None };
+        let input = Input { batch: b.batch(), time: b.time, data: InputData::Tokens(&b.ids), mask: None, feedback: None, loss_from: 0 };
         let stats = self.backend.train_batch(&input, &Targets::Classes(&b.labels))?;
         let classes = self.info.classes.len();
         let sums = &mut self.sums;
@@ -528,7 +528,14 @@ impl NewsLesson {
         let mut probs = Vec::new();
         for rows in job.plan.iter().skip(job.next).take(batches) {
             let batch = set.batch(rows);
-            let input = Input { batch: batch.batch(), time: batch.time, data: InputData::Tokens(&batch.ids), mask: None, feedback: None };
+            let input = Input {
+                batch: batch.batch(),
+                time: batch.time,
+                data: InputData::Tokens(&batch.ids),
+                mask: None,
+                feedback: None,
+                loss_from: 0,
+            };
             let logits = self.backend.predict(&input).expect("a batch built for this model");
             probs.resize(logits.len(), 0.0);
             softmax_rows(logits, classes, &mut probs);

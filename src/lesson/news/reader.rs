@@ -115,7 +115,7 @@ pub(super) fn read_with(classes: usize, masked: bool, forward: &mut Forward, vec
 
 /// Softmax outputs `[batch, classes]` for token ids `[batch, time]`.
 fn predict(forward: &mut Forward, classes: usize, ids: &[u32], batch: usize, time: usize) -> Vec<f32> {
-    let input = Input { batch, time, data: InputData::Tokens(ids), mask: None, feedback: None };
+    let input = Input { batch, time, data: InputData::Tokens(ids), mask: None, feedback: None, loss_from: 0 };
     let logits = forward(&input).expect("a batch built for this model");
     let mut probs = vec![0.0; logits.len()];
     softmax_rows(&logits, classes, &mut probs);
