@@ -123,6 +123,14 @@ fn an_older_version_means_the_defaults_of_its_time() {
     assert_eq!(read("training=free&v=1"), (Training::Free, 0), "named, whatever the order");
     assert_eq!(read("v=2&warmup=5"), (Training::Free, 5));
     assert_eq!(read("v=1&task=typed&series=1,2,3,4"), (Training::Teacher, 0));
+    // A link the page wrote at version 2 (stop 15), read and written back.
+    let v2 = "v=2&task=sine&cell=gru&units=100&layers=1&activation=relu&seq-len=30&batch=32&optimizer=adam&lr=0.001&lr-schedule=constant&momentum=0&dropout=0&recurrent-dropout=0&peephole=false&clip-norm=0&seed=4&amplitude=1&frequency=1&noise=0&x-min=0&x-max=10&points=250&predict=value&training=free&free-steps=0&gen-from=data&gen-start=0&gen-steps=200";
+    let (s, problems) = Settings::from_query(v2);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!((s.cell, s.seed, s.training, s.warmup), (Cell::Gru, 4, Training::Free, 0));
+    let back = s.to_query();
+    assert!(back.starts_with(&format!("v={VERSION}&")) && back.contains("&training=free&warmup=0&free-steps=0&"), "{back}");
+    assert_eq!(Settings::from_query(&back).0, s);
     // A news link carries no series settings, so there is nothing to change.
     let news = Settings::from_query("v=1&task=agnews&preset=bilstm").0;
     assert_eq!((news.version, news.training), (VERSION, Settings::default().training));
