@@ -61,10 +61,8 @@ pub fn SettingsPanel() -> impl IntoView {
                 </div>
                 <NumberField key="warmup" label="Warm-up" hint="first steps of a window left out of the loss; 0 = none" />
                 <p class="field-msg" id="warmup-msg">{warmup_note}</p>
-                <div class="row">
-                    <SelectField key="training" label="Training" options=TRAININGS />
-                    <NumberField key="free-steps" label="Own predictions" hint="last steps of a window; 0 = a third" disabled=teacher />
-                </div>
+                <SelectField key="training" label="Training" options=TRAININGS />
+                <NumberField key="free-steps" label="Own predictions" hint="free-running: last steps of a window; 0 = a third" disabled=teacher />
                 <p class="field-msg" id="training-msg">{training_note}</p>
                 <OptimizerFields />
                 <div class="row">
