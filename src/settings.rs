@@ -18,9 +18,12 @@ pub const VERSION: u32 = 3;
 /// a link of that version meant by leaving them out. Version 1 came before free-running training
 /// (issue 16): its series models trained with teacher forcing, every step scored. Version 2 trained
 /// them free-running by default, every step scored; version 3 scores the steps after a warm-up,
-/// with teacher forcing (issue 16: the generation that holds on the most seeds).
-pub const OLDER_DEFAULTS: &[(u32, &[(&str, &str)])] =
-    &[(1, &[("training", "teacher"), ("warmup", "0")]), (2, &[("training", "free"), ("warmup", "0")])];
+/// with teacher forcing and Adam's AMSGrad variant (issue 16: the generation that holds on the
+/// most seeds). Neither version had AMSGrad.
+pub const OLDER_DEFAULTS: &[(u32, &[(&str, &str)])] = &[
+    (1, &[("training", "teacher"), ("warmup", "0"), ("amsgrad", "false")]),
+    (2, &[("training", "free"), ("warmup", "0"), ("amsgrad", "false")]),
+];
 
 macro_rules! choice {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
@@ -206,6 +209,7 @@ settings! {
     steps: u64 = 2000, "steps", Series, "training steps (command line; the page trains until paused)", |v: &u64| range(1, 10_000_000)(v);
     optimizer: OptimizerChoice = OptimizerChoice::Adam, "optimizer", Shared, "adam, sgd or rmsprop (Keras update rules and defaults)", any;
     lr: f32 = 1e-3, "lr", Shared, "learning rate", |v: &f32| finite_range(1e-7, 10.0)(v);
+    amsgrad: bool = true, "amsgrad", Shared, "Adam's AMSGrad variant (Keras amsgrad=True): each step divides by the largest second moment seen so far, so a weight whose gradients had become tiny takes no huge step when one grows again (the series lessons' default; the news presets use plain Adam)", any;
     lr_schedule: LrSchedule = LrSchedule::Constant, "lr-schedule", Shared, "learning rate over the run: constant, or cosine (Keras CosineDecay from lr to 0 over all the run's steps)", any;
     momentum: f32 = 0.0, "momentum", Shared, "SGD and RMSprop momentum (Keras default 0)", |v: &f32| finite_range(0.0, 0.999)(v);
     dropout: f32 = 0.0, "dropout", Shared, "fraction of each recurrent layer's inputs dropped while training (Keras dropout)", |v: &f32| finite_range(0.0, 0.9)(v);
@@ -317,6 +321,7 @@ impl Preset {
             vocab: 20_000,
             batch: 32,
             optimizer: OptimizerChoice::Adam,
+            amsgrad: false,
             lr: 2e-3,
             lr_schedule: LrSchedule::Cosine,
             dropout: 0.0,
@@ -381,6 +386,7 @@ impl Settings {
     /// The optimiser for these settings.
     pub fn optimizer_spec(&self) -> OptimizerSpec {
         match self.optimizer {
+            OptimizerChoice::Adam if self.amsgrad => OptimizerSpec::amsgrad(self.lr),
             OptimizerChoice::Adam => OptimizerSpec::adam(self.lr),
             OptimizerChoice::Sgd => OptimizerSpec::sgd(self.lr, self.momentum),
             OptimizerChoice::RmsProp => {

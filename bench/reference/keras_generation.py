@@ -15,10 +15,11 @@ src/data/series.rs, src/data/windows.rs):
 
 Keras has no free-running training in `fit`; this is the teacher-forced table only, with every
 step scored (the course's recipe) or, with `--warmup N`, the first N steps of each window left out
-of the loss by a per-step `sample_weight` of 0 (the page's default recipe, N = 15).
+of the loss by a per-step `sample_weight` of 0 and, with `--amsgrad`, Adam's AMSGrad variant (the
+page's default recipe: `--warmup 15 --amsgrad`).
 
 Run by hand (needs TensorFlow, which the test command does not install):
-    python bench/reference/keras_generation.py [--seeds 10] [--steps 2000] [--cells rnn,lstm,gru] [--warmup 15]
+    python bench/reference/keras_generation.py [--seeds 10] [--steps 2000] [--cells rnn,lstm,gru] [--warmup 15] [--amsgrad]
 It prints one line per run and a summary per cell (≤ 0.05 counts as a generation that holds).
 """
 
@@ -46,22 +47,22 @@ def data():
     return values, train_end, truth
 
 
-def build(cell):
+def build(cell, amsgrad=False):
     rnn = {
         "rnn": lambda: layers.SimpleRNN(UNITS, activation="relu", return_sequences=True),
         "lstm": lambda: layers.LSTM(UNITS, return_sequences=True),
         "gru": lambda: layers.GRU(UNITS, return_sequences=True),
     }[cell]()
     model = keras.Sequential([keras.Input((T, 1)), rnn, layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    model.compile(optimizer=keras.optimizers.Adam(1e-3, amsgrad=amsgrad), loss="mse")
     return model
 
 
-def run(cell, seed, steps, warmup=0):
+def run(cell, seed, steps, warmup=0, amsgrad=False):
     keras.utils.set_random_seed(seed)
     values, train_end, truth = data()
     rng = np.random.default_rng(seed)
-    model = build(cell)
+    model = build(cell, amsgrad)
     starts = train_end - T
     weights = np.ones((BATCH, T), dtype=np.float32)
     weights[:, :warmup] = 0.0
@@ -91,20 +92,21 @@ def main():
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--cells", default="rnn,lstm,gru")
     ap.add_argument("--warmup", type=int, default=0)
+    ap.add_argument("--amsgrad", action="store_true")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     names = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
     rows = []
     for cell in a.cells.split(","):
         for seed in range(1, a.seeds + 1):
-            h, g, ms = run(cell, seed, a.steps, a.warmup)
+            h, g, ms = run(cell, seed, a.steps, a.warmup, a.amsgrad)
             rows.append({"cell": names[cell], "seed": seed, "heldout_mse": h, "generation_mse": g, "ms_per_step": ms})
             if not a.json:
                 mark = "" if g <= HOLDS else "  x"
                 print(f"{names[cell]:<10}{seed:>6}{h:>15.2e}{g:>17.3e}{mark:<4}{ms:>10.2f}", flush=True)
     if a.json:
         print(json.dumps({"bench": "generation", "engine": f"keras {keras.__version__} ({keras.backend.backend()})",
-                          "steps": a.steps, "training": "teacher forcing", "warmup": a.warmup, "rows": rows}))
+                          "steps": a.steps, "training": "teacher forcing", "warmup": a.warmup, "amsgrad": a.amsgrad, "rows": rows}))
         return
     for cell in names.values():
         mine = [r["generation_mse"] for r in rows if r["cell"] == cell]

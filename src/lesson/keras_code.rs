@@ -63,7 +63,10 @@ fn merge_name(m: Merge) -> &'static str {
 fn optimizer(o: &OptimizerSpec, clip: f32) -> String {
     let clip = if clip > 0.0 { format!(", global_clipnorm={}", float(clip)) } else { String::new() };
     match *o {
-        OptimizerSpec::Adam { lr, .. } => format!("keras.optimizers.Adam(learning_rate={}{clip})", float(lr)),
+        OptimizerSpec::Adam { lr, amsgrad, .. } => {
+            let ams = if amsgrad { ", amsgrad=True" } else { "" };
+            format!("keras.optimizers.Adam(learning_rate={}{ams}{clip})", float(lr))
+        }
         OptimizerSpec::Sgd { lr, momentum, nesterov } => {
             let m = if momentum > 0.0 { format!(", momentum={}", float(momentum)) } else { String::new() };
             let n = if nesterov { ", nesterov=True" } else { "" };

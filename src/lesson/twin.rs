@@ -1,6 +1,6 @@
 //! "Why does it drift?": the experiment's twin, trained with the course's recipe (teacher
-//! forcing, every step of a window scored) if the experiment is not, else with the page's (a
-//! warm-up of [`Settings::default`]'s steps left out of the loss), on the same data, from the same
+//! forcing, every step of a window scored, plain Adam) if the experiment is not, else with the
+//! page's (a warm-up of [`Settings::default`]'s steps left out of the loss, AMSGrad), on the same data, from the same
 //! initial weights, with the same batches, for as many steps; its generation beside the
 //! experiment's shows what the recipe changes.
 //!
@@ -9,13 +9,15 @@
 //! vanish and outweigh the rest of the loss, so the rule the later steps use (the one generation
 //! runs on) stays inexact and the small errors grow; the held-out one-step predictions stay
 //! excellent. Leaving those steps out of the loss (the warm-up) makes that rule exact enough to
-//! hold; training free-running (`engine/model/feedback.rs`) shows the model its own errors.
+//! hold, and Adam's AMSGrad variant keeps the relu SimpleRNN from the loss spikes plain Adam
+//! takes once its gradients have become tiny; training free-running (`engine/model/feedback.rs`)
+//! shows the model its own errors.
 
 use serde::{Deserialize, Serialize};
 
 use super::series::{EvalJob, Evaluation, SeriesLesson};
 use super::LessonError;
-use crate::settings::{Settings, Training};
+use crate::settings::{OptimizerChoice, Settings, Training};
 
 /// How a series model is trained, as far as generation is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,14 +25,21 @@ pub struct Recipe {
     pub training: Training,
     /// Steps of each window left out of the loss (`warmup`).
     pub warmup: usize,
+    /// Adam's AMSGrad variant (`amsgrad`; only with Adam).
+    pub amsgrad: bool,
 }
 
 impl Recipe {
-    /// The course's: teacher forcing, every step scored.
-    pub const COURSE: Recipe = Recipe { training: Training::Teacher, warmup: 0 };
+    /// The course's: teacher forcing, every step scored, plain Adam.
+    pub const COURSE: Recipe = Recipe { training: Training::Teacher, warmup: 0, amsgrad: false };
 
     pub fn of(s: &Settings) -> Recipe {
-        Recipe { training: s.training, warmup: s.warmup }
+        Recipe { training: s.training, warmup: s.warmup, amsgrad: s.amsgrad && s.optimizer == OptimizerChoice::Adam }
+    }
+
+    /// `s` trained with this recipe.
+    pub fn apply(self, s: &Settings) -> Settings {
+        Settings { training: self.training, warmup: self.warmup, amsgrad: self.amsgrad, ..s.clone() }
     }
 
     /// The twin's recipe: the course's, or the page's default if the experiment uses the course's.
@@ -48,11 +57,12 @@ impl Recipe {
             Training::Teacher => "Teacher forcing",
             Training::Free => "Free-running training",
         };
+        let ams = if self.amsgrad { ", AMSGrad" } else { "" };
         match (self, self.warmup) {
             (Recipe::COURSE, _) => "The course's recipe (teacher forcing, every step scored)".into(),
-            (_, 0) => format!("{how}, every step scored"),
-            (_, 1) => format!("{how}, the first step not scored"),
-            (_, w) => format!("{how}, the first {w} steps not scored"),
+            (_, 0) => format!("{how}, every step scored{ams}"),
+            (_, 1) => format!("{how}, the first step not scored{ams}"),
+            (_, w) => format!("{how}, the first {w} steps not scored{ams}"),
         }
     }
 }
@@ -70,8 +80,7 @@ pub struct Twin {
 impl Twin {
     /// The twin of the experiment `settings` describe, to be trained `steps` steps.
     pub fn new(settings: &Settings, steps: u64) -> Result<Twin, LessonError> {
-        let r = Recipe::of(settings).other();
-        let s = Settings { training: r.training, warmup: r.warmup, ..settings.clone() };
+        let s = Recipe::of(settings).other().apply(settings);
         Ok(Twin { lesson: SeriesLesson::new(&s)?, target: steps, eval: None, stopped: None })
     }
 

@@ -43,7 +43,7 @@ fn the_course_recipe_is_on_the_left_and_the_sentence_says_who_held() {
     let drifting = eval(&[0.0, 0.1, 0.5, 2.0], &[0.0; 4], 1e-6);
     let holding = eval(&[0.0, 0.01, 0.02, 0.0], &[0.0; 4], 2e-6);
     let page = Recipe::of(&Settings::default());
-    assert_eq!(page, Recipe { training: Training::Teacher, warmup: 15 });
+    assert_eq!(page, Recipe { training: Training::Teacher, warmup: 15, amsgrad: true });
     let warm = Side { recipe: page, steps: 2000, eval: &holding };
     let course = Side { recipe: Recipe::COURSE, steps: 2000, eval: &drifting };
     let pair = ordered(warm.clone(), course.clone());
@@ -52,11 +52,11 @@ fn the_course_recipe_is_on_the_left_and_the_sentence_says_who_held() {
     let text = summary(&pair);
     assert!(text.starts_with("The course's recipe (teacher forcing, every step scored) (2000 steps): one-step MSE"), "{text}");
     assert!(text.contains("off by more than 0.25 from step 3"), "{text}");
-    assert!(text.contains("Teacher forcing, the first 15 steps not scored (2000 steps)"), "{text}");
+    assert!(text.contains("Teacher forcing, the first 15 steps not scored, AMSGrad (2000 steps)"), "{text}");
     assert!(text.contains("stays within 0.25 of the truth throughout"), "{text}");
     assert!(text.contains("learnt a rule exact enough to generate on its own"), "{text}");
     // Free-running, every step scored, against the course's recipe.
-    let free = Side { recipe: Recipe { training: Training::Free, warmup: 0 }, steps: 2000, eval: &holding };
+    let free = Side { recipe: Recipe { training: Training::Free, ..Recipe::COURSE }, steps: 2000, eval: &holding };
     let text = summary(&ordered(free, Side { recipe: Recipe::COURSE, steps: 2000, eval: &drifting }));
     assert!(text.contains("Free-running training, every step scored (2000 steps)"), "{text}");
     assert!(text.contains("learnt to correct the small errors"), "{text}");

@@ -29,6 +29,39 @@ fn adam_matches_keras_for_three_steps() {
     assert_eq!(opt.iterations, 3);
 }
 
+/// Keras 3.15.1's `Adam(learning_rate=0.01, beta_2=0.5, amsgrad=True)` and the same without
+/// AMSGrad on these gradients (printed by `apply_gradients` in TensorFlow 2.21; a short `beta_2`
+/// so that the second moment falls within four steps): from the second step AMSGrad divides by
+/// the largest second moment, not the current one.
+#[test]
+#[allow(clippy::excessive_precision)] // as Keras printed them
+fn amsgrad_matches_keras_for_four_steps() {
+    let grads = [[0.5f32, -2.0], [0.1, 0.3], [-1.0, 0.0], [0.05, 0.01]];
+    let keras_ams = [
+        [0.99f32, -0.99],
+        [0.9829093813896179, -0.9851654767990112],
+        [0.985295295715332, -0.9818704724311829],
+        [0.9868541359901428, -0.9794715046882629],
+    ];
+    let keras_plain = [
+        [0.99f32, -0.99],
+        [0.980350911617279, -0.9833117723464966],
+        [0.9827368259429932, -0.9768652319908142],
+        [0.9849362373352051, -0.9702282547950745],
+    ];
+    for (amsgrad, keras) in [(true, keras_ams), (false, keras_plain)] {
+        let mut p = vec![1.0f32, -1.0];
+        let mut opt = Optimizer::new(OptimizerSpec::Adam { lr: 0.01, beta1: 0.9, beta2: 0.5, epsilon: 1e-7, amsgrad }, 2);
+        for (t, (g, want)) in grads.iter().zip(&keras).enumerate() {
+            opt.step(&mut p, g);
+            for i in 0..2 {
+                assert!((p[i] - want[i]).abs() < 2e-6, "amsgrad {amsgrad}, step {}: {p:?} vs Keras {want:?}", t + 1);
+            }
+        }
+        assert_eq!(opt.state().a.len(), if amsgrad { 2 } else { 0 }, "the largest second moment is a slot");
+    }
+}
+
 #[test]
 fn sgd_plain_momentum_and_nesterov() {
     let g = [1.0f32, -0.5];

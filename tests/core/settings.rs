@@ -83,13 +83,13 @@ fn links_made_before_keep_working() {
         assert_eq!(kept.join("&"), q.strip_prefix("v=1&").unwrap(), "{back}");
         let defaults = Settings::defaults_for(s.task).to_query();
         for added in pairs.iter().skip(1).filter(|p| !q.split('&').any(|o| o == **p)) {
-            assert!(defaults.split('&').any(|d| d == *added) || *added == "warmup=0", "{added} is a default");
+            assert!(defaults.split('&').any(|d| d == *added) || ["warmup=0", "amsgrad=false"].contains(added), "{added} is a default");
         }
         if s.task != Task::Agnews {
             assert_eq!(
-                (s.training, s.warmup),
-                (Training::Teacher, 0),
-                "{q}: version 1 trained every series model with teacher forcing, every step scored"
+                (s.training, s.warmup, s.amsgrad),
+                (Training::Teacher, 0, false),
+                "{q}: version 1 trained every series model with teacher forcing, every step scored, plain Adam"
             );
         }
         // Read again, the link it became opens the same experiment.
@@ -123,13 +123,22 @@ fn an_older_version_means_the_defaults_of_its_time() {
     assert_eq!(read("training=free&v=1"), (Training::Free, 0), "named, whatever the order");
     assert_eq!(read("v=2&warmup=5"), (Training::Free, 5));
     assert_eq!(read("v=1&task=typed&series=1,2,3,4"), (Training::Teacher, 0));
+    // Adam's AMSGrad variant came with version 3 (the series default; news presets use plain Adam).
+    let ams = |q: &str| Settings::from_query(q).0.amsgrad;
+    assert!(ams("task=sine") && !ams("v=2&task=sine") && !ams("v=1&task=typed&series=1,2") && ams("v=2&amsgrad=true"));
+    assert!(!ams("task=agnews") && !ams("v=2&task=agnews&preset=gru"));
     // A link the page wrote at version 2 (stop 15), read and written back.
     let v2 = "v=2&task=sine&cell=gru&units=100&layers=1&activation=relu&seq-len=30&batch=32&optimizer=adam&lr=0.001&lr-schedule=constant&momentum=0&dropout=0&recurrent-dropout=0&peephole=false&clip-norm=0&seed=4&amplitude=1&frequency=1&noise=0&x-min=0&x-max=10&points=250&predict=value&training=free&free-steps=0&gen-from=data&gen-start=0&gen-steps=200";
     let (s, problems) = Settings::from_query(v2);
     assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!((s.cell, s.seed, s.training, s.warmup), (Cell::Gru, 4, Training::Free, 0));
+    assert_eq!((s.cell, s.seed, s.training, s.warmup, s.amsgrad), (Cell::Gru, 4, Training::Free, 0, false));
     let back = s.to_query();
-    assert!(back.starts_with(&format!("v={VERSION}&")) && back.contains("&training=free&warmup=0&free-steps=0&"), "{back}");
+    assert!(
+        back.starts_with(&format!("v={VERSION}&"))
+            && back.contains("&training=free&warmup=0&free-steps=0&")
+            && back.contains("&amsgrad=false&"),
+        "{back}"
+    );
     assert_eq!(Settings::from_query(&back).0, s);
     // A news link carries no series settings, so there is nothing to change.
     let news = Settings::from_query("v=1&task=agnews&preset=bilstm").0;

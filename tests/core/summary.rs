@@ -80,10 +80,11 @@ fn keras_code_for_the_lessons_models() {
     };
     // Teacher forcing is Keras's fit(); free-running training says what Keras lacks, and the
     // page's warm-up (its default) how to give fit() the same loss.
-    let s = Settings { warmup: 0, ..Settings::default() };
+    let s = Settings { warmup: 0, amsgrad: false, ..Settings::default() };
     let free = keras_code(&sine, &Settings { training: unroll::settings::Training::Free, ..s.clone() }, Some(30));
     assert!(free.contains("free-running: the last third of each window's steps") && free.contains("needs a custom training"), "{free}");
     let warm = keras_code(&sine, &Settings::default(), Some(30));
+    assert!(warm.contains("keras.optimizers.Adam(learning_rate=0.001, amsgrad=True)"), "{warm}");
     assert!(
         warm.contains("# weights = np.ones(y_train.shape[:2]); weights[:, :15] = 0\n# model.fit(x_train, y_train, sample_weight=weights"),
         "{warm}"

@@ -46,13 +46,13 @@ fn the_same_seed_gives_the_same_run() {
 }
 
 /// Fixed-seed loss trajectory of the default model trained with the course's recipe (teacher
-/// forcing, every step scored), recorded in tests/fixtures. Regenerate (after
+/// forcing, every step scored, plain Adam), recorded in tests/fixtures. Regenerate (after
 /// a deliberate change) with `UNROLL_UPDATE_FIXTURES=1 cargo test --test core trajectory`.
 #[test]
 fn golden_loss_trajectory() {
     let fixture = include_str!("../fixtures/sine_trajectory.json");
     let want: Vec<f32> = serde_json::from_str(fixture).unwrap();
-    let s = Settings { training: unroll::settings::Training::Teacher, warmup: 0, ..Settings::default() };
+    let s = Settings { training: unroll::settings::Training::Teacher, warmup: 0, amsgrad: false, ..Settings::default() };
     let got = losses(&mut SeriesLesson::new(&s).unwrap(), 40);
     #[cfg(not(target_arch = "wasm32"))]
     if std::env::var_os("UNROLL_UPDATE_FIXTURES").is_some() {

@@ -222,6 +222,7 @@ test('why does it drift: a twin trained with the course recipe beside the page d
   assert.equal(await page.locator('select[data-setting="training"]').inputValue(), 'teacher');
   assert.equal(await page.locator('#setting-warmup').inputValue(), '15');
   assert.match(await page.locator('#warmup-msg').textContent(), /The first 15 steps of each window are not scored/);
+  assert.equal(await page.locator('select[data-setting="amsgrad"]').inputValue(), 'true', "Adam's AMSGrad variant");
   const start = page.getByTestId('twin-start');
   assert.equal(await start.isDisabled(), true, 'nothing to compare before training');
   await pg.train().click();
@@ -234,7 +235,7 @@ test('why does it drift: a twin trained with the course recipe beside the page d
   const summary = page.getByTestId('drift-summary');
   await summary.waitFor({ timeout: 120_000 });
   const text = await summary.textContent();
-  assert.match(text, /^The course's recipe \(teacher forcing, every step scored\) \(\d+ steps\): one-step MSE .*, generation MSE .*\. Teacher forcing, the first 15 steps not scored \(\d+ steps\): one-step MSE/);
+  assert.match(text, /^The course's recipe \(teacher forcing, every step scored\) \(\d+ steps\): one-step MSE .*, generation MSE .*\. Teacher forcing, the first 15 steps not scored, AMSGrad \(\d+ steps\): one-step MSE/);
   // Which of the two holds depends on where Pause fell (the twin trains as many steps as the
   // model had); the numbers behind the claim are tested natively at 2000 steps
   // (a_warm_up_or_free_running_training_makes_the_generation_hold) and measured by

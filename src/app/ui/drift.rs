@@ -37,6 +37,7 @@ pub fn DriftPanel() -> impl IntoView {
     let recipe = move || store.settings.with(Recipe::of);
     let other_name = move || match recipe().other() {
         Recipe::COURSE => "with the course's recipe".to_string(),
+        r if r.amsgrad => format!("with a warm-up of {} steps and AMSGrad", r.warmup),
         r => format!("with a warm-up of {} steps", r.warmup),
     };
     let running = move || store.twin.with(|t| t.as_ref().is_some_and(|t| t.evaluation.is_none() && t.message.is_none()));

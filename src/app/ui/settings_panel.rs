@@ -12,7 +12,7 @@ pub const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
 const ACTIVATIONS: &[(&str, &str)] =
     &[("relu", "relu"), ("tanh", "tanh"), ("leaky_relu", "leaky relu"), ("elu", "elu"), ("linear", "linear")];
 const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop")];
-const PEEPHOLE: &[(&str, &str)] = &[("false", "off"), ("true", "on")];
+const ON_OFF: &[(&str, &str)] = &[("false", "off"), ("true", "on")];
 
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
@@ -48,7 +48,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     <SelectField key="layers" label="Layers" options=LAYERS />
                 </div>
                 <SelectField key="activation" label="Activation" options=ACTIVATIONS disabled=not_rnn />
-                <SelectField key="peephole" label="Peepholes" options=PEEPHOLE disabled=not_lstm />
+                <SelectField key="peephole" label="Peepholes" options=ON_OFF disabled=not_lstm />
                 <Show when=move || not_rnn.get()>
                     <p class="field-msg">"The activation is SimpleRNN's; LSTM and GRU use tanh and sigmoid gates."</p>
                 </Show>
@@ -122,6 +122,9 @@ pub fn OptimizerFields() -> impl IntoView {
         </div>
         <Show when=has_momentum>
             <NumberField key="momentum" label="Momentum" />
+        </Show>
+        <Show when=move || !has_momentum()>
+            <SelectField key="amsgrad" label="AMSGrad" options=ON_OFF hint="divide by the largest second moment so far: no huge step when tiny gradients grow again" />
         </Show>
         <div class="row">
             <NumberField key="dropout" label="Dropout" />

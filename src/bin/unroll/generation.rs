@@ -66,12 +66,12 @@ pub fn run(args: &[String]) -> i32 {
         cells = vec![Cell::Rnn, Cell::Lstm, Cell::Gru];
     }
     // The course's recipe, the page's and free-running training, unless one is set.
-    let modes: Vec<Recipe> = if extra.iter().any(|(k, _)| k == "training" || k == "warmup") {
+    let modes: Vec<Recipe> = if extra.iter().any(|(k, _)| ["training", "warmup", "amsgrad", "optimizer"].contains(&k.as_str())) {
         let mut s = Settings::default();
         extra.iter().for_each(|(k, v)| drop(s.set(k, v)));
         vec![Recipe::of(&s)]
     } else {
-        vec![Recipe::COURSE, Recipe::of(&Settings::default()), Recipe { training: Training::Free, warmup: 0 }]
+        vec![Recipe::COURSE, Recipe::of(&Settings::default()), Recipe { training: Training::Free, ..Recipe::COURSE }]
     };
     let mut runs = Vec::new();
     for &cell in &cells {
@@ -90,7 +90,7 @@ pub fn run(args: &[String]) -> i32 {
                         return 2;
                     }
                 }
-                (s.training, s.warmup) = (recipe.training, recipe.warmup);
+                let s = recipe.apply(&s);
                 if !json {
                     eprintln!("{name}, seed {seed}, {}: training {steps} steps ...", short(recipe));
                 }
@@ -115,7 +115,7 @@ pub fn run(args: &[String]) -> i32 {
         let rows: Vec<_> = runs
             .iter()
             .map(|r| {
-                serde_json::json!({ "cell": r.cell, "seed": r.seed, "training": r.recipe.training.as_str(), "warmup": r.recipe.warmup, "heldout_mse": r.heldout_mse, "generation_mse": r.gen_mse, "ms_per_step": r.ms_per_step })
+                serde_json::json!({ "cell": r.cell, "seed": r.seed, "training": r.recipe.training.as_str(), "warmup": r.recipe.warmup, "amsgrad": r.recipe.amsgrad, "heldout_mse": r.heldout_mse, "generation_mse": r.gen_mse, "ms_per_step": r.ms_per_step })
             })
             .collect();
         let set: Vec<String> = extra.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -132,14 +132,14 @@ pub fn run(args: &[String]) -> i32 {
         extra.iter().map(|(k, v)| format!(", {k}={v}")).collect::<String>()
     );
     println!(
-        "course = teacher forcing, every step scored (the course's recipe); warm-up N = teacher forcing, the first N steps of each window not scored (the page's default: {}); free = free-running training ({free_steps} of each window read the model's own predictions)",
+        "course = teacher forcing, every step scored (the course's recipe); warm-up N = teacher forcing, the first N steps of each window not scored; +ams = Adam's AMSGrad variant (the page's default: warm-up {}+ams); free = free-running training ({free_steps} of each window read the model's own predictions)",
         d.warmup
     );
-    println!("cell        seed  recipe       held-out MSE   generation MSE ({} steps)   ms/step", d.gen_steps);
+    println!("cell        seed  recipe          held-out MSE   generation MSE ({} steps)   ms/step", d.gen_steps);
     for r in &runs {
         let mark = if r.gen_mse <= HOLDS { "" } else { "  ✗" };
         println!(
-            "{:<10}{:>6}  {:<11}{:>15.2e}{:>17.3e}{mark:<4}{:>18.2}",
+            "{:<10}{:>6}  {:<14}{:>15.2e}{:>17.3e}{mark:<4}{:>18.2}",
             r.cell,
             r.seed,
             short(r.recipe),
@@ -175,11 +175,16 @@ pub fn run(args: &[String]) -> i32 {
 
 /// A recipe in a table's few letters.
 fn short(r: Recipe) -> String {
-    match (r.training, r.warmup) {
-        (Training::Teacher, 0) => "course".into(),
+    let how = match (r.training, r.warmup) {
+        (Training::Teacher, 0) => "course".to_string(),
         (Training::Teacher, w) => format!("warm-up {w}"),
         (Training::Free, 0) => "free".into(),
         (Training::Free, w) => format!("free, w-u {w}"),
+    };
+    if r.amsgrad {
+        format!("{how}+ams")
+    } else {
+        how
     }
 }
 

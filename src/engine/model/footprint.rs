@@ -51,12 +51,13 @@ pub struct Work {
     pub eval_time: usize,
 }
 
-/// Optimiser slots per weight (Adam's two moments; momentum; RMSprop's velocity and mean).
+/// Optimiser slots per weight (Adam's two moments and AMSGrad's maximum; momentum; RMSprop's
+/// velocity and mean).
 fn slots(optimizer: &OptimizerSpec) -> usize {
     match *optimizer {
         OptimizerSpec::Sgd { momentum, .. } => usize::from(momentum != 0.0),
         OptimizerSpec::RmsProp { momentum, centered, .. } => 1 + usize::from(momentum > 0.0) + usize::from(centered),
-        OptimizerSpec::Adam { .. } => 2,
+        OptimizerSpec::Adam { amsgrad, .. } => 2 + usize::from(amsgrad),
     }
 }
 

@@ -10,13 +10,27 @@ pub enum OptimizerSpec {
     Sgd { lr: f32, momentum: f32, nesterov: bool },
     /// `keras.optimizers.RMSprop` (defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false).
     RmsProp { lr: f32, rho: f32, momentum: f32, epsilon: f32, centered: bool },
-    /// `keras.optimizers.Adam` (defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7).
-    Adam { lr: f32, beta1: f32, beta2: f32, epsilon: f32 },
+    /// `keras.optimizers.Adam` (defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7,
+    /// amsgrad false). With `amsgrad` (Reddi et al. 2018) the step divides by the largest second
+    /// moment seen so far instead of the current one, so a weight whose gradients had become tiny
+    /// cannot take a huge step when one grows again.
+    Adam {
+        lr: f32,
+        beta1: f32,
+        beta2: f32,
+        epsilon: f32,
+        #[serde(default)]
+        amsgrad: bool,
+    },
 }
 
 impl OptimizerSpec {
     pub fn adam(lr: f32) -> Self {
-        OptimizerSpec::Adam { lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }
+        OptimizerSpec::Adam { lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false }
+    }
+    /// `keras.optimizers.Adam(lr, amsgrad=True)`.
+    pub fn amsgrad(lr: f32) -> Self {
+        OptimizerSpec::Adam { lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: true }
     }
     pub fn sgd(lr: f32, momentum: f32) -> Self {
         OptimizerSpec::Sgd { lr, momentum, nesterov: false }
@@ -33,7 +47,8 @@ impl OptimizerSpec {
 }
 
 /// An optimiser with its slots, laid out like the parameters: `m` (momentum, Adam's first moment),
-/// `v` (RMSprop's velocity, Adam's second moment), `a` (centred RMSprop's mean gradient).
+/// `v` (RMSprop's velocity, Adam's second moment), `a` (centred RMSprop's mean gradient, AMSGrad's
+/// largest second moment so far: Keras's `velocity_hat`).
 #[derive(Clone, Debug)]
 pub struct Optimizer {
     pub spec: OptimizerSpec,
@@ -83,7 +98,7 @@ impl Optimizer {
         let (m, v, a) = match spec {
             OptimizerSpec::Sgd { momentum, .. } => (if momentum != 0.0 { n } else { 0 }, 0, 0),
             OptimizerSpec::RmsProp { momentum, centered, .. } => (if momentum > 0.0 { n } else { 0 }, n, if centered { n } else { 0 }),
-            OptimizerSpec::Adam { .. } => (n, n, 0),
+            OptimizerSpec::Adam { amsgrad, .. } => (n, n, if amsgrad { n } else { 0 }),
         };
         Optimizer { spec, m: vec![0.0; m], v: vec![0.0; v], a: vec![0.0; a], iterations: 0 }
     }
@@ -149,13 +164,24 @@ impl Optimizer {
                     }
                 }
             }
-            OptimizerSpec::Adam { beta1, beta2, epsilon, .. } => {
+            OptimizerSpec::Adam { beta1, beta2, epsilon, amsgrad, .. } => {
                 let t = self.iterations as f64;
                 let alpha = (lr as f64 * (1.0 - (beta2 as f64).powf(t)).sqrt() / (1.0 - (beta1 as f64).powf(t))) as f32;
-                for (((p, g), m), v) in params.iter_mut().zip(grads).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
-                    *m += (g - *m) * (1.0 - beta1);
-                    *v += (g * g - *v) * (1.0 - beta2);
-                    *p -= *m * alpha / (v.sqrt() + epsilon);
+                let moments = params.iter_mut().zip(grads).zip(self.m.iter_mut()).zip(self.v.iter_mut());
+                if amsgrad {
+                    // v̂ = max(v̂, v); the step divides by √v̂.
+                    for ((((p, g), m), v), v_hat) in moments.zip(self.a.iter_mut()) {
+                        *m += (g - *m) * (1.0 - beta1);
+                        *v += (g * g - *v) * (1.0 - beta2);
+                        *v_hat = v_hat.max(*v);
+                        *p -= *m * alpha / (v_hat.sqrt() + epsilon);
+                    }
+                } else {
+                    for (((p, g), m), v) in moments {
+                        *m += (g - *m) * (1.0 - beta1);
+                        *v += (g * g - *v) * (1.0 - beta2);
+                        *p -= *m * alpha / (v.sqrt() + epsilon);
+                    }
                 }
             }
         }
