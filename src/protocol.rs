@@ -72,9 +72,11 @@ pub enum Command {
     /// Fetch the pretrained headline model (answered by [`NewsEvent::PretrainedReady`]).
     LoadPretrained,
     /// Put these weights into the experiment just configured (a restarted worker takes up the
-    /// weights the page kept from the one that died). Weights of another size are ignored.
+    /// weights the page kept from the one that died, after `step` steps, where a series lesson's
+    /// count goes on). Weights of another size are ignored.
     Restore {
         weights: Weights,
+        step: u64,
     },
     /// Classify `text` word by word with the chosen model (answered by [`NewsEvent::Reading`]).
     Read {

@@ -230,6 +230,12 @@ impl SeriesLesson {
         self.step
     }
 
+    /// Weights trained `step` steps were loaded (a restarted worker): the count goes on from
+    /// there. The optimiser's moments start again, as they were not kept.
+    pub fn resume_at(&mut self, step: u64) {
+        self.step = step;
+    }
+
     /// Where the [`PARTS`] parts of each batch are computed (native threads, the browser's
     /// helper worker). Results do not change.
     pub fn set_workers(&mut self, workers: Workers) {

@@ -40,6 +40,9 @@ pub trait Running: Any {
     fn settings(&self) -> &Settings;
     /// Training steps (batches) taken so far.
     fn steps(&self) -> u64;
+    /// Weights trained `step` steps were loaded: the count goes on from there where the lesson
+    /// can (a news run's epochs start again).
+    fn resume_at(&mut self, _step: u64) {}
     /// `source` traced through the model at the current weights (the unrolled view).
     fn chain(&mut self, source: &ChainSource) -> Result<Chain, LessonError>;
     /// The engine it trains on (weights in and out).

@@ -40,7 +40,7 @@ struct State {
     /// The helper worker that computes half of each series batch, where the page can have one.
     helper: Option<Rc<helper::Helper>>,
     /// Weights the page asked to restore, waiting for the experiment they belong to.
-    restore: Option<Vec<f32>>,
+    restore: Option<(Vec<f32>, u64)>,
     last_snapshot_ms: f64,
     /// The chain the page follows (the unrolled view), whether the weights changed since it was
     /// last traced, and when that was.
@@ -59,7 +59,7 @@ fn activate(st: &mut State, mut run: Box<dyn Running>) {
     st.running = false;
     // A twin belongs to the experiment it was asked for.
     st.twin = None;
-    let restored = st.restore.take().is_some_and(|w| restore(run.as_mut(), &w));
+    let restored = st.restore.take().is_some_and(|(w, step)| restore(run.as_mut(), &w, step));
     st.active = Some(run);
     if restored {
         snapshot(st);
@@ -68,11 +68,12 @@ fn activate(st: &mut State, mut run: Box<dyn Running>) {
     chain::tick(st);
 }
 
-/// Loads `weights` into `run` and shows where it stands; weights of another model are ignored
-/// (`false`).
-fn restore(run: &mut dyn Running, weights: &[f32]) -> bool {
+/// Loads `weights` (trained `step` steps) into `run` and shows where it stands; weights of
+/// another model are ignored (`false`).
+fn restore(run: &mut dyn Running, weights: &[f32], step: u64) -> bool {
     let fits = run.backend().load_weights(weights).is_ok();
     if fits {
+        run.resume_at(step);
         run.settle();
     }
     fits
@@ -174,12 +175,12 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
                 }
             }
         }
-        Command::Restore { weights } => {
+        Command::Restore { weights, step } => {
             let w = weights.to_f32();
             let st = &mut *st;
             match st.active.as_mut() {
                 Some(active) => {
-                    if restore(active.as_mut(), &w) {
+                    if restore(active.as_mut(), &w, step) {
                         snapshot(st);
                         st.chain_dirty = true;
                         chain::tick(st);
@@ -187,7 +188,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
                     }
                 }
                 // The experiment is still being built (the news lesson loads its data first).
-                None => st.restore = Some(w),
+                None => st.restore = Some((w, step)),
             }
         }
         Command::LoadNews { source } => news::start_loading(state, &mut st, source),

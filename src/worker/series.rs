@@ -158,6 +158,12 @@ impl Running for SeriesRun {
         self.lesson.step_count()
     }
 
+    fn resume_at(&mut self, step: u64) {
+        self.lesson.resume_at(step);
+        // The page shows the step the weights were trained to.
+        self.flush(false);
+    }
+
     fn chain(&mut self, source: &ChainSource) -> Result<Chain, LessonError> {
         match source {
             ChainSource::Window { start } => self.lesson.chain(*start),

@@ -27,7 +27,7 @@ fn commands_roundtrip_with_full_width_seeds() {
             threads: 1,
         },
     };
-    let restore = Command::Restore { weights: Weights::from_f32(&[0.25, -3.0]) };
+    let restore = Command::Restore { weights: Weights::from_f32(&[0.25, -3.0]), step: 341 };
     for cmd in [Command::Configure { settings }, Command::Train, Command::Pause, Command::Step, Command::Reset, bench, restore] {
         assert_eq!(roundtrip(&cmd), cmd);
     }

@@ -29,16 +29,18 @@ test('a worker that dies is replaced with the settings and weights it had, and t
   const notice = page.getByTestId('notice');
   await notice.filter({ hasText: /stopped unexpectedly .*test: the engine fails.* weights it had after step \d+/ }).waitFor({ timeout: 20_000 });
   assert.equal(await notice.getAttribute('role'), 'status');
+  const restoredStep = Number((await notice.textContent()).match(/after step (\d+)/)[1]);
   await pg.ready();
   assert.match(await pg.text('model'), /^GRU\(24\)/, 'the same settings');
   await page.waitForFunction((m) => document.querySelector('[data-testid="heldout-mse"]')?.textContent === m, mseBefore, { timeout: 20_000 });
+  // The step count goes on from the weights' step, as the notice says.
+  await page.waitForFunction((s) => Number(document.querySelector('[data-testid="step"]')?.textContent) === s, restoredStep, { timeout: 20_000 });
   await screenshot(page, '20-engine-restarted');
   await pg.train().click();
-  await pg.waitForStep(50);
+  await pg.waitForStep(restoredStep + 50);
   await pg.pause().click();
   // From the restored weights the error stays near where it was (Adam starts again with fresh
-  // moments, and free-running training is noisy: a few times higher is normal); from fresh weights
-  // 50 steps leave it at about 0.02 (`unroll train --cell gru --units 24 --steps 50`, seeds 1-3:
+  // moments: a few times higher is normal); from fresh weights 50 steps leave it at about 0.02 (`unroll train --cell gru --units 24 --steps 50`, seeds 1-3:
   // 0.019 to 0.030).
   const mseAfter = Number(await pg.text('heldout-mse'));
   assert.ok(mseAfter < Math.max(10 * Number(mseBefore), 2e-3), `training went on from the restored weights (${mseBefore} before, ${mseAfter} after)`);

@@ -172,7 +172,7 @@ impl Store {
         let kept = self.snapshot.get_value();
         let with = match kept {
             Some((step, weights)) => {
-                self.send(Command::Restore { weights });
+                self.send(Command::Restore { weights, step });
                 self.restored.set(true);
                 // The headline box keeps reading with the student's model, now restored.
                 if self.news.reader.get_untracked() == crate::protocol::Reader::Trained {
