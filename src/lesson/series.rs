@@ -155,7 +155,7 @@ impl SeriesLesson {
             )
             .into());
         }
-        let window = settings.seq_len.min(train_end_m - 1).max(1);
+        let window = window_for(settings.seq_len, train_end_m);
         let (gen_at, truth, gen_x) = generation_plan(settings, &values, sine.as_ref(), train_end, window, lag)?;
         // Model: the recurrent stack, returning sequences, with a Dense(1) head per step.
         let spec = ModelSpec {
@@ -480,6 +480,13 @@ pub fn suggested_predict(values: &[f32]) -> Predict {
     }
 }
 
+/// The window a lesson trains on, for `seq_len` asked and `train` values (or changes) to train
+/// on: `seq_len`, shortened so at least one window and its next value fit (`train - window`
+/// windows).
+fn window_for(seq_len: usize, train: usize) -> usize {
+    seq_len.min(train.saturating_sub(1)).max(1)
+}
+
 /// Fewer training windows than this make a sequence short: the page says what it allows, and a
 /// new one gets [`suggested_for`]'s recipe for a few samples.
 pub const FEW_WINDOWS: usize = 20;
@@ -497,7 +504,7 @@ pub const FEW_WINDOWS: usize = 20;
 pub fn suggested_for(values: &[f32], base: Settings) -> Settings {
     let predict = suggested_predict(values);
     let train = train_end_of(values.len()) - usize::from(predict == Predict::Change);
-    let window = base.seq_len.min(train.saturating_sub(1)).max(1);
+    let window = window_for(base.seq_len, train);
     if train.saturating_sub(window) >= FEW_WINDOWS {
         return Settings { predict, ..base };
     }

@@ -63,12 +63,13 @@ pub fn DriftPanel() -> impl IntoView {
         })
     };
     let text = move || pair.with(|p| Some(summary(&sides(p.as_ref()?))));
-    let side_title =
-        move |which: usize| Signal::derive(move || pair.with(|p| p.as_ref().map(|p| sides(p)[which].recipe.name())).unwrap_or_default());
+    // Side `which`'s recipe, named (empty before the twin is done).
+    let side_name = move |which: usize| pair.with(|p| p.as_ref().map(|p| sides(p)[which].recipe.name())).unwrap_or_default();
+    let side_title = move |which: usize| Signal::derive(move || side_name(which));
     let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
     let label = move |which: usize| {
         Signal::derive(move || {
-            let name = pair.with(|p| p.as_ref().map(|p| sides(p)[which].recipe.name())).unwrap_or_default();
+            let name = side_name(which);
             match text() {
                 Some(t) => format!("{name}: the generated continuation and the true one, with the error between them shaded. {t}"),
                 None => format!("{name}: not trained yet."),
