@@ -251,6 +251,7 @@ impl Path {
     pub fn name(self) -> &'static str {
         match self {
             Path::Engine(BackendKind::Cpu) => "fast",
+            Path::Engine(BackendKind::Gpu) => "gpu",
             Path::Reference => "reference",
         }
     }

@@ -11,4 +11,8 @@ pub enum EngineError {
     InvalidModel(String),
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// The WebGPU engine cannot run this (no adapter, a limit of the adapter, a feature it does not
+    /// have yet, a lost device).
+    #[error("WebGPU: {0}")]
+    Gpu(String),
 }

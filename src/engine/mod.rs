@@ -4,6 +4,7 @@
 //! - [`model`]: Embedding → recurrent stack (bidirectional, masked) → Dense, and BPTT through it.
 //! - [`train`]: losses, optimisers, clipping, initialisers, and the [`train::Trainer`] step.
 //! - [`cpu`]: matrix kernels, a naive reference and the fast path tested against it.
+//! - [`gpu`]: the WebGPU engine (WGSL in `shaders/`), the only module that calls wgpu.
 //! - [`params`]: flat weight buffers with named views.
 //! - [`analysis`]: pictures of learned vectors (PCA, t-SNE, nearest neighbours).
 
@@ -13,6 +14,7 @@ pub mod cells;
 pub mod cpu;
 pub mod error;
 pub mod f32_bytes;
+pub mod gpu;
 pub mod model;
 pub mod ops;
 pub mod params;

@@ -22,6 +22,7 @@ mod dropout;
 mod feedback;
 mod footprint;
 mod golden;
+mod gpu;
 mod gradcheck;
 mod init;
 mod input_format;

@@ -11,6 +11,8 @@ pub enum BackendLabel {
     CpuWasmSimd,
     /// The CPU engine compiled natively.
     CpuNative,
+    /// The WebGPU engine (`engine::gpu`).
+    Gpu,
 }
 
 impl BackendLabel {
@@ -27,6 +29,7 @@ impl BackendLabel {
         match self {
             BackendLabel::CpuWasmSimd => "CPU · WebAssembly SIMD",
             BackendLabel::CpuNative => "CPU · native",
+            BackendLabel::Gpu => "WebGPU",
         }
     }
 }

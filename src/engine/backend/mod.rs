@@ -77,11 +77,22 @@ pub enum BackendKind {
     /// The CPU engine (`engine::cpu`): natively, and as WebAssembly with SIMD in the browser.
     #[default]
     Cpu,
+    /// The WebGPU engine (`engine::gpu`): natively on Vulkan/Metal/DX12 (lavapipe without a GPU).
+    Gpu,
 }
 
 impl BackendKind {
     /// Every backend: the tests that matter for any engine run on each.
-    pub const ALL: &'static [BackendKind] = &[BackendKind::Cpu];
+    pub const ALL: &'static [BackendKind] = &[BackendKind::Cpu, BackendKind::Gpu];
+
+    /// Why this engine cannot train `spec` here (no adapter, a part it does not run yet), or
+    /// `None`. Tests over [`BackendKind::ALL`] print the reason and skip such a case.
+    pub fn unavailable(self, spec: &ModelSpec) -> Option<String> {
+        match self {
+            BackendKind::Cpu => None,
+            BackendKind::Gpu => gpu_unavailable(spec),
+        }
+    }
 
     /// Memory one training run may take on this engine, here: in the browser a wasm32 worker
     /// (whose memory cannot pass 4 GiB, and which phones and some browsers cap far lower, beside
@@ -90,6 +101,9 @@ impl BackendKind {
         match self {
             BackendKind::Cpu if cfg!(target_arch = "wasm32") => 1 << 30,
             BackendKind::Cpu => 8 << 30,
+            // WebGPU's default storage binding limit is 128 MiB per buffer; a model's buffers
+            // together: kept to what an integrated GPU can spare.
+            BackendKind::Gpu => 2 << 30,
         }
     }
 
@@ -100,6 +114,8 @@ impl BackendKind {
         match self {
             BackendKind::Cpu if cfg!(target_arch = "wasm32") => 25e9,
             BackendKind::Cpu => 40e9,
+            // Not yet measured on a real GPU; lavapipe (on the CPU) reaches far less.
+            BackendKind::Gpu => 40e9,
         }
     }
 }
@@ -124,7 +140,28 @@ pub struct Setup {
 pub fn create(kind: BackendKind, setup: Setup) -> Result<Box<dyn Backend>, EngineError> {
     match kind {
         BackendKind::Cpu => Ok(Box::new(CpuBackend::new(setup))),
+        BackendKind::Gpu => create_gpu(setup),
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn create_gpu(setup: Setup) -> Result<Box<dyn Backend>, EngineError> {
+    Ok(Box::new(super::gpu::GpuBackend::new(setup)?))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn create_gpu(_setup: Setup) -> Result<Box<dyn Backend>, EngineError> {
+    Err(EngineError::Gpu("the WebGPU engine does not run in the browser's worker yet".into()))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn gpu_unavailable(spec: &ModelSpec) -> Option<String> {
+    super::gpu::unsupported(spec).or_else(|| super::gpu::Gpu::get().err())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn gpu_unavailable(_spec: &ModelSpec) -> Option<String> {
+    Some("the WebGPU engine does not run in the browser's worker yet".into())
 }
 
 /// Where the parts of a batch may be computed, as the platform allows.

@@ -191,7 +191,7 @@ impl Model {
         self.params.len()
     }
 
-    fn check_input(&self, input: &Input) -> Result<(), EngineError> {
+    pub(crate) fn check_input(&self, input: &Input) -> Result<(), EngineError> {
         let bad = |m: String| Err(EngineError::InvalidInput(m));
         let (b, t) = (input.batch, input.time);
         if b == 0 || t == 0 {

@@ -1,0 +1,439 @@
+//! [`GpuBackend`]: training on the WebGPU engine. Weights, gradients, optimiser slots,
+//! activations and batches live on the GPU; a step uploads its batch (values or token ids, the
+//! mask, the targets) and reads back the loss, the gradient norm and the head's outputs.
+//!
+//! The unrolled views (`trace`, `state_gradients`) run one row at inference: they run on a CPU
+//! copy of the model whose weights are read back from the GPU first.
+
+use std::rc::Rc;
+
+use super::context::Gpu;
+use super::kernels::{LossParams, OptParams};
+use super::plan::{storage, Plan, Shared};
+use super::WorkCounts;
+use crate::engine::backend::{Backend, BackendLabel, Setup, StateGradients, Trace, Workers};
+use crate::engine::model::{Input, InputData, InputSpec, LossKind, Model, ModelSpec, Targets, Workspace};
+use crate::engine::ops::swap_leading;
+use crate::engine::train::{Clipping, Optimizer, OptimizerSpec, OptimizerState, Schedule, StepStats};
+use crate::engine::EngineError;
+
+/// Batch shapes kept built at once (a training batch, a last smaller one, an evaluation batch).
+const PLANS: usize = 4;
+
+pub struct GpuBackend {
+    gpu: Rc<Gpu>,
+    /// The architecture and parameter layout; its weights are refreshed from the GPU before the
+    /// CPU runs a view on it.
+    mirror: Model,
+    eval_ws: Workspace,
+    shared: Shared,
+    plans: Vec<Plan>,
+    optimizer: OptimizerSpec,
+    clipping: Clipping,
+    schedule: Schedule,
+    iterations: u64,
+    /// Lengths of the optimiser's slots `m`, `v`, `a` (0 for a slot it does not have).
+    slots: [usize; 3],
+    /// Batch-major outputs of the last training step, and of the last prediction.
+    outputs: Vec<f32>,
+    predicted: Vec<f32>,
+}
+
+impl std::fmt::Debug for GpuBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GpuBackend({:?}, {} weights)", self.gpu, self.mirror.param_count())
+    }
+}
+
+/// What one submission read back: `[loss, grad norm, skipped, -]`, the head's outputs
+/// (batch-major), and the gradients (for [`Run::Gradients`] only).
+struct ReadBack {
+    stats: Vec<f32>,
+    outputs: Vec<f32>,
+    grads: Vec<f32>,
+}
+
+/// Which steps of a plan a call runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Predict,
+    Gradients,
+    Train,
+}
+
+impl GpuBackend {
+    /// Starts training `setup` on this thread's GPU; an error says why it cannot (no adapter, a
+    /// part of the model the engine does not run yet).
+    pub fn new(setup: Setup) -> Result<GpuBackend, EngineError> {
+        if let Some(why) = super::unsupported(&setup.model.spec) {
+            return Err(EngineError::Gpu(why));
+        }
+        let gpu = Gpu::get().map_err(EngineError::Gpu)?;
+        let model = setup.model;
+        let n = model.params.len();
+        let state = Optimizer::new(setup.optimizer, n).state();
+        let slots = [state.m.len(), state.v.len(), state.a.len()];
+        let weights = storage(&gpu, "weights", n);
+        gpu.queue.write_buffer(&weights, 0, bytemuck::cast_slice(&model.params.values));
+        let table: Vec<u32> = model.params.infos.iter().flat_map(|p| [p.at.offset as u32, p.at.len as u32]).collect();
+        let tensors = storage(&gpu, "tensors", table.len());
+        gpu.queue.write_buffer(&tensors, 0, bytemuck::cast_slice(&table));
+        let k = model.params.infos.len();
+        let shared = Shared {
+            grads: storage(&gpu, "grads", n),
+            m: storage(&gpu, "m", slots[0]),
+            v: storage(&gpu, "v", slots[1]),
+            a: storage(&gpu, "a", slots[2]),
+            weights,
+            tensors,
+            tensor_count: k as u32,
+            sums: storage(&gpu, "sums", 2 * k),
+            stats: storage(&gpu, "stats", 4),
+            opt: super::plan::uniform(&gpu, &OptParams::default()),
+        };
+        gpu.check()?;
+        Ok(GpuBackend {
+            gpu,
+            eval_ws: Workspace::default(),
+            mirror: model,
+            shared,
+            plans: Vec::new(),
+            optimizer: setup.optimizer,
+            clipping: setup.clipping,
+            schedule: setup.schedule,
+            iterations: 0,
+            slots,
+            outputs: Vec::new(),
+            predicted: Vec::new(),
+        })
+    }
+
+    /// Dispatches and submissions of this thread's device so far (see [`WorkCounts`]).
+    pub fn counts(&self) -> WorkCounts {
+        self.gpu.counts()
+    }
+
+    /// The adapter, in words.
+    pub fn adapter(&self) -> String {
+        super::adapter_summary().unwrap_or_default()
+    }
+
+    fn plan_for(&mut self, batch: usize, time: usize) -> usize {
+        if let Some(i) = self.plans.iter().position(|p| p.batch == batch && p.time == time) {
+            return i;
+        }
+        if self.plans.len() == PLANS {
+            self.plans.remove(0);
+        }
+        self.plans.push(Plan::new(&self.gpu, &self.mirror, &self.shared, batch, time));
+        self.plans.len() - 1
+    }
+
+    /// Uploads `input` (and `targets`) into plan `pi`.
+    fn upload(&mut self, pi: usize, input: &Input, targets: Option<&Targets>) -> Result<(), EngineError> {
+        let spec = &self.mirror.spec;
+        let plan = &self.plans[pi];
+        let (b, t) = (input.batch, input.time);
+        let q = &self.gpu.queue;
+        let mut mask = vec![1.0f32; t * b];
+        if let Some(m) = input.mask {
+            for bi in 0..b {
+                for ti in 0..t {
+                    mask[ti * b + bi] = m[bi * t + ti];
+                }
+            }
+        }
+        match (input.data, &spec.input) {
+            (InputData::Values(v), InputSpec::Values { features }) => {
+                let mut x = Vec::new();
+                swap_leading(v, b, t, *features, &mut x);
+                q.write_buffer(&plan.x0, 0, bytemuck::cast_slice(&x));
+            }
+            (InputData::Tokens(ids), InputSpec::Tokens { mask_zero, .. }) => {
+                let mut tok = vec![0u32; t * b];
+                for bi in 0..b {
+                    for ti in 0..t {
+                        let id = ids[bi * t + ti];
+                        tok[ti * b + bi] = id;
+                        if *mask_zero && id == 0 {
+                            mask[ti * b + bi] = 0.0;
+                        }
+                    }
+                }
+                q.write_buffer(&plan.tokens, 0, bytemuck::cast_slice(&tok));
+                // Rows grouped by token, for the gradient of the table (`embedding.wgsl`).
+                let mut order: Vec<u32> = (0..(t * b) as u32).collect();
+                order.sort_by_key(|&r| (tok[r as usize], r));
+                let mut ids = Vec::new();
+                let mut starts = Vec::new();
+                for (k, &r) in order.iter().enumerate() {
+                    if k == 0 || tok[r as usize] != tok[order[k - 1] as usize] {
+                        ids.push(tok[r as usize]);
+                        starts.push(k as u32);
+                    }
+                }
+                let unique = ids.len();
+                starts.push(order.len() as u32);
+                q.write_buffer(&plan.csr, 0, bytemuck::cast_slice(&ids));
+                q.write_buffer(&plan.csr, (t * b * 4) as u64, bytemuck::cast_slice(&starts));
+                q.write_buffer(&plan.csr, ((2 * t * b + 1) * 4) as u64, bytemuck::cast_slice(&order));
+                if let Some(mut p) = plan.scatter {
+                    p.unique = unique as u32;
+                    q.write_buffer(&plan.scatter_params, 0, bytemuck::bytes_of(&p));
+                }
+            }
+            _ => unreachable!("checked by check_input"),
+        }
+        q.write_buffer(&plan.mask, 0, bytemuck::cast_slice(&mask));
+        let Some(targets) = targets else { return Ok(()) };
+        let units = spec.dense_units;
+        let seq = spec.return_sequences;
+        let rows = plan.rows;
+        let mut weights = vec![1.0f32; rows];
+        let mut inv = 1.0 / (rows * units) as f32;
+        match (targets, spec.loss) {
+            (Targets::Values(y), LossKind::Mse) => {
+                if y.len() != rows * units {
+                    let shape = if seq { format!("{b}×{t}×{units}") } else { format!("{b}×{units}") };
+                    return Err(EngineError::InvalidInput(format!("expected {shape} target values, got {}", y.len())));
+                }
+                let mut yt = Vec::new();
+                if seq {
+                    swap_leading(y, b, t, units, &mut yt);
+                    // Keras leaves masked steps and the warm-up out of a per-step loss.
+                    weights.copy_from_slice(&mask);
+                    weights[..input.loss_from * b].fill(0.0);
+                    let valid: f64 = weights.iter().map(|&w| w as f64).sum();
+                    inv = if valid > 0.0 { (1.0 / (valid * units as f64)) as f32 } else { 0.0 };
+                } else {
+                    yt.extend_from_slice(y);
+                }
+                q.write_buffer(&plan.targets, 0, bytemuck::cast_slice(&yt));
+            }
+            (Targets::Classes(labels), LossKind::SparseCategoricalCrossentropy) => {
+                if labels.len() != b {
+                    return Err(EngineError::InvalidInput(format!("expected {b} labels, got {}", labels.len())));
+                }
+                if let Some(&l) = labels.iter().find(|&&l| l as usize >= units) {
+                    return Err(EngineError::InvalidInput(format!("label {l} is out of range for {units} classes")));
+                }
+                q.write_buffer(&plan.targets, 0, bytemuck::cast_slice(labels));
+            }
+            _ => return Err(EngineError::InvalidInput("targets do not match the model's loss".into())),
+        }
+        q.write_buffer(&plan.loss_weights, 0, bytemuck::cast_slice(&weights));
+        let lp = LossParams {
+            rows: rows as u32,
+            units: units as u32,
+            kind: (spec.loss == LossKind::SparseCategoricalCrossentropy) as u32,
+            inv,
+            ..Default::default()
+        };
+        q.write_buffer(&plan.loss_params, 0, bytemuck::bytes_of(&lp));
+        Ok(())
+    }
+
+    fn write_optimizer(&self) {
+        let n = self.mirror.params.len() as u32;
+        let lr = self.schedule.at(self.optimizer.lr(), self.iterations);
+        let (clip, clip_value) = match self.clipping {
+            Clipping::None => (0, 0.0),
+            Clipping::Value(v) => (1, v),
+            Clipping::Norm(c) => (2, c),
+            Clipping::GlobalNorm(c) => (3, c),
+        };
+        let mut p = OptParams { count: n, tensors: self.shared.tensor_count, clip, clip_value, lr, ..Default::default() };
+        match self.optimizer {
+            OptimizerSpec::Sgd { momentum, nesterov, .. } => {
+                p.kind = 0;
+                p.momentum = momentum;
+                p.nesterov = nesterov as u32;
+            }
+            OptimizerSpec::RmsProp { rho, momentum, epsilon, centered, .. } => {
+                p.kind = 1;
+                (p.rho, p.momentum, p.epsilon, p.centered) = (rho, momentum, epsilon, centered as u32);
+            }
+            OptimizerSpec::Adam { beta1, beta2, epsilon, amsgrad, .. } => {
+                // As the CPU: the step size of update number `iterations + 1`, in f64.
+                let t = (self.iterations + 1) as f64;
+                p.kind = 2;
+                p.alpha = (lr as f64 * (1.0 - (beta2 as f64).powf(t)).sqrt() / (1.0 - (beta1 as f64).powf(t))) as f32;
+                (p.beta1, p.beta2, p.epsilon, p.amsgrad) = (beta1, beta2, epsilon, amsgrad as u32);
+            }
+        }
+        self.gpu.queue.write_buffer(&self.shared.opt, 0, bytemuck::bytes_of(&p));
+    }
+
+    /// Records the steps of `run` for plan `pi`, submits them once and reads back `[loss, grad
+    /// norm, skipped, -]` and the head's outputs (batch-major), plus the gradients for `Gradients`.
+    fn run(&mut self, pi: usize, run: Run) -> Result<ReadBack, EngineError> {
+        let gpu = &self.gpu;
+        let plan = &self.plans[pi];
+        let mut enc = gpu.device.create_command_encoder(&Default::default());
+        if run != Run::Predict {
+            enc.clear_buffer(&self.shared.grads, 0, None);
+        }
+        {
+            let mut pass = enc.begin_compute_pass(&Default::default());
+            let phases: &[&[super::plan::Step]] = match run {
+                Run::Predict => &[&plan.forward],
+                Run::Gradients => &[&plan.forward, &plan.loss, &plan.backward],
+                Run::Train => &[&plan.forward, &plan.loss, &plan.backward, &plan.update],
+            };
+            for s in phases.iter().flat_map(|p| p.iter()) {
+                s.record(gpu, &mut pass);
+            }
+        }
+        let units = self.mirror.spec.dense_units;
+        let out_len = plan.rows * units;
+        let p_len = if run == Run::Gradients { self.mirror.params.len() } else { 0 };
+        let total = 4 + out_len + p_len;
+        let staging = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("step readback"),
+            size: (total * 4) as u64,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        enc.copy_buffer_to_buffer(&self.shared.stats, 0, &staging, 0, 16);
+        enc.copy_buffer_to_buffer(&plan.logits, 0, &staging, 16, (out_len * 4) as u64);
+        if p_len > 0 {
+            enc.copy_buffer_to_buffer(&self.shared.grads, 0, &staging, ((4 + out_len) * 4) as u64, (p_len * 4) as u64);
+        }
+        gpu.submit(enc);
+        let all = gpu.map(&staging)?;
+        let stats = all[..4].to_vec();
+        let mut outputs = Vec::new();
+        let logits = &all[4..4 + out_len];
+        if self.mirror.spec.return_sequences {
+            swap_leading(logits, plan.time, plan.batch, units, &mut outputs);
+        } else {
+            outputs.extend_from_slice(logits);
+        }
+        Ok(ReadBack { stats, outputs, grads: all[4 + out_len..].to_vec() })
+    }
+
+    fn prepare(&mut self, input: &Input, targets: Option<&Targets>) -> Result<usize, EngineError> {
+        self.mirror.check_input(input)?;
+        if input.feedback.is_some() {
+            return Err(EngineError::Gpu("free-running training (feeding predictions back) is not on the WebGPU engine yet".into()));
+        }
+        let pi = self.plan_for(input.batch, input.time);
+        self.upload(pi, input, targets)?;
+        Ok(pi)
+    }
+
+    /// The mirror with the GPU's current weights.
+    fn sync_mirror(&mut self) -> Result<(), EngineError> {
+        let w = self.gpu.read(&self.shared.weights, 0, self.mirror.params.len())?;
+        self.mirror.params.values = w;
+        Ok(())
+    }
+}
+
+impl Backend for GpuBackend {
+    fn label(&self) -> BackendLabel {
+        BackendLabel::Gpu
+    }
+
+    fn spec(&self) -> &ModelSpec {
+        &self.mirror.spec
+    }
+
+    fn param_count(&self) -> usize {
+        self.mirror.param_count()
+    }
+
+    fn train_batch(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
+        let pi = self.prepare(input, Some(targets))?;
+        self.write_optimizer();
+        let r = self.run(pi, Run::Train)?;
+        if r.stats[2] == 0.0 {
+            self.iterations += 1;
+        }
+        self.outputs = r.outputs;
+        Ok(StepStats { loss: r.stats[0], grad_norm: r.stats[1] })
+    }
+
+    fn train_outputs(&self) -> &[f32] {
+        &self.outputs
+    }
+
+    fn gradients(&mut self, input: &Input, targets: &Targets) -> Result<(f32, Vec<f32>), EngineError> {
+        let pi = self.prepare(input, Some(targets))?;
+        let r = self.run(pi, Run::Gradients)?;
+        Ok((r.stats[0], r.grads))
+    }
+
+    fn predict(&mut self, input: &Input) -> Result<&[f32], EngineError> {
+        let pi = self.prepare(input, None)?;
+        self.predicted = self.run(pi, Run::Predict)?.outputs;
+        Ok(&self.predicted)
+    }
+
+    fn weights(&self) -> Vec<f32> {
+        // The trait has no error here: a device that cannot be read gives the last weights seen.
+        self.gpu.read(&self.shared.weights, 0, self.mirror.params.len()).unwrap_or_else(|_| self.mirror.params.values.clone())
+    }
+
+    fn load_weights(&mut self, weights: &[f32]) -> Result<(), EngineError> {
+        let n = self.mirror.params.len();
+        if weights.len() != n {
+            return Err(EngineError::Shape { name: "weights".into(), expected: vec![n], got: vec![weights.len()] });
+        }
+        self.gpu.queue.write_buffer(&self.shared.weights, 0, bytemuck::cast_slice(weights));
+        self.mirror.params.values.copy_from_slice(weights);
+        self.gpu.check()
+    }
+
+    fn optimizer_state(&self) -> OptimizerState {
+        let read = |b: &wgpu::Buffer, n: usize| self.gpu.read(b, 0, n).unwrap_or_else(|_| vec![0.0; n]);
+        OptimizerState {
+            iterations: self.iterations,
+            m: read(&self.shared.m, self.slots[0]),
+            v: read(&self.shared.v, self.slots[1]),
+            a: read(&self.shared.a, self.slots[2]),
+        }
+    }
+
+    fn load_optimizer_state(&mut self, state: &OptimizerState) -> Result<(), EngineError> {
+        for (name, want, got) in [("m", self.slots[0], &state.m), ("v", self.slots[1], &state.v), ("a", self.slots[2], &state.a)] {
+            if want != got.len() {
+                return Err(EngineError::Shape { name: format!("optimizer slot {name}"), expected: vec![want], got: vec![got.len()] });
+            }
+        }
+        let q = &self.gpu.queue;
+        for (buf, v) in [(&self.shared.m, &state.m), (&self.shared.v, &state.v), (&self.shared.a, &state.a)] {
+            if !v.is_empty() {
+                q.write_buffer(buf, 0, bytemuck::cast_slice(v));
+            }
+        }
+        self.iterations = state.iterations;
+        self.gpu.check()
+    }
+
+    fn model(&self) -> Model {
+        let mut m = self.mirror.clone();
+        m.params.values = self.weights();
+        m
+    }
+
+    fn trace(&mut self, input: &Input, row: usize) -> Result<Trace, EngineError> {
+        if row >= input.batch {
+            return Err(EngineError::InvalidInput(format!("row {row} of a batch of {}", input.batch)));
+        }
+        self.sync_mirror()?;
+        self.mirror.forward(input, &mut self.eval_ws)?;
+        Ok(self.mirror.trace_row(&self.eval_ws, row))
+    }
+
+    fn state_gradients(&mut self, input: &Input, targets: &Targets, row: usize) -> Result<StateGradients, EngineError> {
+        self.sync_mirror()?;
+        self.mirror.state_gradients(input, targets, row, &mut self.eval_ws)
+    }
+
+    fn set_parts(&mut self, _parts: usize) {
+        // One device computes the whole batch: parts are a CPU engine's matter.
+    }
+
+    fn set_workers(&mut self, _workers: Workers) {}
+}

@@ -1,0 +1,162 @@
+//! The adapter and device (found once per thread and shared by every model), readback, and the
+//! counters of dispatches and submissions.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use super::kernels::Kernels;
+use super::WorkCounts;
+use crate::engine::EngineError;
+
+/// A device with the engine's pipelines.
+pub struct Gpu {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+    pub(crate) kernels: Kernels,
+    counts: Cell<WorkCounts>,
+    /// The first error wgpu reported outside an error scope (validation, out of memory, device
+    /// lost), taken by the next [`Gpu::check`].
+    error: Arc<Mutex<Option<String>>>,
+}
+
+impl std::fmt::Debug for Gpu {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gpu({})", adapter_line(&self.info))
+    }
+}
+
+thread_local! {
+    static GPU: RefCell<Option<Result<Rc<Gpu>, String>>> = const { RefCell::new(None) };
+}
+
+fn adapter_line(info: &wgpu::AdapterInfo) -> String {
+    format!("{} ({:?}, {:?}, {})", info.name, info.backend, info.device_type, info.driver_info)
+}
+
+/// The adapter this thread's engine uses, in words, or why there is none.
+pub fn adapter_summary() -> Result<String, String> {
+    Gpu::get().map(|g| adapter_line(&g.info))
+}
+
+impl Gpu {
+    /// This thread's device, found on first use (`WGPU_BACKEND` picks the API, as wgpu reads it).
+    pub fn get() -> Result<Rc<Gpu>, String> {
+        GPU.with(|cell| {
+            cell.borrow_mut()
+                .get_or_insert_with(|| {
+                    let gpu = Gpu::new().map(Rc::new);
+                    // Never dropped: wgpu's device teardown reads thread-locals of its own, which
+                    // may already be gone when this thread's are destroyed.
+                    if let Ok(g) = &gpu {
+                        std::mem::forget(g.clone());
+                    }
+                    gpu
+                })
+                .clone()
+        })
+    }
+
+    fn new() -> Result<Gpu, String> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            force_fallback_adapter: false,
+            ..Default::default()
+        }))
+        .map_err(|e| format!("no WebGPU adapter: {e}"))?;
+        let info = adapter.get_info();
+        let have = adapter.limits();
+        // WebGPU's defaults, but with the adapter's buffer sizes (an embedding table is large).
+        let limits = wgpu::Limits {
+            max_storage_buffer_binding_size: have.max_storage_buffer_binding_size,
+            max_buffer_size: have.max_buffer_size,
+            max_compute_workgroups_per_dimension: have.max_compute_workgroups_per_dimension.min(65535),
+            ..wgpu::Limits::default()
+        };
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("unroll"),
+            required_limits: limits,
+            ..Default::default()
+        }))
+        .map_err(|e| format!("the adapter {} gave no device: {e}", adapter_line(&info)))?;
+        let error = Arc::new(Mutex::new(None::<String>));
+        let sink = Arc::downgrade(&error);
+        // Kept, not panicked on (wgpu's default): a failed dispatch must not end the engine.
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            if let Some(cell) = sink.upgrade() {
+                if let Ok(mut slot) = cell.lock() {
+                    slot.get_or_insert_with(|| e.to_string());
+                }
+            }
+        }));
+        let kernels = Kernels::new(&device);
+        Ok(Gpu { device, queue, info, kernels, counts: Cell::new(WorkCounts::default()), error })
+    }
+
+    /// The dispatches and submissions so far.
+    pub fn counts(&self) -> WorkCounts {
+        self.counts.get()
+    }
+
+    pub(crate) fn count_dispatch(&self) {
+        let mut c = self.counts.get();
+        c.dispatches += 1;
+        self.counts.set(c);
+    }
+
+    pub(crate) fn submit(&self, encoder: wgpu::CommandEncoder) {
+        let mut c = self.counts.get();
+        c.submissions += 1;
+        self.counts.set(c);
+        self.queue.submit([encoder.finish()]);
+    }
+
+    /// The error wgpu reported since the last check, as an engine error.
+    pub(crate) fn check(&self) -> Result<(), EngineError> {
+        match self.error.lock().ok().and_then(|mut e| e.take()) {
+            Some(e) => Err(EngineError::Gpu(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for the queue and copies `len` floats of `src` from float `offset` (natively; the
+    /// browser will await `map_async` instead).
+    pub(crate) fn read(&self, src: &wgpu::Buffer, offset: usize, len: usize) -> Result<Vec<f32>, EngineError> {
+        if len == 0 {
+            return Ok(Vec::new());
+        }
+        let bytes = (len * 4) as u64;
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: bytes,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut encoder = self.device.create_command_encoder(&Default::default());
+        encoder.copy_buffer_to_buffer(src, (offset * 4) as u64, &staging, 0, bytes);
+        self.submit(encoder);
+        self.map(&staging)
+    }
+
+    /// Maps a `MAP_READ` buffer after the work before it and returns its floats.
+    pub(crate) fn map(&self, staging: &wgpu::Buffer) -> Result<Vec<f32>, EngineError> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        staging.slice(..).map_async(wgpu::MapMode::Read, move |r| {
+            let _ = tx.send(r);
+        });
+        self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| EngineError::Gpu(format!("waiting for the device: {e}")))?;
+        self.check()?;
+        match rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(EngineError::Gpu(format!("reading back: {e}"))),
+            Err(_) => return Err(EngineError::Gpu("reading back: the device went away".into())),
+        }
+        let view = staging.slice(..).get_mapped_range().map_err(|e| EngineError::Gpu(format!("reading back: {e}")))?;
+        let out = bytemuck::cast_slice::<u8, f32>(&view).to_vec();
+        drop(view);
+        staging.unmap();
+        Ok(out)
+    }
+}

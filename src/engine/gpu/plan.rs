@@ -1,0 +1,632 @@
+//! One model's buffers for one batch shape, and the dispatches of a step, built once and replayed
+//! every step (wgpu's `repeated_compute` habit): a step only uploads its batch and a few
+//! parameters, records the same dispatches, and submits once.
+//!
+//! Layouts are the CPU engine's, time-major: `[T, B, features]` (row `t·B + b`). The weights,
+//! gradients and optimiser slots are one flat buffer each, in the model's parameter order, so a
+//! kernel reaches a tensor by its offset (`Params`).
+
+use bytemuck::Pod;
+use wgpu::util::DeviceExt;
+
+use super::context::Gpu;
+use super::kernels::*;
+use crate::engine::cells::{Activation, CellKind};
+use crate::engine::model::{InputSpec, LossKind, Merge, Model};
+
+/// One recorded dispatch.
+pub(crate) struct Step {
+    pipeline: wgpu::ComputePipeline,
+    bind: wgpu::BindGroup,
+    groups: (u32, u32, u32),
+}
+
+impl Step {
+    pub fn record(&self, gpu: &Gpu, pass: &mut wgpu::ComputePass) {
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &self.bind, &[]);
+        pass.dispatch_workgroups(self.groups.0, self.groups.1, self.groups.2);
+        gpu.count_dispatch();
+    }
+}
+
+/// The buffers a model keeps for its whole run, whatever the batch shape: weights, gradients,
+/// optimiser slots, the clipping table, the step's statistics.
+pub(crate) struct Shared {
+    /// `[P]`
+    pub weights: wgpu::Buffer,
+    /// `[P]` written by every backward pass
+    pub grads: wgpu::Buffer,
+    /// `[P]` each, or 4 bytes when the optimiser has no such slot
+    pub m: wgpu::Buffer,
+    pub v: wgpu::Buffer,
+    pub a: wgpu::Buffer,
+    /// `[K, 2]` u32 (offset, length) of every weight tensor
+    pub tensors: wgpu::Buffer,
+    pub tensor_count: u32,
+    /// `[2K]` squared sums, then clipping factors
+    pub sums: wgpu::Buffer,
+    /// `[4]` loss, gradient norm, skipped (1.0 when the update was skipped), spare
+    pub stats: wgpu::Buffer,
+    /// `OptParams`, written every step
+    pub opt: wgpu::Buffer,
+}
+
+pub(crate) fn storage(gpu: &Gpu, label: &str, floats: usize) -> wgpu::Buffer {
+    gpu.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (floats.max(4) * 4) as u64,
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::COPY_SRC,
+        mapped_at_creation: false,
+    })
+}
+
+pub(crate) fn uniform<T: Pod>(gpu: &Gpu, value: &T) -> wgpu::Buffer {
+    gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some("params"),
+        contents: bytemuck::bytes_of(value),
+        usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+    })
+}
+
+fn bind(gpu: &Gpu, k: &Kernel, buffers: &[&wgpu::Buffer]) -> wgpu::BindGroup {
+    let entries: Vec<_> =
+        buffers.iter().enumerate().map(|(i, b)| wgpu::BindGroupEntry { binding: i as u32, resource: b.as_entire_binding() }).collect();
+    gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(k.name), layout: &k.layout, entries: &entries })
+}
+
+fn step(gpu: &Gpu, k: &Kernel, buffers: &[&wgpu::Buffer], groups: (u32, u32, u32)) -> Step {
+    Step { pipeline: k.pipeline.clone(), bind: bind(gpu, k, buffers), groups }
+}
+
+/// Workgroups for `n` invocations of `size` threads, spread over x then y (at most 65,535 each;
+/// the shaders index `gid.x + gid.y·65535·size`).
+fn grid(n: usize, size: usize) -> (u32, u32, u32) {
+    let groups = n.div_ceil(size).max(1);
+    let x = groups.min(65535);
+    (x as u32, groups.div_ceil(65535) as u32, 1)
+}
+
+/// `C (+)= op(A)·op(B) (+ bias)` (see `matmul.wgsl`).
+fn matmul(gpu: &Gpu, p: MatmulParams, a: &wgpu::Buffer, b: &wgpu::Buffer, c: &wgpu::Buffer) -> Step {
+    let u = uniform(gpu, &p);
+    step(gpu, &gpu.kernels.matmul, &[&u, a, b, c], ((p.n as usize).div_ceil(16) as u32, (p.m as usize).div_ceil(16) as u32, 1))
+}
+
+/// `C[c_off..+n] (+)= Σ_{i<m} A[a_off + i·lda ..+n]`.
+#[allow(clippy::too_many_arguments)]
+fn colsum(gpu: &Gpu, m: usize, n: usize, a: &wgpu::Buffer, a_off: usize, lda: usize, c: &wgpu::Buffer, c_off: usize, acc: bool) -> Step {
+    let p = MatmulParams {
+        m: m as u32,
+        n: n as u32,
+        a_off: a_off as u32,
+        lda: lda as u32,
+        c_off: c_off as u32,
+        flags: if acc { ACCUMULATE } else { 0 },
+        ..Default::default()
+    };
+    let u = uniform(gpu, &p);
+    step(gpu, &gpu.kernels.colsum, &[&u, a, a, c], (n.div_ceil(64) as u32, 1, 1))
+}
+
+/// Where a tensor lives: a buffer and a float offset.
+#[derive(Clone)]
+struct At {
+    buf: wgpu::Buffer,
+    off: usize,
+}
+
+/// The weights of one direction of one layer, as offsets into the flat buffers.
+struct DirOffsets {
+    kernel: usize,
+    recurrent: usize,
+    bias: usize,
+    peephole: Option<usize>,
+}
+
+fn offset(model: &Model, name: &str) -> usize {
+    model.params.info(name).unwrap_or_else(|| panic!("the model names its weights as Model::zeroed does: {name}")).at.offset
+}
+
+/// A direction's buffers.
+struct Dir {
+    /// `[T, B, G·H]` x·W + b
+    xw: wgpu::Buffer,
+    /// h, c, aux, gates (see `recurrent.wgsl`)
+    cache: wgpu::Buffer,
+    /// `[T, B, H]` gradient reaching the outputs
+    dh_out: wgpu::Buffer,
+    /// `[G·H, H]`
+    ut: wgpu::Buffer,
+    /// dz, dr, peephole terms
+    dgrads: wgpu::Buffer,
+    rec: RecParams,
+    w: DirOffsets,
+}
+
+/// A step's batch and its buffers, and the dispatches that run it.
+pub(crate) struct Plan {
+    pub batch: usize,
+    pub time: usize,
+    /// Rows of the Dense head: `T·B` with `return_sequences`, else `B`.
+    pub rows: usize,
+    /// `[T, B, F]` the input values (or the gathered embeddings)
+    pub x0: wgpu::Buffer,
+    /// `[T·B]` u32 token ids, time-major
+    pub tokens: wgpu::Buffer,
+    /// u32: distinct ids `[T·B]` | starts `[T·B + 1]` | rows `[T·B]` (`embedding.wgsl`)
+    pub csr: wgpu::Buffer,
+    /// `[T, B]` 1.0 real step, 0.0 padding (all 1 without a mask)
+    pub mask: wgpu::Buffer,
+    /// `[rows, units]` targets (class ids as u32 bits for cross-entropy)
+    pub targets: wgpu::Buffer,
+    /// `[rows]` each output row's weight in the loss
+    pub loss_weights: wgpu::Buffer,
+    /// `[rows, units]` the Dense head's outputs
+    pub logits: wgpu::Buffer,
+    pub loss_params: wgpu::Buffer,
+    pub scatter_params: wgpu::Buffer,
+    /// The scatter's parameters but the count of distinct tokens (set every step).
+    pub scatter: Option<EmbedParams>,
+    pub forward: Vec<Step>,
+    pub loss: Vec<Step>,
+    pub backward: Vec<Step>,
+    pub update: Vec<Step>,
+}
+
+fn cell_code(cell: CellKind) -> (u32, u32) {
+    match cell {
+        CellKind::SimpleRnn { activation } => (
+            0,
+            match activation {
+                Activation::Tanh => 0,
+                Activation::Relu => 1,
+                Activation::LeakyRelu => 2,
+                Activation::Elu => 3,
+                Activation::Linear => 4,
+            },
+        ),
+        CellKind::Lstm { .. } => (1, 0),
+        CellKind::Gru { reset_after: true } => (2, 0),
+        CellKind::Gru { reset_after: false } => (3, 0),
+    }
+}
+
+impl Plan {
+    /// Builds the buffers and dispatches of `model` for batches of `batch` sequences of `time` steps.
+    pub fn new(gpu: &Gpu, model: &Model, shared: &Shared, batch: usize, time: usize) -> Plan {
+        let spec = &model.spec;
+        let (b, t) = (batch, time);
+        let tb = t * b;
+        let n = spec.layers.len();
+        let top_seq = spec.return_sequences;
+        let rows = if top_seq { tb } else { b };
+        let units = spec.dense_units;
+        let in_dim = spec.layer_input_dim(0);
+        let x0 = storage(gpu, "x0", tb * in_dim);
+        let dx0 = storage(gpu, "dx0", tb * in_dim);
+        let tokens = storage(gpu, "tokens", tb);
+        let csr = storage(gpu, "csr", 3 * tb + 1);
+        let mask = storage(gpu, "mask", tb);
+        let targets = storage(gpu, "targets", rows * units);
+        let loss_weights = storage(gpu, "loss weights", rows);
+        let logits = storage(gpu, "logits", rows * units);
+        let dlogits = storage(gpu, "dlogits", rows * units);
+        let dummy_r = storage(gpu, "unused", 4);
+        let dummy_w = storage(gpu, "unused", 4);
+        let dummy_w2 = storage(gpu, "unused", 4);
+        let w = &shared.weights;
+        let g = &shared.grads;
+        let mut forward = Vec::new();
+        let mut backward_layers: Vec<Vec<Step>> = Vec::new();
+
+        let mut embed = None;
+        if let InputSpec::Tokens { dim, .. } = spec.input {
+            let table = offset(model, "embedding.embeddings");
+            let p = EmbedParams { count: tb as u32, dim: dim as u32, table_off: table as u32, ..Default::default() };
+            let u = uniform(gpu, &p);
+            forward.push(step(gpu, &gpu.kernels.gather, &[&u, &tokens, w, &x0], grid(tb * dim, 64)));
+            embed = Some((p, table));
+        }
+
+        // The input of layer k, its gradient's destination, and whether that destination is
+        // written by a direction before (then accumulated into).
+        let mut input = At { buf: x0.clone(), off: 0 };
+        let mut input_grad: Option<At> = embed.is_some().then(|| At { buf: dx0.clone(), off: 0 });
+        let mut top_out = At { buf: x0.clone(), off: 0 };
+        let mut top_grad = At { buf: x0.clone(), off: 0 };
+        let mut splits: Vec<Option<Step>> = Vec::new();
+        for (k, layer) in spec.layers.iter().enumerate() {
+            let h = layer.units;
+            let cell = layer.cell;
+            let gh = cell.gates() * h;
+            let (code, act) = cell_code(cell);
+            let in_dim = spec.layer_input_dim(k);
+            let seq = k + 1 < n || top_seq;
+            let names: &[&str] = if layer.bidirectional.is_some() { &[".forward", ".backward"] } else { &[""] };
+            let rows_per_group = (256 / h).max(1);
+            let mut dirs = Vec::new();
+            for (d, dn) in names.iter().enumerate() {
+                let wo = DirOffsets {
+                    kernel: offset(model, &format!("rnn{k}{dn}.kernel")),
+                    recurrent: offset(model, &format!("rnn{k}{dn}.recurrent_kernel")),
+                    bias: offset(model, &format!("rnn{k}{dn}.bias")),
+                    peephole: cell.has_peepholes().then(|| offset(model, &format!("rnn{k}{dn}.peephole_weights"))),
+                };
+                let state = (t + 2) * b * h;
+                let c_len = if cell.has_cell_state() { state } else { 0 };
+                let (h_off, c_off) = (0, state);
+                let aux_off = c_off + c_len;
+                let g_off = aux_off + tb * h;
+                let cache = storage(gpu, "cache", g_off + tb * gh);
+                let dr_len = if code == 2 { tb * gh } else { 0 };
+                let dgrads = storage(gpu, "dgrads", tb * gh + dr_len + if wo.peephole.is_some() { tb * 3 * h } else { 0 });
+                let rec = RecParams {
+                    batch: b as u32,
+                    time: t as u32,
+                    units: h as u32,
+                    rows: rows_per_group as u32,
+                    cell: code,
+                    act,
+                    reverse: d as u32,
+                    has_mask: 1,
+                    u_off: wo.recurrent as u32,
+                    brec_off: (wo.bias + gh) as u32,
+                    peep_off: wo.peephole.unwrap_or(0) as u32,
+                    has_peep: wo.peephole.is_some() as u32,
+                    h_off: h_off as u32,
+                    c_off: c_off as u32,
+                    aux_off: aux_off as u32,
+                    g_off: g_off as u32,
+                    dz_off: 0,
+                    dr_off: if code == 2 { (tb * gh) as u32 } else { 0 },
+                    pt_off: (tb * gh + dr_len) as u32,
+                    pad: 0,
+                };
+                let dir = Dir {
+                    xw: storage(gpu, "xw", tb * gh),
+                    cache,
+                    dh_out: storage(gpu, "dh_out", tb * h),
+                    ut: storage(gpu, "ut", gh * h),
+                    dgrads,
+                    rec,
+                    w: wo,
+                };
+                // Forward: the input side for every step at once, then the recurrence.
+                forward.push(matmul(
+                    gpu,
+                    MatmulParams {
+                        m: tb as u32,
+                        n: gh as u32,
+                        k: in_dim as u32,
+                        flags: BIAS,
+                        a_off: input.off as u32,
+                        lda: in_dim as u32,
+                        b_off: dir.w.kernel as u32,
+                        ldb: gh as u32,
+                        c_off: 0,
+                        ldc: gh as u32,
+                        bias_off: dir.w.bias as u32,
+                        pad: 0,
+                    },
+                    &input.buf,
+                    w,
+                    &dir.xw,
+                ));
+                let u = uniform(gpu, &dir.rec);
+                forward.push(step(
+                    gpu,
+                    &gpu.kernels.rec_forward,
+                    &[&u, w, &dir.xw, &mask, &dir.cache, &dummy_r, &dummy_w],
+                    (b.div_ceil(rows_per_group) as u32, 1, 1),
+                ));
+                dirs.push(dir);
+            }
+            // The layer's output: a direction's states in place, or both merged.
+            let (out, out_grad, split) = match layer.bidirectional {
+                None => {
+                    let d = &dirs[0];
+                    let (o, gd) = if seq { (b * h, 0) } else { (t * b * h, (t - 1) * b * h) };
+                    (At { buf: d.cache.clone(), off: o }, At { buf: d.dh_out.clone(), off: gd }, None)
+                }
+                Some(merge) => {
+                    let width = layer.output_dim();
+                    let out_rows = if seq { tb } else { b };
+                    let out = storage(gpu, "layer out", out_rows * width);
+                    let d_out = storage(gpu, "layer d_out", out_rows * width);
+                    let mode = match merge {
+                        Merge::Concat => 0,
+                        Merge::Sum => 1,
+                        Merge::Ave => 2,
+                        Merge::Mul => 3,
+                    };
+                    let p = MergeParams {
+                        rows: out_rows as u32,
+                        units: h as u32,
+                        mode,
+                        has_mask: seq as u32,
+                        f_off: if seq { b * h } else { t * b * h } as u32,
+                        b_off: (b * h) as u32,
+                        df_off: if seq { 0 } else { (t - 1) * b * h } as u32,
+                        db_off: 0,
+                    };
+                    let u = uniform(gpu, &p);
+                    let (f, bk) = (&dirs[0], &dirs[1]);
+                    forward.push(step(
+                        gpu,
+                        &gpu.kernels.merge,
+                        &[&u, &f.cache, &bk.cache, &mask, &out, &dummy_w, &dummy_w2],
+                        grid(out_rows * width, 256),
+                    ));
+                    let split = step(
+                        gpu,
+                        &gpu.kernels.split,
+                        &[&u, &f.cache, &bk.cache, &mask, &d_out, &f.dh_out, &bk.dh_out],
+                        grid(out_rows * h, 256),
+                    );
+                    (At { buf: out, off: 0 }, At { buf: d_out, off: 0 }, Some(split))
+                }
+            };
+            // Backward of this layer (recorded now, run top-down later).
+            let mut bw = Vec::new();
+            for (d, dir) in dirs.iter().enumerate() {
+                let (gh, h) = (gh as u32, h as u32);
+                let tp = MatmulParams { m: h, n: gh, lda: gh, a_off: dir.w.recurrent as u32, ldc: h, ..Default::default() };
+                let u = uniform(gpu, &tp);
+                bw.push(step(gpu, &gpu.kernels.transpose, &[&u, w, w, &dir.ut], (gh.div_ceil(16), h.div_ceil(16), 1)));
+                let u = uniform(gpu, &dir.rec);
+                bw.push(step(
+                    gpu,
+                    &gpu.kernels.rec_backward,
+                    &[&u, w, &dir.ut, &mask, &dir.cache, &dir.dh_out, &dir.dgrads],
+                    (b.div_ceil(rows_per_group) as u32, 1, 1),
+                ));
+                let tbu = tb as u32;
+                // dW += Xᵀ·dz
+                bw.push(matmul(
+                    gpu,
+                    MatmulParams {
+                        m: in_dim as u32,
+                        n: gh,
+                        k: tbu,
+                        flags: TRANS_A | ACCUMULATE,
+                        a_off: input.off as u32,
+                        lda: in_dim as u32,
+                        b_off: 0,
+                        ldb: gh,
+                        c_off: dir.w.kernel as u32,
+                        ldc: gh,
+                        ..Default::default()
+                    },
+                    &input.buf,
+                    &dir.dgrads,
+                    g,
+                ));
+                bw.push(colsum(gpu, tb, gh as usize, &dir.dgrads, 0, gh as usize, g, dir.w.bias, true));
+                if code == 2 {
+                    bw.push(colsum(
+                        gpu,
+                        tb,
+                        gh as usize,
+                        &dir.dgrads,
+                        dir.rec.dr_off as usize,
+                        gh as usize,
+                        g,
+                        dir.w.bias + gh as usize,
+                        true,
+                    ));
+                }
+                // dU += h_{t-1}ᵀ·dr (the state before step t: row t, or t+2 reversed)
+                let prev = if d == 0 { 0 } else { 2 * b * h as usize };
+                let rec_cols = if code == 3 { 2 * h } else { gh };
+                bw.push(matmul(
+                    gpu,
+                    MatmulParams {
+                        m: h,
+                        n: rec_cols,
+                        k: tbu,
+                        flags: TRANS_A | ACCUMULATE,
+                        a_off: prev as u32,
+                        lda: h,
+                        b_off: dir.rec.dr_off,
+                        ldb: gh,
+                        c_off: dir.w.recurrent as u32,
+                        ldc: gh,
+                        ..Default::default()
+                    },
+                    &dir.cache,
+                    &dir.dgrads,
+                    g,
+                ));
+                if code == 3 {
+                    // dU_h += (r∘h_{t-1})ᵀ·dz_h
+                    bw.push(matmul(
+                        gpu,
+                        MatmulParams {
+                            m: h,
+                            n: h,
+                            k: tbu,
+                            flags: TRANS_A | ACCUMULATE,
+                            a_off: dir.rec.aux_off,
+                            lda: h,
+                            b_off: 2 * h,
+                            ldb: gh,
+                            c_off: dir.w.recurrent as u32 + 2 * h,
+                            ldc: gh,
+                            ..Default::default()
+                        },
+                        &dir.cache,
+                        &dir.dgrads,
+                        g,
+                    ));
+                }
+                if let Some(pp) = dir.w.peephole {
+                    bw.push(colsum(gpu, tb, 3 * h as usize, &dir.dgrads, dir.rec.pt_off as usize, 3 * h as usize, g, pp, true));
+                }
+                // dX (+)= dz·Wᵀ
+                if let Some(dst) = &input_grad {
+                    bw.push(matmul(
+                        gpu,
+                        MatmulParams {
+                            m: tbu,
+                            n: in_dim as u32,
+                            k: gh,
+                            flags: TRANS_B | if d > 0 { ACCUMULATE } else { 0 },
+                            a_off: 0,
+                            lda: gh,
+                            b_off: dir.w.kernel as u32,
+                            ldb: gh,
+                            c_off: dst.off as u32,
+                            ldc: in_dim as u32,
+                            ..Default::default()
+                        },
+                        &dir.dgrads,
+                        w,
+                        &dst.buf,
+                    ));
+                }
+            }
+            backward_layers.push(bw);
+            splits.push(split);
+            input = out.clone();
+            // A layer above writes its input's gradient into this layer's dh_out (one direction)
+            // or d_out (two, then split); rows are the whole sequence (only the top may be final).
+            input_grad = Some(match layer.bidirectional {
+                None => At { buf: dirs[0].dh_out.clone(), off: 0 },
+                Some(_) => out_grad.clone(),
+            });
+            top_out = out;
+            top_grad = out_grad;
+        }
+
+        // Dense head and loss.
+        let top_dim = spec.layers[n - 1].output_dim();
+        let dk = offset(model, "dense.kernel");
+        let db = offset(model, "dense.bias");
+        forward.push(matmul(
+            gpu,
+            MatmulParams {
+                m: rows as u32,
+                n: units as u32,
+                k: top_dim as u32,
+                flags: BIAS,
+                a_off: top_out.off as u32,
+                lda: top_dim as u32,
+                b_off: dk as u32,
+                ldb: units as u32,
+                c_off: 0,
+                ldc: units as u32,
+                bias_off: db as u32,
+                pad: 0,
+            },
+            &top_out.buf,
+            w,
+            &logits,
+        ));
+        let loss_params = uniform(
+            gpu,
+            &LossParams {
+                rows: rows as u32,
+                units: units as u32,
+                kind: (spec.loss == LossKind::SparseCategoricalCrossentropy) as u32,
+                ..Default::default()
+            },
+        );
+        let loss =
+            vec![step(gpu, &gpu.kernels.loss, &[&loss_params, &logits, &targets, &loss_weights, &dlogits, &shared.stats], (1, 1, 1))];
+
+        let mut backward = Vec::new();
+        backward.push(matmul(
+            gpu,
+            MatmulParams {
+                m: top_dim as u32,
+                n: units as u32,
+                k: rows as u32,
+                flags: TRANS_A | ACCUMULATE,
+                a_off: top_out.off as u32,
+                lda: top_dim as u32,
+                b_off: 0,
+                ldb: units as u32,
+                c_off: dk as u32,
+                ldc: units as u32,
+                ..Default::default()
+            },
+            &top_out.buf,
+            &dlogits,
+            g,
+        ));
+        backward.push(colsum(gpu, rows, units, &dlogits, 0, units, g, db, true));
+        backward.push(matmul(
+            gpu,
+            MatmulParams {
+                m: rows as u32,
+                n: top_dim as u32,
+                k: units as u32,
+                flags: TRANS_B,
+                a_off: 0,
+                lda: units as u32,
+                b_off: dk as u32,
+                ldb: units as u32,
+                c_off: top_grad.off as u32,
+                ldc: top_dim as u32,
+                ..Default::default()
+            },
+            &dlogits,
+            w,
+            &top_grad.buf,
+        ));
+        for (bw, split) in backward_layers.into_iter().zip(splits).rev() {
+            backward.extend(split);
+            backward.extend(bw);
+        }
+        let scatter_params = uniform(gpu, &EmbedParams::default());
+        let scatter = embed.map(|(mut p, _)| {
+            p.start_off = tb as u32;
+            p.rows_off = (2 * tb + 1) as u32;
+            // One workgroup per distinct token: at most one per row.
+            backward.push(step(gpu, &gpu.kernels.scatter, &[&scatter_params, &csr, &dx0, g], grid(tb, 1)));
+            p
+        });
+
+        let p_count = model.params.len();
+        let update = vec![
+            step(
+                gpu,
+                &gpu.kernels.sq_sums,
+                &[&shared.opt, g, &shared.tensors, &shared.sums, &shared.stats, w, &shared.m, &shared.v, &shared.a],
+                (shared.tensor_count, 1, 1),
+            ),
+            step(
+                gpu,
+                &gpu.kernels.finish,
+                &[&shared.opt, g, &shared.tensors, &shared.sums, &shared.stats, w, &shared.m, &shared.v, &shared.a],
+                (1, 1, 1),
+            ),
+            step(
+                gpu,
+                &gpu.kernels.update,
+                &[&shared.opt, g, &shared.tensors, &shared.sums, &shared.stats, w, &shared.m, &shared.v, &shared.a],
+                grid(p_count, 256),
+            ),
+        ];
+        Plan {
+            batch,
+            time,
+            rows,
+            x0,
+            tokens,
+            csr,
+            mask,
+            targets,
+            loss_weights,
+            logits,
+            loss_params,
+            scatter_params,
+            scatter,
+            forward,
+            loss,
+            backward,
+            update,
+        }
+    }
+}
