@@ -71,6 +71,11 @@ fn parts_split_the_batch_and_workers_change_nothing() {
         let (l1, p1, o1) = run(1, 1);
         assert_eq!(o1.len(), 6 * 7 * 3);
         for parts in [2, 3] {
+            if kind == BackendKind::Gpu {
+                // One device computes the whole batch: parts and workers are the CPU's matter.
+                assert_eq!(run(parts, parts), (l1.clone(), p1.clone(), o1.clone()), "{kind:?}: {parts} parts change nothing");
+                continue;
+            }
             let (l, p, o) = run(parts, parts);
             assert_ne!(p, p1, "{kind:?}: {parts} parts round differently from one (the split happened)");
             assert_close(&format!("{kind:?}: outputs of the whole batch, {parts} parts"), &o, &o1, 1e-6, 1e-4);
@@ -169,7 +174,13 @@ fn traces_hold_every_step_and_agree_with_predictions() {
             for row in 0..3 {
                 let t = b.trace(&input, row).unwrap();
                 assert_eq!(t.time, 6);
-                assert_eq!(t.outputs, predicted[row * 6..(row + 1) * 6], "{kind:?} {cell:?} row {row}");
+                // The CPU engine traces with the very arithmetic it predicts with; another engine
+                // agrees to rounding (its views run on a CPU copy of its weights).
+                let want = &predicted[row * 6..(row + 1) * 6];
+                match kind {
+                    BackendKind::Cpu => assert_eq!(t.outputs, want, "{kind:?} {cell:?} row {row}"),
+                    _ => assert_close(&format!("{kind:?} {cell:?} row {row}"), &t.outputs, want, 1e-6, 1e-4),
+                }
                 assert_eq!(t.layers.iter().map(Vec::len).collect::<Vec<_>>(), [1, 2], "one direction, then two");
                 for (k, dirs) in t.layers.iter().enumerate() {
                     for d in dirs {

@@ -143,3 +143,96 @@ fn forward_and_backward_agree_with_the_cpu_engine() {
         }
     }
 }
+
+/// Twenty training steps on both engines: the same losses, weights and optimiser slots, for every
+/// optimiser, every clipping mode and a schedule; a step whose loss is not finite changes nothing
+/// on either.
+#[test]
+fn training_steps_agree_with_the_cpu_engine() {
+    if adapter().is_none() {
+        return;
+    }
+    let lstm = CellKind::Lstm { peephole: false };
+    let gru = CellKind::Gru { reset_after: true };
+    let classifier = cls_model(40, 5, true, vec![layer(lstm, 6, Some(Merge::Concat))], 3);
+    let series = seq_model(1, vec![layer(gru, 8, None), layer(lstm, 4, None)], 1);
+    let runs = [
+        (OptimizerSpec::adam(1e-2), Clipping::None, Schedule::Constant),
+        (OptimizerSpec::amsgrad(1e-2), Clipping::GlobalNorm(0.05), Schedule::Cosine { decay_steps: 10, alpha: 0.1 }),
+        (OptimizerSpec::Sgd { lr: 0.1, momentum: 0.9, nesterov: true }, Clipping::Value(0.01), Schedule::Step { every: 5, factor: 0.5 }),
+        (
+            OptimizerSpec::RmsProp { lr: 1e-2, rho: 0.9, momentum: 0.5, epsilon: 1e-7, centered: true },
+            Clipping::Norm(0.02),
+            Schedule::Constant,
+        ),
+        (OptimizerSpec::sgd(0.5, 0.0), Clipping::None, Schedule::Constant),
+    ];
+    for (spec, name, loss_from) in [(&classifier, "classifier", 0), (&series, "series", 3)] {
+        for (optimizer, clipping, schedule) in runs {
+            let make = |kind| {
+                let mut s = setup(spec, optimizer, clipping);
+                s.schedule = schedule;
+                backend::create(kind, s).unwrap()
+            };
+            let (mut cpu, mut gpu) = (make(BackendKind::Cpu), make(BackendKind::Gpu));
+            let what = format!("{name}, {optimizer:?}, {clipping:?}, {schedule:?}");
+            for step in 0..20 {
+                let data = Batch::new(spec, 6, 7, step, false, loss_from);
+                let (input, targets) = (data.input(), data.targets(spec));
+                let sc = cpu.train_batch(&input, &targets).unwrap();
+                let sg = gpu.train_batch(&input, &targets).unwrap();
+                assert_close(&format!("{what}: step {step} loss and norm"), &[sg.loss, sg.grad_norm], &[sc.loss, sc.grad_norm], 1e-6, 2e-3);
+                assert_close(&format!("{what}: step {step} outputs"), gpu.train_outputs(), cpu.train_outputs(), 1e-5, 2e-3);
+            }
+            assert_close(&format!("{what}: weights"), &gpu.weights(), &cpu.weights(), 1e-5, 5e-3);
+            let (oc, og) = (cpu.optimizer_state(), gpu.optimizer_state());
+            assert_eq!(og.iterations, oc.iterations, "{what}: updates");
+            for (slot, a, b) in [("m", &og.m, &oc.m), ("v", &og.v, &oc.v), ("a", &og.a, &oc.a)] {
+                assert_close(&format!("{what}: slot {slot}"), a, b, 1e-5, 5e-3);
+            }
+            // A batch whose targets are not finite: no update, and the update count stays.
+            let mut data = Batch::new(spec, 6, 7, 99, false, loss_from);
+            data.y[0] = f32::NAN;
+            let bad_labels = spec.loss == unroll::engine::model::LossKind::SparseCategoricalCrossentropy;
+            if !bad_labels {
+                let before = gpu.weights();
+                let s = gpu.train_batch(&data.input(), &data.targets(spec)).unwrap();
+                assert!(s.loss.is_nan(), "{what}: the loss of a NaN target");
+                assert_eq!(gpu.weights(), before, "{what}: a step with a NaN loss leaves the weights");
+                assert_eq!(gpu.optimizer_state().iterations, 20);
+            }
+        }
+    }
+}
+
+/// One training step is the same dispatches and one submission whatever the sequence length:
+/// the recurrence runs its whole time loop in one dispatch.
+#[test]
+fn dispatches_per_step_do_not_grow_with_the_sequence() {
+    if adapter().is_none() {
+        return;
+    }
+    let lstm = CellKind::Lstm { peephole: false };
+    let specs = [
+        ("sine LSTM", seq_model(1, vec![layer(lstm, 16, None)], 1)),
+        (
+            "bidirectional GRU classifier",
+            cls_model(50, 8, true, vec![layer(CellKind::Gru { reset_after: true }, 8, Some(Merge::Concat))], 4),
+        ),
+    ];
+    for (name, spec) in specs {
+        let mut per_t = Vec::new();
+        for time in [10, 50, 200] {
+            let mut gpu = unroll::engine::gpu::GpuBackend::new(setup(&spec, OptimizerSpec::adam(1e-3), Clipping::GlobalNorm(1.0))).unwrap();
+            let data = Batch::new(&spec, 4, time, 1, false, 0);
+            gpu.train_batch(&data.input(), &data.targets(&spec)).unwrap();
+            let before = gpu.counts();
+            gpu.train_batch(&data.input(), &data.targets(&spec)).unwrap();
+            let after = gpu.counts();
+            per_t.push((after.dispatches - before.dispatches, after.submissions - before.submissions));
+        }
+        eprintln!("{name}: (dispatches, submissions) per step at T = 10, 50, 200: {per_t:?}");
+        assert!(per_t.iter().all(|&c| c == per_t[0]), "{name}: {per_t:?}");
+        assert_eq!(per_t[0].1, 1, "{name}: one submission per step");
+    }
+}

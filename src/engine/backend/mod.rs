@@ -85,6 +85,12 @@ impl BackendKind {
     /// Every backend: the tests that matter for any engine run on each.
     pub const ALL: &'static [BackendKind] = &[BackendKind::Cpu, BackendKind::Gpu];
 
+    /// Whether this engine trains free-running (`Input::feedback`): the WebGPU engine does not
+    /// yet, and refuses such a batch with an error saying so.
+    pub fn free_running(self) -> bool {
+        matches!(self, BackendKind::Cpu)
+    }
+
     /// Why this engine cannot train `spec` here (no adapter, a part it does not run yet), or
     /// `None`. Tests over [`BackendKind::ALL`] print the reason and skip such a case.
     pub fn unavailable(self, spec: &ModelSpec) -> Option<String> {
