@@ -89,6 +89,12 @@ choice!(
     ActivationChoice { Tanh = "tanh", Relu = "relu", LeakyRelu = "leaky_relu", Elu = "elu", Linear = "linear" }
 );
 choice!(
+    /// Which engine trains the model: `auto` (today the CPU engine: the automatic choice by
+    /// measured speed comes with the WebGPU engine in the browser's worker), `cpu`, or `webgpu`
+    /// (the WGSL engine, `engine::gpu`; refused with a reason where it cannot run).
+    EngineChoice { Auto = "auto", Cpu = "cpu", Webgpu = "webgpu" }
+);
+choice!(
     /// Optimiser.
     OptimizerChoice { Adam = "adam", Sgd = "sgd", RmsProp = "rmsprop" }
 );
@@ -217,6 +223,7 @@ settings! {
     peephole: bool = false, "peephole", Shared, "LSTM peephole connections (the gates also see the cell state)", any;
     clip_norm: f32 = 0.0, "clip-norm", Shared, "clip gradients to this global norm (0 = off)", |v: &f32| finite_range(0.0, 1e6)(v);
     seed: u64 = 1, "seed", Shared, "random seed: weights, noise and batches", any;
+    engine: EngineChoice = EngineChoice::Auto, "engine", Shared, "which engine trains: auto, cpu, or webgpu (the GPU engine; natively for now)", any;
     amplitude: f32 = 1.0, "amplitude", Series, "sine amplitude", |v: &f32| finite_range(0.01, 1000.0)(v);
     frequency: f32 = 1.0, "frequency", Series, "sine frequency (radians per unit of x)", |v: &f32| finite_range(0.01, 100.0)(v);
     noise: f32 = 0.0, "noise", Series, "standard deviation of Gaussian noise added to the sine", |v: &f32| finite_range(0.0, 100.0)(v);
@@ -267,6 +274,17 @@ impl Part {
     /// The part the setting named `key` belongs to.
     pub fn of(key: &str) -> Option<Part> {
         PARTS.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
+    }
+}
+
+impl EngineChoice {
+    /// The engine this choice trains on.
+    pub fn kind(self) -> crate::engine::backend::BackendKind {
+        use crate::engine::backend::BackendKind;
+        match self {
+            EngineChoice::Auto | EngineChoice::Cpu => BackendKind::Cpu,
+            EngineChoice::Webgpu => BackendKind::Gpu,
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use super::chain::{value_label, Chain, ChainLayer, ChainOutput, ChainSource, Cha
 use super::{check_fits, halvings, Estimate, LessonError};
 use crate::data::series::{parse_sequence, Scale, Sine};
 use crate::data::windows::{context_windows, sample_batch};
-use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
+use crate::engine::backend::{self, Backend, Setup, Workers};
 use crate::engine::model::footprint::{self, Work};
 use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
@@ -173,7 +173,13 @@ impl SeriesLesson {
             loss: LossKind::Mse,
         };
         // Before anything is allocated: does it fit the engine?
-        let kind = BackendKind::default();
+        let kind = settings.engine.kind();
+        if settings.training == Training::Free && !kind.free_running() {
+            return Err(crate::engine::EngineError::Gpu(
+                "free-running training is not on the WebGPU engine yet: choose engine cpu, or teacher forcing".into(),
+            )
+            .into());
+        }
         let optimizer = settings.optimizer_spec();
         let estimate_for = |batch: usize, time: usize| {
             let work = Work { batch, time, parts: PARTS, eval_batch: n - train_end, eval_time: time };

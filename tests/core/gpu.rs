@@ -236,3 +236,34 @@ fn dispatches_per_step_do_not_grow_with_the_sequence() {
         assert_eq!(per_t[0].1, 1, "{name}: one submission per step");
     }
 }
+
+/// The same experiment on both engines draws the same curve: 100 steps of the sine lesson (its
+/// defaults: SimpleRNN(100, relu), warm-up, AMSGrad) and of a news preset (the notebook's LSTM,
+/// masked, on a small word set), within float tolerance.
+#[test]
+fn the_same_seed_draws_the_same_curve_on_both_engines() {
+    use unroll::lesson::news::NewsLesson;
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::{EngineChoice, Preset, Settings};
+    if adapter().is_none() {
+        return;
+    }
+    let sine = |engine| {
+        let mut l = SeriesLesson::new(&Settings { engine, ..Settings::default() }).unwrap();
+        (0..100).map(|_| l.train_step().unwrap().stats.loss).collect::<Vec<_>>()
+    };
+    let (cpu, gpu) = (sine(EngineChoice::Cpu), sine(EngineChoice::Webgpu));
+    eprintln!("sine loss at steps 1, 50, 100: CPU {:?}, GPU {:?}", [cpu[0], cpu[49], cpu[99]], [gpu[0], gpu[49], gpu[99]]);
+    assert_close("sine lesson: losses of 100 steps", &gpu, &cpu, 1e-6, 1e-3);
+    let news = |engine| {
+        let s = Settings { engine, ..crate::news::settings(Preset::Lstm, 6) };
+        let mut l = NewsLesson::new(&s, &crate::news::news_data()).unwrap();
+        let mut losses = crate::news::train(&mut l);
+        losses.truncate(100);
+        losses
+    };
+    let (cpu, gpu) = (news(EngineChoice::Cpu), news(EngineChoice::Webgpu));
+    assert_eq!(cpu.len(), 100, "six epochs of 18 batches");
+    eprintln!("news running loss at batches 1, 50, 100: CPU {:?}, GPU {:?}", [cpu[0], cpu[49], cpu[99]], [gpu[0], gpu[49], gpu[99]]);
+    assert_close("news lesson: running losses of 100 batches", &gpu, &cpu, 1e-6, 1e-3);
+}

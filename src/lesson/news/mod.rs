@@ -26,7 +26,7 @@ use crate::data::ag_news::{self, BadRow};
 use crate::data::batches::{make_batch, plan_epoch, Batch, BUCKET_BOUNDARIES};
 use crate::data::labeled_csv::Labeled;
 use crate::data::text::TextVectorizer;
-use crate::engine::backend::{self, Backend, BackendKind, Setup, Workers};
+use crate::engine::backend::{self, Backend, Setup, Workers};
 use crate::engine::model::footprint::{self, Footprint, Work};
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::ops::softmax_rows;
@@ -291,7 +291,7 @@ impl NewsLesson {
         };
         // Before the model is allocated: does it fit the engine? A batch is as long as its
         // longest text (every text, without bucketing; cut at max-len when set).
-        let kind = BackendKind::default();
+        let kind = settings.engine.kind();
         let optimizer = settings.optimizer_spec();
         let longest = |e: &Encoded| e.seqs.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let (time, eval_time) = (longest(&train), longest(&val).max(longest(&test)));
