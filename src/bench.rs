@@ -6,6 +6,11 @@
 //!    → Bidirectional(LSTM(64)) → Dense(4), batch 32, real AG News lengths (title + description),
 //!    each batch padded to its longest row.
 //! 3. `sine-rnn`, `sine-lstm`: the sine lesson with SimpleRNN(100, relu) and LSTM(32), T = 30, batch 32.
+//! 4. `large-lstm`: Embedding(20000, 64) → LSTM(256) → Dense(4), batch 256, length 100: the size
+//!    where a GPU should leave the CPU far behind (not in the default set: run it with `--only`).
+//!
+//! `backend` picks the engine (`--backend gpu`: the WebGPU engine, whose dispatches and
+//! submissions per step are printed too).
 //!
 //! Every configuration trains with Adam (Keras defaults) on fixed random token ids and labels; data
 //! preparation is outside the timed loop. Samples per second count sequences, tokens per second
@@ -17,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::ag_news;
 use crate::engine::backend::{self, BackendKind, Setup, Workers};
 use crate::engine::cells::CellKind;
+use crate::engine::gpu::WorkCounts;
 use crate::engine::model::footprint::{self, Work};
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::profile::{self, Phase};
@@ -25,10 +31,13 @@ use crate::engine::train::{Clipping, OptimizerSpec, Schedule};
 use crate::engine::{EngineError, Input, InputData, Model, Targets};
 use crate::lesson::news::{NewsData, NewsLesson};
 use crate::lesson::SeriesLesson;
-use crate::settings::{Cell, Settings, Task};
+use crate::settings::{Cell, EngineChoice, Settings, Task};
 
 /// The benchmark configurations, by name.
 pub const NAMES: &[&str] = &["agnews-lstm", "course-bilstm", "sine-rnn", "sine-lstm"];
+
+/// Configurations run only when named (`--only`): too slow for the default set on a CPU.
+pub const LARGE_NAMES: &[&str] = &["large-lstm"];
 
 /// One training epoch of each news preset on AG News's training file (`config.csv`; `samples`
 /// caps the rows), as the page trains it (vectorizer, bucketing, masking; no validation). The
@@ -56,6 +65,9 @@ pub struct BenchConfig {
     /// sine configurations compute one part on the helper worker where there is one.
     #[serde(default = "one")]
     pub threads: usize,
+    /// The engine.
+    #[serde(default)]
+    pub backend: BackendKind,
 }
 
 fn one() -> usize {
@@ -83,6 +95,11 @@ pub struct BenchRow {
     /// Seconds per phase of the timed steps, with `profile`.
     #[serde(default)]
     pub profile: Vec<(Phase, f64)>,
+    /// The WebGPU engine's dispatches and submissions per timed step.
+    #[serde(default)]
+    pub dispatches_per_step: Option<f64>,
+    #[serde(default)]
+    pub submissions_per_step: Option<f64>,
 }
 
 const VOCAB: usize = 20_000;
@@ -104,6 +121,7 @@ pub fn spec_of(name: &str) -> Option<ModelSpec> {
     match name {
         "agnews-lstm" => Some(cls(64, false, vec![lstm(64, false)])),
         "course-bilstm" => Some(cls(128, true, vec![lstm(64, true), lstm(64, true)])),
+        "large-lstm" => Some(cls(64, false, vec![lstm(256, false)])),
         _ => None,
     }
 }
@@ -139,15 +157,26 @@ fn start(config: &BenchConfig, now: fn() -> f64) -> f64 {
 
 /// One prepared batch: ids `[batch, time]` (0 = padding) and labels.
 struct Batch {
+    batch: usize,
     time: usize,
     ids: Vec<u32>,
     labels: Vec<u32>,
     tokens: usize,
 }
 
+/// Sequences per batch and steps per sequence of a token configuration.
+fn shape_of(name: &str) -> (usize, usize) {
+    if name == "large-lstm" {
+        (256, 100)
+    } else {
+        (BATCH, 50)
+    }
+}
+
 fn batches(config: &BenchConfig) -> Result<Vec<Batch>, EngineError> {
     let mut rng = rng_from_seed(7);
-    let n = config.samples.max(BATCH);
+    let (batch, length) = shape_of(&config.name);
+    let n = config.samples.max(batch);
     let lengths: Vec<usize> = if config.name == "course-bilstm" {
         let from_csv;
         let real = match (&config.lengths[..], &config.csv) {
@@ -162,26 +191,26 @@ fn batches(config: &BenchConfig) -> Result<Vec<Batch>, EngineError> {
         }
         (0..n).map(|i| real[i % real.len()].max(1)).collect()
     } else {
-        vec![50; n]
+        vec![length; n]
     };
     Ok(lengths
-        .chunks(BATCH)
-        .filter(|c| c.len() == BATCH)
+        .chunks(batch)
+        .filter(|c| c.len() == batch)
         .map(|c| {
             let time = *c.iter().max().expect("non-empty");
-            let mut ids = vec![0u32; BATCH * time];
+            let mut ids = vec![0u32; batch * time];
             for (b, &len) in c.iter().enumerate() {
                 for t in 0..len {
                     ids[b * time + t] = rng.random_range(1..VOCAB as u32);
                 }
             }
-            Batch { time, ids, labels: (0..BATCH).map(|_| rng.random_range(0..4)).collect(), tokens: c.iter().sum() }
+            Batch { batch, time, ids, labels: (0..batch).map(|_| rng.random_range(0..4)).collect(), tokens: c.iter().sum() }
         })
         .collect())
 }
 
 fn input(b: &Batch) -> Input<'_> {
-    Input { batch: BATCH, time: b.time, data: InputData::Tokens(&b.ids), mask: None, feedback: None, loss_from: 0 }
+    Input { batch: b.batch, time: b.time, data: InputData::Tokens(&b.ids), mask: None, feedback: None, loss_from: 0 }
 }
 
 fn describe(spec: &ModelSpec) -> String {
@@ -192,7 +221,8 @@ fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result
     let batches = batches(config)?;
     let model_text = describe(&spec);
     let longest = batches.iter().map(|b| b.time).max().unwrap_or(1);
-    let work = Work { batch: BATCH, time: longest, parts: config.threads.max(1), eval_batch: 0, eval_time: 0 };
+    let batch = shape_of(&config.name).0;
+    let work = Work { batch, time: longest, parts: config.threads.max(1), eval_batch: 0, eval_time: 0 };
     let estimate = training_bytes(&footprint::estimate(&spec, &OptimizerSpec::adam(1e-3), work));
     let setup = Setup {
         model: Model::new(spec, 1)?,
@@ -201,41 +231,60 @@ fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result
         schedule: Schedule::Constant,
         seed: 1,
     };
-    let mut backend = backend::create(BackendKind::default(), setup)?;
+    let mut backend = backend::create(config.backend, setup)?;
     backend.set_parts(config.threads.max(1));
     backend.set_workers(Workers::threads(config.threads));
     // One untimed step sizes every buffer.
     let first = &batches[0];
     backend.train_batch(&input(first), &Targets::Classes(&first.labels))?;
+    let counts = backend.work_counts();
     let t0 = start(config, now);
     for b in &batches {
         backend.train_batch(&input(b), &Targets::Classes(&b.labels))?;
     }
     let seconds = now() - t0;
-    let (steps, samples, tokens) = (batches.len(), batches.len() * BATCH, batches.iter().map(|b| b.tokens).sum::<usize>());
-    Ok(BenchRow { estimate_bytes: Some(estimate), ..row(config, model_text, steps, samples, tokens, seconds) })
+    let (steps, samples, tokens) = (batches.len(), batches.len() * batch, batches.iter().map(|b| b.tokens).sum::<usize>());
+    let row = BenchRow { estimate_bytes: Some(estimate), ..row(config, model_text, steps, samples, tokens, seconds) };
+    Ok(with_counts(row, counts, backend.work_counts()))
+}
+
+/// The dispatches and submissions per step between two readings of the counters.
+fn with_counts(row: BenchRow, before: Option<WorkCounts>, after: Option<WorkCounts>) -> BenchRow {
+    let (Some(a), Some(b)) = (before, after) else { return row };
+    let steps = row.steps.max(1) as f64;
+    BenchRow {
+        dispatches_per_step: Some((b.dispatches - a.dispatches) as f64 / steps),
+        submissions_per_step: Some((b.submissions - a.submissions) as f64 / steps),
+        ..row
+    }
 }
 
 fn run_sine(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) -> Result<BenchRow, EngineError> {
+    let engine = match config.backend {
+        BackendKind::Cpu => EngineChoice::Cpu,
+        BackendKind::Gpu => EngineChoice::Webgpu,
+    };
     let settings = match config.name.as_str() {
-        "sine-rnn" => Settings { cell: Cell::Rnn, units: 100, ..Settings::default() },
-        _ => Settings { cell: Cell::Lstm, units: 32, ..Settings::default() },
+        "sine-rnn" => Settings { cell: Cell::Rnn, units: 100, engine, ..Settings::default() },
+        _ => Settings { cell: Cell::Lstm, units: 32, engine, ..Settings::default() },
     };
     let mut lesson = SeriesLesson::new(&settings).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
     lesson.set_workers(workers.unwrap_or_else(|| Workers::threads(config.threads)));
     let steps = config.samples.max(1);
     let model_text = lesson.info().model.clone();
     lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
+    let counts = lesson.work_counts();
     let t0 = start(config, now);
     for _ in 0..steps {
         lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
     }
     let seconds = now() - t0;
     let estimate = Some(training_bytes(&lesson.info().estimate.footprint));
-    Ok(BenchRow {
+    let row = BenchRow {
         estimate_bytes: estimate,
         ..row(config, model_text, steps, steps * settings.batch, steps * settings.batch * settings.seq_len, seconds)
-    })
+    };
+    Ok(with_counts(row, counts, lesson.work_counts()))
 }
 
 fn run_news(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {
@@ -248,6 +297,9 @@ fn run_news(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineEr
     };
     let mut settings = Settings { task: Task::Agnews, ..Settings::default() };
     settings.apply_pairs([("preset", preset)]);
+    if config.backend == BackendKind::Gpu {
+        settings.engine = EngineChoice::Webgpu;
+    }
     settings.mask = settings.mask && mask;
     settings.epochs = 1;
     settings.val_share = 0.0;
@@ -292,6 +344,8 @@ fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens
         peak_bytes: None,
         estimate_bytes: None,
         profile: Vec::new(),
+        dispatches_per_step: None,
+        submissions_per_step: None,
     }
 }
 
@@ -299,13 +353,17 @@ fn row(config: &BenchConfig, model: String, steps: usize, samples: usize, tokens
 pub fn table(rows: &[BenchRow], backend: &str) -> String {
     let mut s = format!("backend: {backend}\n");
     s += &format!(
-        "{:<16} {:>8} {:>9} {:>12} {:>12} {:>10} {:>10} {:>10}  model\n",
-        "config", "steps", "samples", "samples/s", "tokens/s", "ms/step", "peak MB", "est. MB"
+        "{:<16} {:>8} {:>9} {:>12} {:>12} {:>10} {:>10} {:>10} {:>10}  model\n",
+        "config", "steps", "samples", "samples/s", "tokens/s", "ms/step", "peak MB", "est. MB", "disp/subm"
     );
+    let counts = |r: &BenchRow| match (r.dispatches_per_step, r.submissions_per_step) {
+        (Some(d), Some(s)) => format!("{d:.0}/{s:.0}"),
+        _ => "-".to_string(),
+    };
     let mb = |b: Option<u64>| b.map_or("-".to_string(), |b| format!("{:.1}", b as f64 / (1024.0 * 1024.0)));
     for r in rows {
         s += &format!(
-            "{:<16} {:>8} {:>9} {:>12.0} {:>12.0} {:>10.3} {:>10} {:>10}  {}\n",
+            "{:<16} {:>8} {:>9} {:>12.0} {:>12.0} {:>10.3} {:>10} {:>10} {:>10}  {}\n",
             r.name,
             r.steps,
             r.samples,
@@ -314,6 +372,7 @@ pub fn table(rows: &[BenchRow], backend: &str) -> String {
             r.ms_per_step,
             mb(r.peak_bytes),
             mb(r.estimate_bytes),
+            counts(r),
             r.model
         );
     }

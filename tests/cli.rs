@@ -47,6 +47,25 @@ fn check_golden_runs_both_engine_paths() {
     assert!(err.contains("fast, reference or both"), "{err}");
 }
 
+/// `--backend gpu` checks every golden file on the WebGPU engine (lavapipe here and in CI).
+#[test]
+fn check_golden_on_the_gpu_engine() {
+    if let Err(why) = unroll::engine::gpu::adapter_summary() {
+        eprintln!("SKIPPED: no WebGPU adapter here ({why})");
+        return;
+    }
+    let dir = format!("{}/../shared/golden", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
+    files.retain(|f| f.ends_with(".json"));
+    files.sort();
+    let mut args = vec!["check-golden", "--backend", "gpu"];
+    args.extend(files.iter().map(String::as_str));
+    let (code, out, err) = unroll(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.matches("[gpu path]").count(), files.len(), "{out}");
+    assert_eq!(out.matches("=> PASS").count(), files.len(), "{out}");
+}
+
 #[test]
 fn model_files_summarise_and_verify() {
     let dir = std::env::temp_dir().join(format!("unroll-cli-model-{}", std::process::id()));

@@ -244,6 +244,11 @@ impl SeriesLesson {
 
     /// Where the [`PARTS`] parts of each batch are computed (native threads, the browser's
     /// helper worker). Results do not change.
+    /// The engine's dispatches and submissions so far (the WebGPU engine counts them).
+    pub fn work_counts(&self) -> Option<crate::engine::gpu::WorkCounts> {
+        self.backend.work_counts()
+    }
+
     pub fn set_workers(&mut self, workers: Workers) {
         self.backend.set_workers(workers);
     }

@@ -25,6 +25,7 @@ fn commands_roundtrip_with_full_width_seeds() {
             csv: Some("\"1\",\"a\",\"b\"\n".into()),
             profile: true,
             threads: 1,
+            backend: unroll::engine::backend::BackendKind::Cpu,
         },
     };
     let restore = Command::Restore { weights: Weights::from_f32(&[0.25, -3.0]), step: 341 };

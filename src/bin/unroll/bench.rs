@@ -10,8 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use unroll::bench::{profile_table, run as run_config, table, BenchConfig, BenchRow, NAMES, NEWS_NAMES};
+use unroll::bench::{profile_table, run as run_config, table, BenchConfig, BenchRow, LARGE_NAMES, NAMES, NEWS_NAMES};
 use unroll::data::ag_news;
+use unroll::engine::backend::BackendKind;
 
 /// Counts heap bytes in use and their peak (for the `peak MB` column).
 pub struct Counting;
@@ -41,6 +42,7 @@ const SINE_STEPS: usize = 1_000;
 pub fn run(args: &[String]) -> i32 {
     let (mut json, mut only, mut samples, mut data, mut profile) = (false, Vec::new(), None, "../shared/data/ag_news".to_string(), false);
     let (mut threads, mut repeat, mut news) = (1, 1, false);
+    let mut kind = BackendKind::Cpu;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -52,9 +54,19 @@ pub fn run(args: &[String]) -> i32 {
             "--samples" => samples = it.next().and_then(|v| v.parse::<usize>().ok()),
             "--repeat" => repeat = it.next().and_then(|v| v.parse::<usize>().ok()).unwrap_or(0),
             "--data" => data = it.next().cloned().unwrap_or_default(),
+            "--backend" => {
+                kind = match it.next().map(String::as_str) {
+                    Some("cpu") => BackendKind::Cpu,
+                    Some("gpu") => BackendKind::Gpu,
+                    other => {
+                        eprintln!("unroll bench: --backend takes cpu or gpu, not {other:?}");
+                        return 2;
+                    }
+                }
+            }
             other => {
                 eprintln!(
-                    "unroll bench: unknown argument `{other}` (--json, --profile, --news, --threads N, --only NAME, --samples N, --repeat N, --data DIR)"
+                    "unroll bench: unknown argument `{other}` (--json, --profile, --news, --threads N, --only NAME, --samples N, --repeat N, --data DIR, --backend cpu|gpu)"
                 );
                 return 2;
             }
@@ -68,7 +80,7 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("unroll bench: --repeat takes a number from 1 to 100");
         return 2;
     }
-    let all: Vec<&str> = NAMES.iter().chain(NEWS_NAMES).copied().collect();
+    let all: Vec<&str> = NAMES.iter().chain(NEWS_NAMES).chain(LARGE_NAMES).copied().collect();
     if let Some(bad) = only.iter().find(|n| !all.contains(&n.as_str())) {
         eprintln!("unroll bench: unknown configuration `{bad}` (known: {})", all.join(", "));
         return 2;
@@ -109,7 +121,7 @@ pub fn run(args: &[String]) -> i32 {
         });
         let lengths = if name == "course-bilstm" { lengths.clone() } else { vec![] };
         let csv = if name.starts_with("news-") { train_csv.clone() } else { None };
-        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv, profile, threads };
+        let config = BenchConfig { name: name.to_string(), samples: n, lengths, csv, profile, threads, backend: kind };
         let mut best: Option<BenchRow> = None;
         for r in 0..repeat {
             let base = IN_USE.load(Ordering::Relaxed);
@@ -132,7 +144,13 @@ pub fn run(args: &[String]) -> i32 {
         }
         rows.extend(best);
     }
-    let mut backend = format!("CPU, native ({}), {threads} thread{}", std::env::consts::ARCH, if threads == 1 { "" } else { "s" });
+    let mut backend = match kind {
+        BackendKind::Cpu => format!("CPU, native ({}), {threads} thread{}", std::env::consts::ARCH, if threads == 1 { "" } else { "s" }),
+        BackendKind::Gpu => format!(
+            "WebGPU engine through wgpu on {} (on lavapipe or another CPU adapter the figures only show that it runs)",
+            unroll::engine::gpu::adapter_summary().unwrap_or_else(|e| e)
+        ),
+    };
     if repeat > 1 {
         backend += &format!(", fastest of {repeat} runs");
     }

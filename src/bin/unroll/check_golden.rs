@@ -1,5 +1,6 @@
 //! `unroll check-golden FILE...`
 
+use unroll::engine::backend::BackendKind;
 use unroll::golden::{self, GoldenError, Path, ATOL, RTOL};
 
 pub fn run(args: &[String]) -> i32 {
@@ -12,9 +13,19 @@ pub fn run(args: &[String]) -> i32 {
                 paths = match it.next().map(String::as_str) {
                     Some("fast") => vec![Path::FAST],
                     Some("reference") => vec![Path::Reference],
-                    Some("both") => Path::all(),
+                    Some("both") => vec![Path::FAST, Path::Reference],
                     other => {
                         eprintln!("unroll check-golden: --path takes fast, reference or both, not {other:?}");
+                        return 2;
+                    }
+                }
+            }
+            "--backend" => {
+                paths = match it.next().map(String::as_str) {
+                    Some("cpu") => vec![Path::FAST],
+                    Some("gpu") => vec![Path::Engine(BackendKind::Gpu)],
+                    other => {
+                        eprintln!("unroll check-golden: --backend takes cpu or gpu, not {other:?}");
                         return 2;
                     }
                 }
@@ -23,7 +34,7 @@ pub fn run(args: &[String]) -> i32 {
         }
     }
     if files.is_empty() {
-        eprintln!("usage: unroll check-golden [--path fast|reference|both] FILE...");
+        eprintln!("usage: unroll check-golden [--path fast|reference|both] [--backend cpu|gpu] FILE...");
         return 2;
     }
     let mut worst = 0;

@@ -59,7 +59,7 @@ const USAGE: &str = "\
 unroll: train recurrent networks and check them against Keras
 
 USAGE:
-    unroll check-golden [--path fast|reference|both] FILE...
+    unroll check-golden [--path fast|reference|both] [--backend cpu|gpu] FILE...
                                     compare forward values, states, loss and gradients with golden
                                     files, on the fast engine (default) or the naive reference
                                     (exit 0: all agree; 1: a mismatch; 2: unsupported/unreadable)

@@ -68,6 +68,10 @@ pub trait Backend: std::fmt::Debug {
     fn set_parts(&mut self, parts: usize);
     /// Where the parts may be computed. Never changes a result.
     fn set_workers(&mut self, workers: Workers);
+    /// The dispatches and submissions so far, on an engine that counts them (the WebGPU one).
+    fn work_counts(&self) -> Option<super::gpu::WorkCounts> {
+        None
+    }
 }
 
 /// The engines this build knows.

@@ -436,4 +436,8 @@ impl Backend for GpuBackend {
     }
 
     fn set_workers(&mut self, _workers: Workers) {}
+
+    fn work_counts(&self) -> Option<WorkCounts> {
+        Some(self.counts())
+    }
 }
