@@ -243,9 +243,9 @@ impl Path {
     /// The CPU engine's fast path.
     pub const FAST: Path = Path::Engine(BackendKind::Cpu);
 
-    /// Every engine this build has, then the reference.
+    /// Every engine that can run here (`BackendKind::available`), then the reference.
     pub fn all() -> Vec<Path> {
-        BackendKind::ALL.iter().map(|&k| Path::Engine(k)).chain([Path::Reference]).collect()
+        BackendKind::available().into_iter().map(Path::Engine).chain([Path::Reference]).collect()
     }
 
     pub fn name(self) -> &'static str {

@@ -51,6 +51,7 @@ fn check_golden_runs_both_engine_paths() {
 #[test]
 fn check_golden_on_the_gpu_engine() {
     if let Err(why) = unroll::engine::gpu::adapter_summary() {
+        assert!(std::env::var_os("UNROLL_REQUIRE_GPU").is_none(), "UNROLL_REQUIRE_GPU is set and there is no adapter: {why}");
         eprintln!("SKIPPED: no WebGPU adapter here ({why})");
         return;
     }

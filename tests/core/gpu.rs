@@ -12,10 +12,12 @@ use unroll::engine::{Input, InputData, Model, Targets};
 
 use crate::common::*;
 
-/// The adapter, or why the tests skip.
-fn adapter() -> Option<String> {
+/// The adapter, or why the tests skip; with `UNROLL_REQUIRE_GPU` set (as `cargo xtask test`
+/// does: it installs lavapipe) a missing adapter fails instead.
+pub(crate) fn adapter() -> Option<String> {
     match unroll::engine::gpu::adapter_summary() {
         Ok(a) => Some(a),
+        Err(why) if std::env::var_os("UNROLL_REQUIRE_GPU").is_some() => panic!("UNROLL_REQUIRE_GPU is set and there is no adapter: {why}"),
         Err(why) => {
             eprintln!("SKIPPED: no WebGPU adapter here ({why})");
             None

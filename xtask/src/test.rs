@@ -120,8 +120,12 @@ pub fn run_all(root: &Path, opts: &Options) -> Result {
 }
 
 fn native(root: &Path) -> Result {
+    // The GPU engine's tests run on Mesa's lavapipe (installed with the native needs): say which
+    // adapter, and make a missing one fail them rather than skip them.
+    header("test", "native: the WebGPU adapter (cargo run --bin unroll -- gpu)");
+    run(Command::new("cargo").args(["run", "--quiet", "--bin", "unroll", "--", "gpu"]).current_dir(root).env("XDG_RUNTIME_DIR", "/tmp"))?;
     header("test", "native: cargo test --workspace");
-    run(Command::new("cargo").args(["test", "--workspace"]).current_dir(root))
+    run(Command::new("cargo").args(["test", "--workspace"]).current_dir(root).env("UNROLL_REQUIRE_GPU", "1").env("XDG_RUNTIME_DIR", "/tmp"))
 }
 
 fn wasm(root: &Path) -> Result {

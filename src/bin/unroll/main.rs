@@ -30,6 +30,16 @@ fn main() {
             0
         }
         Some("check-golden") => check_golden::run(&args[1..]),
+        Some("gpu") => match unroll::engine::gpu::adapter_summary() {
+            Ok(a) => {
+                println!("WebGPU adapter: {a}");
+                0
+            }
+            Err(why) => {
+                println!("no WebGPU adapter: {why}");
+                1
+            }
+        },
         Some("train") => train::run(&args[1..]),
         Some("model") => model::run(&args[1..]),
         Some("bench") if rest.iter().any(|a| a == "--generation") => generation::run(rest),
@@ -66,6 +76,7 @@ USAGE:
     unroll train [--FLAG VALUE]...  train the sine lesson (or --task typed --series \"1,2,3,...\", or
                                     --task agnews --data DIR --preset NAME: news classification);
                                     `unroll train --help` lists the flags, the page's settings
+    unroll gpu                      the WebGPU adapter the GPU engine would use (exit 1: none)
     unroll model summary FILE       Keras-style summary of a model file
     unroll model verify FILE        load a model file and compare its outputs with the check it carries
     unroll bench [--json] [--news] [--profile] [--only NAME]... [--samples N] [--repeat N]

@@ -89,6 +89,30 @@ impl BackendKind {
     /// Every backend: the tests that matter for any engine run on each.
     pub const ALL: &'static [BackendKind] = &[BackendKind::Cpu, BackendKind::Gpu];
 
+    /// The engines that can run here: every one of [`BackendKind::ALL`] but the WebGPU engine
+    /// where there is no adapter (said once on stderr, so a test run shows what it skipped; with
+    /// `UNROLL_REQUIRE_GPU` set, as `cargo xtask test` sets it, a missing adapter panics instead).
+    pub fn available() -> Vec<BackendKind> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|&k| match k {
+                BackendKind::Cpu => true,
+                BackendKind::Gpu => match gpu_adapter() {
+                    Ok(_) => true,
+                    Err(why) => {
+                        if !cfg!(target_arch = "wasm32") && std::env::var_os("UNROLL_REQUIRE_GPU").is_some() {
+                            panic!("UNROLL_REQUIRE_GPU is set and there is no WebGPU adapter: {why}");
+                        }
+                        static SAID: std::sync::Once = std::sync::Once::new();
+                        SAID.call_once(|| eprintln!("SKIPPED on the WebGPU engine: {why}"));
+                        false
+                    }
+                },
+            })
+            .collect()
+    }
+
     /// Whether this engine trains free-running (`Input::feedback`): the WebGPU engine does not
     /// yet, and refuses such a batch with an error saying so.
     pub fn free_running(self) -> bool {
@@ -162,6 +186,16 @@ fn create_gpu(setup: Setup) -> Result<Box<dyn Backend>, EngineError> {
 #[cfg(target_arch = "wasm32")]
 fn create_gpu(_setup: Setup) -> Result<Box<dyn Backend>, EngineError> {
     Err(EngineError::Gpu("the WebGPU engine does not run in the browser's worker yet".into()))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn gpu_adapter() -> Result<String, String> {
+    super::gpu::adapter_summary()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn gpu_adapter() -> Result<String, String> {
+    Err("the WebGPU engine does not run in the browser's worker yet".into())
 }
 
 #[cfg(not(target_arch = "wasm32"))]
