@@ -269,3 +269,22 @@ fn the_same_seed_draws_the_same_curve_on_both_engines() {
     eprintln!("news running loss at batches 1, 50, 100: CPU {:?}, GPU {:?}", [cpu[0], cpu[49], cpu[99]], [gpu[0], gpu[49], gpu[99]]);
     assert_close("news lesson: running losses of 100 batches", &gpu, &cpu, 1e-6, 1e-3);
 }
+
+/// A batch whose buffers the adapter cannot hold is refused before anything runs, with a message
+/// that says what to change; the backend still trains a batch that fits.
+#[test]
+fn a_batch_too_large_for_the_adapter_is_refused_with_a_reason() {
+    if adapter().is_none() {
+        return;
+    }
+    let spec = seq_model(1, vec![layer(CellKind::Lstm { peephole: false }, 512, None)], 1);
+    let mut gpu = backend::create(BackendKind::Gpu, setup(&spec, OptimizerSpec::adam(1e-3), Clipping::None)).unwrap();
+    let (b, t) = (512, 2000); // x·W + b alone: 512 × 2000 × 2048 floats = 8 GB
+    let x = vec![0.5; b * t];
+    let y = vec![0.0; b * t];
+    let input = Input { batch: b, time: t, data: InputData::Values(&x), mask: None, feedback: None, loss_from: 0 };
+    let err = gpu.train_batch(&input, &Targets::Values(&y)).unwrap_err().to_string();
+    assert!(err.contains("MB in one buffer") && err.contains("smaller batch"), "{err}");
+    let small = Batch::new(&spec, 2, 3, 1, false, 0);
+    assert!(gpu.train_batch(&small.input(), &small.targets(&spec)).unwrap().loss.is_finite());
+}

@@ -73,22 +73,22 @@ impl GpuBackend {
         let n = model.params.len();
         let state = Optimizer::new(setup.optimizer, n).state();
         let slots = [state.m.len(), state.v.len(), state.a.len()];
-        let weights = storage(&gpu, "weights", n);
+        let weights = storage(&gpu, "weights", n)?;
         gpu.queue.write_buffer(&weights, 0, bytemuck::cast_slice(&model.params.values));
         let table: Vec<u32> = model.params.infos.iter().flat_map(|p| [p.at.offset as u32, p.at.len as u32]).collect();
-        let tensors = storage(&gpu, "tensors", table.len());
+        let tensors = storage(&gpu, "tensors", table.len())?;
         gpu.queue.write_buffer(&tensors, 0, bytemuck::cast_slice(&table));
         let k = model.params.infos.len();
         let shared = Shared {
-            grads: storage(&gpu, "grads", n),
-            m: storage(&gpu, "m", slots[0]),
-            v: storage(&gpu, "v", slots[1]),
-            a: storage(&gpu, "a", slots[2]),
+            grads: storage(&gpu, "grads", n)?,
+            m: storage(&gpu, "m", slots[0])?,
+            v: storage(&gpu, "v", slots[1])?,
+            a: storage(&gpu, "a", slots[2])?,
             weights,
             tensors,
             tensor_count: k as u32,
-            sums: storage(&gpu, "sums", 2 * k),
-            stats: storage(&gpu, "stats", 4),
+            sums: storage(&gpu, "sums", 2 * k)?,
+            stats: storage(&gpu, "stats", 4)?,
             opt: super::plan::uniform(&gpu, &OptParams::default()),
         };
         gpu.check()?;
@@ -118,15 +118,17 @@ impl GpuBackend {
         super::adapter_summary().unwrap_or_default()
     }
 
-    fn plan_for(&mut self, batch: usize, time: usize) -> usize {
+    fn plan_for(&mut self, batch: usize, time: usize) -> Result<usize, EngineError> {
         if let Some(i) = self.plans.iter().position(|p| p.batch == batch && p.time == time) {
-            return i;
+            return Ok(i);
         }
+        let plan = Plan::new(&self.gpu, &self.mirror, &self.shared, batch, time)?;
+        self.gpu.check()?;
         if self.plans.len() == PLANS {
             self.plans.remove(0);
         }
-        self.plans.push(Plan::new(&self.gpu, &self.mirror, &self.shared, batch, time));
-        self.plans.len() - 1
+        self.plans.push(plan);
+        Ok(self.plans.len() - 1)
     }
 
     /// Uploads `input` (and `targets`) into plan `pi`.
@@ -317,7 +319,7 @@ impl GpuBackend {
         if input.feedback.is_some() {
             return Err(EngineError::Gpu("free-running training (feeding predictions back) is not on the WebGPU engine yet".into()));
         }
-        let pi = self.plan_for(input.batch, input.time);
+        let pi = self.plan_for(input.batch, input.time)?;
         self.upload(pi, input, targets)?;
         Ok(pi)
     }

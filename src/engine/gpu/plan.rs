@@ -13,6 +13,7 @@ use super::context::Gpu;
 use super::kernels::*;
 use crate::engine::cells::{Activation, CellKind};
 use crate::engine::model::{InputSpec, LossKind, Merge, Model};
+use crate::engine::EngineError;
 
 /// One recorded dispatch.
 pub(crate) struct Step {
@@ -52,13 +53,26 @@ pub(crate) struct Shared {
     pub opt: wgpu::Buffer,
 }
 
-pub(crate) fn storage(gpu: &Gpu, label: &str, floats: usize) -> wgpu::Buffer {
-    gpu.device.create_buffer(&wgpu::BufferDescriptor {
+/// A storage buffer of `floats` values, or, before anything is allocated, why the adapter cannot
+/// hold it (each buffer must fit its limits on one binding and one buffer).
+pub(crate) fn storage(gpu: &Gpu, label: &str, floats: usize) -> Result<wgpu::Buffer, EngineError> {
+    let bytes = (floats.max(4) * 4) as u64;
+    let limits = gpu.device.limits();
+    let most = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
+    if bytes > most {
+        let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+        return Err(EngineError::Gpu(format!(
+            "this model needs {:.0} MB in one buffer ({label}), and this GPU allows {:.0} MB: use a smaller batch, shorter sequences, fewer units or a smaller vocabulary, or the CPU engine",
+            mb(bytes),
+            mb(most)
+        )));
+    }
+    Ok(gpu.device.create_buffer(&wgpu::BufferDescriptor {
         label: Some(label),
-        size: (floats.max(4) * 4) as u64,
+        size: bytes,
         usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::COPY_SRC,
         mapped_at_creation: false,
-    })
+    }))
 }
 
 pub(crate) fn uniform<T: Pod>(gpu: &Gpu, value: &T) -> wgpu::Buffer {
@@ -194,7 +208,7 @@ fn cell_code(cell: CellKind) -> (u32, u32) {
 
 impl Plan {
     /// Builds the buffers and dispatches of `model` for batches of `batch` sequences of `time` steps.
-    pub fn new(gpu: &Gpu, model: &Model, shared: &Shared, batch: usize, time: usize) -> Plan {
+    pub fn new(gpu: &Gpu, model: &Model, shared: &Shared, batch: usize, time: usize) -> Result<Plan, EngineError> {
         let spec = &model.spec;
         let (b, t) = (batch, time);
         let tb = t * b;
@@ -203,18 +217,18 @@ impl Plan {
         let rows = if top_seq { tb } else { b };
         let units = spec.dense_units;
         let in_dim = spec.layer_input_dim(0);
-        let x0 = storage(gpu, "x0", tb * in_dim);
-        let dx0 = storage(gpu, "dx0", tb * in_dim);
-        let tokens = storage(gpu, "tokens", tb);
-        let csr = storage(gpu, "csr", 3 * tb + 1);
-        let mask = storage(gpu, "mask", tb);
-        let targets = storage(gpu, "targets", rows * units);
-        let loss_weights = storage(gpu, "loss weights", rows);
-        let logits = storage(gpu, "logits", rows * units);
-        let dlogits = storage(gpu, "dlogits", rows * units);
-        let dummy_r = storage(gpu, "unused", 4);
-        let dummy_w = storage(gpu, "unused", 4);
-        let dummy_w2 = storage(gpu, "unused", 4);
+        let x0 = storage(gpu, "x0", tb * in_dim)?;
+        let dx0 = storage(gpu, "dx0", tb * in_dim)?;
+        let tokens = storage(gpu, "tokens", tb)?;
+        let csr = storage(gpu, "csr", 3 * tb + 1)?;
+        let mask = storage(gpu, "mask", tb)?;
+        let targets = storage(gpu, "targets", rows * units)?;
+        let loss_weights = storage(gpu, "loss weights", rows)?;
+        let logits = storage(gpu, "logits", rows * units)?;
+        let dlogits = storage(gpu, "dlogits", rows * units)?;
+        let dummy_r = storage(gpu, "unused", 4)?;
+        let dummy_w = storage(gpu, "unused", 4)?;
+        let dummy_w2 = storage(gpu, "unused", 4)?;
         let w = &shared.weights;
         let g = &shared.grads;
         let mut forward = Vec::new();
@@ -258,9 +272,9 @@ impl Plan {
                 let (h_off, c_off) = (0, state);
                 let aux_off = c_off + c_len;
                 let g_off = aux_off + tb * h;
-                let cache = storage(gpu, "cache", g_off + tb * gh);
+                let cache = storage(gpu, "cache", g_off + tb * gh)?;
                 let dr_len = if code == 2 { tb * gh } else { 0 };
-                let dgrads = storage(gpu, "dgrads", tb * gh + dr_len + if wo.peephole.is_some() { tb * 3 * h } else { 0 });
+                let dgrads = storage(gpu, "dgrads", tb * gh + dr_len + if wo.peephole.is_some() { tb * 3 * h } else { 0 })?;
                 let rec = RecParams {
                     batch: b as u32,
                     time: t as u32,
@@ -284,10 +298,10 @@ impl Plan {
                     pad: 0,
                 };
                 let dir = Dir {
-                    xw: storage(gpu, "xw", tb * gh),
+                    xw: storage(gpu, "xw", tb * gh)?,
                     cache,
-                    dh_out: storage(gpu, "dh_out", tb * h),
-                    ut: storage(gpu, "ut", gh * h),
+                    dh_out: storage(gpu, "dh_out", tb * h)?,
+                    ut: storage(gpu, "ut", gh * h)?,
                     dgrads,
                     rec,
                     w: wo,
@@ -332,8 +346,8 @@ impl Plan {
                 Some(merge) => {
                     let width = layer.output_dim();
                     let out_rows = if seq { tb } else { b };
-                    let out = storage(gpu, "layer out", out_rows * width);
-                    let d_out = storage(gpu, "layer d_out", out_rows * width);
+                    let out = storage(gpu, "layer out", out_rows * width)?;
+                    let d_out = storage(gpu, "layer d_out", out_rows * width)?;
                     let mode = match merge {
                         Merge::Concat => 0,
                         Merge::Sum => 1,
@@ -609,7 +623,7 @@ impl Plan {
                 grid(p_count, 256),
             ),
         ];
-        Plan {
+        Ok(Plan {
             batch,
             time,
             rows,
@@ -627,6 +641,6 @@ impl Plan {
             loss,
             backward,
             update,
-        }
+        })
     }
 }
