@@ -2,9 +2,11 @@
 //! one): every cell, merge, mask, input and loss, through whole forward and backward passes and
 //! training steps; and the number of dispatches per step, which must not grow with the sequence.
 //! Without an adapter each test prints why and returns (CI always has lavapipe: the xtask installs it).
-#![cfg(not(target_arch = "wasm32"))]
+//! In Chromium (wasm32) the same comparisons run on WebGPU through the engine's `_async` methods.
 
-use unroll::engine::backend::{self, Backend, BackendKind, Setup};
+#[cfg(not(target_arch = "wasm32"))]
+use unroll::engine::backend::Backend;
+use unroll::engine::backend::{self, BackendKind, Setup};
 use unroll::engine::cells::CellKind;
 use unroll::engine::model::{Merge, ModelSpec};
 use unroll::engine::train::{Clipping, OptimizerSpec, Schedule};
@@ -12,6 +14,7 @@ use unroll::engine::{Input, InputData, Model, Targets};
 
 use crate::common::*;
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The adapter, or why the tests skip; with `UNROLL_REQUIRE_GPU` set (as `cargo xtask test`
 /// does: it installs lavapipe) a missing adapter fails instead.
 pub(crate) fn adapter() -> Option<String> {
@@ -29,6 +32,7 @@ fn setup(spec: &ModelSpec, optimizer: OptimizerSpec, clipping: Clipping) -> Setu
     Setup { model: Model::new(spec.clone(), 21).unwrap(), optimizer, clipping, schedule: Schedule::Constant, seed: 1 }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn both(spec: &ModelSpec, optimizer: OptimizerSpec, clipping: Clipping) -> (Box<dyn Backend>, Box<dyn Backend>) {
     let cpu = backend::create(BackendKind::Cpu, setup(spec, optimizer, clipping)).unwrap();
     let gpu = backend::create(BackendKind::Gpu, setup(spec, optimizer, clipping)).unwrap();
@@ -37,7 +41,7 @@ fn both(spec: &ModelSpec, optimizer: OptimizerSpec, clipping: Clipping) -> (Box<
 
 /// A batch for `spec`: values in [-1, 1] or token ids with trailing padding, a mask when asked,
 /// and targets.
-struct Batch {
+pub(crate) struct Batch {
     batch: usize,
     time: usize,
     values: Vec<f32>,
@@ -125,6 +129,7 @@ fn cases() -> Vec<(String, ModelSpec, bool, usize)> {
 
 /// Loss, outputs and every gradient of the GPU engine equal the CPU engine's, within float
 /// tolerance, for every case.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn forward_and_backward_agree_with_the_cpu_engine() {
     let Some(a) = adapter() else { return };
@@ -149,6 +154,7 @@ fn forward_and_backward_agree_with_the_cpu_engine() {
 /// Twenty training steps on both engines: the same losses, weights and optimiser slots, for every
 /// optimiser, every clipping mode and a schedule; a step whose loss is not finite changes nothing
 /// on either.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn training_steps_agree_with_the_cpu_engine() {
     if adapter().is_none() {
@@ -209,6 +215,7 @@ fn training_steps_agree_with_the_cpu_engine() {
 
 /// One training step is the same dispatches and one submission whatever the sequence length:
 /// the recurrence runs its whole time loop in one dispatch.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn dispatches_per_step_do_not_grow_with_the_sequence() {
     if adapter().is_none() {
@@ -242,6 +249,7 @@ fn dispatches_per_step_do_not_grow_with_the_sequence() {
 /// The same experiment on both engines draws the same curve: 100 steps of the sine lesson (its
 /// defaults: SimpleRNN(100, relu), warm-up, AMSGrad) and of a news preset (the notebook's LSTM,
 /// masked, on a small word set), within float tolerance.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn the_same_seed_draws_the_same_curve_on_both_engines() {
     use unroll::lesson::news::NewsLesson;
@@ -272,6 +280,7 @@ fn the_same_seed_draws_the_same_curve_on_both_engines() {
 
 /// A batch whose buffers the adapter cannot hold is refused before anything runs, with a message
 /// that says what to change; the backend still trains a batch that fits.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn a_batch_too_large_for_the_adapter_is_refused_with_a_reason() {
     if adapter().is_none() {
@@ -287,4 +296,43 @@ fn a_batch_too_large_for_the_adapter_is_refused_with_a_reason() {
     assert!(err.contains("MB in one buffer") && err.contains("smaller batch"), "{err}");
     let small = Batch::new(&spec, 2, 3, 1, false, 0);
     assert!(gpu.train_batch(&small.input(), &small.targets(&spec)).unwrap().loss.is_finite());
+}
+
+/// In the browser (Chromium's SwiftShader here): the GPU engine's gradients, outputs and three
+/// training steps equal the CPU engine's, for a share of the native cases (every cell, merges,
+/// masks and tokens), awaiting every readback as the worker will.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn the_gpu_engine_agrees_with_the_cpu_engine_in_the_browser() {
+    use unroll::engine::gpu::{Gpu, GpuBackend};
+    use wasm_bindgen_test::console_log;
+    match Gpu::init().await {
+        Ok(g) => console_log!("adapter: {:?}", g),
+        Err(why) if option_env!("UNROLL_REQUIRE_GPU").is_some() => panic!("UNROLL_REQUIRE_GPU is set and there is no adapter: {why}"),
+        Err(why) => {
+            console_log!("SKIPPED: no WebGPU adapter here ({why})");
+            return;
+        }
+    }
+    for (name, spec, masked, loss_from) in cases().into_iter().step_by(3) {
+        let mut cpu = backend::create(BackendKind::Cpu, setup(&spec, OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0))).unwrap();
+        let mut gpu = GpuBackend::new(setup(&spec, OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0))).unwrap();
+        let data = Batch::new(&spec, 3, 5, 3, masked, loss_from);
+        let (input, targets) = (data.input(), data.targets(&spec));
+        let (lc, gc) = cpu.gradients(&input, &targets).unwrap();
+        let (lg, gg) = gpu.gradients_async(&input, &targets).await.unwrap();
+        assert_close(&format!("{name}: loss"), &[lg], &[lc], 1e-6, 1e-4);
+        assert_close(&format!("{name}: gradients"), &gg, &gc, 1e-6, 2e-3);
+        let pc = cpu.predict(&input).unwrap().to_vec();
+        let pg = gpu.predict_async(&input).await.unwrap();
+        assert_close(&format!("{name}: outputs"), &pg, &pc, 1e-6, 1e-4);
+        for step in 0..3 {
+            let data = Batch::new(&spec, 4, 6, step, masked, loss_from);
+            let (input, targets) = (data.input(), data.targets(&spec));
+            let sc = cpu.train_batch(&input, &targets).unwrap();
+            let sg = gpu.train_batch_async(&input, &targets).await.unwrap();
+            assert_close(&format!("{name}: step {step} loss"), &[sg.loss], &[sc.loss], 1e-6, 2e-3);
+        }
+        assert_close(&format!("{name}: weights"), &gpu.weights_async().await.unwrap(), &cpu.weights(), 1e-5, 5e-3);
+    }
 }

@@ -138,6 +138,9 @@ fn wasm(root: &Path) -> Result {
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &capabilities)
         .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_BINDGEN_TEST_TIMEOUT_S)
+        // Chromium runs with --enable-unsafe-webgpu (SwiftShader): the GPU engine's browser test
+        // fails rather than skips without an adapter (read at compile time: `option_env!`).
+        .env("UNROLL_REQUIRE_GPU", "1")
         // The runner would prefer these drivers over chromedriver.
         .env_remove("GECKODRIVER")
         .env_remove("SAFARIDRIVER"))

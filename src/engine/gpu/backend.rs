@@ -11,32 +11,36 @@ use super::context::Gpu;
 use super::kernels::{LossParams, OptParams};
 use super::plan::{storage, Plan, Shared};
 use super::WorkCounts;
-use crate::engine::backend::{Backend, BackendLabel, Setup, StateGradients, Trace, Workers};
-use crate::engine::model::{Input, InputData, InputSpec, LossKind, Model, ModelSpec, Targets, Workspace};
+use crate::engine::backend::Setup;
+use crate::engine::model::{Input, InputData, InputSpec, LossKind, Model, Targets, Workspace};
 use crate::engine::ops::swap_leading;
-use crate::engine::train::{Clipping, Optimizer, OptimizerSpec, OptimizerState, Schedule, StepStats};
+use crate::engine::train::{Clipping, Optimizer, OptimizerSpec, Schedule, StepStats};
 use crate::engine::EngineError;
 
 /// Batch shapes kept built at once (a training batch, a last smaller one, an evaluation batch).
 const PLANS: usize = 4;
 
 pub struct GpuBackend {
-    gpu: Rc<Gpu>,
+    pub(super) gpu: Rc<Gpu>,
     /// The architecture and parameter layout; its weights are refreshed from the GPU before the
     /// CPU runs a view on it.
-    mirror: Model,
-    eval_ws: Workspace,
-    shared: Shared,
+    pub(super) mirror: Model,
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(super) eval_ws: Workspace,
+    pub(super) shared: Shared,
     plans: Vec<Plan>,
     optimizer: OptimizerSpec,
     clipping: Clipping,
     schedule: Schedule,
-    iterations: u64,
+    pub(super) iterations: u64,
     /// Lengths of the optimiser's slots `m`, `v`, `a` (0 for a slot it does not have).
-    slots: [usize; 3],
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(super) slots: [usize; 3],
     /// Batch-major outputs of the last training step, and of the last prediction.
-    outputs: Vec<f32>,
-    predicted: Vec<f32>,
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(super) outputs: Vec<f32>,
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(super) predicted: Vec<f32>,
 }
 
 impl std::fmt::Debug for GpuBackend {
@@ -268,7 +272,7 @@ impl GpuBackend {
 
     /// Records the steps of `run` for plan `pi`, submits them once and reads back `[loss, grad
     /// norm, skipped, -]` and the head's outputs (batch-major), plus the gradients for `Gradients`.
-    fn run(&mut self, pi: usize, run: Run) -> Result<ReadBack, EngineError> {
+    async fn run(&self, pi: usize, run: Run) -> Result<ReadBack, EngineError> {
         let gpu = &self.gpu;
         let plan = &self.plans[pi];
         let mut enc = gpu.device.create_command_encoder(&Default::default());
@@ -290,19 +294,14 @@ impl GpuBackend {
         let out_len = plan.rows * units;
         let p_len = if run == Run::Gradients { self.mirror.params.len() } else { 0 };
         let total = 4 + out_len + p_len;
-        let staging = gpu.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("step readback"),
-            size: (total * 4) as u64,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        let staging = gpu.staging((total * 4) as u64);
         enc.copy_buffer_to_buffer(&self.shared.stats, 0, &staging, 0, 16);
         enc.copy_buffer_to_buffer(&plan.logits, 0, &staging, 16, (out_len * 4) as u64);
         if p_len > 0 {
             enc.copy_buffer_to_buffer(&self.shared.grads, 0, &staging, ((4 + out_len) * 4) as u64, (p_len * 4) as u64);
         }
         gpu.submit(enc);
-        let all = gpu.map(&staging)?;
+        let all = gpu.map_async(&staging).await?;
         let stats = all[..4].to_vec();
         let mut outputs = Vec::new();
         let logits = &all[4..4 + out_len];
@@ -325,30 +324,18 @@ impl GpuBackend {
     }
 
     /// The mirror with the GPU's current weights.
-    fn sync_mirror(&mut self) -> Result<(), EngineError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn sync_mirror(&mut self) -> Result<(), EngineError> {
         let w = self.gpu.read(&self.shared.weights, 0, self.mirror.params.len())?;
         self.mirror.params.values = w;
         Ok(())
     }
-}
 
-impl Backend for GpuBackend {
-    fn label(&self) -> BackendLabel {
-        BackendLabel::Gpu
-    }
-
-    fn spec(&self) -> &ModelSpec {
-        &self.mirror.spec
-    }
-
-    fn param_count(&self) -> usize {
-        self.mirror.param_count()
-    }
-
-    fn train_batch(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
+    /// [`Backend::train_batch`], awaiting the readback (the browser's way).
+    pub async fn train_batch_async(&mut self, input: &Input<'_>, targets: &Targets<'_>) -> Result<StepStats, EngineError> {
         let pi = self.prepare(input, Some(targets))?;
         self.write_optimizer();
-        let r = self.run(pi, Run::Train)?;
+        let r = self.run(pi, Run::Train).await?;
         if r.stats[2] == 0.0 {
             self.iterations += 1;
         }
@@ -356,90 +343,21 @@ impl Backend for GpuBackend {
         Ok(StepStats { loss: r.stats[0], grad_norm: r.stats[1] })
     }
 
-    fn train_outputs(&self) -> &[f32] {
-        &self.outputs
-    }
-
-    fn gradients(&mut self, input: &Input, targets: &Targets) -> Result<(f32, Vec<f32>), EngineError> {
+    /// [`Backend::gradients`], awaiting the readback.
+    pub async fn gradients_async(&mut self, input: &Input<'_>, targets: &Targets<'_>) -> Result<(f32, Vec<f32>), EngineError> {
         let pi = self.prepare(input, Some(targets))?;
-        let r = self.run(pi, Run::Gradients)?;
+        let r = self.run(pi, Run::Gradients).await?;
         Ok((r.stats[0], r.grads))
     }
 
-    fn predict(&mut self, input: &Input) -> Result<&[f32], EngineError> {
+    /// [`Backend::predict`], awaiting the readback.
+    pub async fn predict_async(&mut self, input: &Input<'_>) -> Result<Vec<f32>, EngineError> {
         let pi = self.prepare(input, None)?;
-        self.predicted = self.run(pi, Run::Predict)?.outputs;
-        Ok(&self.predicted)
+        Ok(self.run(pi, Run::Predict).await?.outputs)
     }
 
-    fn weights(&self) -> Vec<f32> {
-        // The trait has no error here: a device that cannot be read gives the last weights seen.
-        self.gpu.read(&self.shared.weights, 0, self.mirror.params.len()).unwrap_or_else(|_| self.mirror.params.values.clone())
-    }
-
-    fn load_weights(&mut self, weights: &[f32]) -> Result<(), EngineError> {
-        let n = self.mirror.params.len();
-        if weights.len() != n {
-            return Err(EngineError::Shape { name: "weights".into(), expected: vec![n], got: vec![weights.len()] });
-        }
-        self.gpu.queue.write_buffer(&self.shared.weights, 0, bytemuck::cast_slice(weights));
-        self.mirror.params.values.copy_from_slice(weights);
-        self.gpu.check()
-    }
-
-    fn optimizer_state(&self) -> OptimizerState {
-        let read = |b: &wgpu::Buffer, n: usize| self.gpu.read(b, 0, n).unwrap_or_else(|_| vec![0.0; n]);
-        OptimizerState {
-            iterations: self.iterations,
-            m: read(&self.shared.m, self.slots[0]),
-            v: read(&self.shared.v, self.slots[1]),
-            a: read(&self.shared.a, self.slots[2]),
-        }
-    }
-
-    fn load_optimizer_state(&mut self, state: &OptimizerState) -> Result<(), EngineError> {
-        for (name, want, got) in [("m", self.slots[0], &state.m), ("v", self.slots[1], &state.v), ("a", self.slots[2], &state.a)] {
-            if want != got.len() {
-                return Err(EngineError::Shape { name: format!("optimizer slot {name}"), expected: vec![want], got: vec![got.len()] });
-            }
-        }
-        let q = &self.gpu.queue;
-        for (buf, v) in [(&self.shared.m, &state.m), (&self.shared.v, &state.v), (&self.shared.a, &state.a)] {
-            if !v.is_empty() {
-                q.write_buffer(buf, 0, bytemuck::cast_slice(v));
-            }
-        }
-        self.iterations = state.iterations;
-        self.gpu.check()
-    }
-
-    fn model(&self) -> Model {
-        let mut m = self.mirror.clone();
-        m.params.values = self.weights();
-        m
-    }
-
-    fn trace(&mut self, input: &Input, row: usize) -> Result<Trace, EngineError> {
-        if row >= input.batch {
-            return Err(EngineError::InvalidInput(format!("row {row} of a batch of {}", input.batch)));
-        }
-        self.sync_mirror()?;
-        self.mirror.forward(input, &mut self.eval_ws)?;
-        Ok(self.mirror.trace_row(&self.eval_ws, row))
-    }
-
-    fn state_gradients(&mut self, input: &Input, targets: &Targets, row: usize) -> Result<StateGradients, EngineError> {
-        self.sync_mirror()?;
-        self.mirror.state_gradients(input, targets, row, &mut self.eval_ws)
-    }
-
-    fn set_parts(&mut self, _parts: usize) {
-        // One device computes the whole batch: parts are a CPU engine's matter.
-    }
-
-    fn set_workers(&mut self, _workers: Workers) {}
-
-    fn work_counts(&self) -> Option<WorkCounts> {
-        Some(self.counts())
+    /// [`Backend::weights`], awaiting the readback.
+    pub async fn weights_async(&self) -> Result<Vec<f32>, EngineError> {
+        self.gpu.read_async(&self.shared.weights, 0, self.mirror.params.len()).await
     }
 }

@@ -42,30 +42,37 @@ pub fn adapter_summary() -> Result<String, String> {
 
 impl Gpu {
     /// This thread's device, found on first use (`WGPU_BACKEND` picks the API, as wgpu reads it).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn get() -> Result<Rc<Gpu>, String> {
-        GPU.with(|cell| {
-            cell.borrow_mut()
-                .get_or_insert_with(|| {
-                    let gpu = Gpu::new().map(Rc::new);
-                    // Never dropped: wgpu's device teardown reads thread-locals of its own, which
-                    // may already be gone when this thread's are destroyed.
-                    if let Ok(g) = &gpu {
-                        std::mem::forget(g.clone());
-                    }
-                    gpu
-                })
-                .clone()
-        })
+        GPU.with(|cell| cell.borrow_mut().get_or_insert_with(|| keep(pollster::block_on(Gpu::request()))).clone())
     }
 
-    fn new() -> Result<Gpu, String> {
+    /// This thread's device, once [`Gpu::init`] has found it (the browser can only wait for an
+    /// adapter asynchronously).
+    #[cfg(target_arch = "wasm32")]
+    pub fn get() -> Result<Rc<Gpu>, String> {
+        GPU.with(|cell| cell.borrow().clone()).unwrap_or_else(|| Err("the WebGPU device is not set up yet (Gpu::init)".into()))
+    }
+
+    /// Finds this thread's device (once; later calls give the same one or the same reason).
+    pub async fn init() -> Result<Rc<Gpu>, String> {
+        if let Some(found) = GPU.with(|cell| cell.borrow().clone()) {
+            return found;
+        }
+        let found = keep(Gpu::request().await);
+        GPU.with(|cell| cell.borrow_mut().get_or_insert(found).clone())
+    }
+
+    async fn request() -> Result<Gpu, String> {
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::HighPerformance,
-            force_fallback_adapter: false,
-            ..Default::default()
-        }))
-        .map_err(|e| format!("no WebGPU adapter: {e}"))?;
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                force_fallback_adapter: false,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| format!("no WebGPU adapter: {e}"))?;
         let info = adapter.get_info();
         let have = adapter.limits();
         // WebGPU's defaults, but with the adapter's buffer sizes (an embedding table is large).
@@ -75,12 +82,10 @@ impl Gpu {
             max_compute_workgroups_per_dimension: have.max_compute_workgroups_per_dimension.min(65535),
             ..wgpu::Limits::default()
         };
-        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
-            label: Some("unroll"),
-            required_limits: limits,
-            ..Default::default()
-        }))
-        .map_err(|e| format!("the adapter {} gave no device: {e}", adapter_line(&info)))?;
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor { label: Some("unroll"), required_limits: limits, ..Default::default() })
+            .await
+            .map_err(|e| format!("the adapter {} gave no device: {e}", adapter_line(&info)))?;
         let error = Arc::new(Mutex::new(None::<String>));
         let sink = Arc::downgrade(&error);
         // Kept, not panicked on (wgpu's default): a failed dispatch must not end the engine.
@@ -121,34 +126,47 @@ impl Gpu {
         }
     }
 
-    /// Waits for the queue and copies `len` floats of `src` from float `offset` (natively; the
-    /// browser will await `map_async` instead).
-    pub(crate) fn read(&self, src: &wgpu::Buffer, offset: usize, len: usize) -> Result<Vec<f32>, EngineError> {
+    /// Copies `len` floats of `src` from float `offset` back, once the work before is done.
+    pub(crate) async fn read_async(&self, src: &wgpu::Buffer, offset: usize, len: usize) -> Result<Vec<f32>, EngineError> {
         if len == 0 {
             return Ok(Vec::new());
         }
         let bytes = (len * 4) as u64;
-        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+        let staging = self.staging(bytes);
+        let mut encoder = self.device.create_command_encoder(&Default::default());
+        encoder.copy_buffer_to_buffer(src, (offset * 4) as u64, &staging, 0, bytes);
+        self.submit(encoder);
+        self.map_async(&staging).await
+    }
+
+    /// [`Gpu::read_async`], waiting (natively only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn read(&self, src: &wgpu::Buffer, offset: usize, len: usize) -> Result<Vec<f32>, EngineError> {
+        pollster::block_on(self.read_async(src, offset, len))
+    }
+
+    /// A buffer to copy `bytes` into and map.
+    pub(crate) fn staging(&self, bytes: u64) -> wgpu::Buffer {
+        self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("readback"),
             size: bytes,
             usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
-        });
-        let mut encoder = self.device.create_command_encoder(&Default::default());
-        encoder.copy_buffer_to_buffer(src, (offset * 4) as u64, &staging, 0, bytes);
-        self.submit(encoder);
-        self.map(&staging)
+        })
     }
 
-    /// Maps a `MAP_READ` buffer after the work before it and returns its floats.
-    pub(crate) fn map(&self, staging: &wgpu::Buffer) -> Result<Vec<f32>, EngineError> {
-        let (tx, rx) = std::sync::mpsc::channel();
+    /// Maps a `MAP_READ` buffer once the work before it is done and returns its floats: in the
+    /// browser by awaiting `map_async` (never a blocking poll), natively by polling the device.
+    pub(crate) async fn map_async(&self, staging: &wgpu::Buffer) -> Result<Vec<f32>, EngineError> {
+        let (tx, rx) = futures_channel::oneshot::channel();
         staging.slice(..).map_async(wgpu::MapMode::Read, move |r| {
             let _ = tx.send(r);
         });
+        #[cfg(not(target_arch = "wasm32"))]
         self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| EngineError::Gpu(format!("waiting for the device: {e}")))?;
+        let mapped = rx.await;
         self.check()?;
-        match rx.recv() {
+        match mapped {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(EngineError::Gpu(format!("reading back: {e}"))),
             Err(_) => return Err(EngineError::Gpu("reading back: the device went away".into())),
@@ -159,4 +177,14 @@ impl Gpu {
         staging.unmap();
         Ok(out)
     }
+}
+
+/// A found device kept for the thread's whole life: wgpu's device teardown reads thread-locals
+/// of its own, which may already be gone when this thread's are destroyed.
+fn keep(found: Result<Gpu, String>) -> Result<Rc<Gpu>, String> {
+    let found = found.map(Rc::new);
+    if let Ok(g) = &found {
+        std::mem::forget(g.clone());
+    }
+    found
 }

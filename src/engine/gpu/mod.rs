@@ -5,24 +5,22 @@
 //! - [`context`]: the adapter and device, found once per thread; readback; the work counters.
 //! - `kernels.rs`: every shader, loaded with `include_str!`, and its pipeline, built once per device.
 //! - `plan.rs`: a model's buffers and the list of dispatches of one step, built once per batch shape.
-//! - `backend.rs`: [`GpuBackend`], the [`crate::engine::backend::Backend`] the lessons hold.
+//! - `backend.rs`: [`GpuBackend`]: a model's run on the device, with `_async` methods.
+//! - `native.rs`: [`GpuBackend`] as the [`crate::engine::backend::Backend`] the lessons hold (natively).
 //!
-//! Natively it runs on Vulkan, Metal or DX12 (Mesa's lavapipe where there is no GPU, as in CI).
-//! Not yet in the browser's worker: there, readback must be asynchronous (`map_async` awaited,
-//! never a blocking poll), and the worker's loop is not yet written for it.
+//! Natively it runs on Vulkan, Metal or DX12 (Mesa's lavapipe where there is no GPU, as in CI),
+//! behind the synchronous [`crate::engine::backend::Backend`]. In the browser (WebGPU) the same
+//! code runs through its `_async` methods, which await `map_async` and never block; the wasm tests
+//! run it in Chromium (SwiftShader). The worker's training loop does not use it yet.
 
-#[cfg(not(target_arch = "wasm32"))]
 mod backend;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod context;
-#[cfg(not(target_arch = "wasm32"))]
 mod kernels;
 #[cfg(not(target_arch = "wasm32"))]
+mod native;
 mod plan;
 
-#[cfg(not(target_arch = "wasm32"))]
 pub use backend::GpuBackend;
-#[cfg(not(target_arch = "wasm32"))]
 pub use context::{adapter_summary, Gpu};
 
 use crate::engine::model::ModelSpec;
