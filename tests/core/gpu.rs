@@ -336,3 +336,61 @@ async fn the_gpu_engine_agrees_with_the_cpu_engine_in_the_browser() {
         assert_close(&format!("{name}: weights"), &gpu.weights_async().await.unwrap(), &cpu.weights(), 1e-5, 5e-3);
     }
 }
+
+/// The tiled matrix product against a plain triple loop, for every combination of transposes,
+/// accumulation and bias, at sizes that leave partial tiles, with offsets and padded strides.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_matmul_kernel_agrees_with_a_plain_loop() {
+    use unroll::engine::gpu::{run_matmul, MatmulParams, ACCUMULATE, BIAS, TRANS_A, TRANS_B};
+    if adapter().is_none() {
+        return;
+    }
+    let mut r = rng(5);
+    for (m, n, k) in [(1, 1, 1), (70, 130, 37), (65, 64, 17), (3, 200, 70), (128, 5, 300)] {
+        for flags in 0..16u32 {
+            let (ta, tb) = (flags & TRANS_A != 0, flags & TRANS_B != 0);
+            // Stored shapes (rows × columns, with 3 columns of padding) and offsets.
+            let (a_rows, a_cols) = if ta { (k, m) } else { (m, k) };
+            let (b_rows, b_cols) = if tb { (n, k) } else { (k, n) };
+            let (lda, ldb, ldc) = (a_cols + 3, b_cols + 3, n + 3);
+            let (a_off, b_off, c_off) = (5, 7, 2);
+            let bias_off = b_off + b_rows * ldb;
+            let a = uniform_vec(&mut r, a_off + a_rows * lda, -1.0, 1.0);
+            let b = uniform_vec(&mut r, bias_off + n, -1.0, 1.0);
+            let c = uniform_vec(&mut r, c_off + m * ldc, -1.0, 1.0);
+            let mut want = c.clone();
+            for i in 0..m {
+                for j in 0..n {
+                    let mut acc = 0.0f64;
+                    for q in 0..k {
+                        let av = if ta { a[a_off + q * lda + i] } else { a[a_off + i * lda + q] };
+                        let bv = if tb { b[b_off + j * ldb + q] } else { b[b_off + q * ldb + j] };
+                        acc += av as f64 * bv as f64;
+                    }
+                    if flags & BIAS != 0 {
+                        acc += b[bias_off + j] as f64;
+                    }
+                    let at = c_off + i * ldc + j;
+                    want[at] = if flags & ACCUMULATE != 0 { (acc + c[at] as f64) as f32 } else { acc as f32 };
+                }
+            }
+            let p = MatmulParams {
+                m: m as u32,
+                n: n as u32,
+                k: k as u32,
+                flags,
+                a_off: a_off as u32,
+                lda: lda as u32,
+                b_off: b_off as u32,
+                ldb: ldb as u32,
+                c_off: c_off as u32,
+                ldc: ldc as u32,
+                bias_off: bias_off as u32,
+                pad: 0,
+            };
+            let got = run_matmul(p, &a, &b, &c).unwrap();
+            assert_close(&format!("{m}×{n}×{k}, flags {flags:04b}"), &got, &want, 1e-5, 1e-4);
+        }
+    }
+}

@@ -116,7 +116,7 @@ impl Kernels {
 /// `matmul.wgsl` `Params`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable)]
-pub(crate) struct MatmulParams {
+pub struct MatmulParams {
     pub m: u32,
     pub n: u32,
     pub k: u32,
@@ -131,10 +131,10 @@ pub(crate) struct MatmulParams {
     pub pad: u32,
 }
 
-pub(crate) const TRANS_A: u32 = 1;
-pub(crate) const TRANS_B: u32 = 2;
-pub(crate) const ACCUMULATE: u32 = 4;
-pub(crate) const BIAS: u32 = 8;
+pub const TRANS_A: u32 = 1;
+pub const TRANS_B: u32 = 2;
+pub const ACCUMULATE: u32 = 4;
+pub const BIAS: u32 = 8;
 
 /// `recurrent.wgsl` `Rec`.
 #[repr(C)]

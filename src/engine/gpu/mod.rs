@@ -22,6 +22,10 @@ mod plan;
 
 pub use backend::GpuBackend;
 pub use context::{adapter_summary, Gpu};
+#[cfg(not(target_arch = "wasm32"))]
+pub use kernels::{MatmulParams, ACCUMULATE, BIAS, TRANS_A, TRANS_B};
+#[cfg(not(target_arch = "wasm32"))]
+pub use plan::run_matmul;
 
 use crate::engine::model::ModelSpec;
 

@@ -104,7 +104,7 @@ fn grid(n: usize, size: usize) -> (u32, u32, u32) {
 /// `C (+)= op(A)·op(B) (+ bias)` (see `matmul.wgsl`).
 fn matmul(gpu: &Gpu, p: MatmulParams, a: &wgpu::Buffer, b: &wgpu::Buffer, c: &wgpu::Buffer) -> Step {
     let u = uniform(gpu, &p);
-    step(gpu, &gpu.kernels.matmul, &[&u, a, b, c], ((p.n as usize).div_ceil(16) as u32, (p.m as usize).div_ceil(16) as u32, 1))
+    step(gpu, &gpu.kernels.matmul, &[&u, a, b, c], ((p.n as usize).div_ceil(64) as u32, (p.m as usize).div_ceil(64) as u32, 1))
 }
 
 /// `C[c_off..+n] (+)= Σ_{i<m} A[a_off + i·lda ..+n]`.
@@ -643,4 +643,26 @@ impl Plan {
             update,
         })
     }
+}
+
+/// One product `C (+)= op(A)·op(B) (+ bias)` on its own, for the kernel's test against
+/// [`crate::engine::cpu::reference`]: `a`, `b` (holding the bias at `p.bias_off`) and `c` as given,
+/// `c` returned.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_matmul(p: MatmulParams, a: &[f32], b: &[f32], c: &[f32]) -> Result<Vec<f32>, EngineError> {
+    let gpu = Gpu::get().map_err(EngineError::Gpu)?;
+    let upload = |label: &str, v: &[f32]| -> Result<wgpu::Buffer, EngineError> {
+        let buf = storage(&gpu, label, v.len())?;
+        gpu.queue.write_buffer(&buf, 0, bytemuck::cast_slice(v));
+        Ok(buf)
+    };
+    let (ab, bb, cb) = (upload("a", a)?, upload("b", b)?, upload("c", c)?);
+    let s = matmul(&gpu, p, &ab, &bb, &cb);
+    let mut enc = gpu.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = enc.begin_compute_pass(&Default::default());
+        s.record(&gpu, &mut pass);
+    }
+    gpu.submit(enc);
+    gpu.read(&cb, 0, c.len())
 }
