@@ -5,12 +5,14 @@
 // them line by line.
 //
 // Layouts (time in natural order for both directions; a reversed direction runs t = T-1 .. 0):
-//   xw     [T, B, G·H]   x_t·W + b, the input side, from one matmul before this kernel
+//   xw     [T, B, G·H]   x_t·W + b, the input side, from one matmul before this kernel; the
+//                        forward pass overwrites it with the activated gates (each thread reads
+//                        its units' inputs of a step before it writes their gates), which the
+//                        backward pass reads (SimpleRNN: its output before masking)
 //   cache  h  [T+2, B, H]  row t+1 = state after step t; rows 0 and T+1 stay zero, so the state
 //                          before step t is row t (forward) or row t+2 (reversed)
 //          c  [T+2, B, H]  LSTM cell states, as h
 //          aux [T, B, H]   LSTM tanh(c_t); reset-after GRU r_h = h·U_h + b_rec_h; reset-before GRU r∘h_{t-1}
-//          gates [T, B, G·H]  activated gates (SimpleRNN: its output before masking)
 //   backward: dh_out [T, B, H] gradient reaching each output h_t from above;
 //             grads dz [T, B, G·H] gradient w.r.t. x·W + b (also the recurrent side but for the
 //             reset-after GRU, whose recurrent side dr [T, B, G·H] has dz_h∘r in the h block);
@@ -22,7 +24,7 @@ struct Rec {
     batch: u32, time: u32, units: u32, rows: u32,
     cell: u32, act: u32, reverse: u32, has_mask: u32,
     u_off: u32, brec_off: u32, peep_off: u32, has_peep: u32,
-    h_off: u32, c_off: u32, aux_off: u32, g_off: u32,
+    h_off: u32, c_off: u32, aux_off: u32, spare: u32,
     dz_off: u32, dr_off: u32, pt_off: u32, pad: u32,
 }
 
@@ -35,11 +37,12 @@ const MAXP: u32 = 8u;
 
 @group(0) @binding(0) var<uniform> p: Rec;
 @group(0) @binding(1) var<storage, read> w: array<f32>;        // the model's weights (U, b_rec, peepholes)
-@group(0) @binding(2) var<storage, read> xw: array<f32>;       // forward: x·W + b;  backward: Uᵀ [G·H, H]
+@group(0) @binding(2) var<storage, read_write> xw: array<f32>; // x·W + b, then the gates
 @group(0) @binding(3) var<storage, read> mask: array<f32>;     // [T, B]
 @group(0) @binding(4) var<storage, read_write> cache: array<f32>;
 @group(0) @binding(5) var<storage, read> dh_out: array<f32>;   // backward only
 @group(0) @binding(6) var<storage, read_write> grads: array<f32>; // backward only
+@group(0) @binding(7) var<storage, read> ut: array<f32>;       // backward only: Uᵀ [G·H, H]
 
 var<workgroup> hsh: array<f32, 2048>;   // forward: h_{t-1};  backward: the gradient carried to h_{t-1}
 var<workgroup> ash: array<f32, 2048>;   // reset-before GRU: r∘h_{t-1} (forward), d(r∘h) (backward)
@@ -120,8 +123,8 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                     let xr = (t * bsz + b) * gh;
                     let z = sigmoid(xw[xr + j] + dot_u(0u, r, j));
                     let rr = sigmoid(xw[xr + h + j] + dot_u(0u, r, h + j));
-                    cache[p.g_off + xr + j] = z;
-                    cache[p.g_off + xr + h + j] = rr;
+                    xw[xr + j] = z;
+                    xw[xr + h + j] = rr;
                     let rh = rr * hsh[q];
                     ash[q] = rh;
                     cache[p.aux_off + (t * bsz + b) * h + j] = rh;
@@ -143,7 +146,7 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                 switch p.cell {
                     case 0u: {
                         h_new = activate(xw[xr + j] + dot_u(0u, r, j));
-                        cache[p.g_off + xr + j] = h_new;
+                        xw[xr + j] = h_new;
                     }
                     case 1u: {
                         let cp = cache[p.c_off + (ip * bsz + b) * h + j];
@@ -157,10 +160,10 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                         let c_new = f_ * cp + i_ * g_;
                         let o_ = sigmoid(xw[xr + 3u * h + j] + dot_u(0u, r, 3u * h + j) + po * c_new);
                         let tc = tanh_(c_new);
-                        cache[p.g_off + xr + j] = i_;
-                        cache[p.g_off + xr + h + j] = f_;
-                        cache[p.g_off + xr + 2u * h + j] = g_;
-                        cache[p.g_off + xr + 3u * h + j] = o_;
+                        xw[xr + j] = i_;
+                        xw[xr + h + j] = f_;
+                        xw[xr + 2u * h + j] = g_;
+                        xw[xr + 3u * h + j] = o_;
                         cache[p.aux_off + sr] = tc;
                         cache[p.c_off + ((t + 1u) * bsz + b) * h + j] = m * c_new + (1.0 - m) * cp;
                         h_new = o_ * tc;
@@ -172,16 +175,16 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                         let z = sigmoid(xw[xr + j] + rz);
                         let rg = sigmoid(xw[xr + h + j] + rr);
                         let n = tanh_(xw[xr + 2u * h + j] + rg * rh);
-                        cache[p.g_off + xr + j] = z;
-                        cache[p.g_off + xr + h + j] = rg;
-                        cache[p.g_off + xr + 2u * h + j] = n;
+                        xw[xr + j] = z;
+                        xw[xr + h + j] = rg;
+                        xw[xr + 2u * h + j] = n;
                         cache[p.aux_off + sr] = rh;
                         h_new = z * hp + (1.0 - z) * n;
                     }
                     default: {
-                        let z = cache[p.g_off + xr + j];
+                        let z = xw[xr + j];
                         let n = tanh_(xw[xr + 2u * h + j] + dot_u(1u, r, 2u * h + j));
-                        cache[p.g_off + xr + 2u * h + j] = n;
+                        xw[xr + 2u * h + j] = n;
                         h_new = z * hp + (1.0 - z) * n;
                     }
                 }
@@ -202,7 +205,7 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
 fn dot_ut(at: u32, lo: u32, hi: u32, k: u32) -> f32 {
     var acc = 0.0;
     for (var c = lo; c < hi; c++) {
-        acc += grads[at + c] * xw[c * p.units + k];
+        acc += grads[at + c] * ut[c * p.units + k];
     }
     return acc;
 }
@@ -239,13 +242,13 @@ fn backward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid
                 direct[k] = (1.0 - m) * dh;
                 switch p.cell {
                     case 0u: {
-                        grads[p.dz_off + xr + j] = dhn * activate_grad(cache[p.g_off + xr + j]);
+                        grads[p.dz_off + xr + j] = dhn * activate_grad(xw[xr + j]);
                     }
                     case 1u: {
-                        let i_ = cache[p.g_off + xr + j];
-                        let f_ = cache[p.g_off + xr + h + j];
-                        let g_ = cache[p.g_off + xr + 2u * h + j];
-                        let o_ = cache[p.g_off + xr + 3u * h + j];
+                        let i_ = xw[xr + j];
+                        let f_ = xw[xr + h + j];
+                        let g_ = xw[xr + 2u * h + j];
+                        let o_ = xw[xr + 3u * h + j];
                         let tc = cache[p.aux_off + sr];
                         let cp = cache[p.c_off + (ip * bsz + b) * h + j];
                         var pi = 0.0; var pf = 0.0; var po = 0.0;
@@ -269,9 +272,9 @@ fn backward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid
                         }
                     }
                     case 2u: {
-                        let z = cache[p.g_off + xr + j];
-                        let rg = cache[p.g_off + xr + h + j];
-                        let n = cache[p.g_off + xr + 2u * h + j];
+                        let z = xw[xr + j];
+                        let rg = xw[xr + h + j];
+                        let n = xw[xr + 2u * h + j];
                         let rh = cache[p.aux_off + sr];
                         let dan = dhn * (1.0 - z) * (1.0 - n * n);
                         let daz = dhn * (hp - n) * z * (1.0 - z);
@@ -285,8 +288,8 @@ fn backward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid
                         direct[k] += dhn * z;
                     }
                     default: {
-                        let z = cache[p.g_off + xr + j];
-                        let n = cache[p.g_off + xr + 2u * h + j];
+                        let z = xw[xr + j];
+                        let n = xw[xr + 2u * h + j];
                         grads[p.dz_off + xr + 2u * h + j] = dhn * (1.0 - z) * (1.0 - n * n);
                         grads[p.dz_off + xr + j] = dhn * (hp - n) * z * (1.0 - z);
                         direct[k] += dhn * z;
@@ -305,7 +308,7 @@ fn backward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid
                     let j = q % h;
                     let xr = (t * bsz + b) * gh;
                     let hp = cache[p.h_off + (ip * bsz + b) * h + j];
-                    let rg = cache[p.g_off + xr + h + j];
+                    let rg = xw[xr + h + j];
                     let drh = dot_ut(p.dz_off + xr, 2u * h, 3u * h, j);
                     grads[p.dz_off + xr + h + j] = drh * hp * rg * (1.0 - rg);
                     direct[k] += drh * rg;

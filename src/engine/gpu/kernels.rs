@@ -94,7 +94,7 @@ impl Kernels {
         let (matmul, colsum, transpose) =
             (kernel(device, &m, "matmul", &l), kernel(device, &m, "colsum", &l), kernel(device, &m, "transpose", &l));
         let m = module(device, "recurrent.wgsl", RECURRENT_WGSL);
-        let l = layout(device, &[Uniform, Read, Read, Read, Write, Read, Write]);
+        let l = layout(device, &[Uniform, Read, Write, Read, Write, Read, Write, Read]);
         let (rec_forward, rec_backward) = (kernel(device, &m, "forward", &l), kernel(device, &m, "backward", &l));
         let m = module(device, "merge.wgsl", MERGE_WGSL);
         let l = layout(device, &[Uniform, Read, Read, Read, Write, Write, Write]);
@@ -155,7 +155,7 @@ pub(crate) struct RecParams {
     pub h_off: u32,
     pub c_off: u32,
     pub aux_off: u32,
-    pub g_off: u32,
+    pub spare: u32,
     pub dz_off: u32,
     pub dr_off: u32,
     pub pt_off: u32,

@@ -144,9 +144,9 @@ fn offset(model: &Model, name: &str) -> usize {
 
 /// A direction's buffers.
 struct Dir {
-    /// `[T, B, G·H]` x·W + b
+    /// `[T, B, G·H]` x·W + b, then the activated gates
     xw: wgpu::Buffer,
-    /// h, c, aux, gates (see `recurrent.wgsl`)
+    /// h, c, aux (see `recurrent.wgsl`)
     cache: wgpu::Buffer,
     /// `[T, B, H]` gradient reaching the outputs
     dh_out: wgpu::Buffer,
@@ -271,8 +271,7 @@ impl Plan {
                 let c_len = if cell.has_cell_state() { state } else { 0 };
                 let (h_off, c_off) = (0, state);
                 let aux_off = c_off + c_len;
-                let g_off = aux_off + tb * h;
-                let cache = storage(gpu, "cache", g_off + tb * gh)?;
+                let cache = storage(gpu, "cache", aux_off + tb * h)?;
                 let dr_len = if code == 2 { tb * gh } else { 0 };
                 let dgrads = storage(gpu, "dgrads", tb * gh + dr_len + if wo.peephole.is_some() { tb * 3 * h } else { 0 })?;
                 let rec = RecParams {
@@ -291,7 +290,7 @@ impl Plan {
                     h_off: h_off as u32,
                     c_off: c_off as u32,
                     aux_off: aux_off as u32,
-                    g_off: g_off as u32,
+                    spare: 0,
                     dz_off: 0,
                     dr_off: if code == 2 { (tb * gh) as u32 } else { 0 },
                     pt_off: (tb * gh + dr_len) as u32,
@@ -331,7 +330,7 @@ impl Plan {
                 forward.push(step(
                     gpu,
                     &gpu.kernels.rec_forward,
-                    &[&u, w, &dir.xw, &mask, &dir.cache, &dummy_r, &dummy_w],
+                    &[&u, w, &dir.xw, &mask, &dir.cache, &dummy_r, &dummy_w, &dummy_r],
                     (b.div_ceil(rows_per_group) as u32, 1, 1),
                 ));
                 dirs.push(dir);
@@ -392,7 +391,7 @@ impl Plan {
                 bw.push(step(
                     gpu,
                     &gpu.kernels.rec_backward,
-                    &[&u, w, &dir.ut, &mask, &dir.cache, &dir.dh_out, &dir.dgrads],
+                    &[&u, w, &dir.xw, &mask, &dir.cache, &dir.dh_out, &dir.dgrads, &dir.ut],
                     (b.div_ceil(rows_per_group) as u32, 1, 1),
                 ));
                 let tbu = tb as u32;
