@@ -394,3 +394,33 @@ fn the_matmul_kernel_agrees_with_a_plain_loop() {
         }
     }
 }
+
+/// A lost device (here destroyed, as a driver reset would) stops training with an error that says
+/// so — never a panic —, keeps the weights last copied back, and a new run on a fresh device
+/// takes them up.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn a_lost_device_keeps_the_last_copied_weights_and_a_new_one_takes_over() {
+    use unroll::engine::gpu::GpuBackend;
+    if adapter().is_none() {
+        return;
+    }
+    let spec = seq_model(1, vec![layer(CellKind::Gru { reset_after: true }, 6, None)], 1);
+    let mut gpu = GpuBackend::new(setup(&spec, OptimizerSpec::adam(1e-2), Clipping::None)).unwrap();
+    let data = Batch::new(&spec, 4, 6, 1, false, 0);
+    for _ in 0..60 {
+        gpu.train_batch(&data.input(), &data.targets(&spec)).unwrap();
+    }
+    let (copied, at) = gpu.last_copied();
+    let copied = copied.to_vec();
+    assert_eq!(at, 50, "copied back every 50 updates");
+    gpu.gpu().lose();
+    let err = gpu.train_batch(&data.input(), &data.targets(&spec)).unwrap_err().to_string();
+    assert!(err.contains("lost"), "{err}");
+    assert_eq!(gpu.weights(), copied, "what a lost device leaves: the weights of update 50");
+    // A new run gets a new device and goes on from them.
+    let mut next = GpuBackend::new(setup(&spec, OptimizerSpec::adam(1e-2), Clipping::None)).unwrap();
+    next.load_weights(&copied).unwrap();
+    assert!(next.train_batch(&data.input(), &data.targets(&spec)).unwrap().loss.is_finite());
+    assert!(next.gpu().lost().is_none());
+}

@@ -20,6 +20,10 @@ use crate::engine::EngineError;
 /// Batch shapes kept built at once (a training batch, a last smaller one, an evaluation batch).
 const PLANS: usize = 4;
 
+/// Updates between copies of the weights back to the CPU (natively), so that a lost device loses
+/// at most this many steps.
+pub const SYNC_EVERY: u64 = 50;
+
 pub struct GpuBackend {
     pub(super) gpu: Rc<Gpu>,
     /// The architecture and parameter layout; its weights are refreshed from the GPU before the
@@ -33,6 +37,8 @@ pub struct GpuBackend {
     clipping: Clipping,
     schedule: Schedule,
     pub(super) iterations: u64,
+    /// The update count when the mirror last received the device's weights.
+    pub(super) synced_at: u64,
     /// Lengths of the optimiser's slots `m`, `v`, `a` (0 for a slot it does not have).
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(super) slots: [usize; 3],
@@ -106,6 +112,7 @@ impl GpuBackend {
             clipping: setup.clipping,
             schedule: setup.schedule,
             iterations: 0,
+            synced_at: 0,
             slots,
             outputs: Vec::new(),
             predicted: Vec::new(),
@@ -315,6 +322,7 @@ impl GpuBackend {
 
     fn prepare(&mut self, input: &Input, targets: Option<&Targets>) -> Result<usize, EngineError> {
         self.mirror.check_input(input)?;
+        self.gpu.check()?;
         if input.feedback.is_some() {
             return Err(EngineError::Gpu("free-running training (feeding predictions back) is not on the WebGPU engine yet".into()));
         }
@@ -328,7 +336,19 @@ impl GpuBackend {
     pub(super) fn sync_mirror(&mut self) -> Result<(), EngineError> {
         let w = self.gpu.read(&self.shared.weights, 0, self.mirror.params.len())?;
         self.mirror.params.values = w;
+        self.synced_at = self.iterations;
         Ok(())
+    }
+
+    /// The device this run is on (its counters, its loss).
+    pub fn gpu(&self) -> &Gpu {
+        &self.gpu
+    }
+
+    /// The weights as last copied back to the CPU, and the update count then: what survives a
+    /// lost device.
+    pub fn last_copied(&self) -> (&[f32], u64) {
+        (&self.mirror.params.values, self.synced_at)
     }
 
     /// [`Backend::train_batch`], awaiting the readback (the browser's way).

@@ -19,6 +19,8 @@ pub struct Gpu {
     /// The first error wgpu reported outside an error scope (validation, out of memory, device
     /// lost), taken by the next [`Gpu::check`].
     error: Arc<Mutex<Option<String>>>,
+    /// Why the device was lost (driver reset, watchdog, `destroy`), once it was.
+    lost: Arc<Mutex<Option<String>>>,
 }
 
 impl std::fmt::Debug for Gpu {
@@ -42,9 +44,26 @@ pub fn adapter_summary() -> Result<String, String> {
 
 impl Gpu {
     /// This thread's device, found on first use (`WGPU_BACKEND` picks the API, as wgpu reads it).
+    /// A device that was lost is replaced by a new one here.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn get() -> Result<Rc<Gpu>, String> {
-        GPU.with(|cell| cell.borrow_mut().get_or_insert_with(|| keep(pollster::block_on(Gpu::request()))).clone())
+        GPU.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if matches!(&*slot, Some(Ok(g)) if g.lost().is_some()) {
+                *slot = None;
+            }
+            slot.get_or_insert_with(|| keep(pollster::block_on(Gpu::request()))).clone()
+        })
+    }
+
+    /// Why the device was lost, if it was.
+    pub fn lost(&self) -> Option<String> {
+        self.lost.lock().ok().and_then(|l| l.clone())
+    }
+
+    /// Destroys the device, as a driver reset would (for the tests of what follows a loss).
+    pub fn lose(&self) {
+        self.device.destroy();
     }
 
     /// This thread's device, once [`Gpu::init`] has found it (the browser can only wait for an
@@ -96,8 +115,19 @@ impl Gpu {
                 }
             }
         }));
+        let lost = Arc::new(Mutex::new(None::<String>));
+        let sink = Arc::downgrade(&lost);
+        device.set_device_lost_callback(move |reason, message| {
+            if let Some(cell) = sink.upgrade() {
+                if let Ok(mut slot) = cell.lock() {
+                    slot.get_or_insert_with(|| {
+                        format!("{reason:?}{}", if message.is_empty() { String::new() } else { format!(": {message}") })
+                    });
+                }
+            }
+        });
         let kernels = Kernels::new(&device);
-        Ok(Gpu { device, queue, info, kernels, counts: Cell::new(WorkCounts::default()), error })
+        Ok(Gpu { device, queue, info, kernels, counts: Cell::new(WorkCounts::default()), error, lost })
     }
 
     /// The dispatches and submissions so far.
@@ -120,6 +150,9 @@ impl Gpu {
 
     /// The error wgpu reported since the last check, as an engine error.
     pub(crate) fn check(&self) -> Result<(), EngineError> {
+        if let Some(why) = self.lost() {
+            return Err(EngineError::Gpu(format!("the GPU device was lost ({why}); the weights last copied back are kept")));
+        }
         match self.error.lock().ok().and_then(|mut e| e.take()) {
             Some(e) => Err(EngineError::Gpu(e)),
             None => Ok(()),

@@ -22,7 +22,11 @@ impl Backend for GpuBackend {
     }
 
     fn train_batch(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError> {
-        pollster::block_on(self.train_batch_async(input, targets))
+        let stats = pollster::block_on(self.train_batch_async(input, targets))?;
+        if self.iterations >= self.synced_at + super::backend::SYNC_EVERY {
+            self.sync_mirror()?;
+        }
+        Ok(stats)
     }
 
     fn train_outputs(&self) -> &[f32] {
@@ -50,6 +54,7 @@ impl Backend for GpuBackend {
         }
         self.gpu.queue.write_buffer(&self.shared.weights, 0, bytemuck::cast_slice(weights));
         self.mirror.params.values.copy_from_slice(weights);
+        self.synced_at = self.iterations;
         self.gpu.check()
     }
 
@@ -76,6 +81,7 @@ impl Backend for GpuBackend {
             }
         }
         self.iterations = state.iterations;
+        self.synced_at = state.iterations;
         self.gpu.check()
     }
 
