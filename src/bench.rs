@@ -74,6 +74,13 @@ fn one() -> usize {
     1
 }
 
+impl BenchConfig {
+    /// `samples` of configuration `name`, on the CPU engine, one thread, no lengths or file given.
+    pub fn new(name: &str, samples: usize) -> BenchConfig {
+        BenchConfig { name: name.into(), samples, lengths: vec![], csv: None, profile: false, threads: 1, backend: BackendKind::Cpu }
+    }
+}
+
 /// What was measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenchRow {

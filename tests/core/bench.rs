@@ -23,11 +23,7 @@ fn every_configuration_runs_and_counts_what_it_did() {
         ("course-bilstm", 32, vec![], Some(csv)),
         ("sine-lstm", 3, vec![], None),
     ] {
-        let row = run(
-            &BenchConfig { name: name.into(), samples, lengths: given, csv, profile: false, threads: 1, backend: Default::default() },
-            now,
-        )
-        .unwrap();
+        let row = run(&BenchConfig { lengths: given, csv, ..BenchConfig::new(name, samples) }, now).unwrap();
         assert_eq!(row.seconds, 0.5, "{name}: only the training loop is timed");
         match name {
             "agnews-lstm" => assert_eq!((row.steps, row.samples, row.tokens), (2, 64, 64 * 50)),
@@ -38,46 +34,10 @@ fn every_configuration_runs_and_counts_what_it_did() {
         assert!(table(std::slice::from_ref(&row), "test").contains(name));
     }
     assert_eq!(spec_of("course-bilstm").unwrap().summary(None).total, 2_758_148);
-    assert!(run(
-        &BenchConfig {
-            name: "course-bilstm".into(),
-            samples: 32,
-            lengths: vec![],
-            csv: None,
-            profile: false,
-            threads: 1,
-            backend: Default::default()
-        },
-        now
-    )
-    .is_err());
-    assert!(run(
-        &BenchConfig {
-            name: "nope".into(),
-            samples: 1,
-            lengths: vec![],
-            csv: None,
-            profile: false,
-            threads: 1,
-            backend: Default::default()
-        },
-        now
-    )
-    .is_err());
+    assert!(run(&BenchConfig::new("course-bilstm", 32), now).is_err());
+    assert!(run(&BenchConfig::new("nope", 1), now).is_err());
     // Profiling splits the timed steps into phases that add up to the whole.
-    let row = run(
-        &BenchConfig {
-            name: "agnews-lstm".into(),
-            samples: 32,
-            lengths: vec![],
-            csv: None,
-            profile: true,
-            threads: 1,
-            backend: Default::default(),
-        },
-        now,
-    )
-    .unwrap();
+    let row = run(&BenchConfig { profile: true, ..BenchConfig::new("agnews-lstm", 32) }, now).unwrap();
     let phases: Vec<_> = row.profile.iter().map(|p| p.0).collect();
     assert_eq!(phases, unroll::engine::profile::PHASES.to_vec());
     assert!(row.profile.iter().all(|p| p.1 >= 0.0) && row.profile.iter().any(|p| p.1 > 0.0));
@@ -90,29 +50,13 @@ fn the_news_configurations_train_one_epoch() {
     let labels = ["1", "2", "3", "4"];
     let csv: String = (0..70).map(|i| format!("\"{}\",\"word{} and more\",\"the description {i}\"\n", labels[i % 4], i % 7)).collect();
     for name in NEWS_NAMES {
-        let config = BenchConfig {
-            name: name.to_string(),
-            samples: 64,
-            lengths: vec![],
-            csv: Some(csv.clone()),
-            profile: false,
-            threads: 1,
-            backend: Default::default(),
-        };
+        let config = BenchConfig { csv: Some(csv.clone()), ..BenchConfig::new(name, 64) };
         let row = run(&config, || 0.0).unwrap();
         assert_eq!((row.samples, row.steps), (64, 2), "{name}: one epoch of 64 rows in batches of 32");
         let per_row = if *name == "news-rnn-title" { 3 } else { 6 };
         assert_eq!(row.tokens, 64 * per_row, "{name}: real tokens only (titles only for rnn-title)");
         assert_eq!(row.model.contains("mask_zero"), *name != "news-lstm-nomask" && *name != "news-rnn-title", "{name}: {}", row.model);
     }
-    let config = BenchConfig {
-        name: "news-rnn".into(),
-        samples: 0,
-        lengths: vec![],
-        csv: None,
-        profile: false,
-        threads: 1,
-        backend: Default::default(),
-    };
+    let config = BenchConfig::new("news-rnn", 0);
     assert!(run(&config, || 0.0).unwrap_err().to_string().contains("needs the AG News training file"));
 }
