@@ -107,6 +107,28 @@ fn matmul(gpu: &Gpu, p: MatmulParams, a: &wgpu::Buffer, b: &wgpu::Buffer, c: &wg
     step(gpu, &gpu.kernels.matmul, &[&u, a, b, c], ((p.n as usize).div_ceil(64) as u32, (p.m as usize).div_ceil(64) as u32, 1))
 }
 
+/// A buffer, a float offset into it and a row stride.
+type Operand<'a> = (&'a wgpu::Buffer, usize, usize);
+
+/// A weight's gradient from its input rows and its output gradients: `C += Aᵀ·B`, with A
+/// `[k, m]`, B `[k, n]` and C `[m, n]` (`(m, n, k)` first).
+fn weight_grad(gpu: &Gpu, (m, n, k): (usize, usize, usize), a: Operand, b: Operand, c: Operand) -> Step {
+    let p = MatmulParams {
+        m: m as u32,
+        n: n as u32,
+        k: k as u32,
+        flags: TRANS_A | ACCUMULATE,
+        a_off: a.1 as u32,
+        lda: a.2 as u32,
+        b_off: b.1 as u32,
+        ldb: b.2 as u32,
+        c_off: c.1 as u32,
+        ldc: c.2 as u32,
+        ..Default::default()
+    };
+    matmul(gpu, p, a.0, b.0, c.0)
+}
+
 /// `C[c_off..+n] (+)= Σ_{i<m} A[a_off + i·lda ..+n]`.
 #[allow(clippy::too_many_arguments)]
 fn colsum(gpu: &Gpu, m: usize, n: usize, a: &wgpu::Buffer, a_off: usize, lda: usize, c: &wgpu::Buffer, c_off: usize, acc: bool) -> Step {
@@ -396,24 +418,13 @@ impl Plan {
                 ));
                 let tbu = tb as u32;
                 // dW += Xᵀ·dz
-                bw.push(matmul(
+                let (ghu, hu) = (gh as usize, h as usize);
+                bw.push(weight_grad(
                     gpu,
-                    MatmulParams {
-                        m: in_dim as u32,
-                        n: gh,
-                        k: tbu,
-                        flags: TRANS_A | ACCUMULATE,
-                        a_off: input.off as u32,
-                        lda: in_dim as u32,
-                        b_off: 0,
-                        ldb: gh,
-                        c_off: dir.w.kernel as u32,
-                        ldc: gh,
-                        ..Default::default()
-                    },
-                    &input.buf,
-                    &dir.dgrads,
-                    g,
+                    (in_dim, ghu, tb),
+                    (&input.buf, input.off, in_dim),
+                    (&dir.dgrads, 0, ghu),
+                    (g, dir.w.kernel, ghu),
                 ));
                 bw.push(colsum(gpu, tb, gh as usize, &dir.dgrads, 0, gh as usize, g, dir.w.bias, true));
                 if code == 2 {
@@ -432,45 +443,23 @@ impl Plan {
                 // dU += h_{t-1}ᵀ·dr (the state before step t: row t, or t+2 reversed)
                 let prev = if d == 0 { 0 } else { 2 * b * h as usize };
                 let rec_cols = if code == 3 { 2 * h } else { gh };
-                bw.push(matmul(
+                let dr = dir.rec.dr_off as usize;
+                bw.push(weight_grad(
                     gpu,
-                    MatmulParams {
-                        m: h,
-                        n: rec_cols,
-                        k: tbu,
-                        flags: TRANS_A | ACCUMULATE,
-                        a_off: prev as u32,
-                        lda: h,
-                        b_off: dir.rec.dr_off,
-                        ldb: gh,
-                        c_off: dir.w.recurrent as u32,
-                        ldc: gh,
-                        ..Default::default()
-                    },
-                    &dir.cache,
-                    &dir.dgrads,
-                    g,
+                    (hu, rec_cols as usize, tb),
+                    (&dir.cache, prev, hu),
+                    (&dir.dgrads, dr, ghu),
+                    (g, dir.w.recurrent, ghu),
                 ));
                 if code == 3 {
                     // dU_h += (r∘h_{t-1})ᵀ·dz_h
-                    bw.push(matmul(
+                    let aux = dir.rec.aux_off as usize;
+                    bw.push(weight_grad(
                         gpu,
-                        MatmulParams {
-                            m: h,
-                            n: h,
-                            k: tbu,
-                            flags: TRANS_A | ACCUMULATE,
-                            a_off: dir.rec.aux_off,
-                            lda: h,
-                            b_off: 2 * h,
-                            ldb: gh,
-                            c_off: dir.w.recurrent as u32 + 2 * h,
-                            ldc: gh,
-                            ..Default::default()
-                        },
-                        &dir.cache,
-                        &dir.dgrads,
-                        g,
+                        (hu, hu, tb),
+                        (&dir.cache, aux, hu),
+                        (&dir.dgrads, 2 * hu, ghu),
+                        (g, dir.w.recurrent + 2 * hu, ghu),
                     ));
                 }
                 if let Some(pp) = dir.w.peephole {
@@ -549,25 +538,7 @@ impl Plan {
             vec![step(gpu, &gpu.kernels.loss, &[&loss_params, &logits, &targets, &loss_weights, &dlogits, &shared.stats], (1, 1, 1))];
 
         let mut backward = Vec::new();
-        backward.push(matmul(
-            gpu,
-            MatmulParams {
-                m: top_dim as u32,
-                n: units as u32,
-                k: rows as u32,
-                flags: TRANS_A | ACCUMULATE,
-                a_off: top_out.off as u32,
-                lda: top_dim as u32,
-                b_off: 0,
-                ldb: units as u32,
-                c_off: dk as u32,
-                ldc: units as u32,
-                ..Default::default()
-            },
-            &top_out.buf,
-            &dlogits,
-            g,
-        ));
+        backward.push(weight_grad(gpu, (top_dim, units, rows), (&top_out.buf, top_out.off, top_dim), (&dlogits, 0, units), (g, dk, units)));
         backward.push(colsum(gpu, rows, units, &dlogits, 0, units, g, db, true));
         backward.push(matmul(
             gpu,
