@@ -25,7 +25,7 @@ struct Rec {
     cell: u32, act: u32, reverse: u32, has_mask: u32,
     u_off: u32, brec_off: u32, peep_off: u32, has_peep: u32,
     h_off: u32, c_off: u32, aux_off: u32, spare: u32,
-    dz_off: u32, dr_off: u32, pt_off: u32, pad: u32,
+    dz_off: u32, dr_off: u32, pt_off: u32, rdrop: u32,   // rdrop: recurrent dropout masks (0 none, 1 shared, G per gate)
 }
 
 const SIMPLE: u32 = 0u;
@@ -43,6 +43,7 @@ const MAXP: u32 = 8u;
 @group(0) @binding(5) var<storage, read> dh_out: array<f32>;   // backward only
 @group(0) @binding(6) var<storage, read_write> grads: array<f32>; // backward only
 @group(0) @binding(7) var<storage, read> ut: array<f32>;       // backward only: Uᵀ [G·H, H]
+@group(0) @binding(8) var<storage, read> rmask: array<f32>;    // recurrent dropout [rdrop, B, H]: scales h_{t-1} where it meets U
 
 var<workgroup> hsh: array<f32, 2048>;   // forward: h_{t-1};  backward: the gradient carried to h_{t-1}
 var<workgroup> ash: array<f32, 2048>;   // reset-before GRU: r∘h_{t-1} (forward), d(r∘h) (backward)
@@ -87,13 +88,22 @@ fn mask_at(t: u32, b: u32) -> f32 {
 // Row of the state buffers holding the state before natural step t.
 fn prev_row(t: u32) -> u32 { return select(t, t + 2u, p.reverse == 1u); }
 
-// Σ_k s[r·H + k] · U[k, col], s = hsh or ash (which = 0 / 1).
-fn dot_u(which: u32, r: u32, col: u32) -> f32 {
+// The recurrent dropout mask of gate block g, batch row b, unit k (1 without).
+fn drop_at(g: u32, b: u32, k: u32) -> f32 {
+    if (p.rdrop == 0u) { return 1.0; }
+    let gg = select(0u, g, p.rdrop > 1u);
+    return rmask[(gg * p.batch + b) * p.units + k];
+}
+
+// Σ_k s[r·H + k] · U[k, col], s = hsh (h_{t-1}, scaled by the dropout mask of col's gate) or ash
+// (which = 1: the reset-before GRU's r∘h_{t-1}, already masked).
+fn dot_u(which: u32, r: u32, b: u32, col: u32) -> f32 {
     let h = p.units;
     let gh = gates_of(p.cell) * h;
     var acc = 0.0;
     for (var k = 0u; k < h; k++) {
-        let s = select(hsh[r * h + k], ash[r * h + k], which == 1u);
+        var s = ash[r * h + k];
+        if (which == 0u) { s = hsh[r * h + k] * drop_at(col / h, b, k); }
         acc += s * w[p.u_off + k * gh + col];
     }
     return acc;
@@ -121,11 +131,11 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                 if (q < npairs && b < bsz) {
                     let j = q % h;
                     let xr = (t * bsz + b) * gh;
-                    let z = sigmoid(xw[xr + j] + dot_u(0u, r, j));
-                    let rr = sigmoid(xw[xr + h + j] + dot_u(0u, r, h + j));
+                    let z = sigmoid(xw[xr + j] + dot_u(0u, r, b, j));
+                    let rr = sigmoid(xw[xr + h + j] + dot_u(0u, r, b, h + j));
                     xw[xr + j] = z;
                     xw[xr + h + j] = rr;
-                    let rh = rr * hsh[q];
+                    let rh = rr * hsh[q] * drop_at(2u, b, j);
                     ash[q] = rh;
                     cache[p.aux_off + (t * bsz + b) * h + j] = rh;
                 }
@@ -145,7 +155,7 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                 var h_new = 0.0;
                 switch p.cell {
                     case 0u: {
-                        h_new = activate(xw[xr + j] + dot_u(0u, r, j));
+                        h_new = activate(xw[xr + j] + dot_u(0u, r, b, j));
                         xw[xr + j] = h_new;
                     }
                     case 1u: {
@@ -154,11 +164,11 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                         if (p.has_peep == 1u) {
                             pi = w[p.peep_off + j]; pf = w[p.peep_off + h + j]; po = w[p.peep_off + 2u * h + j];
                         }
-                        let i_ = sigmoid(xw[xr + j] + dot_u(0u, r, j) + pi * cp);
-                        let f_ = sigmoid(xw[xr + h + j] + dot_u(0u, r, h + j) + pf * cp);
-                        let g_ = tanh_(xw[xr + 2u * h + j] + dot_u(0u, r, 2u * h + j));
+                        let i_ = sigmoid(xw[xr + j] + dot_u(0u, r, b, j) + pi * cp);
+                        let f_ = sigmoid(xw[xr + h + j] + dot_u(0u, r, b, h + j) + pf * cp);
+                        let g_ = tanh_(xw[xr + 2u * h + j] + dot_u(0u, r, b, 2u * h + j));
                         let c_new = f_ * cp + i_ * g_;
-                        let o_ = sigmoid(xw[xr + 3u * h + j] + dot_u(0u, r, 3u * h + j) + po * c_new);
+                        let o_ = sigmoid(xw[xr + 3u * h + j] + dot_u(0u, r, b, 3u * h + j) + po * c_new);
                         let tc = tanh_(c_new);
                         xw[xr + j] = i_;
                         xw[xr + h + j] = f_;
@@ -169,9 +179,9 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                         h_new = o_ * tc;
                     }
                     case 2u: {
-                        let rz = dot_u(0u, r, j) + w[p.brec_off + j];
-                        let rr = dot_u(0u, r, h + j) + w[p.brec_off + h + j];
-                        let rh = dot_u(0u, r, 2u * h + j) + w[p.brec_off + 2u * h + j];
+                        let rz = dot_u(0u, r, b, j) + w[p.brec_off + j];
+                        let rr = dot_u(0u, r, b, h + j) + w[p.brec_off + h + j];
+                        let rh = dot_u(0u, r, b, 2u * h + j) + w[p.brec_off + 2u * h + j];
                         let z = sigmoid(xw[xr + j] + rz);
                         let rg = sigmoid(xw[xr + h + j] + rr);
                         let n = tanh_(xw[xr + 2u * h + j] + rg * rh);
@@ -183,7 +193,7 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
                     }
                     default: {
                         let z = xw[xr + j];
-                        let n = tanh_(xw[xr + 2u * h + j] + dot_u(1u, r, 2u * h + j));
+                        let n = tanh_(xw[xr + 2u * h + j] + dot_u(1u, r, b, 2u * h + j));
                         xw[xr + 2u * h + j] = n;
                         h_new = z * hp + (1.0 - z) * n;
                     }
@@ -201,11 +211,14 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
     }
 }
 
-// Σ_c d[c] · Uᵀ[c, k] over the gate columns c in [lo, hi) of one batch row (d in `grads` at `at`).
-fn dot_ut(at: u32, lo: u32, hi: u32, k: u32) -> f32 {
+// Σ_c d[c] · Uᵀ[c, k] over the gate columns c in [lo, hi) of batch row b (d in `grads` at `at`),
+// each times the dropout mask of c's gate when `masked`.
+fn dot_ut(at: u32, lo: u32, hi: u32, b: u32, k: u32, masked: bool) -> f32 {
     var acc = 0.0;
     for (var c = lo; c < hi; c++) {
-        acc += grads[at + c] * ut[c * p.units + k];
+        var v = grads[at + c] * ut[c * p.units + k];
+        if (masked) { v *= drop_at(c / p.units, b, k); }
+        acc += v;
     }
     return acc;
 }
@@ -309,9 +322,11 @@ fn backward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid
                     let xr = (t * bsz + b) * gh;
                     let hp = cache[p.h_off + (ip * bsz + b) * h + j];
                     let rg = xw[xr + h + j];
-                    let drh = dot_ut(p.dz_off + xr, 2u * h, 3u * h, j);
-                    grads[p.dz_off + xr + h + j] = drh * hp * rg * (1.0 - rg);
-                    direct[k] += drh * rg;
+                    // d(r∘hh), hh = h_{t-1}∘drop_h: the mask scales both of its uses.
+                    let drh = dot_ut(p.dz_off + xr, 2u * h, 3u * h, b, j, false);
+                    let dm = drop_at(2u, b, j);
+                    grads[p.dz_off + xr + h + j] = drh * hp * dm * rg * (1.0 - rg);
+                    direct[k] += drh * rg * dm;
                 }
             }
             storageBarrier();
@@ -331,7 +346,7 @@ fn backward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid
                 if (p.cell == GRU_BEFORE) { hi = 2u * h; }
                 var at = p.dz_off + xr;
                 if (p.cell == GRU_AFTER) { at = p.dr_off + xr; }
-                carry[k] = direct[k] + dot_ut(at, 0u, hi, j);
+                carry[k] = direct[k] + dot_ut(at, 0u, hi, b, j, true);
             }
         }
         workgroupBarrier();

@@ -300,7 +300,7 @@ fn a_batch_too_large_for_the_adapter_is_refused_with_a_reason() {
 
 /// In the browser (Chromium's SwiftShader here): the GPU engine's gradients, outputs and three
 /// training steps equal the CPU engine's, for a share of the native cases (every cell, merges,
-/// masks and tokens), awaiting every readback as the worker will.
+/// masks and tokens) and a model with dropout, awaiting every readback as the worker will.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen_test::wasm_bindgen_test]
 async fn the_gpu_engine_agrees_with_the_cpu_engine_in_the_browser() {
@@ -314,7 +314,10 @@ async fn the_gpu_engine_agrees_with_the_cpu_engine_in_the_browser() {
             return;
         }
     }
-    for (name, spec, masked, loss_from) in cases().into_iter().step_by(3) {
+    let mut dropped = cls_model(30, 4, true, vec![layer(CellKind::Lstm { peephole: false }, 5, Some(Merge::Concat))], 3);
+    (dropped.layers[0].dropout, dropped.layers[0].recurrent_dropout) = (0.2, 0.3);
+    let with_dropout = ("LSTM classifier with dropout and recurrent dropout".to_string(), dropped, false, 0);
+    for (name, spec, masked, loss_from) in cases().into_iter().step_by(3).chain([with_dropout]) {
         let mut cpu = backend::create(BackendKind::Cpu, setup(&spec, OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0))).unwrap();
         let mut gpu = GpuBackend::new(setup(&spec, OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0))).unwrap();
         let data = Batch::new(&spec, 3, 5, 3, masked, loss_from);
@@ -423,4 +426,36 @@ fn a_lost_device_keeps_the_last_copied_weights_and_a_new_one_takes_over() {
     next.load_weights(&copied).unwrap();
     assert!(next.train_batch(&data.input(), &data.targets(&spec)).unwrap().loss.is_finite());
     assert!(next.gpu().lost().is_none());
+}
+
+/// With dropout on the inputs, on the recurrent state, or both (one mask per gate for an LSTM or
+/// GRU with recurrent dropout, as Keras), training on the GPU draws the CPU trainer's masks in its
+/// order and follows it step by step: every cell, a bidirectional stack over token ids (so the
+/// masked gradient reaches the embedding).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn dropout_trains_as_on_the_cpu_engine() {
+    if adapter().is_none() {
+        return;
+    }
+    for cell in all_cells() {
+        for (rate, recurrent) in [(0.3, 0.0), (0.0, 0.25), (0.2, 0.3)] {
+            let drop = |mut l: unroll::engine::model::RecurrentSpec| {
+                l.dropout = rate;
+                l.recurrent_dropout = recurrent;
+                l
+            };
+            let spec = cls_model(30, 4, true, vec![drop(layer(cell, 5, Some(Merge::Concat))), drop(layer(cell, 4, None))], 3);
+            let (mut cpu, mut gpu) = both(&spec, OptimizerSpec::adam(1e-2), Clipping::None);
+            let what = format!("{cell:?}, dropout {rate}, recurrent {recurrent}");
+            for step in 0..5 {
+                let data = Batch::new(&spec, 4, 6, step, false, 0);
+                let (input, targets) = (data.input(), data.targets(&spec));
+                let sc = cpu.train_batch(&input, &targets).unwrap();
+                let sg = gpu.train_batch(&input, &targets).unwrap();
+                assert_close(&format!("{what}: step {step} loss"), &[sg.loss, sg.grad_norm], &[sc.loss, sc.grad_norm], 1e-6, 2e-3);
+            }
+            assert_close(&format!("{what}: weights"), &gpu.weights(), &cpu.weights(), 1e-5, 5e-3);
+        }
+    }
 }

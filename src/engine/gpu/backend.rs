@@ -12,8 +12,10 @@ use super::kernels::{LossParams, OptParams};
 use super::plan::{storage, Plan, Shared};
 use super::WorkCounts;
 use crate::engine::backend::Setup;
+use crate::engine::model::DropoutMasks;
 use crate::engine::model::{Input, InputData, InputSpec, LossKind, Model, Targets, Workspace};
 use crate::engine::ops::swap_leading;
+use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::{Clipping, Optimizer, OptimizerSpec, Schedule, StepStats};
 use crate::engine::EngineError;
 
@@ -22,6 +24,7 @@ const PLANS: usize = 4;
 
 /// Updates between copies of the weights back to the CPU (natively), so that a lost device loses
 /// at most this many steps.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub const SYNC_EVERY: u64 = 50;
 
 pub struct GpuBackend {
@@ -42,6 +45,8 @@ pub struct GpuBackend {
     /// Lengths of the optimiser's slots `m`, `v`, `a` (0 for a slot it does not have).
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(super) slots: [usize; 3],
+    /// Draws the dropout masks, as the CPU engine's trainer does (same seed, same order).
+    rng: Rng8,
     /// Batch-major outputs of the last training step, and of the last prediction.
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(super) outputs: Vec<f32>,
@@ -113,6 +118,7 @@ impl GpuBackend {
             schedule: setup.schedule,
             iterations: 0,
             synced_at: 0,
+            rng: rng_from_seed(setup.seed ^ 0xD80_F0F0),
             slots,
             outputs: Vec::new(),
             predicted: Vec::new(),
@@ -351,9 +357,48 @@ impl GpuBackend {
         (&self.mirror.params.values, self.synced_at)
     }
 
+    /// Uploads this step's dropout masks into plan `pi`: fresh ones drawn in the CPU trainer's
+    /// order (layer by layer, direction by direction) when training, else ones (inference and
+    /// gradient checks run without dropout).
+    fn upload_dropout(&mut self, pi: usize, training: bool) {
+        let plan = &self.plans[pi];
+        if plan.dropout.is_empty() {
+            return;
+        }
+        let b = plan.batch;
+        let mut bufs = plan.dropout.iter();
+        for (k, layer) in self.mirror.spec.layers.iter().enumerate() {
+            if layer.dropout <= 0.0 && layer.recurrent_dropout <= 0.0 {
+                continue;
+            }
+            let input = self.mirror.spec.layer_input_dim(k);
+            for _ in 0..if layer.bidirectional.is_some() { 2 } else { 1 } {
+                let Some(d) = bufs.next() else { return };
+                let mut m = DropoutMasks::default();
+                if training {
+                    m.draw(layer.cell, layer.dropout, layer.recurrent_dropout, b, input, layer.units, &mut self.rng);
+                }
+                for (buf, values, n) in [(&d.input, &m.input, d.count * b * input), (&d.recurrent, &m.recurrent, d.count * b * layer.units)]
+                {
+                    if let Some(buf) = buf {
+                        let ones;
+                        let v: &[f32] = if training {
+                            values
+                        } else {
+                            ones = vec![1.0f32; n];
+                            &ones
+                        };
+                        self.gpu.queue.write_buffer(buf, 0, bytemuck::cast_slice(v));
+                    }
+                }
+            }
+        }
+    }
+
     /// [`Backend::train_batch`], awaiting the readback (the browser's way).
     pub async fn train_batch_async(&mut self, input: &Input<'_>, targets: &Targets<'_>) -> Result<StepStats, EngineError> {
         let pi = self.prepare(input, Some(targets))?;
+        self.upload_dropout(pi, true);
         self.write_optimizer();
         let r = self.run(pi, Run::Train).await?;
         if r.stats[2] == 0.0 {
@@ -366,6 +411,7 @@ impl GpuBackend {
     /// [`Backend::gradients`], awaiting the readback.
     pub async fn gradients_async(&mut self, input: &Input<'_>, targets: &Targets<'_>) -> Result<(f32, Vec<f32>), EngineError> {
         let pi = self.prepare(input, Some(targets))?;
+        self.upload_dropout(pi, false);
         let r = self.run(pi, Run::Gradients).await?;
         Ok((r.stats[0], r.grads))
     }
@@ -373,6 +419,7 @@ impl GpuBackend {
     /// [`Backend::predict`], awaiting the readback.
     pub async fn predict_async(&mut self, input: &Input<'_>) -> Result<Vec<f32>, EngineError> {
         let pi = self.prepare(input, None)?;
+        self.upload_dropout(pi, false);
         Ok(self.run(pi, Run::Predict).await?.outputs)
     }
 

@@ -33,6 +33,7 @@ pub(crate) struct Kernels {
     pub sq_sums: Kernel,
     pub finish: Kernel,
     pub update: Kernel,
+    pub apply: Kernel,
 }
 
 pub(crate) const MATMUL_WGSL: &str = include_str!("../../../shaders/matmul.wgsl");
@@ -41,6 +42,7 @@ pub(crate) const MERGE_WGSL: &str = include_str!("../../../shaders/merge.wgsl");
 pub(crate) const LOSS_WGSL: &str = include_str!("../../../shaders/loss.wgsl");
 pub(crate) const EMBEDDING_WGSL: &str = include_str!("../../../shaders/embedding.wgsl");
 pub(crate) const OPTIMIZER_WGSL: &str = include_str!("../../../shaders/optimizer.wgsl");
+pub(crate) const DROPOUT_WGSL: &str = include_str!("../../../shaders/dropout.wgsl");
 
 fn layout(device: &wgpu::Device, uses: &[Use]) -> wgpu::BindGroupLayout {
     let entries: Vec<_> = uses
@@ -94,7 +96,7 @@ impl Kernels {
         let (matmul, colsum, transpose) =
             (kernel(device, &m, "matmul", &l), kernel(device, &m, "colsum", &l), kernel(device, &m, "transpose", &l));
         let m = module(device, "recurrent.wgsl", RECURRENT_WGSL);
-        let l = layout(device, &[Uniform, Read, Write, Read, Write, Read, Write, Read]);
+        let l = layout(device, &[Uniform, Read, Write, Read, Write, Read, Write, Read, Read]);
         let (rec_forward, rec_backward) = (kernel(device, &m, "forward", &l), kernel(device, &m, "backward", &l));
         let m = module(device, "merge.wgsl", MERGE_WGSL);
         let l = layout(device, &[Uniform, Read, Read, Read, Write, Write, Write]);
@@ -109,7 +111,25 @@ impl Kernels {
         let l = layout(device, &[Uniform, Read, Read, Write, Write, Write, Write, Write, Write]);
         let (sq_sums, finish, update) =
             (kernel(device, &m, "sq_sums", &l), kernel(device, &m, "finish", &l), kernel(device, &m, "update", &l));
-        Kernels { matmul, colsum, transpose, rec_forward, rec_backward, merge, split, loss, gather, scatter, sq_sums, finish, update }
+        let m = module(device, "dropout.wgsl", DROPOUT_WGSL);
+        let l = layout(device, &[Uniform, Read, Read, Write]);
+        let apply = kernel(device, &m, "apply", &l);
+        Kernels {
+            matmul,
+            colsum,
+            transpose,
+            rec_forward,
+            rec_backward,
+            merge,
+            split,
+            loss,
+            gather,
+            scatter,
+            sq_sums,
+            finish,
+            update,
+            apply,
+        }
     }
 }
 
@@ -159,7 +179,8 @@ pub(crate) struct RecParams {
     pub dz_off: u32,
     pub dr_off: u32,
     pub pt_off: u32,
-    pub pad: u32,
+    /// Recurrent dropout masks: 0 none, 1 shared by the gates, G one per gate.
+    pub rdrop: u32,
 }
 
 /// `merge.wgsl` `Merge`.
@@ -221,4 +242,18 @@ pub(crate) struct OptParams {
     pub centered: u32,
     pub amsgrad: u32,
     pub pad: u32,
+}
+
+/// `dropout.wgsl` `Apply`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable)]
+pub(crate) struct ApplyParams {
+    pub count: u32,
+    pub period: u32,
+    pub accumulate: u32,
+    pub pad: u32,
+    pub x_off: u32,
+    pub m_off: u32,
+    pub out_off: u32,
+    pub pad1: u32,
 }

@@ -39,9 +39,6 @@ pub fn unsupported(spec: &ModelSpec) -> Option<String> {
         if l.units > MAX_GPU_UNITS {
             return Some(format!("layer rnn{k} has {} units; the WebGPU engine takes at most {MAX_GPU_UNITS}", l.units));
         }
-        if l.dropout > 0.0 || l.recurrent_dropout > 0.0 {
-            return Some(format!("layer rnn{k} uses dropout, which the WebGPU engine does not have yet"));
-        }
     }
     None
 }

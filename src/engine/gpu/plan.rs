@@ -178,6 +178,44 @@ struct Dir {
     dgrads: wgpu::Buffer,
     rec: RecParams,
     w: DirOffsets,
+    drop: DirDropout,
+}
+
+/// One direction's dropout: the masks (`[count, B, input]`, `[count, B, H]`; uploaded every step,
+/// ones when not training) and scratch for the masked copies.
+#[derive(Clone)]
+pub(crate) struct DirDropout {
+    /// Masks per kind (1, or G with recurrent dropout on an LSTM or GRU).
+    pub count: usize,
+    pub input: Option<wgpu::Buffer>,
+    pub recurrent: Option<wgpu::Buffer>,
+    /// `[T, B, input]` x ∘ m, then the gradient before its mask; `[T, B, H]` h_{t-1} ∘ m.
+    x_drop: Option<wgpu::Buffer>,
+    dx_tmp: Option<wgpu::Buffer>,
+    h_drop: Option<wgpu::Buffer>,
+}
+
+/// `out[out_off + i] (+)= x[x_off + i] · m[m_off + i mod period]` for `count` values.
+fn apply_mask(
+    gpu: &Gpu,
+    x: (&wgpu::Buffer, usize),
+    m: (&wgpu::Buffer, usize),
+    out: (&wgpu::Buffer, usize),
+    count: usize,
+    period: usize,
+    acc: bool,
+) -> Step {
+    let p = ApplyParams {
+        count: count as u32,
+        period: period as u32,
+        accumulate: acc as u32,
+        x_off: x.1 as u32,
+        m_off: m.1 as u32,
+        out_off: out.1 as u32,
+        ..Default::default()
+    };
+    let u = uniform(gpu, &p);
+    step(gpu, &gpu.kernels.apply, &[&u, x.0, m.0, out.0], grid(count, 256))
 }
 
 /// A step's batch and its buffers, and the dispatches that run it.
@@ -204,6 +242,8 @@ pub(crate) struct Plan {
     pub scatter_params: wgpu::Buffer,
     /// The scatter's parameters but the count of distinct tokens (set every step).
     pub scatter: Option<EmbedParams>,
+    /// Every direction's dropout buffers, layer by layer (empty without dropout).
+    pub dropout: Vec<DirDropout>,
     pub forward: Vec<Step>,
     pub loss: Vec<Step>,
     pub backward: Vec<Step>,
@@ -272,6 +312,7 @@ impl Plan {
         let mut top_out = At { buf: x0.clone(), off: 0 };
         let mut top_grad = At { buf: x0.clone(), off: 0 };
         let mut splits: Vec<Option<Step>> = Vec::new();
+        let mut dropout = Vec::new();
         for (k, layer) in spec.layers.iter().enumerate() {
             let h = layer.units;
             let cell = layer.cell;
@@ -316,8 +357,19 @@ impl Plan {
                     dz_off: 0,
                     dr_off: if code == 2 { (tb * gh) as u32 } else { 0 },
                     pt_off: (tb * gh + dr_len) as u32,
-                    pad: 0,
+                    rdrop: 0,
                 };
+                let count = cell.dropout_mask_count(layer.recurrent_dropout > 0.0);
+                let (has_in, has_rec) = (layer.dropout > 0.0, layer.recurrent_dropout > 0.0);
+                let drop = DirDropout {
+                    count,
+                    input: if has_in { Some(storage(gpu, "input dropout", count * b * in_dim)?) } else { None },
+                    recurrent: if has_rec { Some(storage(gpu, "recurrent dropout", count * b * h)?) } else { None },
+                    x_drop: if has_in { Some(storage(gpu, "x dropped", tb * in_dim)?) } else { None },
+                    dx_tmp: if has_in { Some(storage(gpu, "dx before its mask", tb * in_dim)?) } else { None },
+                    h_drop: if has_rec { Some(storage(gpu, "h dropped", tb * h)?) } else { None },
+                };
+                let rec = RecParams { rdrop: if has_rec { count as u32 } else { 0 }, ..rec };
                 let dir = Dir {
                     xw: storage(gpu, "xw", tb * gh)?,
                     cache,
@@ -326,33 +378,58 @@ impl Plan {
                     dgrads,
                     rec,
                     w: wo,
+                    drop,
                 };
-                // Forward: the input side for every step at once, then the recurrence.
-                forward.push(matmul(
-                    gpu,
-                    MatmulParams {
-                        m: tb as u32,
-                        n: gh as u32,
-                        k: in_dim as u32,
-                        flags: BIAS,
-                        a_off: input.off as u32,
-                        lda: in_dim as u32,
-                        b_off: dir.w.kernel as u32,
-                        ldb: gh as u32,
-                        c_off: 0,
-                        ldc: gh as u32,
-                        bias_off: dir.w.bias as u32,
-                        pad: 0,
-                    },
-                    &input.buf,
-                    w,
-                    &dir.xw,
-                ));
+                if has_in || has_rec {
+                    dropout.push(dir.drop.clone());
+                }
+                // Forward: the input side for every step at once (block by block, each with its
+                // dropout mask, when there is one), then the recurrence.
+                let blocks = if has_in { count } else { 1 };
+                let cols = gh / blocks;
+                for c in 0..blocks {
+                    let (a, a_off) = match (&dir.drop.input, &dir.drop.x_drop) {
+                        (Some(m), Some(xd)) => {
+                            forward.push(apply_mask(
+                                gpu,
+                                (&input.buf, input.off),
+                                (m, c * b * in_dim),
+                                (xd, 0),
+                                tb * in_dim,
+                                b * in_dim,
+                                false,
+                            ));
+                            (xd.clone(), 0)
+                        }
+                        _ => (input.buf.clone(), input.off),
+                    };
+                    forward.push(matmul(
+                        gpu,
+                        MatmulParams {
+                            m: tb as u32,
+                            n: cols as u32,
+                            k: in_dim as u32,
+                            flags: BIAS,
+                            a_off: a_off as u32,
+                            lda: in_dim as u32,
+                            b_off: (dir.w.kernel + c * cols) as u32,
+                            ldb: gh as u32,
+                            c_off: (c * cols) as u32,
+                            ldc: gh as u32,
+                            bias_off: (dir.w.bias + c * cols) as u32,
+                            pad: 0,
+                        },
+                        &a,
+                        w,
+                        &dir.xw,
+                    ));
+                }
                 let u = uniform(gpu, &dir.rec);
+                let rmask = dir.drop.recurrent.as_ref().unwrap_or(&dummy_r);
                 forward.push(step(
                     gpu,
                     &gpu.kernels.rec_forward,
-                    &[&u, w, &dir.xw, &mask, &dir.cache, &dummy_r, &dummy_w, &dummy_r],
+                    &[&u, w, &dir.xw, &mask, &dir.cache, &dummy_r, &dummy_w, &dummy_r, rmask],
                     (b.div_ceil(rows_per_group) as u32, 1, 1),
                 ));
                 dirs.push(dir);
@@ -413,19 +490,45 @@ impl Plan {
                 bw.push(step(
                     gpu,
                     &gpu.kernels.rec_backward,
-                    &[&u, w, &dir.xw, &mask, &dir.cache, &dir.dh_out, &dir.dgrads, &dir.ut],
+                    &[
+                        &u,
+                        w,
+                        &dir.xw,
+                        &mask,
+                        &dir.cache,
+                        &dir.dh_out,
+                        &dir.dgrads,
+                        &dir.ut,
+                        dir.drop.recurrent.as_ref().unwrap_or(&dummy_r),
+                    ],
                     (b.div_ceil(rows_per_group) as u32, 1, 1),
                 ));
                 let tbu = tb as u32;
                 // dW += Xᵀ·dz
                 let (ghu, hu) = (gh as usize, h as usize);
-                bw.push(weight_grad(
-                    gpu,
-                    (in_dim, ghu, tb),
-                    (&input.buf, input.off, in_dim),
-                    (&dir.dgrads, 0, ghu),
-                    (g, dir.w.kernel, ghu),
-                ));
+                match (&dir.drop.input, &dir.drop.x_drop) {
+                    (Some(m), Some(xd)) => {
+                        // dW += (x ∘ m_c)ᵀ·dz, block by block.
+                        let cols = ghu / dir.drop.count;
+                        for c in 0..dir.drop.count {
+                            bw.push(apply_mask(gpu, (&input.buf, input.off), (m, c * b * in_dim), (xd, 0), tb * in_dim, b * in_dim, false));
+                            bw.push(weight_grad(
+                                gpu,
+                                (in_dim, cols, tb),
+                                (xd, 0, in_dim),
+                                (&dir.dgrads, c * cols, ghu),
+                                (g, dir.w.kernel + c * cols, ghu),
+                            ));
+                        }
+                    }
+                    _ => bw.push(weight_grad(
+                        gpu,
+                        (in_dim, ghu, tb),
+                        (&input.buf, input.off, in_dim),
+                        (&dir.dgrads, 0, ghu),
+                        (g, dir.w.kernel, ghu),
+                    )),
+                }
                 bw.push(colsum(gpu, tb, gh as usize, &dir.dgrads, 0, gh as usize, g, dir.w.bias, true));
                 if code == 2 {
                     bw.push(colsum(
@@ -444,13 +547,30 @@ impl Plan {
                 let prev = if d == 0 { 0 } else { 2 * b * h as usize };
                 let rec_cols = if code == 3 { 2 * h } else { gh };
                 let dr = dir.rec.dr_off as usize;
-                bw.push(weight_grad(
-                    gpu,
-                    (hu, rec_cols as usize, tb),
-                    (&dir.cache, prev, hu),
-                    (&dir.dgrads, dr, ghu),
-                    (g, dir.w.recurrent, ghu),
-                ));
+                match (&dir.drop.recurrent, &dir.drop.h_drop) {
+                    (Some(m), Some(hd)) => {
+                        // dU_g += (h_{t-1} ∘ m_g)ᵀ·dr_g, for each mask's gate blocks (the
+                        // reset-before GRU's h block went through r∘hh, masked already).
+                        let per = ghu / dir.drop.count;
+                        let mut from = 0;
+                        for c in 0..dir.drop.count {
+                            let to = (from + per).min(rec_cols as usize);
+                            if to > from {
+                                bw.push(apply_mask(gpu, (&dir.cache, prev), (m, c * b * hu), (hd, 0), tb * hu, b * hu, false));
+                                let (src, dst) = ((&dir.dgrads, dr + from, ghu), (g, dir.w.recurrent + from, ghu));
+                                bw.push(weight_grad(gpu, (hu, to - from, tb), (hd, 0, hu), src, dst));
+                            }
+                            from = to;
+                        }
+                    }
+                    _ => bw.push(weight_grad(
+                        gpu,
+                        (hu, rec_cols as usize, tb),
+                        (&dir.cache, prev, hu),
+                        (&dir.dgrads, dr, ghu),
+                        (g, dir.w.recurrent, ghu),
+                    )),
+                }
                 if code == 3 {
                     // dU_h += (r∘h_{t-1})ᵀ·dz_h
                     let aux = dir.rec.aux_off as usize;
@@ -465,27 +585,35 @@ impl Plan {
                 if let Some(pp) = dir.w.peephole {
                     bw.push(colsum(gpu, tb, 3 * h as usize, &dir.dgrads, dir.rec.pt_off as usize, 3 * h as usize, g, pp, true));
                 }
-                // dX (+)= dz·Wᵀ
+                // dX (+)= dz·Wᵀ; with input dropout (dz_c·W_cᵀ) ∘ m_c for each mask c.
                 if let Some(dst) = &input_grad {
-                    bw.push(matmul(
-                        gpu,
-                        MatmulParams {
+                    let masked = dir.drop.input.as_ref().zip(dir.drop.dx_tmp.as_ref());
+                    let blocks = if masked.is_some() { dir.drop.count } else { 1 };
+                    let cols = gh / blocks as u32;
+                    for c in 0..blocks {
+                        let first = d == 0 && c == 0;
+                        let (out, out_off, flags) = match masked {
+                            Some((_, tmp)) => (tmp, 0, TRANS_B),
+                            None => (&dst.buf, dst.off, TRANS_B | if first { 0 } else { ACCUMULATE }),
+                        };
+                        let p = MatmulParams {
                             m: tbu,
                             n: in_dim as u32,
-                            k: gh,
-                            flags: TRANS_B | if d > 0 { ACCUMULATE } else { 0 },
-                            a_off: 0,
+                            k: cols,
+                            flags,
+                            a_off: c as u32 * cols,
                             lda: gh,
-                            b_off: dir.w.kernel as u32,
+                            b_off: dir.w.kernel as u32 + c as u32 * cols,
                             ldb: gh,
-                            c_off: dst.off as u32,
+                            c_off: out_off as u32,
                             ldc: in_dim as u32,
                             ..Default::default()
-                        },
-                        &dir.dgrads,
-                        w,
-                        &dst.buf,
-                    ));
+                        };
+                        bw.push(matmul(gpu, p, &dir.dgrads, w, out));
+                        if let Some((m, tmp)) = masked {
+                            bw.push(apply_mask(gpu, (tmp, 0), (m, c * b * in_dim), (&dst.buf, dst.off), tb * in_dim, b * in_dim, !first));
+                        }
+                    }
                 }
             }
             backward_layers.push(bw);
@@ -607,6 +735,7 @@ impl Plan {
             loss_params,
             scatter_params,
             scatter,
+            dropout,
             forward,
             loss,
             backward,
