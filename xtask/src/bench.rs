@@ -6,6 +6,8 @@
 //!   (`--threads 2`).
 //! - `page`: the playground page itself in headless Chromium (`bench/page.mjs`): steps per second
 //!   of the sine lesson through the real UI, and the MSEs reached.
+//! - `gpu`: the WebGPU engine natively beside the CPU engine on the same configurations, the
+//!   large one included, with dispatches and submissions per step (`unroll bench --backend gpu`).
 
 use std::path::Path;
 
@@ -23,7 +25,12 @@ pub const KINDS: &[(&str, &str)] = &[
     ("chain", "the unrolled chain's redraw rate and trace cost while training (bench/chain.mjs)"),
     ("generation", "the sine lesson's held-out and generation MSE per seed and cell (unroll bench --generation)"),
     ("news", "one training epoch of each news preset, natively and in headless Chromium (--news)"),
+    ("gpu", "the WebGPU engine natively beside the CPU engine, large-lstm included (minutes on lavapipe)"),
 ];
+
+/// The configurations `gpu` runs on both engines, and how many samples (steps for the sine ones).
+const GPU_CONFIGS: &[&str] = &["sine-rnn", "sine-lstm", "agnews-lstm", "large-lstm"];
+const GPU_SAMPLES: &str = "1024";
 
 /// AG News, beside the repository (see DESIGN.md: `../shared/data/ag_news`).
 fn ag_news(root: &Path) -> std::path::PathBuf {
@@ -71,6 +78,31 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
                 // The sine configurations again with the helper worker (half of each batch on a
                 // second worker; the page is served cross-origin isolated, as `serve` does).
                 browser(root, &mut built, json, &["--threads", "2", "--only", "sine-rnn", "--only", "sine-lstm"])?;
+            }
+            "gpu" => {
+                for backend in ["cpu", "gpu"] {
+                    header("bench", format!("gpu: cargo run --release --bin unroll -- bench --backend {backend}"));
+                    let mut cmd = std::process::Command::new("cargo");
+                    cmd.args([
+                        "run",
+                        "--quiet",
+                        "--release",
+                        "--bin",
+                        "unroll",
+                        "--",
+                        "bench",
+                        "--backend",
+                        backend,
+                        "--samples",
+                        GPU_SAMPLES,
+                    ])
+                    .args(GPU_CONFIGS.iter().flat_map(|c| ["--only", c]))
+                    .current_dir(root);
+                    if json {
+                        cmd.arg("--json");
+                    }
+                    run(&mut cmd)?;
+                }
             }
             "page" | "chain" => {
                 if !built {
