@@ -119,15 +119,6 @@ impl BackendKind {
         matches!(self, BackendKind::Cpu)
     }
 
-    /// Why this engine cannot train `spec` here (no adapter, a part it does not run yet), or
-    /// `None`. Tests over [`BackendKind::ALL`] print the reason and skip such a case.
-    pub fn unavailable(self, spec: &ModelSpec) -> Option<String> {
-        match self {
-            BackendKind::Cpu => None,
-            BackendKind::Gpu => gpu_unavailable(spec),
-        }
-    }
-
     /// Memory one training run may take on this engine, here: in the browser a wasm32 worker
     /// (whose memory cannot pass 4 GiB, and which phones and some browsers cap far lower, beside
     /// the page and the helper worker's copy); natively, a share of an ordinary machine.
@@ -196,16 +187,6 @@ fn gpu_adapter() -> Result<String, String> {
 #[cfg(target_arch = "wasm32")]
 fn gpu_adapter() -> Result<String, String> {
     Err("the WebGPU engine does not run in the browser's worker yet".into())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn gpu_unavailable(spec: &ModelSpec) -> Option<String> {
-    super::gpu::unsupported(spec).or_else(|| super::gpu::Gpu::get().err())
-}
-
-#[cfg(target_arch = "wasm32")]
-fn gpu_unavailable(_spec: &ModelSpec) -> Option<String> {
-    Some("the WebGPU engine does not run in the browser's worker yet".into())
 }
 
 /// Where the parts of a batch may be computed, as the platform allows.

@@ -130,11 +130,6 @@ impl GpuBackend {
         self.gpu.counts()
     }
 
-    /// The adapter, in words.
-    pub fn adapter(&self) -> String {
-        super::adapter_summary().unwrap_or_default()
-    }
-
     fn plan_for(&mut self, batch: usize, time: usize) -> Result<usize, EngineError> {
         if let Some(i) = self.plans.iter().position(|p| p.batch == batch && p.time == time) {
             return Ok(i);

@@ -302,15 +302,13 @@ impl Plan {
             let p = EmbedParams { count: tb as u32, dim: dim as u32, table_off: table as u32, ..Default::default() };
             let u = uniform(gpu, &p);
             forward.push(step(gpu, &gpu.kernels.gather, &[&u, &tokens, w, &x0], grid(tb * dim, 64)));
-            embed = Some((p, table));
+            embed = Some(p);
         }
 
-        // The input of layer k, its gradient's destination, and whether that destination is
-        // written by a direction before (then accumulated into).
+        // The input of layer k and where its gradient goes (none for values: nothing reads it).
+        // After the loop: the top layer's output and its gradient, which the Dense head reads and writes.
         let mut input = At { buf: x0.clone(), off: 0 };
         let mut input_grad: Option<At> = embed.is_some().then(|| At { buf: dx0.clone(), off: 0 });
-        let mut top_out = At { buf: x0.clone(), off: 0 };
-        let mut top_grad = At { buf: x0.clone(), off: 0 };
         let mut splits: Vec<Option<Step>> = Vec::new();
         let mut dropout = Vec::new();
         for (k, layer) in spec.layers.iter().enumerate() {
@@ -618,16 +616,12 @@ impl Plan {
             }
             backward_layers.push(bw);
             splits.push(split);
-            input = out.clone();
-            // A layer above writes its input's gradient into this layer's dh_out (one direction)
-            // or d_out (two, then split); rows are the whole sequence (only the top may be final).
-            input_grad = Some(match layer.bidirectional {
-                None => At { buf: dirs[0].dh_out.clone(), off: 0 },
-                Some(_) => out_grad.clone(),
-            });
-            top_out = out;
-            top_grad = out_grad;
+            // The layer above (or the Dense head) reads this output and writes its gradient into
+            // this layer's dh_out (one direction) or d_out (two, then split).
+            input = out;
+            input_grad = Some(out_grad);
         }
+        let (top_out, top_grad) = (input, input_grad.expect("validated: at least one layer"));
 
         // Dense head and loss.
         let top_dim = spec.layers[n - 1].output_dim();
@@ -692,7 +686,7 @@ impl Plan {
             backward.extend(bw);
         }
         let scatter_params = uniform(gpu, &EmbedParams::default());
-        let scatter = embed.map(|(mut p, _)| {
+        let scatter = embed.map(|mut p| {
             p.start_off = tb as u32;
             p.rows_off = (2 * tb + 1) as u32;
             // One workgroup per distinct token: at most one per row.
