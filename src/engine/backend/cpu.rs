@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::state_grads::StateGradients;
-use super::{Backend, BackendLabel, Setup, Trace, Workers};
+use super::{check_row, check_weight_count, Backend, BackendLabel, Setup, Trace, Workers};
 use crate::engine::model::{Dropout, Input, Model, ModelSpec, Targets, Workspace};
 use crate::engine::train::{OnRemote, OptimizerState, PartRunner, Sequential, StepStats, Threads, Trainer};
 use crate::engine::EngineError;
@@ -61,9 +61,7 @@ impl Backend for CpuBackend {
 
     fn load_weights(&mut self, weights: &[f32]) -> Result<(), EngineError> {
         let values = &mut self.trainer.model.params.values;
-        if weights.len() != values.len() {
-            return Err(EngineError::Shape { name: "weights".into(), expected: vec![values.len()], got: vec![weights.len()] });
-        }
+        check_weight_count(values.len(), weights.len())?;
         values.copy_from_slice(weights);
         Ok(())
     }
@@ -81,9 +79,7 @@ impl Backend for CpuBackend {
     }
 
     fn trace(&mut self, input: &Input, row: usize) -> Result<Trace, EngineError> {
-        if row >= input.batch {
-            return Err(EngineError::InvalidInput(format!("row {row} of a batch of {}", input.batch)));
-        }
+        check_row(input, row)?;
         self.trainer.model.forward(input, &mut self.eval_ws)?;
         Ok(self.trainer.model.trace_row(&self.eval_ws, row))
     }

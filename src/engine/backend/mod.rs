@@ -189,6 +189,22 @@ fn gpu_adapter() -> Result<String, String> {
     Err("the WebGPU engine does not run in the browser's worker yet".into())
 }
 
+/// An error unless `row` is a row of `input`'s batch (a trace follows one row).
+pub(crate) fn check_row(input: &Input, row: usize) -> Result<(), EngineError> {
+    if row >= input.batch {
+        return Err(EngineError::InvalidInput(format!("row {row} of a batch of {}", input.batch)));
+    }
+    Ok(())
+}
+
+/// An error unless `got` weights are as many as the model's `want` (weights loaded into a backend).
+pub(crate) fn check_weight_count(want: usize, got: usize) -> Result<(), EngineError> {
+    if got != want {
+        return Err(EngineError::Shape { name: "weights".into(), expected: vec![want], got: vec![got] });
+    }
+    Ok(())
+}
+
 /// Where the parts of a batch may be computed, as the platform allows.
 #[derive(Clone, Debug, Default)]
 pub enum Workers {

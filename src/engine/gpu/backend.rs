@@ -16,7 +16,8 @@ use crate::engine::model::DropoutMasks;
 use crate::engine::model::{Input, InputData, InputSpec, LossKind, Model, Targets, Workspace};
 use crate::engine::ops::swap_leading;
 use crate::engine::train::init::{rng_from_seed, Rng8};
-use crate::engine::train::{Clipping, Optimizer, OptimizerSpec, Schedule, StepStats};
+use crate::engine::train::optimizer::adam_step_size;
+use crate::engine::train::{Clipping, OptimizerSpec, Schedule, StepStats};
 use crate::engine::EngineError;
 
 /// Batch shapes kept built at once (a training batch, a last smaller one, an evaluation batch).
@@ -86,8 +87,7 @@ impl GpuBackend {
         let gpu = Gpu::get().map_err(EngineError::Gpu)?;
         let model = setup.model;
         let n = model.params.len();
-        let state = Optimizer::new(setup.optimizer, n).state();
-        let slots = [state.m.len(), state.v.len(), state.a.len()];
+        let slots = setup.optimizer.slot_lens(n);
         let weights = storage(&gpu, "weights", n)?;
         gpu.queue.write_buffer(&weights, 0, bytemuck::cast_slice(&model.params.values));
         let table: Vec<u32> = model.params.infos.iter().flat_map(|p| [p.at.offset as u32, p.at.len as u32]).collect();
@@ -149,29 +149,19 @@ impl GpuBackend {
         let plan = &self.plans[pi];
         let (b, t) = (input.batch, input.time);
         let q = &self.gpu.queue;
-        let mut mask = vec![1.0f32; t * b];
-        if let Some(m) = input.mask {
-            for bi in 0..b {
-                for ti in 0..t {
-                    mask[ti * b + bi] = m[bi * t + ti];
-                }
-            }
-        }
+        let mut mask = Vec::new();
+        input.time_major_mask(spec.input.mask_zero(), &mut mask);
         match (input.data, &spec.input) {
             (InputData::Values(v), InputSpec::Values { features }) => {
                 let mut x = Vec::new();
                 swap_leading(v, b, t, *features, &mut x);
                 q.write_buffer(&plan.x0, 0, bytemuck::cast_slice(&x));
             }
-            (InputData::Tokens(ids), InputSpec::Tokens { mask_zero, .. }) => {
+            (InputData::Tokens(ids), InputSpec::Tokens { .. }) => {
                 let mut tok = vec![0u32; t * b];
                 for bi in 0..b {
                     for ti in 0..t {
-                        let id = ids[bi * t + ti];
-                        tok[ti * b + bi] = id;
-                        if *mask_zero && id == 0 {
-                            mask[ti * b + bi] = 0.0;
-                        }
+                        tok[ti * b + bi] = ids[bi * t + ti];
                     }
                 }
                 q.write_buffer(&plan.tokens, 0, bytemuck::cast_slice(&tok));
@@ -200,17 +190,14 @@ impl GpuBackend {
         }
         q.write_buffer(&plan.mask, 0, bytemuck::cast_slice(&mask));
         let Some(targets) = targets else { return Ok(()) };
+        self.mirror.check_targets(targets, b, t)?;
         let units = spec.dense_units;
         let seq = spec.return_sequences;
         let rows = plan.rows;
         let mut weights = vec![1.0f32; rows];
         let mut inv = 1.0 / (rows * units) as f32;
-        match (targets, spec.loss) {
-            (Targets::Values(y), LossKind::Mse) => {
-                if y.len() != rows * units {
-                    let shape = if seq { format!("{b}×{t}×{units}") } else { format!("{b}×{units}") };
-                    return Err(EngineError::InvalidInput(format!("expected {shape} target values, got {}", y.len())));
-                }
+        match targets {
+            Targets::Values(y) => {
                 let mut yt = Vec::new();
                 if seq {
                     swap_leading(y, b, t, units, &mut yt);
@@ -224,16 +211,7 @@ impl GpuBackend {
                 }
                 q.write_buffer(&plan.targets, 0, bytemuck::cast_slice(&yt));
             }
-            (Targets::Classes(labels), LossKind::SparseCategoricalCrossentropy) => {
-                if labels.len() != b {
-                    return Err(EngineError::InvalidInput(format!("expected {b} labels, got {}", labels.len())));
-                }
-                if let Some(&l) = labels.iter().find(|&&l| l as usize >= units) {
-                    return Err(EngineError::InvalidInput(format!("label {l} is out of range for {units} classes")));
-                }
-                q.write_buffer(&plan.targets, 0, bytemuck::cast_slice(labels));
-            }
-            _ => return Err(EngineError::InvalidInput("targets do not match the model's loss".into())),
+            Targets::Classes(labels) => q.write_buffer(&plan.targets, 0, bytemuck::cast_slice(labels)),
         }
         q.write_buffer(&plan.loss_weights, 0, bytemuck::cast_slice(&weights));
         let lp = LossParams {
@@ -268,10 +246,9 @@ impl GpuBackend {
                 (p.rho, p.momentum, p.epsilon, p.centered) = (rho, momentum, epsilon, centered as u32);
             }
             OptimizerSpec::Adam { beta1, beta2, epsilon, amsgrad, .. } => {
-                // As the CPU: the step size of update number `iterations + 1`, in f64.
-                let t = (self.iterations + 1) as f64;
+                // The step size of update number `iterations + 1`, as the CPU computes it.
                 p.kind = 2;
-                p.alpha = (lr as f64 * (1.0 - (beta2 as f64).powf(t)).sqrt() / (1.0 - (beta1 as f64).powf(t))) as f32;
+                p.alpha = adam_step_size(lr, beta1, beta2, self.iterations + 1);
                 (p.beta1, p.beta2, p.epsilon, p.amsgrad) = (beta1, beta2, epsilon, amsgrad as u32);
             }
         }

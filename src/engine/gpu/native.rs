@@ -3,7 +3,7 @@
 
 use super::backend::GpuBackend;
 use super::WorkCounts;
-use crate::engine::backend::{Backend, BackendLabel, StateGradients, Trace, Workers};
+use crate::engine::backend::{check_row, check_weight_count, Backend, BackendLabel, StateGradients, Trace, Workers};
 use crate::engine::model::{Input, Model, ModelSpec, Targets};
 use crate::engine::train::{OptimizerState, StepStats};
 use crate::engine::EngineError;
@@ -48,10 +48,7 @@ impl Backend for GpuBackend {
     }
 
     fn load_weights(&mut self, weights: &[f32]) -> Result<(), EngineError> {
-        let n = self.mirror.params.len();
-        if weights.len() != n {
-            return Err(EngineError::Shape { name: "weights".into(), expected: vec![n], got: vec![weights.len()] });
-        }
+        check_weight_count(self.mirror.params.len(), weights.len())?;
         self.gpu.queue.write_buffer(&self.shared.weights, 0, bytemuck::cast_slice(weights));
         self.mirror.params.values.copy_from_slice(weights);
         self.synced_at = self.iterations;
@@ -69,11 +66,7 @@ impl Backend for GpuBackend {
     }
 
     fn load_optimizer_state(&mut self, state: &OptimizerState) -> Result<(), EngineError> {
-        for (name, want, got) in [("m", self.slots[0], &state.m), ("v", self.slots[1], &state.v), ("a", self.slots[2], &state.a)] {
-            if want != got.len() {
-                return Err(EngineError::Shape { name: format!("optimizer slot {name}"), expected: vec![want], got: vec![got.len()] });
-            }
-        }
+        state.check_slots(self.slots)?;
         let q = &self.gpu.queue;
         for (buf, v) in [(&self.shared.m, &state.m), (&self.shared.v, &state.v), (&self.shared.a, &state.a)] {
             if !v.is_empty() {
@@ -92,9 +85,7 @@ impl Backend for GpuBackend {
     }
 
     fn trace(&mut self, input: &Input, row: usize) -> Result<Trace, EngineError> {
-        if row >= input.batch {
-            return Err(EngineError::InvalidInput(format!("row {row} of a batch of {}", input.batch)));
-        }
+        check_row(input, row)?;
         self.sync_mirror()?;
         self.mirror.forward(input, &mut self.eval_ws)?;
         Ok(self.mirror.trace_row(&self.eval_ws, row))

@@ -55,6 +55,36 @@ pub struct Input<'a> {
     pub loss_from: usize,
 }
 
+impl Input<'_> {
+    /// The mask time-major (`[time, batch]`) into `out`: the given mask (1.0 where none), and,
+    /// with `mask_zero`, 0.0 at padding (token id 0). Returns whether anything is masked at all:
+    /// a mask was given or a padding token was found.
+    pub(crate) fn time_major_mask(&self, mask_zero: bool, out: &mut Vec<f32>) -> bool {
+        let (b, t) = (self.batch, self.time);
+        out.clear();
+        out.resize(t * b, 1.0);
+        let mut masked = self.mask.is_some();
+        if let Some(m) = self.mask {
+            for bi in 0..b {
+                for ti in 0..t {
+                    out[ti * b + bi] = m[bi * t + ti];
+                }
+            }
+        }
+        if let (true, InputData::Tokens(ids)) = (mask_zero, self.data) {
+            for bi in 0..b {
+                for ti in 0..t {
+                    if ids[bi * t + ti] == 0 {
+                        out[ti * b + bi] = 0.0;
+                        masked = true;
+                    }
+                }
+            }
+        }
+        masked
+    }
+}
+
 /// Training targets for one batch.
 #[derive(Clone, Copy, Debug)]
 pub enum Targets<'a> {
@@ -246,19 +276,10 @@ impl Model {
         ws.time = t;
         let p = &self.params.values;
         // Layer-0 input, time-major, and the mask.
-        ws.has_mask = input.mask.is_some();
-        ws.mask.clear();
-        ws.mask.resize(t * b, 1.0);
-        if let Some(m) = input.mask {
-            for bi in 0..b {
-                for ti in 0..t {
-                    ws.mask[ti * b + bi] = m[bi * t + ti];
-                }
-            }
-        }
+        ws.has_mask = input.time_major_mask(self.spec.input.mask_zero(), &mut ws.mask);
         match (input.data, &self.spec.input) {
             (InputData::Values(v), InputSpec::Values { features }) => swap_leading(v, b, t, *features, &mut ws.x0),
-            (InputData::Tokens(ids), InputSpec::Tokens { dim, mask_zero, .. }) => profile::time(Phase::Embedding, || {
+            (InputData::Tokens(ids), InputSpec::Tokens { dim, .. }) => profile::time(Phase::Embedding, || {
                 let table = self.embedding.expect("token model has an embedding").of(p);
                 ws.tokens.resize(t * b, 0);
                 ws.x0.resize(t * b * dim, 0.0);
@@ -268,10 +289,6 @@ impl Model {
                         let r = ti * b + bi;
                         ws.tokens[r] = id;
                         ws.x0[r * dim..(r + 1) * dim].copy_from_slice(&table[id as usize * dim..(id as usize + 1) * dim]);
-                        if *mask_zero && id == 0 {
-                            ws.mask[r] = 0.0;
-                            ws.has_mask = true;
-                        }
                     }
                 }
             }),
@@ -304,19 +321,42 @@ impl Model {
         Ok(())
     }
 
+    /// Checks that `targets` suit the model's loss for a batch of `batch` sequences of `time`
+    /// steps: the number of values or labels, and labels within the classes.
+    pub(crate) fn check_targets(&self, targets: &Targets, batch: usize, time: usize) -> Result<(), EngineError> {
+        let (b, t) = (batch, time);
+        let units = self.spec.dense_units;
+        let seq = self.spec.return_sequences;
+        match (targets, self.spec.loss) {
+            (Targets::Values(y), LossKind::Mse) => {
+                if y.len() != if seq { b * t * units } else { b * units } {
+                    let shape = if seq { format!("{b}×{t}×{units}") } else { format!("{b}×{units}") };
+                    return Err(EngineError::InvalidInput(format!("expected {shape} target values, got {}", y.len())));
+                }
+            }
+            (Targets::Classes(labels), LossKind::SparseCategoricalCrossentropy) => {
+                if labels.len() != b {
+                    return Err(EngineError::InvalidInput(format!("expected {b} labels, got {}", labels.len())));
+                }
+                if let Some(&l) = labels.iter().find(|&&l| l as usize >= units) {
+                    return Err(EngineError::InvalidInput(format!("label {l} is out of range for {units} classes")));
+                }
+            }
+            _ => return Err(EngineError::InvalidInput("targets do not match the model's loss".into())),
+        }
+        Ok(())
+    }
+
     /// The loss of the last forward pass against `targets`; with `grad`, also `∂L/∂logits`.
     fn head_loss(&self, targets: &Targets, ws: &mut Workspace, want_grad: bool) -> Result<f32, EngineError> {
         let (b, t) = (ws.batch, ws.time);
+        self.check_targets(targets, b, t)?;
         let units = self.spec.dense_units;
         let seq = self.spec.return_sequences;
         ws.d_logits.resize(ws.logits.len(), 0.0);
         let grad = if want_grad { Some(&mut ws.d_logits[..]) } else { None };
         match (targets, self.spec.loss) {
             (Targets::Values(y), LossKind::Mse) => {
-                if y.len() != ws.logits.len() {
-                    let shape = if seq { format!("{b}×{t}×{units}") } else { format!("{b}×{units}") };
-                    return Err(EngineError::InvalidInput(format!("expected {shape} target values, got {}", y.len())));
-                }
                 if seq {
                     swap_leading(y, b, t, units, &mut ws.targets);
                 } else {
@@ -335,15 +375,9 @@ impl Model {
                 }
             }
             (Targets::Classes(labels), LossKind::SparseCategoricalCrossentropy) => {
-                if labels.len() != b {
-                    return Err(EngineError::InvalidInput(format!("expected {b} labels, got {}", labels.len())));
-                }
-                if let Some(&l) = labels.iter().find(|&&l| l as usize >= units) {
-                    return Err(EngineError::InvalidInput(format!("label {l} is out of range for {units} classes")));
-                }
                 Ok(loss::softmax_cross_entropy(&ws.logits, units, labels, &mut ws.probs, grad))
             }
-            _ => Err(EngineError::InvalidInput("targets do not match the model's loss".into())),
+            _ => unreachable!("checked by check_targets"),
         }
     }
 

@@ -86,6 +86,13 @@ pub const MAX_UNITS: usize = 4096;
 pub const MAX_LAYERS: usize = 8;
 pub const MAX_VOCAB: usize = 1 << 22;
 
+impl InputSpec {
+    /// Whether token id 0 is padding, masked (`Embedding(mask_zero=True)`).
+    pub fn mask_zero(&self) -> bool {
+        matches!(self, InputSpec::Tokens { mask_zero: true, .. })
+    }
+}
+
 impl ModelSpec {
     /// Checks sizes and combinations, with a message that names the offending part.
     pub fn validate(&self) -> Result<(), EngineError> {

@@ -38,6 +38,15 @@ impl OptimizerSpec {
     pub fn rmsprop(lr: f32) -> Self {
         OptimizerSpec::RmsProp { lr, rho: 0.9, momentum: 0.0, epsilon: 1e-7, centered: false }
     }
+    /// Lengths of the slots `m`, `v`, `a` for `n` weights (0 for a slot this optimiser has not).
+    pub fn slot_lens(&self, n: usize) -> [usize; 3] {
+        match *self {
+            OptimizerSpec::Sgd { momentum, .. } => [if momentum != 0.0 { n } else { 0 }, 0, 0],
+            OptimizerSpec::RmsProp { momentum, centered, .. } => [if momentum > 0.0 { n } else { 0 }, n, if centered { n } else { 0 }],
+            OptimizerSpec::Adam { amsgrad, .. } => [n, n, if amsgrad { n } else { 0 }],
+        }
+    }
+
     /// The base learning rate (a schedule scales it step by step).
     pub fn lr(&self) -> f32 {
         match *self {
@@ -78,15 +87,7 @@ impl Optimizer {
 
     /// Takes up `state` (from [`Optimizer::state`] of the same optimiser on the same model).
     pub fn load_state(&mut self, state: &OptimizerState) -> Result<(), crate::engine::EngineError> {
-        for (name, mine, theirs) in [("m", &self.m, &state.m), ("v", &self.v, &state.v), ("a", &self.a, &state.a)] {
-            if mine.len() != theirs.len() {
-                return Err(crate::engine::EngineError::Shape {
-                    name: format!("optimizer slot {name}"),
-                    expected: vec![mine.len()],
-                    got: vec![theirs.len()],
-                });
-            }
-        }
+        state.check_slots([self.m.len(), self.v.len(), self.a.len()])?;
         self.m.copy_from_slice(&state.m);
         self.v.copy_from_slice(&state.v);
         self.a.copy_from_slice(&state.a);
@@ -95,11 +96,7 @@ impl Optimizer {
     }
 
     pub fn new(spec: OptimizerSpec, n: usize) -> Self {
-        let (m, v, a) = match spec {
-            OptimizerSpec::Sgd { momentum, .. } => (if momentum != 0.0 { n } else { 0 }, 0, 0),
-            OptimizerSpec::RmsProp { momentum, centered, .. } => (if momentum > 0.0 { n } else { 0 }, n, if centered { n } else { 0 }),
-            OptimizerSpec::Adam { amsgrad, .. } => (n, n, if amsgrad { n } else { 0 }),
-        };
+        let [m, v, a] = spec.slot_lens(n);
         Optimizer { spec, m: vec![0.0; m], v: vec![0.0; v], a: vec![0.0; a], iterations: 0 }
     }
 
@@ -165,8 +162,7 @@ impl Optimizer {
                 }
             }
             OptimizerSpec::Adam { beta1, beta2, epsilon, amsgrad, .. } => {
-                let t = self.iterations as f64;
-                let alpha = (lr as f64 * (1.0 - (beta2 as f64).powf(t)).sqrt() / (1.0 - (beta1 as f64).powf(t))) as f32;
+                let alpha = adam_step_size(lr, beta1, beta2, self.iterations);
                 let moments = params.iter_mut().zip(grads).zip(self.m.iter_mut()).zip(self.v.iter_mut());
                 if amsgrad {
                     // v̂ = max(v̂, v); the step divides by √v̂.
@@ -185,6 +181,30 @@ impl Optimizer {
                 }
             }
         }
+    }
+}
+
+/// Adam's step size at update number `t` (counting from 1): `lr·√(1-β₂ᵗ)/(1-β₁ᵗ)`, in f64 (the
+/// bias corrections of both moments folded into one factor, as Keras computes it).
+pub fn adam_step_size(lr: f32, beta1: f32, beta2: f32, t: u64) -> f32 {
+    let t = t as f64;
+    (lr as f64 * (1.0 - (beta2 as f64).powf(t)).sqrt() / (1.0 - (beta1 as f64).powf(t))) as f32
+}
+
+impl OptimizerState {
+    /// Whether the slots have the lengths `want` (`m`, `v`, `a`): an error naming the first that
+    /// has not (a state from another optimiser or model).
+    pub fn check_slots(&self, want: [usize; 3]) -> Result<(), crate::engine::EngineError> {
+        for (name, want, got) in [("m", want[0], &self.m), ("v", want[1], &self.v), ("a", want[2], &self.a)] {
+            if want != got.len() {
+                return Err(crate::engine::EngineError::Shape {
+                    name: format!("optimizer slot {name}"),
+                    expected: vec![want],
+                    got: vec![got.len()],
+                });
+            }
+        }
+        Ok(())
     }
 }
 

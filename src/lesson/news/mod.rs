@@ -36,7 +36,7 @@ use crate::engine::{Input, InputData, Model, Targets};
 use crate::model_file::ModelFile;
 use crate::settings::{SettingError, Settings, Task, TextFields};
 use metrics::{count_correct, Tally};
-use reader::{masked, read_with};
+use reader::read_with;
 
 mod metrics;
 mod reader;
@@ -556,7 +556,7 @@ impl NewsLesson {
 
     /// The model reading `text`: its tokens and the probabilities after each.
     pub fn read(&mut self, text: &str) -> Reading {
-        let (classes, masked) = (self.backend.spec().dense_units, masked(self.backend.spec()));
+        let (classes, masked) = (self.backend.spec().dense_units, self.backend.spec().input.mask_zero());
         let backend = &mut self.backend;
         read_with(classes, masked, &mut |input| backend.predict(input).map(<[f32]>::to_vec), &self.vectorizer, text)
     }

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::batches::make_batch;
 use crate::data::text::TextVectorizer;
-use crate::engine::model::{InputSpec, ModelSpec};
 use crate::engine::ops::softmax_rows;
 use crate::engine::{EngineError, Input, InputData, Model, Targets, Workspace};
 use crate::lesson::chain::{chain_of, Chain};
@@ -47,7 +46,7 @@ impl TextClassifier {
 
     /// The model reading `text`: its tokens and the probabilities after each.
     pub fn read(&mut self, text: &str) -> Reading {
-        let (classes, masked) = (self.model.spec.dense_units, masked(&self.model.spec));
+        let (classes, masked) = (self.model.spec.dense_units, self.model.spec.input.mask_zero());
         let (model, ws) = (&self.model, &mut self.ws);
         read_with(classes, masked, &mut |input| model.forward(input, ws).map(|()| ws.outputs.clone()), &self.vectorizer, text)
     }
@@ -80,11 +79,6 @@ impl TextClassifier {
 
 /// A classifier's forward pass at inference: logits `[batch, classes]` for a batch of token ids.
 pub(super) type Forward<'a> = dyn FnMut(&Input) -> Result<Vec<f32>, EngineError> + 'a;
-
-/// Whether the model's embedding masks the padding (`mask_zero`).
-pub(super) fn masked(spec: &ModelSpec) -> bool {
-    matches!(spec.input, InputSpec::Tokens { mask_zero: true, .. })
-}
 
 /// Tokens of `text` and the probabilities after each (a text of no token reads as one padding
 /// step), the model run by `forward`.
