@@ -459,3 +459,53 @@ fn dropout_trains_as_on_the_cpu_engine() {
         }
     }
 }
+
+/// Deferred, the browser's way: 70 steps submitted without waiting (three groups and more, a
+/// batch of another size closing a group early, the periodic weights copy) arrive in order with
+/// the waiting engine's results; `settled` brings the CPU copy up to the device's weights, and
+/// inference then runs on it.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn steps_submitted_without_waiting_arrive_in_order_with_the_waiting_engines_results() {
+    use unroll::engine::gpu::{GpuBackend, MAX_IN_FLIGHT};
+    if adapter().is_none() {
+        return;
+    }
+    let lstm = CellKind::Lstm { peephole: false };
+    let spec = cls_model(40, 5, true, vec![layer(lstm, 6, Some(Merge::Concat))], 3);
+    let make = || GpuBackend::new(setup(&spec, OptimizerSpec::adam(1e-2), Clipping::GlobalNorm(1.0))).unwrap();
+    let (mut waiting, mut deferred) = (make(), make().deferred());
+    let batches: Vec<Batch> = (0..70).map(|s| Batch::new(&spec, if s == 40 { 3 } else { 6 }, 7, s, true, 0)).collect();
+    let mut want = Vec::new();
+    for b in &batches {
+        let stats = waiting.train_batch(&b.input(), &b.targets(&spec)).unwrap();
+        want.push((stats, waiting.train_outputs().to_vec()));
+    }
+    let wait = || std::thread::sleep(std::time::Duration::from_millis(1));
+    let mut got = Vec::new();
+    for b in &batches {
+        assert_eq!(deferred.submit_batch(&b.input(), &b.targets(&spec)).unwrap(), None, "a deferred step gives its results later");
+        while Backend::in_flight(&deferred) >= MAX_IN_FLIGHT {
+            got.extend(Backend::arrived(&mut deferred).unwrap());
+            wait();
+        }
+    }
+    assert!(Backend::in_flight(&deferred) > 0, "submitting does not wait");
+    while Backend::in_flight(&deferred) > 0 {
+        got.extend(Backend::arrived(&mut deferred).unwrap());
+        wait();
+    }
+    assert_eq!(got.len(), 70);
+    for (k, (g, (stats, outputs))) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g.stats, *stats, "step {k}: the same kernels on the same data");
+        assert_eq!(&g.outputs, outputs, "step {k} outputs");
+    }
+    while !Backend::settled(&mut deferred).unwrap() {
+        wait();
+    }
+    assert_eq!(deferred.weights(), waiting.weights(), "the CPU copy, settled");
+    let probe = &batches[3];
+    let on_cpu = deferred.predict(&probe.input()).unwrap().to_vec();
+    assert_close("inference on the CPU copy", &on_cpu, waiting.predict(&probe.input()).unwrap(), 1e-5, 1e-4);
+    assert_eq!(deferred.optimizer_state().iterations, 70);
+}

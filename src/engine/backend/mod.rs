@@ -37,6 +37,27 @@ pub trait Backend: std::fmt::Debug {
     /// schedule's learning rate). The weights stay as they were when the loss or the gradient is
     /// not finite, so a diverging run can be inspected.
     fn train_batch(&mut self, input: &Input, targets: &Targets) -> Result<StepStats, EngineError>;
+    /// [`Backend::train_batch`] where the step's results may come later: `Some` with them now,
+    /// or `None` when they come from [`Backend::arrived`] (the WebGPU engine in the browser,
+    /// which may never wait for the device). The weights must not be read, nor inference run,
+    /// until [`Backend::settled`] says so.
+    fn submit_batch(&mut self, input: &Input, targets: &Targets) -> Result<Option<StepStats>, EngineError> {
+        self.train_batch(input, targets).map(Some)
+    }
+    /// The steps submitted with [`Backend::submit_batch`] whose results came since the last call,
+    /// oldest first, each with its outputs (as [`Backend::train_outputs`]).
+    fn arrived(&mut self) -> Result<Vec<Arrived>, EngineError> {
+        Ok(Vec::new())
+    }
+    /// Steps submitted whose results have not come yet.
+    fn in_flight(&self) -> usize {
+        0
+    }
+    /// Whether the weights, inference and the views reflect every step submitted. When not, the
+    /// engine is fetching them: ask again after letting the event loop turn.
+    fn settled(&mut self) -> Result<bool, EngineError> {
+        Ok(true)
+    }
     /// The outputs of the batch trained last, batch-major: `[batch, time, units]` with
     /// `return_sequences`, else `[batch, units]` (logits for a classifier).
     fn train_outputs(&self) -> &[f32];
@@ -72,6 +93,14 @@ pub trait Backend: std::fmt::Debug {
     fn work_counts(&self) -> Option<super::gpu::WorkCounts> {
         None
     }
+}
+
+/// A step submitted with [`Backend::submit_batch`], as its results came back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrived {
+    pub stats: StepStats,
+    /// Laid out as [`Backend::train_outputs`].
+    pub outputs: Vec<f32>,
 }
 
 /// The engines this build knows.

@@ -36,7 +36,7 @@ pub struct GpuBackend {
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(super) eval_ws: Workspace,
     pub(super) shared: Shared,
-    plans: Vec<Plan>,
+    pub(super) plans: Vec<Plan>,
     optimizer: OptimizerSpec,
     clipping: Clipping,
     schedule: Schedule,
@@ -48,6 +48,8 @@ pub struct GpuBackend {
     pub(super) slots: [usize; 3],
     /// Draws the dropout masks, as the CPU engine's trainer does (same seed, same order).
     rng: Rng8,
+    /// The steps in flight (see `pipeline.rs`).
+    pub(super) pipe: super::pipeline::Pipeline,
     /// Batch-major outputs of the last training step, and of the last prediction.
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(super) outputs: Vec<f32>,
@@ -71,7 +73,7 @@ struct ReadBack {
 
 /// Which steps of a plan a call runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Run {
+pub(super) enum Run {
     Predict,
     Gradients,
     Train,
@@ -120,6 +122,7 @@ impl GpuBackend {
             synced_at: 0,
             rng: rng_from_seed(setup.seed ^ 0xD80_F0F0),
             slots,
+            pipe: super::pipeline::Pipeline::new(cfg!(target_arch = "wasm32")),
             outputs: Vec::new(),
             predicted: Vec::new(),
         })
@@ -225,7 +228,7 @@ impl GpuBackend {
         Ok(())
     }
 
-    fn write_optimizer(&self) {
+    pub(super) fn write_optimizer(&self) {
         let n = self.mirror.params.len() as u32;
         let lr = self.schedule.at(self.optimizer.lr(), self.iterations);
         let (clip, clip_value) = match self.clipping {
@@ -255,9 +258,8 @@ impl GpuBackend {
         self.gpu.queue.write_buffer(&self.shared.opt, 0, bytemuck::bytes_of(&p));
     }
 
-    /// Records the steps of `run` for plan `pi`, submits them once and reads back `[loss, grad
-    /// norm, skipped, -]` and the head's outputs (batch-major), plus the gradients for `Gradients`.
-    async fn run(&self, pi: usize, run: Run) -> Result<ReadBack, EngineError> {
+    /// A command encoder with the dispatches of `run` for plan `pi` recorded.
+    pub(super) fn encode(&self, pi: usize, run: Run) -> wgpu::CommandEncoder {
         let gpu = &self.gpu;
         let plan = &self.plans[pi];
         let mut enc = gpu.device.create_command_encoder(&Default::default());
@@ -275,6 +277,15 @@ impl GpuBackend {
                 s.record(gpu, &mut pass);
             }
         }
+        enc
+    }
+
+    /// Records the steps of `run` for plan `pi`, submits them once and reads back `[loss, grad
+    /// norm, skipped, -]` and the head's outputs (batch-major), plus the gradients for `Gradients`.
+    async fn run(&self, pi: usize, run: Run) -> Result<ReadBack, EngineError> {
+        let gpu = &self.gpu;
+        let plan = &self.plans[pi];
+        let mut enc = self.encode(pi, run);
         let units = self.mirror.spec.dense_units;
         let out_len = plan.rows * units;
         let p_len = if run == Run::Gradients { self.mirror.params.len() } else { 0 };
@@ -298,7 +309,7 @@ impl GpuBackend {
         Ok(ReadBack { stats, outputs, grads: all[4 + out_len..].to_vec() })
     }
 
-    fn prepare(&mut self, input: &Input, targets: Option<&Targets>) -> Result<usize, EngineError> {
+    pub(super) fn prepare(&mut self, input: &Input, targets: Option<&Targets>) -> Result<usize, EngineError> {
         self.mirror.check_input(input)?;
         self.gpu.check()?;
         if input.feedback.is_some() {
@@ -332,7 +343,7 @@ impl GpuBackend {
     /// Uploads this step's dropout masks into plan `pi`: fresh ones drawn in the CPU trainer's
     /// order (layer by layer, direction by direction) when training, else ones (inference and
     /// gradient checks run without dropout).
-    fn upload_dropout(&mut self, pi: usize, training: bool) {
+    pub(super) fn upload_dropout(&mut self, pi: usize, training: bool) {
         let plan = &self.plans[pi];
         if plan.dropout.is_empty() {
             return;

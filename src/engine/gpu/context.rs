@@ -199,17 +199,23 @@ impl Gpu {
         self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| EngineError::Gpu(format!("waiting for the device: {e}")))?;
         let mapped = rx.await;
         self.check()?;
-        match mapped {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(EngineError::Gpu(format!("reading back: {e}"))),
-            Err(_) => return Err(EngineError::Gpu("reading back: the device went away".into())),
-        }
-        let view = staging.slice(..).get_mapped_range().map_err(|e| EngineError::Gpu(format!("reading back: {e}")))?;
-        let out = bytemuck::cast_slice::<u8, f32>(&view).to_vec();
-        drop(view);
-        staging.unmap();
-        Ok(out)
+        mapped_floats(staging, mapped.ok())
     }
+}
+
+/// The floats of `staging` once its `map_async` called back with `mapped` (`None`: the callback
+/// was dropped unanswered, as when the device goes away), unmapped again.
+pub(crate) fn mapped_floats(staging: &wgpu::Buffer, mapped: Option<Result<(), wgpu::BufferAsyncError>>) -> Result<Vec<f32>, EngineError> {
+    match mapped {
+        Some(Ok(())) => {}
+        Some(Err(e)) => return Err(EngineError::Gpu(format!("reading back: {e}"))),
+        None => return Err(EngineError::Gpu("reading back: the device went away".into())),
+    }
+    let view = staging.slice(..).get_mapped_range().map_err(|e| EngineError::Gpu(format!("reading back: {e}")))?;
+    let out = bytemuck::cast_slice::<u8, f32>(&view).to_vec();
+    drop(view);
+    staging.unmap();
+    Ok(out)
 }
 
 /// A found device kept for the thread's whole life: wgpu's device teardown reads thread-locals

@@ -6,7 +6,9 @@
 //! - `kernels.rs`: every shader, loaded with `include_str!`, and its pipeline, built once per device.
 //! - `plan.rs`: a model's buffers and the list of dispatches of one step, built once per batch shape.
 //! - `backend.rs`: [`GpuBackend`]: a model's run on the device, with `_async` methods.
-//! - `native.rs`: [`GpuBackend`] as the [`crate::engine::backend::Backend`] the lessons hold (natively).
+//! - `as_backend.rs`: [`GpuBackend`] as the [`crate::engine::backend::Backend`] the lessons hold:
+//!   waiting for each step natively, submitting steps without waiting in the browser.
+//! - `pipeline.rs`: steps submitted without waiting, their results read back in groups.
 //!
 //! Natively it runs on Vulkan, Metal or DX12 (Mesa's lavapipe where there is no GPU, as in CI),
 //! behind the synchronous [`crate::engine::backend::Backend`]. In the browser (WebGPU) the same
@@ -16,12 +18,13 @@
 mod backend;
 pub mod context;
 mod kernels;
-#[cfg(not(target_arch = "wasm32"))]
-mod native;
+mod as_backend;
+mod pipeline;
 mod plan;
 
 pub use backend::GpuBackend;
 pub use context::{adapter_summary, Gpu};
+pub use pipeline::{GROUP_STEPS, MAX_IN_FLIGHT};
 #[cfg(not(target_arch = "wasm32"))]
 pub use kernels::{MatmulParams, ACCUMULATE, BIAS, TRANS_A, TRANS_B};
 #[cfg(not(target_arch = "wasm32"))]
