@@ -141,7 +141,16 @@ pub struct LossPoint {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The worker has started and accepts commands.
-    Ready { backend: BackendLabel },
+    Ready {
+        backend: BackendLabel,
+        /// The WebGPU adapter the worker found (in words), or why there is none.
+        webgpu: Result<String, String>,
+    },
+    /// The engine the experiment just configured trains on, and why (`data-testid="backend"`).
+    Engine { backend: BackendLabel, reason: String },
+    /// The engine failed for good (a lost WebGPU device) and the experiment moved to another:
+    /// training paused; the message says what was kept.
+    EngineLost { message: String },
     /// How many workers compute each series training step: 2 once the helper worker is there
     /// (cross-origin isolated pages on machines with two cores or more), 1 if it stops answering.
     Workers { count: usize },

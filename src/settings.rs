@@ -89,9 +89,10 @@ choice!(
     ActivationChoice { Tanh = "tanh", Relu = "relu", LeakyRelu = "leaky_relu", Elu = "elu", Linear = "linear" }
 );
 choice!(
-    /// Which engine trains the model: `auto` (today the CPU engine: the automatic choice by
-    /// measured speed comes with the WebGPU engine in the browser's worker), `cpu`, or `webgpu`
-    /// (the WGSL engine, `engine::gpu`; refused with a reason where it cannot run).
+    /// Which engine trains the model: `auto` (in the page's worker, where a WebGPU adapter exists,
+    /// the faster of the two on this experiment, timed at its start: `worker/engine_choice.rs`;
+    /// elsewhere the CPU engine), `cpu`, or `webgpu` (the WGSL engine, `engine::gpu`; refused with
+    /// a reason where it cannot run).
     EngineChoice { Auto = "auto", Cpu = "cpu", Webgpu = "webgpu" }
 );
 choice!(
@@ -223,7 +224,7 @@ settings! {
     peephole: bool = false, "peephole", Shared, "LSTM peephole connections (the gates also see the cell state)", any;
     clip_norm: f32 = 0.0, "clip-norm", Shared, "clip gradients to this global norm (0 = off)", |v: &f32| finite_range(0.0, 1e6)(v);
     seed: u64 = 1, "seed", Shared, "random seed: weights, noise and batches", any;
-    engine: EngineChoice = EngineChoice::Auto, "engine", Shared, "which engine trains: auto, cpu, or webgpu (the GPU engine; natively for now)", any;
+    engine: EngineChoice = EngineChoice::Auto, "engine", Shared, "which engine trains: auto (the page times both on the experiment and keeps the faster), cpu, or webgpu (the GPU engine)", any;
     amplitude: f32 = 1.0, "amplitude", Series, "sine amplitude", |v: &f32| finite_range(0.01, 1000.0)(v);
     frequency: f32 = 1.0, "frequency", Series, "sine frequency (radians per unit of x)", |v: &f32| finite_range(0.01, 100.0)(v);
     noise: f32 = 0.0, "noise", Series, "standard deviation of Gaussian noise added to the sine", |v: &f32| finite_range(0.0, 100.0)(v);

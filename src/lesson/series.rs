@@ -253,6 +253,36 @@ impl SeriesLesson {
         self.backend.set_workers(workers);
     }
 
+    /// Goes on training on `backend` (another engine, built for the same model), from the
+    /// weights and optimiser state reached so far. The dropout masks are drawn afresh from there.
+    pub fn take_over(&mut self, mut backend: Box<dyn Backend>) -> Result<(), LessonError> {
+        backend.load_weights(&self.backend.weights())?;
+        backend.load_optimizer_state(&self.backend.optimizer_state())?;
+        backend.set_parts(PARTS);
+        self.backend = backend;
+        Ok(())
+    }
+
+    /// After the engine failed for good (a lost WebGPU device): training can go on on the CPU
+    /// engine from the weights it last copied back; the steps whose updates that loses (the step
+    /// count goes on). `None` when the engine cannot be salvaged so. The optimiser's moments
+    /// start again.
+    pub fn fall_back_to_cpu(&mut self) -> Option<Result<u64, LessonError>> {
+        let (weights, lost) = self.backend.salvage()?;
+        let on_cpu = Settings { engine: crate::settings::EngineChoice::Cpu, ..self.settings.clone() };
+        Some(SeriesLesson::new(&on_cpu).and_then(|cpu| {
+            let mut backend = cpu.into_backend();
+            backend.load_weights(&weights)?;
+            self.backend = backend;
+            Ok(lost)
+        }))
+    }
+
+    /// The engine, given up (to [`SeriesLesson::take_over`] elsewhere).
+    pub fn into_backend(self) -> Box<dyn Backend> {
+        self.backend
+    }
+
     /// The engine the lesson trains on.
     pub fn backend(&mut self) -> &mut dyn Backend {
         self.backend.as_mut()
@@ -263,15 +293,49 @@ impl SeriesLesson {
         self.backend.model()
     }
 
-    /// One optimisation step on a random batch of training windows.
+    /// One optimisation step on a random batch of training windows, on an engine that gives its
+    /// results at once (the CPU engine; the WebGPU engine natively).
     pub fn train_step(&mut self) -> Result<StepOutcome, LessonError> {
+        self.submit_step()?.ok_or_else(|| {
+            LessonError::Engine(crate::engine::EngineError::Gpu(
+                "this engine gives its results later: use submit_step and arrived_steps".into(),
+            ))
+        })
+    }
+
+    /// One optimisation step on a random batch of training windows: its outcome now, or `None`
+    /// when the engine gives it later (the WebGPU engine in the browser), from
+    /// [`SeriesLesson::arrived_steps`]. The step count moves when the outcome is known.
+    pub fn submit_step(&mut self) -> Result<Option<StepOutcome>, LessonError> {
         let (w, b) = (self.info.window, self.settings.batch);
         let end = self.info.train_end - self.lag;
         sample_batch(&self.inputs, end, w, b, &mut self.rng, &mut self.batch_x, &mut self.batch_y);
         let feedback = self.feedback_from();
         let loss_from = warm_up(self.settings.warmup, w);
         let input = Input { batch: b, time: w, data: InputData::Values(&self.batch_x), mask: None, feedback, loss_from };
-        let stats = self.backend.train_batch(&input, &Targets::Values(&self.batch_y))?;
+        let stats = self.backend.submit_batch(&input, &Targets::Values(&self.batch_y))?;
+        Ok(stats.map(|s| self.outcome(s)))
+    }
+
+    /// The outcomes of steps submitted earlier whose results came since, oldest first.
+    pub fn arrived_steps(&mut self) -> Result<Vec<StepOutcome>, LessonError> {
+        let arrived = self.backend.arrived()?;
+        Ok(arrived.into_iter().map(|a| self.outcome(a.stats)).collect())
+    }
+
+    /// Steps submitted whose outcomes have not come yet.
+    pub fn in_flight(&self) -> usize {
+        self.backend.in_flight()
+    }
+
+    /// Whether evaluations, views and the weights see every step submitted (when not, the engine
+    /// is fetching its weights: ask again after a yield).
+    pub fn settled(&mut self) -> Result<bool, LessonError> {
+        Ok(self.backend.settled()?)
+    }
+
+    /// A step's outcome from its statistics: the step count moves on, and divergence is judged.
+    fn outcome(&mut self, stats: StepStats) -> StepOutcome {
         self.step += 1;
         let first = *self.first_loss.get_or_insert(stats.loss);
         let diverged = if !stats.loss.is_finite() || !stats.grad_norm.is_finite() {
@@ -287,7 +351,7 @@ impl SeriesLesson {
         } else {
             None
         };
-        Ok(StepOutcome { step: self.step, stats, diverged })
+        StepOutcome { step: self.step, stats, diverged }
     }
 
     /// Generates as `settings` say (`gen-from`, `gen-start`, `gen-steps`), keeping the weights and

@@ -80,7 +80,10 @@ pub struct Twin {
 impl Twin {
     /// The twin of the experiment `settings` describe, to be trained `steps` steps.
     pub fn new(settings: &Settings, steps: u64) -> Result<Twin, LessonError> {
-        let s = Recipe::of(settings).other().apply(settings);
+        let mut s = Recipe::of(settings).other().apply(settings);
+        // Trained a slice at a time beside the experiment, waiting for each step: on the CPU
+        // engine (free-running, one of the two recipes, is a CPU matter so far).
+        s.engine = crate::settings::EngineChoice::Cpu;
         Ok(Twin { lesson: SeriesLesson::new(&s)?, target: steps, eval: None, stopped: None })
     }
 

@@ -53,3 +53,48 @@ impl SpeedMeter {
         }
     }
 }
+
+/// How many training steps an engine that never waits (the WebGPU engine) may have in flight:
+/// enough to keep the device busy, few enough that losses, Pause and evaluations come within
+/// about [`Pacer::LATENCY_MS`]. Measured from the arrivals: one step at first (it also builds the
+/// pipelines), then the steps the device finishes in that time.
+#[derive(Debug, Default)]
+pub struct Pacer {
+    ms_per_step: Option<f64>,
+    /// When the last results came, while steps were in flight since.
+    last: Option<f64>,
+}
+
+impl Pacer {
+    pub const LATENCY_MS: f64 = 150.0;
+
+    /// `arrived` steps came at `now`, with `in_flight` still out.
+    pub fn arrived(&mut self, now: f64, arrived: usize, in_flight: usize) {
+        if arrived > 0 {
+            if let Some(t0) = self.last {
+                let per = (now - t0) / arrived as f64;
+                self.ms_per_step = Some(self.ms_per_step.map_or(per, |m| 0.7 * m + 0.3 * per));
+            }
+            self.last = (in_flight > 0).then_some(now);
+        }
+    }
+
+    /// Steps were submitted at `now` to an idle device: the time to the next results counts
+    /// from here.
+    pub fn submitted(&mut self, now: f64) {
+        self.last.get_or_insert(now);
+    }
+
+    /// Training stopped: the next run measures from its own first step.
+    pub fn stopped(&mut self) {
+        self.last = None;
+    }
+
+    /// Steps allowed in flight now.
+    pub fn limit(&self, most: usize) -> usize {
+        match self.ms_per_step {
+            None => 1,
+            Some(ms) => ((Self::LATENCY_MS / ms.max(0.01)).ceil() as usize).clamp(1, most),
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 mod chain;
 mod clock;
+mod engine_choice;
 mod fetch;
 mod helper;
 mod lesson;
@@ -29,7 +30,6 @@ const SLICE_MS: f64 = 30.0;
 /// While training, the page gets the weights this often (to restore them if the worker dies).
 const SNAPSHOT_MS: f64 = 5000.0;
 
-#[derive(Default)]
 struct State {
     /// The lesson Train, Pause, Step and Reset act on.
     active: Option<Box<dyn Running>>,
@@ -42,6 +42,10 @@ struct State {
     /// Weights the page asked to restore, waiting for the experiment they belong to.
     restore: Option<(Vec<f32>, u64)>,
     last_snapshot_ms: f64,
+    /// A snapshot waits for the engine's weights (see [`snapshot`]).
+    snapshot_due: bool,
+    /// A Step waits for the work under way (see [`step_once`]).
+    step_due: bool,
     /// The chain the page follows (the unrolled view), whether the weights changed since it was
     /// last traced, and when that was.
     chain: Option<crate::protocol::ChainRequest>,
@@ -51,14 +55,41 @@ struct State {
     words: Option<words::Words>,
     /// The series experiment's twin being trained ("Why does it drift?").
     twin: Option<twin::TwinJob>,
+    /// The WebGPU adapter found at start (in words), or why there is none.
+    webgpu: Result<String, String>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            active: None,
+            news: news::News::default(),
+            running: false,
+            loop_active: false,
+            helper: None,
+            restore: None,
+            last_snapshot_ms: 0.0,
+            snapshot_due: false,
+            step_due: false,
+            chain: None,
+            chain_dirty: false,
+            last_chain_ms: 0.0,
+            words: None,
+            twin: None,
+            webgpu: Err("not looked for yet".into()),
+        }
+    }
 }
 
 /// Makes `run` the active lesson, paused at its start (with the weights the page asked to restore,
 /// when they fit it).
 fn activate(st: &mut State, mut run: Box<dyn Running>) {
     st.running = false;
+    st.step_due = false;
     // A twin belongs to the experiment it was asked for.
     st.twin = None;
+    let settings = run.settings().clone();
+    engine_choice::announce(run.backend(), &settings, &st.webgpu);
     let restored = st.restore.take().is_some_and(|(w, step)| restore(run.as_mut(), &w, step));
     st.active = Some(run);
     if restored {
@@ -79,12 +110,18 @@ fn restore(run: &mut dyn Running, weights: &[f32], step: u64) -> bool {
     fits
 }
 
-/// Sends the active experiment's weights to the page.
+/// Sends the active experiment's weights to the page: now, or, while an engine that never waits
+/// is still fetching the weights of its last steps, as soon as it has them (`snapshot_due`).
 fn snapshot(st: &mut State) {
     if let Some(active) = st.active.as_mut() {
+        if !matches!(active.backend().settled(), Ok(true)) {
+            st.snapshot_due = true;
+            return;
+        }
         let weights = Weights::from_f32(&active.backend().weights());
         post(Event::Snapshot { step: active.steps(), weights });
     }
+    st.snapshot_due = false;
     st.last_snapshot_ms = now_ms();
 }
 
@@ -111,18 +148,29 @@ fn post_js(v: &JsValue) {
 pub fn start() {
     let is_helper = scope().name() == helper::NAME;
     let state = Rc::new(RefCell::new(State { helper: if is_helper { None } else { helper::Helper::spawn() }, ..State::default() }));
+    let handler_state = state.clone();
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         if helper::on_message(&ev.data()) {
             return;
         }
         match from_js::<Command>(ev.data()) {
-            Ok(cmd) => handle(&state, cmd),
+            Ok(cmd) => handle(&handler_state, cmd),
             Err(e) => post(Event::Error { message: format!("The worker received a message it does not understand: {e}") }),
         }
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
-    post(Event::Ready { backend: BackendLabel::cpu() });
+    if is_helper {
+        post(Event::Ready { backend: BackendLabel::cpu(), webgpu: Err("the helper worker computes on the CPU".into()) });
+        return;
+    }
+    engine_choice::install_loss_hook();
+    // The page waits for Ready before it sends anything: the experiment it configures first
+    // may ask for the WebGPU engine.
+    engine_choice::find_webgpu(move |webgpu| {
+        state.borrow_mut().webgpu = webgpu.clone();
+        post(Event::Ready { backend: BackendLabel::cpu(), webgpu });
+    });
 }
 
 fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
@@ -160,19 +208,8 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         Command::Step => {
             let st = &mut *st;
             if !st.running {
-                if let Some(active) = st.active.as_mut().filter(|a| a.can_train()) {
-                    // An evaluation under way finishes on the weights it started with.
-                    while active.busy() {
-                        active.work(f64::INFINITY);
-                    }
-                    active.train(1, f64::INFINITY);
-                    active.flush(false);
-                    active.after_step();
-                    snapshot(st);
-                    st.chain_dirty = true;
-                    chain::tick(st);
-                    start_loop(state, st);
-                }
+                step_once(st);
+                start_loop(state, st);
             }
         }
         Command::Restore { weights, step } => {
@@ -230,6 +267,28 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
     }
 }
 
+/// One training step (the Step button). An evaluation under way finishes first, on the weights
+/// it started with; where it waits for an engine that never waits (the WebGPU engine's last
+/// results), the step is taken by the worker's loop once it is done (`step_due`).
+fn step_once(st: &mut State) {
+    let Some(active) = st.active.as_mut().filter(|a| a.can_train()) else { return };
+    let t0 = now_ms();
+    while active.busy() {
+        active.work(f64::INFINITY);
+        if active.busy() && now_ms() - t0 > SLICE_MS {
+            st.step_due = true;
+            return;
+        }
+    }
+    st.step_due = false;
+    active.train(1, f64::INFINITY);
+    active.flush(false);
+    active.after_step();
+    snapshot(st);
+    st.chain_dirty = true;
+    chain::tick(st);
+}
+
 /// Builds the experiment `settings` describe, in its lesson (the news lesson may first load the
 /// data its settings name); refused settings leave the active lesson as it is.
 fn configure(state: &Rc<RefCell<State>>, st: &mut State, settings: Settings) {
@@ -265,6 +324,9 @@ async fn run(state: Rc<RefCell<State>>) {
             if twin::busy(st) {
                 twin::work(st);
             }
+            if st.step_due && !st.running && !st.active.as_ref().is_some_and(|a| a.busy()) {
+                step_once(st);
+            }
             if !st.active.as_ref().is_some_and(|a| a.busy()) && !st.running {
                 // Nothing but (perhaps) the t-SNE layout or the twin is left.
                 if !words::busy(st) && !twin::busy(st) {
@@ -273,8 +335,17 @@ async fn run(state: Rc<RefCell<State>>) {
                 }
             } else if let Some(active) = st.active.as_mut() {
                 if active.busy() {
-                    // An evaluation under way: the weights wait for it, a slice at a time.
+                    // An evaluation under way (or the engine's last steps): the weights wait for
+                    // it, a slice at a time.
                     active.work(SLICE_MS);
+                    if !active.busy() {
+                        // The weights the views show may have come in with it.
+                        st.chain_dirty = true;
+                        chain::tick(st);
+                    }
+                    if st.snapshot_due {
+                        snapshot(st);
+                    }
                 } else {
                     st.running = active.train(usize::MAX, SLICE_MS);
                     active.flush(st.running);

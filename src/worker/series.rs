@@ -2,15 +2,19 @@
 //! step, evaluations (held-out predictions and free-running generation) now and then, and the
 //! helper worker computing half of each batch where there is one.
 
-use super::clock::{now_ms, SpeedMeter};
+use super::clock::{now_ms, Pacer, SpeedMeter};
+use super::engine_choice::{self, Trainable, Trial};
 use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
+use crate::engine::backend::BackendLabel;
 use crate::engine::backend::Workers;
+use crate::engine::gpu::MAX_IN_FLIGHT;
 use crate::lesson::chain::{chain_error, Chain, ChainSource};
 use crate::lesson::series::only_generation_differs;
 use crate::lesson::{EvalJob, LessonError, SeriesLesson};
 use crate::protocol::{Event, LossPoint, SeriesEvent};
 use crate::settings::Settings;
+use crate::settings::{EngineChoice, Training};
 
 /// Evaluate at most this often, and never spend more than about 1/8 of the time evaluating.
 const EVAL_MIN_INTERVAL_MS: f64 = 250.0;
@@ -25,6 +29,17 @@ pub struct SeriesRun {
     /// An evaluation under way, done a slice at a time (the weights wait for it), and the
     /// milliseconds spent on it so far.
     eval: Option<(EvalJob, f64)>,
+    /// Whether continuous training runs (steps in flight are then no reason to wait).
+    training: bool,
+    /// The step count last sent to the page, so a slice with nothing new sends nothing.
+    posted_step: Option<u64>,
+    /// Divergence was reported (the steps in flight behind it arrive without a second report).
+    diverged: bool,
+    /// Steps in flight at once, on an engine that never waits.
+    pacer: Pacer,
+    /// With engine auto: this experiment timed on the WebGPU engine, beside the CPU run, and what
+    /// the timing is remembered under.
+    trial: Option<(Trial<SeriesLesson>, String)>,
 }
 
 /// Builds the experiment `settings` describe and makes it the active lesson; refused settings
@@ -52,21 +67,169 @@ pub fn configure(st: &mut State, settings: &Settings) {
             st.news.forget_pending();
             lesson.set_workers(st.workers());
             post(SeriesEvent::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() });
-            let mut run =
-                SeriesRun { lesson, pending: Vec::new(), speed: SpeedMeter::default(), last_eval_ms: 0.0, eval_cost_ms: 0.0, eval: None };
+            let mut run = SeriesRun {
+                lesson,
+                pending: Vec::new(),
+                speed: SpeedMeter::default(),
+                last_eval_ms: 0.0,
+                eval_cost_ms: 0.0,
+                eval: None,
+                training: false,
+                posted_step: None,
+                diverged: false,
+                pacer: Pacer::default(),
+                trial: None,
+            };
             // Its untrained state, as soon as it is evaluated.
             run.flush(false);
             run.evaluate();
+            let choice = choose_engine(st, &mut run);
             activate(st, Box::new(run));
+            if let Some((label, reason)) = choice {
+                engine_choice::tell(label, reason);
+            }
         }
         Err(e) => post(Event::Rejected { message: e.to_string() }),
     }
 }
 
+/// With engine auto and a WebGPU adapter: the engine that trains `run`, by measured speed — from
+/// an earlier timing of the same model, batch and length, or from a trial started now (the CPU
+/// trains meanwhile: see `engine_choice.rs`). What the page should be told, when it is not the
+/// plain announcement.
+fn choose_engine(st: &State, run: &mut SeriesRun) -> Option<(BackendLabel, String)> {
+    let settings = run.lesson.settings.clone();
+    if settings.engine != EngineChoice::Auto || st.webgpu.is_err() {
+        return None;
+    }
+    if settings.training == Training::Free {
+        return Some((BackendLabel::cpu(), "auto: the CPU engine (free-running training is on the CPU engine only so far)".into()));
+    }
+    let key = format!("{} · batch {} · window {}", run.lesson.info().model, settings.batch, run.lesson.info().window);
+    let with = |engine| Settings { engine, ..settings.clone() };
+    if let Some(timing) = engine_choice::remembered(&key) {
+        let (label, reason) = timing.verdict();
+        if label == BackendLabel::Gpu {
+            let taken = SeriesLesson::new(&with(EngineChoice::Webgpu)).and_then(|gpu| run.lesson.take_over(gpu.into_backend()));
+            if let Err(e) = taken {
+                return Some((BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})")));
+            }
+        }
+        return Some((label, format!("{reason}, earlier")));
+    }
+    let trial = (|| {
+        let mut cpu = SeriesLesson::new(&with(EngineChoice::Cpu)).map_err(|e| e.to_string())?;
+        cpu.set_workers(st.workers());
+        let cpu_ms = engine_choice::time_cpu(|| cpu.train_step().map(|_| ()).map_err(|e| e.to_string()), now_ms, 150.0)?;
+        let gpu = SeriesLesson::new(&with(EngineChoice::Webgpu)).map_err(|e| e.to_string())?;
+        Trial::start(gpu, cpu_ms, now_ms())
+    })();
+    match trial {
+        Ok(trial) => {
+            run.trial = Some((trial, key));
+            Some((BackendLabel::cpu(), "auto: timing WebGPU against the CPU on this model…".into()))
+        }
+        Err(why) => Some((BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU cannot train this model here: {why})"))),
+    }
+}
+
+impl Trainable for SeriesLesson {
+    fn submit(&mut self) -> Result<(), String> {
+        self.submit_step().map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn arrived(&mut self) -> Result<usize, String> {
+        self.arrived_steps().map(|a| a.len()).map_err(|e| e.to_string())
+    }
+}
+
 impl SeriesRun {
-    /// Starts evaluating the current weights (the worker's loop does it a slice at a time).
+    /// Takes the engine trial a turn further; on its verdict the faster engine trains from here.
+    fn advance_trial(&mut self) {
+        let Some((trial, _)) = self.trial.as_mut() else { return };
+        let Some(result) = trial.advance(now_ms()) else { return };
+        let (trial, key) = self.trial.take().expect("a trial");
+        let (label, reason) = match result {
+            Ok(timing) => {
+                engine_choice::remember(key, timing);
+                let (label, reason) = timing.verdict();
+                match label {
+                    BackendLabel::Gpu => match self.lesson.take_over(trial.into_lesson().into_backend()) {
+                        Ok(()) => (label, reason),
+                        Err(e) => (BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})")),
+                    },
+                    _ => (label, reason),
+                }
+            }
+            Err(why) => (BackendLabel::cpu(), format!("auto: the CPU engine ({why})")),
+        };
+        engine_choice::tell(label, reason);
+    }
+
+    /// Starts evaluating the current weights (the worker's loop does it a slice at a time, once
+    /// the engine's steps in flight are done).
     fn evaluate(&mut self) {
         self.eval = Some((self.lesson.begin_evaluation(), 0.0));
+    }
+
+    /// Keeps a step's loss for the next progress message; `false` when it diverged (said once).
+    fn record(&mut self, out: crate::lesson::series::StepOutcome) -> bool {
+        self.pending.push(LossPoint { step: out.step, loss: out.stats.loss, grad_norm: out.stats.grad_norm });
+        match out.diverged {
+            Some(message) => {
+                if !self.diverged {
+                    self.diverged = true;
+                    self.flush(false);
+                    post(SeriesEvent::Diverged { step: out.step, message });
+                }
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// Takes up the steps whose results came back (the WebGPU engine's, which never waits);
+    /// `false` when training must stop (diverged, failed: the page was told).
+    fn take_arrived(&mut self) -> bool {
+        match self.lesson.arrived_steps() {
+            Ok(outs) => {
+                self.pacer.arrived(now_ms(), outs.len(), self.lesson.in_flight());
+                // Every step is recorded, also those behind one that diverged.
+                let mut going = true;
+                for out in outs {
+                    going &= self.record(out);
+                }
+                going
+            }
+            Err(e) => self.failed(e),
+        }
+    }
+
+    /// Training stops on an engine error. When the engine failed for good (a lost WebGPU device),
+    /// the experiment moves to the CPU engine from the weights last copied back, and the page
+    /// says so; otherwise it shows the error.
+    fn failed(&mut self, e: LessonError) -> bool {
+        let what = e.to_string();
+        match self.lesson.fall_back_to_cpu() {
+            Some(Ok(lost)) => {
+                self.pacer = Pacer::default();
+                let step = self.lesson.step_count();
+                let lost = match lost {
+                    0 => "none of its updates was lost".to_string(),
+                    1 => "the update of the last step was lost".to_string(),
+                    n => format!("the updates of the last {n} steps were lost"),
+                };
+                engine_choice::tell(BackendLabel::cpu(), "the WebGPU device was lost: continued on the CPU".into());
+                post(Event::EngineLost {
+                    message: format!(
+                        "{what}. The experiment moved to the CPU engine with the weights last copied back from the GPU ({lost}; the step count goes on from {step}). Press Train to go on."
+                    ),
+                });
+            }
+            Some(Err(e2)) => stop_with_error(format!("{what}; the CPU engine could not take over: {e2}")),
+            None => stop_with_error(what),
+        }
+        false
     }
 }
 
@@ -77,38 +240,56 @@ impl Running for SeriesRun {
 
     fn start(&mut self) {
         self.speed.restart(now_ms(), self.lesson.step_count());
+        self.training = true;
+        self.diverged = false;
     }
 
     fn train(&mut self, max_steps: usize, budget_ms: f64) -> bool {
+        if !self.take_arrived() {
+            return false;
+        }
         let mut going = true;
-        time_slice(max_steps, budget_ms, || match self.lesson.train_step() {
-            Ok(out) => {
-                self.pending.push(LossPoint { step: out.step, loss: out.stats.loss, grad_norm: out.stats.grad_norm });
-                if let Some(message) = out.diverged {
-                    going = false;
-                    self.flush(false);
-                    post(SeriesEvent::Diverged { step: out.step, message });
-                    return false;
-                }
-                true
+        time_slice(max_steps, budget_ms, || {
+            // Enough submitted: the slice ends, and the results come in meanwhile.
+            if self.lesson.in_flight() >= self.pacer.limit(MAX_IN_FLIGHT) {
+                return false;
             }
-            Err(e) => {
-                going = false;
-                stop_with_error(e);
-                false
+            match self.lesson.submit_step() {
+                Ok(Some(out)) => {
+                    going = self.record(out);
+                    going
+                }
+                Ok(None) => {
+                    self.pacer.submitted(now_ms());
+                    true
+                }
+                Err(e) => {
+                    going = false;
+                    self.failed(e)
+                }
             }
         });
         going
     }
 
     fn flush(&mut self, running: bool) {
+        self.training = running;
+        if !running {
+            self.pacer.stopped();
+        }
         let step = self.lesson.step_count();
+        // A slice of a deferred engine may have nothing to say yet.
+        if running && self.pending.is_empty() && self.posted_step == Some(step) {
+            return;
+        }
+        self.posted_step = Some(step);
         let steps_per_sec = self.speed.update(now_ms(), step);
         let losses = std::mem::take(&mut self.pending);
         post(SeriesEvent::Progress { step, losses, steps_per_sec, running });
     }
 
     fn between_slices(&mut self) {
+        self.advance_trial();
         if now_ms() - self.last_eval_ms >= EVAL_MIN_INTERVAL_MS.max(EVAL_COST_FACTOR * self.eval_cost_ms) {
             self.evaluate();
         }
@@ -125,10 +306,32 @@ impl Running for SeriesRun {
     }
 
     fn busy(&self) -> bool {
-        self.eval.is_some()
+        self.eval.is_some() || (!self.training && (self.lesson.in_flight() > 0 || self.trial.is_some()))
     }
 
     fn work(&mut self, budget_ms: f64) {
+        self.advance_trial();
+        if self.lesson.in_flight() > 0 {
+            // Steps submitted before training stopped: their losses still belong on the chart.
+            let before = self.lesson.step_count();
+            self.take_arrived();
+            if self.lesson.step_count() != before {
+                self.flush(false);
+            }
+        }
+        // The evaluation reads the CPU copy of the weights, which must have every step.
+        match self.lesson.settled() {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => {
+                self.failed(e);
+                // On the CPU now (or stopped): the evaluation reads what is left.
+                if self.lesson.backend().label() == BackendLabel::Gpu {
+                    self.eval = None;
+                    return;
+                }
+            }
+        }
         let Some((mut job, mut spent)) = self.eval.take() else { return };
         let t0 = now_ms();
         let outcome = loop {

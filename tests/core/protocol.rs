@@ -39,7 +39,9 @@ fn events_roundtrip() {
     let mut lesson = SeriesLesson::new(&Settings { units: 4, ..Settings::default() }).unwrap();
     lesson.train_step().unwrap();
     let events = vec![
-        Event::Ready { backend: unroll::engine::backend::BackendLabel::cpu() },
+        Event::Ready { backend: unroll::engine::backend::BackendLabel::cpu(), webgpu: Err("none here".into()) },
+        Event::Engine { backend: unroll::engine::backend::BackendLabel::Gpu, reason: "chosen".into() },
+        Event::EngineLost { message: "lost".into() },
         SeriesEvent::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() }.into(),
         SeriesEvent::Progress {
             step: 7,

@@ -56,6 +56,10 @@ pub struct Store {
     pub info: RwSignal<Option<SeriesInfo>>,
     pub eval: RwSignal<Option<Evaluation>>,
     pub backend: RwSignal<Option<BackendLabel>>,
+    /// Why the experiment trains on that engine (chosen, no adapter, …).
+    pub engine_reason: RwSignal<Option<String>>,
+    /// The worker's WebGPU adapter in words, or why there is none.
+    pub webgpu: RwSignal<Option<Result<String, String>>>,
     /// Workers computing each series training step (2 with the helper worker).
     pub workers: RwSignal<usize>,
     pub notice: RwSignal<Option<Notice>>,
@@ -110,6 +114,8 @@ impl Store {
             info: RwSignal::new(None),
             eval: RwSignal::new(None),
             backend: RwSignal::new(None),
+            engine_reason: RwSignal::new(None),
+            webgpu: RwSignal::new(None),
             workers: RwSignal::new(1),
             notice: RwSignal::new(None),
             lesson: RwSignal::new(settings.task),
@@ -154,6 +160,7 @@ impl Store {
             r.configured = false;
         });
         self.backend.set(None);
+        self.engine_reason.set(None);
         self.workers.set(1);
         let now = js_sys::Date::now();
         self.restarts.update_value(|t| t.retain(|&at| now - at < RESTART_WINDOW_MS));
@@ -285,7 +292,14 @@ impl Store {
     /// Every event the worker sends, matched case by case (a new one cannot slip by unhandled).
     fn on_event(&self, ev: Event) {
         match ev {
-            Event::Ready { backend } => self.backend.set(Some(backend)),
+            Event::Ready { backend, webgpu } => {
+                self.backend.set(Some(backend));
+                self.webgpu.set(Some(webgpu));
+            }
+            Event::Engine { backend, reason } => {
+                self.backend.set(Some(backend));
+                self.engine_reason.set(Some(reason));
+            }
             Event::Workers { count } => {
                 let before = self.workers.get_untracked();
                 self.workers.set(count);
@@ -310,6 +324,10 @@ impl Store {
                     self.notice.set(Some(Notice::Url(items)));
                     self.send(Command::Configure { settings: Settings::defaults_for(task) });
                 }
+            }
+            Event::EngineLost { message } => {
+                self.run.update(|r| r.running = false);
+                self.notice.set(Some(Notice::Info("Training paused: the GPU was lost", message)));
             }
             Event::Error { message } => {
                 self.run.update(|r| r.running = false);

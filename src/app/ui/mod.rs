@@ -22,6 +22,7 @@ mod views;
 use leptos::prelude::*;
 
 use crate::app::state::Store;
+use crate::engine::backend::BackendLabel;
 use crate::settings::Task;
 use drift::DriftPanel;
 use lesson_charts::{GenerationChart, GradNormChart, HeldOutChart, LossChart, NextValues, WindowsHint};
@@ -49,8 +50,11 @@ fn App() -> impl IntoView {
     let typed = TypedState::new(store);
     let backend = move || match (store.backend.get(), store.workers.get()) {
         (None, _) => "starting…".to_string(),
-        (Some(b), 1) => b.label().to_string(),
-        (Some(b), n) => format!("{} · {n} workers", b.label()),
+        (Some(b), n) => {
+            let workers = if n > 1 && b != BackendLabel::Gpu { format!(" · {n} workers") } else { String::new() };
+            let reason = store.engine_reason.get().map(|r| format!(" · {r}")).unwrap_or_default();
+            format!("{}{workers}{reason}", b.label())
+        }
     };
     let workers_hint = move || {
         (store.workers.get() > 1).then_some("Two workers: each training batch of the sine and typed lessons is computed in two halves at once, on two CPU cores (the same results as one worker).")

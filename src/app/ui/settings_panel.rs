@@ -69,6 +69,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     <NumberField key="clip-norm" label="Clip norm" hint="0 = off" />
                     <SeedField />
                 </div>
+                <EngineField />
             </section>
             <Show when=is_sine>
                 <section aria-labelledby="h-data">
@@ -152,5 +153,16 @@ pub fn SeedField() -> impl IntoView {
                 <span aria-hidden="true">"⟳"</span>
             </button>
         </div>
+    }
+}
+
+/// The `engine` setting's choices, as the page words them.
+const ENGINES: &[(&str, &str)] = &[("auto", "automatic"), ("cpu", "CPU (WebAssembly SIMD)"), ("webgpu", "WebGPU (the GPU)")];
+
+/// Which engine trains the model (part of the experiment's link).
+#[component]
+pub fn EngineField() -> impl IntoView {
+    view! {
+        <SelectField key="engine" label="Engine" options=ENGINES hint="WebGPU trains on the GPU where the browser offers it; automatic times both on this model and keeps the faster" />
     }
 }

@@ -49,6 +49,17 @@ pub trait Backend: std::fmt::Debug {
     fn arrived(&mut self) -> Result<Vec<Arrived>, EngineError> {
         Ok(Vec::new())
     }
+    /// After the engine failed for good (its device was lost): the weights it last copied back,
+    /// and how many of the steps whose results came are not in them. `None` while it works, and
+    /// for an engine that cannot fail so.
+    fn salvage(&self) -> Option<(Vec<f32>, u64)> {
+        None
+    }
+    /// Whether [`Backend::submit_batch`] gives its results later (and `train_batch` cannot be
+    /// used): the WebGPU engine in the browser.
+    fn defers(&self) -> bool {
+        false
+    }
     /// Steps submitted whose results have not come yet.
     fn in_flight(&self) -> usize {
         0
@@ -127,7 +138,7 @@ impl BackendKind {
             .copied()
             .filter(|&k| match k {
                 BackendKind::Cpu => true,
-                BackendKind::Gpu => match gpu_adapter() {
+                BackendKind::Gpu => match available_gpu() {
                     Ok(_) => true,
                     Err(why) => {
                         if !cfg!(target_arch = "wasm32") && std::env::var_os("UNROLL_REQUIRE_GPU").is_some() {
@@ -198,24 +209,22 @@ pub fn create(kind: BackendKind, setup: Setup) -> Result<Box<dyn Backend>, Engin
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+/// The WebGPU engine: natively it waits for each step; in the browser it never waits (its
+/// device must have been found first, asynchronously: `Gpu::init`, as the worker does at start).
 fn create_gpu(setup: Setup) -> Result<Box<dyn Backend>, EngineError> {
     Ok(Box::new(super::gpu::GpuBackend::new(setup)?))
 }
 
-#[cfg(target_arch = "wasm32")]
-fn create_gpu(_setup: Setup) -> Result<Box<dyn Backend>, EngineError> {
-    Err(EngineError::Gpu("the WebGPU engine does not run in the browser's worker yet".into()))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn gpu_adapter() -> Result<String, String> {
+/// The adapter the tests that loop over [`BackendKind::available`] would use, in words. Not in
+/// the browser: those tests call the engine synchronously, which the WebGPU engine cannot
+/// answer there (the browser tests call its async methods instead).
+fn available_gpu() -> Result<String, String> {
+    if cfg!(target_arch = "wasm32") {
+        return Err(
+            "in the browser the WebGPU engine never waits, so the synchronous engine tests skip it (its browser test awaits it)".into()
+        );
+    }
     super::gpu::adapter_summary()
-}
-
-#[cfg(target_arch = "wasm32")]
-fn gpu_adapter() -> Result<String, String> {
-    Err("the WebGPU engine does not run in the browser's worker yet".into())
 }
 
 /// An error unless `row` is a row of `input`'s batch (a trace follows one row).

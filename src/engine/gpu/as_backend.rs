@@ -56,6 +56,15 @@ impl Backend for GpuBackend {
         Ok(arrived)
     }
 
+    fn salvage(&self) -> Option<(Vec<f32>, u64)> {
+        self.gpu.lost()?;
+        Some((self.mirror.params.values.clone(), self.steps_not_copied()))
+    }
+
+    fn defers(&self) -> bool {
+        self.is_deferred()
+    }
+
     fn in_flight(&self) -> usize {
         GpuBackend::in_flight(self)
     }

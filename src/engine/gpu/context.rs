@@ -34,6 +34,17 @@ thread_local! {
 }
 
 fn adapter_line(info: &wgpu::AdapterInfo) -> String {
+    if info.name.is_empty() {
+        // A browser tells little of its adapter.
+        let kind = match info.device_type {
+            wgpu::DeviceType::DiscreteGpu => "a discrete GPU",
+            wgpu::DeviceType::IntegratedGpu => "an integrated GPU",
+            wgpu::DeviceType::VirtualGpu => "a virtual GPU",
+            wgpu::DeviceType::Cpu => "a software adapter on the CPU",
+            wgpu::DeviceType::Other => "an adapter of unknown kind",
+        };
+        return format!("the browser's WebGPU, {kind}");
+    }
     format!("{} ({:?}, {:?}, {})", info.name, info.backend, info.device_type, info.driver_info)
 }
 
@@ -70,7 +81,12 @@ impl Gpu {
     /// adapter asynchronously).
     #[cfg(target_arch = "wasm32")]
     pub fn get() -> Result<Rc<Gpu>, String> {
-        GPU.with(|cell| cell.borrow().clone()).unwrap_or_else(|| Err("the WebGPU device is not set up yet (Gpu::init)".into()))
+        let gpu =
+            GPU.with(|cell| cell.borrow().clone()).unwrap_or_else(|| Err("the WebGPU device is not set up yet (Gpu::init)".into()))?;
+        match gpu.lost() {
+            Some(why) => Err(format!("the WebGPU device was lost ({why}); reload the page to use WebGPU again")),
+            None => Ok(gpu),
+        }
     }
 
     /// Finds this thread's device (once; later calls give the same one or the same reason).

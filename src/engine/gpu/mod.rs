@@ -12,21 +12,21 @@
 //!
 //! Natively it runs on Vulkan, Metal or DX12 (Mesa's lavapipe where there is no GPU, as in CI),
 //! behind the synchronous [`crate::engine::backend::Backend`]. In the browser (WebGPU) the same
-//! code runs through its `_async` methods, which await `map_async` and never block; the wasm tests
-//! run it in Chromium (SwiftShader). The worker's training loop does not use it yet.
+//! code never blocks: the worker's training loop submits steps and takes their results as they
+//! arrive (`pipeline.rs`), and the wasm tests await its `_async` methods in Chromium (SwiftShader).
 
+mod as_backend;
 mod backend;
 pub mod context;
 mod kernels;
-mod as_backend;
 mod pipeline;
 mod plan;
 
 pub use backend::GpuBackend;
 pub use context::{adapter_summary, Gpu};
-pub use pipeline::{GROUP_STEPS, MAX_IN_FLIGHT};
 #[cfg(not(target_arch = "wasm32"))]
 pub use kernels::{MatmulParams, ACCUMULATE, BIAS, TRANS_A, TRANS_B};
+pub use pipeline::{GROUP_STEPS, MAX_IN_FLIGHT};
 #[cfg(not(target_arch = "wasm32"))]
 pub use plan::run_matmul;
 

@@ -234,6 +234,16 @@ impl GpuBackend {
         Ok(false)
     }
 
+    /// Steps whose results were taken but whose updates the CPU copy of the weights lacks (a
+    /// waiting backend copies every [`SYNC_EVERY`] updates: those since).
+    pub(super) fn steps_not_copied(&self) -> u64 {
+        if self.pipe.deferred {
+            (self.pipe.submitted - self.pipe.in_flight as u64).saturating_sub(self.pipe.mirror_at)
+        } else {
+            self.iterations.saturating_sub(self.synced_at)
+        }
+    }
+
     /// Weights were loaded from the CPU: the copy is current, and a copy in flight is stale.
     pub(super) fn loaded(&mut self) {
         self.pipe.weights = None;

@@ -319,6 +319,12 @@ impl NewsLesson {
             kind,
             Setup { model, optimizer, clipping: settings.clip(), schedule: schedule(settings, batches_per_epoch), seed: settings.seed },
         )?;
+        if backend.defers() {
+            return Err(crate::engine::EngineError::Gpu(
+                "the news lesson does not train on the WebGPU engine in the browser yet (natively it does: unroll train --task agnews --engine webgpu): choose engine auto or cpu".into(),
+            )
+            .into());
+        }
         let info = NewsInfo {
             model: backend.spec().one_line(),
             params: backend.param_count(),

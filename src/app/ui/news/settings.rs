@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::super::fields::{NumberField, SegmentedField, SelectField};
-use super::super::settings_panel::{OptimizerFields, SeedField, CELLS, LAYERS};
+use super::super::settings_panel::{EngineField, OptimizerFields, SeedField, CELLS, LAYERS};
 use super::super::skip_link::SkipToControls;
 use crate::app::state::Store;
 use crate::settings::{Preset, Task};
@@ -91,6 +91,7 @@ pub fn NewsSettingsPanel() -> impl IntoView {
                     <NumberField key="average-last" label="Average last" hint="epochs; 0 = off" />
                 </div>
                 <SeedField />
+                <EngineField />
             </section>
         </aside>
     }

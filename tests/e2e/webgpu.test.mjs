@@ -1,0 +1,99 @@
+// The WebGPU engine in the page, on Chromium's SwiftShader (a CPU implementation of WebGPU:
+// its speed says nothing of a real GPU): forced with `engine=webgpu` it trains the sine lesson;
+// `auto` times both engines on the experiment and keeps the faster (here the CPU), saying so;
+// the Engine field switches; a device lost mid-run moves the experiment to the CPU from the
+// weights last copied back.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { Playground } from './lib/playground.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+// The sine lesson's usual threshold (sine.test.mjs: training loss below 0.01), on a model
+// SwiftShader trains at a few steps a second: the default SimpleRNN(100) over windows of 30 takes
+// it about 1.7 s a step (the CPU engine: a millisecond), so this one is smaller.
+const SMALL = 'engine=webgpu&units=16&seq-len=10&warmup=2&lr=0.01';
+const LOSS_THRESHOLD = 0.01;
+const WITHIN_STEPS = 150;
+
+test(`Forced WebGPU trains the sine lesson below ${LOSS_THRESHOLD} within ${WITHIN_STEPS} steps`, async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?${SMALL}`);
+  const pg = new Playground(page);
+  await pg.ready();
+  assert.match(await pg.text('backend'), /^WebGPU · chosen in the settings \(engine webgpu\)/);
+  assert.equal(await page.locator('select[data-setting="engine"]').inputValue(), 'webgpu');
+  const heldoutBefore = Number(await pg.text('heldout-mse'));
+  await pg.train().click();
+  await pg.waitForStep(WITHIN_STEPS, 240_000);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  const loss = await pg.loss();
+  assert.ok(loss < LOSS_THRESHOLD, `training loss ${loss} after ${await pg.step()} steps`);
+  // Evaluations (on the CPU copy of the weights the GPU sends back) follow the training.
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="heldout-mse"]').textContent) < b / 10, heldoutBefore, { timeout: 60_000 });
+  // Step takes exactly one step, its result read back without blocking the worker (once the
+  // steps in flight when Pause came have arrived: the count stands still).
+  let before = await pg.step();
+  for (let still = 0; still < 10; still++) {
+    await page.waitForTimeout(100);
+    const now = await pg.step();
+    if (now !== before) { before = now; still = 0; }
+  }
+  await pg.stepButton().click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="step"]').textContent) === n, before + 1, { timeout: 30_000 });
+  await screenshot(page, '40-webgpu-sine-trained');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('Auto times both engines on the experiment and says which it kept and why', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?units=16&seq-len=10`);
+  const pg = new Playground(page);
+  await pg.ready();
+  const backend = page.getByTestId('backend');
+  // On SwiftShader the CPU engine wins by far; the page gives both measured figures.
+  await backend.filter({ hasText: /^CPU · WebAssembly SIMD.* · auto: [\d.]+× faster than WebGPU for this model here \([\d.]+ ms per step on WebGPU, [\d.]+ on the CPU\)$/ }).waitFor({ timeout: 60_000 });
+  // Training is never held up by the timing, and it runs on the engine chosen.
+  await pg.train().click();
+  await pg.waitForStep(200);
+  await pg.pause().click();
+  // The Engine field forces WebGPU: a fresh run on it.
+  await page.locator('select[data-setting="engine"]').selectOption('webgpu');
+  await backend.filter({ hasText: /^WebGPU · chosen in the settings/ }).waitFor({ timeout: 30_000 });
+  assert.equal(await pg.step(), 0);
+  assert.match(page.url(), /engine=webgpu/);
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('A WebGPU device lost mid-run: training pauses and goes on on the CPU from the last weights copied back', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?${SMALL}`);
+  const pg = new Playground(page);
+  await pg.ready();
+  await pg.train().click();
+  await pg.waitForStep(60, 120_000);
+  const heldoutTrained = Number(await pg.text('heldout-mse'));
+  // The driver reset, from the engine worker (the one that set up the device).
+  const workers = page.workers().filter((w) => /worker/.test(w.url()));
+  let hooked = 0;
+  for (const w of workers) hooked += await w.evaluate(() => (typeof self.unrollLoseGpu === 'function' ? (self.unrollLoseGpu(), 1) : 0));
+  assert.ok(hooked >= 1, 'the engine worker has the hook');
+  const notice = page.getByTestId('notice');
+  await notice.filter({ hasText: /GPU device was lost.*moved to the CPU engine with the weights last copied back/ }).waitFor({ timeout: 30_000 });
+  await pg.train().waitFor();
+  assert.match(await pg.text('backend'), /^CPU · WebAssembly SIMD.*the WebGPU device was lost: continued on the CPU/);
+  await screenshot(page, '41-webgpu-device-lost');
+  // Nothing was lost but the last few updates: it goes on from there, on the CPU.
+  const step = await pg.step();
+  assert.ok(step >= 60, `step ${step}`);
+  assert.ok(Number(await pg.text('heldout-mse')) < 3 * heldoutTrained, 'the weights kept their training');
+  await pg.train().click();
+  await pg.waitForStep(step + 200);
+  await pg.pause().click();
+  assert.ok((await pg.loss()) < LOSS_THRESHOLD, `loss ${await pg.loss()} on the CPU afterwards`);
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
