@@ -7,6 +7,7 @@ pub mod input_format;
 pub mod keras_code;
 pub mod news;
 pub mod news_source;
+pub mod pacing;
 pub mod series;
 pub mod three_neurons;
 pub mod twin;

@@ -296,11 +296,16 @@ impl SeriesLesson {
     /// One optimisation step on a random batch of training windows, on an engine that gives its
     /// results at once (the CPU engine; the WebGPU engine natively).
     pub fn train_step(&mut self) -> Result<StepOutcome, LessonError> {
-        self.submit_step()?.ok_or_else(|| {
+        let later = || {
             LessonError::Engine(crate::engine::EngineError::Gpu(
                 "this engine gives its results later: use submit_step and arrived_steps".into(),
             ))
-        })
+        };
+        // Refused before a step is taken: nothing changes.
+        if self.backend.defers() {
+            return Err(later());
+        }
+        self.submit_step()?.ok_or_else(later)
     }
 
     /// One optimisation step on a random batch of training windows: its outcome now, or `None`

@@ -2,14 +2,15 @@
 //! step, evaluations (held-out predictions and free-running generation) now and then, and the
 //! helper worker computing half of each batch where there is one.
 
-use super::clock::{now_ms, Pacer, SpeedMeter};
-use super::engine_choice::{self, Trainable, Trial};
+use super::clock::{now_ms, SpeedMeter};
+use super::engine_choice;
 use super::lesson::Running;
 use super::{activate, post, stop_with_error, time_slice, State};
 use crate::engine::backend::BackendLabel;
 use crate::engine::backend::Workers;
 use crate::engine::gpu::MAX_IN_FLIGHT;
 use crate::lesson::chain::{chain_error, Chain, ChainSource};
+use crate::lesson::pacing::{Pacer, Trainable, Trial};
 use crate::lesson::series::only_generation_differs;
 use crate::lesson::{EvalJob, LessonError, SeriesLesson};
 use crate::protocol::{Event, LossPoint, SeriesEvent};
@@ -120,7 +121,7 @@ fn choose_engine(st: &State, run: &mut SeriesRun) -> Option<(BackendLabel, Strin
     let trial = (|| {
         let mut cpu = SeriesLesson::new(&with(EngineChoice::Cpu)).map_err(|e| e.to_string())?;
         cpu.set_workers(st.workers());
-        let cpu_ms = engine_choice::time_cpu(|| cpu.train_step().map(|_| ()).map_err(|e| e.to_string()), now_ms, 150.0)?;
+        let cpu_ms = crate::lesson::pacing::time_cpu(|| cpu.train_step().map(|_| ()).map_err(|e| e.to_string()), now_ms, 150.0)?;
         let gpu = SeriesLesson::new(&with(EngineChoice::Webgpu)).map_err(|e| e.to_string())?;
         Trial::start(gpu, cpu_ms, now_ms())
     })();

@@ -509,3 +509,53 @@ fn steps_submitted_without_waiting_arrive_in_order_with_the_waiting_engines_resu
     assert_close("inference on the CPU copy", &on_cpu, waiting.predict(&probe.input()).unwrap(), 1e-5, 1e-4);
     assert_eq!(deferred.optimizer_state().iterations, 70);
 }
+
+/// The sine lesson on the deferred engine, as the browser's worker runs it: steps submitted
+/// without waiting, outcomes arriving in order on the CPU engine's curve, the waiting call refused
+/// with a reason, and an evaluation on the settled CPU copy that matches the CPU engine's.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_sine_lesson_trains_through_the_deferred_engine_as_on_the_cpu() {
+    use unroll::engine::gpu::GpuBackend;
+    use unroll::lesson::SeriesLesson;
+    use unroll::settings::Settings;
+    if adapter().is_none() {
+        return;
+    }
+    let (settings, problems) = Settings::from_query("units=16&seq-len=10&warmup=2&lr=0.01&cell=lstm");
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut cpu = SeriesLesson::new(&settings).unwrap();
+    let mut gpu = SeriesLesson::new(&settings).unwrap();
+    let on_gpu = Setup {
+        model: Model::new(gpu.info().spec.clone(), 0).unwrap(),
+        optimizer: settings.optimizer_spec(),
+        clipping: settings.clip(),
+        schedule: settings.schedule(settings.steps),
+        seed: settings.seed,
+    };
+    // It takes over the lesson's initial weights (and optimiser state).
+    gpu.take_over(Box::new(GpuBackend::new(on_gpu).unwrap().deferred())).unwrap();
+    const STEPS: usize = 60;
+    let want: Vec<f32> = (0..STEPS).map(|_| cpu.train_step().unwrap().stats.loss).collect();
+    let mut got = Vec::new();
+    let mut submitted = 0;
+    while got.len() < STEPS {
+        if submitted < STEPS && gpu.in_flight() < 8 {
+            assert!(gpu.submit_step().unwrap().is_none(), "its outcome comes later");
+            submitted += 1;
+        } else {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        got.extend(gpu.arrived_steps().unwrap().into_iter().map(|o| (o.step, o.stats.loss)));
+    }
+    assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), (1..=STEPS as u64).collect::<Vec<_>>(), "in order");
+    let losses: Vec<f32> = got.iter().map(|g| g.1).collect();
+    assert_close("the curve", &losses, &want, 1e-6, 1e-3);
+    let err = gpu.train_step().unwrap_err().to_string();
+    assert!(err.contains("gives its results later"), "{err}");
+    while !gpu.settled().unwrap() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let (ec, eg) = (cpu.evaluate().unwrap(), gpu.evaluate().unwrap());
+    assert_close("held-out predictions", &eg.heldout_pred, &ec.heldout_pred, 1e-4, 1e-2);
+}

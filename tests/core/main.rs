@@ -33,6 +33,7 @@ mod model_file;
 mod news;
 mod news_source;
 mod optimizer;
+mod pacing;
 mod plot;
 mod properties;
 mod protocol;

@@ -1,0 +1,195 @@
+//! Timing the engines against each other, and pacing an engine that never waits: plain logic
+//! with the clock passed in, so it is tested natively (`tests/core/pacing.rs`); the worker drives
+//! it (`worker/engine_choice.rs`, `worker/series.rs`).
+
+use crate::engine::backend::BackendLabel;
+
+/// How many training steps an engine that never waits (the WebGPU engine) may have in flight:
+/// enough to keep the device busy, few enough that losses, Pause and evaluations come within
+/// about [`Pacer::LATENCY_MS`]. Measured from the arrivals: one step at first (it also builds the
+/// pipelines), then the steps the device finishes in that time.
+#[derive(Debug, Default)]
+pub struct Pacer {
+    ms_per_step: Option<f64>,
+    /// When the last results came, while steps were in flight since.
+    last: Option<f64>,
+}
+
+impl Pacer {
+    pub const LATENCY_MS: f64 = 150.0;
+
+    /// `arrived` steps came at `now`, with `in_flight` still out.
+    pub fn arrived(&mut self, now: f64, arrived: usize, in_flight: usize) {
+        if arrived > 0 {
+            if let Some(t0) = self.last {
+                let per = (now - t0) / arrived as f64;
+                self.ms_per_step = Some(self.ms_per_step.map_or(per, |m| 0.7 * m + 0.3 * per));
+            }
+            self.last = (in_flight > 0).then_some(now);
+        }
+    }
+
+    /// Steps were submitted at `now` to an idle device: the time to the next results counts
+    /// from here.
+    pub fn submitted(&mut self, now: f64) {
+        self.last.get_or_insert(now);
+    }
+
+    /// Training stopped: the next run measures from its own first step.
+    pub fn stopped(&mut self) {
+        self.last = None;
+    }
+
+    /// Steps allowed in flight now.
+    pub fn limit(&self, most: usize) -> usize {
+        match self.ms_per_step {
+            None => 1,
+            Some(ms) => ((Self::LATENCY_MS / ms.max(0.01)).ceil() as usize).clamp(1, most),
+        }
+    }
+}
+
+/// Steps of the WebGPU trial timed together, once a single step showed it is in the race.
+pub const TRIAL_STEPS: usize = 8;
+/// A single step slower than this many CPU steps ends the trial: the CPU wins.
+pub const HOPELESS: f64 = 20.0;
+/// The trial gives up (the CPU stays) after this long.
+pub const TRIAL_MS: f64 = 15_000.0;
+
+/// Measured milliseconds per training step of one experiment on each engine.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    pub cpu_ms: f64,
+    pub gpu_ms: f64,
+}
+
+impl Timing {
+    /// The faster engine's label and the sentence the page shows beside it.
+    pub fn verdict(self) -> (BackendLabel, String) {
+        let (cpu, gpu) = (self.cpu_ms, self.gpu_ms);
+        let measured = format!("{} ms per step on WebGPU, {} on the CPU", short(gpu), short(cpu));
+        if gpu < cpu {
+            (BackendLabel::Gpu, format!("auto: {} faster than the CPU here ({measured})", times(cpu / gpu)))
+        } else {
+            (BackendLabel::cpu(), format!("auto: {} faster than WebGPU for this model here ({measured})", times(gpu / cpu)))
+        }
+    }
+}
+
+/// A speed ratio as the page says it: "3.1×", "255×".
+fn times(r: f64) -> String {
+    if r >= 10.0 {
+        format!("{r:.0}×")
+    } else {
+        format!("{r:.1}×")
+    }
+}
+
+fn short(ms: f64) -> String {
+    if ms >= 100.0 {
+        format!("{ms:.0}")
+    } else if ms >= 1.0 {
+        format!("{ms:.1}")
+    } else {
+        format!("{ms:.2}")
+    }
+}
+
+/// Times a few real training steps of the experiment on the WebGPU engine (a throwaway copy,
+/// built from the same settings), a turn of the worker's loop at a time: one step that also builds
+/// the pipelines, one step alone (far slower than the CPU: done), then [`TRIAL_STEPS`] together.
+pub struct Trial<L> {
+    lesson: L,
+    cpu_ms: f64,
+    started: f64,
+    phase: Phase,
+}
+
+enum Phase {
+    /// The first step (pipelines are built) is on its way.
+    Warming,
+    /// One step, submitted at this time.
+    One(f64),
+    /// [`TRIAL_STEPS`] steps submitted at this time; this many arrived.
+    Many(f64, usize),
+}
+
+/// What a lesson must offer to be timed.
+pub trait Trainable {
+    fn submit(&mut self) -> Result<(), String>;
+    /// Steps whose results came since the last call.
+    fn arrived(&mut self) -> Result<usize, String>;
+}
+
+impl<L: Trainable> Trial<L> {
+    /// Starts timing `lesson` (on the WebGPU engine) against `cpu_ms` per step on the CPU.
+    pub fn start(mut lesson: L, cpu_ms: f64, now: f64) -> Result<Trial<L>, String> {
+        // A finished trial's engine is handed over, so its first step must not wait behind others.
+        lesson.submit()?;
+        Ok(Trial { lesson, cpu_ms, started: now, phase: Phase::Warming })
+    }
+
+    /// The lesson the trial trained (its engine can take over the experiment).
+    pub fn into_lesson(self) -> L {
+        self.lesson
+    }
+
+    /// Takes the trial a turn further: the timing once it is known, or why the CPU stays.
+    pub fn advance(&mut self, now: f64) -> Option<Result<Timing, String>> {
+        if now - self.started > TRIAL_MS {
+            return Some(Err(format!("WebGPU did not finish a few steps within {} s", TRIAL_MS / 1000.0)));
+        }
+        let arrived = match self.lesson.arrived() {
+            Ok(n) => n,
+            Err(e) => return Some(Err(e)),
+        };
+        let timing = |gpu_ms| Timing { cpu_ms: self.cpu_ms, gpu_ms };
+        match self.phase {
+            Phase::Warming if arrived > 0 => {
+                if let Err(e) = self.lesson.submit() {
+                    return Some(Err(e));
+                }
+                self.phase = Phase::One(now);
+            }
+            Phase::One(t0) if arrived > 0 => {
+                let one = now - t0;
+                if one > HOPELESS * self.cpu_ms {
+                    return Some(Ok(timing(one)));
+                }
+                for _ in 0..TRIAL_STEPS {
+                    if let Err(e) = self.lesson.submit() {
+                        return Some(Err(e));
+                    }
+                }
+                self.phase = Phase::Many(now, 0);
+            }
+            Phase::Many(t0, done) => {
+                let done = done + arrived;
+                if done >= TRIAL_STEPS {
+                    return Some(Ok(timing((now - t0) / TRIAL_STEPS as f64)));
+                }
+                self.phase = Phase::Many(t0, done);
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// The milliseconds per step of `step`, run once to warm up and then until `budget_ms` or
+/// [`TRIAL_STEPS`] steps (the CPU side of a trial: it waits for each step).
+/// The fastest step counts: the first ones of a run (memory being grown, the helper worker's
+/// first answer) and a busy moment are not the engine's speed.
+pub fn time_cpu(mut step: impl FnMut() -> Result<(), String>, now: impl Fn() -> f64, budget_ms: f64) -> Result<f64, String> {
+    step()?;
+    let start = now();
+    let mut fastest = f64::INFINITY;
+    let mut n = 0;
+    while n < TRIAL_STEPS && (n == 0 || now() - start < budget_ms) {
+        let t0 = now();
+        step()?;
+        fastest = fastest.min(now() - t0);
+        n += 1;
+    }
+    Ok(fastest)
+}

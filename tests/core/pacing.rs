@@ -1,0 +1,136 @@
+//! Pacing the WebGPU engine's steps in flight, and the automatic choice of engine by measured
+//! speed (`lesson/pacing.rs`), with a clock the tests move by hand.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use unroll::engine::backend::BackendLabel;
+use unroll::lesson::pacing::{time_cpu, Pacer, Timing, Trainable, Trial, HOPELESS, TRIAL_MS, TRIAL_STEPS};
+
+#[test]
+fn the_pacer_allows_one_step_until_it_has_measured_then_about_150_ms_of_work() {
+    let mut p = Pacer::default();
+    assert_eq!(p.limit(64), 1, "the first step also builds the pipelines");
+    p.submitted(0.0);
+    p.arrived(1000.0, 1, 0);
+    assert_eq!(p.limit(64), 1, "a second of pipeline building and one step: one at a time");
+    // Idle between: the clock starts again at the next submission.
+    p.submitted(5000.0);
+    for k in 1..=40 {
+        p.arrived(5000.0 + 10.0 * k as f64, 1, 3);
+    }
+    assert_eq!(p.limit(64), 15, "10 ms a step: 150 ms of work in flight");
+    assert_eq!(p.limit(8), 8, "never more than asked");
+    p.stopped();
+    p.arrived(1e6, 1, 0);
+    assert_eq!(p.limit(64), 15, "an arrival after a pause says nothing of the speed");
+}
+
+#[test]
+fn the_verdict_names_the_faster_engine_with_both_figures() {
+    let (label, why) = Timing { cpu_ms: 6.5, gpu_ms: 1663.0 }.verdict();
+    assert_eq!(label, BackendLabel::cpu());
+    assert_eq!(why, "auto: 256× faster than WebGPU for this model here (1663 ms per step on WebGPU, 6.5 on the CPU)");
+    let (label, why) = Timing { cpu_ms: 31.0, gpu_ms: 10.0 }.verdict();
+    assert_eq!(label, BackendLabel::Gpu);
+    assert_eq!(why, "auto: 3.1× faster than the CPU here (10.0 ms per step on WebGPU, 31.0 on the CPU)");
+}
+
+/// An engine whose steps come back when the test says.
+#[derive(Default)]
+struct Engine {
+    submitted: usize,
+    /// Steps that came back, a poll's worth each.
+    finished: VecDeque<usize>,
+    /// The error the next poll gives.
+    error: Option<String>,
+}
+
+#[derive(Clone, Default)]
+struct Fake(Rc<RefCell<Engine>>);
+
+impl Fake {
+    fn submitted(&self) -> usize {
+        self.0.borrow().submitted
+    }
+    fn finish(&self, n: usize) {
+        self.0.borrow_mut().finished.push_back(n);
+    }
+}
+
+impl Trainable for Fake {
+    fn submit(&mut self) -> Result<(), String> {
+        self.0.borrow_mut().submitted += 1;
+        Ok(())
+    }
+    fn arrived(&mut self) -> Result<usize, String> {
+        let mut s = self.0.borrow_mut();
+        if let Some(e) = s.error.take() {
+            return Err(e);
+        }
+        Ok(s.finished.pop_front().unwrap_or(0))
+    }
+}
+
+#[test]
+fn a_trial_warms_up_times_one_step_then_several() {
+    let fake = Fake::default();
+    let mut t = Trial::start(fake.clone(), 4.0, 0.0).unwrap();
+    assert_eq!(fake.submitted(), 1, "the warm-up step");
+    assert!(t.advance(100.0).is_none());
+    fake.finish(1);
+    assert!(t.advance(900.0).is_none(), "pipelines built");
+    assert_eq!(fake.submitted(), 2, "one step alone");
+    fake.finish(1);
+    assert!(t.advance(902.0).is_none());
+    assert_eq!(fake.submitted(), 2 + TRIAL_STEPS, "2 ms: in the race, so several together");
+    fake.finish(3);
+    assert!(t.advance(905.0).is_none());
+    fake.finish(TRIAL_STEPS - 3);
+    let timing = t.advance(918.0).unwrap().unwrap();
+    assert_eq!(timing.gpu_ms, 16.0 / TRIAL_STEPS as f64);
+    assert_eq!(timing.cpu_ms, 4.0);
+    assert_eq!(timing.verdict().0, BackendLabel::Gpu);
+}
+
+#[test]
+fn a_hopeless_or_silent_or_failing_gpu_ends_the_trial_for_the_cpu() {
+    let fake = Fake::default();
+    let mut t = Trial::start(fake.clone(), 1.0, 0.0).unwrap();
+    fake.finish(1);
+    t.advance(500.0);
+    fake.finish(1);
+    let timing = t.advance(500.0 + HOPELESS + 1.0).unwrap().unwrap();
+    assert_eq!(timing.verdict().0, BackendLabel::cpu(), "one step slower than {HOPELESS} CPU steps");
+    assert_eq!(fake.submitted(), 2, "no more steps spent on it");
+
+    let mut t = Trial::start(Fake::default(), 1.0, 0.0).unwrap();
+    assert!(t.advance(TRIAL_MS - 1.0).is_none());
+    assert!(t.advance(TRIAL_MS + 1.0).unwrap().unwrap_err().contains("did not finish"));
+
+    let fake = Fake::default();
+    let mut t = Trial::start(fake.clone(), 1.0, 0.0).unwrap();
+    fake.0.borrow_mut().error = Some("device lost".into());
+    assert_eq!(t.advance(1.0).unwrap().unwrap_err(), "device lost");
+}
+
+#[test]
+fn the_cpu_side_counts_its_fastest_step_after_a_warm_up() {
+    let clock = RefCell::new(0.0);
+    let costs = RefCell::new(vec![50.0, 3.0, 2.0, 9.0, 2.5, 2.0, 2.0, 2.0, 2.0, 2.0].into_iter());
+    let ms = time_cpu(
+        || {
+            *clock.borrow_mut() += costs.borrow_mut().next().unwrap_or(2.0);
+            Ok(())
+        },
+        || *clock.borrow(),
+        150.0,
+    )
+    .unwrap();
+    assert_eq!(ms, 2.0, "the warm-up (50 ms) and the hiccup (9 ms) do not count");
+    assert!(time_cpu(|| Err("no".into()), || 0.0, 10.0).is_err());
+}
