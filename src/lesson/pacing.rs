@@ -67,11 +67,13 @@ impl Timing {
     /// The faster engine's label and the sentence the page shows beside it.
     pub fn verdict(self) -> (BackendLabel, String) {
         let (cpu, gpu) = (self.cpu_ms, self.gpu_ms);
-        let measured = format!("{} ms per step on WebGPU, {} on the CPU", short(gpu), short(cpu));
         if gpu < cpu {
-            (BackendLabel::Gpu, format!("auto: {} faster than the CPU here ({measured})", times(cpu / gpu)))
+            (BackendLabel::Gpu, format!("auto: {} faster than the CPU here ({} vs {} ms a step)", times(cpu / gpu), short(gpu), short(cpu)))
         } else {
-            (BackendLabel::cpu(), format!("auto: {} faster than WebGPU for this model here ({measured})", times(gpu / cpu)))
+            (
+                BackendLabel::cpu(),
+                format!("auto: {} faster than WebGPU here ({} vs {} ms a step)", times(gpu / cpu), short(cpu), short(gpu)),
+            )
         }
     }
 }
@@ -96,22 +98,32 @@ fn short(ms: f64) -> String {
 }
 
 /// Times a few real training steps of the experiment on the WebGPU engine (a throwaway copy,
-/// built from the same settings), a turn of the worker's loop at a time: one step that also builds
-/// the pipelines, one step alone (far slower than the CPU: done), then [`TRIAL_STEPS`] together.
+/// built from the same settings) against the CPU engine's own first steps of the run, a turn of
+/// the worker's loop at a time: one WebGPU step that also builds the pipelines, one step alone
+/// (far slower than the CPU: done), then [`TRIAL_STEPS`] together. The CPU's figure is its
+/// fastest step among the first [`CPU_STEPS`] or more.
 pub struct Trial<L> {
     lesson: L,
-    cpu_ms: f64,
+    /// The CPU's fastest step so far, and how many were timed.
+    cpu: (f64, usize),
     started: f64,
     phase: Phase,
 }
+
+/// CPU steps timed before the CPU's figure counts.
+pub const CPU_STEPS: usize = 3;
 
 enum Phase {
     /// The first step (pipelines are built) is on its way.
     Warming,
     /// One step, submitted at this time.
     One(f64),
+    /// It took this long; the CPU's figure is awaited.
+    OneTook(f64),
     /// [`TRIAL_STEPS`] steps submitted at this time; this many arrived.
     Many(f64, usize),
+    /// The WebGPU figure; the CPU's is awaited.
+    Timed(f64),
 }
 
 /// What a lesson must offer to be timed.
@@ -122,11 +134,19 @@ pub trait Trainable {
 }
 
 impl<L: Trainable> Trial<L> {
-    /// Starts timing `lesson` (on the WebGPU engine) against `cpu_ms` per step on the CPU.
-    pub fn start(mut lesson: L, cpu_ms: f64, now: f64) -> Result<Trial<L>, String> {
-        // A finished trial's engine is handed over, so its first step must not wait behind others.
+    /// Starts timing `lesson` (on the WebGPU engine).
+    pub fn start(mut lesson: L, now: f64) -> Result<Trial<L>, String> {
         lesson.submit()?;
-        Ok(Trial { lesson, cpu_ms, started: now, phase: Phase::Warming })
+        Ok(Trial { lesson, cpu: (f64::INFINITY, 0), started: now, phase: Phase::Warming })
+    }
+
+    /// A training step of the run took `ms` on the CPU engine.
+    pub fn cpu_step(&mut self, ms: f64) {
+        self.cpu = (self.cpu.0.min(ms), self.cpu.1 + 1);
+    }
+
+    fn cpu_ms(&self) -> Option<f64> {
+        (self.cpu.1 >= CPU_STEPS).then_some(self.cpu.0)
     }
 
     /// The lesson the trial trained (its engine can take over the experiment).
@@ -143,7 +163,6 @@ impl<L: Trainable> Trial<L> {
             Ok(n) => n,
             Err(e) => return Some(Err(e)),
         };
-        let timing = |gpu_ms| Timing { cpu_ms: self.cpu_ms, gpu_ms };
         match self.phase {
             Phase::Warming if arrived > 0 => {
                 if let Err(e) = self.lesson.submit() {
@@ -151,45 +170,27 @@ impl<L: Trainable> Trial<L> {
                 }
                 self.phase = Phase::One(now);
             }
-            Phase::One(t0) if arrived > 0 => {
-                let one = now - t0;
-                if one > HOPELESS * self.cpu_ms {
-                    return Some(Ok(timing(one)));
-                }
+            Phase::One(t0) if arrived > 0 => self.phase = Phase::OneTook(now - t0),
+            Phase::Many(t0, done) => {
+                let done = done + arrived;
+                self.phase = if done >= TRIAL_STEPS { Phase::Timed((now - t0) / TRIAL_STEPS as f64) } else { Phase::Many(t0, done) };
+            }
+            _ => {}
+        }
+        let cpu_ms = self.cpu_ms()?;
+        match self.phase {
+            Phase::OneTook(one) if one > HOPELESS * cpu_ms => Some(Ok(Timing { cpu_ms, gpu_ms: one })),
+            Phase::OneTook(_) => {
                 for _ in 0..TRIAL_STEPS {
                     if let Err(e) = self.lesson.submit() {
                         return Some(Err(e));
                     }
                 }
                 self.phase = Phase::Many(now, 0);
+                None
             }
-            Phase::Many(t0, done) => {
-                let done = done + arrived;
-                if done >= TRIAL_STEPS {
-                    return Some(Ok(timing((now - t0) / TRIAL_STEPS as f64)));
-                }
-                self.phase = Phase::Many(t0, done);
-            }
-            _ => {}
+            Phase::Timed(gpu_ms) => Some(Ok(Timing { cpu_ms, gpu_ms })),
+            _ => None,
         }
-        None
     }
-}
-
-/// The milliseconds per step of `step`, run once to warm up and then until `budget_ms` or
-/// [`TRIAL_STEPS`] steps (the CPU side of a trial: it waits for each step).
-/// The fastest step counts: the first ones of a run (memory being grown, the helper worker's
-/// first answer) and a busy moment are not the engine's speed.
-pub fn time_cpu(mut step: impl FnMut() -> Result<(), String>, now: impl Fn() -> f64, budget_ms: f64) -> Result<f64, String> {
-    step()?;
-    let start = now();
-    let mut fastest = f64::INFINITY;
-    let mut n = 0;
-    while n < TRIAL_STEPS && (n == 0 || now() - start < budget_ms) {
-        let t0 = now();
-        step()?;
-        fastest = fastest.min(now() - t0);
-        n += 1;
-    }
-    Ok(fastest)
 }

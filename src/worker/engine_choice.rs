@@ -4,13 +4,17 @@
 //! - The WebGPU adapter is looked for once, when the worker starts (the browser answers
 //!   asynchronously; the page waits for `Ready`).
 //! - `engine cpu` / `engine webgpu` force one. With `engine auto` and an adapter, the experiment
-//!   starts on the CPU engine and a [`Trial`] times a few real training steps of it on the WebGPU
-//!   engine (a throwaway copy from the same settings) while the CPU trains; the CPU's time comes
-//!   from a few steps of another throwaway copy, the fastest step counting. The faster engine
-//!   trains from then on: the WebGPU engine takes over the weights and optimiser state reached so
-//!   far. The verdict is remembered per model, batch and length for the worker's life.
+//!   starts on the CPU engine; when training starts, a trial (`lesson/pacing.rs`) times a few
+//!   real training steps of it on the WebGPU engine (a throwaway copy from the same settings)
+//!   while the CPU trains, against the CPU's fastest of the run's own first steps. Nothing is
+//!   computed for it before Train, and training never waits for it. The faster engine trains from
+//!   then on: the WebGPU engine takes over the weights and optimiser state reached so far. The
+//!   verdict is remembered per model, batch and length for the worker's life.
 //! - The WebGPU side is seen between two turns of the worker's loop: while the CPU trains, up to
 //!   a slice (30 ms) late. That errs towards the CPU, never towards an engine slower than it.
+//! - On a software adapter (SwiftShader) the trial itself takes CPU from the run for a few
+//!   seconds, which makes the CPU's figure a little worse than it is: the verdict there is the
+//!   CPU by orders of magnitude anyway.
 //! - A lost device moves the experiment to the CPU engine (`series.rs`, `failed`); the hook
 //!   [`install_loss_hook`] lets the end-to-end tests cause one.
 

@@ -39,8 +39,9 @@ pub struct SeriesRun {
     /// Steps in flight at once, on an engine that never waits.
     pacer: Pacer,
     /// With engine auto: this experiment timed on the WebGPU engine, beside the CPU run, and what
-    /// the timing is remembered under.
-    trial: Option<(Trial<SeriesLesson>, String)>,
+    /// the timing is remembered under (the trial starts with training; a pause drops it).
+    trial: Option<Trial<SeriesLesson>>,
+    trial_key: Option<String>,
 }
 
 /// Builds the experiment `settings` describe and makes it the active lesson; refused settings
@@ -80,6 +81,7 @@ pub fn configure(st: &mut State, settings: &Settings) {
                 diverged: false,
                 pacer: Pacer::default(),
                 trial: None,
+                trial_key: None,
             };
             // Its untrained state, as soon as it is evaluated.
             run.flush(false);
@@ -116,22 +118,10 @@ fn choose_engine(st: &State, run: &mut SeriesRun) -> Option<(BackendLabel, Strin
                 return Some((BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})")));
             }
         }
-        return Some((label, format!("{reason}, earlier")));
+        return Some((label, format!("{}, timed earlier)", reason.trim_end_matches(')'))));
     }
-    let trial = (|| {
-        let mut cpu = SeriesLesson::new(&with(EngineChoice::Cpu)).map_err(|e| e.to_string())?;
-        cpu.set_workers(st.workers());
-        let cpu_ms = crate::lesson::pacing::time_cpu(|| cpu.train_step().map(|_| ()).map_err(|e| e.to_string()), now_ms, 150.0)?;
-        let gpu = SeriesLesson::new(&with(EngineChoice::Webgpu)).map_err(|e| e.to_string())?;
-        Trial::start(gpu, cpu_ms, now_ms())
-    })();
-    match trial {
-        Ok(trial) => {
-            run.trial = Some((trial, key));
-            Some((BackendLabel::cpu(), "auto: timing WebGPU against the CPU on this model…".into()))
-        }
-        Err(why) => Some((BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU cannot train this model here: {why})"))),
-    }
+    run.trial_key = Some(key);
+    Some((BackendLabel::cpu(), "auto: WebGPU is timed against the CPU when training starts".into()))
 }
 
 impl Trainable for SeriesLesson {
@@ -145,11 +135,30 @@ impl Trainable for SeriesLesson {
 }
 
 impl SeriesRun {
+    /// Training starts: with engine auto, a WebGPU trial starts beside it (once per model).
+    fn start_trial(&mut self) {
+        if self.trial.is_some() || self.trial_key.is_none() {
+            return;
+        }
+        let on_gpu = Settings { engine: EngineChoice::Webgpu, ..self.lesson.settings.clone() };
+        match SeriesLesson::new(&on_gpu).map_err(|e| e.to_string()).and_then(|gpu| Trial::start(gpu, now_ms())) {
+            Ok(trial) => {
+                self.trial = Some(trial);
+                engine_choice::tell(BackendLabel::cpu(), "auto: timing WebGPU against the CPU…".into());
+            }
+            Err(why) => {
+                self.trial_key = None;
+                engine_choice::tell(BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU cannot train this model here: {why})"));
+            }
+        }
+    }
+
     /// Takes the engine trial a turn further; on its verdict the faster engine trains from here.
     fn advance_trial(&mut self) {
-        let Some((trial, _)) = self.trial.as_mut() else { return };
+        let Some(trial) = self.trial.as_mut() else { return };
         let Some(result) = trial.advance(now_ms()) else { return };
-        let (trial, key) = self.trial.take().expect("a trial");
+        let trial = self.trial.take().expect("a trial");
+        let Some(key) = self.trial_key.take() else { return };
         let (label, reason) = match result {
             Ok(timing) => {
                 engine_choice::remember(key, timing);
@@ -223,7 +232,7 @@ impl SeriesRun {
                 engine_choice::tell(BackendLabel::cpu(), "the WebGPU device was lost: continued on the CPU".into());
                 post(Event::EngineLost {
                     message: format!(
-                        "{what}. The experiment moved to the CPU engine with the weights last copied back from the GPU ({lost}; the step count goes on from {step}). Press Train to go on."
+                        "{what}. Training moved to the CPU engine from them ({lost}; the step count goes on from {step}). Press Train to go on."
                     ),
                 });
             }
@@ -243,6 +252,7 @@ impl Running for SeriesRun {
         self.speed.restart(now_ms(), self.lesson.step_count());
         self.training = true;
         self.diverged = false;
+        self.start_trial();
     }
 
     fn train(&mut self, max_steps: usize, budget_ms: f64) -> bool {
@@ -255,8 +265,13 @@ impl Running for SeriesRun {
             if self.lesson.in_flight() >= self.pacer.limit(MAX_IN_FLIGHT) {
                 return false;
             }
+            let t0 = now_ms();
             match self.lesson.submit_step() {
                 Ok(Some(out)) => {
+                    // The CPU engine's speed, for a WebGPU trial under way.
+                    if let Some(trial) = self.trial.as_mut() {
+                        trial.cpu_step(now_ms() - t0);
+                    }
                     going = self.record(out);
                     going
                 }
@@ -277,6 +292,8 @@ impl Running for SeriesRun {
         self.training = running;
         if !running {
             self.pacer.stopped();
+            // A trial needs the CPU's steps beside it: it starts again with training.
+            self.trial = None;
         }
         let step = self.lesson.step_count();
         // A slice of a deferred engine may have nothing to say yet.
@@ -307,7 +324,7 @@ impl Running for SeriesRun {
     }
 
     fn busy(&self) -> bool {
-        self.eval.is_some() || (!self.training && (self.lesson.in_flight() > 0 || self.trial.is_some()))
+        self.eval.is_some() || (!self.training && self.lesson.in_flight() > 0)
     }
 
     fn work(&mut self, budget_ms: f64) {
