@@ -42,6 +42,8 @@ pub struct SeriesRun {
     /// the timing is remembered under (the trial starts with training; a pause drops it).
     trial: Option<Trial<SeriesLesson>>,
     trial_key: Option<String>,
+    /// The engine failed outside a training slice (during an evaluation): the next slice stops.
+    halt: bool,
 }
 
 /// Builds the experiment `settings` describe and makes it the active lesson; refused settings
@@ -82,6 +84,7 @@ pub fn configure(st: &mut State, settings: &Settings) {
                 pacer: Pacer::default(),
                 trial: None,
                 trial_key: None,
+                halt: false,
             };
             // Its untrained state, as soon as it is evaluated.
             run.flush(false);
@@ -239,6 +242,8 @@ impl SeriesRun {
             Some(Err(e2)) => stop_with_error(format!("{what}; the CPU engine could not take over: {e2}")),
             None => stop_with_error(what),
         }
+        // Training stops here, or at the next slice when this came during an evaluation.
+        self.halt = true;
         false
     }
 }
@@ -252,11 +257,12 @@ impl Running for SeriesRun {
         self.speed.restart(now_ms(), self.lesson.step_count());
         self.training = true;
         self.diverged = false;
+        self.halt = false;
         self.start_trial();
     }
 
     fn train(&mut self, max_steps: usize, budget_ms: f64) -> bool {
-        if !self.take_arrived() {
+        if std::mem::take(&mut self.halt) || !self.take_arrived() {
             return false;
         }
         let mut going = true;
