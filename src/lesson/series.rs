@@ -256,8 +256,7 @@ impl SeriesLesson {
     /// Goes on training on `backend` (another engine, built for the same model), from the
     /// weights and optimiser state reached so far. The dropout masks are drawn afresh from there.
     pub fn take_over(&mut self, mut backend: Box<dyn Backend>) -> Result<(), LessonError> {
-        backend.load_weights(&self.backend.weights())?;
-        backend.load_optimizer_state(&self.backend.optimizer_state())?;
+        crate::engine::backend::hand_over(self.backend.as_ref(), backend.as_mut())?;
         backend.set_parts(PARTS);
         self.backend = backend;
         Ok(())

@@ -26,8 +26,9 @@ use wasm_bindgen::prelude::*;
 use super::scope;
 use crate::engine::backend::{Backend, BackendLabel};
 use crate::lesson::pacing::Timing;
+use crate::lesson::LessonError;
 use crate::protocol::Event;
-use crate::settings::{EngineChoice, Settings, Task};
+use crate::settings::{EngineChoice, Settings};
 
 /// How long the browser may take to answer for an adapter before the worker starts without one.
 const ADAPTER_WAIT_MS: i32 = 5000;
@@ -82,9 +83,6 @@ pub fn announce(backend: &dyn Backend, settings: &Settings, webgpu: &Result<Stri
         (_, BackendLabel::Gpu, Err(_)) => "chosen in the settings (engine webgpu)".into(),
         (EngineChoice::Cpu, _, _) => "chosen in the settings (engine cpu)".into(),
         (_, _, Err(why)) => format!("no WebGPU here: {why}"),
-        (_, _, Ok(_)) if settings.task == Task::Agnews => {
-            "auto: the CPU engine (the news lesson trains on the CPU in the browser so far)".into()
-        }
         (_, _, Ok(_)) => "auto: the CPU engine (choose engine webgpu to train on the GPU)".into(),
     };
     super::post(Event::Engine { backend: label, reason });
@@ -111,4 +109,75 @@ pub fn remember(key: String, timing: Timing) {
 /// Tells the page the engine and why, outside a configuration (a trial's verdict).
 pub fn tell(backend: BackendLabel, reason: String) {
     super::post(Event::Engine { backend, reason });
+}
+
+/// With `engine auto` and an adapter, how the engine of an experiment described by `key` (its
+/// model, batch and length) is chosen.
+pub enum Auto {
+    /// Not auto, or no adapter: the engine announced at configuration trains.
+    No,
+    /// Timed earlier in this worker.
+    Timed(Timing),
+    /// To be timed when training starts, under `key`.
+    Trial(String),
+}
+
+impl Auto {
+    pub fn of(settings: &Settings, webgpu: &Result<String, String>, key: String) -> Auto {
+        if settings.engine != EngineChoice::Auto || webgpu.is_err() {
+            return Auto::No;
+        }
+        remembered(&key).map_or(Auto::Trial(key), Auto::Timed)
+    }
+}
+
+/// What the page is told of an earlier timing, once `take_over` (the WebGPU engine taking the run
+/// over, when the timing says so) was tried.
+pub fn timed_earlier(timing: Timing, take_over: impl FnOnce() -> Result<(), LessonError>) -> (BackendLabel, String) {
+    let (label, reason) = timing.verdict();
+    if label == BackendLabel::Gpu {
+        if let Err(e) = take_over() {
+            return (BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})"));
+        }
+    }
+    (label, format!("{}, timed earlier)", reason.trim_end_matches(')')))
+}
+
+/// A trial's verdict (`result`), remembered under `key`; the WebGPU engine takes the run over
+/// (`take_over`) when it was faster. The page is told.
+pub fn conclude(result: Result<Timing, String>, key: String, take_over: impl FnOnce() -> Result<(), LessonError>) {
+    let (label, reason) = match result {
+        Ok(timing) => {
+            remember(key, timing);
+            let (label, reason) = timing.verdict();
+            match label {
+                BackendLabel::Gpu => match take_over() {
+                    Ok(()) => (label, reason),
+                    Err(e) => (BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})")),
+                },
+                _ => (label, reason),
+            }
+        }
+        Err(why) => (BackendLabel::cpu(), format!("auto: the CPU engine ({why})")),
+    };
+    tell(label, reason);
+}
+
+/// The engine failed with `what`; `salvaged` is what the lesson's move to the CPU engine gave (the
+/// updates lost, counted in `unit`s), and `then` says how training goes on. Tells the page.
+pub fn failed(what: String, salvaged: Option<Result<u64, LessonError>>, unit: &str, then: impl FnOnce() -> String) {
+    match salvaged {
+        Some(Ok(lost)) => {
+            let lost = match lost {
+                0 => "none of its updates was lost".to_string(),
+                1 => format!("the update of the last {unit} was lost"),
+                n => format!("the updates of the last {n} {unit}s were lost"),
+            };
+            tell(BackendLabel::cpu(), "the WebGPU device was lost: continued on the CPU".into());
+            let message = format!("{what}. Training moved to the CPU engine from them ({lost}; {}). Press Train to go on.", then());
+            super::post(Event::EngineLost { message });
+        }
+        Some(Err(e2)) => super::stop_with_error(format!("{what}; the CPU engine could not take over: {e2}")),
+        None => super::stop_with_error(what),
+    }
 }

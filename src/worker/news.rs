@@ -6,13 +6,18 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::clock::{now_ms, SpeedMeter};
+use super::engine_choice::{self, Auto};
 use super::fetch::{fetch_bytes, BUNDLE_CACHE};
 use super::lesson::Running;
-use super::{activate, post, stop_with_error, time_slice, State};
+use super::series::{TIMED_AT_TRAIN, TIMING, TIMING_STOPPED};
+use super::{activate, post, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
+use crate::engine::backend::{BackendKind, BackendLabel};
+use crate::engine::gpu::MAX_IN_FLIGHT;
 use crate::lesson::chain::{chain_error, Chain, ChainSource};
-use crate::lesson::news::{NewsData, NewsLesson, Progress, TestJob, TextClassifier, WordTable, WordsError};
+use crate::lesson::news::{EngineTrial, NewsData, NewsLesson, Progress, TestJob, TextClassifier, WordTable, WordsError};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
+use crate::lesson::pacing::{Pacer, Trial, TRIAL_STEPS};
 use crate::lesson::LessonError;
 use crate::model_file::ModelFile;
 use crate::protocol::{BatchPoint, DataSource, Event, NewsEvent, Reader};
@@ -20,6 +25,8 @@ use crate::settings::{Settings, UPLOAD_PREFIX};
 
 /// Misclassified test items sent to the page.
 const MISSES_SHOWN: usize = 60;
+/// The batches of the run an engine trial cycles through.
+const TRIAL_BATCHES: usize = TRIAL_STEPS + 2;
 
 /// What the news lesson keeps whichever lesson is active: its data, the data being loaded, and the
 /// pretrained headline model.
@@ -58,6 +65,18 @@ pub struct NewsRun {
     steps: u64,
     /// A test evaluation under way (done a slice at a time), and the epochs trained when it began.
     testing: Option<(TestJob, f32)>,
+    /// Whether continuous training runs (batches in flight are then no reason to wait).
+    training: bool,
+    /// Divergence was reported (the batches in flight behind it arrive without a second report).
+    diverged: bool,
+    /// Batches in flight at once, on an engine that never waits.
+    pacer: Pacer,
+    /// With engine auto: the model timed on the WebGPU engine beside the CPU run, and what the
+    /// timing is remembered under (see `engine_choice.rs`).
+    trial: Option<Trial<EngineTrial>>,
+    trial_key: Option<String>,
+    /// The engine failed outside a training slice: the next slice stops.
+    halt: bool,
 }
 
 /// The news run, when it is the active lesson.
@@ -110,9 +129,39 @@ fn install(st: &mut State, lesson: NewsLesson) {
         tested_at: None,
         steps: 0,
         testing: None,
+        training: false,
+        diverged: false,
+        pacer: Pacer::default(),
+        trial: None,
+        trial_key: None,
+        halt: false,
     };
     run.flush(false);
+    let choice = choose_engine(st, &mut run);
     activate(st, Box::new(run));
+    if let Some((label, reason)) = choice {
+        engine_choice::tell(label, reason);
+    }
+}
+
+/// With engine auto and a WebGPU adapter: the engine that trains `run`, by measured speed (as for
+/// the series lessons: see `engine_choice.rs`). What the page should be told, when it is not the
+/// plain announcement.
+fn choose_engine(st: &State, run: &mut NewsRun) -> Option<(BackendLabel, String)> {
+    let s = run.lesson.settings();
+    let length = if s.max_len > 0 { format!("max-len {}", s.max_len) } else { format!("bucket {}", s.bucket) };
+    let key = format!("{} · batch {} · {length}", run.lesson.info().model, s.batch);
+    match Auto::of(s, &st.webgpu, key) {
+        Auto::No => None,
+        Auto::Timed(timing) => Some(engine_choice::timed_earlier(timing, || {
+            let gpu = run.lesson.trial(BackendKind::Gpu, 1)?;
+            run.lesson.take_over(gpu.into_backend())
+        })),
+        Auto::Trial(key) => {
+            run.trial_key = Some(key);
+            Some((BackendLabel::cpu(), TIMED_AT_TRAIN.into()))
+        }
+    }
 }
 
 /// The `data-url` that reproduces `source`.
@@ -271,14 +320,90 @@ pub fn pretrained_chain(st: &mut State, source: &ChainSource) -> Result<Chain, L
 }
 
 impl NewsRun {
-    /// Starts evaluating the model on the test set (a slice at a time, in the worker's loop),
-    /// unless it has not changed since the last evaluation.
+    /// Starts evaluating the model on the test set (a slice at a time, in the worker's loop, once
+    /// the engine's batches in flight are done), unless it has not changed since the last one.
     fn test(&mut self) {
         let at = self.lesson.epochs_done();
         if at == 0.0 || self.tested_at == Some(at) || self.testing.as_ref().is_some_and(|(_, a)| *a == at) {
             return;
         }
         self.testing = Some((self.lesson.begin_test(MISSES_SHOWN), at));
+    }
+
+    /// Training starts: with engine auto, a WebGPU trial starts beside it (once per model).
+    fn start_trial(&mut self) {
+        if self.trial.is_some() || self.trial_key.is_none() {
+            return;
+        }
+        let trial = self.lesson.trial(BackendKind::Gpu, TRIAL_BATCHES).map_err(|e| e.to_string());
+        match trial.and_then(|t| Trial::start(t, now_ms())) {
+            Ok(trial) => {
+                self.trial = Some(trial);
+                engine_choice::tell(BackendLabel::cpu(), TIMING.into());
+            }
+            Err(why) => {
+                self.trial_key = None;
+                engine_choice::tell(BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU cannot train this model here: {why})"));
+            }
+        }
+    }
+
+    /// Takes the engine trial a turn further; on its verdict the faster engine trains from here.
+    fn advance_trial(&mut self) {
+        let Some(result) = self.trial.as_mut().and_then(|t| t.advance(now_ms())) else { return };
+        let trial = self.trial.take().expect("a trial");
+        let Some(key) = self.trial_key.take() else { return };
+        engine_choice::conclude(result, key, || self.lesson.take_over(trial.into_lesson().into_backend()));
+    }
+
+    /// Keeps a batch's progress for the next message; `false` when training ends with it (the
+    /// last epoch ended, or the loss diverged: said once).
+    fn record(&mut self, p: Progress) -> bool {
+        self.steps += 1;
+        self.points.push(BatchPoint { x: p.epochs_done(), loss: p.batch_loss, accuracy: p.batch_accuracy, grad_norm: p.batch_grad_norm });
+        self.samples_done += (p.samples - self.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
+        self.epoch_ends.extend(p.epoch_end.clone());
+        let (finished, diverged) = (p.done, !p.batch_loss.is_finite());
+        self.last = Some(p);
+        if finished {
+            self.test();
+        }
+        if diverged && !self.diverged {
+            self.diverged = true;
+            self.flush(false);
+            let message = "the loss is no longer a finite number. Lower the learning rate or set a clip norm, then Reset.";
+            post(NewsEvent::Diverged { message: message.into() });
+        }
+        !finished && !diverged
+    }
+
+    /// Takes up the batches whose results came back (the WebGPU engine's, which never waits);
+    /// `false` when training must stop (finished, diverged, failed).
+    fn take_arrived(&mut self) -> bool {
+        match self.lesson.arrived_batches() {
+            Ok(arrived) => {
+                self.pacer.arrived(now_ms(), arrived.len(), self.lesson.in_flight());
+                // Every batch is recorded, also those behind one that diverged.
+                let mut going = true;
+                for p in arrived {
+                    going &= self.record(p);
+                }
+                going
+            }
+            Err(e) => self.failed(e),
+        }
+    }
+
+    /// Training stops on an engine error; after a lost WebGPU device the run goes on on the CPU
+    /// engine from the weights last copied back (see `engine_choice::failed`).
+    fn failed(&mut self, e: crate::lesson::LessonError) -> bool {
+        let salvaged = self.lesson.fall_back_to_cpu();
+        if matches!(salvaged, Some(Ok(_))) {
+            self.pacer = Pacer::default();
+        }
+        engine_choice::failed(e.to_string(), salvaged, "batch", || "the batches whose results had not come are trained again".into());
+        self.halt = true;
+        false
     }
 }
 
@@ -289,53 +414,57 @@ impl Running for NewsRun {
 
     fn start(&mut self) {
         self.speed.restart(now_ms(), self.samples_done);
+        self.training = true;
+        self.diverged = false;
+        self.halt = false;
+        self.start_trial();
     }
 
-    /// Trains up to `max_batches` batches or `budget_ms` milliseconds.
+    /// Trains up to `max_batches` batches or `budget_ms` milliseconds (on an engine that never
+    /// waits: submits them, as many as the pacer allows in flight).
     fn train(&mut self, max_batches: usize, budget_ms: f64) -> bool {
+        if std::mem::take(&mut self.halt) || !self.take_arrived() || self.lesson.done() {
+            return false;
+        }
         let mut going = true;
         time_slice(max_batches, budget_ms, || {
-            if self.lesson.done() {
-                going = false;
+            // An epoch's end waits for its last batch, or enough are in flight: the slice ends.
+            if !self.lesson.can_submit() || self.lesson.in_flight() >= self.pacer.limit(MAX_IN_FLIGHT) {
                 return false;
             }
-            let p = match self.lesson.train_batch() {
-                Ok(p) => p,
+            let t0 = now_ms();
+            match self.lesson.submit_batch() {
+                Ok(Some(p)) => {
+                    // The CPU engine's speed, for a WebGPU trial under way.
+                    if let Some(trial) = self.trial.as_mut() {
+                        trial.cpu_step(now_ms() - t0);
+                    }
+                    going = self.record(p);
+                    going
+                }
+                Ok(None) => {
+                    self.pacer.submitted(now_ms());
+                    true
+                }
                 Err(e) => {
                     going = false;
-                    stop_with_error(e);
-                    return false;
+                    self.failed(e)
                 }
-            };
-            self.steps += 1;
-            self.points.push(BatchPoint {
-                x: p.epochs_done(),
-                loss: p.batch_loss,
-                accuracy: p.batch_accuracy,
-                grad_norm: p.batch_grad_norm,
-            });
-            self.samples_done += (p.samples - self.last.as_ref().filter(|l| l.epoch == p.epoch).map_or(0, |l| l.samples)) as u64;
-            self.epoch_ends.extend(p.epoch_end.clone());
-            let (finished, diverged) = (p.done, !p.batch_loss.is_finite());
-            self.last = Some(p);
-            if finished {
-                going = false;
-                return false;
             }
-            if diverged {
-                going = false;
-                self.flush(false);
-                let message = "the loss is no longer a finite number. Lower the learning rate or set a clip norm, then Reset.";
-                post(NewsEvent::Diverged { message: message.into() });
-                return false;
-            }
-            true
         });
         going
     }
 
     /// Sends the batches trained since the last message, the speed and the time left.
     fn flush(&mut self, running: bool) {
+        self.training = running;
+        if !running {
+            self.pacer.stopped();
+            // A trial needs the CPU's steps beside it: it starts again with training.
+            if self.trial.take().is_some() {
+                engine_choice::tell(BackendLabel::cpu(), TIMING_STOPPED.into());
+            }
+        }
         let samples_per_sec = self.speed.update(now_ms(), self.samples_done);
         let info = self.lesson.info();
         let total = (info.train_rows * info.epochs) as f64;
@@ -351,7 +480,9 @@ impl Running for NewsRun {
         });
     }
 
-    fn between_slices(&mut self) {}
+    fn between_slices(&mut self) {
+        self.advance_trial();
+    }
 
     fn settle(&mut self) {
         self.test();
@@ -364,10 +495,34 @@ impl Running for NewsRun {
     }
 
     fn busy(&self) -> bool {
-        self.testing.is_some()
+        self.testing.is_some() || (!self.training && self.lesson.in_flight() > 0)
     }
 
     fn work(&mut self, budget_ms: f64) {
+        self.advance_trial();
+        if self.lesson.in_flight() > 0 {
+            // Batches submitted before training stopped: their progress still belongs on the chart.
+            let before = self.steps;
+            self.take_arrived();
+            if self.steps != before {
+                self.flush(false);
+            }
+        }
+        if self.testing.is_none() {
+            return;
+        }
+        // The evaluation reads the CPU copy of the weights, which must have every batch.
+        match self.lesson.settled() {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => {
+                self.failed(e);
+                if self.lesson.backend().label() == BackendLabel::Gpu {
+                    self.testing = None;
+                    return;
+                }
+            }
+        }
         let Some((mut job, at)) = self.testing.take() else { return };
         let t0 = now_ms();
         let evaluation = loop {

@@ -5,7 +5,7 @@
 use super::clock::{now_ms, SpeedMeter};
 use super::engine_choice;
 use super::lesson::Running;
-use super::{activate, post, stop_with_error, time_slice, State};
+use super::{activate, post, time_slice, State};
 use crate::engine::backend::BackendLabel;
 use crate::engine::backend::Workers;
 use crate::engine::gpu::MAX_IN_FLIGHT;
@@ -16,6 +16,11 @@ use crate::lesson::{EvalJob, LessonError, SeriesLesson};
 use crate::protocol::{Event, LossPoint, SeriesEvent};
 use crate::settings::Settings;
 use crate::settings::{EngineChoice, Training};
+
+/// What the page is told while the engine is chosen by measured speed.
+pub(super) const TIMED_AT_TRAIN: &str = "auto: WebGPU is timed against the CPU when training starts";
+pub(super) const TIMING: &str = "auto: timing WebGPU against the CPU…";
+pub(super) const TIMING_STOPPED: &str = "auto: the CPU engine (WebGPU is timed again when training starts)";
 
 /// Evaluate at most this often, and never spend more than about 1/8 of the time evaluating.
 const EVAL_MIN_INTERVAL_MS: f64 = 250.0;
@@ -105,26 +110,21 @@ pub fn configure(st: &mut State, settings: &Settings) {
 /// plain announcement.
 fn choose_engine(st: &State, run: &mut SeriesRun) -> Option<(BackendLabel, String)> {
     let settings = run.lesson.settings.clone();
-    if settings.engine != EngineChoice::Auto || st.webgpu.is_err() {
-        return None;
-    }
-    if settings.training == Training::Free {
-        return Some((BackendLabel::cpu(), "auto: the CPU engine (free-running training is on the CPU engine only so far)".into()));
-    }
     let key = format!("{} · batch {} · window {}", run.lesson.info().model, settings.batch, run.lesson.info().window);
-    let with = |engine| Settings { engine, ..settings.clone() };
-    if let Some(timing) = engine_choice::remembered(&key) {
-        let (label, reason) = timing.verdict();
-        if label == BackendLabel::Gpu {
-            let taken = SeriesLesson::new(&with(EngineChoice::Webgpu)).and_then(|gpu| run.lesson.take_over(gpu.into_backend()));
-            if let Err(e) = taken {
-                return Some((BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})")));
-            }
+    match engine_choice::Auto::of(&settings, &st.webgpu, key) {
+        engine_choice::Auto::No => None,
+        _ if settings.training == Training::Free => {
+            Some((BackendLabel::cpu(), "auto: the CPU engine (free-running training is on the CPU engine only so far)".into()))
         }
-        return Some((label, format!("{}, timed earlier)", reason.trim_end_matches(')'))));
+        engine_choice::Auto::Timed(timing) => Some(engine_choice::timed_earlier(timing, || {
+            let on_gpu = Settings { engine: EngineChoice::Webgpu, ..settings.clone() };
+            SeriesLesson::new(&on_gpu).and_then(|gpu| run.lesson.take_over(gpu.into_backend()))
+        })),
+        engine_choice::Auto::Trial(key) => {
+            run.trial_key = Some(key);
+            Some((BackendLabel::cpu(), TIMED_AT_TRAIN.into()))
+        }
     }
-    run.trial_key = Some(key);
-    Some((BackendLabel::cpu(), "auto: WebGPU is timed against the CPU when training starts".into()))
 }
 
 impl Trainable for SeriesLesson {
@@ -147,7 +147,7 @@ impl SeriesRun {
         match SeriesLesson::new(&on_gpu).map_err(|e| e.to_string()).and_then(|gpu| Trial::start(gpu, now_ms())) {
             Ok(trial) => {
                 self.trial = Some(trial);
-                engine_choice::tell(BackendLabel::cpu(), "auto: timing WebGPU against the CPU…".into());
+                engine_choice::tell(BackendLabel::cpu(), TIMING.into());
             }
             Err(why) => {
                 self.trial_key = None;
@@ -158,25 +158,10 @@ impl SeriesRun {
 
     /// Takes the engine trial a turn further; on its verdict the faster engine trains from here.
     fn advance_trial(&mut self) {
-        let Some(trial) = self.trial.as_mut() else { return };
-        let Some(result) = trial.advance(now_ms()) else { return };
+        let Some(result) = self.trial.as_mut().and_then(|t| t.advance(now_ms())) else { return };
         let trial = self.trial.take().expect("a trial");
         let Some(key) = self.trial_key.take() else { return };
-        let (label, reason) = match result {
-            Ok(timing) => {
-                engine_choice::remember(key, timing);
-                let (label, reason) = timing.verdict();
-                match label {
-                    BackendLabel::Gpu => match self.lesson.take_over(trial.into_lesson().into_backend()) {
-                        Ok(()) => (label, reason),
-                        Err(e) => (BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})")),
-                    },
-                    _ => (label, reason),
-                }
-            }
-            Err(why) => (BackendLabel::cpu(), format!("auto: the CPU engine ({why})")),
-        };
-        engine_choice::tell(label, reason);
+        engine_choice::conclude(result, key, || self.lesson.take_over(trial.into_lesson().into_backend()));
     }
 
     /// Starts evaluating the current weights (the worker's loop does it a slice at a time, once
@@ -222,26 +207,11 @@ impl SeriesRun {
     /// the experiment moves to the CPU engine from the weights last copied back, and the page
     /// says so; otherwise it shows the error.
     fn failed(&mut self, e: LessonError) -> bool {
-        let what = e.to_string();
-        match self.lesson.fall_back_to_cpu() {
-            Some(Ok(lost)) => {
-                self.pacer = Pacer::default();
-                let step = self.lesson.step_count();
-                let lost = match lost {
-                    0 => "none of its updates was lost".to_string(),
-                    1 => "the update of the last step was lost".to_string(),
-                    n => format!("the updates of the last {n} steps were lost"),
-                };
-                engine_choice::tell(BackendLabel::cpu(), "the WebGPU device was lost: continued on the CPU".into());
-                post(Event::EngineLost {
-                    message: format!(
-                        "{what}. Training moved to the CPU engine from them ({lost}; the step count goes on from {step}). Press Train to go on."
-                    ),
-                });
-            }
-            Some(Err(e2)) => stop_with_error(format!("{what}; the CPU engine could not take over: {e2}")),
-            None => stop_with_error(what),
+        let salvaged = self.lesson.fall_back_to_cpu();
+        if matches!(salvaged, Some(Ok(_))) {
+            self.pacer = Pacer::default();
         }
+        engine_choice::failed(e.to_string(), salvaged, "step", || format!("the step count goes on from {}", self.lesson.step_count()));
         // Training stops here, or at the next slice when this came during an evaluation.
         self.halt = true;
         false
@@ -299,7 +269,9 @@ impl Running for SeriesRun {
         if !running {
             self.pacer.stopped();
             // A trial needs the CPU's steps beside it: it starts again with training.
-            self.trial = None;
+            if self.trial.take().is_some() {
+                engine_choice::tell(BackendLabel::cpu(), TIMING_STOPPED.into());
+            }
         }
         let step = self.lesson.step_count();
         // A slice of a deferred engine may have nothing to say yet.

@@ -75,3 +75,12 @@ fn a_model_past_the_engine_is_refused_with_both_figures_and_what_fits() {
     assert!((1..512).contains(&offered), "{m}");
     assert!(m.ends_with(&format!("A batch of {offered} would fit")), "{m}");
 }
+
+#[test]
+fn times_are_written_to_a_sensible_precision() {
+    use unroll::engine::model::footprint::seconds_text;
+    assert_eq!(seconds_text(1e-6), "under 0.1 ms", "never \"0.0 ms\"");
+    assert_eq!(seconds_text(8e-4), "0.8 ms");
+    assert_eq!(seconds_text(0.045), "45 ms");
+    assert_eq!(seconds_text(3.21), "3.2 s");
+}

@@ -15,6 +15,9 @@ use unroll::engine::{Input, InputData, Model, Targets};
 use crate::common::*;
 
 #[cfg(not(target_arch = "wasm32"))]
+mod deferred_news;
+
+#[cfg(not(target_arch = "wasm32"))]
 /// The adapter, or why the tests skip; with `UNROLL_REQUIRE_GPU` set (as `cargo xtask test`
 /// does: it installs lavapipe) a missing adapter fails instead.
 pub(crate) fn adapter() -> Option<String> {

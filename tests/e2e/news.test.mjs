@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { csv, goodRows } from './lib/news-data.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -84,14 +85,6 @@ test('a short training run shows progress, curves, and test results with misclas
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
-
-const csv = (rows) => Buffer.from(rows.join('\n') + '\n');
-const goodRows = () => {
-  const rows = ['label,text'];
-  const words = { fruit: 'apple banana cherry mango', car: 'engine wheel brake gear', bird: 'wing feather beak nest' };
-  for (let i = 0; i < 40; i++) for (const [label, w] of Object.entries(words)) rows.push(`${label},"${w.split(' ')[i % 4]} and ${w.split(' ')[(i + 1) % 4]} ${i}"`);
-  return rows;
-};
 
 test('the student uploads a CSV: a good one is trained on, broken ones are refused with their own message', async () => {
   const { page, messages, context } = await openNews('&preset=rnn-title&epochs=1');

@@ -114,6 +114,12 @@ pub struct Arrived {
     pub outputs: Vec<f32>,
 }
 
+/// `to` takes over from `from`: its weights and optimiser state (moving a run to another engine).
+pub fn hand_over(from: &dyn Backend, to: &mut dyn Backend) -> Result<(), EngineError> {
+    to.load_weights(&from.weights())?;
+    to.load_optimizer_state(&from.optimizer_state())
+}
+
 /// The engines this build knows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

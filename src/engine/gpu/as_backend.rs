@@ -57,6 +57,10 @@ impl Backend for GpuBackend {
     }
 
     fn salvage(&self) -> Option<(Vec<f32>, u64)> {
+        // Natively the loss is reported once the device was polled to the end (a failed map may
+        // come first).
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.gpu.device.poll(wgpu::PollType::wait_indefinitely());
         self.gpu.lost()?;
         Some((self.mirror.params.values.clone(), self.steps_not_copied()))
     }

@@ -157,9 +157,12 @@ pub fn bytes_text(bytes: u64) -> String {
     }
 }
 
-/// `seconds` in words: "0.8 ms", "45 ms", "3.2 s".
+/// `seconds` in words: "under 0.1 ms", "0.8 ms", "45 ms", "3.2 s".
 pub fn seconds_text(seconds: f64) -> String {
-    if seconds < 0.01 {
+    if seconds < 0.5e-4 {
+        // Not "0.0 ms": an estimate this small is only an order of magnitude.
+        "under 0.1 ms".to_string()
+    } else if seconds < 0.01 {
         format!("{:.1} ms", seconds * 1e3)
     } else if seconds < 1.0 {
         format!("{:.0} ms", seconds * 1e3)

@@ -15,7 +15,13 @@
 //!   last k epochs' end weights instead (stochastic weight averaging, Izmailov et al. 2018).
 //!
 //! [`NewsLesson::train_batch`] runs one step, so the Web Worker can report progress between steps
-//! and the command line can print it.
+//! and the command line can print it. On an engine that never waits (the WebGPU engine in the
+//! browser) a step is submitted ([`NewsLesson::submit_batch`]) and its progress comes later
+//! ([`NewsLesson::arrived_batches`]); an epoch's last batch is submitted alone at its end, and its
+//! progress (with the validation and the epoch's bookkeeping) comes once the engine's weights are
+//! back on the CPU, so every epoch ends exactly as on the CPU engine.
+
+use std::collections::VecDeque;
 
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
@@ -38,10 +44,12 @@ use crate::settings::{SettingError, Settings, Task, TextFields};
 use metrics::{count_correct, Tally};
 use reader::read_with;
 
+mod engine;
 mod metrics;
 mod reader;
 pub mod words;
 
+pub use engine::EngineTrial;
 pub use metrics::{Evaluation, Miss};
 pub use reader::{Reading, TextClassifier};
 pub use words::{WordMap, WordTable, WordsError};
@@ -139,6 +147,16 @@ struct EpochSums {
     tokens: usize,
 }
 
+/// A batch submitted to an engine that gives its results later: what its progress needs.
+#[derive(Clone, Debug)]
+struct Submitted {
+    labels: Vec<u32>,
+    tokens: usize,
+    /// 1-based, within the epoch's `batches`.
+    batch: usize,
+    batches: usize,
+}
+
 /// What does not change while the lesson trains.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NewsInfo {
@@ -227,6 +245,12 @@ pub struct NewsLesson {
     /// Running sum of the epoch-end weights of the last `average-last` epochs, and how many.
     average: Option<(Vec<f64>, usize)>,
     history: Vec<EpochRecord>,
+    /// Batches submitted whose results have not come (oldest first).
+    in_flight: VecDeque<Submitted>,
+    /// The epoch's last batch was submitted; its end (validation, best weights) is still to come.
+    closing: bool,
+    /// The progress of an epoch's last batch, waiting for the engine's weights to end the epoch.
+    held: Option<Progress>,
 }
 
 fn classes_error(message: String) -> LessonError {
@@ -319,12 +343,6 @@ impl NewsLesson {
             kind,
             Setup { model, optimizer, clipping: settings.clip(), schedule: schedule(settings, batches_per_epoch), seed: settings.seed },
         )?;
-        if backend.defers() {
-            return Err(crate::engine::EngineError::Gpu(
-                "the news lesson does not train on the WebGPU engine in the browser yet (natively it does: unroll train --task agnews --engine webgpu): choose engine auto or cpu".into(),
-            )
-            .into());
-        }
         let info = NewsInfo {
             model: backend.spec().one_line(),
             params: backend.param_count(),
@@ -360,6 +378,9 @@ impl NewsLesson {
             }),
             average: None,
             history: Vec::new(),
+            in_flight: VecDeque::new(),
+            closing: false,
+            held: None,
         })
     }
 
@@ -392,8 +413,15 @@ impl NewsLesson {
         &self.history
     }
 
+    /// Every epoch trained and ended.
     pub fn done(&self) -> bool {
-        self.epoch >= self.settings.epochs && self.next >= self.plan.len()
+        self.epoch >= self.settings.epochs && self.next >= self.plan.len() && !self.closing
+    }
+
+    /// Whether a batch can be submitted now: not when training is over, nor while an epoch's end
+    /// waits for the engine's results.
+    pub fn can_submit(&self) -> bool {
+        !self.done() && !self.closing
     }
 
     /// Splits each batch into `threads` parts on as many threads (native builds; results depend
@@ -408,10 +436,31 @@ impl NewsLesson {
         self.backend.as_mut()
     }
 
-    /// One training step on the next batch (starting the next epoch when one ends).
+    /// One training step on the next batch (starting the next epoch when one ends), on an engine
+    /// that gives its results at once (the CPU engine; the WebGPU engine natively).
     pub fn train_batch(&mut self) -> Result<Progress, LessonError> {
+        let later = || {
+            LessonError::Engine(crate::engine::EngineError::Gpu(
+                "this engine gives its results later: use submit_batch and arrived_batches".into(),
+            ))
+        };
+        // Refused before a step is taken: nothing changes.
+        if self.backend.defers() && !self.done() {
+            return Err(later());
+        }
+        self.submit_batch()?.ok_or_else(later)
+    }
+
+    /// One training step on the next batch (starting the next epoch when one ends): its progress
+    /// now, or `None` when the engine gives it later ([`NewsLesson::arrived_batches`]).
+    pub fn submit_batch(&mut self) -> Result<Option<Progress>, LessonError> {
         if self.done() {
             return Err(LessonError::Finished(self.settings.epochs));
+        }
+        if self.closing {
+            return Err(LessonError::Engine(crate::engine::EngineError::Gpu(
+                "the epoch's end waits for the engine's results: take them with arrived_batches first".into(),
+            )));
         }
         if self.next >= self.plan.len() {
             self.epoch += 1;
@@ -420,61 +469,119 @@ impl NewsLesson {
             self.sums = EpochSums::default();
         }
         let b = self.train.batch(&self.plan[self.next]);
-        self.next += 1;
         let input = Input { batch: b.batch(), time: b.time, data: InputData::Tokens(&b.ids), mask: None, feedback: None, loss_from: 0 };
-        let stats = self.backend.train_batch(&input, &Targets::Classes(&b.labels))?;
+        let stats = self.backend.submit_batch(&input, &Targets::Classes(&b.labels))?;
+        self.next += 1;
+        self.closing = self.next == self.plan.len();
+        let submitted = Submitted { tokens: b.tokens(), batch: self.next, batches: self.plan.len(), labels: b.labels };
+        match stats {
+            Some(stats) => {
+                let correct = count_correct(self.backend.train_outputs(), self.info.classes.len(), &submitted.labels);
+                let progress = self.progress(&submitted, stats, correct);
+                if submitted.batch == submitted.batches {
+                    return self.end_epoch(progress).map(Some);
+                }
+                Ok(Some(progress))
+            }
+            None => {
+                self.in_flight.push_back(submitted);
+                Ok(None)
+            }
+        }
+    }
+
+    /// The progress of the batches submitted earlier whose results came since, oldest first; an
+    /// epoch's last batch comes with the epoch's end, once the engine's weights are back.
+    pub fn arrived_batches(&mut self) -> Result<Vec<Progress>, LessonError> {
         let classes = self.info.classes.len();
+        let mut out = Vec::new();
+        for arrived in self.backend.arrived()? {
+            let Some(submitted) = self.in_flight.pop_front() else {
+                return Err(LessonError::Engine(crate::engine::EngineError::Gpu("a result came for a batch never submitted".into())));
+            };
+            let correct = count_correct(&arrived.outputs, classes, &submitted.labels);
+            let progress = self.progress(&submitted, arrived.stats, correct);
+            if submitted.batch == submitted.batches {
+                self.held = Some(progress);
+            } else {
+                out.push(progress);
+            }
+        }
+        if self.held.is_some() && self.in_flight.is_empty() && self.backend.settled()? {
+            let progress = self.held.take().expect("held progress");
+            out.push(self.end_epoch(progress)?);
+        }
+        Ok(out)
+    }
+
+    /// Batches submitted whose progress has not come yet.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len() + usize::from(self.held.is_some())
+    }
+
+    /// Whether evaluations, views and the weights see every batch submitted (when not, the engine
+    /// is fetching its weights: ask again after a yield).
+    pub fn settled(&mut self) -> Result<bool, LessonError> {
+        Ok(self.backend.settled()?)
+    }
+
+    /// The epoch's running figures with one more batch.
+    fn progress(&mut self, b: &Submitted, stats: crate::engine::train::StepStats, correct: usize) -> Progress {
+        let rows = b.labels.len();
         let sums = &mut self.sums;
-        sums.loss += stats.loss as f64 * b.batch() as f64;
-        sums.samples += b.batch();
-        let correct = count_correct(self.backend.train_outputs(), classes, &b.labels);
+        sums.loss += stats.loss as f64 * rows as f64;
+        sums.samples += rows;
         sums.correct += correct;
-        sums.tokens += b.tokens();
-        let mut progress = Progress {
+        sums.tokens += b.tokens;
+        Progress {
             epoch: self.epoch,
-            batch: self.next,
-            batches: self.plan.len(),
+            batch: b.batch,
+            batches: b.batches,
             samples: sums.samples,
             tokens: sums.tokens,
             loss: (sums.loss / sums.samples as f64) as f32,
             accuracy: sums.correct as f32 / sums.samples as f32,
             batch_loss: stats.loss,
-            batch_accuracy: correct as f32 / b.batch() as f32,
+            batch_accuracy: correct as f32 / rows as f32,
             batch_grad_norm: stats.grad_norm,
             epoch_end: None,
             done: false,
+        }
+    }
+
+    /// The end of an epoch (its last batch's `progress` given): validation, the best epoch's
+    /// weights, the weights averaged; after the last epoch, the weights kept.
+    fn end_epoch(&mut self, mut progress: Progress) -> Result<Progress, LessonError> {
+        self.closing = false;
+        let val = (!self.val.seqs.is_empty()).then(|| self.evaluate_encoded(Which::Val, 0));
+        let record = EpochRecord {
+            epoch: self.epoch,
+            train_loss: progress.loss,
+            train_accuracy: progress.accuracy,
+            val_loss: val.as_ref().map(|v| v.loss),
+            val_accuracy: val.as_ref().map(|v| v.accuracy),
         };
-        if self.next == self.plan.len() {
-            let val = (!self.val.seqs.is_empty()).then(|| self.evaluate_encoded(Which::Val, 0));
-            let record = EpochRecord {
-                epoch: self.epoch,
-                train_loss: progress.loss,
-                train_accuracy: progress.accuracy,
-                val_loss: val.as_ref().map(|v| v.loss),
-                val_accuracy: val.as_ref().map(|v| v.accuracy),
-            };
-            if let Some(acc) = record.val_accuracy {
-                self.best.on_epoch_end(self.epoch, acc, &self.backend.weights());
-            }
-            self.history.push(record.clone());
-            progress.epoch_end = Some(record);
-            let k = self.settings.average_last;
-            if k > 1 && self.epoch + k > self.settings.epochs {
-                let w = self.backend.weights();
-                let (sum, n) = self.average.get_or_insert_with(|| (vec![0.0; w.len()], 0));
-                sum.iter_mut().zip(&w).for_each(|(s, &v)| *s += v as f64);
-                *n += 1;
-            }
-            if self.epoch >= self.settings.epochs {
-                progress.done = true;
-                if let Some((sum, n)) = &self.average {
-                    let mean: Vec<f32> = sum.iter().map(|&s| (s / *n as f64) as f32).collect();
-                    self.backend.load_weights(&mean)?;
-                } else if self.settings.restore_best {
-                    let mut w = self.backend.weights();
-                    if self.best.on_train_end(&mut w) {
-                        self.backend.load_weights(&w)?;
-                    }
+        if let Some(acc) = record.val_accuracy {
+            self.best.on_epoch_end(self.epoch, acc, &self.backend.weights());
+        }
+        self.history.push(record.clone());
+        progress.epoch_end = Some(record);
+        let k = self.settings.average_last;
+        if k > 1 && self.epoch + k > self.settings.epochs {
+            let w = self.backend.weights();
+            let (sum, n) = self.average.get_or_insert_with(|| (vec![0.0; w.len()], 0));
+            sum.iter_mut().zip(&w).for_each(|(s, &v)| *s += v as f64);
+            *n += 1;
+        }
+        if self.epoch >= self.settings.epochs {
+            progress.done = true;
+            if let Some((sum, n)) = &self.average {
+                let mean: Vec<f32> = sum.iter().map(|&s| (s / *n as f64) as f32).collect();
+                self.backend.load_weights(&mean)?;
+            } else if self.settings.restore_best {
+                let mut w = self.backend.weights();
+                if self.best.on_train_end(&mut w) {
+                    self.backend.load_weights(&w)?;
                 }
             }
         }
