@@ -26,6 +26,11 @@ const NEWS = ['news-rnn-title', 'news-rnn', 'news-lstm', 'news-lstm-nomask', 'ne
 // page is served cross-origin isolated, as `cargo xtask serve` serves it).
 const threadsAt = args.indexOf('--threads');
 const threads = threadsAt >= 0 ? Math.max(1, Number(args[threadsAt + 1]) || 1) : 1;
+// --backend gpu: the WebGPU engine (in this worker it never waits: steps are submitted and the
+// clock stops when the last one's results came back). Chromium's WebGPU here is SwiftShader, a
+// CPU implementation: its figures say that it runs, nothing of a GPU.
+const backendAt = args.indexOf('--backend');
+const gpu = backendAt >= 0 && args[backendAt + 1] === 'gpu';
 const names = only.length ? only : args.includes('--news') ? NEWS : NAMES;
 const needsCsv = (name) => name === 'course-bilstm' || name.startsWith('news-');
 const csv = names.some(needsCsv) ? fs.readFileSync(process.env.UNROLL_AG_NEWS, 'utf8') : null;
@@ -38,25 +43,30 @@ try {
   const { page } = await openPage(browser, server.url);
   userAgent = await page.evaluate(() => navigator.userAgent);
   // One run of a configuration in a fresh worker, started the way the page starts it.
-  const runOnce = (name, n) => page.evaluate(async ({ name, n, csv, profile, threads }) => {
+  const runOnce = (name, n) => page.evaluate(async ({ name, n, csv, profile, threads, gpu }) => {
     const worker = new Worker('./worker_loader.js');
     const next = () => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
     let msg = await next();
     if (msg.type !== 'ready') throw new Error(`worker said ${JSON.stringify(msg)}`);
+    const adapter = msg.webgpu?.Ok ?? null;
+    if (gpu && !adapter) throw new Error(`no WebGPU in the worker: ${JSON.stringify(msg.webgpu)}`);
     if (threads > 1) {
       // The helper worker announces itself once its wasm runs (cross-origin isolated pages only).
       msg = await Promise.race([next(), new Promise((r) => setTimeout(() => r({ type: 'timeout' }), 10000))]);
       if (msg.type !== 'workers' || Number(msg.count) < 2) throw new Error(`no helper worker (${JSON.stringify(msg)}): is the page cross-origin isolated?`);
     }
-    worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv, profile, threads } });
-    msg = await next();
+    worker.postMessage({ type: 'bench', config: { name, samples: n, lengths: [], csv, profile, threads, backend: gpu ? 'gpu' : 'cpu' } });
+    // Other news (the helper worker announcing itself) may come first.
+    do { msg = await next(); } while (msg.type !== 'bench' && msg.type !== 'error');
     worker.terminate();
-    if (msg.type !== 'bench') throw new Error(`${name}: ${JSON.stringify(msg)}`);
+    if (msg.type !== 'bench') throw new Error(`${name}: ${JSON.stringify(msg, (_, v) => (typeof v === 'bigint' ? Number(v) : v))}`);
     // u64 fields arrive as BigInt.
-    return Object.fromEntries(Object.entries(msg.row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
-  }, { name, n, csv: needsCsv(name) ? csv : null, profile, threads });
+    const row = Object.fromEntries(Object.entries(msg.row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
+    return { ...row, adapter };
+  }, { name, n, csv: needsCsv(name) ? csv : null, profile, threads, gpu });
   for (const name of names) {
-    const n = samples ?? (name.startsWith('sine') ? 1000 : name.startsWith('news-') ? 0 : 10000);
+    // On SwiftShader a step takes 0.1–2 s: a few steps show that it runs.
+    const n = samples ?? (name.startsWith('sine') ? (gpu ? 20 : 1000) : name.startsWith('news-') ? 0 : gpu ? 160 : 10000);
     let best = null;
     for (let r = 0; r < repeat; r++) {
       if (!json) console.error(`running ${name} (${r + 1}/${repeat}) ...`);
@@ -70,18 +80,21 @@ try {
   await server.close();
 }
 
-const backend = 'CPU, WebAssembly SIMD in headless Chromium, '
-  + (threads > 1 ? '2 workers (the worker and its helper, half of each batch each)' : '1 thread (the worker)') + (repeat > 1 ? `, fastest of ${repeat} runs` : '');
+const backend = (gpu
+  ? `WebGPU in headless Chromium (${rows[0]?.adapter ?? 'no adapter'}; SwiftShader here is a CPU implementation: these figures say it runs, nothing of a GPU), steps submitted without waiting`
+  : 'CPU, WebAssembly SIMD in headless Chromium, '
+    + (threads > 1 ? '2 workers (the worker and its helper, half of each batch each)' : '1 thread (the worker)')) + (repeat > 1 ? `, fastest of ${repeat} runs` : '');
 if (json) {
   console.log(JSON.stringify({ backend, browser: userAgent, rows }, null, 2));
 } else {
   const pad = (s, w) => String(s).padStart(w);
   console.log(`backend: ${backend}`);
-  console.log(`${'config'.padEnd(16)} ${pad('steps', 8)} ${pad('samples', 9)} ${pad('samples/s', 12)} ${pad('tokens/s', 12)} ${pad('ms/step', 10)} ${pad('peak MB', 10)}  model`);
+  console.log(`${'config'.padEnd(16)} ${pad('steps', 8)} ${pad('samples', 9)} ${pad('samples/s', 12)} ${pad('tokens/s', 12)} ${pad('ms/step', 10)} ${pad('peak MB', 10)} ${pad('disp/subm', 10)}  model`);
   for (const r of rows) {
     const peak = r.peak_bytes == null ? '-' : (r.peak_bytes / (1024 * 1024)).toFixed(1);
+    const counts = r.dispatches_per_step == null ? '-' : `${r.dispatches_per_step.toFixed(0)}/${r.submissions_per_step.toFixed(0)}`;
     console.log(`${r.name.padEnd(16)} ${pad(r.steps, 8)} ${pad(r.samples, 9)} ${pad(r.samples_per_sec.toFixed(0), 12)} ${pad(r.tokens_per_sec.toFixed(0), 12)} ` +
-      `${pad(r.ms_per_step.toFixed(3), 10)} ${pad(peak, 10)}  ${r.model}`);
+      `${pad(r.ms_per_step.toFixed(3), 10)} ${pad(peak, 10)} ${pad(counts, 10)}  ${r.model}`);
   }
 }
 

@@ -16,13 +16,15 @@
 //! preparation is outside the timed loop. Samples per second count sequences, tokens per second
 //! count real (unpadded) time steps.
 
+use std::future::Future;
+
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::data::ag_news;
 use crate::engine::backend::{self, BackendKind, Setup, Workers};
 use crate::engine::cells::CellKind;
-use crate::engine::gpu::WorkCounts;
+use crate::engine::gpu::{WorkCounts, MAX_IN_FLIGHT};
 use crate::engine::model::footprint::{self, Work};
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec, RecurrentSpec};
 use crate::engine::profile::{self, Phase};
@@ -224,35 +226,61 @@ fn describe(spec: &ModelSpec) -> String {
     spec.summary(None).rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>().join("→")
 }
 
+/// A token configuration ready to train: its batches and engine, and what its row says.
+struct Tokens {
+    batches: Vec<Batch>,
+    backend: Box<dyn crate::engine::backend::Backend>,
+    model_text: String,
+    estimate: u64,
+    batch: usize,
+}
+
+impl Tokens {
+    fn new(config: &BenchConfig, spec: ModelSpec) -> Result<Tokens, EngineError> {
+        let batches = batches(config)?;
+        let model_text = describe(&spec);
+        let longest = batches.iter().map(|b| b.time).max().unwrap_or(1);
+        let batch = shape_of(&config.name).0;
+        let work = Work { batch, time: longest, parts: config.threads.max(1), eval_batch: 0, eval_time: 0 };
+        let estimate = training_bytes(&footprint::estimate(&spec, &OptimizerSpec::adam(1e-3), work));
+        let setup = Setup {
+            model: Model::new(spec, 1)?,
+            optimizer: OptimizerSpec::adam(1e-3),
+            clipping: Clipping::None,
+            schedule: Schedule::Constant,
+            seed: 1,
+        };
+        let mut backend = backend::create(config.backend, setup)?;
+        backend.set_parts(config.threads.max(1));
+        backend.set_workers(Workers::threads(config.threads));
+        Ok(Tokens { batches, backend, model_text, estimate, batch })
+    }
+
+    fn step(&mut self, k: usize) -> Result<Option<crate::engine::train::StepStats>, EngineError> {
+        let b = &self.batches[k % self.batches.len()];
+        self.backend.submit_batch(&input(b), &Targets::Classes(&b.labels))
+    }
+
+    /// The row for `seconds` spent on every batch once.
+    fn row(&self, config: &BenchConfig, seconds: f64) -> BenchRow {
+        let b = &self.batches;
+        let (steps, samples, tokens) = (b.len(), b.len() * self.batch, b.iter().map(|b| b.tokens).sum::<usize>());
+        BenchRow { estimate_bytes: Some(self.estimate), ..row(config, self.model_text.clone(), steps, samples, tokens, seconds) }
+    }
+}
+
 fn run_tokens(config: &BenchConfig, spec: ModelSpec, now: fn() -> f64) -> Result<BenchRow, EngineError> {
-    let batches = batches(config)?;
-    let model_text = describe(&spec);
-    let longest = batches.iter().map(|b| b.time).max().unwrap_or(1);
-    let batch = shape_of(&config.name).0;
-    let work = Work { batch, time: longest, parts: config.threads.max(1), eval_batch: 0, eval_time: 0 };
-    let estimate = training_bytes(&footprint::estimate(&spec, &OptimizerSpec::adam(1e-3), work));
-    let setup = Setup {
-        model: Model::new(spec, 1)?,
-        optimizer: OptimizerSpec::adam(1e-3),
-        clipping: Clipping::None,
-        schedule: Schedule::Constant,
-        seed: 1,
-    };
-    let mut backend = backend::create(config.backend, setup)?;
-    backend.set_parts(config.threads.max(1));
-    backend.set_workers(Workers::threads(config.threads));
+    let mut t = Tokens::new(config, spec)?;
     // One untimed step sizes every buffer.
-    let first = &batches[0];
-    backend.train_batch(&input(first), &Targets::Classes(&first.labels))?;
-    let counts = backend.work_counts();
+    let first = &t.batches[0];
+    t.backend.train_batch(&input(first), &Targets::Classes(&first.labels))?;
+    let counts = t.backend.work_counts();
     let t0 = start(config, now);
-    for b in &batches {
-        backend.train_batch(&input(b), &Targets::Classes(&b.labels))?;
+    for b in &t.batches {
+        t.backend.train_batch(&input(b), &Targets::Classes(&b.labels))?;
     }
     let seconds = now() - t0;
-    let (steps, samples, tokens) = (batches.len(), batches.len() * batch, batches.iter().map(|b| b.tokens).sum::<usize>());
-    let row = BenchRow { estimate_bytes: Some(estimate), ..row(config, model_text, steps, samples, tokens, seconds) };
-    Ok(with_counts(row, counts, backend.work_counts()))
+    Ok(with_counts(t.row(config, seconds), counts, t.backend.work_counts()))
 }
 
 /// The dispatches and submissions per step between two readings of the counters.
@@ -266,7 +294,8 @@ fn with_counts(row: BenchRow, before: Option<WorkCounts>, after: Option<WorkCoun
     }
 }
 
-fn run_sine(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) -> Result<BenchRow, EngineError> {
+/// The sine lesson of a sine configuration.
+fn sine_lesson(config: &BenchConfig, workers: Option<Workers>) -> Result<SeriesLesson, EngineError> {
     let engine = match config.backend {
         BackendKind::Cpu => EngineChoice::Cpu,
         BackendKind::Gpu => EngineChoice::Webgpu,
@@ -277,8 +306,22 @@ fn run_sine(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) ->
     };
     let mut lesson = SeriesLesson::new(&settings).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
     lesson.set_workers(workers.unwrap_or_else(|| Workers::threads(config.threads)));
+    Ok(lesson)
+}
+
+/// The row of a sine configuration that took `seconds` for `steps` steps.
+fn sine_row(config: &BenchConfig, lesson: &SeriesLesson, steps: usize, seconds: f64) -> BenchRow {
+    let s = &lesson.settings;
+    let estimate = Some(training_bytes(&lesson.info().estimate.footprint));
+    BenchRow {
+        estimate_bytes: estimate,
+        ..row(config, lesson.info().model.clone(), steps, steps * s.batch, steps * s.batch * s.seq_len, seconds)
+    }
+}
+
+fn run_sine(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) -> Result<BenchRow, EngineError> {
+    let mut lesson = sine_lesson(config, workers)?;
     let steps = config.samples.max(1);
-    let model_text = lesson.info().model.clone();
     lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
     let counts = lesson.work_counts();
     let t0 = start(config, now);
@@ -286,12 +329,101 @@ fn run_sine(config: &BenchConfig, now: fn() -> f64, workers: Option<Workers>) ->
         lesson.train_step().map_err(|e| EngineError::InvalidInput(e.to_string()))?;
     }
     let seconds = now() - t0;
-    let estimate = Some(training_bytes(&lesson.info().estimate.footprint));
-    let row = BenchRow {
-        estimate_bytes: estimate,
-        ..row(config, model_text, steps, steps * settings.batch, steps * settings.batch * settings.seq_len, seconds)
-    };
-    Ok(with_counts(row, counts, lesson.work_counts()))
+    Ok(with_counts(sine_row(config, &lesson, steps, seconds), counts, lesson.work_counts()))
+}
+
+/// Training steps on an engine that may give their results later.
+trait Deferred {
+    /// Submits the next step: `true` when its results came at once.
+    fn submit(&mut self) -> Result<bool, EngineError>;
+    /// How many results came since the last call.
+    fn arrived(&mut self) -> Result<usize, EngineError>;
+    fn in_flight(&self) -> usize;
+}
+
+struct TokenSteps<'a>(&'a mut Tokens, usize);
+
+impl Deferred for TokenSteps<'_> {
+    fn submit(&mut self) -> Result<bool, EngineError> {
+        self.1 += 1;
+        Ok(self.0.step(self.1 - 1)?.is_some())
+    }
+    fn arrived(&mut self) -> Result<usize, EngineError> {
+        Ok(self.0.backend.arrived()?.len())
+    }
+    fn in_flight(&self) -> usize {
+        self.0.backend.in_flight()
+    }
+}
+
+impl Deferred for SeriesLesson {
+    fn submit(&mut self) -> Result<bool, EngineError> {
+        self.submit_step().map(|o| o.is_some()).map_err(|e| EngineError::InvalidInput(e.to_string()))
+    }
+    fn arrived(&mut self) -> Result<usize, EngineError> {
+        self.arrived_steps().map(|a| a.len()).map_err(|e| EngineError::InvalidInput(e.to_string()))
+    }
+    fn in_flight(&self) -> usize {
+        SeriesLesson::in_flight(self)
+    }
+}
+
+/// `n` steps of `d`, at most [`MAX_IN_FLIGHT`] in flight, until the last one's results came;
+/// `pause` lets the event loop turn while they are on their way.
+async fn drive<F: Future<Output = ()>>(d: &mut dyn Deferred, n: usize, pause: &impl Fn() -> F) -> Result<(), EngineError> {
+    let (mut submitted, mut came) = (0, 0);
+    while came < n {
+        while submitted < n && d.in_flight() < MAX_IN_FLIGHT {
+            submitted += 1;
+            came += usize::from(d.submit()?);
+        }
+        came += d.arrived()?;
+        if came < n {
+            pause().await;
+        }
+    }
+    Ok(())
+}
+
+/// As [`run`], on an engine that never waits (the WebGPU engine in the browser): steps are
+/// submitted, at most [`MAX_IN_FLIGHT`] at once, and the clock stops when the results of the last
+/// one came back; `pause` lets the event loop turn meanwhile (the results come in it). The token
+/// and sine configurations (the news ones train a lesson epoch: [`run`]).
+pub async fn run_deferred<F: Future<Output = ()>>(
+    config: &BenchConfig,
+    now: fn() -> f64,
+    pause: impl Fn() -> F,
+) -> Result<BenchRow, EngineError> {
+    match config.name.as_str() {
+        "sine-rnn" | "sine-lstm" => {
+            let mut lesson = sine_lesson(config, None)?;
+            let steps = config.samples.max(1);
+            drive(&mut lesson, 1, &pause).await?;
+            let counts = lesson.work_counts();
+            let t0 = now();
+            drive(&mut lesson, steps, &pause).await?;
+            let seconds = now() - t0;
+            Ok(with_counts(sine_row(config, &lesson, steps, seconds), counts, lesson.work_counts()))
+        }
+        name => {
+            let spec = spec_of(name).ok_or_else(|| {
+                EngineError::InvalidInput(format!(
+                    "`{name}` does not run on the WebGPU engine in the browser (these do: {}, sine-rnn, sine-lstm, {})",
+                    NAMES[..2].join(", "),
+                    LARGE_NAMES.join(", ")
+                ))
+            })?;
+            let mut t = Tokens::new(config, spec)?;
+            let n = t.batches.len();
+            drive(&mut TokenSteps(&mut t, 0), 1, &pause).await?;
+            let counts = t.backend.work_counts();
+            let t0 = now();
+            // Every batch once, from the first (the untimed step was the first batch too).
+            drive(&mut TokenSteps(&mut t, 0), n, &pause).await?;
+            let seconds = now() - t0;
+            Ok(with_counts(t.row(config, seconds), counts, t.backend.work_counts()))
+        }
+    }
 }
 
 fn run_news(config: &BenchConfig, now: fn() -> f64) -> Result<BenchRow, EngineError> {

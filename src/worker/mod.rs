@@ -252,17 +252,16 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         }
         Command::Bench { config } => {
             st.running = false;
+            if config.backend == crate::engine::backend::BackendKind::Gpu {
+                // The WebGPU engine never waits: its results come in the event loop.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let row = crate::bench::run_deferred(&config, now_seconds, yield_now).await;
+                    post_bench(&config, row);
+                });
+                return;
+            }
             let workers = (config.threads > 1).then(|| st.workers());
-            let mut row = match crate::bench::run_with(&config, now_seconds, workers) {
-                Ok(row) => row,
-                Err(e) => return post(Event::Error { message: format!("Benchmark {}: {e}", config.name) }),
-            };
-            // The wasm linear memory only grows: its size is the run's high-water mark.
-            row.peak_bytes = wasm_bindgen::memory()
-                .dyn_into::<js_sys::WebAssembly::Memory>()
-                .ok()
-                .map(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map_or(0, |b| b.byte_length() as u64));
-            post(Event::Bench { row });
+            post_bench(&config, crate::bench::run_with(&config, now_seconds, workers));
         }
     }
 }
@@ -368,6 +367,20 @@ async fn run(state: Rc<RefCell<State>>) {
         }
         yield_now().await;
     }
+}
+
+/// Sends a benchmark's row (with the worker's peak memory) or why it failed.
+fn post_bench(config: &crate::bench::BenchConfig, row: Result<crate::bench::BenchRow, crate::engine::EngineError>) {
+    let mut row = match row {
+        Ok(row) => row,
+        Err(e) => return post(Event::Error { message: format!("Benchmark {}: {e}", config.name) }),
+    };
+    // The wasm linear memory only grows: its size is the run's high-water mark.
+    row.peak_bytes = wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .map(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map_or(0, |b| b.byte_length() as u64));
+    post(Event::Bench { row });
 }
 
 /// `performance.now()` in seconds (a plain fn, as the profiler wants one).

@@ -60,3 +60,40 @@ fn the_news_configurations_train_one_epoch() {
     let config = BenchConfig::new("news-rnn", 0);
     assert!(run(&config, || 0.0).unwrap_err().to_string().contains("needs the AG News training file"));
 }
+
+/// The benchmark loop of an engine that never waits (the worker runs it for the WebGPU engine in
+/// the browser) counts the same steps as the waiting one, on any engine, and times only them.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_deferred_benchmark_loop_counts_the_same_steps() {
+    use unroll::bench::run_deferred;
+    use unroll::engine::backend::BackendKind;
+    thread_local!(static CLOCK: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) });
+    fn now() -> f64 {
+        CLOCK.with(|c| {
+            c.set(c.get() + 0.5);
+            c.get()
+        })
+    }
+    let pauses = std::cell::Cell::new(0);
+    let pause = || {
+        pauses.set(pauses.get() + 1);
+        std::future::ready(())
+    };
+    let mut backends = vec![BackendKind::Cpu];
+    if crate::gpu::adapter().is_some() {
+        backends.push(BackendKind::Gpu);
+    }
+    for backend in backends {
+        for (name, samples, want) in [("agnews-lstm", 64, (2, 64, 64 * 50)), ("sine-lstm", 3, (3, 3 * 32, 3 * 32 * 30))] {
+            let config = BenchConfig { backend, ..BenchConfig::new(name, samples) };
+            let row = pollster::block_on(run_deferred(&config, now, pause)).unwrap();
+            assert_eq!((row.steps, row.samples, row.tokens), want, "{name} on {backend:?}");
+            assert_eq!(row.seconds, 0.5, "{name}: only the training loop is timed");
+            assert_eq!(row.dispatches_per_step.is_some(), backend == BackendKind::Gpu, "{name}: counts on the GPU");
+        }
+    }
+    assert_eq!(pauses.get(), 0, "engines that give their results at once never wait");
+    let err = pollster::block_on(run_deferred(&BenchConfig::new("news-lstm", 0), now, pause)).unwrap_err().to_string();
+    assert!(err.contains("does not run on the WebGPU engine in the browser"), "{err}");
+}

@@ -3,7 +3,8 @@
 //! - `native`: `unroll bench` (src/bench.rs) natively, release build.
 //! - `browser`: the same configurations in the playground's worker in headless Chromium
 //!   (`bench/browser.mjs`), printing the same table; then the sine ones with the helper worker
-//!   (`--threads 2`).
+//!   (`--threads 2`); then on the browser's WebGPU (`--backend gpu`: a few steps each, with
+//!   dispatches and submissions per step; SwiftShader here, a CPU implementation).
 //! - `page`: the playground page itself in headless Chromium (`bench/page.mjs`): steps per second
 //!   of the sine lesson through the real UI, and the MSEs reached.
 //! - `gpu`: the WebGPU engine natively beside the CPU engine on the same configurations, the
@@ -78,6 +79,8 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
                 // The sine configurations again with the helper worker (half of each batch on a
                 // second worker; the page is served cross-origin isolated, as `serve` does).
                 browser(root, &mut built, json, &["--threads", "2", "--only", "sine-rnn", "--only", "sine-lstm"])?;
+                // And on the browser's WebGPU (SwiftShader here: it runs, it is no GPU).
+                browser(root, &mut built, json, &["--backend", "gpu"])?;
             }
             "gpu" => {
                 for backend in ["cpu", "gpu"] {
