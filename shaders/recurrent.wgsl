@@ -1,6 +1,9 @@
 // The recurrence of one direction of a recurrent layer, as persistent kernels: one dispatch runs
 // the whole time loop, each workgroup for `rows` rows of the batch, so the number of dispatches
-// per training step does not grow with the sequence length. The equations are the CPU cells'
+// per training step does not grow with the sequence length. A very long sequence is cut into
+// chunks of steps [s_begin, s_end) of the processing order, one dispatch (and submission) each,
+// so no GPU watchdog fires: a forward chunk starts from the state the one before left in `cache`,
+// a backward chunk from the gradients the one before carried into `cache` at `carry_off`. The equations are the CPU cells'
 // (`src/engine/cells/{simple_rnn,lstm,gru}.rs`, where they are written out); this file follows
 // them line by line.
 //
@@ -16,7 +19,8 @@
 //   backward: dh_out [T, B, H] gradient reaching each output h_t from above;
 //             grads dz [T, B, G·H] gradient w.r.t. x·W + b (also the recurrent side but for the
 //             reset-after GRU, whose recurrent side dr [T, B, G·H] has dz_h∘r in the h block);
-//             pt [T, B, 3H] peephole terms (d_i∘c_{t-1}, d_f∘c_{t-1}, d_o∘c_t), summed later.
+//             pt [T, B, 3H] peephole terms (d_i∘c_{t-1}, d_f∘c_{t-1}, d_o∘c_t), summed later;
+//             carry [2, B, H] (in `cache`) the gradients carried to h and c between two chunks.
 // Pairs (row r, unit j) of a workgroup are spread over its 256 threads, at most 8 per thread
 // (rows·H ≤ 2048).
 
@@ -26,6 +30,7 @@ struct Rec {
     u_off: u32, brec_off: u32, peep_off: u32, has_peep: u32,
     h_off: u32, c_off: u32, aux_off: u32, spare: u32,
     dz_off: u32, dr_off: u32, pt_off: u32, rdrop: u32,   // rdrop: recurrent dropout masks (0 none, 1 shared, G per gate)
+    s_begin: u32, s_end: u32, carry_off: u32, pad: u32,  // the chunk of steps, in processing order
 }
 
 const SIMPLE: u32 = 0u;
@@ -116,9 +121,17 @@ fn forward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid:
     let g = gates_of(p.cell);
     let gh = g * h;
     let npairs = p.rows * h;
-    for (var q = li; q < npairs; q += WG) { hsh[q] = 0.0; ash[q] = 0.0; }
+    // The state before the chunk's first step (zero before the sequence's first: row 0 or T+1).
+    let first = select(p.s_begin, p.time - 1u - p.s_begin, p.reverse == 1u);
+    for (var q = li; q < npairs; q += WG) {
+        let b = wid.x * p.rows + q / h;
+        var h0 = 0.0;
+        if (b < bsz) { h0 = cache[p.h_off + (prev_row(first) * bsz + b) * h + q % h]; }
+        hsh[q] = h0;
+        ash[q] = 0.0;
+    }
     workgroupBarrier();
-    for (var s = 0u; s < p.time; s++) {
+    for (var s = p.s_begin; s < p.s_end; s++) {
         let t = select(s, p.time - 1u - s, p.reverse == 1u);
         let ip = prev_row(t);
         var hn: array<f32, 8>;
@@ -230,12 +243,25 @@ fn backward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid
     let g = gates_of(p.cell);
     let gh = g * h;
     let npairs = p.rows * h;
-    for (var q = li; q < npairs; q += WG) { hsh[q] = 0.0; ash[q] = 0.0; }
+    // The gradients carried in from the chunk before (none before the first).
+    let carried = p.s_begin > 0u;
+    for (var q = li; q < npairs; q += WG) {
+        let b = wid.x * p.rows + q / h;
+        var d0 = 0.0;
+        if (carried && b < bsz) { d0 = cache[p.carry_off + b * h + q % h]; }
+        hsh[q] = d0;
+        ash[q] = 0.0;
+    }
     var dc: array<f32, 8>;          // LSTM: gradient carried to c_{t-1}, per pair
     var direct: array<f32, 8>;      // the part of the gradient into h_{t-1} that skips U
-    for (var k = 0u; k < MAXP; k++) { dc[k] = 0.0; }
+    for (var k = 0u; k < MAXP; k++) {
+        let q = li + k * WG;
+        let b = wid.x * p.rows + q / h;
+        dc[k] = 0.0;
+        if (carried && q < npairs && b < bsz) { dc[k] = cache[p.carry_off + (bsz + b) * h + q % h]; }
+    }
     workgroupBarrier();
-    for (var s = 0u; s < p.time; s++) {
+    for (var s = p.s_begin; s < p.s_end; s++) {
         // Reverse processing order: the forward direction from T-1 down, a reversed one from 0 up.
         let t = select(p.time - 1u - s, s, p.reverse == 1u);
         let ip = prev_row(t);
@@ -355,5 +381,16 @@ fn backward(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid
             if (q < npairs) { hsh[q] = carry[k]; }
         }
         workgroupBarrier();
+    }
+    // A chunk before the last: what it carries goes to the next one.
+    if (p.s_end < p.time) {
+        for (var k = 0u; k < MAXP; k++) {
+            let q = li + k * WG;
+            let b = wid.x * p.rows + q / h;
+            if (q < npairs && b < bsz) {
+                cache[p.carry_off + b * h + q % h] = hsh[q];
+                cache[p.carry_off + (bsz + b) * h + q % h] = dc[k];
+            }
+        }
     }
 }

@@ -15,6 +15,8 @@ use unroll::engine::{Input, InputData, Model, Targets};
 use crate::common::*;
 
 #[cfg(not(target_arch = "wasm32"))]
+mod chunks;
+#[cfg(not(target_arch = "wasm32"))]
 mod deferred_news;
 
 #[cfg(not(target_arch = "wasm32"))]

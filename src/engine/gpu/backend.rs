@@ -50,6 +50,8 @@ pub struct GpuBackend {
     rng: Rng8,
     /// The steps in flight (see `pipeline.rs`).
     pub(super) pipe: super::pipeline::Pipeline,
+    /// Steps of a recurrence per dispatch and submission ([`super::plan::CHUNK_STEPS`]).
+    chunk_steps: usize,
     /// Batch-major outputs of the last training step, and of the last prediction.
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(super) outputs: Vec<f32>,
@@ -123,6 +125,7 @@ impl GpuBackend {
             rng: rng_from_seed(setup.seed ^ 0xD80_F0F0),
             slots,
             pipe: super::pipeline::Pipeline::new(cfg!(target_arch = "wasm32")),
+            chunk_steps: super::plan::CHUNK_STEPS,
             outputs: Vec::new(),
             predicted: Vec::new(),
         })
@@ -137,7 +140,7 @@ impl GpuBackend {
         if let Some(i) = self.plans.iter().position(|p| p.batch == batch && p.time == time) {
             return Ok(i);
         }
-        let plan = Plan::new(&self.gpu, &self.mirror, &self.shared, batch, time)?;
+        let plan = Plan::new(&self.gpu, &self.mirror, &self.shared, batch, time, self.chunk_steps)?;
         self.gpu.check()?;
         if self.plans.len() == PLANS {
             self.plans.remove(0);
@@ -266,18 +269,35 @@ impl GpuBackend {
         if run != Run::Predict {
             enc.clear_buffer(&self.shared.grads, 0, None);
         }
-        {
-            let mut pass = enc.begin_compute_pass(&Default::default());
-            let phases: &[&[super::plan::Step]] = match run {
-                Run::Predict => &[&plan.forward],
-                Run::Gradients => &[&plan.forward, &plan.loss, &plan.backward],
-                Run::Train => &[&plan.forward, &plan.loss, &plan.backward, &plan.update],
-            };
-            for s in phases.iter().flat_map(|p| p.iter()) {
-                s.record(gpu, &mut pass);
+        let phases: &[&[super::plan::Step]] = match run {
+            Run::Predict => &[&plan.forward],
+            Run::Gradients => &[&plan.forward, &plan.loss, &plan.backward],
+            Run::Train => &[&plan.forward, &plan.loss, &plan.backward, &plan.update],
+        };
+        let steps: Vec<&super::plan::Step> = phases.iter().flat_map(|p| p.iter()).collect();
+        // The chunks of a long recurrence are submitted one by one; the rest goes back to the
+        // caller, who adds its copies and submits it.
+        let mut parts = steps.split_inclusive(|s| s.cut).peekable();
+        while let Some(part) = parts.next() {
+            {
+                let mut pass = enc.begin_compute_pass(&Default::default());
+                for s in part {
+                    s.record(gpu, &mut pass);
+                }
+            }
+            if parts.peek().is_some() {
+                gpu.submit(std::mem::replace(&mut enc, gpu.device.create_command_encoder(&Default::default())));
             }
         }
         enc
+    }
+
+    /// Runs the recurrences in chunks of at most `steps` time steps, a dispatch and a submission
+    /// each ([`super::plan::CHUNK_STEPS`] by default; tests make them short).
+    pub fn with_chunk_steps(mut self, steps: usize) -> Self {
+        self.chunk_steps = steps.max(1);
+        self.plans.clear();
+        self
     }
 
     /// Records the steps of `run` for plan `pi`, submits them once and reads back `[loss, grad

@@ -181,6 +181,12 @@ pub(crate) struct RecParams {
     pub pt_off: u32,
     /// Recurrent dropout masks: 0 none, 1 shared by the gates, G one per gate.
     pub rdrop: u32,
+    /// The chunk of steps this dispatch runs, in processing order (`0..time` unchunked).
+    pub s_begin: u32,
+    pub s_end: u32,
+    /// Where in `cache` the backward pass carries its gradients from one chunk to the next.
+    pub carry_off: u32,
+    pub pad: u32,
 }
 
 /// `merge.wgsl` `Merge`.

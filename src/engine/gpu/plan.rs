@@ -15,11 +15,19 @@ use crate::engine::cells::{Activation, CellKind};
 use crate::engine::model::{InputSpec, LossKind, Merge, Model};
 use crate::engine::EngineError;
 
+/// Steps of the recurrence one dispatch runs at most: a longer sequence is cut into chunks, each
+/// dispatched and submitted on its own, so that no GPU watchdog (about 2 s on some systems) fires
+/// on a long persistent kernel. Sequences up to this long keep one dispatch per direction and one
+/// submission per step.
+pub const CHUNK_STEPS: usize = 256;
+
 /// One recorded dispatch.
 pub(crate) struct Step {
     pipeline: wgpu::ComputePipeline,
     bind: wgpu::BindGroup,
     groups: (u32, u32, u32),
+    /// The work recorded so far is submitted after this dispatch (a chunk of a long recurrence).
+    pub cut: bool,
 }
 
 impl Step {
@@ -90,7 +98,30 @@ fn bind(gpu: &Gpu, k: &Kernel, buffers: &[&wgpu::Buffer]) -> wgpu::BindGroup {
 }
 
 fn step(gpu: &Gpu, k: &Kernel, buffers: &[&wgpu::Buffer], groups: (u32, u32, u32)) -> Step {
-    Step { pipeline: k.pipeline.clone(), bind: bind(gpu, k, buffers), groups }
+    Step { pipeline: k.pipeline.clone(), bind: bind(gpu, k, buffers), groups, cut: false }
+}
+
+/// The chunks `[s_begin, s_end)` of `time` steps, at most `chunk` long.
+fn chunks(time: usize, chunk: usize) -> Vec<(usize, usize)> {
+    let chunk = chunk.max(1);
+    (0..time.div_ceil(chunk)).map(|k| (k * chunk, ((k + 1) * chunk).min(time))).collect()
+}
+
+/// The recurrence kernel `k` of one direction (its parameters `rec`, its bindings but the first,
+/// the parameters, in `buffers`), a dispatch per chunk of `chunk` steps (each followed by a
+/// submission when there are several).
+fn recurrence(gpu: &Gpu, k: &Kernel, rec: &RecParams, chunk: usize, buffers: &[&wgpu::Buffer], groups: (u32, u32, u32)) -> Vec<Step> {
+    let parts = chunks(rec.time as usize, chunk);
+    let cut = parts.len() > 1;
+    parts
+        .into_iter()
+        .map(|(s0, s1)| {
+            let u = uniform(gpu, &RecParams { s_begin: s0 as u32, s_end: s1 as u32, ..*rec });
+            let mut all = vec![&u];
+            all.extend_from_slice(buffers);
+            Step { cut, ..step(gpu, k, &all, groups) }
+        })
+        .collect()
 }
 
 /// Workgroups for `n` invocations of `size` threads, spread over x then y (at most 65,535 each;
@@ -269,8 +300,9 @@ fn cell_code(cell: CellKind) -> (u32, u32) {
 }
 
 impl Plan {
-    /// Builds the buffers and dispatches of `model` for batches of `batch` sequences of `time` steps.
-    pub fn new(gpu: &Gpu, model: &Model, shared: &Shared, batch: usize, time: usize) -> Result<Plan, EngineError> {
+    /// Builds the buffers and dispatches of `model` for batches of `batch` sequences of `time` steps,
+    /// the recurrences in chunks of at most `chunk` steps ([`CHUNK_STEPS`]).
+    pub fn new(gpu: &Gpu, model: &Model, shared: &Shared, batch: usize, time: usize, chunk: usize) -> Result<Plan, EngineError> {
         let spec = &model.spec;
         let (b, t) = (batch, time);
         let tb = t * b;
@@ -332,7 +364,9 @@ impl Plan {
                 let c_len = if cell.has_cell_state() { state } else { 0 };
                 let (h_off, c_off) = (0, state);
                 let aux_off = c_off + c_len;
-                let cache = storage(gpu, "cache", aux_off + tb * h)?;
+                // h, c, aux, and the backward pass's carry between chunks.
+                let carry_off = aux_off + tb * h;
+                let cache = storage(gpu, "cache", carry_off + 2 * b * h)?;
                 let dr_len = if code == 2 { tb * gh } else { 0 };
                 let dgrads = storage(gpu, "dgrads", tb * gh + dr_len + if wo.peephole.is_some() { tb * 3 * h } else { 0 })?;
                 let rec = RecParams {
@@ -356,6 +390,10 @@ impl Plan {
                     dr_off: if code == 2 { (tb * gh) as u32 } else { 0 },
                     pt_off: (tb * gh + dr_len) as u32,
                     rdrop: 0,
+                    s_begin: 0,
+                    s_end: t as u32,
+                    carry_off: carry_off as u32,
+                    pad: 0,
                 };
                 let count = cell.dropout_mask_count(layer.recurrent_dropout > 0.0);
                 let (has_in, has_rec) = (layer.dropout > 0.0, layer.recurrent_dropout > 0.0);
@@ -422,12 +460,13 @@ impl Plan {
                         &dir.xw,
                     ));
                 }
-                let u = uniform(gpu, &dir.rec);
                 let rmask = dir.drop.recurrent.as_ref().unwrap_or(&dummy_r);
-                forward.push(step(
+                forward.extend(recurrence(
                     gpu,
                     &gpu.kernels.rec_forward,
-                    &[&u, w, &dir.xw, &mask, &dir.cache, &dummy_r, &dummy_w, &dummy_r, rmask],
+                    &dir.rec,
+                    chunk,
+                    &[w, &dir.xw, &mask, &dir.cache, &dummy_r, &dummy_w, &dummy_r, rmask],
                     (b.div_ceil(rows_per_group) as u32, 1, 1),
                 ));
                 dirs.push(dir);
@@ -484,21 +523,12 @@ impl Plan {
                 let tp = MatmulParams { m: h, n: gh, lda: gh, a_off: dir.w.recurrent as u32, ldc: h, ..Default::default() };
                 let u = uniform(gpu, &tp);
                 bw.push(step(gpu, &gpu.kernels.transpose, &[&u, w, w, &dir.ut], (gh.div_ceil(16), h.div_ceil(16), 1)));
-                let u = uniform(gpu, &dir.rec);
-                bw.push(step(
+                bw.extend(recurrence(
                     gpu,
                     &gpu.kernels.rec_backward,
-                    &[
-                        &u,
-                        w,
-                        &dir.xw,
-                        &mask,
-                        &dir.cache,
-                        &dir.dh_out,
-                        &dir.dgrads,
-                        &dir.ut,
-                        dir.drop.recurrent.as_ref().unwrap_or(&dummy_r),
-                    ],
+                    &dir.rec,
+                    chunk,
+                    &[w, &dir.xw, &mask, &dir.cache, &dir.dh_out, &dir.dgrads, &dir.ut, dir.drop.recurrent.as_ref().unwrap_or(&dummy_r)],
                     (b.div_ceil(rows_per_group) as u32, 1, 1),
                 ));
                 let tbu = tb as u32;
