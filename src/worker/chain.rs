@@ -34,7 +34,8 @@ pub fn tick(st: &mut State) {
         st.chain = None;
     }
     let t0 = now_ms();
-    let steps = st.active.as_ref().map_or(0, |a| a.steps());
+    // The weights the trace reads: on the WebGPU engine, the copy last brought back.
+    let steps = st.active.as_mut().map_or(0, |a| a.steps().saturating_sub(a.backend().views_behind()));
     let chain = match (req.reader, st.active.as_mut()) {
         (Reader::Pretrained, _) => news::pretrained_chain(st, &req.source),
         (Reader::Trained, Some(active)) => active.chain(&req.source),

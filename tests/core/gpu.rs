@@ -558,9 +558,11 @@ fn the_sine_lesson_trains_through_the_deferred_engine_as_on_the_cpu() {
     assert_close("the curve", &losses, &want, 1e-6, 1e-3);
     let err = gpu.train_step().unwrap_err().to_string();
     assert!(err.contains("gives its results later"), "{err}");
+    assert!(gpu.backend().views_behind() <= STEPS as u64, "the views lag by the steps not yet copied back at most");
     while !gpu.settled().unwrap() {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
+    assert_eq!(gpu.backend().views_behind(), 0, "settled: the views read every step");
     let (ec, eg) = (cpu.evaluate().unwrap(), gpu.evaluate().unwrap());
     assert_close("held-out predictions", &eg.heldout_pred, &ec.heldout_pred, 1e-4, 1e-2);
 }

@@ -58,8 +58,6 @@ pub struct Store {
     pub backend: RwSignal<Option<BackendLabel>>,
     /// Why the experiment trains on that engine (chosen, no adapter, …).
     pub engine_reason: RwSignal<Option<String>>,
-    /// The worker's WebGPU adapter in words, or why there is none.
-    pub webgpu: RwSignal<Option<Result<String, String>>>,
     /// Workers computing each series training step (2 with the helper worker).
     pub workers: RwSignal<usize>,
     pub notice: RwSignal<Option<Notice>>,
@@ -115,7 +113,6 @@ impl Store {
             eval: RwSignal::new(None),
             backend: RwSignal::new(None),
             engine_reason: RwSignal::new(None),
-            webgpu: RwSignal::new(None),
             workers: RwSignal::new(1),
             notice: RwSignal::new(None),
             lesson: RwSignal::new(settings.task),
@@ -292,10 +289,8 @@ impl Store {
     /// Every event the worker sends, matched case by case (a new one cannot slip by unhandled).
     fn on_event(&self, ev: Event) {
         match ev {
-            Event::Ready { backend, webgpu } => {
-                self.backend.set(Some(backend));
-                self.webgpu.set(Some(webgpu));
-            }
+            // The adapter (or why there is none) comes again with each experiment's engine line.
+            Event::Ready { backend, .. } => self.backend.set(Some(backend)),
             Event::Engine { backend, reason } => {
                 self.backend.set(Some(backend));
                 self.engine_reason.set(Some(reason));

@@ -64,6 +64,11 @@ pub trait Backend: std::fmt::Debug {
     fn in_flight(&self) -> usize {
         0
     }
+    /// Steps whose results came but whose updates the weights that inference and the views read
+    /// lack (the WebGPU engine in the browser copies its weights back every so often).
+    fn views_behind(&self) -> u64 {
+        0
+    }
     /// Whether the weights, inference and the views reflect every step submitted. When not, the
     /// engine is fetching them: ask again after letting the event loop turn.
     fn settled(&mut self) -> Result<bool, EngineError> {

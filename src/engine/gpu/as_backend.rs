@@ -73,6 +73,15 @@ impl Backend for GpuBackend {
         GpuBackend::in_flight(self)
     }
 
+    fn views_behind(&self) -> u64 {
+        // A waiting backend brings its CPU copy up to date before a view reads it.
+        if self.is_deferred() {
+            self.steps_not_copied()
+        } else {
+            0
+        }
+    }
+
     fn settled(&mut self) -> Result<bool, EngineError> {
         GpuBackend::settled(self)
     }
