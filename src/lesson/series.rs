@@ -210,6 +210,7 @@ impl SeriesLesson {
             Setup { model, optimizer, clipping: settings.clip(), schedule: settings.schedule(settings.steps), seed: settings.seed },
         )?;
         backend.set_parts(PARTS);
+        backend.reserve(settings.batch, window)?;
         Ok(SeriesLesson {
             settings: settings.clone(),
             info,

@@ -294,6 +294,9 @@ fn a_batch_too_large_for_the_adapter_is_refused_with_a_reason() {
     let spec = seq_model(1, vec![layer(CellKind::Lstm { peephole: false }, 512, None)], 1);
     let mut gpu = backend::create(BackendKind::Gpu, setup(&spec, OptimizerSpec::adam(1e-3), Clipping::None)).unwrap();
     let (b, t) = (512, 2000); // x·W + b alone: 512 × 2000 × 2048 floats = 8 GB
+                              // The lessons ask before training starts (Backend::reserve), with the same answer.
+    let err = gpu.reserve(b, t).unwrap_err().to_string();
+    assert!(err.contains("MB in one buffer") && err.contains("smaller batch"), "{err}");
     let x = vec![0.5; b * t];
     let y = vec![0.0; b * t];
     let input = Input { batch: b, time: t, data: InputData::Values(&x), mask: None, feedback: None, loss_from: 0 };

@@ -64,6 +64,12 @@ pub trait Backend: std::fmt::Debug {
     fn in_flight(&self) -> usize {
         0
     }
+    /// Allocates what a training step of `batch` sequences of `time` steps needs, so that a model
+    /// too large for the engine (the WebGPU adapter's buffer limits) is refused, with what to
+    /// change, before training starts.
+    fn reserve(&mut self, _batch: usize, _time: usize) -> Result<(), EngineError> {
+        Ok(())
+    }
     /// Steps whose results came but whose updates the weights that inference and the views read
     /// lack (the WebGPU engine in the browser copies its weights back every so often).
     fn views_behind(&self) -> u64 {

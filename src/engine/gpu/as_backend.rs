@@ -73,6 +73,10 @@ impl Backend for GpuBackend {
         GpuBackend::in_flight(self)
     }
 
+    fn reserve(&mut self, batch: usize, time: usize) -> Result<(), EngineError> {
+        self.plan_for(batch, time).map(|_| ())
+    }
+
     fn views_behind(&self) -> u64 {
         // A waiting backend brings its CPU copy up to date before a view reads it.
         if self.is_deferred() {

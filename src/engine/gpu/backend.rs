@@ -136,7 +136,7 @@ impl GpuBackend {
         self.gpu.counts()
     }
 
-    fn plan_for(&mut self, batch: usize, time: usize) -> Result<usize, EngineError> {
+    pub(super) fn plan_for(&mut self, batch: usize, time: usize) -> Result<usize, EngineError> {
         if let Some(i) = self.plans.iter().position(|p| p.batch == batch && p.time == time) {
             return Ok(i);
         }

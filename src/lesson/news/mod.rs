@@ -339,10 +339,12 @@ impl NewsLesson {
         })?;
         let model = Model::new(spec, settings.seed)?;
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
-        let backend = backend::create(
+        let mut backend = backend::create(
             kind,
             Setup { model, optimizer, clipping: settings.clip(), schedule: schedule(settings, batches_per_epoch), seed: settings.seed },
         )?;
+        // The longest batch's buffers (the WebGPU adapter's limits are checked here).
+        backend.reserve(settings.batch, time)?;
         let info = NewsInfo {
             model: backend.spec().one_line(),
             params: backend.param_count(),
