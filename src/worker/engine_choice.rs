@@ -36,10 +36,24 @@ const ADAPTER_WAIT_MS: i32 = 5000;
 /// Called once with the adapter found, or why there is none.
 type Found = Box<dyn FnOnce(Result<String, String>)>;
 
-/// Looks for a WebGPU adapter and device (`Gpu::init`), then calls `done` once with it in words
-/// or why there is none — after [`ADAPTER_WAIT_MS`] at the latest.
+thread_local! {
+    /// The WebGPU adapter found (in words), or why there is none.
+    static ADAPTER: RefCell<Result<String, String>> = RefCell::new(Err("not looked for yet".into()));
+}
+
+/// The WebGPU adapter this worker found, in words, or why there is none.
+pub fn adapter() -> Result<String, String> {
+    ADAPTER.with(|a| a.borrow().clone())
+}
+
+/// Looks for a WebGPU adapter and device (`Gpu::init`; again after a device was lost), keeps the
+/// answer ([`adapter`]), then calls `done` once with it in words or why there is none — after
+/// [`ADAPTER_WAIT_MS`] at the latest.
 pub fn find_webgpu(done: impl FnOnce(Result<String, String>) + 'static) {
-    let done: Rc<Cell<Option<Found>>> = Rc::new(Cell::new(Some(Box::new(done))));
+    let done: Rc<Cell<Option<Found>>> = Rc::new(Cell::new(Some(Box::new(move |found: Result<String, String>| {
+        ADAPTER.with(|a| *a.borrow_mut() = found.clone());
+        done(found);
+    }))));
     let has_gpu = js_sys::Reflect::get(&scope().navigator(), &JsValue::from_str("gpu")).is_ok_and(|g| !g.is_undefined() && !g.is_null());
     if !has_gpu {
         if let Some(done) = done.take() {
@@ -76,8 +90,9 @@ pub fn install_loss_hook() {
 }
 
 /// Tells the page which engine the experiment built from `settings` trains on, and why.
-pub fn announce(backend: &dyn Backend, settings: &Settings, webgpu: &Result<String, String>) {
+pub fn announce(backend: &dyn Backend, settings: &Settings) {
     let label = backend.label();
+    let webgpu = &adapter();
     let reason = match (settings.engine, label, webgpu) {
         (_, BackendLabel::Gpu, Ok(adapter)) => format!("chosen in the settings (engine webgpu) · {adapter}"),
         (_, BackendLabel::Gpu, Err(_)) => "chosen in the settings (engine webgpu)".into(),
@@ -123,8 +138,8 @@ pub enum Auto {
 }
 
 impl Auto {
-    pub fn of(settings: &Settings, webgpu: &Result<String, String>, key: String) -> Auto {
-        if settings.engine != EngineChoice::Auto || webgpu.is_err() {
+    pub fn of(settings: &Settings, key: String) -> Auto {
+        if settings.engine != EngineChoice::Auto || adapter().is_err() {
             return Auto::No;
         }
         remembered(&key).map_or(Auto::Trial(key), Auto::Timed)
@@ -176,6 +191,16 @@ pub fn failed(what: String, salvaged: Option<Result<u64, LessonError>>, unit: &s
             tell(BackendLabel::cpu(), "the WebGPU device was lost: continued on the CPU".into());
             let message = format!("{what}. Training moved to the CPU engine from them ({lost}; {}). Press Train to go on.", then());
             super::post(Event::EngineLost { message });
+            // A new device, for the experiments built from now on (the page needs no reload).
+            find_webgpu(|found| {
+                let reason = match found {
+                    Ok(adapter) => {
+                        format!("the WebGPU device was lost: continued on the CPU; a new one is ready for the next experiment ({adapter})")
+                    }
+                    Err(why) => format!("the WebGPU device was lost: continued on the CPU; no new one ({why})"),
+                };
+                tell(BackendLabel::cpu(), reason);
+            });
         }
         Some(Err(e2)) => super::stop_with_error(format!("{what}; the CPU engine could not take over: {e2}")),
         None => super::stop_with_error(what),

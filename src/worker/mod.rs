@@ -55,8 +55,6 @@ struct State {
     words: Option<words::Words>,
     /// The series experiment's twin being trained ("Why does it drift?").
     twin: Option<twin::TwinJob>,
-    /// The WebGPU adapter found at start (in words), or why there is none.
-    webgpu: Result<String, String>,
 }
 
 impl Default for State {
@@ -76,7 +74,6 @@ impl Default for State {
             last_chain_ms: 0.0,
             words: None,
             twin: None,
-            webgpu: Err("not looked for yet".into()),
         }
     }
 }
@@ -89,7 +86,7 @@ fn activate(st: &mut State, mut run: Box<dyn Running>) {
     // A twin belongs to the experiment it was asked for.
     st.twin = None;
     let settings = run.settings().clone();
-    engine_choice::announce(run.backend(), &settings, &st.webgpu);
+    engine_choice::announce(run.backend(), &settings);
     let restored = st.restore.take().is_some_and(|(w, step)| restore(run.as_mut(), &w, step));
     st.active = Some(run);
     if restored {
@@ -148,13 +145,12 @@ fn post_js(v: &JsValue) {
 pub fn start() {
     let is_helper = scope().name() == helper::NAME;
     let state = Rc::new(RefCell::new(State { helper: if is_helper { None } else { helper::Helper::spawn() }, ..State::default() }));
-    let handler_state = state.clone();
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         if helper::on_message(&ev.data()) {
             return;
         }
         match from_js::<Command>(ev.data()) {
-            Ok(cmd) => handle(&handler_state, cmd),
+            Ok(cmd) => handle(&state, cmd),
             Err(e) => post(Event::Error { message: format!("The worker received a message it does not understand: {e}") }),
         }
     });
@@ -167,10 +163,7 @@ pub fn start() {
     engine_choice::install_loss_hook();
     // The page waits for Ready before it sends anything: the experiment it configures first
     // may ask for the WebGPU engine.
-    engine_choice::find_webgpu(move |webgpu| {
-        state.borrow_mut().webgpu = webgpu.clone();
-        post(Event::Ready { backend: BackendLabel::cpu(), webgpu });
-    });
+    engine_choice::find_webgpu(|webgpu| post(Event::Ready { backend: BackendLabel::cpu(), webgpu }));
 }
 
 fn handle(state: &Rc<RefCell<State>>, cmd: Command) {

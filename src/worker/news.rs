@@ -137,7 +137,7 @@ fn install(st: &mut State, lesson: NewsLesson) {
         halt: false,
     };
     run.flush(false);
-    let choice = choose_engine(st, &mut run);
+    let choice = choose_engine(&mut run);
     activate(st, Box::new(run));
     if let Some((label, reason)) = choice {
         engine_choice::tell(label, reason);
@@ -147,11 +147,11 @@ fn install(st: &mut State, lesson: NewsLesson) {
 /// With engine auto and a WebGPU adapter: the engine that trains `run`, by measured speed (as for
 /// the series lessons: see `engine_choice.rs`). What the page should be told, when it is not the
 /// plain announcement.
-fn choose_engine(st: &State, run: &mut NewsRun) -> Option<(BackendLabel, String)> {
+fn choose_engine(run: &mut NewsRun) -> Option<(BackendLabel, String)> {
     let s = run.lesson.settings();
     let length = if s.max_len > 0 { format!("max-len {}", s.max_len) } else { format!("bucket {}", s.bucket) };
     let key = format!("{} · batch {} · {length}", run.lesson.info().model, s.batch);
-    match Auto::of(s, &st.webgpu, key) {
+    match Auto::of(s, key) {
         Auto::No => None,
         Auto::Timed(timing) => Some(engine_choice::timed_earlier(timing, || {
             let gpu = run.lesson.trial(BackendKind::Gpu, 1)?;

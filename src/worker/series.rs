@@ -94,7 +94,7 @@ pub fn configure(st: &mut State, settings: &Settings) {
             // Its untrained state, as soon as it is evaluated.
             run.flush(false);
             run.evaluate();
-            let choice = choose_engine(st, &mut run);
+            let choice = choose_engine(&mut run);
             activate(st, Box::new(run));
             if let Some((label, reason)) = choice {
                 engine_choice::tell(label, reason);
@@ -108,10 +108,10 @@ pub fn configure(st: &mut State, settings: &Settings) {
 /// an earlier timing of the same model, batch and length, or from a trial started now (the CPU
 /// trains meanwhile: see `engine_choice.rs`). What the page should be told, when it is not the
 /// plain announcement.
-fn choose_engine(st: &State, run: &mut SeriesRun) -> Option<(BackendLabel, String)> {
+fn choose_engine(run: &mut SeriesRun) -> Option<(BackendLabel, String)> {
     let settings = run.lesson.settings.clone();
     let key = format!("{} · batch {} · window {}", run.lesson.info().model, settings.batch, run.lesson.info().window);
-    match engine_choice::Auto::of(&settings, &st.webgpu, key) {
+    match engine_choice::Auto::of(&settings, key) {
         engine_choice::Auto::No => None,
         _ if settings.training == Training::Free => {
             Some((BackendLabel::cpu(), "auto: the CPU engine (free-running training is on the CPU engine only so far)".into()))

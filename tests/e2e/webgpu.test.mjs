@@ -3,7 +3,7 @@
 // and the news lesson on an uploaded file to the CPU engine's test accuracy;
 // `auto` times both engines on the experiment and keeps the faster (here the CPU), saying so;
 // the Engine field switches; a device lost mid-run moves the experiment to the CPU from the
-// weights last copied back.
+// weights last copied back, and a new device serves the next experiment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
@@ -100,6 +100,15 @@ test('A WebGPU device lost mid-run: training pauses and goes on on the CPU from 
   await pg.waitForStep(step + 200);
   await pg.pause().click();
   assert.ok((await pg.loss()) < LOSS_THRESHOLD, `loss ${await pg.loss()} on the CPU afterwards`);
+  // Meanwhile the worker found a new device: a fresh run trains on it, without a reload.
+  const backend = page.getByTestId('backend');
+  await backend.filter({ hasText: /a new one is ready for the next experiment/ }).waitFor({ timeout: 30_000 });
+  await pg.resetButton().click();
+  await backend.filter({ hasText: /^WebGPU · chosen in the settings/ }).waitFor({ timeout: 30_000 });
+  await pg.train().click();
+  await pg.waitForStep(5, 60_000);
+  await pg.pause().click();
+  assert.match(await pg.text('backend'), /^WebGPU/);
   assert.deepEqual(problems(messages), []);
   await context.close();
 });

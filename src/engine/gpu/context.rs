@@ -84,15 +84,18 @@ impl Gpu {
         let gpu =
             GPU.with(|cell| cell.borrow().clone()).unwrap_or_else(|| Err("the WebGPU device is not set up yet (Gpu::init)".into()))?;
         match gpu.lost() {
-            Some(why) => Err(format!("the WebGPU device was lost ({why}); reload the page to use WebGPU again")),
+            Some(why) => Err(format!("the WebGPU device was lost ({why}); a new one is being looked for")),
             None => Ok(gpu),
         }
     }
 
-    /// Finds this thread's device (once; later calls give the same one or the same reason).
+    /// Finds this thread's device (once; later calls give the same one or the same reason; a
+    /// device that was lost is replaced by a new one).
     pub async fn init() -> Result<Rc<Gpu>, String> {
-        if let Some(found) = GPU.with(|cell| cell.borrow().clone()) {
-            return found;
+        match GPU.with(|cell| cell.borrow().clone()) {
+            Some(Ok(gpu)) if gpu.lost().is_some() => GPU.with(|cell| *cell.borrow_mut() = None),
+            Some(found) => return found,
+            None => {}
         }
         let found = keep(Gpu::request().await);
         GPU.with(|cell| cell.borrow_mut().get_or_insert(found).clone())
