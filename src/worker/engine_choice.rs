@@ -25,7 +25,7 @@ use wasm_bindgen::prelude::*;
 
 use super::scope;
 use crate::engine::backend::{Backend, BackendLabel};
-use crate::lesson::pacing::Timing;
+use crate::lesson::pacing::{Timing, Trainable, Trial};
 use crate::lesson::LessonError;
 use crate::protocol::Event;
 use crate::settings::{EngineChoice, Settings};
@@ -157,6 +157,71 @@ pub fn timed_earlier(timing: Timing, take_over: impl FnOnce() -> Result<(), Less
     }
     (label, format!("{}, timed earlier)", reason.trim_end_matches(')')))
 }
+
+/// With engine auto: the experiment timed on the WebGPU engine beside the CPU run (a trial of a
+/// throwaway copy, `L`), and what the timing is remembered under. The trial starts with training;
+/// a pause drops it (it needs the CPU's steps beside it) and the next Train starts it again.
+pub struct Timer<L> {
+    trial: Option<Trial<L>>,
+    key: Option<String>,
+}
+
+impl<L: Trainable> Timer<L> {
+    /// Nothing to time (not auto, no adapter, or timed earlier).
+    pub fn none() -> Self {
+        Timer { trial: None, key: None }
+    }
+
+    /// To be timed when training starts, remembered under `key`.
+    pub fn under(key: String) -> Self {
+        Timer { trial: None, key: Some(key) }
+    }
+
+    /// Training starts: the trial starts on the copy `make` builds (once per experiment).
+    pub fn start(&mut self, make: impl FnOnce() -> Result<L, String>) {
+        if self.trial.is_some() || self.key.is_none() {
+            return;
+        }
+        match make().and_then(|copy| Trial::start(copy, super::clock::now_ms())) {
+            Ok(trial) => {
+                self.trial = Some(trial);
+                tell(BackendLabel::cpu(), TIMING.into());
+            }
+            Err(why) => {
+                self.key = None;
+                tell(BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU cannot train this model here: {why})"));
+            }
+        }
+    }
+
+    /// A CPU step of the run took `ms`.
+    pub fn cpu_step(&mut self, ms: f64) {
+        if let Some(trial) = self.trial.as_mut() {
+            trial.cpu_step(ms);
+        }
+    }
+
+    /// Takes the trial a turn further; on its verdict the faster engine trains from here
+    /// (`take_over` gives the run to the WebGPU copy).
+    pub fn advance(&mut self, take_over: impl FnOnce(L) -> Result<(), LessonError>) {
+        let Some(result) = self.trial.as_mut().and_then(|t| t.advance(super::clock::now_ms())) else { return };
+        let trial = self.trial.take().expect("a trial");
+        let Some(key) = self.key.take() else { return };
+        conclude(result, key, || take_over(trial.into_lesson()));
+    }
+
+    /// Training stopped: a trial under way is dropped (and the page told).
+    pub fn stopped(&mut self) {
+        if self.trial.take().is_some() {
+            tell(BackendLabel::cpu(), TIMING_STOPPED.into());
+        }
+    }
+}
+
+/// What the page is told while the engine is chosen by measured speed.
+pub const TIMED_AT_TRAIN: &str = "auto: WebGPU is timed against the CPU when training starts";
+const TIMING: &str = "auto: timing WebGPU against the CPU…";
+const TIMING_STOPPED: &str = "auto: the CPU engine (WebGPU is timed again when training starts)";
 
 /// A trial's verdict (`result`), remembered under `key`; the WebGPU engine takes the run over
 /// (`take_over`) when it was faster. The page is told.

@@ -9,7 +9,6 @@ use super::clock::{now_ms, SpeedMeter};
 use super::engine_choice::{self, Auto};
 use super::fetch::{fetch_bytes, BUNDLE_CACHE};
 use super::lesson::Running;
-use super::series::{TIMED_AT_TRAIN, TIMING, TIMING_STOPPED};
 use super::{activate, post, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
 use crate::engine::backend::{BackendKind, BackendLabel};
@@ -17,7 +16,7 @@ use crate::engine::gpu::MAX_IN_FLIGHT;
 use crate::lesson::chain::{chain_error, Chain, ChainSource};
 use crate::lesson::news::{EngineTrial, NewsData, NewsLesson, Progress, TestJob, TextClassifier, WordTable, WordsError};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
-use crate::lesson::pacing::{Pacer, Trial, TRIAL_STEPS};
+use crate::lesson::pacing::{Pacer, TRIAL_STEPS};
 use crate::lesson::LessonError;
 use crate::model_file::ModelFile;
 use crate::protocol::{BatchPoint, DataSource, Event, NewsEvent, Reader};
@@ -71,10 +70,8 @@ pub struct NewsRun {
     diverged: bool,
     /// Batches in flight at once, on an engine that never waits.
     pacer: Pacer,
-    /// With engine auto: the model timed on the WebGPU engine beside the CPU run, and what the
-    /// timing is remembered under (see `engine_choice.rs`).
-    trial: Option<Trial<EngineTrial>>,
-    trial_key: Option<String>,
+    /// With engine auto: the model timed on the WebGPU engine beside the CPU run.
+    timer: engine_choice::Timer<EngineTrial>,
     /// The engine failed outside a training slice: the next slice stops.
     halt: bool,
 }
@@ -132,8 +129,7 @@ fn install(st: &mut State, lesson: NewsLesson) {
         training: false,
         diverged: false,
         pacer: Pacer::default(),
-        trial: None,
-        trial_key: None,
+        timer: engine_choice::Timer::none(),
         halt: false,
     };
     run.flush(false);
@@ -158,8 +154,8 @@ fn choose_engine(run: &mut NewsRun) -> Option<(BackendLabel, String)> {
             run.lesson.take_over(gpu.into_backend())
         })),
         Auto::Trial(key) => {
-            run.trial_key = Some(key);
-            Some((BackendLabel::cpu(), TIMED_AT_TRAIN.into()))
+            run.timer = engine_choice::Timer::under(key);
+            Some((BackendLabel::cpu(), engine_choice::TIMED_AT_TRAIN.into()))
         }
     }
 }
@@ -330,30 +326,10 @@ impl NewsRun {
         self.testing = Some((self.lesson.begin_test(MISSES_SHOWN), at));
     }
 
-    /// Training starts: with engine auto, a WebGPU trial starts beside it (once per model).
-    fn start_trial(&mut self) {
-        if self.trial.is_some() || self.trial_key.is_none() {
-            return;
-        }
-        let trial = self.lesson.trial(BackendKind::Gpu, TRIAL_BATCHES).map_err(|e| e.to_string());
-        match trial.and_then(|t| Trial::start(t, now_ms())) {
-            Ok(trial) => {
-                self.trial = Some(trial);
-                engine_choice::tell(BackendLabel::cpu(), TIMING.into());
-            }
-            Err(why) => {
-                self.trial_key = None;
-                engine_choice::tell(BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU cannot train this model here: {why})"));
-            }
-        }
-    }
-
     /// Takes the engine trial a turn further; on its verdict the faster engine trains from here.
     fn advance_trial(&mut self) {
-        let Some(result) = self.trial.as_mut().and_then(|t| t.advance(now_ms())) else { return };
-        let trial = self.trial.take().expect("a trial");
-        let Some(key) = self.trial_key.take() else { return };
-        engine_choice::conclude(result, key, || self.lesson.take_over(trial.into_lesson().into_backend()));
+        let lesson = &mut self.lesson;
+        self.timer.advance(|gpu| lesson.take_over(gpu.into_backend()));
     }
 
     /// Keeps a batch's progress for the next message; `false` when training ends with it (the
@@ -417,7 +393,8 @@ impl Running for NewsRun {
         self.training = true;
         self.diverged = false;
         self.halt = false;
-        self.start_trial();
+        let lesson = &self.lesson;
+        self.timer.start(|| lesson.trial(BackendKind::Gpu, TRIAL_BATCHES).map_err(|e| e.to_string()));
     }
 
     /// Trains up to `max_batches` batches or `budget_ms` milliseconds (on an engine that never
@@ -436,9 +413,7 @@ impl Running for NewsRun {
             match self.lesson.submit_batch() {
                 Ok(Some(p)) => {
                     // The CPU engine's speed, for a WebGPU trial under way.
-                    if let Some(trial) = self.trial.as_mut() {
-                        trial.cpu_step(now_ms() - t0);
-                    }
+                    self.timer.cpu_step(now_ms() - t0);
                     going = self.record(p);
                     going
                 }
@@ -460,10 +435,7 @@ impl Running for NewsRun {
         self.training = running;
         if !running {
             self.pacer.stopped();
-            // A trial needs the CPU's steps beside it: it starts again with training.
-            if self.trial.take().is_some() {
-                engine_choice::tell(BackendLabel::cpu(), TIMING_STOPPED.into());
-            }
+            self.timer.stopped();
         }
         let samples_per_sec = self.speed.update(now_ms(), self.samples_done);
         let info = self.lesson.info();

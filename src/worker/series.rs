@@ -10,17 +10,12 @@ use crate::engine::backend::BackendLabel;
 use crate::engine::backend::Workers;
 use crate::engine::gpu::MAX_IN_FLIGHT;
 use crate::lesson::chain::{chain_error, Chain, ChainSource};
-use crate::lesson::pacing::{Pacer, Trainable, Trial};
+use crate::lesson::pacing::{Pacer, Trainable};
 use crate::lesson::series::only_generation_differs;
 use crate::lesson::{EvalJob, LessonError, SeriesLesson};
 use crate::protocol::{Event, LossPoint, SeriesEvent};
 use crate::settings::Settings;
 use crate::settings::{EngineChoice, Training};
-
-/// What the page is told while the engine is chosen by measured speed.
-pub(super) const TIMED_AT_TRAIN: &str = "auto: WebGPU is timed against the CPU when training starts";
-pub(super) const TIMING: &str = "auto: timing WebGPU against the CPU…";
-pub(super) const TIMING_STOPPED: &str = "auto: the CPU engine (WebGPU is timed again when training starts)";
 
 /// Evaluate at most this often, and never spend more than about 1/8 of the time evaluating.
 const EVAL_MIN_INTERVAL_MS: f64 = 250.0;
@@ -43,10 +38,8 @@ pub struct SeriesRun {
     diverged: bool,
     /// Steps in flight at once, on an engine that never waits.
     pacer: Pacer,
-    /// With engine auto: this experiment timed on the WebGPU engine, beside the CPU run, and what
-    /// the timing is remembered under (the trial starts with training; a pause drops it).
-    trial: Option<Trial<SeriesLesson>>,
-    trial_key: Option<String>,
+    /// With engine auto: this experiment timed on the WebGPU engine, beside the CPU run.
+    timer: engine_choice::Timer<SeriesLesson>,
     /// The engine failed outside a training slice (during an evaluation): the next slice stops.
     halt: bool,
 }
@@ -87,8 +80,7 @@ pub fn configure(st: &mut State, settings: &Settings) {
                 posted_step: None,
                 diverged: false,
                 pacer: Pacer::default(),
-                trial: None,
-                trial_key: None,
+                timer: engine_choice::Timer::none(),
                 halt: false,
             };
             // Its untrained state, as soon as it is evaluated.
@@ -121,8 +113,8 @@ fn choose_engine(run: &mut SeriesRun) -> Option<(BackendLabel, String)> {
             SeriesLesson::new(&on_gpu).and_then(|gpu| run.lesson.take_over(gpu.into_backend()))
         })),
         engine_choice::Auto::Trial(key) => {
-            run.trial_key = Some(key);
-            Some((BackendLabel::cpu(), TIMED_AT_TRAIN.into()))
+            run.timer = engine_choice::Timer::under(key);
+            Some((BackendLabel::cpu(), engine_choice::TIMED_AT_TRAIN.into()))
         }
     }
 }
@@ -138,30 +130,10 @@ impl Trainable for SeriesLesson {
 }
 
 impl SeriesRun {
-    /// Training starts: with engine auto, a WebGPU trial starts beside it (once per model).
-    fn start_trial(&mut self) {
-        if self.trial.is_some() || self.trial_key.is_none() {
-            return;
-        }
-        let on_gpu = Settings { engine: EngineChoice::Webgpu, ..self.lesson.settings.clone() };
-        match SeriesLesson::new(&on_gpu).map_err(|e| e.to_string()).and_then(|gpu| Trial::start(gpu, now_ms())) {
-            Ok(trial) => {
-                self.trial = Some(trial);
-                engine_choice::tell(BackendLabel::cpu(), TIMING.into());
-            }
-            Err(why) => {
-                self.trial_key = None;
-                engine_choice::tell(BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU cannot train this model here: {why})"));
-            }
-        }
-    }
-
     /// Takes the engine trial a turn further; on its verdict the faster engine trains from here.
     fn advance_trial(&mut self) {
-        let Some(result) = self.trial.as_mut().and_then(|t| t.advance(now_ms())) else { return };
-        let trial = self.trial.take().expect("a trial");
-        let Some(key) = self.trial_key.take() else { return };
-        engine_choice::conclude(result, key, || self.lesson.take_over(trial.into_lesson().into_backend()));
+        let lesson = &mut self.lesson;
+        self.timer.advance(|gpu| lesson.take_over(gpu.into_backend()));
     }
 
     /// Starts evaluating the current weights (the worker's loop does it a slice at a time, once
@@ -228,7 +200,8 @@ impl Running for SeriesRun {
         self.training = true;
         self.diverged = false;
         self.halt = false;
-        self.start_trial();
+        let on_gpu = Settings { engine: EngineChoice::Webgpu, ..self.lesson.settings.clone() };
+        self.timer.start(|| SeriesLesson::new(&on_gpu).map_err(|e| e.to_string()));
     }
 
     fn train(&mut self, max_steps: usize, budget_ms: f64) -> bool {
@@ -245,9 +218,7 @@ impl Running for SeriesRun {
             match self.lesson.submit_step() {
                 Ok(Some(out)) => {
                     // The CPU engine's speed, for a WebGPU trial under way.
-                    if let Some(trial) = self.trial.as_mut() {
-                        trial.cpu_step(now_ms() - t0);
-                    }
+                    self.timer.cpu_step(now_ms() - t0);
                     going = self.record(out);
                     going
                 }
@@ -268,10 +239,7 @@ impl Running for SeriesRun {
         self.training = running;
         if !running {
             self.pacer.stopped();
-            // A trial needs the CPU's steps beside it: it starts again with training.
-            if self.trial.take().is_some() {
-                engine_choice::tell(BackendLabel::cpu(), TIMING_STOPPED.into());
-            }
+            self.timer.stopped();
         }
         let step = self.lesson.step_count();
         // A slice of a deferred engine may have nothing to say yet.
