@@ -174,12 +174,6 @@ impl SeriesLesson {
         };
         // Before anything is allocated: does it fit the engine?
         let kind = settings.engine.kind();
-        if settings.training == Training::Free && !kind.free_running() {
-            return Err(crate::engine::EngineError::Gpu(
-                "free-running training is not on the WebGPU engine yet: choose engine cpu, or teacher forcing".into(),
-            )
-            .into());
-        }
         let optimizer = settings.optimizer_spec();
         let estimate_for = |batch: usize, time: usize| {
             let work = Work { batch, time, parts: PARTS, eval_batch: n - train_end, eval_time: time };
@@ -210,7 +204,7 @@ impl SeriesLesson {
             Setup { model, optimizer, clipping: settings.clip(), schedule: settings.schedule(settings.steps), seed: settings.seed },
         )?;
         backend.set_parts(PARTS);
-        backend.reserve(settings.batch, window)?;
+        backend.reserve(settings.batch, window, feedback_from(settings, window))?;
         Ok(SeriesLesson {
             settings: settings.clone(),
             info,
@@ -377,8 +371,7 @@ impl SeriesLesson {
     /// With free-running training, the first step of the windows that reads the model's own
     /// prediction: [`free_steps`] before the end.
     fn feedback_from(&self) -> Option<usize> {
-        let w = self.info.window;
-        (self.settings.training == Training::Free && w >= 2).then(|| w - free_steps(self.settings.free_steps, w))
+        feedback_from(&self.settings, self.info.window)
     }
 
     /// The model's window of the series starting at value `start` (clamped to the series), run
@@ -730,4 +723,10 @@ pub fn describe(s: &Settings) -> String {
         Predict::Change => " (reads and predicts the changes between values)",
     };
     format!("{stack} → Dense(1) per step{what}")
+}
+
+/// With free-running training, the first step of a window of `w` that reads the model's own
+/// prediction: [`free_steps`] before the end.
+fn feedback_from(settings: &Settings, w: usize) -> Option<usize> {
+    (settings.training == Training::Free && w >= 2).then(|| w - free_steps(settings.free_steps, w))
 }

@@ -14,8 +14,8 @@ use crate::lesson::pacing::{Pacer, Trainable};
 use crate::lesson::series::only_generation_differs;
 use crate::lesson::{EvalJob, LessonError, SeriesLesson};
 use crate::protocol::{Event, LossPoint, SeriesEvent};
+use crate::settings::EngineChoice;
 use crate::settings::Settings;
-use crate::settings::{EngineChoice, Training};
 
 /// Evaluate at most this often, and never spend more than about 1/8 of the time evaluating.
 const EVAL_MIN_INTERVAL_MS: f64 = 250.0;
@@ -105,9 +105,6 @@ fn choose_engine(run: &mut SeriesRun) -> Option<(BackendLabel, String)> {
     let key = format!("{} · batch {} · window {}", run.lesson.info().model, settings.batch, run.lesson.info().window);
     match engine_choice::Auto::of(&settings, key) {
         engine_choice::Auto::No => None,
-        _ if settings.training == Training::Free => {
-            Some((BackendLabel::cpu(), "auto: the CPU engine (free-running training is on the CPU engine only so far)".into()))
-        }
         engine_choice::Auto::Timed(timing) => Some(engine_choice::timed_earlier(timing, || {
             let on_gpu = Settings { engine: EngineChoice::Webgpu, ..settings.clone() };
             SeriesLesson::new(&on_gpu).and_then(|gpu| run.lesson.take_over(gpu.into_backend()))

@@ -180,10 +180,6 @@ fn the_gradient_through_fed_back_predictions_matches_finite_differences_of_the_r
 fn every_backend_trains_through_fed_back_predictions() {
     // With every step scored, and with the first three left out of the loss (the warm-up).
     for (&kind, loss_from) in BackendKind::available().iter().flat_map(|k| [(k, 0), (k, 3)]) {
-        if !kind.free_running() {
-            eprintln!("SKIPPED on {kind:?}: free-running training is not on this engine yet");
-            continue;
-        }
         let c = case(vec![layer(CellKind::Gru { reset_after: true }, 5, None)], 31);
         let x = Input { loss_from, ..input(&c.values, Some(2)) };
         let targets = Targets::Values(&c.targets);
@@ -198,8 +194,14 @@ fn every_backend_trains_through_fed_back_predictions() {
         };
         let mut be = backend::create(kind, setup(c.model.clone())).unwrap();
         let (loss, grads) = be.gradients(&x, &targets).unwrap();
-        assert_eq!(loss, want_loss, "{kind:?}, loss from {loss_from}");
-        assert_eq!(grads, want, "{kind:?}, loss from {loss_from}");
+        if kind == BackendKind::Cpu {
+            assert_eq!(loss, want_loss, "{kind:?}, loss from {loss_from}");
+            assert_eq!(grads, want, "{kind:?}, loss from {loss_from}");
+        } else {
+            // Another order of summation (the GPU's kernels).
+            assert_close(&format!("{kind:?}, loss from {loss_from}: loss"), &[loss], &[want_loss], 1e-6, 1e-4);
+            assert_close(&format!("{kind:?}, loss from {loss_from}: gradients"), &grads, &want, 1e-6, 1e-3);
+        }
         // Trained in two parts, a step of plain SGD is the whole batch's gradient, exactly as
         // fed back (the parts keep the feedback).
         be.set_parts(2);

@@ -18,6 +18,8 @@ use crate::common::*;
 mod chunks;
 #[cfg(not(target_arch = "wasm32"))]
 mod deferred_news;
+#[cfg(not(target_arch = "wasm32"))]
+mod free_running;
 
 #[cfg(not(target_arch = "wasm32"))]
 /// The adapter, or why the tests skip; with `UNROLL_REQUIRE_GPU` set (as `cargo xtask test`
@@ -295,7 +297,7 @@ fn a_batch_too_large_for_the_adapter_is_refused_with_a_reason() {
     let mut gpu = backend::create(BackendKind::Gpu, setup(&spec, OptimizerSpec::adam(1e-3), Clipping::None)).unwrap();
     let (b, t) = (512, 2000); // x·W + b alone: 512 × 2000 × 2048 floats = 8 GB
                               // The lessons ask before training starts (Backend::reserve), with the same answer.
-    let err = gpu.reserve(b, t).unwrap_err().to_string();
+    let err = gpu.reserve(b, t, None).unwrap_err().to_string();
     assert!(err.contains("MB in one buffer") && err.contains("smaller batch"), "{err}");
     let x = vec![0.5; b * t];
     let y = vec![0.0; b * t];

@@ -51,6 +51,22 @@ test(`Forced WebGPU trains the sine lesson below ${LOSS_THRESHOLD} within ${WITH
   await context.close();
 });
 
+test('Forced WebGPU trains the sine lesson free-running (its last steps read its own predictions)', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?${SMALL}&training=free&free-steps=3`);
+  const pg = new Playground(page);
+  await pg.ready();
+  assert.match(await pg.text('backend'), /^WebGPU · chosen in the settings/);
+  const before = Number(await pg.text('heldout-mse'));
+  await pg.train().click();
+  await pg.waitForStep(60, 120_000);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  assert.match(await pg.text('backend'), /^WebGPU/, 'it stayed on the GPU');
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="heldout-mse"]').textContent) < b, before, { timeout: 60_000 });
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
 test('Auto times both engines on the experiment and says which it kept and why', async () => {
   const { page, messages, context } = await openPage(browser, `${server.url}?units=16&seq-len=10`);
   const pg = new Playground(page);

@@ -64,10 +64,11 @@ pub trait Backend: std::fmt::Debug {
     fn in_flight(&self) -> usize {
         0
     }
-    /// Allocates what a training step of `batch` sequences of `time` steps needs, so that a model
-    /// too large for the engine (the WebGPU adapter's buffer limits) is refused, with what to
-    /// change, before training starts.
-    fn reserve(&mut self, _batch: usize, _time: usize) -> Result<(), EngineError> {
+    /// Allocates what a training step of `batch` sequences of `time` steps (fed back from step
+    /// `feedback`: see [`Input::feedback`]) needs, so that what the engine cannot train (a model
+    /// too large for the WebGPU adapter's buffer limits) is refused, with what to change, before
+    /// training starts.
+    fn reserve(&mut self, _batch: usize, _time: usize, _feedback: Option<usize>) -> Result<(), EngineError> {
         Ok(())
     }
     /// Steps whose results came but whose updates the weights that inference and the views read
@@ -168,12 +169,6 @@ impl BackendKind {
                 },
             })
             .collect()
-    }
-
-    /// Whether this engine trains free-running (`Input::feedback`): the WebGPU engine does not
-    /// yet, and refuses such a batch with an error saying so.
-    pub fn free_running(self) -> bool {
-        matches!(self, BackendKind::Cpu)
     }
 
     /// Memory one training run may take on this engine, here: in the browser a wasm32 worker

@@ -73,8 +73,8 @@ impl Backend for GpuBackend {
         GpuBackend::in_flight(self)
     }
 
-    fn reserve(&mut self, batch: usize, time: usize) -> Result<(), EngineError> {
-        self.plan_for(batch, time).map(|_| ())
+    fn reserve(&mut self, batch: usize, time: usize, feedback: Option<usize>) -> Result<(), EngineError> {
+        self.plan_for(batch, time, feedback).map(|_| ())
     }
 
     fn views_behind(&self) -> u64 {

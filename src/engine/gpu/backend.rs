@@ -136,11 +136,11 @@ impl GpuBackend {
         self.gpu.counts()
     }
 
-    pub(super) fn plan_for(&mut self, batch: usize, time: usize) -> Result<usize, EngineError> {
-        if let Some(i) = self.plans.iter().position(|p| p.batch == batch && p.time == time) {
+    pub(super) fn plan_for(&mut self, batch: usize, time: usize, feedback: Option<usize>) -> Result<usize, EngineError> {
+        if let Some(i) = self.plans.iter().position(|p| p.batch == batch && p.time == time && p.feedback == feedback) {
             return Ok(i);
         }
-        let plan = Plan::new(&self.gpu, &self.mirror, &self.shared, batch, time, self.chunk_steps)?;
+        let plan = Plan::new(&self.gpu, &self.mirror, &self.shared, (batch, time, feedback), self.chunk_steps)?;
         self.gpu.check()?;
         if self.plans.len() == PLANS {
             self.plans.remove(0);
@@ -332,10 +332,8 @@ impl GpuBackend {
     pub(super) fn prepare(&mut self, input: &Input, targets: Option<&Targets>) -> Result<usize, EngineError> {
         self.mirror.check_input(input)?;
         self.gpu.check()?;
-        if input.feedback.is_some() {
-            return Err(EngineError::Gpu("free-running training (feeding predictions back) is not on the WebGPU engine yet".into()));
-        }
-        let pi = self.plan_for(input.batch, input.time)?;
+        let feedback = self.mirror.check_feedback(input)?;
+        let pi = self.plan_for(input.batch, input.time, feedback)?;
         self.upload(pi, input, targets)?;
         Ok(pi)
     }

@@ -18,6 +18,7 @@
 mod as_backend;
 mod backend;
 pub mod context;
+mod free_running;
 mod kernels;
 mod pipeline;
 mod plan;

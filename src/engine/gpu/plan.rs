@@ -10,6 +10,7 @@ use bytemuck::Pod;
 use wgpu::util::DeviceExt;
 
 use super::context::Gpu;
+use super::free_running::{self, FreeHead, FreeLayer};
 use super::kernels::*;
 use crate::engine::cells::{Activation, CellKind};
 use crate::engine::model::{InputSpec, LossKind, Merge, Model};
@@ -22,6 +23,7 @@ use crate::engine::EngineError;
 pub const CHUNK_STEPS: usize = 256;
 
 /// One recorded dispatch.
+#[derive(Clone)]
 pub(crate) struct Step {
     pipeline: wgpu::ComputePipeline,
     bind: wgpu::BindGroup,
@@ -97,7 +99,7 @@ fn bind(gpu: &Gpu, k: &Kernel, buffers: &[&wgpu::Buffer]) -> wgpu::BindGroup {
     gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(k.name), layout: &k.layout, entries: &entries })
 }
 
-fn step(gpu: &Gpu, k: &Kernel, buffers: &[&wgpu::Buffer], groups: (u32, u32, u32)) -> Step {
+pub(super) fn step(gpu: &Gpu, k: &Kernel, buffers: &[&wgpu::Buffer], groups: (u32, u32, u32)) -> Step {
     Step { pipeline: k.pipeline.clone(), bind: bind(gpu, k, buffers), groups, cut: false }
 }
 
@@ -133,7 +135,7 @@ fn grid(n: usize, size: usize) -> (u32, u32, u32) {
 }
 
 /// `C (+)= op(A)·op(B) (+ bias)` (see `matmul.wgsl`).
-fn matmul(gpu: &Gpu, p: MatmulParams, a: &wgpu::Buffer, b: &wgpu::Buffer, c: &wgpu::Buffer) -> Step {
+pub(super) fn matmul(gpu: &Gpu, p: MatmulParams, a: &wgpu::Buffer, b: &wgpu::Buffer, c: &wgpu::Buffer) -> Step {
     let u = uniform(gpu, &p);
     step(gpu, &gpu.kernels.matmul, &[&u, a, b, c], ((p.n as usize).div_ceil(64) as u32, (p.m as usize).div_ceil(64) as u32, 1))
 }
@@ -178,9 +180,9 @@ fn colsum(gpu: &Gpu, m: usize, n: usize, a: &wgpu::Buffer, a_off: usize, lda: us
 
 /// Where a tensor lives: a buffer and a float offset.
 #[derive(Clone)]
-struct At {
-    buf: wgpu::Buffer,
-    off: usize,
+pub(crate) struct At {
+    pub buf: wgpu::Buffer,
+    pub off: usize,
 }
 
 /// The weights of one direction of one layer, as offsets into the flat buffers.
@@ -227,7 +229,7 @@ pub(crate) struct DirDropout {
 }
 
 /// `out[out_off + i] (+)= x[x_off + i] · m[m_off + i mod period]` for `count` values.
-fn apply_mask(
+pub(super) fn apply_mask(
     gpu: &Gpu,
     x: (&wgpu::Buffer, usize),
     m: (&wgpu::Buffer, usize),
@@ -253,6 +255,8 @@ fn apply_mask(
 pub(crate) struct Plan {
     pub batch: usize,
     pub time: usize,
+    /// The first step fed back its prediction (free-running), if any.
+    pub feedback: Option<usize>,
     /// Rows of the Dense head: `T·B` with `return_sequences`, else `B`.
     pub rows: usize,
     /// `[T, B, F]` the input values (or the gathered embeddings)
@@ -301,8 +305,15 @@ fn cell_code(cell: CellKind) -> (u32, u32) {
 
 impl Plan {
     /// Builds the buffers and dispatches of `model` for batches of `batch` sequences of `time` steps,
-    /// the recurrences in chunks of at most `chunk` steps ([`CHUNK_STEPS`]).
-    pub fn new(gpu: &Gpu, model: &Model, shared: &Shared, batch: usize, time: usize, chunk: usize) -> Result<Plan, EngineError> {
+    /// the recurrences in chunks of at most `chunk` steps ([`CHUNK_STEPS`]); with `feedback`, the
+    /// steps from that one on read the model's predictions (`free_running.rs`).
+    pub fn new(
+        gpu: &Gpu,
+        model: &Model,
+        shared: &Shared,
+        (batch, time, feedback): (usize, usize, Option<usize>),
+        chunk: usize,
+    ) -> Result<Plan, EngineError> {
         let spec = &model.spec;
         let (b, t) = (batch, time);
         let tb = t * b;
@@ -343,6 +354,7 @@ impl Plan {
         let mut input_grad: Option<At> = embed.is_some().then(|| At { buf: dx0.clone(), off: 0 });
         let mut splits: Vec<Option<Step>> = Vec::new();
         let mut dropout = Vec::new();
+        let mut free_layers: Vec<FreeLayer> = Vec::new();
         for (k, layer) in spec.layers.iter().enumerate() {
             let h = layer.units;
             let cell = layer.cell;
@@ -522,7 +534,9 @@ impl Plan {
                 let (gh, h) = (gh as u32, h as u32);
                 let tp = MatmulParams { m: h, n: gh, lda: gh, a_off: dir.w.recurrent as u32, ldc: h, ..Default::default() };
                 let u = uniform(gpu, &tp);
+                let first = bw.len();
                 bw.push(step(gpu, &gpu.kernels.transpose, &[&u, w, w, &dir.ut], (gh.div_ceil(16), h.div_ceil(16), 1)));
+                let transposed = bw.len();
                 bw.extend(recurrence(
                     gpu,
                     &gpu.kernels.rec_backward,
@@ -531,6 +545,7 @@ impl Plan {
                     &[w, &dir.xw, &mask, &dir.cache, &dir.dh_out, &dir.dgrads, &dir.ut, dir.drop.recurrent.as_ref().unwrap_or(&dummy_r)],
                     (b.div_ceil(rows_per_group) as u32, 1, 1),
                 ));
+                let recurred = bw.len();
                 let tbu = tb as u32;
                 // dW += Xᵀ·dz
                 let (ghu, hu) = (gh as usize, h as usize);
@@ -612,6 +627,25 @@ impl Plan {
                 }
                 if let Some(pp) = dir.w.peephole {
                     bw.push(colsum(gpu, tb, 3 * h as usize, &dir.dgrads, dir.rec.pt_off as usize, 3 * h as usize, g, pp, true));
+                }
+                if names.len() == 1 {
+                    free_layers.push(FreeLayer {
+                        in_dim,
+                        gh: ghu,
+                        input: At { buf: input.buf.clone(), off: input.off },
+                        input_grad: input_grad.as_ref().map(|g| At { buf: g.buf.clone(), off: g.off }),
+                        xw: dir.xw.clone(),
+                        cache: dir.cache.clone(),
+                        dh_out: dir.dh_out.clone(),
+                        dgrads: dir.dgrads.clone(),
+                        ut: dir.ut.clone(),
+                        rec: dir.rec,
+                        kernel: dir.w.kernel,
+                        bias: dir.w.bias,
+                        groups: (b.div_ceil(rows_per_group) as u32, 1, 1),
+                        before: bw[first..transposed].to_vec(),
+                        weights: bw[recurred..].to_vec(),
+                    });
                 }
                 // dX (+)= dz·Wᵀ; with input dropout (dz_c·W_cᵀ) ∘ m_c for each mask c.
                 if let Some(dst) = &input_grad {
@@ -724,6 +758,34 @@ impl Plan {
             p
         });
 
+        if let Some(from) = feedback {
+            if spec.layers.iter().any(|l| l.dropout > 0.0 || l.recurrent_dropout > 0.0) {
+                return Err(EngineError::Gpu(
+                    "free-running training with dropout is not on the WebGPU engine yet: choose the CPU engine".into(),
+                ));
+            }
+            let head = FreeHead {
+                batch: b,
+                time: t,
+                units,
+                top_out: &top_out,
+                top_grad: &top_grad,
+                top_dim,
+                dense_kernel: dk,
+                dense_bias: db,
+                x0: &x0,
+                dx0: &dx0,
+                logits: &logits,
+                dlogits: &dlogits,
+                mask: &mask,
+                weights: w,
+                // The head's weight gradient and bias (the layer-major pass's first two).
+                head_grads: backward[..2].to_vec(),
+                unused: &dummy_r,
+                unused_w: &dummy_w,
+            };
+            (forward, backward) = free_running::steps(gpu, &free_layers, head, from);
+        }
         let p_count = model.params.len();
         let update = vec![
             step(
@@ -748,6 +810,7 @@ impl Plan {
         Ok(Plan {
             batch,
             time,
+            feedback,
             rows,
             x0,
             tokens,

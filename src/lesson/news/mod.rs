@@ -344,7 +344,7 @@ impl NewsLesson {
             Setup { model, optimizer, clipping: settings.clip(), schedule: schedule(settings, batches_per_epoch), seed: settings.seed },
         )?;
         // The longest batch's buffers (the WebGPU adapter's limits are checked here).
-        backend.reserve(settings.batch, time)?;
+        backend.reserve(settings.batch, time, None)?;
         let info = NewsInfo {
             model: backend.spec().one_line(),
             params: backend.param_count(),
