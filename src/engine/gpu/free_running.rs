@@ -14,7 +14,7 @@ use wgpu::util::DeviceExt;
 
 use super::context::Gpu;
 use super::kernels::*;
-use super::plan::{apply_mask, matmul, step, uniform, At, Step};
+use super::plan::{apply_mask, matmul, step, uniform, At, DirDropout, Step};
 
 /// One single-direction layer, as the free-running pass needs it.
 pub(crate) struct FreeLayer {
@@ -33,6 +33,8 @@ pub(crate) struct FreeLayer {
     pub kernel: usize,
     pub bias: usize,
     pub groups: (u32, u32, u32),
+    /// Its dropout masks and scratch (the masks are drawn per sequence: the same at every step).
+    pub drop: DirDropout,
     /// The layer-major pass's dispatches that transpose U (before the recurrence backward) and
     /// that add the weight gradients (after it), reused.
     pub before: Vec<Step>,
@@ -78,23 +80,39 @@ pub(crate) fn steps(gpu: &Gpu, layers: &[FreeLayer], head: FreeHead, from: usize
             forward.push(apply_mask(gpu, (head.logits, (s - 1) * b * f), (&ones, 0), (head.x0, s * b * f), b * f, 1, false));
         }
         for l in layers {
-            let p = MatmulParams {
-                m: b as u32,
-                n: l.gh as u32,
-                k: l.in_dim as u32,
-                flags: BIAS,
-                a_off: l.input.off as u32 + rows(s, l.in_dim),
-                lda: l.in_dim as u32,
-                b_off: l.kernel as u32,
-                ldb: l.gh as u32,
-                c_off: rows(s, l.gh),
-                ldc: l.gh as u32,
-                bias_off: l.bias as u32,
-                pad: 0,
-            };
-            forward.push(matmul(gpu, p, &l.input.buf, w, &l.xw));
+            // x_t·W + b, block by block with each block's input dropout mask when there is one.
+            let masked = l.drop.input.as_ref().zip(l.drop.x_drop.as_ref());
+            let blocks = if masked.is_some() { l.drop.count } else { 1 };
+            let cols = l.gh / blocks;
+            let x_at = s * b * l.in_dim;
+            for c in 0..blocks {
+                let (a, a_off) = match masked {
+                    Some((m, xd)) => {
+                        let x = (&l.input.buf, l.input.off + x_at);
+                        forward.push(apply_mask(gpu, x, (m, c * b * l.in_dim), (xd, x_at), b * l.in_dim, b * l.in_dim, false));
+                        (xd, x_at)
+                    }
+                    None => (&l.input.buf, l.input.off + x_at),
+                };
+                let p = MatmulParams {
+                    m: b as u32,
+                    n: cols as u32,
+                    k: l.in_dim as u32,
+                    flags: BIAS,
+                    a_off: a_off as u32,
+                    lda: l.in_dim as u32,
+                    b_off: (l.kernel + c * cols) as u32,
+                    ldb: l.gh as u32,
+                    c_off: rows(s, l.gh) + (c * cols) as u32,
+                    ldc: l.gh as u32,
+                    bias_off: (l.bias + c * cols) as u32,
+                    pad: 0,
+                };
+                forward.push(matmul(gpu, p, a, w, &l.xw));
+            }
+            let rmask = l.drop.recurrent.as_ref().unwrap_or(head.unused);
             let u = uniform(gpu, &RecParams { s_begin: s as u32, s_end: s as u32 + 1, ..l.rec });
-            let binds = [&u, w, &l.xw, head.mask, &l.cache, head.unused, head.unused_w, head.unused, head.unused];
+            let binds = [&u, w, &l.xw, head.mask, &l.cache, head.unused, head.unused_w, head.unused, rmask];
             forward.push(step(gpu, &gpu.kernels.rec_forward, &binds, l.groups));
         }
         let p = MatmulParams {
@@ -138,7 +156,8 @@ pub(crate) fn steps(gpu: &Gpu, layers: &[FreeLayer], head: FreeHead, from: usize
             // Processing order runs from the last step: step s is chunk [T-1-s, T-s).
             let at = (t - 1 - s) as u32;
             let u = uniform(gpu, &RecParams { s_begin: at, s_end: at + 1, ..l.rec });
-            let binds = [&u, w, &l.xw, head.mask, &l.cache, &l.dh_out, &l.dgrads, &l.ut, head.unused];
+            let rmask = l.drop.recurrent.as_ref().unwrap_or(head.unused);
+            let binds = [&u, w, &l.xw, head.mask, &l.cache, &l.dh_out, &l.dgrads, &l.ut, rmask];
             backward.push(step(gpu, &gpu.kernels.rec_backward, &binds, l.groups));
             // The step's input gradient: into the layer below, or (a fed-back step) into dx0.
             let dst = match (&l.input_grad, k) {
@@ -147,20 +166,35 @@ pub(crate) fn steps(gpu: &Gpu, layers: &[FreeLayer], head: FreeHead, from: usize
                 (None, _) => None,
             };
             if let Some((buf, off)) = dst {
-                let p = MatmulParams {
-                    m: b as u32,
-                    n: l.in_dim as u32,
-                    k: l.gh as u32,
-                    flags: TRANS_B,
-                    a_off: rows(s, l.gh),
-                    lda: l.gh as u32,
-                    b_off: l.kernel as u32,
-                    ldb: l.gh as u32,
-                    c_off: off as u32 + rows(s, l.in_dim),
-                    ldc: l.in_dim as u32,
-                    ..Default::default()
-                };
-                backward.push(matmul(gpu, p, &l.dgrads, w, buf));
+                // dx_t = dz_t·Wᵀ; with input dropout Σ_c (dz_c·W_cᵀ) ∘ m_c.
+                let masked = l.drop.input.as_ref().zip(l.drop.dx_tmp.as_ref());
+                let blocks = if masked.is_some() { l.drop.count } else { 1 };
+                let cols = l.gh / blocks;
+                let (x_at, at) = (s * b * l.in_dim, off + s * b * l.in_dim);
+                for c in 0..blocks {
+                    let (out, out_off) = match masked {
+                        Some((_, tmp)) => (tmp, x_at),
+                        None => (buf, at),
+                    };
+                    let p = MatmulParams {
+                        m: b as u32,
+                        n: l.in_dim as u32,
+                        k: cols as u32,
+                        flags: TRANS_B,
+                        a_off: rows(s, l.gh) + (c * cols) as u32,
+                        lda: l.gh as u32,
+                        b_off: (l.kernel + c * cols) as u32,
+                        ldb: l.gh as u32,
+                        c_off: out_off as u32,
+                        ldc: l.in_dim as u32,
+                        ..Default::default()
+                    };
+                    backward.push(matmul(gpu, p, &l.dgrads, w, out));
+                    if let Some((m, tmp)) = masked {
+                        let mask = (m, c * b * l.in_dim);
+                        backward.push(apply_mask(gpu, (tmp, x_at), mask, (buf, at), b * l.in_dim, b * l.in_dim, c > 0));
+                    }
+                }
             }
         }
     }

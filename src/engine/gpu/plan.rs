@@ -223,8 +223,8 @@ pub(crate) struct DirDropout {
     pub input: Option<wgpu::Buffer>,
     pub recurrent: Option<wgpu::Buffer>,
     /// `[T, B, input]` x ∘ m, then the gradient before its mask; `[T, B, H]` h_{t-1} ∘ m.
-    x_drop: Option<wgpu::Buffer>,
-    dx_tmp: Option<wgpu::Buffer>,
+    pub x_drop: Option<wgpu::Buffer>,
+    pub dx_tmp: Option<wgpu::Buffer>,
     h_drop: Option<wgpu::Buffer>,
 }
 
@@ -643,6 +643,7 @@ impl Plan {
                         kernel: dir.w.kernel,
                         bias: dir.w.bias,
                         groups: (b.div_ceil(rows_per_group) as u32, 1, 1),
+                        drop: dir.drop.clone(),
                         before: bw[first..transposed].to_vec(),
                         weights: bw[recurred..].to_vec(),
                     });
@@ -759,11 +760,6 @@ impl Plan {
         });
 
         if let Some(from) = feedback {
-            if spec.layers.iter().any(|l| l.dropout > 0.0 || l.recurrent_dropout > 0.0) {
-                return Err(EngineError::Gpu(
-                    "free-running training with dropout is not on the WebGPU engine yet: choose the CPU engine".into(),
-                ));
-            }
             let head = FreeHead {
                 batch: b,
                 time: t,
