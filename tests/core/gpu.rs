@@ -348,6 +348,26 @@ async fn the_gpu_engine_agrees_with_the_cpu_engine_in_the_browser() {
         }
         assert_close(&format!("{name}: weights"), &gpu.weights_async().await.unwrap(), &cpu.weights(), 1e-5, 5e-3);
     }
+    // A recurrence cut in chunks of 2 steps, and free-running steps (fed back from step 2), with
+    // dropout: the CPU engine's too.
+    let mut spec =
+        seq_model(1, vec![layer(CellKind::Gru { reset_after: true }, 4, None), layer(CellKind::Lstm { peephole: false }, 3, None)], 1);
+    (spec.layers[0].dropout, spec.layers[1].recurrent_dropout) = (0.2, 0.25);
+    let mut cpu = backend::create(BackendKind::Cpu, setup(&spec, OptimizerSpec::adam(1e-2), Clipping::None)).unwrap();
+    let mut gpu = GpuBackend::new(setup(&spec, OptimizerSpec::adam(1e-2), Clipping::None)).unwrap().with_chunk_steps(2);
+    let data = Batch::new(&spec, 3, 7, 4, false, 1);
+    let fed = Input { feedback: Some(2), ..data.input() };
+    let (lc, gc) = cpu.gradients(&fed, &data.targets(&spec)).unwrap();
+    let (lg, gg) = gpu.gradients_async(&fed, &data.targets(&spec)).await.unwrap();
+    assert_close("free-running, in chunks: loss", &[lg], &[lc], 1e-6, 1e-4);
+    assert_close("free-running, in chunks: gradients", &gg, &gc, 1e-6, 2e-3);
+    for step in 0..3 {
+        let (taught, fed) = (data.input(), Input { feedback: Some(2), ..data.input() });
+        let input = if step == 1 { taught } else { fed };
+        let sc = cpu.train_batch(&input, &data.targets(&spec)).unwrap();
+        let sg = gpu.train_batch_async(&input, &data.targets(&spec)).await.unwrap();
+        assert_close(&format!("free-running, in chunks: step {step} loss"), &[sg.loss], &[sc.loss], 1e-6, 2e-3);
+    }
 }
 
 /// The tiled matrix product against a plain triple loop, for every combination of transposes,
