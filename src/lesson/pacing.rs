@@ -13,17 +13,29 @@ pub struct Pacer {
     ms_per_step: Option<f64>,
     /// When the last results came, while steps were in flight since.
     last: Option<f64>,
+    /// The last [`Pacer::WINDOW`] arrivals: milliseconds since the one before (while busy), steps.
+    window: std::collections::VecDeque<(f64, usize)>,
 }
 
 impl Pacer {
     pub const LATENCY_MS: f64 = 150.0;
+    /// Arrivals the speed is measured over. Results often come in bursts (several readbacks
+    /// answered in consecutive turns of the event loop, milliseconds apart, after a long wait):
+    /// the time per step is the window's total time over its total steps, so a burst cannot make
+    /// the device look fast (an average of each arrival's own ratio once let 60 steps in flight
+    /// on SwiftShader, and Pause took seconds to settle).
+    pub const WINDOW: usize = 16;
 
     /// `arrived` steps came at `now`, with `in_flight` still out.
     pub fn arrived(&mut self, now: f64, arrived: usize, in_flight: usize) {
         if arrived > 0 {
             if let Some(t0) = self.last {
-                let per = (now - t0) / arrived as f64;
-                self.ms_per_step = Some(self.ms_per_step.map_or(per, |m| 0.7 * m + 0.3 * per));
+                if self.window.len() == Self::WINDOW {
+                    self.window.pop_front();
+                }
+                self.window.push_back((now - t0, arrived));
+                let (ms, steps) = self.window.iter().fold((0.0, 0), |(m, s), &(dm, ds)| (m + dm, s + ds));
+                self.ms_per_step = Some(ms / steps as f64);
             }
             self.last = (in_flight > 0).then_some(now);
         }

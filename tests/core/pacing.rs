@@ -31,6 +31,23 @@ fn the_pacer_allows_one_step_until_it_has_measured_then_about_150_ms_of_work() {
 }
 
 #[test]
+fn results_that_come_in_bursts_do_not_make_the_device_look_fast() {
+    // 100 ms a step, but the results come 10 at a time: a second's wait, then 10 arrivals a
+    // millisecond apart (readbacks answered in consecutive turns of the event loop).
+    let mut p = Pacer::default();
+    p.submitted(0.0);
+    let mut now = 0.0;
+    for _ in 0..20 {
+        now += 991.0;
+        for _ in 0..10 {
+            now += 1.0;
+            p.arrived(now, 1, 5);
+        }
+    }
+    assert!(p.limit(64) <= 3, "about 150 ms of work in flight, not {}", p.limit(64));
+}
+
+#[test]
 fn the_verdict_names_the_faster_engine_with_both_figures() {
     let (label, why) = Timing { cpu_ms: 6.5, gpu_ms: 1663.0 }.verdict();
     assert_eq!(label, BackendLabel::cpu());
