@@ -10,7 +10,6 @@ use crate::engine::backend::BackendLabel;
 /// pipelines), then the steps the device finishes in that time.
 #[derive(Debug, Default)]
 pub struct Pacer {
-    ms_per_step: Option<f64>,
     /// When the last results came, while steps were in flight since.
     last: Option<f64>,
     /// The last [`Pacer::WINDOW`] arrivals: milliseconds since the one before (while busy), steps.
@@ -34,8 +33,6 @@ impl Pacer {
                     self.window.pop_front();
                 }
                 self.window.push_back((now - t0, arrived));
-                let (ms, steps) = self.window.iter().fold((0.0, 0), |(m, s), &(dm, ds)| (m + dm, s + ds));
-                self.ms_per_step = Some(ms / steps as f64);
             }
             self.last = (in_flight > 0).then_some(now);
         }
@@ -52,9 +49,15 @@ impl Pacer {
         self.last = None;
     }
 
+    /// The device's time per step over the window (none measured yet: `None`).
+    fn ms_per_step(&self) -> Option<f64> {
+        let (ms, steps) = self.window.iter().fold((0.0, 0), |(m, s), &(dm, ds)| (m + dm, s + ds));
+        (steps > 0).then(|| ms / steps as f64)
+    }
+
     /// Steps allowed in flight now.
     pub fn limit(&self, most: usize) -> usize {
-        match self.ms_per_step {
+        match self.ms_per_step() {
             None => 1,
             Some(ms) => ((Self::LATENCY_MS / ms.max(0.01)).ceil() as usize).clamp(1, most),
         }

@@ -149,13 +149,24 @@ impl Auto {
 /// What the page is told of an earlier timing, once `take_over` (the WebGPU engine taking the run
 /// over, when the timing says so) was tried.
 pub fn timed_earlier(timing: Timing, take_over: impl FnOnce() -> Result<(), LessonError>) -> (BackendLabel, String) {
+    let taken = adopt(timing, take_over);
+    // As the timing says (not the take-over's failure): say it was measured before.
+    if taken == timing.verdict() {
+        return (taken.0, format!("{}, timed earlier)", taken.1.trim_end_matches(')')));
+    }
+    taken
+}
+
+/// The engine `timing` names, and why: the WebGPU engine takes the run over (`take_over`) when it
+/// was the faster; if it cannot, the CPU engine stays, and the page is told why.
+fn adopt(timing: Timing, take_over: impl FnOnce() -> Result<(), LessonError>) -> (BackendLabel, String) {
     let (label, reason) = timing.verdict();
     if label == BackendLabel::Gpu {
         if let Err(e) = take_over() {
             return (BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})"));
         }
     }
-    (label, format!("{}, timed earlier)", reason.trim_end_matches(')')))
+    (label, reason)
 }
 
 /// With engine auto: the experiment timed on the WebGPU engine beside the CPU run (a trial of a
@@ -229,14 +240,7 @@ pub fn conclude(result: Result<Timing, String>, key: String, take_over: impl FnO
     let (label, reason) = match result {
         Ok(timing) => {
             remember(key, timing);
-            let (label, reason) = timing.verdict();
-            match label {
-                BackendLabel::Gpu => match take_over() {
-                    Ok(()) => (label, reason),
-                    Err(e) => (BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})")),
-                },
-                _ => (label, reason),
-            }
+            adopt(timing, take_over)
         }
         Err(why) => (BackendLabel::cpu(), format!("auto: the CPU engine ({why})")),
     };

@@ -150,8 +150,8 @@ fn choose_engine(run: &mut NewsRun) -> Option<(BackendLabel, String)> {
     match Auto::of(s, key) {
         Auto::No => None,
         Auto::Timed(timing) => Some(engine_choice::timed_earlier(timing, || {
-            let gpu = run.lesson.trial(BackendKind::Gpu, 1)?;
-            run.lesson.take_over(gpu.into_backend())
+            let gpu = run.lesson.backend_on(BackendKind::Gpu)?;
+            run.lesson.take_over(gpu)
         })),
         Auto::Trial(key) => {
             run.timer = engine_choice::Timer::under(key);

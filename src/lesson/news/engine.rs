@@ -10,8 +10,8 @@ use crate::lesson::LessonError;
 
 impl NewsLesson {
     /// A fresh engine of `kind` for this lesson's model (its initial weights), optimiser and
-    /// schedule.
-    fn backend_on(&self, kind: BackendKind) -> Result<Box<dyn Backend>, LessonError> {
+    /// schedule (to take the run over: [`NewsLesson::take_over`]).
+    pub fn backend_on(&self, kind: BackendKind) -> Result<Box<dyn Backend>, LessonError> {
         let s = &self.settings;
         let setup = Setup {
             model: Model::new(self.info.spec.clone(), s.seed)?,
