@@ -201,6 +201,9 @@ pub enum SeriesEvent {
         losses: Vec<LossPoint>,
         steps_per_sec: f32,
         running: bool,
+        /// Steps submitted to the WebGPU engine whose results are not back yet (always 0 on the
+        /// CPU engine): after Pause the count still moves until this is 0.
+        in_flight: u32,
     },
     Evaluation(Evaluation),
     /// Training stopped because the loss stopped being finite or exploded.
@@ -245,6 +248,8 @@ pub enum NewsEvent {
         samples_per_sec: f32,
         seconds_left: Option<f32>,
         running: bool,
+        /// Batches submitted to the WebGPU engine whose results are not back yet.
+        in_flight: u32,
     },
     /// Training stopped because the loss stopped being finite.
     Diverged { message: String },

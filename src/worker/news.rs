@@ -449,6 +449,7 @@ impl Running for NewsRun {
             samples_per_sec,
             seconds_left,
             running,
+            in_flight: self.lesson.in_flight() as u32,
         });
     }
 

@@ -246,7 +246,8 @@ impl Running for SeriesRun {
         self.posted_step = Some(step);
         let steps_per_sec = self.speed.update(now_ms(), step);
         let losses = std::mem::take(&mut self.pending);
-        post(SeriesEvent::Progress { step, losses, steps_per_sec, running });
+        let in_flight = self.lesson.in_flight() as u32;
+        post(SeriesEvent::Progress { step, losses, steps_per_sec, running, in_flight });
     }
 
     fn between_slices(&mut self) {

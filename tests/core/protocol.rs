@@ -48,6 +48,7 @@ fn events_roundtrip() {
             losses: vec![LossPoint { step: 7, loss: 0.25, grad_norm: 1.0 }],
             steps_per_sec: 12.5,
             running: true,
+            in_flight: 3,
         }
         .into(),
         SeriesEvent::Evaluation(lesson.evaluate().unwrap()).into(),
@@ -71,6 +72,7 @@ fn non_finite_losses_cross_the_boundary() {
         losses: vec![LossPoint { step: 1, loss: f32::NAN, grad_norm: 1.0 }, LossPoint { step: 2, loss: f32::INFINITY, grad_norm: 1.0 }],
         steps_per_sec: 0.0,
         running: false,
+        in_flight: 0,
     }
     .into();
     match roundtrip(&ev) {
@@ -116,6 +118,7 @@ fn news_messages_roundtrip() {
             samples_per_sec: 10.0,
             seconds_left: Some(3.0),
             running: true,
+            in_flight: 2,
         },
         NewsEvent::Progress {
             progress: None,
@@ -124,6 +127,7 @@ fn news_messages_roundtrip() {
             samples_per_sec: 0.0,
             seconds_left: None,
             running: false,
+            in_flight: 0,
         },
         NewsEvent::Diverged { message: "not finite".into() },
         NewsEvent::Tested { evaluation: lesson.evaluate_test(5), at_epoch: 1.0, kept_epoch: Some(1) },

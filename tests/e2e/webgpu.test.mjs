@@ -1,5 +1,6 @@
 // The WebGPU engine in the page, on Chromium's SwiftShader (a CPU implementation of WebGPU:
-// its speed says nothing of a real GPU): forced with `engine=webgpu` it trains the sine lesson,
+// its speed says nothing of a real GPU): forced with `engine=webgpu` it trains the sine lesson
+// (teacher-forced and free-running),
 // and the news lesson on an uploaded file to the CPU engine's test accuracy;
 // `auto` times both engines on the experiment and keeps the faster (here the CPU), saying so;
 // the Engine field switches; a device lost mid-run moves the experiment to the CPU from the
@@ -36,27 +37,39 @@ test(`Forced WebGPU trains the sine lesson below ${LOSS_THRESHOLD} within ${WITH
   assert.ok(loss < LOSS_THRESHOLD, `training loss ${loss} after ${await pg.step()} steps`);
   // Evaluations (on the CPU copy of the weights the GPU sends back) follow the training.
   await page.waitForFunction((b) => Number(document.querySelector('[data-testid="heldout-mse"]').textContent) < b / 10, heldoutBefore, { timeout: 60_000 });
-  // Step takes exactly one step, its result read back without blocking the worker (once the
-  // steps in flight when Pause came have arrived: the count stands still for 3 s — SwiftShader
-  // on a busy machine can hold results back for over a second).
-  const still = async () => {
-    let at = await pg.step();
-    for (let quiet = 0; quiet < 30; quiet++) {
-      await page.waitForTimeout(100);
-      const now = await pg.step();
-      if (now !== at) { at = now; quiet = 0; }
-    }
-    return at;
-  };
-  // (Steps still in flight from before Pause may come in after the quiet seconds — CI saw 62
-  // arrive late once — so this checks that Step trains and then stops, not the exact count.)
-  const before = await still();
+  // Step takes exactly one step, its result read back without blocking the worker. After Pause
+  // the count moves on until the steps still in flight are back: the step counter says how many
+  // (`data-in-flight`).
+  const step = page.getByTestId('step');
+  const settled = () => page.locator('[data-testid="step"][data-in-flight="0"]').waitFor({ timeout: 60_000 });
+  await settled();
+  const before = await pg.step();
+  await page.waitForTimeout(500);
+  assert.equal(await pg.step(), before, 'nothing arrives once nothing is in flight');
   await pg.stepButton().click();
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="step"]').textContent) >= n, before + 1, { timeout: 30_000 });
-  const after = await still();
-  assert.ok(after >= before + 1, `Step trained (${before} → ${after}) and training stopped again`);
+  await step.filter({ hasText: new RegExp(`^${before + 1}$`) }).waitFor({ timeout: 30_000 });
+  await settled();
+  await page.waitForTimeout(500);
+  assert.equal(await pg.step(), before + 1, 'Step took exactly one step');
   await pg.train().waitFor();
   await screenshot(page, '44-webgpu-sine-trained');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+test('Forced WebGPU trains the sine lesson free-running (its last steps read its own predictions)', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?${SMALL}&training=free&free-steps=3`);
+  const pg = new Playground(page);
+  await pg.ready();
+  assert.match(await pg.text('backend'), /^WebGPU · chosen in the settings/);
+  const before = Number(await pg.text('heldout-mse'));
+  await pg.train().click();
+  await pg.waitForStep(60, 120_000);
+  await pg.pause().click();
+  await pg.train().waitFor();
+  await page.locator('[data-testid="step"][data-in-flight="0"]').waitFor({ timeout: 60_000 });
+  assert.match(await pg.text('backend'), /^WebGPU/, 'it stayed on the GPU');
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="heldout-mse"]').textContent) < b, before, { timeout: 60_000 });
   assert.deepEqual(problems(messages), []);
   await context.close();
 });

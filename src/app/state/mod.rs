@@ -27,6 +27,8 @@ pub struct RunState {
     pub loss: Option<f32>,
     pub steps_per_sec: f32,
     pub running: bool,
+    /// Steps (batches) submitted to the WebGPU engine whose results are not back yet.
+    pub in_flight: u32,
     /// The worker has an experiment (Train and Step can be used).
     pub configured: bool,
 }
@@ -357,7 +359,7 @@ impl Store {
                 self.twin.set(None);
                 self.clear_problem_notice();
             }
-            SeriesEvent::Progress { step, losses, steps_per_sec, running } => {
+            SeriesEvent::Progress { step, losses, steps_per_sec, running, in_flight } => {
                 if !losses.is_empty() {
                     self.history.update(|h| h.push_train(&losses));
                 }
@@ -371,6 +373,7 @@ impl Store {
                         r.steps_per_sec = steps_per_sec;
                     }
                     r.running = running;
+                    r.in_flight = in_flight;
                 });
             }
             SeriesEvent::Evaluation(e) => {
@@ -391,8 +394,11 @@ impl Store {
                 self.configured(settings);
                 news.configured(info);
             }
-            NewsEvent::Progress { progress, points, epoch_ends, samples_per_sec, seconds_left, running } => {
-                self.run.update(|r| r.running = running);
+            NewsEvent::Progress { progress, points, epoch_ends, samples_per_sec, seconds_left, running, in_flight } => {
+                self.run.update(|r| {
+                    r.running = running;
+                    r.in_flight = in_flight;
+                });
                 news.progress(progress, &points, &epoch_ends, samples_per_sec, seconds_left);
             }
             NewsEvent::Diverged { message } => self.diverged(message),

@@ -36,6 +36,7 @@ pub fn Toolbar() -> impl IntoView {
     let heldout = move || store.eval.with(|e| e.as_ref().map(|e| format_number(e.heldout_mse as f64)).unwrap_or_else(|| "–".into()));
     let gen =
         move || store.eval.with(|e| e.as_ref().and_then(|e| e.gen_mse).map(|m| format_number(m as f64)).unwrap_or_else(|| "–".into()));
+    let (in_flight, in_flight_title) = in_flight_attributes(store);
     view! {
         <div class="toolbar" role="group" aria-label="Training controls" id="training-controls" tabindex="-1">
             <div class="buttons">
@@ -44,7 +45,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
             </div>
             <dl class="stats">
-                <div><dt>"Step"</dt><dd data-testid="step">{move || store.run.with(|r| r.step)}</dd></div>
+                <div><dt>"Step"</dt><dd data-testid="step" data-in-flight=in_flight title=in_flight_title>{move || store.run.with(|r| r.step)}</dd></div>
                 <div><dt>"Loss"</dt><dd data-testid="loss">{loss}</dd></div>
                 <div><dt>"Steps/s"</dt><dd data-testid="steps-per-sec">{sps}</dd></div>
                 <div><dt>"Held-out MSE"</dt><dd data-testid="heldout-mse">{heldout}</dd></div>
@@ -52,4 +53,11 @@ pub fn Toolbar() -> impl IntoView {
             </dl>
         </div>
     }
+}
+
+/// `data-in-flight` (the steps the WebGPU engine has not sent back yet: after Pause the count
+/// still moves until it is 0) and a tooltip saying so, for the step (or batch) counter.
+pub fn in_flight_attributes(store: Store) -> (impl Fn() -> String + Copy, impl Fn() -> Option<String> + Copy) {
+    let n = move || store.run.with(|r| r.in_flight);
+    (move || n().to_string(), move || (n() > 0).then(|| format!("{} more on their way back from the GPU", n())))
 }

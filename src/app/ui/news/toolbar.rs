@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::super::toolbar::TrainButton;
+use super::super::toolbar::{in_flight_attributes, TrainButton};
 use crate::app::news_history::{duration, percent};
 use crate::app::plot::format_number;
 use crate::app::state::Store;
@@ -35,6 +35,7 @@ pub fn NewsToolbar() -> impl IntoView {
     let accuracy = move || progress().map(|p| percent(p.accuracy)).unwrap_or_else(|| "–".into());
     let val = move || news.history.with(|h| h.epochs.last().and_then(|e| e.val_accuracy).map(percent)).unwrap_or_else(|| "–".into());
     let test = move || news.tested.with(|t| t.as_ref().map(|t| percent(t.evaluation.accuracy))).unwrap_or_else(|| "–".into());
+    let (in_flight, in_flight_title) = in_flight_attributes(store);
     let fraction = move || progress().map_or(0.0, |p| p.epochs_done() as f64 / epochs().max(1) as f64);
     view! {
         <div class="toolbar" role="group" aria-label="Training controls" id="training-controls" tabindex="-1">
@@ -45,7 +46,7 @@ pub fn NewsToolbar() -> impl IntoView {
             </div>
             <dl class="stats">
                 <div><dt>"Epoch"</dt><dd data-testid="news-epoch">{epoch}</dd></div>
-                <div><dt>"Batch"</dt><dd data-testid="news-batch">{batch}</dd></div>
+                <div><dt>"Batch"</dt><dd data-testid="news-batch" data-in-flight=in_flight title=in_flight_title>{batch}</dd></div>
                 <div><dt>"Samples/s"</dt><dd data-testid="samples-per-sec">{sps}</dd></div>
                 <div><dt>"Time left"</dt><dd data-testid="time-left">{left}</dd></div>
                 <div><dt>"Loss"</dt><dd data-testid="news-loss">{loss}</dd></div>
