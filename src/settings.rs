@@ -124,7 +124,7 @@ macro_rules! settings {
             pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
                 match key {
                     $($key => {
-                        let v: $ty = value.trim().parse().map_err(|e| SettingError::new(key, format!("`{value}` is not valid: {e}")))?;
+                        let v: $ty = value.trim().parse().map_err(|e| SettingError::new(key, format!("`{}` is not valid: {e}", shown(value))))?;
                         let check: fn(&$ty) -> Result<(), String> = $check;
                         check(&v).map_err(|m| SettingError::new(key, m))?;
                         self.$field = v;
@@ -189,7 +189,7 @@ fn check_data_url(v: &String) -> Result<(), String> {
     } else if v.is_empty() || is_web_address(v) || v.starts_with(UPLOAD_PREFIX) {
         Ok(())
     } else {
-        Err(format!("`{v}` is not a web address (https://…), nor upload:NAME"))
+        Err(format!("`{}` is not a web address (https://…), nor upload:NAME", shown(v)))
     }
 }
 
@@ -201,8 +201,31 @@ pub fn is_web_address(s: &str) -> bool {
 /// `data-url` of data the student uploaded: `upload:` and the file's name.
 pub const UPLOAD_PREFIX: &str = "upload:";
 
-/// Most numbers a typed sequence may hold.
-pub const MAX_SERIES_TEXT: usize = 200_000;
+/// A typed sequence in a link: as many numbers as the text box takes
+/// ([`crate::data::series::MAX_TYPED`]), refused with the box's own words. The numbers themselves
+/// are checked where the sequence is parsed (`data::series::parse_sequence`).
+fn check_series(v: &String) -> Result<(), String> {
+    let count = crate::data::series::count_numbers(v);
+    if count > crate::data::series::MAX_TYPED {
+        Err(crate::data::series::SeriesError::TooMany { count }.to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// How much of a value or a key a message shows: a link may carry a huge one, and the notice
+/// must not grow with it.
+pub const SHOWN_CHARS: usize = 40;
+
+/// `text` as a message shows it: at most [`SHOWN_CHARS`] characters, then how long it was.
+pub fn shown(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= SHOWN_CHARS {
+        text.to_string()
+    } else {
+        format!("{}… ({count} characters)", text.chars().take(SHOWN_CHARS).collect::<String>())
+    }
+}
 
 settings! {
     version: u32 = VERSION, "v", Shared, "settings format version", |v: &u32| if *v == VERSION { Ok(()) } else { Err(format!("this page understands version {VERSION}, got {v}")) };
@@ -238,7 +261,7 @@ settings! {
     gen_from: GenFrom = GenFrom::Data, "gen-from", Series, "the generation's seed window: data (the last training values) or zeros", any;
     gen_start: usize = 0, "gen-start", Series, "where generation starts: the number of the first generated value (counting from 1; 0 = right after the training stretch); the window before it is the seed", |v: &usize| range(0, 1_000_000)(v);
     gen_steps: usize = 200, "gen-steps", Series, "free-running generation length", |v: &usize| range(1, 2000)(v);
-    series: String = String::new(), "series", Series, "your sequence of numbers (task = typed)", |v: &String| if v.len() <= MAX_SERIES_TEXT { Ok(()) } else { Err(format!("is longer than {MAX_SERIES_TEXT} characters")) };
+    series: String = String::new(), "series", Series, "your sequence of numbers (task = typed)", check_series;
     preset: Preset = Preset::Rnn, "preset", News, "news model: the course notebook's rnn-title, rnn, lstm, bilstm or gru, or gru-tuned (the recipe that reached 0.90); sets the model and training fields, any of which can then be changed", any;
     text: TextFields = TextFields::Both, "text", News, "news text read: title, or both (title + description)", any;
     vocab: usize = 20_000, "vocab", News, "vocabulary size, padding and out-of-vocabulary tokens included (TextVectorization max_tokens)", |v: &usize| range(10, 200_000)(v);
@@ -369,8 +392,10 @@ pub struct SettingError {
 }
 
 impl SettingError {
+    /// An error about the setting named `key` (a key of a link may be anything: a long one is
+    /// shortened, see [`shown`]).
     pub fn new(key: &str, message: String) -> Self {
-        SettingError { key: key.to_string(), message }
+        SettingError { key: shown(key), message }
     }
 }
 

@@ -67,15 +67,23 @@ pub enum SeriesError {
 /// the square of ten standard deviations finite.
 pub const MAX_MAGNITUDE: f32 = 1e15;
 
+/// Splits a typed sequence into its number texts (commas, semicolons and whitespace separate).
+fn number_texts(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty())
+}
+
+/// How many numbers (well formed or not) a typed sequence holds.
+pub fn count_numbers(text: &str) -> usize {
+    number_texts(text).count()
+}
+
 /// Parses a typed sequence: numbers separated by commas, semicolons or whitespace
 /// (`1, 2, 3` or `0 0.84 0.91 0.14 -0.75`).
 pub fn parse_sequence(text: &str) -> Result<Vec<f32>, SeriesError> {
-    let tokens = text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty());
     let mut out = Vec::new();
-    for (i, tok) in tokens.enumerate() {
+    for (i, tok) in number_texts(text).enumerate() {
         if out.len() >= MAX_TYPED {
-            let count = text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty()).count();
-            return Err(SeriesError::TooMany { count });
+            return Err(SeriesError::TooMany { count: count_numbers(text) });
         }
         let shown: String = tok.chars().take(24).collect();
         match tok.parse::<f32>() {

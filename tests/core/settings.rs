@@ -166,3 +166,68 @@ fn a_field_is_read_by_its_name_and_belongs_to_one_part() {
     assert_eq!(Task::Agnews.part(), Part::News);
     assert_eq!(Settings::defaults_for(Task::Agnews).units, 16, "the news lesson starts from its default preset");
 }
+
+/// A link with absurd parts still opens: a huge value or key is named in a message of a few
+/// dozen characters (the notice once printed a 100,000-character value whole), markup is just
+/// text, and the valid fields still apply.
+#[test]
+fn absurd_links_give_short_messages_and_keep_the_valid_fields() {
+    let huge = "9".repeat(100_000);
+    let script = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    let q = format!(
+        "units={huge}&{huge}=1&cell=lstm&seed={}&data-url={}&task=agnews&vocab=abc",
+        unroll::settings::encode(script),
+        "x".repeat(5000)
+    );
+    let (s, problems) = Settings::from_query(&q);
+    assert_eq!(s.cell, Cell::Lstm, "the valid fields apply");
+    assert_eq!(s.task, Task::Agnews);
+    assert_eq!(problems.len(), 5, "{problems:?}");
+    for p in &problems {
+        let text = p.to_string();
+        assert!(text.chars().count() < 300, "{} characters: {}", text.len(), &text[..300]);
+    }
+    assert!(problems.iter().any(|p| p.key.starts_with("9999") && p.key.ends_with("(100000 characters)")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.message.contains("(100000 characters)")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.key == "seed" && p.message.contains("<script>")), "markup is named as text: {problems:?}");
+    s.validate().unwrap();
+}
+
+/// A typed sequence in a link has the text box's limit, said in the box's words: 10,000 numbers
+/// open however long their text (the link once refused them past 200,000 characters), 10,001 are
+/// refused as the box refuses them.
+#[test]
+fn a_typed_sequence_in_a_link_has_the_boxs_limit() {
+    use unroll::data::series::{parse_sequence, MAX_TYPED};
+    let long: Vec<String> = (0..MAX_TYPED).map(|i| format!("{:.16}", (i as f64 * 0.01).sin())).collect();
+    let series = long.join(", ");
+    assert!(series.len() > 200_000);
+    let q = format!("task=typed&series={}", unroll::settings::encode(&series));
+    let (s, problems) = Settings::from_query(&q);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(parse_sequence(&s.series).unwrap().len(), MAX_TYPED);
+    let over = format!("{series}, 1");
+    let (s, problems) = Settings::from_query(&format!("task=typed&series={}", unroll::settings::encode(&over)));
+    assert_eq!(s.series, "", "refused");
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].message, parse_sequence(&over).unwrap_err().to_string(), "the box's own words");
+}
+
+/// The corpus of links made by every version of the page (tests/fixtures/links.txt): each opens
+/// without a problem, the link the page writes back opens the same experiment, and a link of
+/// this version is written back to the letter.
+#[test]
+fn every_link_ever_made_keeps_opening() {
+    let corpus = include_str!("../fixtures/links.txt");
+    let links: Vec<&str> = corpus.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    assert!(links.len() >= 14, "the corpus is read: {}", links.len());
+    for link in links {
+        let (s, problems) = Settings::from_query(link);
+        assert!(problems.is_empty(), "{link}: {problems:?}");
+        let back = s.to_query();
+        assert_eq!(Settings::from_query(&back), (s, vec![]), "{link} → {back}");
+        if link.starts_with(&format!("v={VERSION}&")) {
+            assert_eq!(back, link, "a link of this version is written back as it was");
+        }
+    }
+}

@@ -18,7 +18,7 @@ pub fn NoticeBar() -> impl IntoView {
                     "notice info",
                     "status",
                     "Some settings in the link were not used",
-                    format!("{}. Defaults are used instead.", items.join("; ")),
+                    format!("{}. Defaults are used instead.", listed(&items)),
                 ),
             };
             view! {
@@ -31,4 +31,17 @@ pub fn NoticeBar() -> impl IntoView {
             }
         })
     }
+}
+
+/// Most problems of a link the notice names; the rest are counted.
+const LISTED: usize = 6;
+
+/// The first [`LISTED`] of `items`, and how many more there are.
+fn listed(items: &[String]) -> String {
+    let mut text = items.iter().take(LISTED).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > LISTED {
+        let more = items.len() - LISTED;
+        text.push_str(&format!("; and {more} more field{}", if more == 1 { "" } else { "s" }));
+    }
+    text
 }
