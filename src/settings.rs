@@ -201,6 +201,12 @@ pub fn is_web_address(s: &str) -> bool {
 /// `data-url` of data the student uploaded: `upload:` and the file's name.
 pub const UPLOAD_PREFIX: &str = "upload:";
 
+/// The settings a link carries behind `#` instead of in its query: a typed sequence of 10,000
+/// numbers is hundreds of kilobytes, and web servers refuse request lines past about 8 KB (nginx,
+/// Apache; Node's own limit is 16 KB) before the page can load, while the fragment never leaves
+/// the browser. Links with them in the query still open.
+pub const FRAGMENT_KEYS: &[&str] = &["series"];
+
 /// A typed sequence in a link: as many numbers as the text box takes
 /// ([`crate::data::series::MAX_TYPED`]), refused with the box's own words. The numbers themselves
 /// are checked where the sequence is parsed (`data::series::parse_sequence`).
@@ -519,6 +525,24 @@ impl Settings {
             .map(|(k, v)| format!("{k}={}", encode(&v)))
             .collect::<Vec<_>>()
             .join("&")
+    }
+
+    /// The page's link to these settings, as (query, fragment): [`Settings::to_query`] with the
+    /// fields of [`FRAGMENT_KEYS`] moved behind `#` (empty when there are none).
+    pub fn to_link(&self) -> (String, String) {
+        let query = self.to_query();
+        let behind = |pair: &&str| FRAGMENT_KEYS.iter().any(|k| pair.split_once('=').is_some_and(|(key, _)| key == *k));
+        let (fragment, rest): (Vec<&str>, Vec<&str>) = query.split('&').partition(behind);
+        (rest.join("&"), fragment.join("&"))
+    }
+
+    /// Settings from a link's query and fragment (each with or without its `?` or `#`): the
+    /// pairs of both, the fragment's read last; unknown keys and bad values are reported and
+    /// fall back to defaults.
+    pub fn from_link(query: &str, fragment: &str) -> (Settings, Vec<SettingError>) {
+        let q = query.strip_prefix('?').unwrap_or(query);
+        let f = fragment.strip_prefix('#').unwrap_or(fragment);
+        Settings::from_query(&format!("{q}&{f}"))
     }
 
     /// Settings from a URL query (with or without `?`); unknown keys and bad values are reported

@@ -38,4 +38,26 @@ impl LossHistory {
     pub fn latest_train(&self) -> Option<f32> {
         self.train.last().map(|p| p.1)
     }
+
+    /// The training log as CSV, a row per training step: its loss and gradient norm (every
+    /// digit an `f32` needs, so two runs compare bit for bit), and the held-out loss of the
+    /// evaluation made after it, where one was.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("step,loss,grad_norm,heldout_loss\n");
+        let mut held = self.heldout.iter().peekable();
+        for (&(step, loss), &(_, norm)) in self.train.iter().zip(&self.grad_norm) {
+            let mut heldout = String::new();
+            while let Some(&&(s, l)) = held.peek() {
+                if s > step {
+                    break;
+                }
+                if s == step {
+                    heldout = l.to_string();
+                }
+                held.next();
+            }
+            out.push_str(&format!("{},{loss},{norm},{heldout}\n", step as u64));
+        }
+        out
+    }
 }

@@ -45,6 +45,39 @@ impl NewsHistory {
     pub fn epoch_accuracy(&self) -> Vec<(f32, f32)> {
         self.epochs.iter().map(|e| (e.epoch as f32, e.train_accuracy)).collect()
     }
+
+    /// The training log as CSV: a `batch` row per batch (epochs done, running loss and accuracy
+    /// over the epoch so far, as Keras prints them, and the batch's gradient norm), and an
+    /// `epoch` row per finished epoch with its mean figures and validation.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("row,epochs_done,loss,accuracy,grad_norm,val_loss,val_accuracy\n");
+        let opt = |v: Option<f32>| v.map(|v| v.to_string()).unwrap_or_default();
+        let mut ends = self.epochs.iter().peekable();
+        for ((&(x, loss), &(_, acc)), &(_, norm)) in self.loss.iter().zip(&self.accuracy).zip(&self.grad_norm) {
+            out.push_str(&format!("batch,{x},{loss},{acc},{norm},,\n"));
+            while let Some(e) = ends.next_if(|e| e.epoch as f32 <= x) {
+                out.push_str(&format!(
+                    "epoch,{},{},{},,{},{}\n",
+                    e.epoch,
+                    e.train_loss,
+                    e.train_accuracy,
+                    opt(e.val_loss),
+                    opt(e.val_accuracy)
+                ));
+            }
+        }
+        for e in ends {
+            out.push_str(&format!(
+                "epoch,{},{},{},,{},{}\n",
+                e.epoch,
+                e.train_loss,
+                e.train_accuracy,
+                opt(e.val_loss),
+                opt(e.val_accuracy)
+            ));
+        }
+        out
+    }
 }
 
 /// `0.8731` → `87.3 %`.

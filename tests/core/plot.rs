@@ -73,6 +73,7 @@ fn loss_history_keeps_one_heldout_point_per_step() {
     h.push_heldout(3, 0.2);
     assert_eq!(h.heldout, vec![(2.0, 0.25), (3.0, 0.2)]);
     assert_eq!(h.latest_train(), Some(0.4));
+    assert_eq!(h.to_csv(), "step,loss,grad_norm,heldout_loss\n1,0.5,1,\n2,0.4,1,0.25\n", "a held-out loss beside the step it followed");
     h.clear();
     assert!(h.train.is_empty() && h.heldout.is_empty());
 }
@@ -101,6 +102,16 @@ mod news_history {
         assert_eq!(h.accuracy[2], (1.5, 0.6));
         assert_eq!(h.val_loss(), [(1.0, 0.7)], "an epoch without validation rows has no point");
         assert_eq!(h.epoch_accuracy(), [(1.0, 0.5), (2.0, 0.5)]);
+        // The log: each epoch's row right after its last batch.
+        assert_eq!(
+            h.to_csv(),
+            "row,epochs_done,loss,accuracy,grad_norm,val_loss,val_accuracy\n\
+             batch,0.5,1.2,0.4,1,,\n\
+             batch,1,1,0.5,1,,\n\
+             epoch,1,1,0.5,,0.7,0.7\n\
+             batch,1.5,0.8,0.6,1,,\n\
+             epoch,2,1,0.5,,,\n"
+        );
         h.clear();
         assert_eq!(h, NewsHistory::default());
     }

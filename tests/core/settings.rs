@@ -231,3 +231,20 @@ fn every_link_ever_made_keeps_opening() {
         }
     }
 }
+
+/// The page's link puts the typed sequence behind `#` (servers refuse long request lines; the
+/// fragment never leaves the browser) and reads both parts back; an older link with the sequence
+/// in its query still opens.
+#[test]
+fn a_link_carries_the_typed_sequence_in_its_fragment() {
+    let s = Settings { task: Task::Typed, series: "1, 2, 3, 5, 8".into(), ..Settings::default() };
+    let (query, fragment) = s.to_link();
+    assert_eq!(fragment, "series=1%2C%202%2C%203%2C%205%2C%208");
+    assert!(!query.contains("series") && query.starts_with(&format!("v={VERSION}&task=typed&")), "{query}");
+    assert_eq!(Settings::from_link(&format!("?{query}"), &format!("#{fragment}")), (Settings { steps: s.steps, ..s.clone() }, vec![]));
+    assert_eq!(Settings::from_link(&s.to_query(), ""), (s.clone(), vec![]), "the sequence in the query");
+    let (sine_query, none) = Settings::default().to_link();
+    assert_eq!((sine_query, none), (Settings::default().to_query(), String::new()));
+    let (_, problems) = Settings::from_link("units=0", "#cell=cnn");
+    assert_eq!(problems.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["units", "cell"], "both parts are checked");
+}

@@ -14,6 +14,7 @@ mod model_view;
 mod news;
 mod notice;
 mod settings_panel;
+mod share;
 mod skip_link;
 mod toolbar;
 mod typed;
@@ -30,6 +31,7 @@ use lesson_switch::LessonSwitch;
 use news::{NewsSettingsPanel, NewsWorkspace};
 use notice::NoticeBar;
 use settings_panel::SettingsPanel;
+use share::ShareBar;
 use skip_link::SkipToControls;
 use toolbar::Toolbar;
 use typed::{TypedPanel, TypedState};
@@ -84,6 +86,7 @@ fn App() -> impl IntoView {
                     <span class="tagline">"watch a recurrent network learn"</span>
                 </div>
                 <LessonSwitch typed />
+                <ShareBar />
                 <p class="backend" title=workers_hint>"Engine: "<span data-testid="backend">{backend}</span></p>
             </header>
             <NoticeBar />

@@ -54,8 +54,8 @@ export async function launch() {
 }
 
 /** A page that records console messages and uncaught errors. */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 720 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, permissions = [] } = {}) {
+  const context = await browser.newContext({ viewport, permissions });
   const page = await context.newPage();
   const messages = [];
   page.on('console', (m) => messages.push({ type: m.type(), text: m.text() }));

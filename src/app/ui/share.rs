@@ -1,0 +1,124 @@
+//! Sharing the experiment: "Copy link" (the address bar always reproduces the run, see
+//! `state/url.rs`; Ctrl+Shift+L or ⌘+Shift+L from anywhere on the page) with a confirmation, and
+//! where the browser refuses the clipboard (an iframe without the permission) the link in a field
+//! to copy by hand; and "Save log", the training log as CSV.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::app::state::Store;
+use crate::settings::Task;
+
+/// How long the confirmation stays, in milliseconds.
+const CONFIRM_MS: u64 = 4_000;
+
+/// What the last copy did.
+#[derive(Clone, Debug, PartialEq)]
+enum Copied {
+    Not,
+    Done,
+    /// The browser refused the clipboard: the link to copy by hand.
+    Refused(String),
+}
+
+#[component]
+pub fn ShareBar() -> impl IntoView {
+    let store = Store::from_context();
+    let copied = RwSignal::new(Copied::Not);
+    let copy = move || {
+        let Some(href) = window().location().href().ok() else { return };
+        let promise = window().navigator().clipboard().write_text(&href);
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => {
+                    copied.set(Copied::Done);
+                    set_timeout(
+                        move || {
+                            copied.update(|c| {
+                                if *c == Copied::Done {
+                                    *c = Copied::Not
+                                }
+                            })
+                        },
+                        std::time::Duration::from_millis(CONFIRM_MS),
+                    );
+                }
+                Err(_) => copied.set(Copied::Refused(href)),
+            }
+        });
+    };
+    let shortcut = window_event_listener(leptos::ev::keydown, move |ev| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.shift_key() && !ev.alt_key() && ev.key().eq_ignore_ascii_case("l") {
+            ev.prevent_default();
+            copy();
+        }
+    });
+    on_cleanup(move || shortcut.remove());
+    let save_log = move |_| {
+        let task = store.lesson.get_untracked();
+        let csv = if task == Task::Agnews {
+            store.news.history.with_untracked(|h| h.to_csv())
+        } else {
+            store.history.with_untracked(|h| h.to_csv())
+        };
+        download(&format!("unroll-{task}-training-log.csv"), "text/csv", &csv);
+    };
+    let status = move || match copied.get() {
+        Copied::Not => String::new(),
+        Copied::Done => "Link copied: it opens this experiment with these settings.".to_string(),
+        Copied::Refused(_) => "The browser did not allow copying; copy the link from the field.".to_string(),
+    };
+    view! {
+        <div class="share" role="group" aria-label="Share">
+            <button
+                type="button"
+                class="secondary small"
+                data-testid="copy-link"
+                title="Copy a link to this experiment (Ctrl+Shift+L)"
+                aria-keyshortcuts="Control+Shift+L Meta+Shift+L"
+                on:click=move |_| copy()
+            >
+                "Copy link"
+            </button>
+            <button type="button" class="secondary small" data-testid="save-log" title="Save every training step's loss as CSV" on:click=save_log>
+                "Save log"
+            </button>
+            <span class="share-status" role="status" data-testid="share-status">{status}</span>
+            {move || match copied.get() {
+                Copied::Refused(link) => Some(view! {
+                    <input
+                        type="text"
+                        class="share-link"
+                        readonly
+                        aria-label="Link to this experiment"
+                        prop:value=link
+                        data-testid="share-link"
+                        on:focus=move |ev| {
+                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                input.select();
+                            }
+                        }
+                    />
+                }),
+                _ => None,
+            }}
+        </div>
+    }
+}
+
+/// Offers `text` to the student as a file named `name`.
+pub fn download(name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let anchor = document().create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(a) = anchor {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // Freed once the browser has surely read it (revoked at once, some browsers lose the file).
+    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(60));
+}
