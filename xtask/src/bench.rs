@@ -7,6 +7,8 @@
 //!   dispatches and submissions per step; SwiftShader here, a CPU implementation).
 //! - `page`: the playground page itself in headless Chromium (`bench/page.mjs`): steps per second
 //!   of the sine lesson through the real UI, and the MSEs reached.
+//! - `load`: the page's first load: compressed bytes (wasm, JS, CSS, HTML; the news data later)
+//!   and the time until Train can be pressed, against the budgets (`bench/load.mjs`).
 //! - `news-page`: the news lesson's course experiment trained through the page to its test
 //!   result, with `engine=cpu` and `engine=webgpu` (`bench/news-page.mjs`).
 //! - `gpu`: the WebGPU engine natively beside the CPU engine on the same configurations, the
@@ -26,6 +28,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("browser", "the engine in the playground's worker in headless Chromium (bench/browser.mjs)"),
     ("page", "the playground page in headless Chromium (bench/page.mjs)"),
     ("chain", "the unrolled chain's redraw rate and trace cost while training (bench/chain.mjs)"),
+    ("load", "the page's first-load bytes (gzip, brotli) and time to interactive against the budgets (bench/load.mjs)"),
     ("news-page", "AG News trained through the page to its test result on each engine (bench/news-page.mjs; an hour on SwiftShader)"),
     ("generation", "the sine lesson's held-out and generation MSE per seed and cell (unroll bench --generation)"),
     ("news", "one training epoch of each news preset, natively and in headless Chromium (--news)"),
@@ -110,7 +113,7 @@ pub fn run_benches(root: &Path, skip_install: bool, kinds: &[String], json: bool
                     run(&mut cmd)?;
                 }
             }
-            "page" | "chain" | "news-page" => {
+            "page" | "chain" | "load" | "news-page" => {
                 if !built {
                     header("bench", format!("{kind}: trunk build --release --offline"));
                     trunk::build(root)?;
