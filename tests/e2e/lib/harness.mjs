@@ -22,12 +22,14 @@ const TYPES = {
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 /** Serves the built site (UNROLL_DIST) on a free loopback port; `isolated: false` leaves out the
- * cross-origin isolation headers (a host that does not send them: one worker). */
-export async function startServer({ isolated = true } = {}) {
+ * cross-origin isolation headers (a host that does not send them: one worker); `prefix` serves it
+ * from a sub-path (a course's folder on a static host), and nothing outside it. */
+export async function startServer({ isolated = true, prefix = '/' } = {}) {
   const root = path.resolve(env('UNROLL_DIST'));
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!url.pathname.startsWith(prefix)) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
+    let file = path.join(root, decodeURIComponent(url.pathname.slice(prefix.length - 1)));
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
@@ -41,7 +43,7 @@ export async function startServer({ isolated = true } = {}) {
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
 }
 
 /** Debian's Chromium, headless, with the project's flags. */
