@@ -183,6 +183,7 @@ fn finite_range(lo: f32, hi: f32) -> impl Fn(&f32) -> Result<(), String> {
 /// Longest `data-url`.
 pub const MAX_DATA_URL: usize = 2048;
 
+#[allow(clippy::ptr_arg)] // the settings table's checks take the field's type by reference
 fn check_data_url(v: &String) -> Result<(), String> {
     if v.len() > MAX_DATA_URL {
         Err(format!("is longer than {MAX_DATA_URL} characters"))
@@ -207,9 +208,14 @@ pub const UPLOAD_PREFIX: &str = "upload:";
 /// the browser. Links with them in the query still open.
 pub const FRAGMENT_KEYS: &[&str] = &["series"];
 
+/// Link fields of the page itself, not of the experiment: how it is embedded (`app::embed`).
+/// [`Settings::from_query`] leaves them to the page.
+pub const PAGE_KEYS: &[&str] = &["embed", "show", "autostart", "origins"];
+
 /// A typed sequence in a link: as many numbers as the text box takes
 /// ([`crate::data::series::MAX_TYPED`]), refused with the box's own words. The numbers themselves
 /// are checked where the sequence is parsed (`data::series::parse_sequence`).
+#[allow(clippy::ptr_arg)] // the settings table's checks take the field's type by reference
 fn check_series(v: &String) -> Result<(), String> {
     let count = crate::data::series::count_numbers(v);
     if count > crate::data::series::MAX_TYPED {
@@ -545,20 +551,26 @@ impl Settings {
         Settings::from_query(&format!("{q}&{f}"))
     }
 
-    /// Settings from a URL query (with or without `?`); unknown keys and bad values are reported
-    /// and fall back to defaults.
-    pub fn from_query(query: &str) -> (Settings, Vec<SettingError>) {
+    /// The decoded `key=value` pairs of a link's query and fragment, in order.
+    pub fn link_pairs(query: &str, fragment: &str) -> Vec<(String, String)> {
         let q = query.strip_prefix('?').unwrap_or(query);
-        let pairs: Vec<(String, String)> = q
-            .split('&')
+        let f = fragment.strip_prefix('#').unwrap_or(fragment);
+        q.split('&')
+            .chain(f.split('&'))
             .filter(|p| !p.is_empty())
             .map(|p| match p.split_once('=') {
                 Some((k, v)) => (decode(k), decode(v)),
                 None => (decode(p), String::new()),
             })
-            .collect();
+            .collect()
+    }
+
+    /// Settings from a URL query (with or without `?`); unknown keys and bad values are reported
+    /// and fall back to defaults ([`PAGE_KEYS`] are the page's, not reported).
+    pub fn from_query(query: &str) -> (Settings, Vec<SettingError>) {
+        let pairs = Settings::link_pairs(query, "");
         let mut s = Settings::default();
-        let problems = s.apply_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let problems = s.apply_pairs(pairs.iter().filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v.as_str())));
         (s, problems)
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod drift;
+pub mod embed;
 pub mod history;
 pub mod news_history;
 pub mod plot;

@@ -19,6 +19,7 @@ mod chain_view;
 mod common;
 mod drift_view;
 mod dropout;
+mod embed;
 mod feedback;
 mod footprint;
 mod golden;

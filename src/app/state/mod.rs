@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 mod bridge;
 mod news;
-mod url;
+pub mod url;
 mod views;
 
 use crate::app::history::LossHistory;
@@ -29,8 +29,13 @@ pub struct RunState {
     pub running: bool,
     /// Steps (batches) submitted to the WebGPU engine whose results are not back yet.
     pub in_flight: u32,
+    /// Whether the worker's last progress said it was training (`running` changes at once
+    /// when Train or Pause is pressed).
+    pub worker_running: bool,
     /// The worker has an experiment (Train and Step can be used).
     pub configured: bool,
+    /// How many experiments the worker has built for this page (each reset counts).
+    pub experiment: u64,
 }
 
 /// A message across the top of the page.
@@ -81,6 +86,8 @@ pub struct Store {
     pub restored: RwSignal<bool>,
     /// The series experiment's twin ("Why does it drift?"), as the worker last reported it.
     pub twin: RwSignal<Option<TwinState>>,
+    /// How the page is embedded (its link's `embed`, `show`, `autostart`, `origins`).
+    pub embed: StoredValue<crate::app::embed::EmbedOptions>,
 }
 
 /// The twin of a series experiment, trained with another recipe: which, its steps so far and to go, its
@@ -106,7 +113,7 @@ impl Store {
 
     /// Reads the URL, starts the worker and configures the first experiment.
     pub fn start() -> Store {
-        let (settings, problems) = url::read();
+        let (settings, embed, problems) = url::read();
         let store = Store {
             settings: RwSignal::new(settings.clone()),
             run: RwSignal::new(RunState::default()),
@@ -126,6 +133,7 @@ impl Store {
             restarts: StoredValue::new(Vec::new()),
             restored: RwSignal::new(false),
             twin: RwSignal::new(None),
+            embed: StoredValue::new(embed),
         };
         if !problems.is_empty() {
             store.notice.set(Some(Notice::Url(problems.iter().map(|p| p.to_string()).collect())));
@@ -154,10 +162,8 @@ impl Store {
     /// one sent, and the page says so (after a few deaths in a row, it asks for a reload instead).
     fn restart(&self, why: String) {
         self.bridge.set_value(None);
-        self.run.update(|r| {
-            r.running = false;
-            r.configured = false;
-        });
+        self.run_stopped();
+        self.run.update(|r| r.configured = false);
         self.backend.set(None);
         self.engine_reason.set(None);
         self.workers.set(1);
@@ -323,11 +329,11 @@ impl Store {
                 }
             }
             Event::EngineLost { message } => {
-                self.run.update(|r| r.running = false);
+                self.run_stopped();
                 self.notice.set(Some(Notice::Info("Training paused: the GPU was lost", message)));
             }
             Event::Error { message } => {
-                self.run.update(|r| r.running = false);
+                self.run_stopped();
                 self.notice.set(Some(Notice::Error(message)));
             }
             // Benchmarks are run by `cargo xtask bench browser` on a worker of its own.
@@ -374,6 +380,7 @@ impl Store {
                     }
                     r.running = running;
                     r.in_flight = in_flight;
+                    r.worker_running = running;
                 });
             }
             SeriesEvent::Evaluation(e) => {
@@ -398,6 +405,7 @@ impl Store {
                 self.run.update(|r| {
                     r.running = running;
                     r.in_flight = in_flight;
+                    r.worker_running = running;
                 });
                 news.progress(progress, &points, &epoch_ends, samples_per_sec, seconds_left);
             }
@@ -424,12 +432,22 @@ impl Store {
         url::write(&settings);
         self.settings.set(settings);
         self.chain_after_configure();
-        self.run.set(RunState { configured: true, ..RunState::default() });
+        let experiment = self.run.with_untracked(|r| r.experiment) + 1;
+        self.run.set(RunState { configured: true, experiment, ..RunState::default() });
         self.clear_problem_notice();
     }
 
+    /// Training stopped without the worker's word (an error, a lost GPU or worker).
+    fn run_stopped(&self) {
+        self.run.update(|r| {
+            r.running = false;
+            r.worker_running = false;
+            r.in_flight = 0;
+        });
+    }
+
     fn diverged(&self, message: String) {
-        self.run.update(|r| r.running = false);
+        self.run_stopped();
         self.notice.set(Some(Notice::Diverged(message)));
     }
 }

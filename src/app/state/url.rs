@@ -1,23 +1,50 @@
 //! The experiment's URL: settings are read from `location.search` and `location.hash` at start
 //! and written back (with `history.replaceState`) whenever they change, so the address bar always
-//! reproduces the run. The typed sequence goes behind `#` (`settings::FRAGMENT_KEYS`).
+//! reproduces the run. The typed sequence goes behind `#` (`settings::FRAGMENT_KEYS`); the page's
+//! own fields (how it is embedded: `app::embed`) are kept as they came.
 
+use std::cell::RefCell;
+
+use crate::app::embed::EmbedOptions;
 use crate::settings::{SettingError, Settings};
 
-/// Settings from the page's URL, and what in it could not be used.
-pub fn read() -> (Settings, Vec<SettingError>) {
+thread_local! {
+    /// The page's own link fields, written back beside the settings.
+    static PAGE_QUERY: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Settings and embedding from the page's URL, and what in it could not be used.
+pub fn read() -> (Settings, EmbedOptions, Vec<SettingError>) {
     let location = web_sys::window().map(|w| w.location());
     let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
     let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
-    Settings::from_link(&search, &hash)
+    let (settings, mut problems) = Settings::from_link(&search, &hash);
+    let pairs = Settings::link_pairs(&search, &hash);
+    let (embed, more) = EmbedOptions::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    problems.extend(more);
+    PAGE_QUERY.with(|q| *q.borrow_mut() = embed.to_query());
+    (settings, embed, problems)
+}
+
+/// The link to `settings` on this page (path, query, fragment), with the page's own fields;
+/// without them when `plain` (the full page, not the embed).
+pub fn link(settings: &Settings, plain: bool) -> String {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    let (mut query, fragment) = settings.to_link();
+    let page = PAGE_QUERY.with(|q| q.borrow().clone());
+    if !plain && !page.is_empty() {
+        query = format!("{query}&{page}");
+    }
+    if fragment.is_empty() {
+        format!("{path}?{query}")
+    } else {
+        format!("{path}?{query}#{fragment}")
+    }
 }
 
 /// Puts `settings` in the address bar without adding a history entry.
 pub fn write(settings: &Settings) {
     let Some(window) = web_sys::window() else { return };
     let Ok(history) = window.history() else { return };
-    let path = window.location().pathname().unwrap_or_default();
-    let (query, fragment) = settings.to_link();
-    let url = if fragment.is_empty() { format!("{path}?{query}") } else { format!("{path}?{query}#{fragment}") };
-    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link(settings, false)));
 }

@@ -5,6 +5,7 @@ mod chain;
 mod chart;
 mod course;
 mod drift;
+mod embed_api;
 mod embeddings;
 mod fields;
 mod gradients;
@@ -22,9 +23,11 @@ mod views;
 
 use leptos::prelude::*;
 
+use crate::app::embed::Panel;
 use crate::app::state::Store;
 use crate::engine::backend::BackendLabel;
 use crate::settings::Task;
+use chain::ChainPanel;
 use drift::DriftPanel;
 use lesson_charts::{GenerationChart, GradNormChart, HeldOutChart, LossChart, NextValues, WindowsHint};
 use lesson_switch::LessonSwitch;
@@ -76,8 +79,13 @@ fn App() -> impl IntoView {
             })
         })
     };
+    let ignored = embed_api::start(store);
+    let embedded = store.embed.with_value(|e| e.embed);
+    let shows = move |p: Panel| store.embed.with_value(|e| e.shows(p));
+    // An embed links to the full page (same experiment, no embed fields), opened apart.
+    let full_page = move || store.settings.with(|s| crate::app::state::url::link(s, true));
     view! {
-        <div class="app">
+        <div class="app" class:embed=embedded data-ignored-messages=move || ignored.get()>
             <SkipToControls />
             <header class="topbar">
                 <div class="brand">
@@ -85,48 +93,68 @@ fn App() -> impl IntoView {
                     <h1>"Unroll"</h1>
                     <span class="tagline">"watch a recurrent network learn"</span>
                 </div>
-                <LessonSwitch typed />
-                <ShareBar />
+                <Show when=move || shows(Panel::Lessons)><LessonSwitch typed /></Show>
+                {(!embedded).then(|| view! { <ShareBar /> })}
+                {embedded.then(|| view! {
+                    <a class="open-full" href=full_page target="_blank" rel="noopener" data-testid="open-full">"Open in Unroll ↗"</a>
+                })}
                 <p class="backend" title=workers_hint>"Engine: "<span data-testid="backend">{backend}</span></p>
             </header>
             <NoticeBar />
-            <main class="layout">
+            <main class="layout" class:no-settings=move || !shows(Panel::Settings)>
                 <Show
                     when=move || store.lesson.get() == Task::Agnews
                     fallback=move || view! {
                         <section class="workspace" aria-label="Training">
-                            <Toolbar />
-                            <LessonViews>
+                            <Show when=move || shows(Panel::Controls)><Toolbar /></Show>
+                            <MaybeViews shown=shows(Panel::Views)>
                                 <Show when=move || store.lesson.get() == Task::Typed>
                                     <TypedPanel typed />
                                 </Show>
-                                <p class="model-line" data-testid="model">{model_line}</p>
+                                <Show when=move || !embedded>
+                                    <p class="model-line" data-testid="model">{model_line}</p>
+                                </Show>
                                 <Show when=move || store.lesson.get() == Task::Typed>
                                     <WindowsHint />
                                 </Show>
                                 <div class="charts">
-                                    <LossChart />
-                                    <GradNormChart
-                                        points=Signal::derive(move || store.history.with(|h| h.grad_norm.clone()))
-                                        clip=Signal::derive(move || store.settings.with(|s| s.clip_norm))
-                                        x_label="step"
-                                    />
-                                    <HeldOutChart />
-                                    <GenerationChart />
+                                    <Show when=move || shows(Panel::Loss)><LossChart /></Show>
+                                    <Show when=move || shows(Panel::GradNorm)>
+                                        <GradNormChart
+                                            points=Signal::derive(move || store.history.with(|h| h.grad_norm.clone()))
+                                            clip=Signal::derive(move || store.settings.with(|s| s.clip_norm))
+                                            x_label="step"
+                                        />
+                                    </Show>
+                                    <Show when=move || shows(Panel::Heldout)><HeldOutChart /></Show>
+                                    <Show when=move || shows(Panel::Generation)><GenerationChart /></Show>
                                 </div>
-                                <NextValues />
-                                <DriftPanel />
-                            </LessonViews>
+                                <Show when=move || shows(Panel::Details)>
+                                    <NextValues />
+                                    <DriftPanel />
+                                </Show>
+                                <Show when=move || !shows(Panel::Views) && shows(Panel::Chain)><ChainPanel /></Show>
+                            </MaybeViews>
                         </section>
-                        <SettingsPanel />
+                        <Show when=move || shows(Panel::Settings)><SettingsPanel /></Show>
                     }
                 >
                     <section class="workspace" aria-label="News classification">
                         <NewsWorkspace />
                     </section>
-                    <NewsSettingsPanel />
+                    <Show when=move || shows(Panel::Settings)><NewsSettingsPanel /></Show>
                 </Show>
             </main>
         </div>
+    }
+}
+
+/// The lesson's views as tabs, or (an embed without `views`) only the training view.
+#[component]
+fn MaybeViews(shown: bool, children: ChildrenFn) -> impl IntoView {
+    if shown {
+        view! { <LessonViews>{children()}</LessonViews> }.into_any()
+    } else {
+        children().into_any()
     }
 }

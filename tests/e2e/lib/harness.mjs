@@ -46,6 +46,19 @@ export async function startServer({ isolated = true, prefix = '/' } = {}) {
   return { url: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** Serves one HTML page at `/` on its own loopback port: another origin than the site's (a
+ * course's page that embeds the playground). `html` is the page, or a function of the server's
+ * own origin that returns it. */
+export async function startPageServer(html) {
+  const server = http.createServer((req, res) => {
+    const body = typeof html === 'function' ? html(`http://127.0.0.1:${server.address().port}`) : html;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  return { url, origin: new URL(url).origin, close: () => new Promise((r) => server.close(r)) };
+}
+
 /** Debian's Chromium, headless, with the project's flags. */
 export async function launch() {
   return chromium.launch({
