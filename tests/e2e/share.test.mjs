@@ -128,3 +128,31 @@ test('A typed sequence of 10,000 numbers (the box\'s limit) opens from a link; 1
   assert.deepEqual(problems(over.messages), []);
   await over.context.close();
 });
+
+test('Each chart saves as an SVG that stands alone (title, legend, inline styles) and as a PNG', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?units=16&engine=cpu`);
+  const pg = new Playground(page);
+  await pg.ready();
+  await pg.train().click();
+  await pg.waitForStep(50);
+  await pg.pause().click();
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('loss-chart-svg').click()]);
+  assert.equal(svg.suggestedFilename(), 'unroll-loss-chart.svg');
+  const text = fs.readFileSync(await svg.path(), 'utf8');
+  assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 \d+(\.\d+)? \d+(\.\d+)?"/);
+  assert.match(text, />Loss</, 'the title');
+  assert.match(text, />training \(smoothed\)</, 'the legend');
+  assert.ok((text.match(/<path /g) ?? []).length >= 2, 'the lines');
+  assert.doesNotMatch(text, /class="/, 'no page classes: styles are inline');
+  assert.match(text, /stroke:rgb\(37, 99, 235\)/, 'the training line keeps its colour');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('generation-chart-png').click()]);
+  assert.equal(png.suggestedFilename(), 'unroll-generation-chart.png');
+  const bytes = fs.readFileSync(await png.path());
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  assert.ok(bytes.readUInt32BE(16) >= 800, `twice the chart's width: ${bytes.readUInt32BE(16)} px`);
+  // Kept beside the screenshots, to be looked at.
+  fs.mkdirSync(process.env.UNROLL_SCREENSHOTS, { recursive: true });
+  fs.writeFileSync(`${process.env.UNROLL_SCREENSHOTS}/55-saved-generation-chart.png`, bytes);
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

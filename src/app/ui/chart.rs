@@ -201,11 +201,21 @@ pub fn LineChart(
             </svg>
         }
     };
+    // The file is named for the chart: "unroll-loss-chart.png".
+    let save = move |png: bool| {
+        if let Some(el) = figure.get_untracked() {
+            super::chart_export::save_chart(&el, &format!("unroll-{testid}"), png);
+        }
+    };
     view! {
         <figure class="chart" class:wide=wide data-testid=testid node_ref=figure>
             <figcaption>
                 <h2>{move || heading.map_or_else(|| title.to_string(), |h| h.get())}</h2>
                 <ul class="legend">{legend}</ul>
+                <span class="chart-save" role="group" aria-label=format!("Save the {title} chart")>
+                    <button type="button" class="link-button" data-testid=format!("{testid}-svg") on:click=move |_| save(false)>"SVG"</button>
+                    <button type="button" class="link-button" data-testid=format!("{testid}-png") on:click=move |_| save(true)>"PNG"</button>
+                </span>
             </figcaption>
             {plot}
             {(!note.is_empty()).then(|| view! { <p class="chart-note" data-testid=format!("{testid}-note")>{note}</p> })}

@@ -3,6 +3,7 @@
 
 mod chain;
 mod chart;
+mod chart_export;
 mod course;
 mod drift;
 mod embed_api;
