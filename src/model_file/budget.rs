@@ -55,8 +55,11 @@ fn product(shape: &[usize]) -> Option<u64> {
     shape.iter().try_fold(1u64, |n, &d| n.checked_mul(d as u64))
 }
 
+/// A weight's name and shape.
+type Named = (String, Vec<usize>);
+
 /// The weights one layer claims, before any is allocated, in the order the engine lays them out.
-fn layer_weights(k: usize, l: &RecurrentSpec, input: usize) -> Option<Vec<(String, Vec<usize>)>> {
+fn layer_weights(k: usize, l: &RecurrentSpec, input: usize) -> Option<Vec<Named>> {
     let gw = l.cell.gates().checked_mul(l.units)?;
     let dirs: &[&str] = if l.bidirectional.is_some() { &[".forward", ".backward"] } else { &[""] };
     let mut out = Vec::new();
@@ -75,7 +78,7 @@ fn layer_weights(k: usize, l: &RecurrentSpec, input: usize) -> Option<Vec<(Strin
 /// count checked against [`MAX_PARAMS`] with the layers before it; `spec` must be validated.
 /// Nothing of the model's size is allocated: only this list.
 pub fn expected_weights(spec: &ModelSpec) -> Result<Vec<Expected>, ModelFileError> {
-    let mut groups: Vec<(String, Vec<(String, Vec<usize>)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Named>)> = Vec::new();
     if let InputSpec::Tokens { vocab, dim, .. } = spec.input {
         groups.push(("embedding".into(), vec![("embedding.embeddings".into(), vec![vocab, dim])]));
     }
@@ -139,7 +142,7 @@ pub fn check_pass(spec: &ModelSpec, params: usize, batch: usize, time: usize, wh
 
 /// `MAX_PARAMS` in words, for messages.
 pub fn max_params_text() -> String {
-    format!("{} weights ({} MiB of float32)", count_text(MAX_PARAMS), MAX_PARAMS * 4 >> 20)
+    format!("{} weights ({} MiB of float32)", count_text(MAX_PARAMS), (MAX_PARAMS * 4) >> 20)
 }
 
 /// `1024000000` → `1,024,000,000`: a count in `u64` (summary's `thousands` takes a `usize`,
