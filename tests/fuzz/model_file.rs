@@ -308,7 +308,8 @@ fn apply_edit(v: &mut Value, e: &Edit) {
                         a.truncate(a.len() * *keep as usize / 1000);
                     }
                     if let Some(Value::String(s)) = w.get_mut("base64") {
-                        s.truncate(s.len() * *keep as usize / 1000);
+                        // In characters: an edit before may have put any text there.
+                        *s = s.chars().take(s.chars().count() * *keep as usize / 1000).collect();
                     }
                 }
             }
