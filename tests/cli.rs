@@ -216,3 +216,29 @@ fn the_generation_benchmark_prints_every_seed() {
     assert_eq!(code, 2);
     assert!(err.contains("--cell takes rnn, lstm or gru"), "{err}");
 }
+
+/// A model file claiming a huge model is refused with the message, and a non-zero exit, by both
+/// subcommands; nothing of the claimed size is allocated (that was an abort on 4 GB).
+#[test]
+fn model_files_claiming_huge_models_are_refused_with_a_message() {
+    let dir = std::env::temp_dir().join(format!("unroll-cli-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sine.json");
+    let (code, out, err) = unroll(&["train", "--cell", "lstm", "--units", "4", "--steps", "2", "--save", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    v["model"]["layers"] =
+        serde_json::json!(vec![serde_json::json!({"cell": {"type": "lstm"}, "units": 4096, "bidirectional": "concat"}); 8]);
+    std::fs::write(&file, v.to_string()).unwrap();
+    for sub in ["summary", "verify"] {
+        let (code, out, err) = unroll(&["model", sub, file.to_str().unwrap()]);
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(err.contains("layer `rnn0` (Bidirectional LSTM) claims") && err.contains("at most 67,108,864 weights"), "{err}");
+    }
+    v["check"] = serde_json::json!({"inputs": [0.5, 0.5], "shape": [usize::MAX / 2 + 2, 2, 1], "outputs": [0.0, 0.0]});
+    v["model"]["layers"] = serde_json::json!([{"cell": {"type": "lstm"}, "units": 4}]);
+    std::fs::write(&file, v.to_string()).unwrap();
+    let (code, out, err) = unroll(&["model", "verify", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("check data: shape [9223372036854775809, 2, 1] claims more inputs than can be counted"), "{err}");
+}

@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 
 use super::ag_news::{BadRow, Row as Item};
+use crate::settings::shown;
 
 /// Largest file accepted.
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
@@ -31,9 +32,11 @@ pub enum CsvError {
     NotUtf8 { line: usize },
     #[error("no usable rows: {0}")]
     NoRows(String),
-    #[error("the data has only one class ({0:?}); a classifier needs at least two")]
+    // Labels are shown shortened (`settings::shown`): a label may be megabytes long, and the
+    // message must not grow with it.
+    #[error("the data has only one class ({:?}); a classifier needs at least two", shown(.0))]
     OneClass(String),
-    #[error("label {label} on line {line} is out of range: {why}")]
+    #[error("label {} on line {line} is out of range: {why}", shown(.label))]
     LabelOutOfRange { label: String, line: u64, why: String },
     #[error(
         "the header names no {0} column (label: label, class, category, topic, target, y; text: text, headline, sentence, content, title)"
@@ -161,6 +164,16 @@ pub fn parse(bytes: &[u8], classes: Option<&[String]>) -> Result<Labeled, CsvErr
     Ok(Labeled { classes: names, items: raw.into_iter().map(|(_, _, i)| i).collect(), bad, layout })
 }
 
+/// Class names as a message lists them: the first few, each shortened, then how many more.
+fn shown_list(names: &[String]) -> String {
+    const LISTED: usize = 10;
+    let mut list = names.iter().take(LISTED).map(|n| shown(n)).collect::<Vec<_>>().join(", ");
+    if names.len() > LISTED {
+        list += &format!(" and {} more", names.len() - LISTED);
+    }
+    list
+}
+
 /// Turns label text into class ids; returns the class names.
 fn assign_labels(raw: &mut [(u64, String, Item)], classes: Option<&[String]>) -> Result<Vec<String>, CsvError> {
     if let Some(names) = classes {
@@ -172,7 +185,7 @@ fn assign_labels(raw: &mut [(u64, String, Item)], classes: Option<&[String]>) ->
                     return Err(CsvError::LabelOutOfRange {
                         label: label.clone(),
                         line: *line,
-                        why: format!("the training data's classes are {}", names.join(", ")),
+                        why: format!("the training data's classes are {}", shown_list(names)),
                     })
                 }
             }

@@ -87,3 +87,19 @@ fn without_a_test_file_a_seeded_share_is_held_out() {
     let b = NewsData::from_labeled(d, Some(t), 0.2, 7);
     assert_eq!((b.train.len(), b.test.len(), b.test[0].label), (100, 2, 2));
 }
+
+/// Found by the CSV fuzzer (tests/fuzz): a 73-byte gzip file inflating to one label of 5,000 NUL
+/// characters gave a message of 10,080 bytes; a label is shown in at most 40 characters and its
+/// length, and a list of classes names the first ten.
+#[test]
+fn huge_labels_are_shortened_in_messages() {
+    let label = "\0".repeat(5000);
+    let e = parse(format!("{label},a text\n{label},another\n").as_bytes(), None).unwrap_err().to_string();
+    assert!(e.len() < 200 && e.contains("(5000 characters)"), "{} bytes: {e:.300}", e.len());
+    let long = "x".repeat(1_000_000);
+    let e = parse(format!("{long},a\n1,b\n").as_bytes(), Some(&["1".to_string(), "2".to_string()])).unwrap_err().to_string();
+    assert!(e.len() < 300 && e.contains("(1000000 characters)"), "{} bytes: {e:.300}", e.len());
+    let names: Vec<String> = (0..50).map(|i| format!("class {i} {}", "y".repeat(100))).collect();
+    let e = parse(b"zzz,a\n", Some(&names)).unwrap_err().to_string();
+    assert!(e.len() < 1000 && e.ends_with(" and 40 more"), "{} bytes: {e:.300}", e.len());
+}

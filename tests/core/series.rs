@@ -361,3 +361,31 @@ fn the_linear_rule_continues_the_course_samples() {
     let (info, _) = trained(&[2.0, 4.0, 8.0, 16.0], 1);
     assert_eq!((info.train_windows, info.window), (1, 2));
 }
+
+/// The fuzzer's tricky texts (tests/fuzz): each parses within the limits or gets its message.
+#[test]
+fn tricky_typed_texts_parse_or_say_why() {
+    let ok: &[(&str, usize)] = &[("\u{feff}1 2 3 4", 0), ("1\r\n2\r\n3\r\n4", 4), ("-0, 1e-999, 1, 2", 4), ("1e15, -1e15, 0, 1", 4)];
+    for &(text, n) in ok {
+        match parse_sequence(text) {
+            Ok(v) => assert!(n == 0 || v.len() == n, "{text:?}: {v:?}"),
+            Err(e) => assert!(n == 0 && !e.to_string().is_empty(), "{text:?}: {e}"),
+        }
+    }
+    let long = "9".repeat(5000);
+    let bad = [
+        "NaN, 1, 2, 3",
+        "1, inf, 2, 3",
+        "1e999, 1, 2, 3",
+        "١٢٣, 1, 2, 3",
+        "1_000, 2, 3, 4",
+        "0x10, 1, 2, 3",
+        "<script>alert(1)</script>",
+        "%F0%9F%98",
+        &long,
+    ];
+    for text in bad {
+        let e = parse_sequence(text).unwrap_err().to_string();
+        assert!(!e.trim().is_empty() && e.len() < 300, "{text:.40}: {e}");
+    }
+}

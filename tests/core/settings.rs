@@ -248,3 +248,33 @@ fn a_link_carries_the_typed_sequence_in_its_fragment() {
     let (_, problems) = Settings::from_link("units=0", "#cell=cnn");
     assert_eq!(problems.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["units", "cell"], "both parts are checked");
 }
+
+/// The fuzzer's tricky links (tests/fuzz): each opens, every problem is a short message, and the
+/// settings they give make a link that opens as the same settings without a problem.
+#[test]
+fn tricky_links_open_and_reopen_unchanged() {
+    let long = "9".repeat(100_000);
+    let links = [
+        "%",
+        "%%=%zz",
+        "&&&==&=",
+        "task=%F0%9F%98&units=%C3%28",
+        "v=1&v=99999999999999999999&task=typed&task=agnews",
+        "task=typed&sequence=NaN%2Cinf%2C1e999",
+        "<script>alert(1)</script>=<img src=x onerror=alert(1)>",
+        "units=-1&layers=18446744073709551616&lr=NaN&seed=-0",
+        "x-min=1e999&x-max=-1e999",
+        "data-url=javascript:alert(1)&task=agnews",
+        "\u{202e}task=sine\0",
+    ];
+    for q in links.iter().copied().chain([format!("units={long}").as_str(), format!("{long}=1").as_str()]) {
+        let (s, problems) = Settings::from_query(q);
+        for p in &problems {
+            assert!(!p.message.trim().is_empty() && p.to_string().len() < 1000, "{q:.40}: {p}");
+        }
+        let again = s.to_query();
+        let (back, problems) = Settings::from_query(&again);
+        assert!(problems.is_empty(), "{q:.40} -> {again}: {problems:?}");
+        assert_eq!(back.to_query(), again);
+    }
+}

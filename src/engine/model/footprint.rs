@@ -62,11 +62,13 @@ fn slots(optimizer: &OptimizerSpec) -> usize {
 }
 
 /// Floats a forward pass keeps (`train`: and the backward pass adds) for `b` rows of `t` steps.
-fn pass_floats(spec: &ModelSpec, b: usize, t: usize, train: bool) -> usize {
+/// In `u64` (a `usize` of wasm32 overflows on large claims): for a validated spec every term is
+/// below `2^21 · b · t`, so this cannot overflow while `b · t <= 2^40`.
+fn pass_floats(spec: &ModelSpec, b: u64, t: u64, train: bool) -> u64 {
     let (bt, n) = (b * t, spec.layers.len());
     let mut floats = 0;
     for (k, l) in spec.layers.iter().enumerate() {
-        let (input, h, g) = (spec.layer_input_dim(k), l.units, l.cell.gates());
+        let (input, h, g) = (spec.layer_input_dim(k) as u64, l.units as u64, l.cell.gates() as u64);
         let dirs = if l.bidirectional.is_some() { 2 } else { 1 };
         // Per direction: gates, states (and the LSTM's cells, tanh(c) or the GRU's candidate).
         let mut dir = bt * g * h + (t + 1) * b * h;
@@ -78,7 +80,7 @@ fn pass_floats(spec: &ModelSpec, b: usize, t: usize, train: bool) -> usize {
         floats += dirs * dir;
         // The layer's output (every step but for a last layer without sequences), its reversed
         // input (backward direction), its dropped input.
-        let out = if k + 1 < n || spec.return_sequences { bt } else { b } * l.output_dim();
+        let out = if k + 1 < n || spec.return_sequences { bt } else { b } * l.output_dim() as u64;
         floats += out;
         if l.bidirectional.is_some() {
             floats += bt * input + bt;
@@ -92,13 +94,13 @@ fn pass_floats(spec: &ModelSpec, b: usize, t: usize, train: bool) -> usize {
             floats += out + bt * h + bt * g * h + 2 * bt * input + dirs * h * g * h;
         }
     }
-    let features = spec.layer_input_dim(0);
+    let (features, units) = (spec.layer_input_dim(0) as u64, spec.dense_units as u64);
     let rows = if spec.return_sequences { bt } else { b };
     // Input (values or embeddings) and its mask, token ids; the head's logits and outputs (and
     // probabilities for a classifier); in training their gradients and the targets.
-    floats += bt * features + 2 * bt + 2 * rows * spec.dense_units + b * spec.dense_units;
+    floats += bt * features + 2 * bt + 2 * rows * units + b * units;
     if train {
-        floats += bt * features + 2 * rows * spec.dense_units;
+        floats += bt * features + 2 * rows * units;
     }
     floats
 }
@@ -130,8 +132,8 @@ pub fn estimate(spec: &ModelSpec, optimizer: &OptimizerSpec, work: Work) -> Foot
     let parts = work.parts.clamp(1, (work.batch / 2).max(1));
     let rows = work.batch.div_ceil(parts);
     // Each part keeps its own activations; the parts after the first their own gradient too.
-    let activations = parts as u64 * pass_floats(spec, rows, work.time, true) as u64 * F;
-    let eval = pass_floats(spec, work.eval_batch, work.eval_time, false) as u64 * F;
+    let activations = parts as u64 * pass_floats(spec, rows as u64, work.time as u64, true) * F;
+    let eval = pass_floats(spec, work.eval_batch as u64, work.eval_time as u64, false) * F;
     Footprint {
         weights: p * F,
         gradients: parts as u64 * p * F,
@@ -141,6 +143,16 @@ pub fn estimate(spec: &ModelSpec, optimizer: &OptimizerSpec, work: Work) -> Foot
         data: 0,
         flops: step_flops(spec, work.batch, work.time),
     }
+}
+
+/// Bytes of the activations and buffers of one inference pass (no weights) over `batch` rows of
+/// `time` steps, as [`estimate`] counts an evaluation's workspace; `None` when `batch · time`
+/// passes `2^40` (far past any memory, and where the count could overflow). `spec` must be
+/// validated ([`ModelSpec::validate`]).
+pub fn inference_bytes(spec: &ModelSpec, batch: usize, time: usize) -> Option<u64> {
+    let (b, t) = (batch as u64, time as u64);
+    b.checked_mul(t).filter(|&bt| bt <= 1 << 40)?;
+    Some(pass_floats(spec, b, t, false) * 4)
 }
 
 /// `bytes` in words: "0 bytes", "840 KB", "12.5 MB", "9.2 GB".

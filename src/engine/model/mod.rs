@@ -227,14 +227,19 @@ impl Model {
         if b == 0 || t == 0 {
             return bad(format!("empty batch ({b} sequences of {t} steps)"));
         }
+        // Checked: a claimed shape (a model file's check data) can be any size, and a product
+        // that wraps around to the data's length would let the loops below index past it.
+        let Some(bt) = b.checked_mul(t) else {
+            return bad(format!("{b} sequences of {t} steps are more values than this machine can address"));
+        };
         match (input.data, &self.spec.input) {
             (InputData::Values(v), InputSpec::Values { features }) => {
-                if v.len() != b * t * features {
+                if bt.checked_mul(*features) != Some(v.len()) {
                     return bad(format!("expected {b}×{t}×{features} values, got {}", v.len()));
                 }
             }
             (InputData::Tokens(ids), InputSpec::Tokens { vocab, .. }) => {
-                if ids.len() != b * t {
+                if ids.len() != bt {
                     return bad(format!("expected {b}×{t} token ids, got {}", ids.len()));
                 }
                 if let Some(&bad_id) = ids.iter().find(|&&i| i as usize >= *vocab) {
@@ -244,7 +249,7 @@ impl Model {
             _ => return bad("input kind does not match the model (values vs token ids)".into()),
         }
         if let Some(m) = input.mask {
-            if m.len() != b * t {
+            if m.len() != bt {
                 return bad(format!("mask must be {b}×{t}, got {} values", m.len()));
             }
         }
@@ -329,7 +334,8 @@ impl Model {
         let seq = self.spec.return_sequences;
         match (targets, self.spec.loss) {
             (Targets::Values(y), LossKind::Mse) => {
-                if y.len() != if seq { b * t * units } else { b * units } {
+                let expected = if seq { b.checked_mul(t).and_then(|bt| bt.checked_mul(units)) } else { b.checked_mul(units) };
+                if expected != Some(y.len()) {
                     let shape = if seq { format!("{b}×{t}×{units}") } else { format!("{b}×{units}") };
                     return Err(EngineError::InvalidInput(format!("expected {shape} target values, got {}", y.len())));
                 }

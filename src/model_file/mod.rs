@@ -16,6 +16,16 @@
 //! `recurrent_kernel [units, G*units]`, LSTM gates `i f c o`, GRU gates `z r h`, reset-after GRU
 //! bias `[2, 3*units]`. `tools/keras/unroll_keras.py` writes a Keras model into this format and
 //! loads one of ours into Keras.
+//!
+//! Files may come from strangers: every size a file claims is held to a budget (`budget.rs`)
+//! before anything is allocated, every length to its shape and every token id of the check
+//! (`check.rs`) to the embedding table before anything is indexed; a refusal is a
+//! [`ModelFileError`] naming the layer and the shapes, never a panic.
+
+mod budget;
+mod check;
+
+pub use budget::{expected_weights, Expected, COPIES_PER_WEIGHT, MAX_PARAMS, MEMORY_BUDGET};
 
 use std::collections::BTreeMap;
 
@@ -24,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::text::TextVectorizer;
 use crate::engine::model::{InputSpec, ModelSpec};
-use crate::engine::{EngineError, Input, InputData, Model, Workspace};
+use crate::engine::{EngineError, Model};
 
 pub const FORMAT: &str = "unroll-model";
 pub const VERSION: u32 = 1;
@@ -79,14 +89,33 @@ pub enum ModelFileError {
     Version(u32),
     #[error("{0}")]
     Model(#[from] EngineError),
-    #[error("layer `{layer}`: weight `{name}` has shape {got:?} in the file, but the model needs {expected:?}")]
+    /// `layer` names the layer and its kind: `` layer `rnn1` (GRU) ``.
+    #[error("{layer}: weight `{name}` has shape {got:?} in the file, but the model needs {expected:?}")]
     Shape { layer: String, name: String, got: Vec<usize>, expected: Vec<usize> },
-    #[error("layer `{layer}`: weight `{name}` is missing from the file (expected shape {expected:?})")]
+    #[error("{layer}: weight `{name}` is missing from the file (expected shape {expected:?})")]
     Missing { layer: String, name: String, expected: Vec<usize> },
+    /// A layer whose weights pass [`MAX_PARAMS`] (`count`: its own, `total`: with the layers
+    /// before it; `None` where the count overflows).
+    #[error("{}", too_large_text(.layer, .claimed, *.count, *.total))]
+    TooLarge { layer: String, claimed: String, count: Option<u64>, total: Option<u64> },
+    /// A forward pass (the file's check, or reading one text) whose buffers would not fit
+    /// [`MEMORY_BUDGET`].
+    #[error(
+        "{what}: {batch} sequence(s) of {time} steps would need {needs}, with the weights; a model file's model must run in {}",
+        budget_text()
+    )]
+    PassTooLarge { what: String, batch: usize, time: usize, needs: String },
+    /// The file's check data does not suit the model.
+    #[error("check data: {0}")]
+    Check(String),
+    /// A token id in the check data that the embedding table has no row for.
+    #[error("layer `embedding` (Embedding): check.inputs[{index}] is {value}, which is not a token id of the table's {vocab} rows (shape [{vocab}, {dim}])")]
+    Token { index: usize, value: f32, vocab: usize, dim: usize },
     #[error("weight `{0}` is in the file but not in the model")]
     Unexpected(String),
-    #[error("weight `{name}`: {problem}")]
-    Data { name: String, problem: String },
+    /// `layer` as in [`ModelFileError::Shape`].
+    #[error("{layer}: weight `{name}` {problem}")]
+    Data { layer: String, name: String, problem: String },
     #[error("layer `embedding`: the vectorizer has {tokens} tokens but the embedding only {rows} rows (shape [{rows}, {dim}])")]
     Vocabulary { tokens: usize, rows: usize, dim: usize },
     #[error("the file has a text vectorizer, but the model's input is not tokens")]
@@ -95,21 +124,60 @@ pub enum ModelFileError {
     Classes { names: usize, units: usize },
 }
 
-/// The layer a weight belongs to, for messages: `rnn0.backward.kernel` → `rnn0`.
-fn layer_of(name: &str) -> String {
-    name.split('.').next().unwrap_or(name).to_string()
+fn budget_text() -> String {
+    format!("{} GiB (the memory the page's engine plans for in its wasm32 worker)", MEMORY_BUDGET >> 30)
+}
+
+fn too_large_text(layer: &str, claimed: &str, count: Option<u64>, total: Option<u64>) -> String {
+    let thousands = budget::count_text;
+    let max = budget::max_params_text();
+    let why = format!("so that training it (weights, gradient and Adam's two moments) fits {}", budget_text());
+    match (count, total) {
+        (Some(c), Some(t)) if c == t => {
+            format!("{layer} claims {claimed}: {} weights; a model file may describe at most {max}, {why}", thousands(c))
+        }
+        (Some(c), Some(t)) => format!(
+            "{layer} claims {claimed}: {} weights, {} with the layers before it; a model file may describe at most {max}, {why}",
+            thousands(c),
+            thousands(t)
+        ),
+        (Some(c), None) => format!(
+            "{layer} claims {claimed}: {} weights, more in all than can be counted; a model file may describe at most {max}",
+            thousands(c)
+        ),
+        _ => format!("{layer} claims {claimed}: more weights than can be counted; a model file may describe at most {max}"),
+    }
+}
+
+/// The layer a weight belongs to, for messages: `rnn0.backward.kernel` → `` layer `rnn0` (Bidirectional LSTM) ``.
+fn layer_of(spec: &ModelSpec, name: &str) -> String {
+    budget::layer_label(spec, name.split('.').next().unwrap_or(name))
 }
 
 impl WeightData {
-    fn decode(&self, name: &str) -> Result<Vec<f32>, ModelFileError> {
-        let bad = |problem: String| ModelFileError::Data { name: name.to_string(), problem };
-        let n: usize = self.shape.iter().product();
+    /// How many float32 values the file holds for this weight, judged without decoding them
+    /// (standard base64: 4 characters per 3 bytes, `=` padding at the end), and where.
+    fn stored_values(&self) -> Option<(usize, &'static str)> {
+        match (&self.values, &self.base64) {
+            (Some(v), None) => Some((v.len(), "`values`")),
+            (None, Some(b)) => {
+                let padding = b.bytes().rev().take(2).filter(|&c| c == b'=').count();
+                Some(((b.len() / 4 * 3).saturating_sub(padding) / 4, "`base64` data"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The values, once `self.shape` is known to be `n` values (an [`Expected`] weight's);
+    /// `layer` names its layer in messages.
+    fn decode(&self, layer: &str, name: &str, n: usize) -> Result<Vec<f32>, ModelFileError> {
+        let bad = |problem: String| ModelFileError::Data { layer: layer.to_string(), name: name.to_string(), problem };
         let v = match (&self.values, &self.base64) {
             (Some(v), None) => v.clone(),
             (None, Some(b)) => {
-                let bytes = base64::engine::general_purpose::STANDARD.decode(b).map_err(|e| bad(format!("invalid base64: {e}")))?;
+                let bytes = base64::engine::general_purpose::STANDARD.decode(b).map_err(|e| bad(format!("has invalid base64: {e}")))?;
                 if bytes.len() % 4 != 0 {
-                    return Err(bad(format!("{} bytes of base64 data is not a whole number of float32 values", bytes.len())));
+                    return Err(bad(format!("has {} bytes of base64 data, not a whole number of float32 values", bytes.len())));
                 }
                 bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
             }
@@ -117,10 +185,10 @@ impl WeightData {
             (None, None) => return Err(bad("has neither `values` nor `base64`".into())),
         };
         if v.len() != n {
-            return Err(bad(format!("shape {:?} needs {n} values, the file has {}", self.shape, v.len())));
+            return Err(bad(format!("has shape {:?}, which needs {n} values, but the file holds {}", self.shape, v.len())));
         }
         if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-            return Err(bad(format!("value {i} is not a finite number")));
+            return Err(bad(format!("has value {i} that is not a finite number")));
         }
         Ok(v)
     }
@@ -184,69 +252,60 @@ impl ModelFile {
         serde_json::to_string(self).expect("model files serialise")
     }
 
-    /// Builds the model, checking every weight's name and shape.
+    /// Builds the model, checking every weight's name and shape. Every size the file claims is
+    /// checked against the budget (`budget.rs`) and every weight's length against its shape before
+    /// the model is allocated.
     pub fn to_model(&self) -> Result<Model, ModelFileError> {
-        let mut model = Model::zeroed(self.model.clone())?;
-        if !self.classes.is_empty() && self.classes.len() != self.model.dense_units {
-            return Err(ModelFileError::Classes { names: self.classes.len(), units: self.model.dense_units });
+        let spec = &self.model;
+        spec.validate()?;
+        let expected = expected_weights(spec)?;
+        if !self.classes.is_empty() && self.classes.len() != spec.dense_units {
+            return Err(ModelFileError::Classes { names: self.classes.len(), units: spec.dense_units });
         }
-        match (&self.vectorizer, &self.model.input) {
+        match (&self.vectorizer, &spec.input) {
             (None, _) => {}
             (Some(v), InputSpec::Tokens { vocab, dim, .. }) if v.vocabulary_size() > *vocab => {
                 return Err(ModelFileError::Vocabulary { tokens: v.vocabulary_size(), rows: *vocab, dim: *dim });
             }
-            (Some(_), InputSpec::Tokens { .. }) => {}
+            (Some(v), InputSpec::Tokens { .. }) => {
+                if let Some(n) = v.output_sequence_length() {
+                    let params = expected.iter().map(|e| e.len).sum();
+                    budget::check_pass(spec, params, 1, n, &format!("the vectorizer pads every text to {n} tokens: reading one text"))?;
+                }
+            }
             (Some(_), _) => return Err(ModelFileError::VectorizerWithoutTokens),
         }
-        if let Some(name) = self.weights.keys().find(|n| model.params.info(n).is_none()) {
+        if let Some(name) = self.weights.keys().find(|n| !expected.iter().any(|e| &e.name == *n)) {
             return Err(ModelFileError::Unexpected(name.clone()));
         }
-        for info in model.params.infos.clone() {
-            let w = self.weights.get(&info.name).ok_or_else(|| ModelFileError::Missing {
-                layer: layer_of(&info.name),
-                name: info.name.clone(),
-                expected: info.shape.clone(),
+        for e in &expected {
+            let w = self.weights.get(&e.name).ok_or_else(|| ModelFileError::Missing {
+                layer: layer_of(spec, &e.name),
+                name: e.name.clone(),
+                expected: e.shape.clone(),
             })?;
-            if w.shape != info.shape {
+            if w.shape != e.shape {
                 return Err(ModelFileError::Shape {
-                    layer: layer_of(&info.name),
-                    name: info.name.clone(),
+                    layer: layer_of(spec, &e.name),
+                    name: e.name.clone(),
                     got: w.shape.clone(),
-                    expected: info.shape,
+                    expected: e.shape.clone(),
                 });
             }
-            let v = w.decode(&info.name)?;
-            model.params.set(&info.name, &info.shape, &v)?;
+            if let Some((stored, place)) = w.stored_values().filter(|&(s, _)| s != e.len) {
+                return Err(ModelFileError::Data {
+                    layer: layer_of(spec, &e.name),
+                    name: e.name.clone(),
+                    problem: format!("has shape {:?}, which needs {} values, but its {place} holds {stored}", e.shape, e.len),
+                });
+            }
+        }
+        // Within the budget, and the file holds every value it claims: now allocate.
+        let mut model = Model::zeroed(spec.clone())?;
+        for e in &expected {
+            let v = self.weights[&e.name].decode(&layer_of(spec, &e.name), &e.name, e.len)?;
+            model.params.set(&e.name, &e.shape, &v)?;
         }
         Ok(model)
-    }
-
-    /// Runs the file's check, if it has one: the largest absolute difference between our outputs
-    /// and the recorded ones, and how many values were compared.
-    pub fn verify(&self, model: &Model) -> Result<Option<(f32, usize)>, ModelFileError> {
-        let Some(c) = &self.check else { return Ok(None) };
-        let (batch, time) = match c.shape[..] {
-            [b, t, ..] => (b, t),
-            _ => return Err(ModelFileError::Json("check.shape must be [batch, time, ...]".into())),
-        };
-        let ids: Vec<u32>;
-        let data = match self.model.input {
-            InputSpec::Tokens { .. } => {
-                ids = c.inputs.iter().map(|&v| v as u32).collect();
-                InputData::Tokens(&ids)
-            }
-            InputSpec::Values { .. } => InputData::Values(&c.inputs),
-        };
-        let mut ws = Workspace::default();
-        model.forward(&Input { batch, time, data, mask: None, feedback: None, loss_from: 0 }, &mut ws)?;
-        if ws.outputs.len() != c.outputs.len() {
-            return Err(ModelFileError::Json(format!(
-                "check.outputs has {} values, the model gives {}",
-                c.outputs.len(),
-                ws.outputs.len()
-            )));
-        }
-        let max = ws.outputs.iter().zip(&c.outputs).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-        Ok(Some((max, c.outputs.len())))
     }
 }
