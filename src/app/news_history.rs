@@ -52,29 +52,18 @@ impl NewsHistory {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("row,epochs_done,loss,accuracy,grad_norm,val_loss,val_accuracy\n");
         let opt = |v: Option<f32>| v.map(|v| v.to_string()).unwrap_or_default();
+        let epoch_row = |e: &EpochRecord| {
+            format!("epoch,{},{},{},,{},{}\n", e.epoch, e.train_loss, e.train_accuracy, opt(e.val_loss), opt(e.val_accuracy))
+        };
         let mut ends = self.epochs.iter().peekable();
         for ((&(x, loss), &(_, acc)), &(_, norm)) in self.loss.iter().zip(&self.accuracy).zip(&self.grad_norm) {
             out.push_str(&format!("batch,{x},{loss},{acc},{norm},,\n"));
             while let Some(e) = ends.next_if(|e| e.epoch as f32 <= x) {
-                out.push_str(&format!(
-                    "epoch,{},{},{},,{},{}\n",
-                    e.epoch,
-                    e.train_loss,
-                    e.train_accuracy,
-                    opt(e.val_loss),
-                    opt(e.val_accuracy)
-                ));
+                out.push_str(&epoch_row(e));
             }
         }
         for e in ends {
-            out.push_str(&format!(
-                "epoch,{},{},{},,{},{}\n",
-                e.epoch,
-                e.train_loss,
-                e.train_accuracy,
-                opt(e.val_loss),
-                opt(e.val_accuracy)
-            ));
+            out.push_str(&epoch_row(e));
         }
         out
     }

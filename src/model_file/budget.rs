@@ -145,16 +145,7 @@ pub fn max_params_text() -> String {
     format!("{} weights ({} MiB of float32)", count_text(MAX_PARAMS), (MAX_PARAMS * 4) >> 20)
 }
 
-/// `1024000000` → `1,024,000,000`: a count in `u64` (summary's `thousands` takes a `usize`,
-/// which on wasm32 cannot hold the counts a file may claim).
+/// `1024000000` → `1,024,000,000`.
 pub fn count_text(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::engine::model::summary::thousands_u64(n)
 }

@@ -29,6 +29,12 @@ fn dim(d: Option<usize>) -> String {
 
 /// `1281364` → `1,281,364`.
 pub fn thousands(n: usize) -> String {
+    thousands_u64(n as u64)
+}
+
+/// [`thousands`] for a count in `u64` (a `usize` of wasm32 cannot hold the counts a model file
+/// may claim).
+pub fn thousands_u64(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
