@@ -71,6 +71,17 @@ pub enum Command {
     CancelLoad,
     /// Fetch the pretrained headline model (answered by [`NewsEvent::PretrainedReady`]).
     LoadPretrained,
+    /// The news lesson's model as a model file, with its vectorizer and class names (answered by
+    /// [`NewsEvent::ModelSaved`]).
+    SaveModel,
+    /// A model file the student opened: checked (`model_file`), it takes the pretrained model's
+    /// place (reading headlines, the views); answered by [`NewsEvent::PretrainedReady`] with its
+    /// name, or [`NewsEvent::ModelRefused`], which changes nothing.
+    OpenModel {
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
     /// Put these weights into the experiment just configured (a restarted worker takes up the
     /// weights the page kept from the one that died, after `step` steps, where a series lesson's
     /// count goes on). Weights of another size are ignored.
@@ -261,7 +272,18 @@ pub enum NewsEvent {
         kept_epoch: Option<usize>,
     },
     /// The pretrained headline model is loaded.
-    PretrainedReady { model: String, about: Option<String>, classes: Vec<String> },
+    PretrainedReady {
+        model: String,
+        about: Option<String>,
+        classes: Vec<String>,
+        /// The file it was opened from (`None`: the model shipped with the page).
+        #[serde(default)]
+        file: Option<String>,
+    },
+    /// The trained model as a model file (JSON), named for the experiment.
+    ModelSaved { name: String, json: String },
+    /// A model file that cannot be saved or opened, and why (nothing changed).
+    ModelRefused { message: String },
     /// A headline read word by word.
     Reading { text: String, reader: Reader, classes: Vec<String>, reading: Reading },
     /// A word map (or a further step of its t-SNE layout), and the t-SNE run's progress.

@@ -262,6 +262,10 @@ pub fn load_pretrained(state: &Rc<RefCell<State>>, st: &mut State) {
             .and_then(|file| TextClassifier::from_file(&file).map_err(|e| e.to_string()));
         let mut st = state.borrow_mut();
         st.news.pretrained_loading = false;
+        // A model file the student opened meanwhile stays.
+        if st.news.pretrained.is_some() {
+            return;
+        }
         match result {
             Ok(p) => {
                 post(ready(&p));
@@ -273,7 +277,87 @@ pub fn load_pretrained(state: &Rc<RefCell<State>>, st: &mut State) {
 }
 
 fn ready(p: &TextClassifier) -> NewsEvent {
-    NewsEvent::PretrainedReady { model: p.model.spec.one_line(), about: p.about.clone(), classes: p.classes.clone() }
+    NewsEvent::PretrainedReady { model: p.model.spec.one_line(), about: p.about.clone(), classes: p.classes.clone(), file: None }
+}
+
+/// Largest difference between a file's recorded check outputs and ours (as `unroll model verify`).
+const CHECK_TOLERANCE: f32 = 1e-4;
+
+/// Largest model file opened (bytes): the budget of `model_file` as JSON numbers, with room.
+const MAX_MODEL_FILE: usize = 512 << 20;
+
+/// Sends the news lesson's model as a file, once its weights are all back (the WebGPU engine's
+/// copy); refused while it trains.
+pub fn save_model(st: &mut State) {
+    let Some(run) = active(&mut st.active) else {
+        post(NewsEvent::ModelRefused { message: "Only a news model can be saved: open the news lesson first.".into() });
+        return;
+    };
+    if run.training {
+        post(NewsEvent::ModelRefused { message: "Pause training to save the model.".into() });
+        return;
+    }
+    match run.lesson.settled() {
+        Ok(true) => {}
+        Ok(false) => {
+            post(NewsEvent::ModelRefused {
+                message: "The model's last steps are still on their way back from the GPU; save again in a moment.".into(),
+            });
+            return;
+        }
+        Err(e) => {
+            post(NewsEvent::ModelRefused { message: format!("The model could not be read back: {e}") });
+            return;
+        }
+    }
+    let settings = run.lesson.settings().clone();
+    let mut file = run.lesson.to_file();
+    file.about = Some(format!("Trained in Unroll for {:.2} epochs, with the settings {}", run.lesson.epochs_done(), settings.to_query()));
+    post(NewsEvent::ModelSaved { name: format!("unroll-news-{}-{}.json", settings.cell, settings.units), json: file.to_json() });
+}
+
+/// Opens a model file the student chose: checked against the model-file budget (a stranger's
+/// file cannot make the worker allocate what it claims), it becomes the second reader.
+pub fn open_model(st: &mut State, name: String, bytes: Vec<u8>) {
+    let shown = crate::settings::shown(&name);
+    let refuse = |why: String| post(NewsEvent::ModelRefused { message: format!("{shown} was not opened: {why}") });
+    if bytes.len() > MAX_MODEL_FILE {
+        return refuse(format!("it has {} MB, more than the {} MB a model file may have", bytes.len() >> 20, MAX_MODEL_FILE >> 20));
+    }
+    let result = String::from_utf8(bytes)
+        .map_err(|_| "it is not a text (JSON) file".to_string())
+        .and_then(|json| ModelFile::parse(&json).map_err(|e| e.to_string()))
+        .and_then(|file| {
+            if file.vectorizer.is_none() {
+                return Err(
+                    "it has no text vectorizer, so it cannot read headlines (a series model: the news lesson opens headline models)".into(),
+                );
+            }
+            let model = file.to_model().map_err(|e| e.to_string())?;
+            // The file's own check (`unroll model verify`'s tolerance): weights that do not give
+            // the outputs recorded with them are not the model the file says.
+            if let Some((max, n)) = file.verify(&model).map_err(|e| e.to_string())? {
+                if max > CHECK_TOLERANCE {
+                    return Err(format!(
+                        "its {n} check outputs differ from what its weights give by up to {max:.2e} (more than {CHECK_TOLERANCE:e})"
+                    ));
+                }
+            }
+            TextClassifier::from_file(&file).map_err(|e| e.to_string())
+        });
+    match result {
+        Ok(p) => {
+            post(NewsEvent::PretrainedReady {
+                model: p.model.spec.one_line(),
+                about: p.about.clone(),
+                classes: p.classes.clone(),
+                file: Some(name),
+            });
+            st.news.pretrained = Some(p);
+            st.news.pretrained_loading = false;
+        }
+        Err(why) => refuse(why),
+    }
 }
 
 /// Reads `text` with the chosen model (the pretrained one when there is no trained model yet).

@@ -96,6 +96,9 @@ fn news_messages_roundtrip() {
         let cmd = Command::LoadNews { source };
         assert_eq!(roundtrip(&cmd), cmd);
     }
+    for cmd in [Command::SaveModel, Command::OpenModel { name: "é.json".into(), bytes: vec![0, 255, 7] }] {
+        assert_eq!(roundtrip(&cmd), cmd);
+    }
     for cmd in [Command::LoadPretrained, Command::CancelLoad, Command::Read { text: "Stocks fall".into(), reader: Reader::Trained }] {
         assert_eq!(roundtrip(&cmd), cmd);
     }
@@ -131,7 +134,10 @@ fn news_messages_roundtrip() {
         },
         NewsEvent::Diverged { message: "not finite".into() },
         NewsEvent::Tested { evaluation: lesson.evaluate_test(5), at_epoch: 1.0, kept_epoch: Some(1) },
-        NewsEvent::PretrainedReady { model: "m".into(), about: None, classes: vec!["a".into()] },
+        NewsEvent::PretrainedReady { model: "m".into(), about: None, classes: vec!["a".into()], file: None },
+        NewsEvent::PretrainedReady { model: "m".into(), about: Some("x".into()), classes: vec![], file: Some("mine.json".into()) },
+        NewsEvent::ModelSaved { name: "m.json".into(), json: "{}".into() },
+        NewsEvent::ModelRefused { message: "no".into() },
         NewsEvent::Reading {
             text: "red car".into(),
             reader: Reader::Trained,

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 mod bridge;
+mod files;
 mod news;
 pub mod url;
 mod views;
@@ -17,6 +18,7 @@ use crate::lesson::{Evaluation, SeriesInfo};
 use crate::protocol::{Command, Event, NewsEvent, SeriesEvent, Weights};
 use crate::settings::{Part, Settings, Task};
 use bridge::WorkerBridge;
+pub use files::download;
 pub use news::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
 pub use views::{ChainState, View, WordLookup};
 
@@ -415,7 +417,21 @@ impl Store {
             NewsEvent::DataRejected { message } => news.data_rejected(message),
             NewsEvent::UploadWanted { name } => news.upload_wanted.set(Some(name)),
             NewsEvent::Tested { evaluation, at_epoch, kept_epoch } => news.tested(Tested { evaluation, at_epoch, kept_epoch }),
-            NewsEvent::PretrainedReady { model, about, .. } => news.pretrained.set(Some(Pretrained { model, about })),
+            NewsEvent::PretrainedReady { model, about, file, .. } => {
+                if let Some(name) = &file {
+                    news.model_file
+                        .set(Some(Ok(format!("Opened {name}: {model}. It reads the headlines below in place of the pretrained model."))));
+                    news.reader.set(crate::protocol::Reader::Pretrained);
+                    // The chain shows the opened model from now on.
+                    self.request_chain();
+                }
+                news.pretrained.set(Some(Pretrained { model, about, file }));
+            }
+            NewsEvent::ModelSaved { name, json } => {
+                download(&name, "application/json", &json);
+                news.model_file.set(Some(Ok(format!("Saved {name}."))));
+            }
+            NewsEvent::ModelRefused { message } => news.model_file.set(Some(Err(message))),
             NewsEvent::Reading { text, reader, classes, reading } => {
                 news.reading.set(Some(HeadlineReading { text, reader, classes, reading }))
             }

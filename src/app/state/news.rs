@@ -30,11 +30,13 @@ pub struct Tested {
     pub kept_epoch: Option<usize>,
 }
 
-/// The pretrained headline model.
+/// The second headline model: the one shipped with the page, or a model file the student opened.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pretrained {
     pub model: String,
     pub about: Option<String>,
+    /// The file it was opened from (`None`: the page's pretrained model).
+    pub file: Option<String>,
 }
 
 /// The latest headline reading.
@@ -60,6 +62,8 @@ pub struct NewsState {
     pub tested: RwSignal<Option<Tested>>,
     pub pretrained: RwSignal<Option<Pretrained>>,
     pub pretrained_requested: RwSignal<bool>,
+    /// What the last Save or Open of a model file did (`Err`: why nothing changed).
+    pub model_file: RwSignal<Option<Result<String, String>>>,
     /// The headline box's text, the model chosen to read it, and the latest reading.
     pub headline: RwSignal<String>,
     pub reader: RwSignal<Reader>,
@@ -81,6 +85,7 @@ impl NewsState {
             tested: RwSignal::new(None),
             pretrained: RwSignal::new(None),
             pretrained_requested: RwSignal::new(false),
+            model_file: RwSignal::new(None),
             headline: RwSignal::new("Apple unveils a faster chip for its new laptops".to_string()),
             reader: RwSignal::new(Reader::Pretrained),
             reader_chosen: RwSignal::new(false),

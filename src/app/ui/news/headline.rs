@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use crate::app::news_history::{percent, top_classes};
-use crate::app::state::HeadlineReading;
 use crate::app::state::Store;
+use crate::app::state::{HeadlineReading, Pretrained};
 use crate::protocol::{Command, Reader};
 
 /// Longest headline read (characters).
@@ -54,6 +54,7 @@ pub fn HeadlinePanel() -> impl IntoView {
     };
     let note = move || match news.reader.get() {
         Reader::Pretrained => news.pretrained.with(|p| match p {
+            Some(Pretrained { model, file: Some(file), .. }) => format!("Read by the model opened from {file}: {model}."),
             Some(p) => {
                 format!("Read by the pretrained AG News model shipped with this page: {}. Train your own above and switch to it.", p.model)
             }
@@ -76,7 +77,10 @@ pub fn HeadlinePanel() -> impl IntoView {
                     <div class="segments">
                         <label class:checked=move || news.reader.get() == Reader::Pretrained>
                             <input type="radio" name="reader" value="pretrained" prop:checked=move || news.reader.get() == Reader::Pretrained on:change=move |_| choose(Reader::Pretrained) />
-                            <span>"Pretrained"</span>
+                            <span data-testid="reader-second">{move || news.pretrained.with(|p| match p.as_ref().and_then(|p| p.file.as_deref()) {
+                                Some(file) => crate::settings::shown(file.trim_end_matches(".json")),
+                                None => "Pretrained".to_string(),
+                            })}</span>
                         </label>
                         <label class:checked=move || news.reader.get() == Reader::Trained>
                             <input type="radio" name="reader" value="trained" prop:checked=move || news.reader.get() == Reader::Trained on:change=move |_| choose(Reader::Trained) />
@@ -98,7 +102,7 @@ pub fn HeadlinePanel() -> impl IntoView {
             />
             <p class="hint" id="headline-note" data-testid="reader-note">{note}</p>
             {move || (news.reader.get() == Reader::Pretrained).then(|| news.pretrained.get().and_then(|p| p.about)).flatten().map(|about| view! {
-                <details class="about"><summary>"How the pretrained model was made"</summary><p class="hint">{about}</p></details>
+                <details class="about"><summary>"How this model was made"</summary><p class="hint">{about}</p></details>
             })}
             {move || reading().map(|r| view! { <Verdict reading=r.clone() /> <WordChart reading=r /> })}
         </section>

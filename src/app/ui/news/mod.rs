@@ -4,6 +4,7 @@
 mod curves;
 mod data_card;
 mod headline;
+mod model_files;
 mod results;
 mod settings;
 mod toolbar;
@@ -40,6 +41,7 @@ pub fn NewsWorkspace() -> impl IntoView {
         <toolbar::NewsToolbar />
         <LessonViews>
             <p class="model-line" data-testid="model">{model_line}</p>
+            <model_files::ModelFiles />
             <headline::HeadlinePanel />
             <curves::NewsCurves />
             <results::TestResults />

@@ -1,0 +1,67 @@
+//! The news model in and out of the page: Save model (the model-file format `unroll train --save`
+//! writes, with its vectorizer and class names) and Open a model file (one saved here, by the
+//! command line, or exported from Keras by `tools/keras/unroll_keras.py`), which then reads the
+//! headlines and fills the views in place of the pretrained model. A file that cannot be used gets
+//! a message naming what is wrong, and changes nothing.
+
+use leptos::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::app::state::Store;
+use crate::protocol::Command;
+
+/// Largest model file read from disk (bytes): the worker refuses more anyway.
+const MAX_FILE: f64 = (512u64 << 20) as f64;
+
+fn open(store: Store, file: web_sys::File) {
+    let name = file.name();
+    if file.size() > MAX_FILE {
+        store.news.model_file.set(Some(Err(format!("{name} was not opened: it is larger than 512 MB."))));
+        return;
+    }
+    store.news.model_file.set(Some(Ok(format!("Opening {name}…"))));
+    wasm_bindgen_futures::spawn_local(async move {
+        match JsFuture::from(file.array_buffer()).await {
+            Ok(buffer) => store.send(Command::OpenModel { name, bytes: js_sys::Uint8Array::new(&buffer).to_vec() }),
+            Err(e) => store.news.model_file.set(Some(Err(format!("{name} could not be read: {e:?}")))),
+        }
+    });
+}
+
+#[component]
+pub fn ModelFiles() -> impl IntoView {
+    let store = Store::from_context();
+    let news = store.news;
+    let running = move || store.run.with(|r| r.running || r.in_flight > 0);
+    let configured = move || store.run.with(|r| r.configured);
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            open(store, file);
+        }
+        // The same file chosen again opens again.
+        input.set_value("");
+    };
+    view! {
+        <div class="model-files" role="group" aria-label="Model files">
+            <button
+                type="button"
+                class="secondary small"
+                data-testid="save-model"
+                title="Save the model as it is now: weights, vocabulary and classes (pause first)"
+                prop:disabled=move || running() || !configured()
+                on:click=move |_| store.send(Command::SaveModel)
+            >
+                "Save model"
+            </button>
+            <label class="file-button secondary small">
+                "Open a model file…"
+                <input type="file" accept=".json,application/json" data-testid="model-file" on:change=on_file />
+            </label>
+            {move || news.model_file.get().map(|r| match r {
+                Ok(m) => view! { <span class="hint" role="status" data-testid="model-file-status">{m}</span> }.into_any(),
+                Err(m) => view! { <span class="field-msg error" role="alert" data-testid="model-file-error">{m}</span> }.into_any(),
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,79 @@
+// Models in and out of the page (the news lesson): a trained model is saved as a model file
+// (weights, vocabulary, class names), opened again, and reads a headline exactly as the model it
+// was saved from; the file `unroll train --save` made for the page opens too; a broken file and
+// one claiming a model too big for the page get a message naming what is wrong, and change nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
+import { csv, goodRows } from './lib/news-data.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const HEADLINE = 'banana and cherry';
+
+test('Save the trained model, open it again: the same predictions; bad files change nothing', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews&preset=rnn-title&epochs=8&engine=cpu`);
+  await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('news-file').setInputFiles({ name: 'my-data.csv', mimeType: 'text/csv', buffer: csv(goodRows()) });
+  await page.getByTestId('model').filter({ hasText: 'Dense(3)' }).waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByTestId('test-summary').waitFor({ timeout: 60_000 });
+
+  // Save: a model file with its vectorizer and the file's class names.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
+  assert.match(download.suggestedFilename(), /^unroll-news-rnn-16\.json$/);
+  const saved = fs.readFileSync(await download.path(), 'utf8');
+  const file = JSON.parse(saved);
+  assert.equal(file.format, 'unroll-model');
+  assert.ok(file.vectorizer, 'the vocabulary travels with the model');
+  assert.deepEqual([...file.classes].sort(), ['bird', 'car', 'fruit']);
+  assert.match(file.about, /^Trained in Unroll for 8\.00 epochs, with the settings v=\d+&task=agnews/);
+
+  // The trained model reads a headline...
+  const verdict = page.getByTestId('verdict');
+  await page.getByTestId('headline-input').fill(HEADLINE);
+  await page.getByRole('radio', { name: 'Your model' }).check();
+  await page.getByTestId('reader-note').filter({ hasText: 'the model you trained' }).waitFor();
+  await page.waitForTimeout(300);
+  const trained = (await verdict.textContent()).trim();
+  assert.match(trained, /^The model says: fruit \(\d+\.\d %\)/, trained);
+
+  // ...and the file, opened, reads it the same: same class, same probabilities.
+  await page.getByTestId('model-file').setInputFiles({ name: 'my-model.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
+  await page.getByTestId('model-file-status').filter({ hasText: 'Opened my-model.json' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('reader-second').filter({ hasText: 'my-model' }).waitFor();
+  await page.getByTestId('reader-note').filter({ hasText: 'Read by the model opened from my-model.json' }).waitFor();
+  await page.waitForTimeout(300);
+  assert.equal((await verdict.textContent()).trim(), trained, 'the same predictions');
+  await screenshot(page, '56-model-opened');
+
+  // A truncated file: a message, and the opened model stays.
+  await page.getByTestId('model-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(saved.slice(0, 200)) });
+  await page.getByTestId('model-file-error').filter({ hasText: 'broken.json was not opened' }).waitFor({ timeout: 10_000 });
+  assert.equal((await page.getByTestId('reader-second').textContent()).trim(), 'my-model', 'nothing changed');
+  assert.equal((await verdict.textContent()).trim(), trained);
+
+  // A file claiming a model far too big for the page: refused before anything is allocated,
+  // with the layer and the shape it claimed.
+  const huge = JSON.parse(saved);
+  huge.model.input.vocab = 1_000_000;
+  huge.model.input.dim = 1024;
+  huge.weights['embedding.embeddings'] = { shape: [1_000_000, 1024], base64: '' };
+  await page.getByTestId('model-file').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(huge)) });
+  await page.getByTestId('model-file-error').filter({ hasText: 'huge.json was not opened' }).waitFor({ timeout: 10_000 });
+  assert.match(await page.getByTestId('model-file-error').textContent(), /embedding.*\[1000000, 1024\]/);
+  assert.equal((await page.getByTestId('reader-second').textContent()).trim(), 'my-model', 'nothing changed');
+
+  // The pretrained model the page ships was saved by `unroll train --save`: it opens as a file too.
+  const shipped = fs.readFileSync(path.join(process.env.UNROLL_DIST, 'public/models/agnews-bigru.json'));
+  await page.getByTestId('model-file').setInputFiles({ name: 'agnews-bigru.json', mimeType: 'application/json', buffer: shipped });
+  await page.getByTestId('model-file-status').filter({ hasText: 'Opened agnews-bigru.json' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('headline-input').fill('Stocks fall as oil prices soar and investors fear inflation');
+  await page.getByTestId('verdict-class').filter({ hasText: 'Business' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
