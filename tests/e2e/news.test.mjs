@@ -198,6 +198,8 @@ test('while AG News loads, the settings column already shows the preset being bu
   await page.route('**/data/ag_news/*.csv.gz', async (route) => { await held; await route.continue(); });
   await page.getByTestId('backend').filter({ hasNotText: 'starting' }).waitFor();
   await page.getByRole('radio', { name: 'News headlines' }).check();
+  // The news settings column (the sine lesson's has a Units field too, until the switch renders).
+  await page.locator('#setting-preset').waitFor();
   const units = page.locator('input[data-setting="units"]');
   await units.waitFor();
   assert.equal(await page.locator('#setting-preset').inputValue(), 'rnn');
