@@ -108,11 +108,30 @@ pub fn line_path(f: &Frame, d: &Domain, points: &[(f32, f32)]) -> String {
             continue;
         }
         let (px, py) = d.project(f, x as f64, y as f64);
-        s.push_str(if pen_down { "L" } else { "M" });
-        s.push_str(&format!("{px:.1} {py:.1}"));
+        if px.is_nan() || py.is_nan() {
+            pen_down = false;
+            continue;
+        }
+        s.push(if pen_down { 'L' } else { 'M' });
+        push_tenths(&mut s, px);
+        s.push(' ');
+        push_tenths(&mut s, py);
         pen_down = true;
     }
     s
+}
+
+/// Writes `v` (a pixel coordinate, |v| <= 1e4) rounded to one decimal. Integer formatting: the
+/// loss chart's path is rebuilt for every progress message, and `format!("{v:.1}")` (exact float
+/// formatting, an allocation per point) was most of that work.
+pub fn push_tenths(s: &mut String, v: f64) {
+    use std::fmt::Write;
+    let tenths = (v * 10.0).round() as i64;
+    if tenths < 0 {
+        s.push('-');
+    }
+    let t = tenths.unsigned_abs();
+    let _ = write!(s, "{}.{}", t / 10, t % 10);
 }
 
 /// Keeps at most about `max` points: per bucket of consecutive points, the lowest and the highest

@@ -25,8 +25,13 @@ use crate::settings::{Settings, Task};
 use clock::{now_ms, yield_now};
 use lesson::Running;
 
-/// Milliseconds of training between two yields (and progress messages).
+/// Milliseconds of training between two yields.
 const SLICE_MS: f64 = 30.0;
+/// While training runs, progress goes to the page at most this often (ten times a second: the
+/// charts and counters still move smoothly, and the page's main thread, which redraws them for
+/// each message, stays mostly idle; every slice's message kept it busy more than half the time).
+/// The losses of the slices between are sent together; a stop is always sent at once.
+const PROGRESS_MS: f64 = 100.0;
 /// While training, the page gets the weights this often (to restore them if the worker dies).
 const SNAPSHOT_MS: f64 = 5000.0;
 
@@ -51,6 +56,8 @@ struct State {
     chain: Option<crate::protocol::ChainRequest>,
     chain_dirty: bool,
     last_chain_ms: f64,
+    /// When the last progress message of the running training went out.
+    last_progress_ms: f64,
     /// The news lesson's word map and its t-SNE run.
     words: Option<words::Words>,
     /// The series experiment's twin being trained ("Why does it drift?").
@@ -72,6 +79,7 @@ impl Default for State {
             chain: None,
             chain_dirty: false,
             last_chain_ms: 0.0,
+            last_progress_ms: 0.0,
             words: None,
             twin: None,
         }
@@ -342,7 +350,10 @@ async fn run(state: Rc<RefCell<State>>) {
                     }
                 } else {
                     st.running = active.train(usize::MAX, SLICE_MS);
-                    active.flush(st.running);
+                    if !st.running || now_ms() - st.last_progress_ms >= PROGRESS_MS {
+                        active.flush(st.running);
+                        st.last_progress_ms = now_ms();
+                    }
                     st.chain_dirty = true;
                     if st.running {
                         active.between_slices();

@@ -34,6 +34,20 @@ fn numbers_read_well() {
 }
 
 #[test]
+fn path_coordinates_read_as_rounded_to_a_tenth() {
+    for v in [0.0, 0.04, 0.05, 0.96, 1.25, 12.3456, 559.95, 1e4, -0.04, -0.06, -3.25, -1e4] {
+        let mut s = String::new();
+        push_tenths(&mut s, v);
+        let back: f64 = s.parse().unwrap();
+        assert!((back - v).abs() <= 0.05 + 1e-9, "{v} written {s}");
+        assert_eq!(s.split('.').nth(1).map(str::len), Some(1), "{s}");
+    }
+    let mut s = String::new();
+    push_tenths(&mut s, -0.04);
+    assert!(s.parse::<f64>().unwrap() == 0.0, "{s}");
+}
+
+#[test]
 fn paths_break_at_gaps_and_stay_bounded() {
     let f = Frame::new(200.0, 100.0);
     let pts = [(0.0, 1.0), (1.0, 2.0), (2.0, f32::NAN), (3.0, 1.0), (4.0, 1e30)];

@@ -129,17 +129,20 @@ pub fn LineChart(
         let f = frame.get();
         lines.with(|l| draw(f, l, log_y, clamp_y.and_then(|c| c.get())))
     });
+    // The legend changes only when the set of lines does, not with every new point.
+    let entries = Memo::new(move |_| {
+        lines.with(|ls| ls.iter().filter(|l| !l.hide_in_legend).map(|l| (l.label, l.class, l.dots, l.area)).collect::<Vec<_>>())
+    });
     let legend = move || {
-        lines.with(|ls| {
-            ls.iter()
-                .filter(|l| !l.hide_in_legend)
-                .map(|l| {
-                    view! {
-                        <li><span class=format!("swatch {}", l.class) class:dot-swatch=l.dots class:area-swatch=l.area aria-hidden="true"></span>{l.label}</li>
-                    }
-                })
-                .collect_view()
-        })
+        entries
+            .get()
+            .into_iter()
+            .map(|(label, class, dots, area)| {
+                view! {
+                    <li><span class=format!("swatch {class}") class:dot-swatch=dots class:area-swatch=area aria-hidden="true"></span>{label}</li>
+                }
+            })
+            .collect_view()
     };
     let clip_url = format!("url(#{clip_id})");
     let plot = move || {
