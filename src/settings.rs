@@ -546,9 +546,15 @@ impl Settings {
     /// pairs of both, the fragment's read last; unknown keys and bad values are reported and
     /// fall back to defaults.
     pub fn from_link(query: &str, fragment: &str) -> (Settings, Vec<SettingError>) {
-        let q = query.strip_prefix('?').unwrap_or(query);
-        let f = fragment.strip_prefix('#').unwrap_or(fragment);
-        Settings::from_query(&format!("{q}&{f}"))
+        Settings::from_pairs(&Settings::link_pairs(query, fragment))
+    }
+
+    /// Settings from a link's decoded pairs ([`Settings::link_pairs`]); the page's own fields
+    /// ([`PAGE_KEYS`]) are left to the page, the rest as [`Settings::apply_pairs`] reads them.
+    pub fn from_pairs(pairs: &[(String, String)]) -> (Settings, Vec<SettingError>) {
+        let mut s = Settings::default();
+        let problems = s.apply_pairs(pairs.iter().filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v.as_str())));
+        (s, problems)
     }
 
     /// The decoded `key=value` pairs of a link's query and fragment, in order.
@@ -568,10 +574,7 @@ impl Settings {
     /// Settings from a URL query (with or without `?`); unknown keys and bad values are reported
     /// and fall back to defaults ([`PAGE_KEYS`] are the page's, not reported).
     pub fn from_query(query: &str) -> (Settings, Vec<SettingError>) {
-        let pairs = Settings::link_pairs(query, "");
-        let mut s = Settings::default();
-        let problems = s.apply_pairs(pairs.iter().filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v.as_str())));
-        (s, problems)
+        Settings::from_pairs(&Settings::link_pairs(query, ""))
     }
 }
 

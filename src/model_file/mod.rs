@@ -39,6 +39,10 @@ use crate::engine::{EngineError, Model};
 pub const FORMAT: &str = "unroll-model";
 pub const VERSION: u32 = 1;
 
+/// Largest model file the page opens (bytes): `MAX_PARAMS` weights written as JSON numbers
+/// (about 8 bytes each), with room. The page refuses a bigger file before reading it.
+pub const MAX_FILE_BYTES: usize = 512 << 20;
+
 /// One weight tensor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WeightData {

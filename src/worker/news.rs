@@ -18,7 +18,7 @@ use crate::lesson::news::{EngineTrial, NewsData, NewsLesson, Progress, TestJob, 
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
 use crate::lesson::pacing::{Pacer, TRIAL_STEPS};
 use crate::lesson::LessonError;
-use crate::model_file::ModelFile;
+use crate::model_file::{ModelFile, MAX_FILE_BYTES};
 use crate::protocol::{BatchPoint, DataSource, Event, NewsEvent, Reader};
 use crate::settings::{Settings, UPLOAD_PREFIX};
 
@@ -283,9 +283,6 @@ fn ready(p: &TextClassifier) -> NewsEvent {
 /// Largest difference between a file's recorded check outputs and ours (as `unroll model verify`).
 const CHECK_TOLERANCE: f32 = 1e-4;
 
-/// Largest model file opened (bytes): the budget of `model_file` as JSON numbers, with room.
-const MAX_MODEL_FILE: usize = 512 << 20;
-
 /// Sends the news lesson's model as a file, once its weights are all back (the WebGPU engine's
 /// copy); refused while it trains.
 pub fn save_model(st: &mut State) {
@@ -321,8 +318,8 @@ pub fn save_model(st: &mut State) {
 pub fn open_model(st: &mut State, name: String, bytes: Vec<u8>) {
     let shown = crate::settings::shown(&name);
     let refuse = |why: String| post(NewsEvent::ModelRefused { message: format!("{shown} was not opened: {why}") });
-    if bytes.len() > MAX_MODEL_FILE {
-        return refuse(format!("it has {} MB, more than the {} MB a model file may have", bytes.len() >> 20, MAX_MODEL_FILE >> 20));
+    if bytes.len() > MAX_FILE_BYTES {
+        return refuse(format!("it has {} MB, more than the {} MB a model file may have", bytes.len() >> 20, MAX_FILE_BYTES >> 20));
     }
     let result = String::from_utf8(bytes)
         .map_err(|_| "it is not a text (JSON) file".to_string())

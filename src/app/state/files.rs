@@ -1,4 +1,5 @@
-//! Files offered to the student: a download made from text (a CSV log, a model file).
+//! Files in and out of the page: a download made from text (a CSV log, a model file), and the
+//! bytes of a file the student chose or dropped.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -18,4 +19,13 @@ pub fn download(name: &str, mime: &str, text: &str) {
     }
     // Freed once the browser has surely read it (revoked at once, some browsers lose the file).
     set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(60));
+}
+
+/// The bytes of a file the student chose or dropped (its size checked by the caller first, so
+/// that a huge file is never read into memory); `Err` says why it could not be read.
+pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+        Ok(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
+        Err(e) => Err(format!("{} could not be read: {e:?}", file.name())),
+    }
 }

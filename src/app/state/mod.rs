@@ -18,7 +18,7 @@ use crate::lesson::{Evaluation, SeriesInfo};
 use crate::protocol::{Command, Event, NewsEvent, SeriesEvent, Weights};
 use crate::settings::{Part, Settings, Task};
 use bridge::WorkerBridge;
-pub use files::download;
+pub use files::{download, file_bytes};
 pub use news::{HeadlineReading, Loading, NewsState, Pretrained, Tested};
 pub use views::{ChainState, View, WordLookup};
 

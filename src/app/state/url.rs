@@ -18,8 +18,9 @@ pub fn read() -> (Settings, EmbedOptions, Vec<SettingError>) {
     let location = web_sys::window().map(|w| w.location());
     let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
     let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
-    let (settings, mut problems) = Settings::from_link(&search, &hash);
+    // The link is decoded once; the settings and the page's own fields each take theirs.
     let pairs = Settings::link_pairs(&search, &hash);
+    let (settings, mut problems) = Settings::from_pairs(&pairs);
     let (embed, more) = EmbedOptions::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     problems.extend(more);
     PAGE_QUERY.with(|q| *q.borrow_mut() = embed.to_query());

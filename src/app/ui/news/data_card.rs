@@ -3,10 +3,9 @@
 //! current data and experiment stay as they were.
 
 use leptos::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::app::news_history::bytes as fmt_bytes;
-use crate::app::state::Store;
+use crate::app::state::{file_bytes, Store};
 use crate::data::labeled_csv::{CsvError, MAX_BYTES};
 use crate::engine::model::summary::thousands;
 use crate::lesson::news_source::{check_url, AG_NEWS_TRAIN_ROWS, BUNDLE_NAME};
@@ -24,12 +23,9 @@ fn upload(store: Store, file: web_sys::File) {
     store.news.data_error.set(None);
     store.news.upload_wanted.set(None);
     wasm_bindgen_futures::spawn_local(async move {
-        match JsFuture::from(file.array_buffer()).await {
-            Ok(buffer) => {
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                store.send(Command::LoadNews { source: DataSource::Upload { name, bytes } });
-            }
-            Err(e) => store.news.data_error.set(Some(format!("{name} could not be read: {e:?}"))),
+        match file_bytes(&file).await {
+            Ok(bytes) => store.send(Command::LoadNews { source: DataSource::Upload { name, bytes } }),
+            Err(e) => store.news.data_error.set(Some(e)),
         }
     });
 }

@@ -5,25 +5,22 @@
 //! a message naming what is wrong, and changes nothing.
 
 use leptos::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
-use crate::app::state::Store;
+use crate::app::state::{file_bytes, Store};
+use crate::model_file::MAX_FILE_BYTES;
 use crate::protocol::Command;
-
-/// Largest model file read from disk (bytes): the worker refuses more anyway.
-const MAX_FILE: f64 = (512u64 << 20) as f64;
 
 fn open(store: Store, file: web_sys::File) {
     let name = file.name();
-    if file.size() > MAX_FILE {
-        store.news.model_file.set(Some(Err(format!("{name} was not opened: it is larger than 512 MB."))));
+    if file.size() > MAX_FILE_BYTES as f64 {
+        store.news.model_file.set(Some(Err(format!("{name} was not opened: it is larger than {} MB.", MAX_FILE_BYTES >> 20))));
         return;
     }
     store.news.model_file.set(Some(Ok(format!("Opening {name}…"))));
     wasm_bindgen_futures::spawn_local(async move {
-        match JsFuture::from(file.array_buffer()).await {
-            Ok(buffer) => store.send(Command::OpenModel { name, bytes: js_sys::Uint8Array::new(&buffer).to_vec() }),
-            Err(e) => store.news.model_file.set(Some(Err(format!("{name} could not be read: {e:?}")))),
+        match file_bytes(&file).await {
+            Ok(bytes) => store.send(Command::OpenModel { name, bytes }),
+            Err(e) => store.news.model_file.set(Some(Err(e))),
         }
     });
 }
