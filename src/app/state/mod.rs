@@ -353,6 +353,9 @@ impl Store {
     fn on_series(&self, ev: SeriesEvent) {
         match ev {
             SeriesEvent::Configured { info, settings } => {
+                if self.left_behind(&settings) {
+                    return;
+                }
                 // Before `configured`: the unrolled view's default window is read from it.
                 self.info.set(Some(info));
                 self.configured(settings);
@@ -400,6 +403,9 @@ impl Store {
         let news = &self.news;
         match ev {
             NewsEvent::Configured { info, settings } => {
+                if self.left_behind(&settings) {
+                    return;
+                }
                 self.configured(settings);
                 news.configured(info);
             }
@@ -442,6 +448,13 @@ impl Store {
     }
 
     /// A new experiment of either lesson is in place: its settings go to the URL.
+    /// Whether `settings` built a lesson the student has since left (the sine lesson's first
+    /// build can answer after a switch to the news lesson): its answer must not put that
+    /// lesson's settings (Units 100) in the news settings column.
+    fn left_behind(&self, settings: &Settings) -> bool {
+        settings.task.part() != self.lesson.get_untracked().part()
+    }
+
     fn configured(&self, settings: Settings) {
         // The weights kept belong to the experiment that was replaced.
         self.snapshot.set_value(None);
