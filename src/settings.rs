@@ -208,9 +208,10 @@ pub const UPLOAD_PREFIX: &str = "upload:";
 /// the browser. Links with them in the query still open.
 pub const FRAGMENT_KEYS: &[&str] = &["series"];
 
-/// Link fields of the page itself, not of the experiment: how it is embedded (`app::embed`).
+/// Link fields of the page itself, not of the experiment: how it is embedded and its language
+/// (`app::embed`).
 /// [`Settings::from_query`] leaves them to the page.
-pub const PAGE_KEYS: &[&str] = &["embed", "show", "autostart", "origins"];
+pub const PAGE_KEYS: &[&str] = &["embed", "show", "autostart", "origins", "lang"];
 
 /// A typed sequence in a link: as many numbers as the text box takes
 /// ([`crate::data::series::MAX_TYPED`]), refused with the box's own words. The numbers themselves

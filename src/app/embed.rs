@@ -15,6 +15,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::app::i18n::Lang;
 use crate::settings::{shown, SettingError};
 
 /// The message schema's version, in every message both ways.
@@ -76,11 +77,13 @@ pub struct EmbedOptions {
     pub autostart: bool,
     /// Origins (`scheme://host[:port]`) whose messages are obeyed; none: every message is ignored.
     pub origins: Vec<String>,
+    /// The page's language, when the link names one (else the browser's).
+    pub lang: Option<Lang>,
 }
 
 impl Default for EmbedOptions {
     fn default() -> Self {
-        EmbedOptions { embed: false, show: Panel::ALL.iter().map(|(p, _)| *p).collect(), autostart: false, origins: vec![] }
+        EmbedOptions { embed: false, show: Panel::ALL.iter().map(|(p, _)| *p).collect(), autostart: false, origins: vec![], lang: None }
     }
 }
 
@@ -120,6 +123,13 @@ impl EmbedOptions {
                     }
                     show = Some(panels);
                 }
+                "lang" => match Lang::parse(value) {
+                    Some(l) => o.lang = Some(l),
+                    None => problems.push(SettingError::new(
+                        key,
+                        format!("`{}` is not a language of the page (one of: {})", shown(value), Lang::ALL.map(Lang::code).join(", ")),
+                    )),
+                },
                 "origins" => {
                     o.origins.clear();
                     for origin in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -176,6 +186,9 @@ impl EmbedOptions {
         }
         if !self.origins.is_empty() {
             pairs.push(format!("origins={}", crate::settings::encode(&self.origins.join(","))));
+        }
+        if let Some(lang) = self.lang {
+            pairs.push(format!("lang={}", lang.code()));
         }
         pairs.join("&")
     }

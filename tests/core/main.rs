@@ -25,6 +25,7 @@ mod footprint;
 mod golden;
 mod gpu;
 mod gradcheck;
+mod i18n;
 mod init;
 mod input_format;
 mod kernels;

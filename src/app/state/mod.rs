@@ -116,6 +116,7 @@ impl Store {
     /// Reads the URL, starts the worker and configures the first experiment.
     pub fn start() -> Store {
         let (settings, embed, problems) = url::read();
+        url::choose_language(&embed);
         let store = Store {
             settings: RwSignal::new(settings.clone()),
             run: RwSignal::new(RunState::default()),

@@ -6,11 +6,12 @@
 use std::cell::RefCell;
 
 use crate::app::embed::EmbedOptions;
+use crate::app::i18n::Lang;
 use crate::settings::{SettingError, Settings};
 
 thread_local! {
     /// The page's own link fields, written back beside the settings.
-    static PAGE_QUERY: RefCell<String> = const { RefCell::new(String::new()) };
+    static PAGE: RefCell<Option<EmbedOptions>> = const { RefCell::new(None) };
 }
 
 /// Settings and embedding from the page's URL, and what in it could not be used.
@@ -23,17 +24,29 @@ pub fn read() -> (Settings, EmbedOptions, Vec<SettingError>) {
     let (settings, mut problems) = Settings::from_pairs(&pairs);
     let (embed, more) = EmbedOptions::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     problems.extend(more);
-    PAGE_QUERY.with(|q| *q.borrow_mut() = embed.to_query());
+    PAGE.with(|q| *q.borrow_mut() = Some(embed.clone()));
     (settings, embed, problems)
 }
 
 /// The link to `settings` on this page (path, query, fragment), with the page's own fields;
-/// without them when `plain` (the full page, not the embed).
+/// only with its language when `plain` (the full page, not the embed).
 pub fn link(settings: &Settings, plain: bool) -> String {
+    let page = PAGE.with(|q| q.borrow().clone()).unwrap_or_default();
+    let page = if plain { EmbedOptions { lang: page.lang, ..EmbedOptions::default() } } else { page };
+    link_with(settings, &page)
+}
+
+/// The link to `settings` on this page in language `lang` (what the language menu opens).
+pub fn link_in(settings: &Settings, lang: Lang) -> String {
+    let page = PAGE.with(|q| q.borrow().clone()).unwrap_or_default();
+    link_with(settings, &EmbedOptions { lang: Some(lang), ..page })
+}
+
+fn link_with(settings: &Settings, page: &EmbedOptions) -> String {
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     let (mut query, fragment) = settings.to_link();
-    let page = PAGE_QUERY.with(|q| q.borrow().clone());
-    if !plain && !page.is_empty() {
+    let page = page.to_query();
+    if !page.is_empty() {
         query = format!("{query}&{page}");
     }
     if fragment.is_empty() {
@@ -48,4 +61,20 @@ pub fn write(settings: &Settings) {
     let Some(window) = web_sys::window() else { return };
     let Ok(history) = window.history() else { return };
     let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link(settings, false)));
+}
+
+/// The page's language: the link's `lang`, else the first of the browser's languages the page
+/// speaks, else English. Set for the whole page, `<html lang>` included (screen readers read
+/// with it).
+pub fn choose_language(page: &EmbedOptions) -> Lang {
+    let lang = page.lang.unwrap_or_else(|| {
+        let tags: Vec<String> =
+            web_sys::window().map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect()).unwrap_or_default();
+        Lang::preferred(tags.iter().map(String::as_str))
+    });
+    crate::app::i18n::set_lang(lang);
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+    lang
 }

@@ -4,10 +4,14 @@
 use leptos::prelude::*;
 
 use super::typed::TypedState;
+use crate::app::i18n::t;
 use crate::app::state::Store;
 use crate::settings::Task;
 
-const LESSONS: &[(Task, &str)] = &[(Task::Sine, "Sine wave"), (Task::Typed, "Your sequence"), (Task::Agnews, "News headlines")];
+fn lessons() -> [(Task, &'static str); 3] {
+    let p = t().page;
+    [(Task::Sine, p.lesson_sine), (Task::Typed, p.lesson_typed), (Task::Agnews, p.lesson_news)]
+}
 
 #[component]
 pub fn LessonSwitch(typed: TypedState) -> impl IntoView {
@@ -20,9 +24,9 @@ pub fn LessonSwitch(typed: TypedState) -> impl IntoView {
     };
     view! {
         <fieldset class="lesson-switch segmented">
-            <legend class="visually-hidden">"Lesson"</legend>
+            <legend class="visually-hidden">{t().page.lesson}</legend>
             <div class="segments">
-                {LESSONS.iter().map(|&(task, name)| {
+                {lessons().into_iter().map(|(task, name)| {
                     let checked = move || store.lesson.get() == task;
                     view! {
                         <label class:checked=checked>

@@ -10,6 +10,7 @@ mod embed_api;
 mod embeddings;
 mod fields;
 mod gradients;
+mod language;
 mod lesson_charts;
 mod lesson_switch;
 mod model_view;
@@ -25,11 +26,13 @@ mod views;
 use leptos::prelude::*;
 
 use crate::app::embed::Panel;
+use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
 use crate::engine::backend::BackendLabel;
 use crate::settings::Task;
 use chain::ChainPanel;
 use drift::DriftPanel;
+use language::LanguageMenu;
 use lesson_charts::{GenerationChart, GradNormChart, HeldOutChart, LossChart, NextValues, WindowsHint};
 use lesson_switch::LessonSwitch;
 use news::{NewsSettingsPanel, NewsWorkspace};
@@ -55,27 +58,27 @@ fn App() -> impl IntoView {
     provide_context(store);
     let typed = TypedState::new(store);
     let backend = move || match (store.backend.get(), store.workers.get()) {
-        (None, _) => "starting…".to_string(),
+        (None, _) => t().page.engine_starting.to_string(),
         (Some(b), n) => {
-            let workers = if n > 1 && b != BackendLabel::Gpu { format!(" · {n} workers") } else { String::new() };
+            let workers = if n > 1 && b != BackendLabel::Gpu { fill(t().page.workers, &[("n", &n)]) } else { String::new() };
             let reason = store.engine_reason.get().map(|r| format!(" · {r}")).unwrap_or_default();
             format!("{}{workers}{reason}", b.label())
         }
     };
-    let workers_hint = move || {
-        (store.workers.get() > 1).then_some("Two workers: each training batch of the sine and typed lessons is computed in two halves at once, on two CPU cores (the same results as one worker).")
-    };
+    let workers_hint = move || (store.workers.get() > 1).then_some(t().page.workers_hint);
     let model_line = move || {
         store.info.with(|i| {
             i.as_ref().map(|i| {
-                format!(
-                    "{} · {} weights · trains on the first {} of {} values, windows of {} steps · {} (estimated)",
-                    i.model,
-                    crate::engine::model::summary::thousands(i.params),
-                    i.train_end,
-                    i.values.len(),
-                    i.window,
-                    i.estimate.text()
+                fill(
+                    t().page.model_line,
+                    &[
+                        ("model", &i.model),
+                        ("weights", &crate::engine::model::summary::thousands(i.params)),
+                        ("train", &i.train_end),
+                        ("values", &i.values.len()),
+                        ("window", &i.window),
+                        ("estimate", &i.estimate.text()),
+                    ],
                 )
             })
         })
@@ -92,21 +95,22 @@ fn App() -> impl IntoView {
                 <div class="brand">
                     <span class="logo" aria-hidden="true">"⟲"</span>
                     <h1>"Unroll"</h1>
-                    <span class="tagline">"watch a recurrent network learn"</span>
+                    <span class="tagline">{t().page.tagline}</span>
                 </div>
                 <Show when=move || shows(Panel::Lessons)><LessonSwitch typed /></Show>
                 {(!embedded).then(|| view! { <ShareBar /> })}
+                {(!embedded).then(|| view! { <LanguageMenu /> })}
                 {embedded.then(|| view! {
-                    <a class="open-full" href=full_page target="_blank" rel="noopener" data-testid="open-full">"Open in Unroll ↗"</a>
+                    <a class="open-full" href=full_page target="_blank" rel="noopener" data-testid="open-full">{t().page.open_full}</a>
                 })}
-                <p class="backend" title=workers_hint>"Engine: "<span data-testid="backend">{backend}</span></p>
+                <p class="backend" title=workers_hint>{t().page.engine}<span data-testid="backend">{backend}</span></p>
             </header>
             <NoticeBar />
             <main class="layout" class:no-settings=move || !shows(Panel::Settings)>
                 <Show
                     when=move || store.lesson.get() == Task::Agnews
                     fallback=move || view! {
-                        <section class="workspace" aria-label="Training">
+                        <section class="workspace" aria-label=t().page.workspace_training>
                             <Show when=move || shows(Panel::Controls)><Toolbar /></Show>
                             <MaybeViews shown=shows(Panel::Views)>
                                 <Show when=move || store.lesson.get() == Task::Typed>
@@ -140,7 +144,7 @@ fn App() -> impl IntoView {
                         <Show when=move || shows(Panel::Settings)><SettingsPanel /></Show>
                     }
                 >
-                    <section class="workspace" aria-label="News classification">
+                    <section class="workspace" aria-label=t().page.workspace_news>
                         <NewsWorkspace />
                     </section>
                     <Show when=move || shows(Panel::Settings)><NewsSettingsPanel /></Show>

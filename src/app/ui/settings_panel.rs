@@ -38,7 +38,7 @@ pub fn SettingsPanel() -> impl IntoView {
     };
     view! {
         <aside class="settings" aria-label="Settings">
-            <SkipToControls text="Back to training controls" />
+            <SkipToControls text=crate::app::i18n::t().page.back_to_controls />
             <p class="settings-note">"Changing a setting starts a fresh run (how it generates excepted)."</p>
             <section aria-labelledby="h-model">
                 <h2 id="h-model">"Model"</h2>

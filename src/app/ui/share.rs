@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::i18n::t;
 use crate::app::state::{download, Store};
 use crate::settings::Task;
 
@@ -65,23 +66,23 @@ pub fn ShareBar() -> impl IntoView {
     };
     let status = move || match copied.get() {
         Copied::Not => String::new(),
-        Copied::Done => "Link copied: it opens this experiment with these settings.".to_string(),
-        Copied::Refused(_) => "The browser did not allow copying; copy the link from the field.".to_string(),
+        Copied::Done => t().share.copied.to_string(),
+        Copied::Refused(_) => t().share.refused.to_string(),
     };
     view! {
-        <div class="share" role="group" aria-label="Share">
+        <div class="share" role="group" aria-label=t().share.group>
             <button
                 type="button"
                 class="secondary small"
                 data-testid="copy-link"
-                title="Copy a link to this experiment (Ctrl+Shift+L)"
+                title=t().share.copy_link_hint
                 aria-keyshortcuts="Control+Shift+L Meta+Shift+L"
                 on:click=move |_| copy()
             >
-                "Copy link"
+                {t().share.copy_link}
             </button>
-            <button type="button" class="secondary small" data-testid="save-log" title="Save every training step's loss as CSV" on:click=save_log>
-                "Save log"
+            <button type="button" class="secondary small" data-testid="save-log" title=t().share.save_log_hint on:click=save_log>
+                {t().share.save_log}
             </button>
             <span class="share-status" role="status" data-testid="share-status">{status}</span>
             {move || match copied.get() {
@@ -90,7 +91,7 @@ pub fn ShareBar() -> impl IntoView {
                         type="text"
                         class="share-link"
                         readonly
-                        aria-label="Link to this experiment"
+                        aria-label=t().share.link_field
                         prop:value=link
                         data-testid="share-link"
                         on:focus=move |ev| {

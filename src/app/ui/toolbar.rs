@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::plot::format_number;
 use crate::app::state::Store;
 
@@ -21,7 +22,7 @@ pub fn TrainButton(#[prop(into)] disabled: Signal<bool>) -> impl IntoView {
     view! {
         <button type="button" class="primary" data-testid="train" prop:disabled=move || disabled.get() on:click=move |_| store.toggle_training()>
             <svg class="icon" viewBox="0 0 10 10" aria-hidden="true" focusable="false">{icon}</svg>
-            {move || if running() { "Pause" } else { "Train" }}
+            {move || if running() { t().toolbar.pause } else { t().toolbar.train }}
         </button>
     }
 }
@@ -38,18 +39,18 @@ pub fn Toolbar() -> impl IntoView {
         move || store.eval.with(|e| e.as_ref().and_then(|e| e.gen_mse).map(|m| format_number(m as f64)).unwrap_or_else(|| "–".into()));
     let (in_flight, in_flight_title) = in_flight_attributes(store);
     view! {
-        <div class="toolbar" role="group" aria-label="Training controls" id="training-controls" tabindex="-1">
+        <div class="toolbar" role="group" aria-label=t().toolbar.controls id="training-controls" tabindex="-1">
             <div class="buttons">
                 <TrainButton disabled=Signal::derive(move || !configured()) />
-                <button type="button" prop:disabled=move || running() || !configured() on:click=move |_| store.step()>"Step"</button>
-                <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
+                <button type="button" prop:disabled=move || running() || !configured() on:click=move |_| store.step()>{t().toolbar.step}</button>
+                <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>{t().toolbar.reset}</button>
             </div>
             <dl class="stats">
-                <div><dt>"Step"</dt><dd data-testid="step" data-in-flight=in_flight title=in_flight_title>{move || store.run.with(|r| r.step)}</dd></div>
-                <div><dt>"Loss"</dt><dd data-testid="loss">{loss}</dd></div>
-                <div><dt>"Steps/s"</dt><dd data-testid="steps-per-sec">{sps}</dd></div>
-                <div><dt>"Held-out MSE"</dt><dd data-testid="heldout-mse">{heldout}</dd></div>
-                <div><dt>"Generation MSE"</dt><dd data-testid="generation-mse">{gen}</dd></div>
+                <div><dt>{t().toolbar.stat_step}</dt><dd data-testid="step" data-in-flight=in_flight title=in_flight_title>{move || store.run.with(|r| r.step)}</dd></div>
+                <div><dt>{t().toolbar.stat_loss}</dt><dd data-testid="loss">{loss}</dd></div>
+                <div><dt>{t().toolbar.stat_steps_per_sec}</dt><dd data-testid="steps-per-sec">{sps}</dd></div>
+                <div><dt>{t().toolbar.stat_heldout}</dt><dd data-testid="heldout-mse">{heldout}</dd></div>
+                <div><dt>{t().toolbar.stat_generation}</dt><dd data-testid="generation-mse">{gen}</dd></div>
             </dl>
         </div>
     }
@@ -59,5 +60,5 @@ pub fn Toolbar() -> impl IntoView {
 /// still moves until it is 0) and a tooltip saying so, for the step (or batch) counter.
 pub fn in_flight_attributes(store: Store) -> (impl Fn() -> String + Copy, impl Fn() -> Option<String> + Copy) {
     let n = move || store.run.with(|r| r.in_flight);
-    (move || n().to_string(), move || (n() > 0).then(|| format!("{} more on their way back from the GPU", n())))
+    (move || n().to_string(), move || (n() > 0).then(|| fill(t().toolbar.in_flight, &[("n", &n())])))
 }

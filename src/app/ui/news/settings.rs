@@ -47,7 +47,7 @@ fn PresetField() -> impl IntoView {
 pub fn NewsSettingsPanel() -> impl IntoView {
     view! {
         <aside class="settings" aria-label="Settings">
-            <SkipToControls text="Back to training controls" />
+            <SkipToControls text=crate::app::i18n::t().page.back_to_controls />
             <p class="settings-note">"Changing a setting starts a fresh run."</p>
             <section aria-labelledby="h-news-model">
                 <h2 id="h-news-model">"Model"</h2>

@@ -1,0 +1,3 @@
+use crate::app::i18n::en::chain::Chain;
+
+pub const DE: Chain = Chain {};

@@ -1,0 +1,3 @@
+use crate::app::i18n::en::course::Course;
+
+pub const DE: Course = Course {};

@@ -1,0 +1,10 @@
+//! The page's strings in German (Deutsch): each file fills the struct its English file declares.
+
+pub mod chain;
+pub mod charts;
+pub mod course;
+pub mod news;
+pub mod page;
+pub mod settings;
+pub mod share;
+pub mod toolbar;

@@ -1,0 +1,10 @@
+//! The page's strings in English: each file declares a part's keys and their English text.
+
+pub mod chain;
+pub mod charts;
+pub mod course;
+pub mod news;
+pub mod page;
+pub mod settings;
+pub mod share;
+pub mod toolbar;
