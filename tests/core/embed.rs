@@ -89,3 +89,30 @@ fn outgoing_events_carry_the_version_and_their_type() {
     assert_eq!(Outgoing::Finished { test_accuracy: Some(0.75) }.to_json()["type"], "finished");
     assert_eq!(Outgoing::Error { message: "no".into() }.to_json()["message"], "no");
 }
+
+#[test]
+fn every_page_field_is_read_by_the_page_and_left_alone_by_the_settings() {
+    use unroll::settings::PAGE_KEYS;
+    for key in PAGE_KEYS {
+        // The page reads it: a bad value is reported under its name.
+        let (_, problems) = EmbedOptions::from_pairs([(*key, "§not-valid§")]);
+        assert!(problems.iter().any(|p| p.key == *key), "{key}: {problems:?}");
+        // The experiment's settings do not (no "unknown field" for it).
+        let (_, problems) = Settings::from_pairs(&[(key.to_string(), "§not-valid§".to_string())]);
+        assert!(problems.is_empty(), "{key}: {problems:?}");
+    }
+}
+
+#[test]
+fn the_language_is_a_page_field() {
+    use unroll::app::i18n::Lang;
+    let (o, problems) = options("lang=de-AT");
+    assert_eq!(o.lang, Some(Lang::De));
+    assert!(problems.is_empty());
+    assert_eq!(o.to_query(), "lang=de");
+    let (o, problems) = options("lang=klingon");
+    assert_eq!(o.lang, None);
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].contains("not a language of the page (one of: en, de)"), "{problems:?}");
+    assert_eq!(options("").0.to_query(), "");
+}

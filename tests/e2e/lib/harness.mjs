@@ -69,8 +69,8 @@ export async function launch() {
 }
 
 /** A page that records console messages and uncaught errors. */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, permissions = [], colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, permissions, colorScheme });
+export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, permissions = [], colorScheme = 'light', locale = 'en-US' } = {}) {
+  const context = await browser.newContext({ viewport, permissions, colorScheme, locale });
   const page = await context.newPage();
   const messages = [];
   page.on('console', (m) => messages.push({ type: m.type(), text: m.text() }));

@@ -21,7 +21,7 @@ export class Playground {
   async loss() { return Number(await this.page.getByTestId('loss').textContent()); }
   async text(testid) { return (await this.page.getByTestId(testid).textContent()).trim(); }
 
-  /** Waits until the step counter reaches `n` (the worker reports every ~30 ms). */
+  /** Waits until the step counter reaches `n` (the worker reports ten times a second). */
   async waitForStep(n, timeout = 120_000) {
     await this.page.waitForFunction((n) => Number(document.querySelector('[data-testid="step"]')?.textContent) >= n, n, { timeout, polling: 100 });
   }
