@@ -353,3 +353,24 @@ fn truncated_files_are_refused() {
         assert!(!e.to_string().is_empty());
     }
 }
+
+/// A model trained and exported by Keras itself (`tools/keras/make_keras_news_fixture.py`):
+/// Unroll's reading of its weights gives Keras's outputs, and it reads headlines as Keras does.
+#[test]
+fn a_keras_export_opens_and_reads_headlines() {
+    let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keras_news_lstm.unroll.json"));
+    let file = ModelFile::parse(json).unwrap();
+    assert_eq!(file.classes, ["World", "Sports", "Business", "Sci/Tech"]);
+    assert_eq!(file.vectorizer.as_ref().map(|v| v.vocabulary_size()), Some(1000));
+    let model = file.to_model().unwrap();
+    let (max, n) = file.verify(&model).unwrap().expect("the export carries Keras's outputs");
+    assert_eq!(n, 32);
+    assert!(max < 1e-4, "Unroll differs from Keras by {max:e}");
+    let mut reader = unroll::lesson::news::TextClassifier::from_file(&file).unwrap();
+    let class = |reader: &mut unroll::lesson::news::TextClassifier, text: &str| {
+        let p = reader.read(text).probs;
+        (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap()
+    };
+    assert_eq!(class(&mut reader, "Yankees beat Red Sox in the playoffs"), 1);
+    assert_eq!(class(&mut reader, "Stocks fall as oil prices rise and profits drop"), 2);
+}
