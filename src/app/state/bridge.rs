@@ -8,6 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
+use crate::app::i18n::{fill, t};
 use crate::protocol::{from_js, to_js, Command, Event};
 
 pub struct WorkerBridge {
@@ -21,7 +22,8 @@ pub struct WorkerBridge {
 impl WorkerBridge {
     /// Starts `worker_loader.js` (built by Trunk beside the page).
     pub fn spawn(on_event: impl Fn(Event) + 'static, on_died: impl Fn(String) + 'static) -> Result<Rc<Self>, String> {
-        let worker = Worker::new("./worker_loader.js").map_err(|e| format!("The browser could not start the training worker: {e:?}"))?;
+        let worker =
+            Worker::new("./worker_loader.js").map_err(|e| fill(t().settings.worker_start_failed, &[("error", &format!("{e:?}"))]))?;
         let on_event = Rc::new(on_event);
         let bridge = Rc::new_cyclic(|weak: &std::rc::Weak<WorkerBridge>| {
             let weak_msg = weak.clone();
@@ -36,7 +38,7 @@ impl WorkerBridge {
                     }
                     ev_msg(ev);
                 }
-                Err(e) => ev_msg(Event::Error { message: format!("The page received an unreadable message from the worker: {e}") }),
+                Err(e) => ev_msg(Event::Error { message: fill(t().settings.worker_unreadable, &[("error", &e)]) }),
             });
             let on_died = Rc::new(on_died);
             let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {

@@ -13,6 +13,7 @@ pub mod url;
 mod views;
 
 use crate::app::history::LossHistory;
+use crate::app::i18n::{fill, t};
 use crate::engine::backend::BackendLabel;
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::protocol::{Command, Event, NewsEvent, SeriesEvent, Weights};
@@ -52,9 +53,6 @@ pub enum Notice {
     /// Parts of the URL were not understood.
     Url(Vec<String>),
 }
-
-/// Said once when the helper worker drops out.
-pub const HELPER_LOST: &str = "The second worker stopped answering, so training goes on in one worker: the same results, only slower.";
 
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -174,10 +172,7 @@ impl Store {
         self.restarts.update_value(|t| t.retain(|&at| now - at < RESTART_WINDOW_MS));
         let recent = self.restarts.with_value(Vec::len);
         if recent >= MAX_RESTARTS {
-            self.notice.set(Some(Notice::Error(format!(
-                "The training engine stopped {} times within a minute ({why}). Reload the page to start again.",
-                recent + 1
-            ))));
+            self.notice.set(Some(Notice::Error(fill(t().settings.restart_failed, &[("n", &(recent + 1)), ("why", &why)]))));
             return;
         }
         self.restarts.update_value(|t| t.push(now));
@@ -193,14 +188,11 @@ impl Store {
                 if self.news.reader.get_untracked() == crate::protocol::Reader::Trained {
                     self.news.reader_chosen.set(true);
                 }
-                format!(" and the weights it had after step {step}")
+                fill(t().settings.restarted_weights, &[("step", &step)])
             }
             None => String::new(),
         };
-        self.notice.set(Some(Notice::Info(
-            "The engine restarted",
-            format!("The training engine stopped unexpectedly ({why}). A new one took up your settings{with}; press Train to go on."),
-        )));
+        self.notice.set(Some(Notice::Info(t().settings.restarted_title, fill(t().settings.restarted, &[("why", &why), ("with", &with)]))));
     }
 
     /// Settings to start `task` from: the current ones if they belong to the same family of
@@ -312,7 +304,7 @@ impl Store {
                 // The "2 workers" label goes; say why, once, unless a problem is on show.
                 let busy = matches!(self.notice.get_untracked(), Some(Notice::Diverged(_) | Notice::Error(_)));
                 if before > 1 && count == 1 && !busy {
-                    self.notice.set(Some(Notice::Info("One worker now", HELPER_LOST.to_string())));
+                    self.notice.set(Some(Notice::Info(t().settings.one_worker_title, t().settings.helper_lost.to_string())));
                 }
             }
             Event::Rejected { message } => {
@@ -326,14 +318,14 @@ impl Store {
                         Some(Notice::Url(items)) => items,
                         _ => Vec::new(),
                     };
-                    items.push(format!("the link's experiment: {message}"));
+                    items.push(fill(t().settings.link_experiment, &[("message", &message)]));
                     self.notice.set(Some(Notice::Url(items)));
                     self.send(Command::Configure { settings: Settings::defaults_for(task) });
                 }
             }
             Event::EngineLost { message } => {
                 self.run_stopped();
-                self.notice.set(Some(Notice::Info("Training paused: the GPU was lost", message)));
+                self.notice.set(Some(Notice::Info(t().settings.gpu_lost_title, message)));
             }
             Event::Error { message } => {
                 self.run_stopped();

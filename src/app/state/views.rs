@@ -37,14 +37,16 @@ impl View {
         }
     }
 
+    /// The view's name on its tab.
     pub fn title(self) -> &'static str {
+        let s = crate::app::i18n::t().settings;
         match self {
-            View::Training => "Training",
-            View::Chain => "Inside the cell",
-            View::Gradients => "Gradients through time",
-            View::Embeddings => "Word embeddings",
-            View::Model => "Model & Keras code",
-            View::Basics => "RNN basics",
+            View::Training => s.view_training,
+            View::Chain => s.view_chain,
+            View::Gradients => s.view_gradients,
+            View::Embeddings => s.view_embeddings,
+            View::Model => s.view_model,
+            View::Basics => s.view_basics,
         }
     }
 

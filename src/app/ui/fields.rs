@@ -7,6 +7,35 @@ use leptos::prelude::*;
 use crate::app::state::Store;
 use crate::settings::Settings;
 
+/// A setting's choices: its value in the link and its text on the page. Made from a constant
+/// table (`&'static [...]`) or from an array a function builds from the page's strings.
+#[derive(Clone, Debug)]
+pub struct Choices(Vec<(&'static str, &'static str)>);
+
+impl From<&'static [(&'static str, &'static str)]> for Choices {
+    fn from(options: &'static [(&'static str, &'static str)]) -> Choices {
+        Choices(options.to_vec())
+    }
+}
+
+impl<const N: usize> From<&'static [(&'static str, &'static str); N]> for Choices {
+    fn from(options: &'static [(&'static str, &'static str); N]) -> Choices {
+        Choices(options.to_vec())
+    }
+}
+
+impl<const N: usize> From<[(&'static str, &'static str); N]> for Choices {
+    fn from(options: [(&'static str, &'static str); N]) -> Choices {
+        Choices(options.to_vec())
+    }
+}
+
+impl From<Vec<(&'static str, &'static str)>> for Choices {
+    fn from(options: Vec<(&'static str, &'static str)>) -> Choices {
+        Choices(options)
+    }
+}
+
 /// The current text of setting `key`, recomputed only when the settings change and passed on only
 /// when that text changes (a select's options all compare against one memo).
 fn current(store: Store, key: &'static str) -> Memo<String> {
@@ -69,7 +98,7 @@ pub fn NumberField(
 pub fn SelectField(
     key: &'static str,
     label: &'static str,
-    options: &'static [(&'static str, &'static str)],
+    #[prop(into)] options: Choices,
     #[prop(optional)] hint: &'static str,
     #[prop(optional, into)] disabled: Option<Signal<bool>>,
 ) -> impl IntoView {
@@ -88,8 +117,8 @@ pub fn SelectField(
                 prop:disabled=move || disabled.is_some_and(|d| d.get())
                 on:change=move |ev| error.set(try_apply(store, key, &event_target_value(&ev)).err())
             >
-                {options.iter().map(|(value, text)| view! {
-                    <option value=*value selected=move || current.with(|c| c == value)>{*text}</option>
+                {options.0.into_iter().map(|(value, text)| view! {
+                    <option value=value selected=move || current.with(|c| c == value)>{text}</option>
                 }).collect_view()}
             </select>
             <p class="field-msg" id=described aria-live="polite">{move || error.get().unwrap_or_else(|| hint.to_string())}</p>
@@ -99,25 +128,25 @@ pub fn SelectField(
 
 /// A choice among a few values, as a row of radio buttons (one tab stop, arrow keys move).
 #[component]
-pub fn SegmentedField(key: &'static str, legend: &'static str, options: &'static [(&'static str, &'static str)]) -> impl IntoView {
+pub fn SegmentedField(key: &'static str, legend: &'static str, #[prop(into)] options: Choices) -> impl IntoView {
     let store = Store::from_context();
     let current = current(store, key);
     view! {
         <fieldset class="segmented" data-setting=key>
             <legend>{legend}</legend>
             <div class="segments">
-                {options.iter().map(|(value, text)| {
+                {options.0.into_iter().map(|(value, text)| {
                     let checked = move || current.with(|c| c == value);
                     view! {
                         <label class:checked=checked>
                             <input
                                 type="radio"
                                 name=format!("setting-{key}")
-                                value=*value
+                                value=value
                                 prop:checked=checked
                                 on:change=move |_| { let _ = try_apply(store, key, value); }
                             />
-                            <span>{*text}</span>
+                            <span>{text}</span>
                         </label>
                     }
                 }).collect_view()}

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::state::{Notice, Store};
 
 #[component]
@@ -10,21 +11,17 @@ pub fn NoticeBar() -> impl IntoView {
     let store = Store::from_context();
     move || {
         store.notice.get().map(|n| {
+            let s = t().settings;
             let (class, role, title, body) = match n {
-                Notice::Diverged(m) => ("notice warn", "alert", "Training paused", m),
-                Notice::Error(m) => ("notice error", "alert", "Something went wrong", m),
+                Notice::Diverged(m) => ("notice warn", "alert", s.notice_diverged, m),
+                Notice::Error(m) => ("notice error", "alert", s.notice_error, m),
                 Notice::Info(title, m) => ("notice info", "status", title, m),
-                Notice::Url(items) => (
-                    "notice info",
-                    "status",
-                    "Some settings in the link were not used",
-                    format!("{}. Defaults are used instead.", listed(&items)),
-                ),
+                Notice::Url(items) => ("notice info", "status", s.notice_url, fill(s.notice_url_body, &[("items", &listed(&items))])),
             };
             view! {
                 <div class=class role=role data-testid="notice">
                     <p><strong>{title}": "</strong>{body}</p>
-                    <button type="button" class="icon-button" aria-label="Dismiss message" on:click=move |_| store.notice.set(None)>
+                    <button type="button" class="icon-button" aria-label=s.dismiss on:click=move |_| store.notice.set(None)>
                         <span aria-hidden="true">"×"</span>
                     </button>
                 </div>
@@ -41,7 +38,8 @@ fn listed(items: &[String]) -> String {
     let mut text = items.iter().take(LISTED).cloned().collect::<Vec<_>>().join("; ");
     if items.len() > LISTED {
         let more = items.len() - LISTED;
-        text.push_str(&format!("; and {more} more field{}", if more == 1 { "" } else { "s" }));
+        let s = t().settings;
+        text.push_str(&fill(if more == 1 { s.notice_more_one } else { s.notice_more_many }, &[("n", &more)]));
     }
     text
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::fields::{NumberField, SegmentedField, SelectField};
 use super::skip_link::SkipToControls;
+use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
 use crate::settings::{Cell, OptimizerChoice, Task, Training};
 
@@ -12,7 +13,12 @@ pub const LAYERS: &[(&str, &str)] = &[("1", "1"), ("2", "2"), ("3", "3")];
 const ACTIVATIONS: &[(&str, &str)] =
     &[("relu", "relu"), ("tanh", "tanh"), ("leaky_relu", "leaky relu"), ("elu", "elu"), ("linear", "linear")];
 const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop")];
-const ON_OFF: &[(&str, &str)] = &[("false", "off"), ("true", "on")];
+
+/// A yes/no setting's choices, as the page words them.
+fn on_off() -> [(&'static str, &'static str); 2] {
+    let s = t().settings;
+    [("false", s.off), ("true", s.on)]
+}
 
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
@@ -22,93 +28,99 @@ pub fn SettingsPanel() -> impl IntoView {
     let is_sine = move || store.settings.with(|s| s.task == Task::Sine);
     let teacher = Signal::derive(move || store.settings.with(|s| s.training == Training::Teacher));
     let warmup = move || store.settings.with(|s| s.warmup);
-    let training_note = move || {
-        match (teacher.get(), warmup()) {
-            (true, 0) => "Teacher forcing (the course's way): every step reads the true value. One-step predictions are excellent, but the model never sees its own errors, so generating on its own it may drift; a warm-up or free-running training keeps it on course.",
-            (true, _) => "Teacher forcing (the course's way): every step reads the true value. The model never sees its own errors, so how well it generates on its own rests on how exact its one-step rule is.",
-            (false, _) => "Free-running: the last steps of each window read the model's own predictions, and it learns through them to correct its own errors, as it must when it generates.",
-        }
+    let s = t().settings;
+    let training_note = move || match (teacher.get(), warmup()) {
+        (true, 0) => s.note_teacher_no_warmup,
+        (true, _) => s.note_teacher,
+        (false, _) => s.note_free,
     };
-    let warmup_note = move || {
-        match warmup() {
-        0 => "Every step of each window is scored, the first ones too (the course's way): predicting from one or two values, their errors are large, and they outweigh the rest.".to_string(),
-        1 => "The first step of each window is not scored: there the model has read one value (from which a wave may rise or fall).".to_string(),
-        k => format!("The first {k} steps of each window are not scored: there the model has read too little to predict (from one value, a wave may rise or fall), and their errors would outweigh what generating needs."),
-    }
+    let warmup_note = move || match warmup() {
+        0 => s.warmup_none.to_string(),
+        1 => s.warmup_one.to_string(),
+        k => fill(s.warmup_many, &[("k", &k)]),
     };
     view! {
-        <aside class="settings" aria-label="Settings">
-            <SkipToControls text=crate::app::i18n::t().page.back_to_controls />
-            <p class="settings-note">"Changing a setting starts a fresh run (how it generates excepted)."</p>
+        <aside class="settings" aria-label=s.panel>
+            <SkipToControls text=t().page.back_to_controls />
+            <p class="settings-note">{s.fresh_run_note}</p>
             <section aria-labelledby="h-model">
-                <h2 id="h-model">"Model"</h2>
-                <SegmentedField key="cell" legend="Cell" options=CELLS />
+                <h2 id="h-model">{s.model}</h2>
+                <SegmentedField key="cell" legend=s.cell options=CELLS />
                 <div class="row">
-                    <NumberField key="units" label="Units" />
-                    <SelectField key="layers" label="Layers" options=LAYERS />
+                    <NumberField key="units" label=s.units />
+                    <SelectField key="layers" label=s.layers options=LAYERS />
                 </div>
-                <SelectField key="activation" label="Activation" options=ACTIVATIONS disabled=not_rnn />
-                <SelectField key="peephole" label="Peepholes" options=ON_OFF disabled=not_lstm />
+                <SelectField key="activation" label=s.activation options=ACTIVATIONS disabled=not_rnn />
+                <SelectField key="peephole" label=s.peepholes options=on_off() disabled=not_lstm />
                 <Show when=move || not_rnn.get()>
-                    <p class="field-msg">"The activation is SimpleRNN's; LSTM and GRU use tanh and sigmoid gates."</p>
+                    <p class="field-msg">{s.activation_note}</p>
                 </Show>
             </section>
             <section aria-labelledby="h-training">
-                <h2 id="h-training">"Training"</h2>
+                <h2 id="h-training">{s.training}</h2>
                 <div class="row">
-                    <NumberField key="seq-len" label="Window T" />
-                    <NumberField key="batch" label="Batch" />
+                    <NumberField key="seq-len" label=s.window />
+                    <NumberField key="batch" label=s.batch />
                 </div>
-                <NumberField key="warmup" label="Warm-up" hint="first steps of a window left out of the loss; 0 = none" />
+                <NumberField key="warmup" label=s.warmup hint=s.warmup_hint />
                 <p class="field-msg" id="warmup-msg">{warmup_note}</p>
-                <SelectField key="training" label="Training" options=TRAININGS />
-                <NumberField key="free-steps" label="Own predictions" hint="free-running: last steps of a window; 0 = a third" disabled=teacher />
+                <SelectField key="training" label=s.training_mode options=trainings() />
+                <NumberField key="free-steps" label=s.own_predictions hint=s.own_predictions_hint disabled=teacher />
                 <p class="field-msg" id="training-msg">{training_note}</p>
                 <OptimizerFields />
                 <div class="row">
-                    <NumberField key="clip-norm" label="Clip norm" hint="0 = off" />
+                    <NumberField key="clip-norm" label=s.clip_norm hint=s.clip_norm_hint />
                     <SeedField />
                 </div>
                 <EngineField />
             </section>
             <Show when=is_sine>
                 <section aria-labelledby="h-data">
-                    <h2 id="h-data">"Sine wave"</h2>
+                    <h2 id="h-data">{s.sine}</h2>
                     <div class="row">
-                        <NumberField key="amplitude" label="Amplitude" />
-                        <NumberField key="frequency" label="Frequency" />
+                        <NumberField key="amplitude" label=s.amplitude />
+                        <NumberField key="frequency" label=s.frequency />
                     </div>
                     <div class="row">
-                        <NumberField key="noise" label="Noise" />
-                        <NumberField key="points" label="Points" />
+                        <NumberField key="noise" label=s.noise />
+                        <NumberField key="points" label=s.points />
                     </div>
                     <div class="row">
-                        <NumberField key="x-min" label="x from" />
-                        <NumberField key="x-max" label="x to" />
+                        <NumberField key="x-min" label=s.x_from />
+                        <NumberField key="x-max" label=s.x_to />
                     </div>
                 </section>
             </Show>
             <section aria-labelledby="h-gen">
-                <h2 id="h-gen">"Generation"</h2>
-                <SelectField key="predict" label="The model predicts" options=PREDICTS hint="change: the next value is the current one plus the predicted step, so a trend goes on past the values seen" />
+                <h2 id="h-gen">{s.generation}</h2>
+                <SelectField key="predict" label=s.predicts options=predicts() hint=s.predicts_hint />
                 <div class="row">
-                    <SelectField key="gen-from" label="Starting from" options=GEN_FROM />
-                    <NumberField key="gen-steps" label="Steps to generate" />
+                    <SelectField key="gen-from" label=s.gen_from options=gen_from() />
+                    <NumberField key="gen-steps" label=s.gen_steps />
                 </div>
-                <NumberField key="gen-start" label="Start at value" hint="0 = right after the training stretch; or click a chart. Changing how it generates keeps the trained model." />
+                <NumberField key="gen-start" label=s.gen_start hint=s.gen_start_hint />
             </section>
         </aside>
     }
 }
 
 /// The `training` setting's choices, as the page words them.
-const TRAININGS: &[(&str, &str)] = &[("free", "free-running"), ("teacher", "teacher forcing")];
+fn trainings() -> [(&'static str, &'static str); 2] {
+    let s = t().settings;
+    [("free", s.training_free), ("teacher", s.training_teacher)]
+}
 
 /// The `gen-from` setting's choices, as the page words them.
-const GEN_FROM: &[(&str, &str)] = &[("data", "the last training values"), ("zeros", "zeros")];
+fn gen_from() -> [(&'static str, &'static str); 2] {
+    let s = t().settings;
+    [("data", s.gen_from_data), ("zeros", s.gen_from_zeros)]
+}
 
 /// The `predict` setting's choices, as the page words them.
-const PREDICTS: &[(&str, &str)] = &[("value", "the next value"), ("change", "the change to it")];
+fn predicts() -> [(&'static str, &'static str); 2] {
+    let s = t().settings;
+    [("value", s.predict_value), ("change", s.predict_change)]
+}
 
 /// Optimizer and learning rate (with momentum for SGD and RMSprop), dropout and recurrent dropout:
 /// the fields every lesson's training section has.
@@ -116,20 +128,21 @@ const PREDICTS: &[(&str, &str)] = &[("value", "the next value"), ("change", "the
 pub fn OptimizerFields() -> impl IntoView {
     let store = Store::from_context();
     let has_momentum = move || store.settings.with(|s| s.optimizer != OptimizerChoice::Adam);
+    let s = t().settings;
     view! {
         <div class="row">
-            <SelectField key="optimizer" label="Optimizer" options=OPTIMIZERS />
-            <NumberField key="lr" label="Learning rate" />
+            <SelectField key="optimizer" label=s.optimizer options=OPTIMIZERS />
+            <NumberField key="lr" label=s.learning_rate />
         </div>
         <Show when=has_momentum>
-            <NumberField key="momentum" label="Momentum" />
+            <NumberField key="momentum" label=s.momentum />
         </Show>
         <Show when=move || !has_momentum()>
-            <SelectField key="amsgrad" label="AMSGrad" options=ON_OFF hint="divide by the largest second moment so far: no huge step when tiny gradients grow again" />
+            <SelectField key="amsgrad" label=s.amsgrad options=on_off() hint=s.amsgrad_hint />
         </Show>
         <div class="row">
-            <NumberField key="dropout" label="Dropout" />
-            <NumberField key="recurrent-dropout" label="Recurrent dropout" />
+            <NumberField key="dropout" label=s.dropout />
+            <NumberField key="recurrent-dropout" label=s.recurrent_dropout />
         </div>
     }
 }
@@ -146,10 +159,11 @@ pub fn SeedField() -> impl IntoView {
             store.apply(s);
         }
     };
+    let s = t().settings;
     view! {
         <div class="seed">
-            <NumberField key="seed" label="Seed" />
-            <button type="button" class="icon-button" on:click=reseed aria-label="New random seed" title="New random seed">
+            <NumberField key="seed" label=s.seed />
+            <button type="button" class="icon-button" on:click=reseed aria-label=s.new_seed title=s.new_seed>
                 <span aria-hidden="true">"⟳"</span>
             </button>
         </div>
@@ -157,12 +171,16 @@ pub fn SeedField() -> impl IntoView {
 }
 
 /// The `engine` setting's choices, as the page words them.
-const ENGINES: &[(&str, &str)] = &[("auto", "automatic"), ("cpu", "CPU (WebAssembly SIMD)"), ("webgpu", "WebGPU (the GPU)")];
+fn engines() -> [(&'static str, &'static str); 3] {
+    let s = t().settings;
+    [("auto", s.engine_auto), ("cpu", s.engine_cpu), ("webgpu", s.engine_webgpu)]
+}
 
 /// Which engine trains the model (part of the experiment's link).
 #[component]
 pub fn EngineField() -> impl IntoView {
+    let s = t().settings;
     view! {
-        <SelectField key="engine" label="Engine" options=ENGINES hint="WebGPU trains on the GPU where the browser offers it; automatic times both on this model and keeps the faster" />
+        <SelectField key="engine" label=s.engine options=engines() hint=s.engine_hint />
     }
 }

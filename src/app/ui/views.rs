@@ -9,6 +9,7 @@ use super::course::{InputFormat, ThreeNeurons};
 use super::embeddings::EmbeddingsView;
 use super::gradients::GradientsView;
 use super::model_view::ModelView;
+use crate::app::i18n::t;
 use crate::app::state::{Store, View};
 
 /// The tabs and the panel of the view on show; `children` is the lesson's training view.
@@ -72,7 +73,7 @@ pub fn ViewTabs() -> impl IntoView {
         }
     };
     view! {
-        <div class="view-tabs" role="tablist" aria-label="Views of the lesson" on:keydown=on_key>
+        <div class="view-tabs" role="tablist" aria-label=t().settings.views on:keydown=on_key>
             {move || {
                 views()
                     .iter()
