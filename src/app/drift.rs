@@ -2,6 +2,7 @@
 //! (trained with another recipe, `lesson::twin`) side by side, each with the band between it and the
 //! true continuation, and a sentence comparing them. Plain data, tested natively.
 
+use crate::app::i18n::{fill, t};
 use crate::app::plot::format_number as fmt;
 use crate::lesson::twin::{drift, Recipe};
 use crate::lesson::Evaluation;
@@ -39,28 +40,26 @@ pub fn drifts_past(e: &Evaluation, limit: f32) -> Option<usize> {
 
 /// What the pair shows, in a sentence per side and one comparing them.
 pub fn summary(sides: &[Side; 2]) -> String {
+    let c = t().charts;
     let mut out = Vec::new();
     for s in sides {
-        let gen = s.eval.gen_mse.map_or("no known continuation".to_string(), |m| format!("generation MSE {}", fmt(m as f64)));
+        let gen = s.eval.gen_mse.map_or(c.drift_no_continuation.to_string(), |m| fill(c.drift_gen_mse, &[("mse", &fmt(m as f64))]));
         let past = match drifts_past(s.eval, 0.25) {
-            Some(k) => format!("; it is off by more than 0.25 from step {k}"),
-            None if s.eval.gen_mse.is_some() => "; it stays within 0.25 of the truth throughout".to_string(),
+            Some(k) => fill(c.drift_off_from, &[("step", &k)]),
+            None if s.eval.gen_mse.is_some() => c.drift_within.to_string(),
             None => String::new(),
         };
-        out.push(format!("{} ({} steps): one-step MSE {}, {gen}{past}.", s.recipe.name(), s.steps, fmt(s.eval.heldout_mse as f64)));
+        let mse = fmt(s.eval.heldout_mse as f64);
+        out.push(fill(c.drift_side, &[("name", &s.recipe.name()), ("steps", &s.steps), ("mse", &mse), ("gen", &gen), ("past", &past)]));
     }
     if let (Some(a), Some(b)) = (sides[0].eval.gen_mse, sides[1].eval.gen_mse) {
         let verdict = match (b < a, sides[1].recipe) {
-            (true, r) if r.warmup > 0 && r.training == crate::settings::Training::Teacher => {
-                "Scored only where it has read enough, the model learnt a rule exact enough to generate on its own"
-            }
-            (true, r) if r.warmup > 0 => {
-                "Scored after the warm-up and trained on its own predictions, the model generated closer to the truth"
-            }
-            (true, _) => "Training on its own predictions, the model learnt to correct the small errors it makes when it generates",
-            (false, _) => "Here the course's recipe generated as well or better; try another seed",
+            (true, r) if r.warmup > 0 && r.training == crate::settings::Training::Teacher => c.drift_verdict_warmup,
+            (true, r) if r.warmup > 0 => c.drift_verdict_warmup_free,
+            (true, _) => c.drift_verdict_free,
+            (false, _) => c.drift_verdict_course,
         };
-        out.push(format!("{verdict}."));
+        out.push(verdict.to_string());
     }
     out.join(" ")
 }

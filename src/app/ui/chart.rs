@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::plot::{line_path, log_ticks, nice_ticks, tick_label, Domain, Frame};
 
 /// One line of a chart.
@@ -215,7 +216,7 @@ pub fn LineChart(
             <figcaption>
                 <h2>{move || heading.map_or_else(|| title.to_string(), |h| h.get())}</h2>
                 <ul class="legend">{legend}</ul>
-                <span class="chart-save" role="group" aria-label=format!("Save the {title} chart")>
+                <span class="chart-save" role="group" aria-label=fill(t().charts.save_chart, &[("title", &title)])>
                     <button type="button" class="link-button" data-testid=format!("{testid}-svg") on:click=move |_| save(false)>"SVG"</button>
                     <button type="button" class="link-button" data-testid=format!("{testid}-png") on:click=move |_| save(true)>"PNG"</button>
                 </span>

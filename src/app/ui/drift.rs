@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::chart::{Line, LineChart};
 use super::lesson_charts::{line, y_limits};
 use crate::app::drift::{band, ordered, summary, Side};
+use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
 use crate::lesson::twin::Recipe;
 use crate::lesson::Evaluation;
@@ -15,10 +16,11 @@ use crate::protocol::Command;
 fn lines_of(e: &Evaluation) -> Vec<Line> {
     let truth = e.gen_x.iter().copied().zip(e.gen_truth.iter().copied()).collect();
     let gen = e.gen_x.iter().copied().zip(e.gen_pred.iter().copied()).collect();
+    let c = t().charts;
     vec![
-        Line { area: true, ..line("error (generated − true)", "series-band", band(e)) },
-        line("true continuation", "series-truth", truth),
-        line("generated", "series-gen", gen),
+        Line { area: true, ..line(c.drift_band, "series-band", band(e)) },
+        line(c.true_continuation, "series-truth", truth),
+        line(c.generated, "series-gen", gen),
     ]
 }
 
@@ -36,9 +38,9 @@ pub fn DriftPanel() -> impl IntoView {
     let store = Store::from_context();
     let recipe = move || store.settings.with(Recipe::of);
     let other_name = move || match recipe().other() {
-        Recipe::COURSE => "with the course's recipe".to_string(),
-        r if r.amsgrad => format!("with a warm-up of {} steps and AMSGrad", r.warmup),
-        r => format!("with a warm-up of {} steps", r.warmup),
+        Recipe::COURSE => t().charts.drift_other_course.to_string(),
+        r if r.amsgrad => fill(t().charts.drift_other_warmup_amsgrad, &[("steps", &r.warmup)]),
+        r => fill(t().charts.drift_other_warmup, &[("steps", &r.warmup)]),
     };
     let running = move || store.twin.with(|t| t.as_ref().is_some_and(|t| t.evaluation.is_none() && t.message.is_none()));
     let untrained = move || store.run.with(|r| r.step == 0);
@@ -71,36 +73,32 @@ pub fn DriftPanel() -> impl IntoView {
         Signal::derive(move || {
             let name = side_name(which);
             match text() {
-                Some(t) => format!("{name}: the generated continuation and the true one, with the error between them shaded. {t}"),
-                None => format!("{name}: not trained yet."),
+                Some(s) => fill(t().charts.drift_label, &[("name", &name), ("summary", &s)]),
+                None => fill(t().charts.drift_label_untrained, &[("name", &name)]),
             }
         })
     };
     view! {
         <section class="view-card drift" data-testid="drift" aria-labelledby="drift-title">
-            <h2 id="drift-title">"Why does it drift?"</h2>
-            <p class="hint">
-                "One step ahead the model reads true values and is nearly perfect. Generating, it reads its own predictions, each a little off, and small errors in its rule add up. "
-                "The course's recipe scores every step of a window, the first ones too, which predict from one or two values (a wave may rise or fall from there): their errors never vanish and outweigh the rest, so the rule the later steps use, the one generation runs on, stays inexact. "
-                "Leaving the first steps out of the loss (Warm-up) makes it exact enough to hold; free-running training, where the last steps of a window read the model's own predictions, teaches it to correct them, but takes thousands of steps to settle."
-            </p>
+            <h2 id="drift-title">{t().charts.drift_title}</h2>
+            <p class="hint">{t().charts.drift_hint_1}{t().charts.drift_hint_2}{t().charts.drift_hint_3}</p>
             <div class="drift-actions">
                 <button type="button" class="secondary" data-testid="twin-start" on:click=start disabled=move || untrained() || running()>
-                    {move || format!("Compare: train a twin {}", other_name())}
+                    {move || fill(t().charts.drift_compare, &[("other", &other_name())])}
                 </button>
                 <Show when=running>
                     <progress
                         max=move || store.twin.with(|t| t.as_ref().map_or(1, |t| t.target.max(1)))
                         value=move || store.twin.with(|t| t.as_ref().map_or(0, |t| t.step))
-                        aria-label="The twin's training"
+                        aria-label=t().charts.drift_progress_label
                     ></progress>
                     <span role="status" data-testid="twin-progress">
-                        {move || store.twin.with(|t| t.as_ref().map(|t| format!("Training the twin: {} of {} steps", t.step, t.target)))}
+                        {move || store.twin.with(|tw| tw.as_ref().map(|tw| fill(t().charts.drift_progress, &[("step", &tw.step), ("target", &tw.target)])))}
                     </span>
-                    <button type="button" class="secondary" on:click=stop>"Stop"</button>
+                    <button type="button" class="secondary" on:click=stop>{t().charts.drift_stop}</button>
                 </Show>
                 <Show when=untrained>
-                    <span class="hint">"Train first: the twin trains as many steps as the model has."</span>
+                    <span class="hint">{t().charts.drift_train_first}</span>
                 </Show>
             </div>
             <p class="field-msg error" role="alert">{move || store.twin.with(|t| t.as_ref().and_then(|t| t.message.clone()))}</p>

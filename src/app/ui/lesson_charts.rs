@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::chart::{Line, LineChart};
+use crate::app::i18n::{fill, t};
 use crate::app::plot::{decimate, format_number as fmt, smooth};
 use crate::app::state::Store;
 use crate::lesson::series::FEW_WINDOWS;
@@ -26,34 +27,37 @@ pub fn LossChart() -> impl IntoView {
             }
             let raw = decimate(&h.train, LOSS_POINTS);
             let smoothed = decimate(&smooth(&h.train, 0.9), LOSS_POINTS);
+            let c = t().charts;
             vec![
-                Line { hide_in_legend: true, ..line("training (each step)", "series-train-raw", raw) },
-                line("training (smoothed)", "series-train", smoothed),
-                Line { dots: true, ..line("held-out", "series-heldout", h.heldout.clone()) },
+                Line { hide_in_legend: true, ..line(c.loss_train_raw, "series-train-raw", raw) },
+                line(c.loss_train_smoothed, "series-train", smoothed),
+                Line { dots: true, ..line(c.loss_heldout, "series-heldout", h.heldout.clone()) },
             ]
         })
     });
     let label = Signal::derive(move || {
         store.history.with(|h| match (h.train.last(), h.heldout.last()) {
-            (Some(&(s, l)), held) => format!(
-                "Loss per training step on a log scale, {} steps so far. Latest training loss {}{}.",
-                s as u64,
-                fmt(l as f64),
-                held.map(|&(_, v)| format!(", latest held-out loss {}", fmt(v as f64))).unwrap_or_default()
+            (Some(&(s, l)), held) => fill(
+                t().charts.loss_label,
+                &[
+                    ("steps", &(s as u64)),
+                    ("loss", &fmt(l as f64)),
+                    ("heldout", &held.map(|&(_, v)| fill(t().charts.loss_label_heldout, &[("loss", &fmt(v as f64))])).unwrap_or_default()),
+                ],
             ),
-            (None, _) => "Loss chart: no training steps yet.".to_string(),
+            (None, _) => t().charts.loss_label_empty.to_string(),
         })
     });
     view! {
         <LineChart
-            title="Loss"
+            title=t().charts.loss_title
             testid="loss-chart"
             lines
             label
-            x_label="step"
+            x_label=t().charts.x_step
             log_y=true
-            empty="Press Train to start"
-            note="They measure different things: the training loss averages the scored steps of a window (those after the warm-up; with Warm-up 0 every step, the first ones with little before them to go on); the held-out loss is the next value after a whole window. So the held-out loss can sit below the training loss, far below it when every step is scored."
+            empty=t().charts.press_train
+            note=t().charts.loss_note
         />
     }
 }
@@ -68,30 +72,27 @@ pub fn HeldOutChart() -> impl IntoView {
         let context: Vec<(f32, f32)> = (from..=end.min(info.values.len() - 1)).map(|i| (info.xs[i], info.values[i])).collect();
         let truth: Vec<(f32, f32)> = e.heldout_x.iter().copied().zip(e.heldout_truth.iter().copied()).collect();
         let pred: Vec<(f32, f32)> = e.heldout_x.iter().copied().zip(e.heldout_pred.iter().copied()).collect();
+        let c = t().charts;
         vec![
-            line("training data (context)", "series-context", context),
-            line("true next value", "series-truth", truth),
-            Line { dots: true, ..line("one-step prediction", "series-pred", pred) },
+            line(c.heldout_context, "series-context", context),
+            line(c.heldout_truth, "series-truth", truth),
+            Line { dots: true, ..line(c.heldout_pred, "series-pred", pred) },
         ]
     });
     let label = Signal::derive(move || match store.eval.get() {
-        Some(e) => format!(
-            "Held-out stretch of {} values: the true values and the model's one-step-ahead predictions. Mean squared error {}.",
-            e.heldout_truth.len(),
-            fmt(e.heldout_mse as f64)
-        ),
-        None => "Held-out predictions: not evaluated yet.".to_string(),
+        Some(e) => fill(t().charts.heldout_label, &[("n", &e.heldout_truth.len()), ("mse", &fmt(e.heldout_mse as f64))]),
+        None => t().charts.heldout_label_empty.to_string(),
     });
     let clamp = Signal::derive(move || store.info.with(|i| i.as_ref().map(|i| y_limits(&i.values))));
     view! {
         <LineChart
-            title="Next value, on data it never trained on"
+            title=t().charts.heldout_title
             testid="heldout-chart"
             lines
             label
             x_label="x"
             clamp_y=clamp
-            empty="Waiting for the first evaluation"
+            empty=t().charts.waiting_eval
             on_pick=pick_start(store)
         />
     }
@@ -107,35 +108,39 @@ pub fn GenerationChart() -> impl IntoView {
         let seed: Vec<(f32, f32)> = (end - info.window..end).map(|i| (info.xs[i], if zeros { 0.0 } else { info.values[i] })).collect();
         let truth: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_truth.iter().copied()).collect();
         let gen: Vec<(f32, f32)> = e.gen_x.iter().copied().zip(e.gen_pred.iter().copied()).collect();
+        let c = t().charts;
         vec![
-            line("seed window", "series-context", seed),
-            line("true continuation", "series-truth", truth),
-            line("generated", "series-gen", gen),
+            line(c.gen_seed, "series-context", seed),
+            line(c.true_continuation, "series-truth", truth),
+            line(c.generated, "series-gen", gen),
         ]
     });
     let clamp = Signal::derive(move || generation_limits(store));
     let label = Signal::derive(move || {
-        let (Some(e), Some(info)) = (store.eval.get(), store.info.get()) else { return "Generation: not evaluated yet.".to_string() };
+        let (Some(e), Some(info)) = (store.eval.get(), store.info.get()) else { return t().charts.gen_label_empty.to_string() };
         let (lo, hi) = generation_limits(store).unwrap_or_else(|| y_limits(&info.values));
         let escaped = e.gen_pred.iter().position(|v| !v.is_finite() || (*v as f64) < lo || (*v as f64) > hi);
-        format!(
-            "Free-running generation: from a seed window of {} values the model feeds its own predictions back for {} steps{}.{}",
-            info.window,
-            e.gen_pred.len(),
-            e.gen_mse.map(|m| format!("; mean squared error against the true continuation {}", fmt(m as f64))).unwrap_or_default(),
-            escaped.map(|k| format!(" The generated values leave the chart after step {}.", k + 1)).unwrap_or_default()
+        let c = t().charts;
+        fill(
+            c.gen_label,
+            &[
+                ("window", &info.window),
+                ("steps", &e.gen_pred.len()),
+                ("mse", &e.gen_mse.map(|m| fill(c.gen_label_mse, &[("mse", &fmt(m as f64))])).unwrap_or_default()),
+                ("escaped", &escaped.map(|k| fill(c.gen_label_escaped, &[("step", &(k + 1))])).unwrap_or_default()),
+            ],
         )
     });
     view! {
         <LineChart
-            title="Generation: the model continues on its own"
+            title=t().charts.gen_title
             testid="generation-chart"
             lines
             label
             x_label="x"
             clamp_y=clamp
-            empty="Waiting for the first evaluation"
-            note="Click the chart to generate from that point (or set “Start at value” under Generation)."
+            empty=t().charts.waiting_eval
+            note=t().charts.gen_note
             on_pick=pick_start(store)
         />
     }
@@ -197,30 +202,40 @@ pub fn GradNormChart(points: Signal<Vec<(f32, f32)>>, clip: Signal<f32>, x_label
             if p.is_empty() {
                 return vec![];
             }
+            let text = t().charts;
             let mut out = vec![
-                Line { hide_in_legend: true, ..line("each step", "grad-norm-raw", decimate(p, LOSS_POINTS)) },
-                line("gradient norm (smoothed)", "grad-norm", decimate(&smooth(p, 0.9), LOSS_POINTS)),
+                Line { hide_in_legend: true, ..line(text.grad_raw, "grad-norm-raw", decimate(p, LOSS_POINTS)) },
+                line(text.grad_smoothed, "grad-norm", decimate(&smooth(p, 0.9), LOSS_POINTS)),
             ];
             let c = clip.get();
             if c > 0.0 {
                 let (x0, x1) = (p[0].0, p[p.len() - 1].0);
-                out.push(line("clip norm", "series-context", vec![(x0, c), (x1, c)]));
+                out.push(line(text.grad_clip, "series-context", vec![(x0, c), (x1, c)]));
             }
             out
         })
     });
     let label = Signal::derive(move || {
         points.with(|p| match p.last() {
-            Some(&(_, g)) => format!(
-                "Global gradient norm of every training step, before clipping, on a log scale; latest {}{}.",
-                fmt(g as f64),
-                if clip.get() > 0.0 { format!("; clipped to {}", fmt(clip.get() as f64)) } else { String::new() }
+            Some(&(_, g)) => fill(
+                t().charts.grad_label,
+                &[
+                    ("norm", &fmt(g as f64)),
+                    (
+                        "clip",
+                        &if clip.get() > 0.0 {
+                            fill(t().charts.grad_label_clip, &[("clip", &fmt(clip.get() as f64))])
+                        } else {
+                            String::new()
+                        },
+                    ),
+                ],
             ),
-            None => "Gradient norm chart: no training steps yet.".to_string(),
+            None => t().charts.grad_label_empty.to_string(),
         })
     });
     view! {
-        <LineChart title="Gradient norm ‖∂L/∂W‖" testid="grad-norm-chart" lines label x_label log_y=true empty="Press Train to start" />
+        <LineChart title=t().charts.grad_title testid="grad-norm-chart" lines label x_label log_y=true empty=t().charts.press_train />
     }
 }
 
@@ -244,10 +259,11 @@ pub fn NextValues() -> impl IntoView {
                     view! { <tr><th scope="row">{i + 1}</th><td class="num">{fmt(pred as f64)}</td><td class="num">{truth}</td><td class="num">{off}</td></tr> }
                 })
                 .collect_view();
+            let c = t().charts;
             Some(view! {
                 <table class="summary next-values" data-testid="next-values">
-                    <caption>"The first generated values, as numbers"</caption>
-                    <thead><tr><th scope="col">"step"</th><th scope="col">"generated"</th><th scope="col">"true"</th><th scope="col">"off by"</th></tr></thead>
+                    <caption>{c.next_caption}</caption>
+                    <thead><tr><th scope="col">{c.next_col_step}</th><th scope="col">{c.next_col_generated}</th><th scope="col">{c.next_col_true}</th><th scope="col">{c.next_col_off}</th></tr></thead>
                     <tbody>{cells}</tbody>
                 </table>
             })
@@ -277,47 +293,47 @@ pub fn WindowsHint() -> impl IntoView {
             let seen = &i.values[..i.train_end];
             let lo = seen.iter().copied().fold(f32::INFINITY, f32::min);
             let hi = seen.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let c = t().charts;
             let windows = match i.train_windows {
-                1 => "only one window".to_string(),
-                n => format!("only {n} different windows"),
+                1 => c.windows_one.to_string(),
+                n => fill(c.windows_many, &[("n", &n)]),
             };
-            let (changes, linear) = store.settings.with(|s| {
-                (s.predict == Predict::Change, s.cell == Cell::Rnn && s.activation == ActivationChoice::Linear && s.layers == 1)
-            });
+            let (changes, linear) = store
+                .settings
+                .with(|s| (s.predict == Predict::Change, s.cell == Cell::Rnn && s.activation == ActivationChoice::Linear && s.layers == 1));
             let beyond = if changes {
-                "; reading and predicting the changes between values, it can carry a trend past them"
+                c.beyond_changes
             } else if linear {
-                "; a linear model carries the rule it finds past them"
+                c.beyond_linear
             } else {
-                ": predicting values, its continuation will stay near that range (“The model predicts: the change to it” carries a trend on)"
+                c.beyond_values
             };
-            let what = if changes { "changes" } else { "values" };
+            let what = if changes { c.what_changes } else { c.what_values };
             let t = i.window;
             let tail = if !linear {
-                "A longer sequence gives it more to learn from: for a wave, two periods or more. A linear SimpleRNN reading a few values at a time (what the page picks for a new short sequence) learns a rule that continues it instead.".to_string()
-            } else if i.train_windows > t {
-                format!(
-                    "A linear SimpleRNN reading {t} values predicts a fixed rule of them, x_next = {}: samples of a wave, a steady trend, a doubling and Fibonacci's numbers each follow one exactly, and {windows} pin its {} numbers down.",
-                    rule(t),
-                    t + 1
-                )
+                c.tail_nonlinear.to_string()
             } else {
-                format!(
-                    "A linear SimpleRNN reading {t} values predicts a fixed rule of them, x_next = {}, with {} numbers to find: {windows} cannot pin them down, so its continuation is a guess. A longer sequence can.",
-                    rule(t),
-                    t + 1
-                )
+                let template = if i.train_windows > t { c.tail_enough } else { c.tail_few };
+                fill(template, &[("t", &t), ("rule", &rule(t)), ("windows", &windows), ("count", &(t + 1))])
             };
             (i.train_windows < FEW_WINDOWS).then(|| {
-                format!(
-                    "The model learns from {windows} of {t} {what} (the first {} values; {}) and has only seen values from {} to {}{beyond}. {tail}",
-                    i.train_end,
-                    match i.values.len() - i.train_end {
-                        1 => "the last one is held out".to_string(),
-                        n => format!("the last {n} are held out"),
-                    },
-                    fmt(lo as f64),
-                    fmt(hi as f64)
+                let held = match i.values.len() - i.train_end {
+                    1 => c.held_one.to_string(),
+                    n => fill(c.held_many, &[("n", &n)]),
+                };
+                fill(
+                    c.windows_hint,
+                    &[
+                        ("windows", &windows),
+                        ("t", &t),
+                        ("what", &what),
+                        ("train", &i.train_end),
+                        ("held", &held),
+                        ("lo", &fmt(lo as f64)),
+                        ("hi", &fmt(hi as f64)),
+                        ("beyond", &beyond),
+                        ("tail", &tail),
+                    ],
                 )
             })
         })

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::t;
 use crate::app::state::Store;
 use crate::engine::model::summary::thousands;
 use crate::engine::model::ModelSpec;
@@ -32,9 +33,9 @@ pub fn ModelView() -> impl IntoView {
     };
     view! {
         <section class="view-card model-view" data-testid="model-view" aria-labelledby="model-title">
-            <h2 id="model-title">"The model"</h2>
+            <h2 id="model-title">{t().charts.model_title}</h2>
             {move || match model() {
-                None => view! { <p class="hint">"The model is being built."</p> }.into_any(),
+                None => view! { <p class="hint">{t().charts.model_building}</p> }.into_any(),
                 Some((spec, time)) => {
                     let summary = spec.summary(time);
                     let rows = summary
@@ -48,24 +49,25 @@ pub fn ModelView() -> impl IntoView {
                             </tr>
                         })
                         .collect_view();
+                    let c = t().charts;
                     view! {
                         <table class="summary" data-testid="model-summary">
-                            <caption>"model.summary(), as Keras prints it"</caption>
-                            <thead><tr><th scope="col">"Layer (type)"</th><th scope="col">"Output shape"</th><th scope="col">"Param #"</th></tr></thead>
+                            <caption>{c.summary_caption}</caption>
+                            <thead><tr><th scope="col">{c.summary_layer}</th><th scope="col">{c.summary_output}</th><th scope="col">{c.summary_params}</th></tr></thead>
                             <tbody>{rows}</tbody>
-                            <tfoot><tr><th scope="row" colspan="2">"Total params"</th><td class="num" data-testid="model-total">{thousands(summary.total)}</td></tr></tfoot>
+                            <tfoot><tr><th scope="row" colspan="2">{c.summary_total}</th><td class="num" data-testid="model-total">{thousands(summary.total)}</td></tr></tfoot>
                         </table>
                     }
                     .into_any()
                 }
             }}
             <div class="code-head">
-                <h3>"The same model in Keras"</h3>
+                <h3>{t().charts.keras_title}</h3>
                 <button type="button" class="secondary small" on:click=copy data-testid="keras-copy">
-                    {move || if copied.get() { "Copied" } else { "Copy the code" }}
+                    {move || if copied.get() { t().charts.keras_copied } else { t().charts.keras_copy }}
                 </button>
             </div>
-            <pre class="keras-code" data-testid="keras-code" tabindex="0" aria-label="Keras code"><code>{code}</code></pre>
+            <pre class="keras-code" data-testid="keras-code" tabindex="0" aria-label=t().charts.keras_label><code>{code}</code></pre>
         </section>
     }
 }

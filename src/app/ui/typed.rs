@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::t;
 use crate::app::state::Store;
 use crate::data::series::parse_sequence;
 use crate::lesson::series::suggested_for;
@@ -56,10 +57,10 @@ pub fn TypedPanel(typed: TypedState) -> impl IntoView {
     let active = move || store.settings.with(|s| s.task == Task::Typed && s.series == typed.text.get());
     view! {
         <section class="typed-panel" aria-labelledby="typed-label">
-            <label id="typed-label" for="typed-series">"Your sequence"</label>
+            <label id="typed-label" for="typed-series">{t().charts.typed_label}</label>
             <p class="hint" id="typed-hint">
-                "Numbers separated by commas or spaces, e.g. "<code>"1, 2, 3, 4, 5, 6"</code>" or "<code>"0 0.84 0.91 0.14 -0.75"</code>
-                ". The first 80 % is trained on, the rest is held out; values are standardised for training."
+                {t().charts.typed_hint_start}<code>"1, 2, 3, 4, 5, 6"</code>{t().charts.typed_hint_or}<code>"0 0.84 0.91 0.14 -0.75"</code>
+                {t().charts.typed_hint_end}
             </p>
             <textarea
                 id="typed-series"
@@ -73,8 +74,8 @@ pub fn TypedPanel(typed: TypedState) -> impl IntoView {
                 on:keydown=on_keydown
             ></textarea>
             <div class="typed-actions">
-                <button type="button" class="secondary" on:click=move |_| typed.submit(store)>"Train on this sequence"</button>
-                <span class="typed-status">{move || if active() { "This sequence is loaded." } else { "Ctrl+Enter also works." }}</span>
+                <button type="button" class="secondary" on:click=move |_| typed.submit(store)>{t().charts.typed_train}</button>
+                <span class="typed-status">{move || if active() { t().charts.typed_loaded } else { t().charts.typed_ctrl_enter }}</span>
             </div>
             <p id="typed-message" class="field-msg error" role="alert" data-testid="series-message">{move || typed.message.get()}</p>
         </section>
