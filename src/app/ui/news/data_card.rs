@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::news_history::bytes as fmt_bytes;
 use crate::app::state::{file_bytes, Store};
 use crate::data::labeled_csv::{CsvError, MAX_BYTES};
@@ -38,13 +39,17 @@ pub fn DataCard() -> impl IntoView {
     let dragging = RwSignal::new(false);
     let summary = move || {
         news.data.get().map(|d| {
-            let held = if d.test_held_out { " (held out of the file)" } else { "" };
-            let classes = if d.classes.len() <= 8 { format!(": {}", d.classes.join(", ")) } else { String::new() };
-            format!(
-                "{} training rows · {} test rows{held} · {} classes{classes}",
-                thousands(d.train_rows),
-                thousands(d.test_rows),
-                d.classes.len()
+            let held = if d.test_held_out { t().news.held_out_of_file } else { "" };
+            let list = if d.classes.len() <= 8 { format!(": {}", d.classes.join(", ")) } else { String::new() };
+            fill(
+                t().news.data_summary,
+                &[
+                    ("train", &thousands(d.train_rows)),
+                    ("test", &thousands(d.test_rows)),
+                    ("held", &held),
+                    ("classes", &d.classes.len()),
+                    ("list", &list),
+                ],
             )
         })
     };
@@ -81,15 +86,15 @@ pub fn DataCard() -> impl IntoView {
     let loading = move || {
         news.loading.get().map(|l| {
             let (value, text) = match l.total {
-                Some(t) if t > 0 => (Some(l.loaded as f64 / t as f64), format!("{} of {}", fmt_bytes(l.loaded), fmt_bytes(t))),
+                Some(total) if total > 0 => (Some(l.loaded as f64 / total as f64), fill(t().news.loaded_of, &[("loaded", &fmt_bytes(l.loaded)), ("total", &fmt_bytes(total))])),
                 _ if l.loaded > 0 => (None, fmt_bytes(l.loaded)),
                 _ => (None, String::new()),
             };
             view! {
                 <div class="data-loading" role="status" data-testid="data-loading">
                     <span>{l.what}"… "{text}</span>
-                    <progress max="1" value=value.map(|v| v.to_string()) aria-label="Download progress"></progress>
-                    <button type="button" class="secondary small" data-testid="data-cancel" on:click=move |_| store.send(Command::CancelLoad)>"Cancel"</button>
+                    <progress max="1" value=value.map(|v| v.to_string()) aria-label=t().news.download_progress></progress>
+                    <button type="button" class="secondary small" data-testid="data-cancel" on:click=move |_| store.send(Command::CancelLoad)>{t().news.cancel}</button>
                 </div>
             }
         })
@@ -99,10 +104,10 @@ pub fn DataCard() -> impl IntoView {
             let more = d.bad_count.saturating_sub(d.bad_rows.len());
             view! {
                 <details class="bad-rows" data-testid="bad-rows">
-                    <summary>{format!("{} malformed row{} skipped", d.bad_count, if d.bad_count == 1 { " was" } else { "s were" })}</summary>
+                    <summary>{fill(if d.bad_count == 1 { t().news.bad_rows_one } else { t().news.bad_rows_many }, &[("n", &d.bad_count)])}</summary>
                     <ul>
-                        {d.bad_rows.iter().map(|b| view! { <li>{format!("line {}: {}", b.line, b.problem)}</li> }).collect_view()}
-                        {(more > 0).then(|| view! { <li>{format!("… and {more} more")}</li> })}
+                        {d.bad_rows.iter().map(|b| view! { <li>{fill(t().news.bad_row, &[("line", &b.line), ("problem", &b.problem)])}</li> }).collect_view()}
+                        {(more > 0).then(|| view! { <li>{fill(t().news.bad_rows_more, &[("more", &more)])}</li> })}
                     </ul>
                 </details>
             }
@@ -111,34 +116,33 @@ pub fn DataCard() -> impl IntoView {
     view! {
         <section class="data-card" aria-labelledby="data-h" data-testid="data-card">
             <div class="data-head">
-                <h2 id="data-h">"Data: "<span data-testid="data-name">{name}</span></h2>
-                <span class="badge" hidden=move || !cached()>"from this browser's cache"</span>
+                <h2 id="data-h">{t().news.data}<span data-testid="data-name">{name}</span></h2>
+                <span class="badge" hidden=move || !cached()>{t().news.from_cache}</span>
                 <p class="data-summary" data-testid="data-summary">{summary}</p>
             </div>
             {move || (is_bundled() && news.data.with(Option::is_some)).then(|| view! {
                 <p class="hint" data-testid="data-subset">
-                    {move || news.data.with(|d| d.as_ref().map(|d| format!(
-                        "A part of AG News: {} of its {} training headlines (the part Unroll could obtain), and its whole test split.",
-                        thousands(d.train_rows),
-                        thousands(AG_NEWS_TRAIN_ROWS)
+                    {move || news.data.with(|d| d.as_ref().map(|d| fill(
+                        t().news.data_subset,
+                        &[("train", &thousands(d.train_rows)), ("total", &thousands(AG_NEWS_TRAIN_ROWS))],
                     )))}
                 </p>
             })}
             {loading}
-            {move || layout().map(|l| view! { <p class="data-layout">"Read as: "{l}</p> })}
+            {move || layout().map(|l| view! { <p class="data-layout">{t().news.read_as}{l}</p> })}
             {bad_rows}
             {move || news.upload_wanted.get().map(|name| view! {
                 <p class="hint upload-wanted" role="status" data-testid="upload-wanted">
-                    "This link's experiment was trained on "<strong>{name}</strong>", a file its author uploaded (a link cannot carry a file): choose or drop it below to train on it. Until then the data at hand is used."
+                    {t().news.upload_wanted_before}<strong>{name}</strong>{t().news.upload_wanted_after}
                 </p>
             })}
             <p class="field-msg error" role="alert" data-testid="data-error">
                 {move || news.data_error.get().map(|e| {
                     let e = e.trim_end_matches('.');
                     if news.data.with(Option::is_some) {
-                        format!("This data could not be used — {e}. The current data is unchanged.")
+                        fill(t().news.data_refused, &[("error", &e)])
                     } else {
-                        format!("No data could be loaded — {e}.")
+                        fill(t().news.data_failed, &[("error", &e)])
                     }
                 })}
             </p>
@@ -146,7 +150,7 @@ pub fn DataCard() -> impl IntoView {
                 <button type="button" class="secondary" data-testid="data-retry" on:click=move |_| {
                     news.data_error.set(None);
                     store.send(Command::LoadNews { source: DataSource::Bundled });
-                }>"Try again"</button>
+                }>{t().news.try_again}</button>
             })}
             <div class="data-own">
                 <div
@@ -157,25 +161,25 @@ pub fn DataCard() -> impl IntoView {
                     on:drop=on_drop
                     data-testid="drop-zone"
                 >
-                    <label for="news-file">"Your own CSV"</label>
+                    <label for="news-file">{t().news.own_csv}</label>
                     <input id="news-file" type="file" accept=".csv,.txt,.gz,text/csv" data-testid="news-file" aria-describedby="data-help" on:change=on_file />
-                    <span class="hint">"or drop it here"</span>
+                    <span class="hint">{t().news.or_drop}</span>
                 </div>
                 <form class="data-url" on:submit=on_url>
-                    <label for="news-url">"or its URL"</label>
+                    <label for="news-url">{t().news.or_url}</label>
                     <input id="news-url" type="url" placeholder="https://…/headlines.csv" data-testid="news-url"
                         prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
-                    <button type="submit" class="secondary">"Load"</button>
+                    <button type="submit" class="secondary">{t().news.load}</button>
                 </form>
                 <button type="button" hidden=is_bundled on:click=move |_| store.send(Command::LoadNews { source: DataSource::Bundled })>
-                    "Back to AG News"
+                    {t().news.back_to_ag_news}
                 </button>
             </div>
             <p class="hint" id="data-help">
-                "A CSV with a label column and one or two text columns: AG News's own layout (no header: "
-                <code>"class, title, description"</code>", classes 1…K), or a header naming them ("<code>"label"</code>", "
-                <code>"text"</code>", "<code>"title"</code>", "<code>"description"</code>"…). Any number of classes; labels may be names. "
-                "20 % of the rows are held out to test on; at most 50 MB."
+                {t().news.help_layout}
+                <code>"class, title, description"</code>{t().news.help_header}<code>"label"</code>", "
+                <code>"text"</code>", "<code>"title"</code>", "<code>"description"</code>{t().news.help_classes}
+                {t().news.help_limits}
             </p>
         </section>
     }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::news_history::{percent, top_classes};
 use crate::app::state::Store;
 use crate::app::state::{HeadlineReading, Pretrained};
@@ -54,37 +55,35 @@ pub fn HeadlinePanel() -> impl IntoView {
     };
     let note = move || match news.reader.get() {
         Reader::Pretrained => news.pretrained.with(|p| match p {
-            Some(Pretrained { model, file: Some(file), .. }) => format!("Read by the model opened from {file}: {model}."),
-            Some(p) => {
-                format!("Read by the pretrained AG News model shipped with this page: {}. Train your own above and switch to it.", p.model)
-            }
-            None => "Loading the pretrained model…".to_string(),
+            Some(Pretrained { model, file: Some(file), .. }) => fill(t().news.read_by_file, &[("model", model), ("file", file)]),
+            Some(p) => fill(t().news.read_by_pretrained, &[("model", &p.model)]),
+            None => t().news.loading_pretrained.to_string(),
         }),
         Reader::Trained => news.run.with(|r| match &r.progress {
-            None if store.restored.get() => "Read by your model, as it was when the engine restarted.".to_string(),
-            None => "Read by your model, untrained so far: it guesses about evenly.".to_string(),
-            Some(p) if p.done => "Read by the model you trained.".to_string(),
-            Some(p) => format!("Read by your model as it is now, in epoch {} (batch {} of {}).", p.epoch, p.batch, p.batches),
+            None if store.restored.get() => t().news.read_by_restored.to_string(),
+            None => t().news.read_by_untrained.to_string(),
+            Some(p) if p.done => t().news.read_by_trained.to_string(),
+            Some(p) => fill(t().news.read_by_training, &[("epoch", &p.epoch), ("batch", &p.batch), ("batches", &p.batches)]),
         }),
     };
     let reading = move || news.reading.get();
     view! {
         <section class="headline-panel" aria-labelledby="headline-h" data-testid="headline-panel">
             <div class="headline-head">
-                <h2 id="headline-h"><label for="headline-input">"Type a headline"</label></h2>
+                <h2 id="headline-h"><label for="headline-input">{t().news.type_headline}</label></h2>
                 <fieldset class="segmented reader-switch">
-                    <legend class="visually-hidden">"Model that reads it"</legend>
+                    <legend class="visually-hidden">{t().news.reader_legend}</legend>
                     <div class="segments">
                         <label class:checked=move || news.reader.get() == Reader::Pretrained>
                             <input type="radio" name="reader" value="pretrained" prop:checked=move || news.reader.get() == Reader::Pretrained on:change=move |_| choose(Reader::Pretrained) />
                             <span data-testid="reader-second">{move || news.pretrained.with(|p| match p.as_ref().and_then(|p| p.file.as_deref()) {
                                 Some(file) => crate::settings::shown(file.trim_end_matches(".json")),
-                                None => "Pretrained".to_string(),
+                                None => t().news.reader_pretrained.to_string(),
                             })}</span>
                         </label>
                         <label class:checked=move || news.reader.get() == Reader::Trained>
                             <input type="radio" name="reader" value="trained" prop:checked=move || news.reader.get() == Reader::Trained on:change=move |_| choose(Reader::Trained) />
-                            <span>"Your model"</span>
+                            <span>{t().news.reader_yours}</span>
                         </label>
                     </div>
                 </fieldset>
@@ -102,7 +101,7 @@ pub fn HeadlinePanel() -> impl IntoView {
             />
             <p class="hint" id="headline-note" data-testid="reader-note">{note}</p>
             {move || (news.reader.get() == Reader::Pretrained).then(|| news.pretrained.get().and_then(|p| p.about)).flatten().map(|about| view! {
-                <details class="about"><summary>"How this model was made"</summary><p class="hint">{about}</p></details>
+                <details class="about"><summary>{t().news.about_model}</summary><p class="hint">{about}</p></details>
             })}
             {move || reading().map(|r| view! { <Verdict reading=r.clone() /> <WordChart reading=r /> })}
         </section>
@@ -119,11 +118,11 @@ fn Verdict(reading: HeadlineReading) -> impl IntoView {
         <div class="verdict" data-testid="verdict">
             <p class="verdict-line" aria-live="polite">
                 {match best {
-                    Some(b) if !reading.reading.tokens.is_empty() => view! { "The model says: "<strong data-testid="verdict-class">{b}</strong> }.into_any(),
-                    _ => view! { "Type a few words." }.into_any(),
+                    Some(b) if !reading.reading.tokens.is_empty() => view! { {t().news.model_says}<strong data-testid="verdict-class">{b}</strong> }.into_any(),
+                    _ => t().news.type_words.into_any(),
                 }}
             </p>
-            <ul class="prob-bars" aria-label="Class probabilities">
+            <ul class="prob-bars" aria-label=t().news.class_probabilities>
                 {order.into_iter().map(|(k, p)| view! {
                     <li>
                         <span class="prob-name">{reading.classes.get(k).cloned().unwrap_or_default()}</span>
@@ -187,14 +186,14 @@ fn WordChart(reading: HeadlineReading) -> impl IntoView {
                 .map(|(k, p)| format!("{} {}", classes.get(k).cloned().unwrap_or_default(), percent(p)))
                 .collect::<Vec<_>>()
                 .join(", ");
-            view! { <tr><th scope="row">{token.clone()}{if *oov { " (not in the vocabulary)" } else { "" }}</th><td>{top}</td></tr> }
+            view! { <tr><th scope="row">{token.clone()}{if *oov { t().news.not_in_vocabulary } else { "" }}</th><td>{top}</td></tr> }
         })
         .collect_view();
     let oov_count = reading.tokens.iter().filter(|t| t.1).count();
     view! {
         <figure class="word-chart" data-testid="word-chart">
             <figcaption>
-                <h3>"After each word"</h3>
+                <h3>{t().news.after_each_word}</h3>
                 <ul class="legend">{legend}</ul>
             </figcaption>
             <div class="word-scroll">
@@ -203,13 +202,13 @@ fn WordChart(reading: HeadlineReading) -> impl IntoView {
                 </svg>
             </div>
             <p class="hint" data-testid="tokens">
-                {format!("{n} token{}", if n == 1 { "" } else { "s" })}
-                {(oov_count > 0).then(|| format!("; {oov_count} not in the model's vocabulary (marked ?), read as the out-of-vocabulary token"))}
+                {fill(if n == 1 { t().news.tokens_one } else { t().news.tokens_many }, &[("n", &n)])}
+                {(oov_count > 0).then(|| fill(t().news.tokens_oov, &[("n", &oov_count)]))}
             </p>
             // A table is not clipped by its own width: the wrapper hides it.
             <div class="visually-hidden">
                 <table>
-                    <caption>"The two most probable classes after each word"</caption>
+                    <caption>{t().news.top_two_caption}</caption>
                     <tbody>{rows}</tbody>
                 </table>
             </div>

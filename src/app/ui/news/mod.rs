@@ -15,6 +15,7 @@ use super::views::LessonViews;
 
 pub use settings::NewsSettingsPanel;
 
+use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
 use crate::engine::model::summary::thousands;
 
@@ -24,14 +25,16 @@ pub fn NewsWorkspace() -> impl IntoView {
     let model_line = move || {
         store.news.info.with(|i| {
             i.as_ref().map(|i| {
-                format!(
-                    "{} · {} weights · vocabulary {} · {} training rows, {} for validation · {} (estimated)",
-                    i.model,
-                    thousands(i.params),
-                    thousands(i.vocabulary_size),
-                    thousands(i.train_rows),
-                    thousands(i.val_rows),
-                    i.estimate.text()
+                fill(
+                    t().news.model_line,
+                    &[
+                        ("weights", &thousands(i.params)),
+                        ("vocabulary", &thousands(i.vocabulary_size)),
+                        ("train", &thousands(i.train_rows)),
+                        ("val", &thousands(i.val_rows)),
+                        ("estimate", &i.estimate.text()),
+                        ("model", &i.model),
+                    ],
                 )
             })
         })

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::state::{file_bytes, Store};
 use crate::model_file::MAX_FILE_BYTES;
 use crate::protocol::Command;
@@ -13,10 +14,10 @@ use crate::protocol::Command;
 fn open(store: Store, file: web_sys::File) {
     let name = file.name();
     if file.size() > MAX_FILE_BYTES as f64 {
-        store.news.model_file.set(Some(Err(format!("{name} was not opened: it is larger than {} MB.", MAX_FILE_BYTES >> 20))));
+        store.news.model_file.set(Some(Err(fill(t().news.model_too_large, &[("mb", &(MAX_FILE_BYTES >> 20)), ("name", &name)]))));
         return;
     }
-    store.news.model_file.set(Some(Ok(format!("Opening {name}…"))));
+    store.news.model_file.set(Some(Ok(fill(t().news.opening_model, &[("name", &name)]))));
     wasm_bindgen_futures::spawn_local(async move {
         match file_bytes(&file).await {
             Ok(bytes) => store.send(Command::OpenModel { name, bytes }),
@@ -40,19 +41,19 @@ pub fn ModelFiles() -> impl IntoView {
         input.set_value("");
     };
     view! {
-        <div class="model-files" role="group" aria-label="Model files">
+        <div class="model-files" role="group" aria-label=t().news.model_files>
             <button
                 type="button"
                 class="secondary small"
                 data-testid="save-model"
-                title="Save the model as it is now: weights, vocabulary and classes (pause first)"
+                title=t().news.save_model_hint
                 prop:disabled=move || running() || !configured()
                 on:click=move |_| store.send(Command::SaveModel)
             >
-                "Save model"
+                {t().news.save_model}
             </button>
             <label class="file-button secondary small">
-                "Open a model file…"
+                {t().news.open_model}
                 <input type="file" accept=".json,application/json" data-testid="model-file" on:change=on_file />
             </label>
             {move || news.model_file.get().map(|r| match r {

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::news_history::{percent, top_classes};
 use crate::app::state::Store;
 use crate::app::state::Tested;
@@ -15,24 +16,24 @@ pub fn TestResults() -> impl IntoView {
     let news = store.news;
     view! {
         <section class="results" aria-labelledby="results-h" data-testid="results">
-            <h2 id="results-h">"On the test set"</h2>
+            <h2 id="results-h">{t().news.on_test_set}</h2>
             {move || testing(store).map(|rows| view! {
-                <p class="testing" role="status">{format!("Testing on {} headlines…", thousands(rows))}</p>
+                <p class="testing" role="status">{fill(t().news.testing, &[("n", &thousands(rows))])}</p>
             })}
             {move || match news.tested.get() {
                 None => view! {
-                    <p class="hint">"The test results appear when training pauses or ends: accuracy, a confusion matrix, and the headlines the model got wrong."</p>
+                    <p class="hint">{t().news.results_pending}</p>
                 }.into_any(),
-                Some(t) => {
+                Some(tested) => {
                     let classes = news.info.with(|i| i.as_ref().map(|i| i.classes.clone()).unwrap_or_default());
                     let finished = news.run.with(|r| r.progress.as_ref().is_some_and(|p| p.done));
                     let averaged = store.settings.with(|s| s.average_last).min(news.info.with(|i| i.as_ref().map_or(0, |i| i.epochs)));
-                    let weights = match t.kept_epoch {
-                        Some(k) => format!(" (the weights of epoch {k}, the best on validation)"),
-                        None if finished && averaged > 1 => format!(" (the average of the last {averaged} epochs' weights)"),
+                    let weights = match tested.kept_epoch {
+                        Some(k) => fill(t().news.weights_kept, &[("epoch", &k)]),
+                        None if finished && averaged > 1 => fill(t().news.weights_averaged, &[("n", &averaged)]),
                         None => String::new(),
                     };
-                    view! { <Results tested=t classes weights /> }.into_any()
+                    view! { <Results tested classes weights /> }.into_any()
                 }
             }}
         </section>
@@ -55,13 +56,15 @@ fn testing(store: Store) -> Option<usize> {
 fn Results(tested: Tested, classes: Vec<String>, weights: String) -> impl IntoView {
     let e = &tested.evaluation;
     let name = |k: usize| classes.get(k).cloned().unwrap_or_else(|| k.to_string());
-    let summary = format!(
-        "Accuracy {} on {} headlines after {} epoch{}{weights}; mean loss {:.3}.",
-        percent(e.accuracy),
-        thousands(e.rows),
-        trim_epochs(tested.at_epoch),
-        if tested.at_epoch == 1.0 { "" } else { "s" },
-        e.loss
+    let summary = fill(
+        if tested.at_epoch == 1.0 { t().news.test_summary_one } else { t().news.test_summary_many },
+        &[
+            ("accuracy", &percent(e.accuracy)),
+            ("rows", &thousands(e.rows)),
+            ("epochs", &trim_epochs(tested.at_epoch)),
+            ("loss", &format!("{:.3}", e.loss)),
+            ("weights", &weights),
+        ],
     );
     let max_row: Vec<u32> = e.confusion.iter().map(|r| r.iter().copied().sum::<u32>().max(1)).collect();
     let header = (0..classes.len()).map(|k| view! { <th scope="col">{name(k)}</th> }).collect_view();
@@ -110,16 +113,19 @@ fn Results(tested: Tested, classes: Vec<String>, weights: String) -> impl IntoVi
         <p data-testid="test-summary">{summary}</p>
         <div class="results-grid">
             <table class="confusion" data-testid="confusion">
-                <caption>"Confusion matrix: rows are the true class, columns the predicted one; recall per row, precision per column."</caption>
-                <thead><tr><td></td>{header}<th scope="col">"Recall"</th></tr></thead>
+                <caption>{t().news.confusion_caption}</caption>
+                <thead><tr><td></td>{header}<th scope="col">{t().news.recall}</th></tr></thead>
                 <tbody>{body}</tbody>
-                <tfoot><tr><th scope="row">"Precision"</th>{precision}<td></td></tr></tfoot>
+                <tfoot><tr><th scope="row">{t().news.precision}</th>{precision}<td></td></tr></tfoot>
             </table>
         </div>
-        <h3>{format!("Misclassified: {} of {} (the first {} in file order)", thousands(miss_count as usize), thousands(e.rows), e.misses.len())}</h3>
-        <div class="misses-scroll" tabindex="0" role="region" aria-label="Misclassified test headlines">
+        <h3>{fill(
+            t().news.misclassified,
+            &[("misses", &thousands(miss_count as usize)), ("rows", &thousands(e.rows)), ("shown", &e.misses.len())],
+        )}</h3>
+        <div class="misses-scroll" tabindex="0" role="region" aria-label=t().news.misclassified_label>
             <table class="misses" data-testid="misses">
-                <thead><tr><th scope="col">"Text"</th><th scope="col">"True class"</th><th scope="col">"Model's answer"</th></tr></thead>
+                <thead><tr><th scope="col">{t().news.col_text}</th><th scope="col">{t().news.col_true_class}</th><th scope="col">{t().news.col_answer}</th></tr></thead>
                 <tbody>{misses}</tbody>
             </table>
         </div>

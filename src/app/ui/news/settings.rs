@@ -5,20 +5,43 @@ use leptos::prelude::*;
 use super::super::fields::{NumberField, SegmentedField, SelectField};
 use super::super::settings_panel::{EngineField, OptimizerFields, SeedField, CELLS, LAYERS};
 use super::super::skip_link::SkipToControls;
+use crate::app::i18n::{de, en, lang, t, Lang};
 use crate::app::state::Store;
 use crate::settings::{Preset, Task};
 
-const PRESETS: &[(&str, &str)] = &[
-    ("rnn-title", "rnn-title — SimpleRNN(16), titles"),
-    ("rnn", "rnn — SimpleRNN(16), masked"),
-    ("lstm", "lstm — LSTM(8), masked"),
-    ("gru", "gru — GRU(64), masked"),
-    ("bilstm", "bilstm — 2 × Bidirectional LSTM(64)"),
-    ("gru-tuned", "gru-tuned — GRU(128), regularised, 4 epochs"),
-];
-const TEXT: &[(&str, &str)] = &[("title", "title"), ("both", "title + description")];
-const ON_OFF: &[(&str, &str)] = &[("true", "on"), ("false", "off")];
-const SCHEDULES: &[(&str, &str)] = &[("constant", "constant"), ("cosine", "cosine decay")];
+/// A select's choices in the page's language, `&'static` as the fields take them: one constant
+/// table per language, each from that language's texts (`value => key`).
+macro_rules! choices {
+    ($($value:literal => $key:ident),* $(,)?) => {
+        match lang() {
+            Lang::En => &[$(($value, en::news::EN.$key)),*],
+            Lang::De => &[$(($value, de::news::DE.$key)),*],
+        }
+    };
+}
+
+fn presets() -> &'static [(&'static str, &'static str)] {
+    choices![
+        "rnn-title" => preset_rnn_title,
+        "rnn" => preset_rnn,
+        "lstm" => preset_lstm,
+        "gru" => preset_gru,
+        "bilstm" => preset_bilstm,
+        "gru-tuned" => preset_gru_tuned,
+    ]
+}
+
+fn text_choices() -> &'static [(&'static str, &'static str)] {
+    choices!["title" => reads_title, "both" => reads_both]
+}
+
+fn on_off() -> &'static [(&'static str, &'static str)] {
+    choices!["true" => on, "false" => off]
+}
+
+fn schedules() -> &'static [(&'static str, &'static str)] {
+    choices!["constant" => schedule_constant, "cosine" => schedule_cosine]
+}
 
 /// The preset picker: choosing one sets all the fields it names (the others stay).
 #[component]
@@ -33,9 +56,9 @@ fn PresetField() -> impl IntoView {
     };
     view! {
         <div class="field">
-            <label for="setting-preset">"Preset"</label>
+            <label for="setting-preset">{t().news.preset}</label>
             <select id="setting-preset" data-setting="preset" on:change=on_change>
-                {PRESETS.iter().map(|(value, text)| view! {
+                {presets().iter().map(|(value, text)| view! {
                     <option value=*value selected=move || store.settings.with(|s| s.preset.as_str() == *value)>{*text}</option>
                 }).collect_view()}
             </select>
@@ -46,49 +69,49 @@ fn PresetField() -> impl IntoView {
 #[component]
 pub fn NewsSettingsPanel() -> impl IntoView {
     view! {
-        <aside class="settings" aria-label="Settings">
-            <SkipToControls text=crate::app::i18n::t().page.back_to_controls />
-            <p class="settings-note">"Changing a setting starts a fresh run."</p>
+        <aside class="settings" aria-label=t().news.settings>
+            <SkipToControls text=t().page.back_to_controls />
+            <p class="settings-note">{t().news.settings_note}</p>
             <section aria-labelledby="h-news-model">
-                <h2 id="h-news-model">"Model"</h2>
+                <h2 id="h-news-model">{t().news.section_model}</h2>
                 <PresetField />
-                <SegmentedField key="cell" legend="Cell" options=CELLS />
+                <SegmentedField key="cell" legend=t().news.cell options=CELLS />
                 <div class="row">
-                    <NumberField key="units" label="Units" />
-                    <SelectField key="layers" label="Layers" options=LAYERS />
+                    <NumberField key="units" label=t().news.units />
+                    <SelectField key="layers" label=t().news.layers options=LAYERS />
                 </div>
                 <div class="row">
-                    <SelectField key="bidirectional" label="Bidirectional" options=ON_OFF />
-                    <NumberField key="embed-dim" label="Embedding size" />
+                    <SelectField key="bidirectional" label=t().news.bidirectional options=on_off() />
+                    <NumberField key="embed-dim" label=t().news.embed_dim />
                 </div>
             </section>
             <section aria-labelledby="h-news-text">
-                <h2 id="h-news-text">"Text"</h2>
-                <SelectField key="text" label="Reads" options=TEXT />
+                <h2 id="h-news-text">{t().news.section_text}</h2>
+                <SelectField key="text" label=t().news.reads options=text_choices() />
                 <div class="row">
-                    <NumberField key="vocab" label="Vocabulary" />
-                    <NumberField key="max-len" label="Max length" hint="0 = per batch" />
+                    <NumberField key="vocab" label=t().news.vocabulary />
+                    <NumberField key="max-len" label=t().news.max_len hint=t().news.max_len_hint />
                 </div>
                 <div class="row">
-                    <SelectField key="mask" label="Masking" options=ON_OFF hint="off: padding is read as words" />
-                    <SelectField key="bucket" label="Bucketing" options=ON_OFF />
+                    <SelectField key="mask" label=t().news.masking options=on_off() hint=t().news.masking_hint />
+                    <SelectField key="bucket" label=t().news.bucketing options=on_off() />
                 </div>
             </section>
             <section aria-labelledby="h-news-training">
-                <h2 id="h-news-training">"Training"</h2>
+                <h2 id="h-news-training">{t().news.section_training}</h2>
                 <div class="row">
-                    <NumberField key="epochs" label="Epochs" />
-                    <NumberField key="batch" label="Batch" />
+                    <NumberField key="epochs" label=t().news.epochs />
+                    <NumberField key="batch" label=t().news.batch />
                 </div>
                 <OptimizerFields />
-                <SelectField key="lr-schedule" label="Learning-rate schedule" options=SCHEDULES />
+                <SelectField key="lr-schedule" label=t().news.lr_schedule options=schedules() />
                 <div class="row">
-                    <NumberField key="val-share" label="Validation share" />
-                    <NumberField key="clip-norm" label="Clip norm" hint="0 = off" />
+                    <NumberField key="val-share" label=t().news.val_share />
+                    <NumberField key="clip-norm" label=t().news.clip_norm hint=t().news.zero_is_off />
                 </div>
                 <div class="row">
-                    <SelectField key="restore-best" label="Keep best epoch" options=ON_OFF />
-                    <NumberField key="average-last" label="Average last" hint="epochs; 0 = off" />
+                    <SelectField key="restore-best" label=t().news.restore_best options=on_off() />
+                    <NumberField key="average-last" label=t().news.average_last hint=t().news.average_last_hint />
                 </div>
                 <SeedField />
                 <EngineField />

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::super::toolbar::{in_flight_attributes, TrainButton};
+use crate::app::i18n::t;
 use crate::app::news_history::{duration, percent};
 use crate::app::plot::format_number;
 use crate::app::state::Store;
@@ -26,7 +27,7 @@ pub fn NewsToolbar() -> impl IntoView {
     let sps = move || news.run.with(|r| if r.samples_per_sec > 0.0 { thousands(r.samples_per_sec.round() as usize) } else { "–".into() });
     let left = move || {
         if done() {
-            "done".to_string()
+            t().news.time_left_done.to_string()
         } else {
             news.run.with(|r| r.seconds_left.map(duration).unwrap_or_else(|| "–".into()))
         }
@@ -38,26 +39,26 @@ pub fn NewsToolbar() -> impl IntoView {
     let (in_flight, in_flight_title) = in_flight_attributes(store);
     let fraction = move || progress().map_or(0.0, |p| p.epochs_done() as f64 / epochs().max(1) as f64);
     view! {
-        <div class="toolbar" role="group" aria-label="Training controls" id="training-controls" tabindex="-1">
+        <div class="toolbar" role="group" aria-label=t().toolbar.controls id="training-controls" tabindex="-1">
             <div class="buttons">
                 <TrainButton disabled=Signal::derive(move || !configured() || done()) />
-                <button type="button" title="Train on one batch" prop:disabled=move || running() || !configured() || done() on:click=move |_| store.step()>"Step"</button>
-                <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>"Reset"</button>
+                <button type="button" title=t().news.step_hint prop:disabled=move || running() || !configured() || done() on:click=move |_| store.step()>{t().toolbar.step}</button>
+                <button type="button" prop:disabled=move || !configured() on:click=move |_| store.reset()>{t().toolbar.reset}</button>
             </div>
             <dl class="stats">
-                <div><dt>"Epoch"</dt><dd data-testid="news-epoch">{epoch}</dd></div>
-                <div><dt>"Batch"</dt><dd data-testid="news-batch" data-in-flight=in_flight title=in_flight_title>{batch}</dd></div>
-                <div><dt>"Samples/s"</dt><dd data-testid="samples-per-sec">{sps}</dd></div>
-                <div><dt>"Time left"</dt><dd data-testid="time-left">{left}</dd></div>
-                <div><dt>"Loss"</dt><dd data-testid="news-loss">{loss}</dd></div>
-                <div><dt>"Accuracy"</dt><dd data-testid="news-accuracy">{accuracy}</dd></div>
-                <div><dt>"Validation"</dt><dd data-testid="val-accuracy">{val}</dd></div>
-                <div><dt>"Test"</dt><dd data-testid="test-accuracy">{test}</dd></div>
+                <div><dt>{t().news.stat_epoch}</dt><dd data-testid="news-epoch">{epoch}</dd></div>
+                <div><dt>{t().news.stat_batch}</dt><dd data-testid="news-batch" data-in-flight=in_flight title=in_flight_title>{batch}</dd></div>
+                <div><dt>{t().news.stat_samples_per_sec}</dt><dd data-testid="samples-per-sec">{sps}</dd></div>
+                <div><dt>{t().news.stat_time_left}</dt><dd data-testid="time-left">{left}</dd></div>
+                <div><dt>{t().toolbar.stat_loss}</dt><dd data-testid="news-loss">{loss}</dd></div>
+                <div><dt>{t().news.stat_accuracy}</dt><dd data-testid="news-accuracy">{accuracy}</dd></div>
+                <div><dt>{t().news.stat_validation}</dt><dd data-testid="val-accuracy">{val}</dd></div>
+                <div><dt>{t().news.stat_test}</dt><dd data-testid="test-accuracy">{test}</dd></div>
             </dl>
             <div
                 class="run-progress"
                 role="progressbar"
-                aria-label="Training run"
+                aria-label=t().news.run_progress
                 aria-valuemin="0"
                 aria-valuemax="100"
                 aria-valuenow=move || format!("{:.0}", fraction() * 100.0)
@@ -66,11 +67,11 @@ pub fn NewsToolbar() -> impl IntoView {
             </div>
             <p class="run-note" aria-live="polite">{move || {
                 if done() {
-                    "Training is over. Reset, or change a setting, to train again.".to_string()
+                    t().news.note_done
                 } else if progress().is_none() && configured() {
-                    "Loss and accuracy are running means over the epoch so far, as Keras prints them.".to_string()
+                    t().news.note_running_means
                 } else {
-                    String::new()
+                    ""
                 }
             }}</p>
         </div>
