@@ -5,6 +5,7 @@
 
 use super::layout::Layout;
 use super::{dir_trace, masked, own_step, Chain, Selection};
+use crate::app::i18n::{fill, t};
 use crate::engine::cells::CellKind;
 
 /// One line: `name = equation = substituted`.
@@ -63,30 +64,42 @@ pub fn explain(chain: &Chain, layout: &Layout, sel: Selection) -> Option<Explana
     let s = own_step(sel.time, row.dir, time);
     let w = row.cell.gates() * u;
     let layer = &chain.layers[row.layer];
+    let tx = t().chain;
     let direction = match (layer.directions, row.dir) {
-        (1, _) => "",
-        (_, 0) => " · forward",
-        _ => " · backward (reads the sequence from its end)",
+        (1, _) => String::new(),
+        (_, 0) => format!(" · {}", tx.forward),
+        _ => format!(" · {}", tx.backward_from_end),
     };
-    let title = format!("Layer {} · {}{direction} · step {} of {time} · unit {} of {u}", row.layer + 1, layer.name, sel.time + 1, j + 1);
+    let title = fill(
+        tx.explain_title,
+        &[
+            ("layer", &(row.layer + 1)),
+            ("name", &layer.name),
+            ("direction", &direction),
+            ("step", &(sel.time + 1)),
+            ("time", &time),
+            ("unit", &(j + 1)),
+            ("units", &u),
+        ],
+    );
     let reads = if row.layer == 0 {
         match chain.steps.get(sel.time) {
-            Some(st) if st.label.is_empty() => "padding".to_string(),
-            Some(st) if st.oov => format!("“{}” (not in the vocabulary: read as [UNK])", st.label),
-            Some(st) => format!("“{}”", st.label),
+            Some(st) if st.label.is_empty() => tx.padding.to_string(),
+            Some(st) if st.oov => fill(tx.reads_unknown, &[("word", &st.label)]),
+            Some(st) => fill(tx.reads_word, &[("word", &st.label)]),
             None => String::new(),
         }
     } else {
-        format!("the output of layer {} at this step", row.layer)
+        fill(tx.reads_below, &[("n", &row.layer)])
     };
     let h_prev = d.h[s * u + j];
     let h_now = d.h[(s + 1) * u + j];
     if masked(chain, sel.time) {
-        let mut lines = vec![line("h_t", "h_{t-1} (carried over)", num(h_prev), h_now)];
+        let mut lines = vec![line("h_t", &format!("h_{{t-1}} ({})", tx.carried_over), num(h_prev), h_now)];
         if !d.c.is_empty() {
-            lines.push(line("C_t", "C_{t-1} (carried over)", num(d.c[s * u + j]), d.c[(s + 1) * u + j]));
+            lines.push(line("C_t", &format!("C_{{t-1}} ({})", tx.carried_over), num(d.c[s * u + j]), d.c[(s + 1) * u + j]));
         }
-        return Some(Explanation { title, reads: "padding: the layer skips this step".into(), skipped: true, lines });
+        return Some(Explanation { title, reads: tx.reads_skipped.into(), skipped: true, lines });
     }
     let gate = |g: usize| d.gates[s * w + g * u + j];
     let a = |g: usize| d.input_side[s * w + g * u + j];

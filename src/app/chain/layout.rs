@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use crate::app::i18n::t;
 use crate::engine::cells::CellKind;
 
 /// The labels' column at the left.
@@ -60,19 +61,20 @@ impl Column {
         }
     }
 
-    /// What it is, in words.
+    /// What it is, in words (in the page's language).
     pub fn meaning(self, cell: CellKind) -> &'static str {
+        let t = t().chain;
         match (self, cell) {
-            (Column::Gate(0), CellKind::Lstm { .. }) => "input gate i",
-            (Column::Gate(1), CellKind::Lstm { .. }) => "forget gate f",
-            (Column::Gate(2), CellKind::Lstm { .. }) => "candidate c (C̃ in Olah's pictures)",
-            (Column::Gate(_), CellKind::Lstm { .. }) => "output gate o",
-            (Column::Gate(0), _) => "update gate z",
-            (Column::Gate(1), _) => "reset gate r",
-            (Column::Gate(_), _) => "candidate h̃ (Keras's h)",
-            (Column::PreActivation, _) => "sum before the activation",
-            (Column::CellState, _) => "cell state C",
-            (Column::Hidden, _) => "hidden state h",
+            (Column::Gate(0), CellKind::Lstm { .. }) => t.meaning_input_gate,
+            (Column::Gate(1), CellKind::Lstm { .. }) => t.meaning_forget_gate,
+            (Column::Gate(2), CellKind::Lstm { .. }) => t.meaning_lstm_candidate,
+            (Column::Gate(_), CellKind::Lstm { .. }) => t.meaning_output_gate,
+            (Column::Gate(0), _) => t.meaning_update_gate,
+            (Column::Gate(1), _) => t.meaning_reset_gate,
+            (Column::Gate(_), _) => t.meaning_gru_candidate,
+            (Column::PreActivation, _) => t.meaning_sum,
+            (Column::CellState, _) => t.meaning_cell_state,
+            (Column::Hidden, _) => t.meaning_hidden,
         }
     }
 }

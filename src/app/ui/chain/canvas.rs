@@ -12,6 +12,7 @@ use crate::app::chain::explain::num;
 use crate::app::chain::layout::{fit_zoom, Layout, CELL_PAD, GUTTER, ZOOMS};
 use crate::app::chain::raster::{paint, paint_summary, scales};
 use crate::app::chain::{colour::Scale, layout::Column, shape, Selection};
+use crate::app::i18n::{fill, t};
 use crate::lesson::chain::{Chain, ChainOutput};
 
 /// Height of the summary strip.
@@ -145,12 +146,13 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout, scales
     ctx.set_text_baseline("middle");
     let ink = "#1c2530";
     let muted = "#5b6675";
+    let tx = t().chain;
     for (ri, r) in l.rows.iter().enumerate() {
         let layer = &chain.layers[r.layer];
         let dir = match (layer.directions, r.dir) {
-            (1, _) => "→",
-            (_, 0) => "→ forward",
-            _ => "← backward",
+            (1, _) => "→".to_string(),
+            (_, 0) => format!("→ {}", tx.forward),
+            _ => format!("← {}", tx.backward),
         };
         let short = format!("{}({})", r.cell.keras_name(), r.units);
         let name = if layer.directions == 2 { format!("Bidirectional {short}") } else { short };
@@ -158,7 +160,7 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout, scales
         let room = (GUTTER - 10) as f64;
         let _ = ctx.fill_text(&fit_text(ctx, &name, room), 6.0, (r.y + 6) as f64);
         ctx.set_fill_style_str(muted);
-        let _ = ctx.fill_text(&format!("layer {} {dir}", r.layer + 1), 6.0, (r.y + 21) as f64);
+        let _ = ctx.fill_text(&fill(tx.row_layer, &[("n", &(r.layer + 1)), ("dir", &dir)]), 6.0, (r.y + 21) as f64);
         let ranges: Vec<String> = r
             .columns
             .iter()
@@ -172,7 +174,7 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout, scales
             .collect();
         let _ = ctx.fill_text(&fit_text(ctx, &ranges.join(" · "), room), 6.0, (r.y + 36) as f64);
         let names: Vec<&str> = r.columns.iter().map(|c| c.name(r.cell)).collect();
-        let _ = ctx.fill_text(&format!("columns: {}", names.join(" ")), 6.0, (r.y + 51) as f64);
+        let _ = ctx.fill_text(&fill(tx.row_columns, &[("names", &names.join(" "))]), 6.0, (r.y + 51) as f64);
         // The state carried from step to step: arrows above the cells, in reading order.
         ctx.set_stroke_style_str("#7b8794");
         ctx.set_fill_style_str("#7b8794");
@@ -210,7 +212,7 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout, scales
     let input_label = |t: usize| {
         let step = &chain.steps[t];
         match (step.label.is_empty(), step.oov) {
-            (true, _) => ("pad".to_string(), "#9aa5b4"),
+            (true, _) => (tx.pad.to_string(), "#9aa5b4"),
             (false, true) => (format!("{}?", step.label), "#b45309"),
             (false, false) => (step.label.clone(), ink),
         }
@@ -230,11 +232,11 @@ fn draw_labels(ctx: &CanvasRenderingContext2d, chain: &Chain, l: &Layout, scales
     let every = ((widest + 8.0) / l.step_w.max(1) as f64).ceil().max(1.0) as usize;
     ctx.set_text_align("left");
     ctx.set_fill_style_str(ink);
-    let _ = ctx.fill_text("input", 6.0, (l.input_y + 10) as f64);
-    let _ = ctx.fill_text("output", 6.0, (l.output_y + 10) as f64);
+    let _ = ctx.fill_text(tx.input, 6.0, (l.input_y + 10) as f64);
+    let _ = ctx.fill_text(tx.output, 6.0, (l.output_y + 10) as f64);
     if every > 1 {
         ctx.set_fill_style_str(muted);
-        let _ = ctx.fill_text(&format!("(one in {every} labelled)"), 6.0, (l.input_y + 25) as f64);
+        let _ = ctx.fill_text(&fill(tx.one_in, &[("every", &every)]), 6.0, (l.input_y + 25) as f64);
     }
     ctx.set_text_align("center");
     for t in l.visible.clone() {
@@ -353,13 +355,13 @@ pub fn ChainCanvas(chain: Signal<Option<Arc<Chain>>>, view: ChainView, #[prop(in
     view! {
         <div class="chain-canvas" node_ref=holder>
             <div class="chain-strip-row">
-                <span class="chain-strip-label">"all steps"</span>
+                <span class="chain-strip-label">{t().chain.all_steps}</span>
                 <canvas
                     class="chain-strip"
                     node_ref=strip
                     data-testid="chain-summary"
                     role="img"
-                    aria-label="Summary of every step: how large each layer's hidden state is; the frame marks the steps in view. Click to scroll there."
+                    aria-label=t().chain.summary
                     on:click=on_strip
                 ></canvas>
             </div>
@@ -370,7 +372,7 @@ pub fn ChainCanvas(chain: Signal<Option<Arc<Chain>>>, view: ChainView, #[prop(in
                 data-draw-ms=draw_ms
                 tabindex="0"
                 role="application"
-                aria-roledescription="unrolled chain"
+                aria-roledescription=t().chain.role
                 aria-label=move || label.get()
                 aria-describedby="chain-keys"
                 on:mousemove=on_move

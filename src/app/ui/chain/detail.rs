@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::app::chain::colour::{DIVERGING, MASKED, SEQUENTIAL};
 use crate::app::chain::explain::Explanation;
+use crate::app::i18n::{fill, t};
 
 fn css([r, g, b]: [u8; 3]) -> String {
     format!("rgb({r},{g},{b})")
@@ -12,9 +13,9 @@ fn css([r, g, b]: [u8; 3]) -> String {
 #[component]
 pub fn Detail(#[prop(into)] explanation: Signal<Option<Explanation>>) -> impl IntoView {
     view! {
-        <section class="chain-detail" data-testid="chain-detail" aria-label="The selected cell's equations">
+        <section class="chain-detail" data-testid="chain-detail" aria-label=t().chain.detail>
             {move || match explanation.get() {
-                None => view! { <p class="hint">"Point at a cell, or focus the chain and use the arrow keys."</p> }.into_any(),
+                None => view! { <p class="hint">{t().chain.detail_empty}</p> }.into_any(),
                 Some(e) => {
                     let lines = e
                         .lines
@@ -31,7 +32,7 @@ pub fn Detail(#[prop(into)] explanation: Signal<Option<Explanation>>) -> impl In
                         .collect_view();
                     view! {
                         <h3 data-testid="chain-detail-title">{e.title}</h3>
-                        <p class="reads">"Reads: "{e.reads}</p>
+                        <p class="reads">{fill(t().chain.detail_reads, &[("reads", &e.reads)])}</p>
                         <table class="equations" data-testid="chain-equations">
                             <tbody>{lines}</tbody>
                         </table>
@@ -52,10 +53,10 @@ pub fn Legend() -> impl IntoView {
         <div class="chain-legend" data-testid="chain-legend">
             <span class="legend-item">
                 <span class="legend-bar" style=diverging></span>
-                "states, sums and candidates: negative · 0 · positive (each row's range beside it)"
+                {t().chain.legend_diverging}
             </span>
-            <span class="legend-item"><span class="legend-bar" style=sequential></span>"gates: 0 (closed) … 1 (open)"</span>
-            <span class="legend-item"><span class="legend-swatch" style=masked></span>"padding: skipped, the state carried over"</span>
+            <span class="legend-item"><span class="legend-bar" style=sequential></span>{t().chain.legend_gates}</span>
+            <span class="legend-item"><span class="legend-swatch" style=masked></span>{t().chain.legend_padding}</span>
         </div>
     }
 }

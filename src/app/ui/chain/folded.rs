@@ -11,6 +11,7 @@ use crate::app::chain::explain::num;
 use crate::app::chain::layout::{Column, Layout};
 use crate::app::chain::raster::scale_of;
 use crate::app::chain::value;
+use crate::app::i18n::{fill, t};
 use crate::lesson::chain::{Chain, ChainOutput};
 
 const W: usize = 560;
@@ -23,12 +24,13 @@ fn rgb(c: [u8; 3]) -> String {
 
 #[component]
 pub fn Folded(chain: Arc<Chain>, layout: Layout, view: ChainView) -> impl IntoView {
+    let tx = t().chain;
     let t = view.selection.get().time.min(chain.trace.time - 1);
     let unit = view.selection.get().unit;
     let n = layout.rows.len();
     let height = 60 + n * (BOX_H + GAP) + 40;
     let step = &chain.steps[t];
-    let input = if step.label.is_empty() { "padding".to_string() } else { step.label.clone() };
+    let input = if step.label.is_empty() { tx.padding.to_string() } else { step.label.clone() };
     let boxes = layout
         .rows
         .iter()
@@ -38,8 +40,8 @@ pub fn Folded(chain: Arc<Chain>, layout: Layout, view: ChainView) -> impl IntoVi
             let layer = &chain.layers[r.layer];
             let dir = match (layer.directions, r.dir) {
                 (1, _) => String::new(),
-                (_, 0) => " · forward".into(),
-                _ => " · backward".into(),
+                (_, 0) => format!(" · {}", tx.forward),
+                _ => format!(" · {}", tx.backward),
             };
             // h_t as a strip of squares above the box.
             let cells = r.units.min(64);
@@ -79,7 +81,7 @@ pub fn Folded(chain: Arc<Chain>, layout: Layout, view: ChainView) -> impl IntoVi
                     <text x=96 y=y - 6 text-anchor="end" class="folded-small">"h_t"</text>
                     <rect x=100 y=y width=380 height=BOX_H rx=10 class="folded-cell"></rect>
                     <text x=114 y=y + 24 class="folded-name">{format!("{}{dir}", layer.name)}</text>
-                    <text x=114 y=y + 46 class="folded-small">{format!("unit {}: h_t = {}", unit.min(r.units - 1) + 1, num(h))}</text>
+                    <text x=114 y=y + 46 class="folded-small">{fill(tx.folded_unit, &[("unit", &(unit.min(r.units - 1) + 1)), ("h", &num(h))])}</text>
                     {bars}
                     // The loop: h_t goes back in as h_{t-1}.
                     <path d=format!("M480 {} C 540 {}, 540 {}, 480 {}", y + 20, y + 20, y + 55, y + 55) class="folded-loop" marker-end="url(#folded-arrow)"></path>
@@ -90,21 +92,19 @@ pub fn Folded(chain: Arc<Chain>, layout: Layout, view: ChainView) -> impl IntoVi
         })
         .collect_view();
     let output = match &chain.output {
-        ChainOutput::Next { predicted, .. } => format!("prediction after step {}: {}", t + 1, num(predicted[t])),
+        ChainOutput::Next { predicted, .. } => fill(tx.folded_prediction, &[("step", &(t + 1)), ("value", &num(predicted[t]))]),
         ChainOutput::Classes { names, probs, .. } => {
             let best = (0..probs.len()).max_by(|&a, &b| probs[a].total_cmp(&probs[b])).unwrap_or(0);
-            format!(
-                "after the last step: {} ({:.0} %)",
-                names.get(best).cloned().unwrap_or_default(),
-                probs.get(best).copied().unwrap_or(0.0) * 100.0
+            fill(
+                tx.folded_class,
+                &[
+                    ("class", &names.get(best).cloned().unwrap_or_default()),
+                    ("percent", &format!("{:.0}", probs.get(best).copied().unwrap_or(0.0) * 100.0)),
+                ],
             )
         }
     };
-    let label = format!(
-        "The chain folded into one looping cell per layer, at step {} of {} (input {input}): each cell feeds its state back into itself for the next step.",
-        t + 1,
-        chain.trace.time
-    );
+    let label = fill(tx.folded_label, &[("step", &(t + 1)), ("time", &chain.trace.time), ("input", &input)]);
     view! {
         <svg class="folded" data-testid="chain-folded" viewBox=format!("0 0 {W} {height}") role="img" aria-label=label>
             <defs>
@@ -114,7 +114,7 @@ pub fn Folded(chain: Arc<Chain>, layout: Layout, view: ChainView) -> impl IntoVi
             </defs>
             <text x=100 y=18 class="folded-name">{output}</text>
             {boxes}
-            <text x=290 y=height - 8 text-anchor="middle" class="folded-name">{format!("x_t = {input}  (step {} of {})", t + 1, chain.trace.time)}</text>
+            <text x=290 y=height - 8 text-anchor="middle" class="folded-name">{fill(tx.folded_input, &[("input", &input), ("step", &(t + 1)), ("time", &chain.trace.time)])}</text>
         </svg>
     }
 }

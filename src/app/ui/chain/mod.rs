@@ -11,6 +11,7 @@ mod table;
 use leptos::prelude::*;
 
 use crate::app::chain::explain::explain;
+use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
 use canvas::{ChainCanvas, ChainView};
 use detail::{Detail, Legend};
@@ -46,30 +47,24 @@ pub fn ChainPanel() -> impl IntoView {
         let _ = view.selection.get();
         if let Some(e) = explanation.get_untracked() {
             let last = e.lines.last().map(|l| format!("{} = {}", l.name, l.substituted)).unwrap_or_default();
-            announce.set(format!("{}. Reads {}. {last}", e.title, e.reads));
+            announce.set(fill(t().chain.announce, &[("title", &e.title), ("reads", &e.reads), ("last", &last)]));
         }
     });
-    let label = Signal::derive(move || {
-        match chain.get() {
-        Some(c) => format!(
-            "The unrolled chain: {} steps of {}, one cell per step and layer. Arrow keys move along time and between layers, Page Up and Page Down between units, plus and minus zoom.",
-            c.trace.time,
-            c.caption
-        ),
-        None => "The unrolled chain: waiting for the model.".into(),
-    }
+    let label = Signal::derive(move || match chain.get() {
+        Some(c) => fill(t().chain.canvas_label, &[("steps", &c.trace.time), ("caption", &c.caption)]),
+        None => t().chain.canvas_waiting.to_string(),
     });
     let caption = move || {
         chain.get().map(|c| {
             let after = match c.trained_steps {
-                None => "its own trained weights".to_string(),
-                Some(0) => "untrained weights".to_string(),
-                Some(n) => format!("weights after {n} training steps"),
+                None => t().chain.weights_own.to_string(),
+                Some(0) => t().chain.weights_untrained.to_string(),
+                Some(n) => fill(t().chain.weights_after, &[("n", &n)]),
             };
             format!("{} · {after}", c.caption)
         })
     };
-    let cost = move || format!("traced in {:.1} ms", v.cost_ms.get());
+    let cost = move || fill(t().chain.cost, &[("ms", &format!("{:.1}", v.cost_ms.get()))]);
     let toggle = |s: RwSignal<bool>| move |_| s.update(|b| *b = !*b);
     let zoom = move |by: i32| {
         if let Some(c) = chain.get_untracked() {
@@ -79,38 +74,35 @@ pub fn ChainPanel() -> impl IntoView {
     view! {
         <section class="view-card chain-panel" data-testid="chain-panel" aria-labelledby="chain-title">
             <div class="chain-head">
-                <h2 id="chain-title">"Inside the cell: the unrolled chain"</h2>
-                <p class="hint">
-                    "The same cell applied at every time step, left to right; each step hands its state to the next (the arrows). "
-                    "Each cell shows its gates and states as columns, one row of pixels per unit."
-                </p>
+                <h2 id="chain-title">{t().chain.title}</h2>
+                <p class="hint">{t().chain.hint}</p>
             </div>
             <SourcePicker />
-            <div class="chain-tools" role="toolbar" aria-label="Chain view">
+            <div class="chain-tools" role="toolbar" aria-label=t().chain.tools>
                 <label class="check">
                     <input type="checkbox" data-testid="chain-follow" prop:checked=move || v.follow.get()
                         on:change=move |ev| { v.follow.set(event_target_checked(&ev)); store.request_chain(); } />
-                    "Follow training"
+                    {t().chain.follow}
                 </label>
                 <button type="button" class="secondary small" aria-pressed=move || folded.get().to_string() data-testid="chain-fold" on:click=toggle(folded)>
-                    {move || if folded.get() { "Unroll the chain" } else { "Fold into one looping cell" }}
+                    {move || if folded.get() { t().chain.unfold } else { t().chain.fold }}
                 </button>
-                <button type="button" class="secondary small" aria-label="Zoom out" on:click=move |_| zoom(-1)>"−"</button>
-                <button type="button" class="secondary small" aria-label="Zoom in" data-testid="chain-zoom-in" on:click=move |_| zoom(1)>"+"</button>
-                <button type="button" class="secondary small" on:click=move |_| { view.zoom.set(None); view.first.set(0); }>"Fit"</button>
+                <button type="button" class="secondary small" aria-label=t().chain.zoom_out on:click=move |_| zoom(-1)>"−"</button>
+                <button type="button" class="secondary small" aria-label=t().chain.zoom_in data-testid="chain-zoom-in" on:click=move |_| zoom(1)>"+"</button>
+                <button type="button" class="secondary small" on:click=move |_| { view.zoom.set(None); view.first.set(0); }>{t().chain.fit}</button>
                 <button type="button" class="secondary small" aria-pressed=move || table.get().to_string() data-testid="chain-table-toggle" on:click=toggle(table)>
-                    {move || if table.get() { "Hide the numbers" } else { "Numbers as a table" }}
+                    {move || if table.get() { t().chain.hide_table } else { t().chain.show_table }}
                 </button>
                 <span class="hint" data-testid="chain-cost">{cost}</span>
             </div>
             <p class="chain-caption" data-testid="chain-caption">{caption}</p>
             <p class="field-msg error" role="alert" data-testid="chain-message">{move || v.message.get()}</p>
-            <p id="chain-keys" class="visually-hidden">"Arrow keys: along time and between layers. Page Up, Page Down: units. Home, End: first and last step. Plus, minus: zoom; 0: fit."</p>
+            <p id="chain-keys" class="visually-hidden">{t().chain.keys}</p>
             <p class="visually-hidden" aria-live="polite" data-testid="chain-announce">{move || announce.get()}</p>
             <Show when=move || folded.get()>
-                <div class="chain-tools" role="group" aria-label="Step of the folded cell">
-                    <button type="button" class="secondary small" data-testid="folded-prev" on:click=move |_| view.selection.update(|s| s.time = s.time.saturating_sub(1))>"◀ Previous step"</button>
-                    <label class="inline-field" for="folded-step">"Step"
+                <div class="chain-tools" role="group" aria-label=t().chain.folded_steps>
+                    <button type="button" class="secondary small" data-testid="folded-prev" on:click=move |_| view.selection.update(|s| s.time = s.time.saturating_sub(1))>{t().chain.folded_prev}</button>
+                    <label class="inline-field" for="folded-step">{t().chain.folded_step}
                         <input id="folded-step" type="range" min="1" data-testid="folded-step"
                             max=move || chain.get().map_or(1, |c| c.trace.time)
                             prop:value=move || view.selection.get().time + 1
@@ -123,7 +115,7 @@ pub fn ChainPanel() -> impl IntoView {
                         on:click=move |_| {
                             let last = chain.get_untracked().map_or(0, |c| c.trace.time - 1);
                             view.selection.update(|s| s.time = (s.time + 1).min(last));
-                        }>"Next step ▶"</button>
+                        }>{t().chain.folded_next}</button>
                 </div>
             </Show>
             <Show when=move || !folded.get() fallback=move || {

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
 use crate::lesson::chain::ChainSource;
 use crate::protocol::Reader;
@@ -36,8 +37,8 @@ fn WindowPicker() -> impl IntoView {
     let held = move || store.info.with(|i| i.as_ref().map_or(0, |i| i.train_end.min(i.values.len().saturating_sub(i.window))));
     let set = move |s: usize| store.choose_chain_source(ChainSource::Window { start: s });
     view! {
-        <div class="chain-source" role="group" aria-label="Which window of the series">
-            <label for="chain-start">"Window of "{window}" values starting at value"</label>
+        <div class="chain-source" role="group" aria-label=t().chain.window_group>
+            <label for="chain-start">{move || fill(t().chain.window_start, &[("n", &window())])}</label>
             <input
                 id="chain-start"
                 type="range"
@@ -48,8 +49,8 @@ fn WindowPicker() -> impl IntoView {
                 on:change=move |ev| set(event_target_value(&ev).parse::<usize>().unwrap_or(1).saturating_sub(1))
             />
             <output for="chain-start">{move || start() + 1}</output>
-            <button type="button" class="secondary small" on:click=move |_| set(seed())>"Generation's seed window"</button>
-            <button type="button" class="secondary small" on:click=move |_| set(held())>"First held-out window"</button>
+            <button type="button" class="secondary small" on:click=move |_| set(seed())>{t().chain.seed_window}</button>
+            <button type="button" class="secondary small" on:click=move |_| set(held())>{t().chain.first_heldout}</button>
         </div>
     }
 }
@@ -69,8 +70,8 @@ fn HeadlinePicker() -> impl IntoView {
     let show_text = move || store.choose_chain_source(ChainSource::Headline { text: text.get_untracked() });
     let random = move |_| go((js_sys::Math::random() * rows() as f64) as usize);
     view! {
-        <div class="chain-source" role="group" aria-label="Which headline">
-            <label for="chain-example">"Test example"</label>
+        <div class="chain-source" role="group" aria-label=t().chain.headline_group>
+            <label for="chain-example">{t().chain.test_example}</label>
             <input
                 id="chain-example"
                 type="number"
@@ -81,12 +82,12 @@ fn HeadlinePicker() -> impl IntoView {
                 prop:value=move || index().map_or(String::new(), |i| (i + 1).to_string())
                 on:change=move |ev| go(event_target_value(&ev).parse::<usize>().unwrap_or(1).saturating_sub(1))
             />
-            <span class="hint">"of "{rows}</span>
-            <button type="button" class="secondary small" on:click=move |_| go(index().unwrap_or(0).saturating_sub(1))>"Previous"</button>
-            <button type="button" class="secondary small" on:click=move |_| go(index().map_or(0, |i| i + 1))>"Next"</button>
-            <button type="button" class="secondary small" on:click=random>"Random"</button>
-            <span class="or">"or"</span>
-            <label for="chain-headline" class="visually-hidden">"Your headline"</label>
+            <span class="hint">{move || fill(t().chain.of_examples, &[("n", &rows())])}</span>
+            <button type="button" class="secondary small" on:click=move |_| go(index().unwrap_or(0).saturating_sub(1))>{t().chain.previous}</button>
+            <button type="button" class="secondary small" on:click=move |_| go(index().map_or(0, |i| i + 1))>{t().chain.next}</button>
+            <button type="button" class="secondary small" on:click=random>{t().chain.random}</button>
+            <span class="or">{t().chain.or}</span>
+            <label for="chain-headline" class="visually-hidden">{t().chain.your_headline}</label>
             <input
                 id="chain-headline"
                 type="text"
@@ -96,8 +97,8 @@ fn HeadlinePicker() -> impl IntoView {
                 on:input=move |ev| text.set(event_target_value(&ev))
                 on:keydown=move |ev| if ev.key() == "Enter" { show_text() }
             />
-            <button type="button" class="secondary small" data-testid="chain-headline-show" on:click=move |_| show_text()>"Show this headline"</button>
-            <label for="chain-reader">"Model"</label>
+            <button type="button" class="secondary small" data-testid="chain-headline-show" on:click=move |_| show_text()>{t().chain.show_headline}</button>
+            <label for="chain-reader">{t().chain.model}</label>
             <select
                 id="chain-reader"
                 data-testid="chain-reader"
@@ -106,8 +107,8 @@ fn HeadlinePicker() -> impl IntoView {
                     store.request_chain();
                 }
             >
-                <option value="trained" selected=move || v.reader.get() == Reader::Trained>"yours (being trained)"</option>
-                <option value="pretrained" selected=move || v.reader.get() == Reader::Pretrained>"pretrained"</option>
+                <option value="trained" selected=move || v.reader.get() == Reader::Trained>{t().chain.reader_trained}</option>
+                <option value="pretrained" selected=move || v.reader.get() == Reader::Pretrained>{t().chain.reader_pretrained}</option>
             </select>
         </div>
     }

@@ -8,33 +8,25 @@ use leptos::prelude::*;
 use crate::app::chain::explain::num;
 use crate::app::chain::layout::Layout;
 use crate::app::chain::{masked, value};
+use crate::app::i18n::{fill, t};
 use crate::lesson::chain::Chain;
 
 #[component]
 pub fn ChainTable(chain: Arc<Chain>, layout: Layout, row: usize) -> impl IntoView {
     let Some(r) = layout.rows.get(row).cloned() else { return ().into_any() };
     let layer = &chain.layers[r.layer];
-    let caption = format!(
-        "Layer {} · {}{}: every step's input, then each column's values for units 1 to {} ({}).",
-        r.layer + 1,
-        layer.name,
-        if layer.directions == 2 {
-            if r.dir == 0 {
-                " · forward"
-            } else {
-                " · backward"
-            }
-        } else {
-            ""
-        },
-        r.units,
-        r.columns.iter().map(|c| c.meaning(r.cell)).collect::<Vec<_>>().join(", ")
+    let tx = t().chain;
+    let dir = if layer.directions == 2 { format!(" · {}", if r.dir == 0 { tx.forward } else { tx.backward }) } else { String::new() };
+    let columns = r.columns.iter().map(|c| c.meaning(r.cell)).collect::<Vec<_>>().join(", ");
+    let caption = fill(
+        tx.table_caption,
+        &[("layer", &(r.layer + 1)), ("name", &layer.name), ("dir", &dir), ("units", &r.units), ("columns", &columns)],
     );
     let head = r.columns.iter().map(|c| view! { <th scope="col">{c.name(r.cell)}</th> }).collect_view();
     let rows = (0..chain.trace.time)
         .map(|t| {
             let step = &chain.steps[t];
-            let input = if step.label.is_empty() { "padding".to_string() } else { step.label.clone() };
+            let input = if step.label.is_empty() { tx.padding.to_string() } else { step.label.clone() };
             let skipped = masked(&chain, t);
             let cells = r
                 .columns
@@ -59,8 +51,8 @@ pub fn ChainTable(chain: Arc<Chain>, layout: Layout, row: usize) -> impl IntoVie
                 <caption>{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"step"</th>
-                        <th scope="col">"input"</th>
+                        <th scope="col">{tx.table_step}</th>
+                        <th scope="col">{tx.input}</th>
                         {head}
                     </tr>
                 </thead>
