@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::news_history::percent;
 use crate::app::state::Store;
 use crate::app::word_map::{place, strength, telling};
@@ -54,11 +55,10 @@ pub fn EmbeddingsView() -> impl IntoView {
                 .map(|(i, w)| {
                     let (px, py) = placed[i];
                     let strength = strength(w.lean, k);
-                    let leans = w
-                        .class
-                        .and_then(|c| m.classes.get(c))
-                        .map_or("no class".to_string(), |c| format!("leans to {c} ({})", percent(w.lean)));
-                    let title = format!("{}: seen {} times, {leans}", w.word, w.count);
+                    let leans = w.class.and_then(|c| m.classes.get(c)).map_or(t().course.map_no_class.to_string(), |c| {
+                        fill(t().course.map_leans_to, &[("class", c), ("percent", &percent(w.lean))])
+                    });
+                    let title = fill(t().course.map_dot_title, &[("word", &w.word), ("count", &w.count), ("leans", &leans)]);
                     let r = if Some(i) == looked {
                         6.0
                     } else if marked.contains(&i) {
@@ -89,21 +89,15 @@ pub fn EmbeddingsView() -> impl IntoView {
                 })
                 .collect_view();
             let method = match m.layout {
-                crate::lesson::news::words::Layout::Pca => format!(
-                    "PCA: the two directions along which the {} embedding dimensions vary most ({} and {} of the variance)",
-                    m.dim,
-                    percent(m.explained[0]),
-                    percent(m.explained[1])
+                crate::lesson::news::words::Layout::Pca => fill(
+                    t().course.map_method_pca,
+                    &[("dim", &m.dim), ("first", &percent(m.explained[0])), ("second", &percent(m.explained[1]))],
                 ),
                 crate::lesson::news::words::Layout::Tsne { done, total } => {
-                    format!("t-SNE after {done} of {total} iterations: near words stay near; distances across the map mean little")
+                    fill(t().course.map_method_tsne, &[("done", &done), ("total", &total)])
                 }
             };
-            let label = format!(
-                "Map of the {} most frequent words of the model's vocabulary of {}, coloured by the class each leans to. {method}.",
-                m.words.len(),
-                m.vocabulary
-            );
+            let label = fill(t().course.map_label, &[("n", &m.words.len()), ("vocabulary", &m.vocabulary), ("method", &method)]);
             Some(view! {
                 <p class="hint" data-testid="map-method">{method}</p>
                 <svg class="word-map" data-testid="word-map" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>
@@ -128,9 +122,9 @@ pub fn EmbeddingsView() -> impl IntoView {
     let progress = move || {
         v.tsne.get().filter(|p| !p.finished()).map(|p| {
             let (value, text) = if p.done == 0 {
-                (p.prepared * 0.1, format!("t-SNE: measuring neighbourhoods ({})", percent(p.prepared)))
+                (p.prepared * 0.1, fill(t().course.map_tsne_measuring, &[("percent", &percent(p.prepared))]))
             } else {
-                (0.1 + 0.9 * p.done as f32 / p.total as f32, format!("t-SNE: iteration {} of {}", p.done, p.total))
+                (0.1 + 0.9 * p.done as f32 / p.total as f32, fill(t().course.map_tsne_iteration, &[("done", &p.done), ("total", &p.total)]))
             };
             view! {
                 <label class="inline-field" data-testid="tsne-progress">
@@ -145,8 +139,13 @@ pub fn EmbeddingsView() -> impl IntoView {
             l.as_ref().map(|l| match (&l.info, &l.message) {
                 (Some(info), _) => {
                     let classes = v.word_map.with(|m| m.as_ref().map(|m| m.classes.clone()).unwrap_or_default());
-                    let leans = info.class.and_then(|c| classes.get(c)).map_or("no class".into(), |c| format!("leans to {c} ({}, {:.1}× chance)", percent(info.lean), info.lift));
-                    let on_map = if info.point.is_some() { "on the map (circled)" } else { "not among the mapped words" };
+                    let leans = info.class.and_then(|c| classes.get(c)).map_or(t().course.map_no_class.into(), |c| {
+                        fill(
+                            t().course.map_lookup_leans,
+                            &[("class", c), ("percent", &percent(info.lean)), ("lift", &format!("{:.1}", info.lift))],
+                        )
+                    });
+                    let on_map = if info.point.is_some() { t().course.map_on_map } else { t().course.map_not_on_map };
                     let near = info
                         .neighbours
                         .iter()
@@ -159,8 +158,8 @@ pub fn EmbeddingsView() -> impl IntoView {
                         .collect_view();
                     view! {
                         <div class="word-info" data-testid="word-info">
-                            <p><strong>{info.word.clone()}</strong>{format!(": seen {} times, {leans}; {on_map}.", info.count)}</p>
-                            <p class="hint">"Nearest words (cosine similarity of their embedding vectors):"</p>
+                            <p><strong>{info.word.clone()}</strong>{fill(t().course.map_lookup_info, &[("count", &info.count), ("leans", &leans), ("on_map", &on_map)])}</p>
+                            <p class="hint">{t().course.map_nearest}</p>
                             <ul class="neighbours" data-testid="neighbours">{near}</ul>
                         </div>
                     }
@@ -185,8 +184,8 @@ pub fn EmbeddingsView() -> impl IntoView {
                 view! {
                     <div class="chain-table-wrap">
                         <table class="chain-table" data-testid="word-table">
-                            <caption>"The 200 most frequent mapped words"</caption>
-                            <thead><tr><th scope="col">"word"</th><th scope="col">"count"</th><th scope="col">"leans to"</th><th scope="col">"lean"</th><th scope="col">"x"</th><th scope="col">"y"</th></tr></thead>
+                            <caption>{t().course.map_table_caption}</caption>
+                            <thead><tr><th scope="col">{t().course.map_col_word}</th><th scope="col">{t().course.map_col_count}</th><th scope="col">{t().course.map_col_leans}</th><th scope="col">{t().course.map_col_lean}</th><th scope="col">"x"</th><th scope="col">"y"</th></tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
@@ -196,36 +195,33 @@ pub fn EmbeddingsView() -> impl IntoView {
     };
     view! {
         <section class="view-card embeddings-view" data-testid="embeddings-view" aria-labelledby="embeddings-title">
-            <h2 id="embeddings-title">"Word embeddings on a map"</h2>
-            <p class="hint">
-                "The Embedding layer gives every word a vector the model learns. Words used alike end up near each other: "
-                "here the model's vectors of the most frequent words, flattened to two dimensions."
-            </p>
+            <h2 id="embeddings-title">{t().course.map_title}</h2>
+            <p class="hint">{t().course.map_intro_1}{t().course.map_intro_2}</p>
             <div class="chain-tools">
                 <label class="inline-field" for="map-reader">
-                    "Model"
+                    {t().course.map_model}
                     <select id="map-reader" data-testid="map-reader" on:change=move |ev| {
                         store.request_word_map(if event_target_value(&ev) == "trained" { Reader::Trained } else { Reader::Pretrained });
                     }>
-                        <option value="pretrained" selected=move || v.map_reader.get() == Reader::Pretrained>"pretrained"</option>
-                        <option value="trained" selected=move || v.map_reader.get() == Reader::Trained>"yours (being trained)"</option>
+                        <option value="pretrained" selected=move || v.map_reader.get() == Reader::Pretrained>{t().course.map_pretrained}</option>
+                        <option value="trained" selected=move || v.map_reader.get() == Reader::Trained>{t().course.map_trained}</option>
                     </select>
                 </label>
-                <button type="button" class="secondary small" data-testid="map-tsne" on:click=move |_| store.send(Command::WordMapTsne { perplexity: 30.0 })>"Lay out with t-SNE"</button>
-                <button type="button" class="secondary small" on:click=move |_| store.request_word_map(v.map_reader.get_untracked())>"PCA again"</button>
+                <button type="button" class="secondary small" data-testid="map-tsne" on:click=move |_| store.send(Command::WordMapTsne { perplexity: 30.0 })>{t().course.map_tsne}</button>
+                <button type="button" class="secondary small" on:click=move |_| store.request_word_map(v.map_reader.get_untracked())>{t().course.map_pca}</button>
                 {progress}
             </div>
             <form class="chain-tools" on:submit=move |ev| { ev.prevent_default(); find(query.get_untracked()); }>
-                <label class="inline-field" for="map-search">"Find a word"
+                <label class="inline-field" for="map-search">{t().course.map_find_label}
                     <input id="map-search" type="search" data-testid="map-search" prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
                 </label>
-                <button type="submit" class="secondary small">"Find"</button>
+                <button type="submit" class="secondary small">{t().course.map_find}</button>
                 <button type="button" class="secondary small" aria-pressed=move || table.get().to_string() on:click=move |_| table.update(|t| *t = !*t)>
-                    {move || if table.get() { "Hide the table" } else { "Words as a table" }}
+                    {move || if table.get() { t().course.map_hide_table } else { t().course.map_show_table }}
                 </button>
             </form>
             <p class="field-msg error" role="alert" data-testid="map-message">{move || v.map_message.get()}</p>
-            <div class="chain-legend">{legend}<span class="legend-item">"paler: leans less"</span></div>
+            <div class="chain-legend">{legend}<span class="legend-item">{t().course.map_paler}</span></div>
             {scatter}
             {lookup}
             <Show when=move || table.get()>{words_table}</Show>

@@ -7,32 +7,45 @@ use leptos::prelude::*;
 
 use super::chart::{Line, LineChart};
 use crate::app::chain::gradients::gradient_lines;
+use crate::app::i18n::{fill, t, Lang};
 use crate::app::plot::format_number as fmt;
 use crate::app::state::Store;
 use crate::engine::cells::Activation;
 use crate::lesson::vanishing::VanishingSettings;
 
+/// The chart lines' labels, `[cell state][layer][direction]`, in one language.
+type LineLabels = [[[&'static str; 2]; 4]; 2];
+
+thread_local! {
+    /// The labels of each language, made once when first asked for (a chart line's label is a
+    /// `&'static str`; 16 short strings per language).
+    static LINE_LABELS: [std::cell::OnceCell<LineLabels>; 2] = const { [std::cell::OnceCell::new(), std::cell::OnceCell::new()] };
+}
+
+/// The chart lines' labels in the page's language.
+fn line_labels() -> LineLabels {
+    let lang = crate::app::i18n::lang();
+    let slot = if lang == Lang::En { 0 } else { 1 };
+    LINE_LABELS.with(|labels| {
+        *labels[slot].get_or_init(|| {
+            let c = &lang.text().course;
+            let make = |template: &str, layer: usize| -> &'static str { fill(template, &[("n", &(layer + 1))]).leak() };
+            let for_state = |forward: &str, backward: &str| std::array::from_fn(|l| [make(forward, l), make(backward, l)]);
+            [for_state(c.grad_line_h, c.grad_line_h_back), for_state(c.grad_line_c, c.grad_line_c_back)]
+        })
+    })
+}
+
 /// A line's label and colour for layer `layer`, direction `dir` (`c`: the LSTM's cell state).
 fn row_line(layer: usize, dir: usize, c: bool) -> (&'static str, &'static str) {
-    const H: [[&str; 2]; 4] = [
-        ["layer 1: ‖∂L/∂h_t‖", "layer 1 backward: ‖∂L/∂h_t‖"],
-        ["layer 2: ‖∂L/∂h_t‖", "layer 2 backward: ‖∂L/∂h_t‖"],
-        ["layer 3: ‖∂L/∂h_t‖", "layer 3 backward: ‖∂L/∂h_t‖"],
-        ["layer 4: ‖∂L/∂h_t‖", "layer 4 backward: ‖∂L/∂h_t‖"],
-    ];
-    const C: [[&str; 2]; 4] = [
-        ["layer 1: ‖∂L/∂C_t‖", "layer 1 backward: ‖∂L/∂C_t‖"],
-        ["layer 2: ‖∂L/∂C_t‖", "layer 2 backward: ‖∂L/∂C_t‖"],
-        ["layer 3: ‖∂L/∂C_t‖", "layer 3 backward: ‖∂L/∂C_t‖"],
-        ["layer 4: ‖∂L/∂C_t‖", "layer 4 backward: ‖∂L/∂C_t‖"],
-    ];
     const CLASS: [&str; 4] = ["grad-0", "grad-1", "grad-2", "grad-3"];
     let (l, d) = (layer.min(3), dir.min(1));
     let class = CLASS[(2 * l + d) % 4];
+    let labels = line_labels();
     if c {
-        (C[l][d], if d == 0 { "grad-c" } else { "grad-c grad-back" })
+        (labels[1][l][d], if d == 0 { "grad-c" } else { "grad-c grad-back" })
     } else {
-        (H[l][d], class)
+        (labels[0][l][d], class)
     }
 }
 
@@ -40,11 +53,8 @@ fn row_line(layer: usize, dir: usize, c: bool) -> (&'static str, &'static str) {
 pub fn GradientsView() -> impl IntoView {
     view! {
         <section class="view-card gradients-view" data-testid="gradients-view" aria-labelledby="gradients-title">
-            <h2 id="gradients-title">"Gradients through time"</h2>
-            <p class="hint">
-                "Backpropagation through time carries the loss's gradient from the output back along the chain, step by step. "
-                "Each step multiplies it by the cell's recurrent Jacobian: where that shrinks it, the early steps hardly learn (vanishing); where it grows it, training blows up (exploding)."
-            </p>
+            <h2 id="gradients-title">{t().course.grad_title}</h2>
+            <p class="hint">{t().course.grad_intro_1}{t().course.grad_intro_2}</p>
             <ModelGradients />
             <Comparison />
         </section>
@@ -74,26 +84,28 @@ fn ModelGradients() -> impl IntoView {
             Some((c, g)) => {
                 let first = g.layers[0][0].h.first().copied().unwrap_or(0.0);
                 let last = g.layers[0][0].h.last().copied().unwrap_or(0.0);
-                format!(
-                    "Gradient norm at every step of {} for the loss of {}: {} at the last step, {} at the first (layer 1). Loss {}.",
-                    c.caption,
-                    c.loss_of,
-                    fmt(last as f64),
-                    fmt(first as f64),
-                    fmt(g.loss as f64)
+                fill(
+                    t().course.grad_model_label,
+                    &[
+                        ("input", &c.caption),
+                        ("loss_of", &c.loss_of),
+                        ("last", &fmt(last as f64)),
+                        ("first", &fmt(first as f64)),
+                        ("loss", &fmt(g.loss as f64)),
+                    ],
                 )
             }
-            None => "No gradients: pick an input whose next values are known (not the series' last window).".into(),
+            None => t().course.grad_model_none.into(),
         })
     });
     let caption = move || {
-        v.chain.with(|c| c.as_ref().map(|c| format!("Input: {}. Loss: {}. Change the input in “Inside the cell”.", c.caption, c.loss_of)))
+        v.chain.with(|c| c.as_ref().map(|c| fill(t().course.grad_model_caption, &[("input", &c.caption), ("loss_of", &c.loss_of)])))
     };
     view! {
         <div class="model-gradients">
-            <h3>"This model, this input"</h3>
+            <h3>{t().course.grad_model_title}</h3>
             <p class="hint" data-testid="model-gradients-caption">{caption}</p>
-            <LineChart title="‖∂L/∂h_t‖ at every step (log scale)" testid="model-gradients-chart" lines label x_label="step t" log_y=true wide=true empty="Waiting for the model's gradients" />
+            <LineChart title=t().course.grad_model_chart testid="model-gradients-chart" lines label x_label=t().course.grad_x_label log_y=true wide=true empty=t().course.grad_model_empty />
         </div>
     }
 }
@@ -112,13 +124,13 @@ fn Comparison() -> impl IntoView {
         v.vanishing.with(|p| {
             let Some(p) = p.as_ref() else { return vec![] };
             let (_, pic, _) = &**p;
-            const NAMES: [(&str, &str, &str, &str); 3] = [
-                ("SimpleRNN", "cmp-rnn", "SimpleRNN, clipped", "cmp-rnn clipped"),
-                ("LSTM", "cmp-lstm", "LSTM, clipped", "cmp-lstm clipped"),
-                ("GRU", "cmp-gru", "GRU, clipped", "cmp-gru clipped"),
+            let names: [(&str, &str, &str, &str); 3] = [
+                ("SimpleRNN", "cmp-rnn", t().course.cmp_rnn_clipped, "cmp-rnn clipped"),
+                ("LSTM", "cmp-lstm", t().course.cmp_lstm_clipped, "cmp-lstm clipped"),
+                ("GRU", "cmp-gru", t().course.cmp_gru_clipped, "cmp-gru clipped"),
             ];
             let mut out = Vec::new();
-            for (c, (name, class, cname, cclass)) in pic.cells.iter().zip(NAMES) {
+            for (c, (name, class, cname, cclass)) in pic.cells.iter().zip(names) {
                 let pts = |v: &[f32]| v.iter().enumerate().map(|(t, &y)| ((t + 1) as f32, y)).collect::<Vec<_>>();
                 out.push(Line { label: name, class, points: pts(&c.curve), dots: false, hide_in_legend: false, area: false });
                 if !c.clipped_curve.is_empty() {
@@ -142,11 +154,11 @@ fn Comparison() -> impl IntoView {
                 let parts: Vec<String> = pic
                     .cells
                     .iter()
-                    .map(|c| format!("{}: the first step gets {} times the last step's gradient", c.name, fmt(c.ratio as f64)))
+                    .map(|c| fill(t().course.cmp_label_part, &[("name", &c.name), ("ratio", &fmt(c.ratio as f64))]))
                     .collect();
-                format!("Gradient norm at every step of a {}-step sine window, loss at the last step. {}.", s.time, parts.join("; "))
+                fill(t().course.cmp_label, &[("time", &s.time), ("parts", &parts.join("; "))])
             }
-            None => "The comparison is being computed.".into(),
+            None => t().course.cmp_computing.into(),
         })
     });
     let table = move || {
@@ -159,7 +171,7 @@ fn Comparison() -> impl IntoView {
                     .map(|c| {
                         let clip = match (c.clip_factor, c.clipped_norm) {
                             (Some(f), Some(n)) => format!("× {} → {}", fmt(f as f64), fmt(n as f64)),
-                            _ => "off".into(),
+                            _ => t().course.cmp_clip_off.into(),
                         };
                         view! {
                             <tr>
@@ -173,12 +185,12 @@ fn Comparison() -> impl IntoView {
                     .collect_view();
                 view! {
                     <table class="summary" data-testid="vanishing-table">
-                        <caption>{format!("T = {}, {} units, computed in {:.1} ms in the worker", s.time, s.units, cost)}</caption>
+                        <caption>{fill(t().course.cmp_table_caption, &[("time", &s.time), ("units", &s.units), ("ms", &format!("{cost:.1}"))])}</caption>
                         <thead><tr>
-                            <th scope="col">"cell"</th>
+                            <th scope="col">{t().course.cmp_col_cell}</th>
                             <th scope="col">"‖∂L/∂h_1‖ / ‖∂L/∂h_T‖"</th>
-                            <th scope="col">"‖∂L/∂W‖ (all weights)"</th>
-                            <th scope="col">"clipping by global norm"</th>
+                            <th scope="col">{t().course.cmp_col_weights}</th>
+                            <th scope="col">{t().course.cmp_col_clipping}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -199,23 +211,19 @@ fn Comparison() -> impl IntoView {
         };
     view! {
         <div class="comparison">
-            <h3>"SimpleRNN, LSTM and GRU on a long sequence"</h3>
-            <p class="hint">
-                "Each cell reads the same sine window and is judged on its last step only; the chart shows how much of that gradient reaches every earlier step. "
-                "Raise the recurrent scale to see it explode, set a clip norm to see what clipping does (it rescales the whole gradient, keeping its direction), "
-                "open the gates (forget / update bias) to see the LSTM and GRU carry it far back."
-            </p>
-            <div class="chain-tools" role="group" aria-label="Comparison settings">
-                <button type="button" class="secondary small" on:click=move |_| store.compare_gradients(VanishingSettings::default())>"Vanishing (tanh)"</button>
-                <button type="button" class="secondary small" on:click=move |_| store.compare_gradients(VanishingSettings { keep_bias: 4.0, ..VanishingSettings::default() })>"Gates kept open"</button>
-                <button type="button" class="secondary small" data-testid="preset-exploding" on:click=move |_| store.compare_gradients(VanishingSettings { recurrent_scale: 2.0, ..VanishingSettings::default() })>"Exploding"</button>
-                <button type="button" class="secondary small" data-testid="preset-clipped" on:click=move |_| store.compare_gradients(VanishingSettings { recurrent_scale: 2.0, clip_norm: Some(1.0), ..VanishingSettings::default() })>"Exploding, clipped at 1"</button>
+            <h3>{t().course.cmp_title}</h3>
+            <p class="hint">{t().course.cmp_hint_1}{t().course.cmp_hint_2}{t().course.cmp_hint_3}</p>
+            <div class="chain-tools" role="group" aria-label=t().course.cmp_presets>
+                <button type="button" class="secondary small" on:click=move |_| store.compare_gradients(VanishingSettings::default())>{t().course.cmp_preset_vanishing}</button>
+                <button type="button" class="secondary small" on:click=move |_| store.compare_gradients(VanishingSettings { keep_bias: 4.0, ..VanishingSettings::default() })>{t().course.cmp_preset_open}</button>
+                <button type="button" class="secondary small" data-testid="preset-exploding" on:click=move |_| store.compare_gradients(VanishingSettings { recurrent_scale: 2.0, ..VanishingSettings::default() })>{t().course.cmp_preset_exploding}</button>
+                <button type="button" class="secondary small" data-testid="preset-clipped" on:click=move |_| store.compare_gradients(VanishingSettings { recurrent_scale: 2.0, clip_norm: Some(1.0), ..VanishingSettings::default() })>{t().course.cmp_preset_clipped}</button>
             </div>
-            <div class="chain-tools" role="group" aria-label="Comparison settings, one by one">
-                {num_field("vanishing-time", "Steps T", |s| s.time.to_string(), |s, t| s.time = t.trim().parse().unwrap_or(0))}
-                {num_field("vanishing-units", "Units", |s| s.units.to_string(), |s, t| s.units = t.trim().parse().unwrap_or(0))}
+            <div class="chain-tools" role="group" aria-label=t().course.cmp_fields>
+                {num_field("vanishing-time", t().course.cmp_steps, |s| s.time.to_string(), |s, t| s.time = t.trim().parse().unwrap_or(0))}
+                {num_field("vanishing-units", t().course.cmp_units, |s| s.units.to_string(), |s, t| s.units = t.trim().parse().unwrap_or(0))}
                 <label class="inline-field" for="vanishing-activation">
-                    "SimpleRNN activation"
+                    {t().course.cmp_activation}
                     <select id="vanishing-activation" on:change=move |ev| {
                         let a = match event_target_value(&ev).as_str() { "relu" => Activation::Relu, "leaky_relu" => Activation::LeakyRelu, "elu" => Activation::Elu, "linear" => Activation::Linear, _ => Activation::Tanh };
                         set(&|s| s.activation = a);
@@ -225,16 +233,16 @@ fn Comparison() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                {num_field("vanishing-scale", "Recurrent scale", |s| s.recurrent_scale.to_string(), |s, t| s.recurrent_scale = t.trim().parse().unwrap_or(f32::NAN))}
-                {num_field("vanishing-keep", "Forget / update bias +", |s| s.keep_bias.to_string(), |s, t| s.keep_bias = t.trim().parse().unwrap_or(f32::NAN))}
-                {num_field("vanishing-clip", "Clip norm (0 = off)", |s| s.clip_norm.map_or("0".into(), |c| c.to_string()), |s, t| {
+                {num_field("vanishing-scale", t().course.cmp_scale, |s| s.recurrent_scale.to_string(), |s, t| s.recurrent_scale = t.trim().parse().unwrap_or(f32::NAN))}
+                {num_field("vanishing-keep", t().course.cmp_keep, |s| s.keep_bias.to_string(), |s, t| s.keep_bias = t.trim().parse().unwrap_or(f32::NAN))}
+                {num_field("vanishing-clip", t().course.cmp_clip, |s| s.clip_norm.map_or("0".into(), |c| c.to_string()), |s, t| {
                     let c: f32 = t.trim().parse().unwrap_or(f32::NAN);
                     s.clip_norm = if c == 0.0 { None } else { Some(c) };
                 })}
-                {num_field("vanishing-seed", "Seed", |s| s.seed.to_string(), |s, t| s.seed = t.trim().parse().unwrap_or(0))}
+                {num_field("vanishing-seed", t().course.cmp_seed, |s| s.seed.to_string(), |s, t| s.seed = t.trim().parse().unwrap_or(0))}
             </div>
             <p class="field-msg error" role="alert" data-testid="vanishing-message">{move || v.vanishing_message.get()}</p>
-            <LineChart title="‖∂L/∂h_t‖ at every step, loss at the last one (log scale)" testid="vanishing-chart" lines label x_label="step t" log_y=true wide=true empty="Computing…" />
+            <LineChart title=t().course.cmp_chart testid="vanishing-chart" lines label x_label=t().course.grad_x_label log_y=true wide=true empty=t().course.cmp_empty />
             {table}
         </div>
     }

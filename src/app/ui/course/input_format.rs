@@ -4,10 +4,15 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::lesson::input_format::{input_format, token_label, InputFormat as Tensor, DEFAULT_SENTENCES, MAX_CHARS};
 
-/// Vocabulary limits offered (Keras `max_tokens`, padding and `[UNK]` included).
-const LIMITS: &[(&str, Option<usize>)] = &[("every word", None), ("8 entries", Some(8)), ("6 entries", Some(6)), ("4 entries", Some(4))];
+/// Vocabulary limits offered (Keras `max_tokens`, padding and `[UNK]` included), each with its
+/// name (also the option's value).
+fn limits() -> [(String, Option<usize>); 4] {
+    let entries = |n: usize| (fill(t().course.if_limit_entries, &[("n", &n)]), Some(n));
+    [(t().course.if_limit_all.to_string(), None), entries(8), entries(6), entries(4)]
+}
 
 #[component]
 pub fn InputFormat(
@@ -20,16 +25,13 @@ pub fn InputFormat(
     let result = Memo::new(move |_| text.with(|t| input_format(t, limit.get())));
     let on_limit = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
-        limit.set(LIMITS.iter().find(|(name, _)| *name == v).and_then(|(_, l)| *l));
+        limit.set(limits().into_iter().find(|(name, _)| *name == v).and_then(|(_, l)| l));
     };
     view! {
         <section class="course-card input-format" aria-labelledby="if-h" data-testid="input-format">
-            <h2 id="if-h">"What a recurrent layer reads: [batch, time]"</h2>
-            <label for="if-text" class="if-label">"Sentences, one per line"</label>
-            <p class="hint" id="if-hint">
-                "Each sentence is cut into words the way the news lesson does it (lower case, punctuation removed) and each word \
-                 becomes its number in the vocabulary. The sentences are stacked as the rows of one tensor."
-            </p>
+            <h2 id="if-h">{t().course.if_title}</h2>
+            <label for="if-text" class="if-label">{t().course.if_text_label}</label>
+            <p class="hint" id="if-hint">{t().course.if_hint}</p>
             <textarea
                 id="if-text"
                 data-testid="input-format-text"
@@ -41,9 +43,9 @@ pub fn InputFormat(
                 on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
             <div class="field if-limit">
-                <label for="if-limit">"Vocabulary size (max_tokens)"</label>
+                <label for="if-limit">{t().course.if_limit_label}</label>
                 <select id="if-limit" data-testid="input-format-limit" on:change=on_limit>
-                    {LIMITS.iter().map(|(name, _)| view! { <option value=*name>{*name}</option> }).collect_view()}
+                    {limits().map(|(name, _)| view! { <option value=name.clone()>{name}</option> }).collect_view()}
                 </select>
             </div>
             <p id="if-message" class="hint" role="status" data-testid="input-format-message">
@@ -87,8 +89,8 @@ fn Shown(f: Tensor) -> impl IntoView {
                     }
                     .into_any(),
                     None => view! {
-                        <td class="if-pad" data-masked="true" title="padding: masked">
-                            <span class="if-id">{c.id}</span><span class="visually-hidden">" padding, masked"</span>
+                        <td class="if-pad" data-masked="true" title=t().course.if_padding_title>
+                            <span class="if-id">{c.id}</span><span class="visually-hidden">{t().course.if_padding_hidden}</span>
                         </td>
                     }
                     .into_any(),
@@ -123,27 +125,29 @@ fn Shown(f: Tensor) -> impl IntoView {
         .collect_view();
     let shape = f.shape_text();
     let (batch, time) = (f.batch(), f.time);
+    let sentences = fill(if batch == 1 { t().course.if_sentences_one } else { t().course.if_sentences_other }, &[("n", &batch)]);
+    let steps = fill(if time == 1 { t().course.if_steps_one } else { t().course.if_steps_other }, &[("n", &time)]);
     view! {
         {(!f.notes.is_empty()).then(|| view! { <ul class="if-notes" data-testid="input-format-notes">{notes}</ul> })}
         <div class="if-tables">
             <table class="if-vocab" data-testid="input-format-vocab">
-                <caption>{format!("Vocabulary: {} entries", f.vocabulary.len())}</caption>
-                <thead><tr><th scope="col">"Id"</th><th scope="col">"Token"</th><th scope="col">"Count"</th></tr></thead>
+                <caption>{fill(t().course.if_vocab_caption, &[("n", &f.vocabulary.len())])}</caption>
+                <thead><tr><th scope="col">{t().course.if_col_id}</th><th scope="col">{t().course.if_col_token}</th><th scope="col">{t().course.if_col_count}</th></tr></thead>
                 <tbody>{vocab}</tbody>
             </table>
-            <div class="if-scroll" tabindex="0" role="region" aria-label="Token ids, [batch, time]">
+            <div class="if-scroll" tabindex="0" role="region" aria-label=t().course.if_grid_region>
                 <table class="if-grid" data-testid="input-format-grid">
                     <caption>
-                        {format!("Token ids, shape [batch, time] = {shape}: ")}
-                        {format!("{batch} sentence{} (batch, the rows) of {time} time step{} (time, the columns). ", if batch == 1 { "" } else { "s" }, if time == 1 { "" } else { "s" })}
-                        "Shorter sentences are padded with 0 at the end (grey): those steps are masked, so the recurrent layer skips them."
+                        {fill(t().course.if_grid_shape, &[("shape", &shape)])}
+                        {fill(t().course.if_grid_dims, &[("sentences", &sentences), ("steps", &steps)])}
+                        {t().course.if_grid_padding}
                     </caption>
-                    <thead><tr><th scope="col">"Sentence"</th>{header()}</tr></thead>
+                    <thead><tr><th scope="col">{t().course.if_col_sentence}</th>{header()}</tr></thead>
                     <tbody>{grid}</tbody>
                 </table>
                 <table class="if-grid if-mask" data-testid="input-format-mask">
-                    <caption>{format!("Mask {shape}: 1 for a word, 0 for padding (Keras computes it from the zeros with mask_zero=True).")}</caption>
-                    <thead><tr><th scope="col">"Sentence"</th>{header()}</tr></thead>
+                    <caption>{fill(t().course.if_mask_caption, &[("shape", &shape)])}</caption>
+                    <thead><tr><th scope="col">{t().course.if_col_sentence}</th>{header()}</tr></thead>
                     <tbody>{mask}</tbody>
                 </table>
             </div>

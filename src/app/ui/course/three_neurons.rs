@@ -5,10 +5,23 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{self, fill, t};
 use crate::lesson::three_neurons::{self as tn, num3, Field, Form, Tensor, Trace};
 
 /// Arrow keys change a box by this much (with Shift: by 1).
 const STEP: f64 = 0.1;
+
+/// A row or column heading: `axis` (as [`Tensor::axes`] names it) number `i`, in the page's
+/// language.
+fn axis_label(axis: &str, i: usize) -> String {
+    let template = match axis {
+        "instance" => t().course.tn_instance_n,
+        "input" => t().course.tn_input_n,
+        "neuron" => t().course.tn_neuron_n,
+        _ => return format!("{axis} {i}"),
+    };
+    fill(template, &[("i", &i)])
+}
 
 #[component]
 pub fn ThreeNeurons(
@@ -28,31 +41,29 @@ pub fn ThreeNeurons(
     let reset = move |_| form.set(Form::new(initial.clone()));
     view! {
         <section class="course-card three-neurons" aria-labelledby="tn-h" data-testid="three-neurons">
-            <h2 id="tn-h">"A recurrent layer of three neurons, by hand"</h2>
+            <h2 id="tn-h">{t().course.tn_title}</h2>
             <p class="hint">
-                "One layer, unrolled over two time steps: "
-                <code>"Y0 = tanh(X0·Wx + b)"</code>", then "<code>"Y1 = tanh(Y0·Wy + X1·Wx + b)"</code>
-                ". The same weights are used at both steps. Change any number and everything below is computed again."
+                {t().course.tn_intro_start}
+                <code>"Y0 = tanh(X0·Wx + b)"</code>{t().course.tn_intro_then}<code>"Y1 = tanh(Y0·Wy + X1·Wx + b)"</code>
+                {t().course.tn_intro_end}
             </p>
             <div class="tn-inputs">
-                <MatrixInputs form tensor=Tensor::X0 caption="X0: the inputs at t = 0" />
-                <MatrixInputs form tensor=Tensor::X1 caption="X1: the inputs at t = 1" />
-                <MatrixInputs form tensor=Tensor::Wx caption="Wx: input weights (Keras kernel)" />
-                <MatrixInputs form tensor=Tensor::Wy caption="Wy: recurrent weights (Keras recurrent_kernel)" />
-                <MatrixInputs form tensor=Tensor::B caption="b: bias" />
+                <MatrixInputs form tensor=Tensor::X0 caption=t().course.tn_caption_x0 />
+                <MatrixInputs form tensor=Tensor::X1 caption=t().course.tn_caption_x1 />
+                <MatrixInputs form tensor=Tensor::Wx caption=t().course.tn_caption_wx />
+                <MatrixInputs form tensor=Tensor::Wy caption=t().course.tn_caption_wy />
+                <MatrixInputs form tensor=Tensor::B caption=t().course.tn_caption_b />
             </div>
             <div class="tn-actions">
-                <button type="button" class="small" on:click=reset data-testid="three-neurons-reset">"Back to the book's numbers"</button>
-                <span class="hint">"Arrow keys change a number by 0.1 (with Shift: by 1)."</span>
+                <button type="button" class="small" on:click=reset data-testid="three-neurons-reset">{t().course.tn_reset}</button>
+                <span class="hint">{t().course.tn_arrows_hint}</span>
             </div>
             <p class="tn-status" role="status" data-testid="three-neurons-status">
-                {move || form.with(Form::has_errors).then_some(
-                    "Some boxes do not hold a number: the results below use their last valid values."
-                )}
+                {move || form.with(Form::has_errors).then_some(t().course.tn_invalid)}
             </p>
             <Unrolled form trace pick />
             <fieldset class="segmented tn-pick">
-                <legend>"Instance in the picture"</legend>
+                <legend>{t().course.tn_pick}</legend>
                 <div class="segments">
                     {(0..batch).map(|i| {
                         let checked = move || pick.get() == i;
@@ -67,7 +78,7 @@ pub fn ThreeNeurons(
             </fieldset>
             <label class="tn-expand">
                 <input type="checkbox" prop:checked=move || expand.get() on:change=move |ev| expand.set(event_target_checked(&ev)) />
-                " Show every product of x·Wx and y·Wy"
+                {t().course.tn_expand}
             </label>
             <StepTable trace expand t=0 />
             <Outputs trace t=0 />
@@ -83,10 +94,10 @@ fn MatrixInputs(form: RwSignal<Form>, tensor: Tensor, caption: &'static str) -> 
     let (rows, cols) = form.with_untracked(|f| f.values().shape(tensor));
     let fields = form.with_untracked(|f| f.values().fields(tensor));
     let (row_axis, col_axis) = tensor.axes();
-    let header = (0..cols).map(|c| view! { <th scope="col">{format!("{col_axis} {c}")}</th> }).collect_view();
+    let header = (0..cols).map(|c| view! { <th scope="col">{axis_label(col_axis, c)}</th> }).collect_view();
     let body = (0..rows)
         .map(|r| {
-            let row_head = (!row_axis.is_empty()).then(|| view! { <th scope="row">{format!("{row_axis} {r}")}</th> });
+            let row_head = (!row_axis.is_empty()).then(|| view! { <th scope="row">{axis_label(row_axis, r)}</th> });
             let cells = (0..cols).map(|c| view! { <td><NumberBox form field=Field::new(tensor, r, c) /></td> }).collect_view();
             view! { <tr>{row_head}{cells}</tr> }
         })
@@ -168,7 +179,7 @@ fn Unrolled(form: RwSignal<Form>, trace: Memo<Trace>, pick: RwSignal<usize>) -> 
                     <path class="tn-arrow" d=arrow(cx, 226.0, cx, 168.0)></path>
                     <text class="tn-edge" x=cx + 8.0 y=202.0>"·Wx"</text>
                     <rect class="tn-cell" x=cx - 105.0 y=108.0 width=210.0 height=60.0 rx=10.0></rect>
-                    <text class="tn-time" x=cx y=130.0 text-anchor="middle">{format!("cell at t = {t}")}</text>
+                    <text class="tn-time" x=cx y=130.0 text-anchor="middle">{fill(i18n::t().course.tn_cell_at, &[("t", &t)])}</text>
                     <text class="tn-formula" x=cx y=152.0 text-anchor="middle">{formula}</text>
                     <path class="tn-arrow" d=arrow(cx, 108.0, cx, 52.0)></path>
                     <rect class="tn-node tn-out" x=cx - 125.0 y=22.0 width=250.0 height=30.0 rx=6.0></rect>
@@ -177,20 +188,9 @@ fn Unrolled(form: RwSignal<Form>, trace: Memo<Trace>, pick: RwSignal<usize>) -> 
             }
         })
         .collect_view();
-    let label = move || {
-        format!("The layer unrolled over two time steps, for instance {}. Described in the paragraph below the picture.", pick.get())
-    };
-    let description = move || {
-        format!(
-            "Two copies of the same cell, left to right. At t = 0 the cell takes {} and gives {} = tanh(X0·Wx + b). \
-             Y0 is the output at t = 0 and also goes right, into the cell at t = 1, which takes {} and gives {} = \
-             tanh(Y0·Wy + X1·Wx + b). Both copies share the weights Wx, Wy and b.",
-            x_text(0),
-            y_text(0),
-            x_text(1),
-            y_text(1)
-        )
-    };
+    let label = move || fill(t().course.tn_picture_label, &[("i", &pick.get())]);
+    let description =
+        move || fill(t().course.tn_picture_desc, &[("x0", &x_text(0)), ("y0", &y_text(0)), ("x1", &x_text(1)), ("y1", &y_text(1))]);
     view! {
         <figure class="tn-picture">
             <svg class="tn-svg" viewBox="0 0 600 270" role="img" aria-label=label aria-describedby="tn-picture-desc" data-testid="three-neurons-picture">
@@ -217,7 +217,7 @@ fn arrow(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
 /// equation.
 #[component]
 fn StepTable(trace: Memo<Trace>, expand: RwSignal<bool>, t: usize) -> impl IntoView {
-    let caption = if t == 0 { "t = 0: Y0 = tanh(X0·Wx + b) (no previous output yet)" } else { "t = 1: Y1 = tanh(Y0·Wy + X1·Wx + b)" };
+    let caption = if t == 0 { i18n::t().course.tn_step0_caption } else { "t = 1: Y1 = tanh(Y0·Wy + X1·Wx + b)" };
     let body = move || {
         let show_products = expand.get();
         trace.with(|tr| {
@@ -233,8 +233,8 @@ fn StepTable(trace: Memo<Trace>, expand: RwSignal<bool>, t: usize) -> impl IntoV
                             let y_wy = term.y_wy.map(|v| if show_products { term.y_expansion().unwrap_or_default() } else { num3(v) });
                             view! {
                                 <tr>
-                                    {(j == 0).then(|| view! { <th scope="rowgroup" rowspan=n>{format!("instance {i}")}</th> })}
-                                    <th scope="row">{format!("neuron {j}")}</th>
+                                    {(j == 0).then(|| view! { <th scope="rowgroup" rowspan=n>{fill(i18n::t().course.tn_instance_n, &[("i", &i)])}</th> })}
+                                    <th scope="row">{fill(i18n::t().course.tn_neuron_n, &[("i", &j)])}</th>
                                     <td class="num">{x_wx}</td>
                                     {y_wy.map(|v| view! { <td class="num">{v}</td> })}
                                     <td class="num">{num3(term.b)}</td>
@@ -249,13 +249,13 @@ fn StepTable(trace: Memo<Trace>, expand: RwSignal<bool>, t: usize) -> impl IntoV
         })
     };
     view! {
-        <div class="tn-steps-scroll" tabindex="0" role="region" aria-label=format!("Computation at t = {t}")>
+        <div class="tn-steps-scroll" tabindex="0" role="region" aria-label=fill(i18n::t().course.tn_step_region, &[("t", &t)])>
             <table class="tn-steps" data-testid=format!("three-neurons-step-{t}")>
                 <caption>{caption}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Instance"</th>
-                        <th scope="col">"Neuron"</th>
+                        <th scope="col">{i18n::t().course.tn_col_instance}</th>
+                        <th scope="col">{i18n::t().course.tn_col_neuron}</th>
                         <th scope="col">{format!("x·Wx (x = X{t})")}</th>
                         {(t > 0).then(|| view! { <th scope="col">"y·Wy (y = Y0)"</th> })}
                         <th scope="col">"b"</th>
@@ -272,18 +272,18 @@ fn StepTable(trace: Memo<Trace>, expand: RwSignal<bool>, t: usize) -> impl IntoV
 #[component]
 fn Outputs(trace: Memo<Trace>, t: usize) -> impl IntoView {
     let (batch, neurons) = trace.with_untracked(|tr| (tr.batch, tr.neurons));
-    let header = (0..neurons).map(|j| view! { <th scope="col">{format!("neuron {j}")}</th> }).collect_view();
+    let header = (0..neurons).map(|j| view! { <th scope="col">{fill(i18n::t().course.tn_neuron_n, &[("i", &j)])}</th> }).collect_view();
     let rows = (0..batch)
         .map(|i| {
             let cells = (0..neurons)
                 .map(|j| view! { <td class="num">{move || trace.with(|tr| tr.y_row(t, i).get(j).map(|&y| num3(y)))}</td> })
                 .collect_view();
-            view! { <tr><th scope="row">{format!("instance {i}")}</th>{cells}</tr> }
+            view! { <tr><th scope="row">{fill(i18n::t().course.tn_instance_n, &[("i", &i)])}</th>{cells}</tr> }
         })
         .collect_view();
     view! {
         <table class="tn-outputs" data-testid=format!("three-neurons-y{t}")>
-            <caption>{format!("Y{t}, the outputs at t = {t} [{batch}×{neurons}]")}</caption>
+            <caption>{fill(i18n::t().course.tn_outputs_caption, &[("t", &t), ("batch", &batch), ("neurons", &neurons)])}</caption>
             <thead><tr><td></td>{header}</tr></thead>
             <tbody>{rows}</tbody>
         </table>
