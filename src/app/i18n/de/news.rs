@@ -48,7 +48,7 @@ pub const DE: News = News {
     schedule_constant: "konstant",
     schedule_cosine: "Kosinus-Abfall",
     val_share: "Validierungsanteil",
-    clip_norm: "Clipping-Norm",
+    clip_norm: "Clip-Norm",
     zero_is_off: "0 = aus",
     restore_best: "Beste Epoche behalten",
     average_last: "Mittel der letzten",

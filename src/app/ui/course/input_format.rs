@@ -45,7 +45,10 @@ pub fn InputFormat(
             <div class="field if-limit">
                 <label for="if-limit">{t().course.if_limit_label}</label>
                 <select id="if-limit" data-testid="input-format-limit" on:change=on_limit>
-                    {limits().map(|(name, _)| view! { <option value=name.clone()>{name}</option> }).collect_view()}
+                    {limits().map(|(name, _)| {
+                        let value = name.clone();
+                        view! { <option value=value>{name}</option> }
+                    }).collect_view()}
                 </select>
             </div>
             <p id="if-message" class="hint" role="status" data-testid="input-format-message">
