@@ -82,6 +82,13 @@ pub enum Command {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
+    /// Train the model file opened last further, on the news data: its architecture takes the
+    /// place of these settings' (the rest are kept), its weights are the starting point.
+    /// Answered by [`NewsEvent::Configured`] (its `info.started_from` names the file), or
+    /// [`NewsEvent::ModelRefused`] saying why, which changes nothing.
+    TrainOpened {
+        settings: Settings,
+    },
     /// Put these weights into the experiment just configured (a restarted worker takes up the
     /// weights the page kept from the one that died, after `step` steps, where a series lesson's
     /// count goes on). Weights of another size are ignored.

@@ -234,6 +234,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         Command::LoadPretrained => news::load_pretrained(state, &mut st),
         Command::SaveModel => news::save_model(&mut st),
         Command::OpenModel { name, bytes } => news::open_model(&mut st, name, bytes),
+        Command::TrainOpened { settings } => news::train_opened(&mut st, settings),
         Command::Read { text, reader } => news::read(&mut st, text, reader),
         Command::Chain { request } => chain::request(&mut st, request),
         Command::WordMap { reader, words } => words::map(&mut st, reader, words),

@@ -41,6 +41,8 @@ pub struct News {
     loading: Option<String>,
     pretrained: Option<TextClassifier>,
     pretrained_loading: bool,
+    /// The model file opened last, and its name (to be trained further).
+    opened: Option<(String, ModelFile)>,
 }
 
 impl News {
@@ -340,20 +342,39 @@ pub fn open_model(st: &mut State, name: String, bytes: Vec<u8>) {
                     ));
                 }
             }
-            TextClassifier::from_file(&file).map_err(|e| e.to_string())
+            let reader = TextClassifier::from_file(&file).map_err(|e| e.to_string())?;
+            Ok((file, reader))
         });
     match result {
-        Ok(p) => {
+        Ok((file, p)) => {
             post(NewsEvent::PretrainedReady {
                 model: p.model.spec.one_line(),
                 about: p.about.clone(),
                 classes: p.classes.clone(),
-                file: Some(name),
+                file: Some(name.clone()),
             });
             st.news.pretrained = Some(p);
             st.news.pretrained_loading = false;
+            st.news.opened = Some((name, file));
         }
         Err(why) => refuse(why),
+    }
+}
+
+/// Trains the model file opened last further on the loaded headlines (its architecture, these
+/// settings' data, optimizer and epochs), or says why not and changes nothing.
+pub fn train_opened(st: &mut State, settings: Settings) {
+    let refuse = |why: String| post(NewsEvent::ModelRefused { message: why });
+    let (Some((name, file)), Some(data)) = (st.news.opened.as_ref(), st.news.data.as_ref()) else {
+        return refuse(if st.news.opened.is_none() {
+            "Open a model file first.".into()
+        } else {
+            "The headlines are still loading: try again when they are here.".into()
+        });
+    };
+    match NewsLesson::further(&settings, data, file, name) {
+        Ok(lesson) => install(st, lesson),
+        Err(e) => refuse(format!("{} cannot be trained further here: {e}", crate::settings::shown(name))),
     }
 }
 
@@ -555,11 +576,12 @@ impl Running for NewsRun {
     fn work(&mut self, budget_ms: f64) {
         self.advance_trial();
         if self.lesson.in_flight() > 0 {
-            // Batches submitted before training stopped: their progress still belongs on the chart.
+            // Batches submitted before training stopped (or before this test, while it runs):
+            // their progress still belongs on the chart, and running training is still running.
             let before = self.steps;
             self.take_arrived();
             if self.steps != before {
-                self.flush(false);
+                self.flush(self.training);
             }
         }
         if self.testing.is_none() {

@@ -274,11 +274,15 @@ impl Running for SeriesRun {
     fn work(&mut self, budget_ms: f64) {
         self.advance_trial();
         if self.lesson.in_flight() > 0 {
-            // Steps submitted before training stopped: their losses still belong on the chart.
+            // Steps submitted before training stopped (or before this evaluation, while it
+            // runs): their losses still belong on the chart. Training that runs is still running:
+            // `false` here told the page it had stopped (Pause became Train while the loop went
+            // on) whenever the steps came back during an evaluation, as every one did when each
+            // step took longer than the evaluations' interval (free-running on SwiftShader).
             let before = self.lesson.step_count();
             self.take_arrived();
             if self.lesson.step_count() != before {
-                self.flush(false);
+                self.flush(self.training);
             }
         }
         // The evaluation reads the CPU copy of the weights, which must have every step.

@@ -338,3 +338,48 @@ fn a_headline_s_chain_labels_every_token() {
     let err = lesson.chain(&ChainSource::Headline { text: "  ".into() }).unwrap_err().to_string();
     assert!(err.contains("at least one word"), "{err}");
 }
+
+/// A saved model trained further: its architecture becomes the settings, training starts where
+/// it stopped (not from fresh weights), and what the page cannot train is refused by name.
+#[test]
+fn a_model_file_is_trained_further_from_its_weights() {
+    use unroll::engine::cells::CellKind;
+    use unroll::model_file::ModelFile;
+    use unroll::settings::Cell;
+    let data = news_data();
+    let mut first = NewsLesson::new(&settings(Preset::Lstm, 3), &data).unwrap();
+    let trained = train(&mut first);
+    let file = ModelFile::parse(&first.to_file().to_json()).unwrap();
+    // The base settings ask for another model: the file's architecture wins, the rest stays.
+    let base = Settings { epochs: 1, ..settings(Preset::Gru, 1) };
+    let mut further = NewsLesson::further(&base, &data, &file, "mine.json").unwrap();
+    let s = further.settings().clone();
+    assert_eq!((s.cell, s.units, s.layers, s.embed_dim, s.vocab), (Cell::Lstm, 8, first.settings().layers, 8, 50));
+    assert_eq!(s.epochs, 1);
+    assert_eq!(further.info().started_from.as_deref(), Some("mine.json"));
+    let text = "the striker scores a goal";
+    assert_eq!(further.read(text).probs, first.read(text).probs, "the same weights read the same");
+    let (a, b) = (first.evaluate_test(0), further.evaluate_test(0));
+    assert_eq!((a.loss, a.accuracy), (b.loss, b.accuracy), "the same test figures");
+    // Its first batch's loss is far below a fresh start's (the file holds the best epoch's
+    // weights, restored at the end, not necessarily the last epoch's).
+    let first_loss = |lesson: &mut NewsLesson| lesson.train_batch().unwrap().batch_loss;
+    let (went_on, fresh) =
+        (first_loss(&mut further), first_loss(&mut NewsLesson::new(&Settings { epochs: 1, ..settings(Preset::Lstm, 1) }, &data).unwrap()));
+    assert!(went_on < 0.8 * fresh, "first loss {went_on}, fresh {fresh}");
+    assert!(trained.len() > 1);
+
+    // What the page cannot train: named, nothing built.
+    let four = NewsData { classes: vec!["a".into(), "b".into(), "c".into(), "d".into()], ..news_data() };
+    let err = NewsLesson::further(&base, &four, &file, "mine.json").err().unwrap().to_string();
+    assert!(err.contains("it sorts into 3 classes, and the data has 4"), "{err}");
+    let mut old_gru = file.clone();
+    for l in &mut old_gru.model.layers {
+        l.cell = CellKind::Gru { reset_after: false };
+    }
+    let err = NewsLesson::further(&base, &data, &old_gru, "old.json").err().unwrap().to_string();
+    assert!(err.contains("reset_after=False"), "{err}");
+    let mut series = file.clone();
+    series.vectorizer = None;
+    assert!(NewsLesson::further(&base, &data, &series, "s.json").err().unwrap().to_string().contains("no text vectorizer"));
+}

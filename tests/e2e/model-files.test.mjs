@@ -77,3 +77,38 @@ test('Save the trained model, open it again: the same predictions; bad files cha
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+// A model trained and exported by Keras itself (tools/keras/make_keras_news_fixture.py: Keras
+// 3.15, LSTM(16) over a 1,000-word vocabulary): it opens, reads headlines, and trains further
+// from its own weights on the page's AG News data, its architecture in the settings column.
+test('A Keras export opens, reads headlines, and trains further from its weights', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews&epochs=1`);
+  await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
+  const name = 'keras_news_lstm.unroll.json';
+  const keras = fs.readFileSync(path.join(import.meta.dirname, '../fixtures', name));
+  await page.getByTestId('model-file').setInputFiles({ name, mimeType: 'application/json', buffer: keras });
+  await page.getByTestId('model-file-status').filter({ hasText: `Opened ${name}` }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('headline-input').fill('Yankees beat Red Sox in the playoffs');
+  await page.getByTestId('verdict-class').filter({ hasText: 'Sports' }).waitFor({ timeout: 10_000 });
+
+  await page.getByTestId('train-opened').click();
+  await page.getByTestId('model-file-status').filter({ hasText: `Training ${name} further` }).waitFor({ timeout: 30_000 });
+  // The settings column shows the file's architecture.
+  await page.waitForFunction(() => document.querySelector('input[data-setting="units"]')?.value === '16');
+  assert.equal(await page.locator('fieldset[data-setting="cell"] input[value="lstm"]').isChecked(), true);
+  assert.equal(await page.locator('input[data-setting="vocab"]').inputValue(), '1000');
+  assert.equal(await page.locator('input[data-setting="embed-dim"]').inputValue(), '16');
+  // Its first batch starts where Keras's training ended (a fresh 4-class model starts near ln 4 = 1.39).
+  await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.getByTestId('news-batch').filter({ hasText: /^1 \// }).waitFor({ timeout: 30_000 });
+  const first = Number(await page.getByTestId('news-loss').textContent());
+  assert.ok(first < 1.0, `first batch loss ${first}`);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByTestId('test-summary').waitFor({ timeout: 120_000 });
+  const accuracy = parseFloat(await page.getByTestId('test-accuracy').textContent());
+  assert.ok(accuracy >= 70, `test accuracy ${accuracy} % after training further (Keras's own: 72.4 %)`);
+  await screenshot(page, '57-keras-trained-further');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

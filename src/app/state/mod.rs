@@ -418,8 +418,7 @@ impl Store {
             NewsEvent::Tested { evaluation, at_epoch, kept_epoch } => news.tested(Tested { evaluation, at_epoch, kept_epoch }),
             NewsEvent::PretrainedReady { model, about, file, .. } => {
                 if let Some(name) = &file {
-                    news.model_file
-                        .set(Some(Ok(format!("Opened {name}: {model}. It reads the headlines below in place of the pretrained model."))));
+                    news.model_file.set(Some(Ok(fill(t().news.opened_model, &[("name", name), ("model", &model)]))));
                     news.reader.set(crate::protocol::Reader::Pretrained);
                     // The chain shows the opened model from now on.
                     self.request_chain();
@@ -428,7 +427,7 @@ impl Store {
             }
             NewsEvent::ModelSaved { name, json } => {
                 download(&name, "application/json", &json);
-                news.model_file.set(Some(Ok(format!("Saved {name}."))));
+                news.model_file.set(Some(Ok(fill(t().news.saved_model, &[("name", &name)]))));
             }
             NewsEvent::ModelRefused { message } => news.model_file.set(Some(Err(message))),
             NewsEvent::Reading { text, reader, classes, reading } => {

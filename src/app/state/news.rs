@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::i18n::{fill, t};
 use crate::app::news_history::NewsHistory;
 use crate::lesson::news::{EpochRecord, Evaluation, NewsInfo, Progress, Reading};
 use crate::protocol::{BatchPoint, DataSummary, Reader};
@@ -139,6 +140,9 @@ impl NewsState {
 
     /// A new experiment: its curves and results start again.
     pub fn configured(&self, info: NewsInfo) {
+        if let Some(name) = &info.started_from {
+            self.model_file.set(Some(Ok(fill(t().news.training_opened, &[("name", name)]))));
+        }
         self.info.set(Some(info));
         self.history.update(NewsHistory::clear);
         self.run.set(NewsRun::default());

@@ -45,6 +45,7 @@ use metrics::{count_correct, Tally};
 use reader::read_with;
 
 mod engine;
+mod further;
 mod metrics;
 mod reader;
 pub mod words;
@@ -174,6 +175,9 @@ pub struct NewsInfo {
     pub estimate: Estimate,
     /// The model's architecture (for its summary and Keras code).
     pub spec: ModelSpec,
+    /// The model file whose weights training started from (`None`: fresh weights, seeded).
+    #[serde(default)]
+    pub started_from: Option<String>,
 }
 
 /// Where training stands after a step.
@@ -261,6 +265,21 @@ impl NewsLesson {
     /// Builds vectorizer, encoded data and model from `settings` and `data`. Nothing is kept on
     /// error.
     pub fn new(settings: &Settings, data: &NewsData) -> Result<Self, LessonError> {
+        Self::build(settings, data, None)
+    }
+
+    /// Trains `file`'s model further on `data`: its architecture becomes the settings (the rest
+    /// of them from `base`), its weights the starting point, its vocabulary the way texts are
+    /// read. An error names what the page cannot train (a series model, a mixed stack...).
+    /// `name` is the file's, shown with the lesson (`NewsInfo::started_from`).
+    pub fn further(base: &Settings, data: &NewsData, file: &ModelFile, name: &str) -> Result<Self, LessonError> {
+        let settings = further::settings_for(file, base).map_err(|m| SettingError::new("model", m))?;
+        let mut lesson = Self::build(&settings, data, Some(file))?;
+        lesson.info.started_from = Some(name.to_string());
+        Ok(lesson)
+    }
+
+    fn build(settings: &Settings, data: &NewsData, start: Option<&ModelFile>) -> Result<Self, LessonError> {
         settings.validate()?;
         if settings.task != Task::Agnews {
             return Err(SettingError::new("task", format!("the news lesson needs task = agnews, not {}", settings.task)).into());
@@ -287,8 +306,11 @@ impl NewsLesson {
         let fields = settings.text;
         let texts: Vec<String> = train_rows.iter().map(|&i| text_of(&data.train[i], fields)).collect();
         let length = (settings.max_len > 0).then_some(settings.max_len);
-        let vectorizer = TextVectorizer::adapt(texts.iter().map(String::as_str), Some(settings.vocab), length)
-            .map_err(|e| LessonError::Setting(SettingError::new("vocab", e.to_string())))?;
+        let vectorizer = match start.and_then(|f| f.vectorizer.clone()) {
+            Some(v) => v,
+            None => TextVectorizer::adapt(texts.iter().map(String::as_str), Some(settings.vocab), length)
+                .map_err(|e| LessonError::Setting(SettingError::new("vocab", e.to_string())))?,
+        };
         let encode = |items: &[Item], rows: &[usize]| Encoded {
             seqs: rows.iter().map(|&i| vectorizer.encode(&text_of(&items[i], fields))).collect(),
             labels: rows.iter().map(|&i| items[i].label).collect(),
@@ -337,7 +359,10 @@ impl NewsLesson {
                 },
             )
         })?;
-        let model = Model::new(spec, settings.seed)?;
+        let model = match start {
+            None => Model::new(spec, settings.seed)?,
+            Some(file) => further::weights_from(file, spec, settings.seed)?,
+        };
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
         let mut backend = backend::create(
             kind,
@@ -357,6 +382,7 @@ impl NewsLesson {
             epochs: settings.epochs,
             estimate,
             spec: backend.spec().clone(),
+            started_from: None,
         };
         Ok(NewsLesson {
             settings: settings.clone(),

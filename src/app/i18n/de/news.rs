@@ -140,4 +140,9 @@ pub const DE: News = News {
     open_model: "Modelldatei öffnen…",
     model_too_large: "{name} wurde nicht geöffnet: Die Datei ist größer als {mb} MB.",
     opening_model: "{name} wird geöffnet…",
+    opened_model: "{name} geöffnet: {model}. Es liest die Schlagzeilen unten anstelle des vortrainierten Modells.",
+    saved_model: "{name} gespeichert.",
+    train_opened: "Weiter trainieren",
+    train_opened_hint: "Das geöffnete Modell auf diesen Schlagzeilen weiter trainieren: Seine Gewichte sind der Ausgangspunkt, sein Vokabular liest die Texte",
+    training_opened: "{name} wird weiter trainiert: Es beginnt mit den Gewichten der Datei und liest mit ihrem Vokabular; die Einstellungen zeigen seine Architektur. Eine geänderte Einstellung beginnt ein neues Modell, ebenso ein Link auf diese Seite.",
 };

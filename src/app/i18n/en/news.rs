@@ -177,6 +177,13 @@ english! {
         /// `{mb}`: the size limit in MB.
         model_too_large: "{name} was not opened: it is larger than {mb} MB.",
         opening_model: "Opening {name}…",
+        /// After a model file was opened: `{model}` is its one-line architecture.
+        opened_model: "Opened {name}: {model}. It reads the headlines below in place of the pretrained model.",
+        saved_model: "Saved {name}.",
+        train_opened: "Train it further",
+        train_opened_hint: "Go on training the opened model on these headlines: its weights are the starting point, its vocabulary reads the texts",
+        /// While the opened model `{name}` is the one being trained.
+        training_opened: "Training {name} further: it starts from the file's weights and reads with its vocabulary, and the settings show its architecture. Changing a setting starts a fresh model; a link to this page starts from fresh weights too.",
     }
 }
 

@@ -56,6 +56,18 @@ pub fn ModelFiles() -> impl IntoView {
                 {t().news.open_model}
                 <input type="file" accept=".json,application/json" data-testid="model-file" on:change=on_file />
             </label>
+            {move || news.pretrained.with(|p| p.as_ref().is_some_and(|p| p.file.is_some())).then(|| view! {
+                <button
+                    type="button"
+                    class="secondary small"
+                    data-testid="train-opened"
+                    title=t().news.train_opened_hint
+                    prop:disabled=move || running() || !configured()
+                    on:click=move |_| store.send(Command::TrainOpened { settings: store.settings.get_untracked() })
+                >
+                    {t().news.train_opened}
+                </button>
+            })}
             {move || news.model_file.get().map(|r| match r {
                 Ok(m) => view! { <span class="hint" role="status" data-testid="model-file-status">{m}</span> }.into_any(),
                 Err(m) => view! { <span class="field-msg error" role="alert" data-testid="model-file-error">{m}</span> }.into_any(),
