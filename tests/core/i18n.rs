@@ -55,3 +55,11 @@ fn placeholders_are_filled_and_found() {
         vec!["model", "not", "weights"]
     );
 }
+
+#[test]
+fn the_estimate_reads_as_the_command_line_prints_it_in_english() {
+    use unroll::engine::model::footprint::Footprint;
+    use unroll::lesson::Estimate;
+    let e = Estimate { footprint: Footprint { weights: 4_500_000, ..Footprint::default() }, seconds_per_step: 0.0024 };
+    assert_eq!(unroll::app::i18n::estimate(&e), e.text());
+}

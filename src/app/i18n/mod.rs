@@ -172,6 +172,12 @@ pub fn t() -> &'static Text {
     lang().text()
 }
 
+/// A run's estimate ("about 4.5 MB, 2.4 ms per step") in the page's language.
+pub fn estimate(e: &crate::lesson::Estimate) -> String {
+    use crate::engine::model::footprint::{bytes_text, seconds_text};
+    fill(t().page.estimate, &[("bytes", &bytes_text(e.footprint.bytes())), ("time", &seconds_text(e.seconds_per_step))])
+}
+
 /// `template` with each `{name}` replaced by its value; unknown names are left as they are.
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = template.to_string();

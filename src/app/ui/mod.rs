@@ -77,7 +77,7 @@ fn App() -> impl IntoView {
                         ("train", &i.train_end),
                         ("values", &i.values.len()),
                         ("window", &i.window),
-                        ("estimate", &i.estimate.text()),
+                        ("estimate", &crate::app::i18n::estimate(&i.estimate)),
                     ],
                 )
             })
@@ -128,7 +128,7 @@ fn App() -> impl IntoView {
                                         <GradNormChart
                                             points=Signal::derive(move || store.history.with(|h| h.grad_norm.clone()))
                                             clip=Signal::derive(move || store.settings.with(|s| s.clip_norm))
-                                            x_label="step"
+                                            x_label=t().charts.x_step
                                         />
                                     </Show>
                                     <Show when=move || shows(Panel::Heldout)><HeldOutChart /></Show>

@@ -15,6 +15,7 @@ pub const DE: Page = Page {
     workers: " · {n} Worker",
     workers_hint: "Zwei Worker: Jeder Trainings-Batch der Sinus- und der eigenen Folge wird in zwei Hälften gleichzeitig auf zwei CPU-Kernen berechnet (mit denselben Ergebnissen wie ein Worker).",
     model_line: "{model} · {weights} Gewichte · trainiert auf den ersten {train} von {values} Werten, Fenster von {window} Schritten · {estimate} (geschätzt)",
+    estimate: "etwa {bytes}, {time} pro Schritt",
     open_full: "In Unroll öffnen ↗",
     workspace_training: "Training",
     workspace_news: "Nachrichten-Klassifikation",

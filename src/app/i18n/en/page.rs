@@ -19,6 +19,8 @@ english! {
         workers_hint: "Two workers: each training batch of the sine and typed lessons is computed in two halves at once, on two CPU cores (the same results as one worker).",
         /// The model line of the series lessons.
         model_line: "{model} · {weights} weights · trains on the first {train} of {values} values, windows of {window} steps · {estimate} (estimated)",
+        /// A run's estimated memory and time per step (`{bytes}` like "4.5 MB", `{time}` like "2.4 ms").
+        estimate: "about {bytes}, {time} per step",
         open_full: "Open in Unroll ↗",
         workspace_training: "Training",
         workspace_news: "News classification",

@@ -32,7 +32,7 @@ pub fn NewsWorkspace() -> impl IntoView {
                         ("vocabulary", &thousands(i.vocabulary_size)),
                         ("train", &thousands(i.train_rows)),
                         ("val", &thousands(i.val_rows)),
-                        ("estimate", &i.estimate.text()),
+                        ("estimate", &crate::app::i18n::estimate(&i.estimate)),
                         ("model", &i.model),
                     ],
                 )
