@@ -6,6 +6,7 @@
 //!   command line and the Web Worker.
 //! - [`protocol`]: the typed messages between the page and the worker.
 //! - [`golden`]: the golden-file format (Keras reference values) and the checker.
+//! - [`i18n`]: every string the page and the worker show, in English and German.
 //! - [`app`]: the page: chart geometry and run history (plain Rust), and the Leptos components
 //!   (wasm32 + feature `app`); `worker` (wasm32): the Web Worker.
 
@@ -13,6 +14,7 @@ pub mod bench;
 pub mod data;
 pub mod engine;
 pub mod golden;
+pub mod i18n;
 pub mod lesson;
 pub mod model_file;
 pub mod protocol;

@@ -82,6 +82,10 @@ pub enum Command {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
+    /// The page's language (`en`, `de`): what the worker says from now on is in it.
+    Language {
+        lang: String,
+    },
     /// Train the model file opened last further, on the news data: its architecture takes the
     /// place of these settings' (the rest are kept), its weights are the starting point.
     /// Answered by [`NewsEvent::Configured`] (its `info.started_from` names the file), or

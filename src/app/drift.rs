@@ -2,8 +2,8 @@
 //! (trained with another recipe, `lesson::twin`) side by side, each with the band between it and the
 //! true continuation, and a sentence comparing them. Plain data, tested natively.
 
-use crate::app::i18n::{fill, t};
 use crate::app::plot::format_number as fmt;
+use crate::i18n::{fill, t};
 use crate::lesson::twin::{drift, Recipe};
 use crate::lesson::Evaluation;
 

@@ -15,7 +15,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::app::i18n::Lang;
+use crate::i18n::Lang;
 use crate::settings::{shown, SettingError};
 
 /// The message schema's version, in every message both ways.

@@ -6,7 +6,6 @@ pub mod chain;
 pub mod drift;
 pub mod embed;
 pub mod history;
-pub mod i18n;
 pub mod news_history;
 pub mod plot;
 pub mod word_map;

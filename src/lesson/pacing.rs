@@ -82,14 +82,10 @@ impl Timing {
     /// The faster engine's label and the sentence the page shows beside it.
     pub fn verdict(self) -> (BackendLabel, String) {
         let (cpu, gpu) = (self.cpu_ms, self.gpu_ms);
-        if gpu < cpu {
-            (BackendLabel::Gpu, format!("auto: {} faster than the CPU here ({} vs {} ms a step)", times(cpu / gpu), short(gpu), short(cpu)))
-        } else {
-            (
-                BackendLabel::cpu(),
-                format!("auto: {} faster than WebGPU here ({} vs {} ms a step)", times(gpu / cpu), short(cpu), short(gpu)),
-            )
-        }
+        let e = crate::i18n::t().engine;
+        let (label, template, ratio) =
+            if gpu < cpu { (BackendLabel::Gpu, e.verdict_gpu, cpu / gpu) } else { (BackendLabel::cpu(), e.verdict_cpu, gpu / cpu) };
+        (label, crate::i18n::fill(template, &[("times", &times(ratio)), ("cpu", &short(cpu)), ("gpu", &short(gpu))]))
     }
 }
 

@@ -25,6 +25,7 @@ use wasm_bindgen::prelude::*;
 
 use super::scope;
 use crate::engine::backend::{Backend, BackendLabel};
+use crate::i18n::{fill, t};
 use crate::lesson::pacing::{Timing, Trainable, Trial};
 use crate::lesson::LessonError;
 use crate::protocol::Event;
@@ -57,14 +58,14 @@ pub fn find_webgpu(done: impl FnOnce(Result<String, String>) + 'static) {
     let has_gpu = js_sys::Reflect::get(&scope().navigator(), &JsValue::from_str("gpu")).is_ok_and(|g| !g.is_undefined() && !g.is_null());
     if !has_gpu {
         if let Some(done) = done.take() {
-            done(Err("this browser offers no WebGPU".into()));
+            done(Err(t().engine.no_browser_webgpu.into()));
         }
         return;
     }
     let on_time = done.clone();
     let timeout = Closure::once_into_js(move || {
         if let Some(done) = on_time.take() {
-            done(Err(format!("the browser did not answer for a WebGPU adapter within {} s", ADAPTER_WAIT_MS / 1000)));
+            done(Err(fill(t().engine.adapter_silent, &[("s", &(ADAPTER_WAIT_MS / 1000))])));
         }
     });
     let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(timeout.unchecked_ref(), ADAPTER_WAIT_MS);
@@ -93,12 +94,13 @@ pub fn install_loss_hook() {
 pub fn announce(backend: &dyn Backend, settings: &Settings) {
     let label = backend.label();
     let webgpu = &adapter();
+    let e = t().engine;
     let reason = match (settings.engine, label, webgpu) {
-        (_, BackendLabel::Gpu, Ok(adapter)) => format!("chosen in the settings (engine webgpu) · {adapter}"),
-        (_, BackendLabel::Gpu, Err(_)) => "chosen in the settings (engine webgpu)".into(),
-        (EngineChoice::Cpu, _, _) => "chosen in the settings (engine cpu)".into(),
-        (_, _, Err(why)) => format!("no WebGPU here: {why}"),
-        (_, _, Ok(_)) => "auto: the CPU engine (choose engine webgpu to train on the GPU)".into(),
+        (_, BackendLabel::Gpu, Ok(adapter)) => fill(e.chosen_gpu_adapter, &[("adapter", adapter)]),
+        (_, BackendLabel::Gpu, Err(_)) => e.chosen_gpu.into(),
+        (EngineChoice::Cpu, _, _) => e.chosen_cpu.into(),
+        (_, _, Err(why)) => fill(e.no_webgpu, &[("why", why)]),
+        (_, _, Ok(_)) => e.auto_cpu_hint.into(),
     };
     super::post(Event::Engine { backend: label, reason });
 }
@@ -152,7 +154,7 @@ pub fn timed_earlier(timing: Timing, take_over: impl FnOnce() -> Result<(), Less
     let taken = adopt(timing, take_over);
     // As the timing says (not the take-over's failure): say it was measured before.
     if taken == timing.verdict() {
-        return (taken.0, format!("{}, timed earlier)", taken.1.trim_end_matches(')')));
+        return (taken.0, fill(t().engine.timed_earlier, &[("reason", &taken.1.trim_end_matches(')'))]));
     }
     taken
 }
@@ -163,7 +165,7 @@ fn adopt(timing: Timing, take_over: impl FnOnce() -> Result<(), LessonError>) ->
     let (label, reason) = timing.verdict();
     if label == BackendLabel::Gpu {
         if let Err(e) = take_over() {
-            return (BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU could not take over: {e})"));
+            return (BackendLabel::cpu(), fill(t().engine.could_not_take_over, &[("error", &e)]));
         }
     }
     (label, reason)
@@ -196,11 +198,11 @@ impl<L: Trainable> Timer<L> {
         match make().and_then(|copy| Trial::start(copy, super::clock::now_ms())) {
             Ok(trial) => {
                 self.trial = Some(trial);
-                tell(BackendLabel::cpu(), TIMING.into());
+                tell(BackendLabel::cpu(), t().engine.timing.into());
             }
             Err(why) => {
                 self.key = None;
-                tell(BackendLabel::cpu(), format!("auto: the CPU engine (WebGPU cannot train this model here: {why})"));
+                tell(BackendLabel::cpu(), fill(t().engine.cannot_train_here, &[("why", &why)]));
             }
         }
     }
@@ -224,15 +226,15 @@ impl<L: Trainable> Timer<L> {
     /// Training stopped: a trial under way is dropped (and the page told).
     pub fn stopped(&mut self) {
         if self.trial.take().is_some() {
-            tell(BackendLabel::cpu(), TIMING_STOPPED.into());
+            tell(BackendLabel::cpu(), t().engine.timing_stopped.into());
         }
     }
 }
 
 /// What the page is told while the engine is chosen by measured speed.
-pub const TIMED_AT_TRAIN: &str = "auto: WebGPU is timed against the CPU when training starts";
-const TIMING: &str = "auto: timing WebGPU against the CPU…";
-const TIMING_STOPPED: &str = "auto: the CPU engine (WebGPU is timed again when training starts)";
+pub fn timed_at_train() -> String {
+    t().engine.timed_at_train.into()
+}
 
 /// A trial's verdict (`result`), remembered under `key`; the WebGPU engine takes the run over
 /// (`take_over`) when it was faster. The page is told.
@@ -242,36 +244,46 @@ pub fn conclude(result: Result<Timing, String>, key: String, take_over: impl FnO
             remember(key, timing);
             adopt(timing, take_over)
         }
-        Err(why) => (BackendLabel::cpu(), format!("auto: the CPU engine ({why})")),
+        Err(why) => (BackendLabel::cpu(), fill(t().engine.auto_cpu_because, &[("why", &why)])),
     };
     tell(label, reason);
 }
 
+/// What a lost update is counted in.
+#[derive(Clone, Copy)]
+pub enum Unit {
+    Step,
+    Batch,
+}
+
 /// The engine failed with `what`; `salvaged` is what the lesson's move to the CPU engine gave (the
 /// updates lost, counted in `unit`s), and `then` says how training goes on. Tells the page.
-pub fn failed(what: String, salvaged: Option<Result<u64, LessonError>>, unit: &str, then: impl FnOnce() -> String) {
+pub fn failed(what: String, salvaged: Option<Result<u64, LessonError>>, unit: Unit, then: impl FnOnce() -> String) {
+    let e = t().engine;
     match salvaged {
         Some(Ok(lost)) => {
-            let lost = match lost {
-                0 => "none of its updates was lost".to_string(),
-                1 => format!("the update of the last {unit} was lost"),
-                n => format!("the updates of the last {n} {unit}s were lost"),
+            let (one, many) = match unit {
+                Unit::Step => (e.lost_one_step, e.lost_many_steps),
+                Unit::Batch => (e.lost_one_batch, e.lost_many_batches),
             };
-            tell(BackendLabel::cpu(), "the WebGPU device was lost: continued on the CPU".into());
-            let message = format!("{what}. Training moved to the CPU engine from them ({lost}; {}). Press Train to go on.", then());
+            let lost = match lost {
+                0 => e.lost_none.to_string(),
+                1 => one.to_string(),
+                n => fill(many, &[("n", &n)]),
+            };
+            tell(BackendLabel::cpu(), e.device_lost.into());
+            let message = fill(e.moved_to_cpu, &[("what", &what), ("lost", &lost), ("then", &then())]);
             super::post(Event::EngineLost { message });
             // A new device, for the experiments built from now on (the page needs no reload).
             find_webgpu(|found| {
                 let reason = match found {
-                    Ok(adapter) => {
-                        format!("the WebGPU device was lost: continued on the CPU; a new one is ready for the next experiment ({adapter})")
-                    }
-                    Err(why) => format!("the WebGPU device was lost: continued on the CPU; no new one ({why})"),
+                    Ok(adapter) => fill(e.new_device, &[("adapter", &adapter)]),
+                    Err(why) => fill(e.no_new_device, &[("why", &why)]),
                 };
                 tell(BackendLabel::cpu(), reason);
             });
         }
-        Some(Err(e2)) => super::stop_with_error(format!("{what}; the CPU engine could not take over: {e2}")),
+        Some(Err(e2)) => super::stop_with_error(fill(e.cpu_could_not, &[("what", &what), ("error", &e2)])),
         None => super::stop_with_error(what),
     }
 }

@@ -235,6 +235,7 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         Command::SaveModel => news::save_model(&mut st),
         Command::OpenModel { name, bytes } => news::open_model(&mut st, name, bytes),
         Command::TrainOpened { settings } => news::train_opened(&mut st, settings),
+        Command::Language { lang } => crate::i18n::set_lang(crate::i18n::Lang::parse(&lang).unwrap_or_default()),
         Command::Read { text, reader } => news::read(&mut st, text, reader),
         Command::Chain { request } => chain::request(&mut st, request),
         Command::WordMap { reader, words } => words::map(&mut st, reader, words),

@@ -157,7 +157,7 @@ fn choose_engine(run: &mut NewsRun) -> Option<(BackendLabel, String)> {
         })),
         Auto::Trial(key) => {
             run.timer = engine_choice::Timer::under(key);
-            Some((BackendLabel::cpu(), engine_choice::TIMED_AT_TRAIN.into()))
+            Some((BackendLabel::cpu(), engine_choice::timed_at_train()))
         }
     }
 }
@@ -479,7 +479,7 @@ impl NewsRun {
         if matches!(salvaged, Some(Ok(_))) {
             self.pacer = Pacer::default();
         }
-        engine_choice::failed(e.to_string(), salvaged, "batch", || "the batches whose results had not come are trained again".into());
+        engine_choice::failed(e.to_string(), salvaged, engine_choice::Unit::Batch, || crate::i18n::t().engine.then_batches.into());
         self.halt = true;
         false
     }

@@ -111,7 +111,7 @@ fn choose_engine(run: &mut SeriesRun) -> Option<(BackendLabel, String)> {
         })),
         engine_choice::Auto::Trial(key) => {
             run.timer = engine_choice::Timer::under(key);
-            Some((BackendLabel::cpu(), engine_choice::TIMED_AT_TRAIN.into()))
+            Some((BackendLabel::cpu(), engine_choice::timed_at_train()))
         }
     }
 }
@@ -180,7 +180,9 @@ impl SeriesRun {
         if matches!(salvaged, Some(Ok(_))) {
             self.pacer = Pacer::default();
         }
-        engine_choice::failed(e.to_string(), salvaged, "step", || format!("the step count goes on from {}", self.lesson.step_count()));
+        engine_choice::failed(e.to_string(), salvaged, engine_choice::Unit::Step, || {
+            crate::i18n::fill(crate::i18n::t().engine.then_steps, &[("n", &self.lesson.step_count())])
+        });
         // Training stops here, or at the next slice when this came during an evaluation.
         self.halt = true;
         false

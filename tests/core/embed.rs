@@ -105,7 +105,7 @@ fn every_page_field_is_read_by_the_page_and_left_alone_by_the_settings() {
 
 #[test]
 fn the_language_is_a_page_field() {
-    use unroll::app::i18n::Lang;
+    use unroll::i18n::Lang;
     let (o, problems) = options("lang=de-AT");
     assert_eq!(o.lang, Some(Lang::De));
     assert!(problems.is_empty());

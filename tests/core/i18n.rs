@@ -4,7 +4,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use unroll::app::i18n::{fill, placeholders, Lang, Text, DE, EN};
+use unroll::i18n::{fill, placeholders, Lang, Text, DE, EN};
 
 #[test]
 fn no_key_is_missing_or_empty_in_either_language() {
@@ -61,5 +61,18 @@ fn the_estimate_reads_as_the_command_line_prints_it_in_english() {
     use unroll::engine::model::footprint::Footprint;
     use unroll::lesson::Estimate;
     let e = Estimate { footprint: Footprint { weights: 4_500_000, ..Footprint::default() }, seconds_per_step: 0.0024 };
-    assert_eq!(unroll::app::i18n::estimate(&e), e.text());
+    assert_eq!(unroll::i18n::estimate(&e), e.text());
+}
+
+#[test]
+fn the_engine_line_speaks_the_language_set() {
+    use unroll::i18n::set_lang;
+    use unroll::lesson::pacing::Timing;
+    let timing = Timing { cpu_ms: 10.0, gpu_ms: 31.0 };
+    assert_eq!(timing.verdict().1, "auto: 3.1× faster than WebGPU here (10.0 vs 31.0 ms a step)");
+    // The language is the thread's (the page's, or the worker's once the page told it).
+    set_lang(Lang::De);
+    let german = timing.verdict().1;
+    set_lang(Lang::En);
+    assert_eq!(german, "auto: 3.1× schneller als WebGPU hier (10.0 gegen 31.0 ms pro Schritt)");
 }

@@ -34,6 +34,8 @@ test('a German browser gets the German page, and it trains', async () => {
     assert.ok(!new RegExp(`(^|\\W)${word.replace('/', '\\/')}(\\W|$)`, 'i').test(text), `"${word}" in the German page: ${text}`);
   }
   assert.match(text, /Verlust/i);
+  // The worker speaks German too: the engine line's reason.
+  assert.match(await page.getByTestId('backend').textContent(), /gemessen|hier kein WebGPU|gewählt/);
   assert.match(text, /Link kopieren/i);
   // The language menu: German is current, English is a link to this experiment.
   const menu = page.getByTestId('language');

@@ -5,8 +5,8 @@
 
 use super::layout::Layout;
 use super::{dir_trace, masked, own_step, Chain, Selection};
-use crate::app::i18n::{fill, t};
 use crate::engine::cells::CellKind;
+use crate::i18n::{fill, t};
 
 /// One line: `name = equation = substituted`.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,8 +6,8 @@
 
 use std::ops::Range;
 
-use crate::app::i18n::t;
 use crate::engine::cells::CellKind;
+use crate::i18n::t;
 
 /// The labels' column at the left.
 pub const GUTTER: usize = 150;

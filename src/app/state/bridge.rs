@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::app::i18n::{fill, t};
+use crate::i18n::{fill, t};
 use crate::protocol::{from_js, to_js, Command, Event};
 
 pub struct WorkerBridge {

@@ -13,8 +13,8 @@ pub mod url;
 mod views;
 
 use crate::app::history::LossHistory;
-use crate::app::i18n::{fill, t};
 use crate::engine::backend::BackendLabel;
+use crate::i18n::{fill, t};
 use crate::lesson::{Evaluation, SeriesInfo};
 use crate::protocol::{Command, Event, NewsEvent, SeriesEvent, Weights};
 use crate::settings::{Part, Settings, Task};
@@ -151,6 +151,8 @@ impl Store {
             Ok(b) => self.bridge.set_value(Some(b)),
             Err(e) => self.notice.set(Some(Notice::Error(e))),
         }
+        // First: what the worker says (the engine line, its messages) is in the page's language.
+        self.send(Command::Language { lang: crate::i18n::lang().code().to_string() });
         if settings.task == Task::Agnews {
             self.request_pretrained();
         }

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::news_history::NewsHistory;
+use crate::i18n::{fill, t};
 use crate::lesson::news::{EpochRecord, Evaluation, NewsInfo, Progress, Reading};
 use crate::protocol::{BatchPoint, DataSummary, Reader};
 

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use crate::app::embed::EmbedOptions;
-use crate::app::i18n::Lang;
+use crate::i18n::Lang;
 use crate::settings::{SettingError, Settings};
 
 thread_local! {
@@ -72,7 +72,7 @@ pub fn choose_language(page: &EmbedOptions) -> Lang {
             web_sys::window().map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect()).unwrap_or_default();
         Lang::preferred(tags.iter().map(String::as_str))
     });
-    crate::app::i18n::set_lang(lang);
+    crate::i18n::set_lang(lang);
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", lang.code());
     }

@@ -39,7 +39,7 @@ impl View {
 
     /// The view's name on its tab.
     pub fn title(self) -> &'static str {
-        let s = crate::app::i18n::t().settings;
+        let s = crate::i18n::t().settings;
         match self {
             View::Training => s.view_training,
             View::Chain => s.view_chain,

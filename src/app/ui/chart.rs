@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::plot::{line_path, log_ticks, nice_ticks, tick_label, Domain, Frame};
+use crate::i18n::{fill, t};
 
 /// One line of a chart.
 #[derive(Clone, Debug, PartialEq)]

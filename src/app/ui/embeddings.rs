@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::news_history::percent;
 use crate::app::state::Store;
 use crate::app::word_map::{place, strength, telling};
+use crate::i18n::{fill, t};
 use crate::protocol::{Command, Reader};
 
 /// Okabe–Ito colours: told apart with every common colour-vision deficiency.

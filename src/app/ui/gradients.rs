@@ -7,10 +7,10 @@ use leptos::prelude::*;
 
 use super::chart::{Line, LineChart};
 use crate::app::chain::gradients::gradient_lines;
-use crate::app::i18n::{fill, t, Lang};
 use crate::app::plot::format_number as fmt;
 use crate::app::state::Store;
 use crate::engine::cells::Activation;
+use crate::i18n::{fill, t, Lang};
 use crate::lesson::vanishing::VanishingSettings;
 
 /// The chart lines' labels, `[cell state][layer][direction]`, in one language.
@@ -24,7 +24,7 @@ thread_local! {
 
 /// The chart lines' labels in the page's language.
 fn line_labels() -> LineLabels {
-    let lang = crate::app::i18n::lang();
+    let lang = crate::i18n::lang();
     let slot = if lang == Lang::En { 0 } else { 1 };
     LINE_LABELS.with(|labels| {
         *labels[slot].get_or_init(|| {

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{lang, t, Lang};
 use crate::app::state::{url, Store};
+use crate::i18n::{lang, t, Lang};
 
 #[component]
 pub fn LanguageMenu() -> impl IntoView {

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use super::chart::{Line, LineChart};
-use crate::app::i18n::{fill, t};
 use crate::app::plot::{decimate, format_number as fmt, smooth};
 use crate::app::state::Store;
+use crate::i18n::{fill, t};
 use crate::lesson::series::FEW_WINDOWS;
 use crate::settings::{ActivationChoice, Cell, Predict};
 

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::typed::TypedState;
-use crate::app::i18n::t;
 use crate::app::state::Store;
+use crate::i18n::t;
 use crate::settings::Task;
 
 fn lessons() -> [(Task, &'static str); 3] {

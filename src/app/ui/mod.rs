@@ -26,9 +26,9 @@ mod views;
 use leptos::prelude::*;
 
 use crate::app::embed::Panel;
-use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
 use crate::engine::backend::BackendLabel;
+use crate::i18n::{fill, t};
 use crate::settings::Task;
 use chain::ChainPanel;
 use drift::DriftPanel;
@@ -77,7 +77,7 @@ fn App() -> impl IntoView {
                         ("train", &i.train_end),
                         ("values", &i.values.len()),
                         ("window", &i.window),
-                        ("estimate", &crate::app::i18n::estimate(&i.estimate)),
+                        ("estimate", &crate::i18n::estimate(&i.estimate)),
                     ],
                 )
             })

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::t;
 use crate::app::state::Store;
 use crate::engine::model::summary::thousands;
 use crate::engine::model::ModelSpec;
+use crate::i18n::t;
 use crate::lesson::keras_code::keras_code;
 use crate::settings::Task;
 

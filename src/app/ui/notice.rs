@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::state::{Notice, Store};
+use crate::i18n::{fill, t};
 
 #[component]
 pub fn NoticeBar() -> impl IntoView {

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::fields::{NumberField, SegmentedField, SelectField};
 use super::skip_link::SkipToControls;
-use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
+use crate::i18n::{fill, t};
 use crate::settings::{Cell, OptimizerChoice, Task, Training};
 
 pub const CELLS: &[(&str, &str)] = &[("rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")];

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::i18n::t;
 use crate::app::state::{download, Store};
+use crate::i18n::t;
 use crate::settings::Task;
 
 /// How long the confirmation stays, in milliseconds.

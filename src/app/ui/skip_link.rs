@@ -26,6 +26,6 @@ pub fn SkipToControls(#[prop(optional)] text: Option<&'static str>) -> impl Into
         focus_train();
     };
     view! {
-        <a class="skip-link" href="#training-controls" on:click=on_click>{text.unwrap_or(crate::app::i18n::t().page.skip_to_controls)}</a>
+        <a class="skip-link" href="#training-controls" on:click=on_click>{text.unwrap_or(crate::i18n::t().page.skip_to_controls)}</a>
     }
 }

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::plot::format_number;
 use crate::app::state::Store;
+use crate::i18n::{fill, t};
 
 /// The Train / Pause button, shared by every lesson's toolbar: an SVG icon (a font's "❚❚" is
 /// wider than its box in some fonts and ran into the word) and the word, which is its name.

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::t;
 use crate::app::state::Store;
 use crate::data::series::parse_sequence;
+use crate::i18n::t;
 use crate::lesson::series::suggested_for;
 use crate::settings::{Settings, Task};
 

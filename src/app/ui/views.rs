@@ -9,8 +9,8 @@ use super::course::{InputFormat, ThreeNeurons};
 use super::embeddings::EmbeddingsView;
 use super::gradients::GradientsView;
 use super::model_view::ModelView;
-use crate::app::i18n::t;
 use crate::app::state::{Store, View};
+use crate::i18n::t;
 
 /// The tabs and the panel of the view on show; `children` is the lesson's training view.
 #[component]

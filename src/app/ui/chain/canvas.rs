@@ -12,7 +12,7 @@ use crate::app::chain::explain::num;
 use crate::app::chain::layout::{fit_zoom, Layout, CELL_PAD, GUTTER, ZOOMS};
 use crate::app::chain::raster::{paint, paint_summary, scales};
 use crate::app::chain::{colour::Scale, layout::Column, shape, Selection};
-use crate::app::i18n::{fill, t};
+use crate::i18n::{fill, t};
 use crate::lesson::chain::{Chain, ChainOutput};
 
 /// Height of the summary strip.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::app::chain::colour::{DIVERGING, MASKED, SEQUENTIAL};
 use crate::app::chain::explain::Explanation;
-use crate::app::i18n::{fill, t};
+use crate::i18n::{fill, t};
 
 fn css([r, g, b]: [u8; 3]) -> String {
     format!("rgb({r},{g},{b})")

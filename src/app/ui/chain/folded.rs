@@ -11,7 +11,7 @@ use crate::app::chain::explain::num;
 use crate::app::chain::layout::{Column, Layout};
 use crate::app::chain::raster::scale_of;
 use crate::app::chain::value;
-use crate::app::i18n::{fill, t};
+use crate::i18n::{fill, t};
 use crate::lesson::chain::{Chain, ChainOutput};
 
 const W: usize = 560;

@@ -11,8 +11,8 @@ mod table;
 use leptos::prelude::*;
 
 use crate::app::chain::explain::explain;
-use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
+use crate::i18n::{fill, t};
 use canvas::{ChainCanvas, ChainView};
 use detail::{Detail, Legend};
 use folded::Folded;

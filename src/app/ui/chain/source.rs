@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
+use crate::i18n::{fill, t};
 use crate::lesson::chain::ChainSource;
 use crate::protocol::Reader;
 use crate::settings::Task;

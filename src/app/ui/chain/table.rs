@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::app::chain::explain::num;
 use crate::app::chain::layout::Layout;
 use crate::app::chain::{masked, value};
-use crate::app::i18n::{fill, t};
+use crate::i18n::{fill, t};
 use crate::lesson::chain::Chain;
 
 #[component]

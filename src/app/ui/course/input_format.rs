@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
+use crate::i18n::{fill, t};
 use crate::lesson::input_format::{input_format, token_label, InputFormat as Tensor, DEFAULT_SENTENCES, MAX_CHARS};
 
 /// Vocabulary limits offered (Keras `max_tokens`, padding and `[UNK]` included), each with its

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{self, fill, t};
+use crate::i18n::{self, fill, t};
 use crate::lesson::three_neurons::{self as tn, num3, Field, Form, Tensor, Trace};
 
 /// Arrow keys change a box by this much (with Shift: by 1).

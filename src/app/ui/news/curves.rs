@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use super::super::chart::{Line, LineChart};
 use super::super::lesson_charts::GradNormChart;
-use crate::app::i18n::{fill, t};
 use crate::app::news_history::{percent, NewsHistory};
 use crate::app::plot::{decimate, format_number as fmt, smooth};
 use crate::app::state::Store;
+use crate::i18n::{fill, t};
 
 /// Points kept per line.
 const POINTS: usize = 600;

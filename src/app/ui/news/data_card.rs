@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::news_history::bytes as fmt_bytes;
 use crate::app::state::{file_bytes, Store};
 use crate::data::labeled_csv::{CsvError, MAX_BYTES};
 use crate::engine::model::summary::thousands;
+use crate::i18n::{fill, t};
 use crate::lesson::news_source::{check_url, AG_NEWS_TRAIN_ROWS, BUNDLE_NAME};
 use crate::protocol::{Command, DataSource};
 

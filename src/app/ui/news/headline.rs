@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::news_history::{percent, top_classes};
 use crate::app::state::Store;
 use crate::app::state::{HeadlineReading, Pretrained};
+use crate::i18n::{fill, t};
 use crate::protocol::{Command, Reader};
 
 /// Longest headline read (characters).

@@ -15,9 +15,9 @@ use super::views::LessonViews;
 
 pub use settings::NewsSettingsPanel;
 
-use crate::app::i18n::{fill, t};
 use crate::app::state::Store;
 use crate::engine::model::summary::thousands;
+use crate::i18n::{fill, t};
 
 #[component]
 pub fn NewsWorkspace() -> impl IntoView {
@@ -32,7 +32,7 @@ pub fn NewsWorkspace() -> impl IntoView {
                         ("vocabulary", &thousands(i.vocabulary_size)),
                         ("train", &thousands(i.train_rows)),
                         ("val", &thousands(i.val_rows)),
-                        ("estimate", &crate::app::i18n::estimate(&i.estimate)),
+                        ("estimate", &crate::i18n::estimate(&i.estimate)),
                         ("model", &i.model),
                     ],
                 )

@@ -6,8 +6,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::state::{file_bytes, Store};
+use crate::i18n::{fill, t};
 use crate::model_file::MAX_FILE_BYTES;
 use crate::protocol::Command;
 

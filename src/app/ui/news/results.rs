@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::app::i18n::{fill, t};
 use crate::app::news_history::{percent, top_classes};
 use crate::app::state::Store;
 use crate::app::state::Tested;
 use crate::engine::model::summary::thousands;
+use crate::i18n::{fill, t};
 use crate::lesson::news::Progress;
 
 #[component]

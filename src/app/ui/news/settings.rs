@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use super::super::fields::{NumberField, SegmentedField, SelectField};
 use super::super::settings_panel::{EngineField, OptimizerFields, SeedField, CELLS, LAYERS};
 use super::super::skip_link::SkipToControls;
-use crate::app::i18n::{de, en, lang, t, Lang};
 use crate::app::state::Store;
+use crate::i18n::{de, en, lang, t, Lang};
 use crate::settings::{Preset, Task};
 
 /// A select's choices in the page's language, `&'static` as the fields take them: one constant

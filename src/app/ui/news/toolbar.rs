@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 
 use super::super::toolbar::{in_flight_attributes, TrainButton};
-use crate::app::i18n::t;
 use crate::app::news_history::{duration, percent};
 use crate::app::plot::format_number;
 use crate::app::state::Store;
 use crate::engine::model::summary::thousands;
+use crate::i18n::t;
 
 #[component]
 pub fn NewsToolbar() -> impl IntoView {

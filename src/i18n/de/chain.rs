@@ -1,4 +1,4 @@
-use crate::app::i18n::en::chain::Chain;
+use crate::i18n::en::chain::Chain;
 
 pub const DE: Chain = Chain {
     title: "Im Inneren der Zelle: die entfaltete Kette",

@@ -1,12 +1,13 @@
-//! The page's words in English and German: every string the page shows, one place per language
-//! (`en/` and `de/`, a file per part of the page). English declares each part's keys (the
+//! The page's words in English and German: every string the page shows (and the worker says to
+//! it), one place per language (`en/` and `de/`, a file per part of the page). English declares each part's keys (the
 //! [`english!`] macro makes the struct); German fills the same struct, so a key missing in either
 //! language does not compile, and `tests/core/i18n.rs` checks that both say something for every
 //! key with the same `{placeholders}`.
 //!
 //! The language is chosen once, at start: the link's `lang` field (`lang=de`), else the browser's
-//! languages (`navigator.languages`), else English. Switching reloads the page with `lang` in
-//! the link (the link carries the experiment, so the same one starts again).
+//! languages (`navigator.languages`), else English; the page tells the worker
+//! (`Command::Language`). Switching reloads the page with `lang` in the link (the link carries the
+//! experiment, so the same one starts again). The command line speaks English (the default).
 //!
 //! A plain table rather than an i18n crate: `leptos_i18n` (the one crate made for Leptos 0.8)
 //! generates code from JSON files at build time and pulls ICU data for plurals; both languages
@@ -97,6 +98,7 @@ pub struct Text {
     pub news: &'static en::news::News,
     pub chain: &'static en::chain::Chain,
     pub course: &'static en::course::Course,
+    pub engine: &'static en::engine::Engine,
 }
 
 impl Text {
@@ -111,6 +113,7 @@ impl Text {
             ("news", self.news.entries()),
             ("chain", self.chain.entries()),
             ("course", self.course.entries()),
+            ("engine", self.engine.entries()),
         ];
         parts.into_iter().flat_map(|(part, e)| e.into_iter().map(move |(k, v)| (format!("{part}.{k}"), v))).collect()
     }
@@ -118,7 +121,7 @@ impl Text {
     /// The keys (`part.key`) whose German text is rightly the English one: names, units,
     /// loanwords. Each part lists its own (`SAME_IN_GERMAN` in its English file).
     pub fn same_in_german() -> Vec<String> {
-        let parts: [(&str, &[&str]); 8] = [
+        let parts: [(&str, &[&str]); 9] = [
             ("page", en::page::SAME_IN_GERMAN),
             ("toolbar", en::toolbar::SAME_IN_GERMAN),
             ("share", en::share::SAME_IN_GERMAN),
@@ -127,6 +130,7 @@ impl Text {
             ("news", en::news::SAME_IN_GERMAN),
             ("chain", en::chain::SAME_IN_GERMAN),
             ("course", en::course::SAME_IN_GERMAN),
+            ("engine", en::engine::SAME_IN_GERMAN),
         ];
         parts.into_iter().flat_map(|(part, keys)| keys.iter().map(move |k| format!("{part}.{k}"))).collect()
     }
@@ -141,6 +145,7 @@ pub static EN: Text = Text {
     news: &en::news::EN,
     chain: &en::chain::EN,
     course: &en::course::EN,
+    engine: &en::engine::EN,
 };
 pub static DE: Text = Text {
     page: &de::page::DE,
@@ -151,6 +156,7 @@ pub static DE: Text = Text {
     news: &de::news::DE,
     chain: &de::chain::DE,
     course: &de::course::DE,
+    engine: &de::engine::DE,
 };
 
 thread_local! {

@@ -1,4 +1,4 @@
-use crate::app::i18n::en::share::Share;
+use crate::i18n::en::share::Share;
 
 pub const DE: Share = Share {
     group: "Teilen",

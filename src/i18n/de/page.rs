@@ -1,4 +1,4 @@
-use crate::app::i18n::en::page::Page;
+use crate::i18n::en::page::Page;
 
 pub const DE: Page = Page {
     tagline: "einem rekurrenten Netz beim Lernen zusehen",

@@ -3,6 +3,7 @@
 pub mod chain;
 pub mod charts;
 pub mod course;
+pub mod engine;
 pub mod news;
 pub mod page;
 pub mod settings;

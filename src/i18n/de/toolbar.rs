@@ -1,4 +1,4 @@
-use crate::app::i18n::en::toolbar::Toolbar;
+use crate::i18n::en::toolbar::Toolbar;
 
 pub const DE: Toolbar = Toolbar {
     controls: "Trainingsknöpfe",

@@ -1,4 +1,4 @@
-use crate::app::i18n::en::settings::SettingsText;
+use crate::i18n::en::settings::SettingsText;
 
 pub const DE: SettingsText = SettingsText {
     panel: "Einstellungen",

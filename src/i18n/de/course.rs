@@ -1,4 +1,4 @@
-use crate::app::i18n::en::course::Course;
+use crate::i18n::en::course::Course;
 
 pub const DE: Course = Course {
     tn_title: "Eine rekurrente Schicht aus drei Neuronen, von Hand gerechnet",

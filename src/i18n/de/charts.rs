@@ -1,4 +1,4 @@
-use crate::app::i18n::en::charts::Charts;
+use crate::i18n::en::charts::Charts;
 
 pub const DE: Charts = Charts {
     save_chart: "Diagramm „{title}“ speichern",

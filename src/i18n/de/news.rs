@@ -1,4 +1,4 @@
-use crate::app::i18n::en::news::News;
+use crate::i18n::en::news::News;
 
 pub const DE: News = News {
     model_line: "{model} · {weights} Gewichte · Vokabular {vocabulary} · {train} Trainingszeilen, {val} zur Validierung · {estimate} (geschätzt)",

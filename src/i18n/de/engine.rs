@@ -1,0 +1,33 @@
+use crate::i18n::en::engine::Engine;
+
+pub const DE: Engine = Engine {
+    chosen_gpu_adapter: "in den Einstellungen gewählt (Engine webgpu) · {adapter}",
+    chosen_gpu: "in den Einstellungen gewählt (Engine webgpu)",
+    chosen_cpu: "in den Einstellungen gewählt (Engine cpu)",
+    no_webgpu: "hier kein WebGPU: {why}",
+    auto_cpu_hint: "auto: die CPU-Engine (Engine webgpu wählen, um auf der GPU zu trainieren)",
+    timed_earlier: "{reason}, früher gemessen)",
+    could_not_take_over: "auto: die CPU-Engine (WebGPU konnte nicht übernehmen: {error})",
+    cannot_train_here: "auto: die CPU-Engine (WebGPU kann dieses Modell hier nicht trainieren: {why})",
+    timed_at_train: "auto: WebGPU wird beim Trainingsstart gegen die CPU gemessen",
+    timing: "auto: WebGPU wird gegen die CPU gemessen…",
+    timing_stopped: "auto: die CPU-Engine (WebGPU wird beim nächsten Trainingsstart erneut gemessen)",
+    auto_cpu_because: "auto: die CPU-Engine ({why})",
+    verdict_gpu: "auto: {times} schneller als die CPU hier ({gpu} gegen {cpu} ms pro Schritt)",
+    verdict_cpu: "auto: {times} schneller als WebGPU hier ({cpu} gegen {gpu} ms pro Schritt)",
+    no_browser_webgpu: "dieser Browser bietet kein WebGPU",
+    adapter_silent: "der Browser hat innerhalb von {s} s keinen WebGPU-Adapter geliefert",
+    lost_none: "keine seiner Aktualisierungen ging verloren",
+    lost_one_step: "die Aktualisierung des letzten Schritts ging verloren",
+    lost_many_steps: "die Aktualisierungen der letzten {n} Schritte gingen verloren",
+    lost_one_batch: "die Aktualisierung des letzten Batches ging verloren",
+    lost_many_batches: "die Aktualisierungen der letzten {n} Batches gingen verloren",
+    device_lost: "das WebGPU-Gerät ging verloren: weiter auf der CPU",
+    moved_to_cpu:
+        "{what}. Das Training läuft mit ihnen auf der CPU-Engine weiter ({lost}; {then}). Drücken Sie Trainieren, um fortzufahren.",
+    then_steps: "die Schrittzählung geht bei {n} weiter",
+    then_batches: "die Batches, deren Ergebnisse nicht zurückkamen, werden erneut trainiert",
+    new_device: "das WebGPU-Gerät ging verloren: weiter auf der CPU; ein neues steht für das nächste Experiment bereit ({adapter})",
+    no_new_device: "das WebGPU-Gerät ging verloren: weiter auf der CPU; kein neues ({why})",
+    cpu_could_not: "{what}; die CPU-Engine konnte nicht übernehmen: {error}",
+};
