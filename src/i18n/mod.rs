@@ -99,6 +99,8 @@ pub struct Text {
     pub chain: &'static en::chain::Chain,
     pub course: &'static en::course::Course,
     pub engine: &'static en::engine::Engine,
+    pub lessons: &'static en::lessons::Lessons,
+    pub exercises: &'static en::exercises::Exercises,
 }
 
 impl Text {
@@ -114,6 +116,8 @@ impl Text {
             ("chain", self.chain.entries()),
             ("course", self.course.entries()),
             ("engine", self.engine.entries()),
+            ("lessons", self.lessons.entries()),
+            ("exercises", self.exercises.entries()),
         ];
         parts.into_iter().flat_map(|(part, e)| e.into_iter().map(move |(k, v)| (format!("{part}.{k}"), v))).collect()
     }
@@ -121,7 +125,7 @@ impl Text {
     /// The keys (`part.key`) whose German text is rightly the English one: names, units,
     /// loanwords. Each part lists its own (`SAME_IN_GERMAN` in its English file).
     pub fn same_in_german() -> Vec<String> {
-        let parts: [(&str, &[&str]); 9] = [
+        let parts: [(&str, &[&str]); 11] = [
             ("page", en::page::SAME_IN_GERMAN),
             ("toolbar", en::toolbar::SAME_IN_GERMAN),
             ("share", en::share::SAME_IN_GERMAN),
@@ -131,6 +135,8 @@ impl Text {
             ("chain", en::chain::SAME_IN_GERMAN),
             ("course", en::course::SAME_IN_GERMAN),
             ("engine", en::engine::SAME_IN_GERMAN),
+            ("lessons", en::lessons::SAME_IN_GERMAN),
+            ("exercises", en::exercises::SAME_IN_GERMAN),
         ];
         parts.into_iter().flat_map(|(part, keys)| keys.iter().map(move |k| format!("{part}.{k}"))).collect()
     }
@@ -146,6 +152,8 @@ pub static EN: Text = Text {
     chain: &en::chain::EN,
     course: &en::course::EN,
     engine: &en::engine::EN,
+    lessons: &en::lessons::EN,
+    exercises: &en::exercises::EN,
 };
 pub static DE: Text = Text {
     page: &de::page::DE,
@@ -157,6 +165,8 @@ pub static DE: Text = Text {
     chain: &de::chain::DE,
     course: &de::course::DE,
     engine: &de::engine::DE,
+    lessons: &de::lessons::DE,
+    exercises: &de::exercises::DE,
 };
 
 thread_local! {

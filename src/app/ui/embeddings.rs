@@ -11,8 +11,9 @@ use crate::app::word_map::{place, strength, telling};
 use crate::i18n::{fill, t};
 use crate::protocol::{Command, Reader};
 
-/// Okabe–Ito colours: told apart with every common colour-vision deficiency.
-const CLASS_COLOURS: [&str; 8] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+/// Okabe–Ito colours: told apart with every common colour-vision deficiency; the eighth is grey
+/// rather than its black, which vanished on the dark theme (the same as `.class-7` in the CSS).
+const CLASS_COLOURS: [&str; 8] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#6B7280"];
 const W: f32 = 820.0;
 const H: f32 = 520.0;
 const PAD: f32 = 24.0;

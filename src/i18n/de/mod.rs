@@ -4,6 +4,8 @@ pub mod chain;
 pub mod charts;
 pub mod course;
 pub mod engine;
+pub mod exercises;
+pub mod lessons;
 pub mod news;
 pub mod page;
 pub mod settings;

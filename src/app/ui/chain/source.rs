@@ -108,7 +108,13 @@ fn HeadlinePicker() -> impl IntoView {
                 }
             >
                 <option value="trained" selected=move || v.reader.get() == Reader::Trained>{t().chain.reader_trained}</option>
-                <option value="pretrained" selected=move || v.reader.get() == Reader::Pretrained>{t().chain.reader_pretrained}</option>
+                <option value="pretrained" selected=move || v.reader.get() == Reader::Pretrained>
+                    // The second model is the one opened from a file, once one was: named for it.
+                    {move || store.news.pretrained.with(|p| match p.as_ref().and_then(|p| p.file.as_deref()) {
+                        Some(file) => crate::settings::shown(file.trim_end_matches(".json")),
+                        None => t().chain.reader_pretrained.to_string(),
+                    })}
+                </option>
             </select>
         </div>
     }

@@ -1,0 +1,3 @@
+use crate::i18n::en::exercises::Exercises;
+
+pub const DE: Exercises = Exercises {};
