@@ -278,3 +278,21 @@ fn tricky_links_open_and_reopen_unchanged() {
         assert_eq!(back.to_query(), again);
     }
 }
+
+/// The news lesson starts as its preset says (the page's "some fields differ from this preset"
+/// stays hidden), and every preset describes the fields it sets.
+#[test]
+fn each_preset_describes_the_settings_it_makes() {
+    use unroll::settings::Preset;
+    let start = Settings::defaults_for(Task::Agnews);
+    let mut again = start.clone();
+    start.preset.apply(&mut again);
+    assert_eq!(again, start);
+    for p in [Preset::RnnTitle, Preset::Rnn, Preset::Lstm, Preset::Bilstm, Preset::Gru, Preset::GruTuned] {
+        let mut s = start.clone();
+        p.apply(&mut s);
+        let mut twice = s.clone();
+        s.preset.apply(&mut twice);
+        assert_eq!(twice, s, "{p:?}");
+    }
+}

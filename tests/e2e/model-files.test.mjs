@@ -79,14 +79,19 @@ test('Save the trained model, open it again: the same predictions; bad files cha
 });
 
 // A model trained and exported by Keras itself (tools/keras/make_keras_news_fixture.py: Keras
-// 3.15, LSTM(16) over a 1,000-word vocabulary): it opens, reads headlines, and trains further
+// 3.15, LSTM(16) over a 1,000-word vocabulary), dropped on the page: it opens, reads headlines, and trains further
 // from its own weights on the page's AG News data, its architecture in the settings column.
-test('A Keras export opens, reads headlines, and trains further from its weights', async () => {
+test('A Keras export dropped on the page opens, reads headlines, and trains further from its weights', async () => {
   const { page, messages, context } = await openPage(browser, `${server.url}?task=agnews&epochs=1`);
   await page.getByTestId('data-summary').filter({ hasText: '7,600 test rows' }).waitFor({ timeout: 60_000 });
   const name = 'keras_news_lstm.unroll.json';
   const keras = fs.readFileSync(path.join(import.meta.dirname, '../fixtures', name));
-  await page.getByTestId('model-file').setInputFiles({ name, mimeType: 'application/json', buffer: keras });
+  // Dropped on the model buttons (as a file dragged from the desktop).
+  await page.getByTestId('model-files').evaluate((zone, [json, name]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([json], name, { type: 'application/json' }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [keras.toString(), name]);
   await page.getByTestId('model-file-status').filter({ hasText: `Opened ${name}` }).waitFor({ timeout: 30_000 });
   await page.getByTestId('headline-input').fill('Yankees beat Red Sox in the playoffs');
   await page.getByTestId('verdict-class').filter({ hasText: 'Sports' }).waitFor({ timeout: 10_000 });
@@ -98,6 +103,7 @@ test('A Keras export opens, reads headlines, and trains further from its weights
   assert.equal(await page.locator('fieldset[data-setting="cell"] input[value="lstm"]').isChecked(), true);
   assert.equal(await page.locator('input[data-setting="vocab"]').inputValue(), '1000');
   assert.equal(await page.locator('input[data-setting="embed-dim"]').inputValue(), '16');
+  await page.getByTestId('preset-changed').filter({ hasText: 'some fields differ from this preset' }).waitFor();
   // Its first batch starts where Keras's training ended (a fresh 4-class model starts near ln 4 = 1.39).
   await page.waitForFunction(() => !document.querySelector('[data-testid="train"]')?.disabled, null, { timeout: 60_000 });
   await page.getByRole('button', { name: 'Step', exact: true }).click();

@@ -140,6 +140,8 @@ pub const DE: News = News {
     open_model: "Modelldatei öffnen…",
     model_too_large: "{name} wurde nicht geöffnet: Die Datei ist größer als {mb} MB.",
     opening_model: "{name} wird geöffnet…",
+    model_drop_hint: "Eine Modelldatei hierher ziehen, um sie zu öffnen",
+    preset_changed: "einige Felder weichen von dieser Voreinstellung ab",
     opened_model: "{name} geöffnet: {model}. Es liest die Schlagzeilen unten anstelle des vortrainierten Modells.",
     saved_model: "{name} gespeichert.",
     train_opened: "Weiter trainieren",

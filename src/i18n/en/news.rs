@@ -177,6 +177,8 @@ english! {
         /// `{mb}`: the size limit in MB.
         model_too_large: "{name} was not opened: it is larger than {mb} MB.",
         opening_model: "Opening {name}…",
+        model_drop_hint: "Drop a model file here to open it",
+        preset_changed: "some fields differ from this preset",
         /// After a model file was opened: `{model}` is its one-line architecture.
         opened_model: "Opened {name}: {model}. It reads the headlines below in place of the pretrained model.",
         saved_model: "Saved {name}.",

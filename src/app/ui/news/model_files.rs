@@ -1,5 +1,5 @@
 //! The news model in and out of the page: Save model (the model-file format `unroll train --save`
-//! writes, with its vectorizer and class names) and Open a model file (one saved here, by the
+//! writes, with its vectorizer and class names) and Open a model file (chosen or dropped; one saved here, by the
 //! command line, or exported from Keras by `tools/keras/unroll_keras.py`), which then reads the
 //! headlines and fills the views in place of the pretrained model. A file that cannot be used gets
 //! a message naming what is wrong, and changes nothing.
@@ -40,8 +40,27 @@ pub fn ModelFiles() -> impl IntoView {
         // The same file chosen again opens again.
         input.set_value("");
     };
+    // A model file dropped anywhere on the group opens as a chosen one does.
+    let dragging = RwSignal::new(false);
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            open(store, file);
+        }
+    };
     view! {
-        <div class="model-files" role="group" aria-label=t().news.model_files>
+        <div
+            class="model-files"
+            class:dragging=move || dragging.get()
+            role="group"
+            aria-label=t().news.model_files
+            data-testid="model-files"
+            title=t().news.model_drop_hint
+            on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
             <button
                 type="button"
                 class="secondary small"

@@ -54,14 +54,24 @@ fn PresetField() -> impl IntoView {
             store.apply(s);
         }
     };
+    let changed = move || {
+        store.settings.with(|s| {
+            let mut as_preset = s.clone();
+            s.preset.apply(&mut as_preset);
+            as_preset != *s
+        })
+    };
     view! {
         <div class="field">
             <label for="setting-preset">{t().news.preset}</label>
-            <select id="setting-preset" data-setting="preset" on:change=on_change>
+            <select id="setting-preset" data-setting="preset" on:change=on_change aria-describedby="preset-changed">
                 {presets().iter().map(|(value, text)| view! {
                     <option value=*value selected=move || store.settings.with(|s| s.preset.as_str() == *value)>{*text}</option>
                 }).collect_view()}
             </select>
+            // The preset names where the fields started; once one was changed (or an opened
+            // model's architecture took their place), it no longer describes the model.
+            <span class="hint" id="preset-changed" data-testid="preset-changed" hidden=move || !changed()>{t().news.preset_changed}</span>
         </div>
     }
 }
