@@ -12,6 +12,7 @@ use crate::engine::cells::CellKind;
 use crate::engine::model::ModelSpec;
 use crate::engine::ops::softmax_rows;
 use crate::engine::{EngineError, Input, InputData, Targets};
+use crate::i18n::{fill, t};
 use crate::settings::SettingError;
 
 /// Longest input the chain is drawn for (the view stays readable with zoom and scroll up to here).
@@ -121,10 +122,10 @@ pub fn chain_of(
 ) -> Result<Chain, LessonError> {
     let ids = vectorizer.encode(text);
     if ids.iter().all(|&id| id == PAD) {
-        return Err(chain_error("type a headline with at least one word to see the chain".into()));
+        return Err(chain_error(t().lessons.chain_no_words.into()));
     }
     if ids.len() > MAX_CHAIN_STEPS {
-        return Err(chain_error(format!("the chain shows at most {MAX_CHAIN_STEPS} steps; this text has {}", ids.len())));
+        return Err(chain_error(fill(t().lessons.chain_too_long, &[("max", &MAX_CHAIN_STEPS), ("n", &ids.len())])));
     }
     let tokens = vectorizer.encode_tokens(text);
     let steps = ids
@@ -145,8 +146,8 @@ pub fn chain_of(
     let gradients = gradients(&input, &Targets::Classes(&target)).ok();
     let name = |c: usize| classes.get(c).map_or(String::new(), |n| format!(" ({n})"));
     let loss_of = match truth {
-        Some(t) => format!("the true class{}", name(t)),
-        None => format!("the model's own answer{}", name(answer)),
+        Some(c) => fill(t().lessons.loss_of_true_class, &[("name", &name(c))]),
+        None => fill(t().lessons.loss_of_own_answer, &[("name", &name(answer))]),
     };
     Ok(Chain {
         source: ChainSource::Headline { text: text.to_string() },

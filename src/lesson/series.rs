@@ -24,6 +24,7 @@ use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::StepStats;
 use crate::engine::{Input, InputData, Model, Targets};
+use crate::i18n::{fill, t};
 use crate::settings::{ActivationChoice, Cell, GenFrom, Predict, SettingError, Settings, Task, Training};
 
 /// Each training batch is computed in this many parts (`Backend::set_parts`), everywhere: in the
@@ -149,11 +150,7 @@ impl SeriesLesson {
         let inputs: Vec<f32> = if lag == 1 { train_values.windows(2).map(|p| p[1] - p[0]).collect() } else { train_values.clone() };
         let train_end_m = train_end - lag;
         if train_end_m < 2 {
-            return Err(SettingError::new(
-                "predict",
-                format!("predicting changes needs at least 3 training values, the sequence has {train_end}"),
-            )
-            .into());
+            return Err(SettingError::new("predict", fill(t().lessons.predict_changes_too_short, &[("n", &train_end)])).into());
         }
         let window = window_for(settings.seq_len, train_end_m);
         let (gen_at, truth, gen_x) = generation_plan(settings, &values, sine.as_ref(), train_end, window, lag)?;
@@ -338,14 +335,16 @@ impl SeriesLesson {
         self.step += 1;
         let first = *self.first_loss.get_or_insert(stats.loss);
         let diverged = if !stats.loss.is_finite() || !stats.grad_norm.is_finite() {
-            Some(format!(
-                "Training diverged at step {}: the loss is no longer a finite number. Try a smaller learning rate (now {}) or set a clip norm (e.g. 1), then press Reset.",
-                self.step, self.settings.lr
-            ))
+            Some(fill(t().lessons.diverged_not_finite, &[("step", &self.step), ("lr", &self.settings.lr)]))
         } else if stats.loss > (DIVERGED_FACTOR * first).max(DIVERGED_FLOOR) {
-            Some(format!(
-                "Training diverged at step {}: the loss exploded to {:.3e} (it started at {:.3e}). Try a smaller learning rate (now {}) or set a clip norm (e.g. 1), then press Reset.",
-                self.step, stats.loss, first, self.settings.lr
+            Some(fill(
+                t().lessons.diverged_exploded,
+                &[
+                    ("step", &self.step),
+                    ("loss", &format!("{:.3e}", stats.loss)),
+                    ("first", &format!("{first:.3e}")),
+                    ("lr", &self.settings.lr),
+                ],
             ))
         } else {
             None
@@ -406,25 +405,23 @@ impl SeriesLesson {
         let place = if self.settings.task == Task::Sine {
             format!("x = {}", value_label(self.info.xs[start]))
         } else {
-            format!("value {}", start + 1)
+            fill(t().lessons.chain_place_value, &[("n", &(start + 1))])
         };
-        let part = if start + w <= self.info.train_end { "training stretch" } else { "held-out stretch" };
+        let l = t().lessons;
+        let part = if start + w <= self.info.train_end { l.chain_training_stretch } else { l.chain_heldout_stretch };
+        let caption = if lag == 1 { l.chain_caption_changes } else { l.chain_caption_values };
         Ok(Chain {
             source: ChainSource::Window { start: start - lag },
-            caption: if lag == 1 {
-                format!("{w} changes from {place} ({part}), one per step; after each the model predicts the next change")
-            } else {
-                format!("{w} values from {place} ({part}), one per step; after each the model predicts the next")
-            },
+            caption: fill(caption, &[("w", &w), ("place", &place), ("part", &part)]),
             layers: ChainLayer::of(self.backend.spec()),
             steps,
             trace,
             output: ChainOutput::Next { predicted, truth },
             gradients,
             loss_of: match loss_from {
-                0 => "the true next values (mean squared error)".into(),
-                1 => "the true next values after the first step (mean squared error; the warm-up is not scored)".into(),
-                k => format!("the true next values after the first {k} steps (mean squared error; the warm-up is not scored)"),
+                0 => l.loss_of_next.into(),
+                1 => l.loss_of_next_after_one.into(),
+                k => fill(l.loss_of_next_after_many, &[("k", &k)]),
             },
             trained_steps: Some(self.step),
         })
@@ -650,7 +647,7 @@ fn generation_plan(
         let first = window + lag + 1;
         return Err(SettingError::new(
             "gen-start",
-            format!("generation can start from value {first} (after a first seed window of {window}) to value {n}, or 0 for after the training stretch; not {}", settings.gen_start),
+            fill(t().lessons.gen_start_range, &[("first", &first), ("window", &window), ("last", &n), ("got", &settings.gen_start)]),
         )
         .into());
     }
@@ -720,9 +717,9 @@ pub fn describe(s: &Settings) -> String {
     let stack = vec![layer; s.layers].join(" → ");
     let what = match s.predict {
         Predict::Value => "",
-        Predict::Change => " (reads and predicts the changes between values)",
+        Predict::Change => t().lessons.model_reads_changes,
     };
-    format!("{stack} → Dense(1) per step{what}")
+    fill(t().lessons.model_line, &[("stack", &stack), ("what", &what)])
 }
 
 /// With free-running training, the first step of a window of `w` that reads the model's own

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::series::{EvalJob, Evaluation, SeriesLesson};
 use super::LessonError;
+use crate::i18n::{fill, t};
 use crate::settings::{OptimizerChoice, Settings, Training};
 
 /// How a series model is trained, as far as generation is concerned.
@@ -53,16 +54,18 @@ impl Recipe {
 
     /// As the page names it.
     pub fn name(self) -> String {
+        let l = t().lessons;
         let how = match self.training {
-            Training::Teacher => "Teacher forcing",
-            Training::Free => "Free-running training",
+            Training::Teacher => l.recipe_teacher,
+            Training::Free => l.recipe_free,
         };
-        let ams = if self.amsgrad { ", AMSGrad" } else { "" };
+        let ams = if self.amsgrad { l.recipe_amsgrad } else { "" };
+        let named = |template: &str| fill(template, &[("how", &how), ("ams", &ams), ("w", &self.warmup)]);
         match (self, self.warmup) {
-            (Recipe::COURSE, _) => "The course's recipe (teacher forcing, every step scored)".into(),
-            (_, 0) => format!("{how}, every step scored{ams}"),
-            (_, 1) => format!("{how}, the first step not scored{ams}"),
-            (_, w) => format!("{how}, the first {w} steps not scored{ams}"),
+            (Recipe::COURSE, _) => l.recipe_course.into(),
+            (_, 0) => named(l.recipe_every_step),
+            (_, 1) => named(l.recipe_first_step),
+            (_, _) => named(l.recipe_first_steps),
         }
     }
 }

@@ -45,6 +45,7 @@ use crate::engine::model::{InputSpec, LossKind, ModelSpec, RecurrentSpec};
 use crate::engine::train::init::rng_from_seed;
 use crate::engine::train::{global_clip_factor, global_norm, Clipping, OptimizerSpec, Schedule};
 use crate::engine::{Input, InputData, Model, Targets};
+use crate::i18n::{fill, t};
 use crate::settings::SettingError;
 
 /// Steps of the sine wave per period.
@@ -95,21 +96,22 @@ impl VanishingSettings {
     /// Checks every field, naming the first that is out of range.
     pub fn validate(&self) -> Result<(), SettingError> {
         let bad = |key: &str, why: String| Err(SettingError::new(key, why));
+        let l = t().lessons;
         if !(2..=MAX_TIME).contains(&self.time) {
-            return bad("time", format!("must be 2..={MAX_TIME} steps, got {}", self.time));
+            return bad("time", fill(l.vanishing_time, &[("max", &MAX_TIME), ("got", &self.time)]));
         }
         if !(1..=MAX_UNITS).contains(&self.units) {
-            return bad("units", format!("must be 1..={MAX_UNITS}, got {}", self.units));
+            return bad("units", fill(l.vanishing_units, &[("max", &MAX_UNITS), ("got", &self.units)]));
         }
         if !(self.recurrent_scale.is_finite() && (0.0..=MAX_SCALE).contains(&self.recurrent_scale)) {
-            return bad("recurrent-scale", format!("must be 0..={MAX_SCALE}, got {}", self.recurrent_scale));
+            return bad("recurrent-scale", fill(l.vanishing_scale, &[("max", &MAX_SCALE), ("got", &self.recurrent_scale)]));
         }
         if !(self.keep_bias.is_finite() && self.keep_bias.abs() <= MAX_KEEP_BIAS) {
-            return bad("keep-bias", format!("must be -{MAX_KEEP_BIAS}..={MAX_KEEP_BIAS}, got {}", self.keep_bias));
+            return bad("keep-bias", fill(l.vanishing_keep_bias, &[("max", &MAX_KEEP_BIAS), ("got", &self.keep_bias)]));
         }
         if let Some(c) = self.clip_norm {
             if !(c.is_finite() && c > 0.0) {
-                return bad("clip-norm", format!("must be a positive number, got {c}"));
+                return bad("clip-norm", fill(l.vanishing_clip_norm, &[("got", &c)]));
             }
         }
         Ok(())
