@@ -59,7 +59,7 @@ pub const DE: Course = Course {
     grad_line_c_back: "Schicht {n} rückwärts: ‖∂L/∂C_t‖",
     grad_model_label: "Gradientennorm bei jedem Schritt für die Eingabe {input} und den Verlust gegenüber {loss_of}: {last} beim letzten Schritt, {first} beim ersten (Schicht 1). Verlust {loss}.",
     grad_model_none: "Keine Gradienten: Wählen Sie eine Eingabe, deren nächste Werte bekannt sind (nicht das letzte Fenster der Zeitreihe).",
-    grad_model_caption: "Eingabe: {input}. Verlust: {loss_of}. Die Eingabe ändern Sie in „In der Zelle“.",
+    grad_model_caption: "Eingabe: {input}. Verlust gegenüber {loss_of}. Die Eingabe ändern Sie in „In der Zelle“.",
     grad_model_title: "Dieses Modell, diese Eingabe",
     grad_model_chart: "‖∂L/∂h_t‖ bei jedem Schritt (logarithmische Skala)",
     grad_x_label: "Schritt t",
