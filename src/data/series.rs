@@ -1,8 +1,11 @@
 //! One-dimensional series: the course's sine wave, and sequences typed by the user.
 
+use std::fmt;
+
 use rand_distr::{Distribution, Normal};
 
 use crate::engine::train::init::Rng8;
+use crate::i18n::{fill, t};
 
 /// The sine lesson's data: `y = amplitude · sin(frequency · x) + noise·N(0, 1)` at `points` evenly
 /// spaced `x` from `x_min` to `x_max` (both included), as in the course's slides (`sin(x)` on
@@ -42,24 +45,52 @@ pub const MIN_TYPED: usize = 4;
 /// Most numbers a typed sequence may hold.
 pub const MAX_TYPED: usize = 10_000;
 
-/// Why a typed sequence was refused. The messages are shown beside the text box.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a typed sequence was refused. The messages (in the page's language) are shown beside the
+/// text box. `token` is the number's text as typed (at most 24 characters), `position` its place
+/// in the sequence, from 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SeriesError {
-    #[error("Type some numbers, separated by commas or spaces, e.g. 1, 2, 3, 4, 5, 6.")]
+    /// Nothing typed.
     Empty,
-    #[error("“{token}” (number {position}) is not a number. Use digits, a decimal point and an optional minus sign, e.g. -0.75.")]
+    /// A token that does not read as a number.
     NotANumber { token: String, position: usize },
-    #[error("“{token}” (number {position}) is not a finite number; NaN and infinity cannot be learned.")]
+    /// NaN or infinity (or beyond `f32`).
     NotFinite { token: String, position: usize },
-    #[error("“{token}” (number {position}) is too large for the engine's 32-bit arithmetic: use numbers between -{MAX_MAGNITUDE:e} and {MAX_MAGNITUDE:e} (rescale the data, e.g. in thousands).")]
+    /// Beyond [`MAX_MAGNITUDE`].
     TooLarge { token: String, position: usize },
-    #[error("{count} number{s} is too few: type at least {MIN_TYPED} so there is something to learn and something to predict.", s = if *count == 1 { "" } else { "s" })]
+    /// Fewer than [`MIN_TYPED`] numbers.
     TooFew { count: usize },
-    #[error("{count} numbers is too many: at most {MAX_TYPED} fit in the playground.")]
+    /// More than [`MAX_TYPED`] numbers.
     TooMany { count: usize },
-    #[error("All numbers are equal ({value}); there is no pattern to learn. Type a sequence that changes.")]
+    /// Every number the same.
     Constant { value: String },
 }
+
+impl fmt::Display for SeriesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = &t().exercises;
+        // The typed token goes in last, so that braces in it are never taken for a placeholder.
+        let typed = |template: &str, token: &String, position: &usize| fill(template, &[("position", position), ("token", token)]);
+        let message = match self {
+            SeriesError::Empty => text.seq_empty.to_string(),
+            SeriesError::NotANumber { token, position } => typed(text.seq_not_a_number, token, position),
+            SeriesError::NotFinite { token, position } => typed(text.seq_not_finite, token, position),
+            SeriesError::TooLarge { token, position } => {
+                let template = fill(text.seq_too_large, &[("max", &format!("{MAX_MAGNITUDE:e}"))]);
+                typed(&template, token, position)
+            }
+            SeriesError::TooFew { count } => {
+                let template = if *count == 1 { text.seq_too_few_one } else { text.seq_too_few_other };
+                fill(template, &[("count", count), ("min", &MIN_TYPED)])
+            }
+            SeriesError::TooMany { count } => fill(text.seq_too_many, &[("count", count), ("max", &MAX_TYPED)]),
+            SeriesError::Constant { value } => fill(text.seq_constant, &[("value", value)]),
+        };
+        f.write_str(&message)
+    }
+}
+
+impl std::error::Error for SeriesError {}
 
 /// Largest magnitude a typed value may have. The engine computes in `f32`: a series is
 /// standardised for training, and its predictions are scaled back by its standard deviation and

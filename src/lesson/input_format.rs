@@ -8,7 +8,10 @@
 //! by count (ties by the word's bytes, descending, as Keras orders them). With the course's two
 //! sentences, "the" and "fox" (twice each) get 2 and 3.
 
+use std::fmt;
+
 use crate::data::text::{tokens, TextVectorizer, OOV, OOV_TOKEN, PAD};
+use crate::i18n::{fill, t};
 
 /// The course's two sentences, one per line.
 pub const DEFAULT_SENTENCES: &str = "The brown fox is quick\nThe red fox jumped high";
@@ -19,16 +22,29 @@ pub const MAX_WORDS: usize = 20;
 /// Text beyond this many characters is not read (a pasted book stays a page).
 pub const MAX_CHARS: usize = 4000;
 
-/// Why there is nothing to show.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why there is nothing to show. The message is in the page's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputFormatError {
-    #[error("Type a sentence or two, one per line, to see them as a [batch, time] tensor.")]
+    /// No sentence typed.
     Empty,
-    #[error("None of these lines has a word once punctuation is removed: type a sentence with words.")]
+    /// No line has a word once punctuation is removed.
     NoWords,
-    #[error("the vocabulary must keep at least 2 entries (padding and [UNK]), not {0}")]
+    /// A vocabulary limit below 2 (padding and `[UNK]`).
     MaxTokens(usize),
 }
+
+impl fmt::Display for InputFormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = &t().exercises;
+        match self {
+            InputFormatError::Empty => f.write_str(text.if_empty),
+            InputFormatError::NoWords => f.write_str(text.if_no_words),
+            InputFormatError::MaxTokens(n) => f.write_str(&fill(text.if_max_tokens, &[("n", n)])),
+        }
+    }
+}
+
+impl std::error::Error for InputFormatError {}
 
 /// One vocabulary entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,9 +128,10 @@ pub fn input_format(text: &str, max_tokens: Option<usize>) -> Result<InputFormat
         return Err(InputFormatError::MaxTokens(m));
     }
     let mut notes = Vec::new();
+    let strings = &t().exercises;
     let text = match text.char_indices().nth(MAX_CHARS) {
         Some((at, _)) => {
-            notes.push(format!("Only the first {MAX_CHARS} characters are read."));
+            notes.push(fill(strings.if_note_chars, &[("max", &MAX_CHARS)]));
             &text[..at]
         }
         None => text,
@@ -129,15 +146,15 @@ pub fn input_format(text: &str, max_tokens: Option<usize>) -> Result<InputFormat
         typed += 1;
         let mut words = tokens(line);
         if words.is_empty() {
-            notes.push(format!("Line {} has no words once punctuation is removed: skipped.", n + 1));
+            notes.push(fill(strings.if_note_no_words, &[("n", &(n + 1))]));
             continue;
         }
         if kept.len() == MAX_SENTENCES {
-            notes.push(format!("Only the first {MAX_SENTENCES} sentences are shown."));
+            notes.push(fill(strings.if_note_sentences, &[("max", &MAX_SENTENCES)]));
             break;
         }
         if words.len() > MAX_WORDS {
-            notes.push(format!("Line {} is cut to its first {MAX_WORDS} words.", n + 1));
+            notes.push(fill(strings.if_note_cut, &[("n", &(n + 1)), ("max", &MAX_WORDS)]));
             words.truncate(MAX_WORDS);
         }
         kept.push((line.to_string(), words));
@@ -176,7 +193,7 @@ pub fn input_format(text: &str, max_tokens: Option<usize>) -> Result<InputFormat
 /// How a vocabulary entry reads in a table: `(padding)`, `[UNK]`, or the word.
 pub fn token_label(e: &VocabEntry) -> String {
     match e.id {
-        PAD => "(padding)".into(),
+        PAD => t().exercises.if_padding_token.into(),
         OOV => OOV_TOKEN.into(),
         _ => e.token.clone(),
     }

@@ -18,6 +18,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::i18n::{fill, t};
+
 /// Largest batch, input and neuron counts (a page of numbers stays readable).
 pub const MAX_DIM: usize = 8;
 /// Largest magnitude of an editable number: anything beyond saturates tanh anyway.
@@ -87,11 +89,12 @@ impl Field {
     /// What a screen reader says for the box: "X0, instance 1, input 2", "Wx, input 0 to neuron
     /// 1", "b, neuron 1".
     pub fn label(&self) -> String {
+        let text = &t().exercises;
         match self.tensor {
-            Tensor::X0 | Tensor::X1 => format!("{}, instance {}, input {}", self.tensor.name(), self.row, self.col),
-            Tensor::Wx => format!("Wx, input {} to neuron {}", self.row, self.col),
-            Tensor::Wy => format!("Wy, neuron {} to neuron {}", self.row, self.col),
-            Tensor::B => format!("b, neuron {}", self.col),
+            Tensor::X0 | Tensor::X1 => fill(text.tn_label_x, &[("name", &self.tensor.name()), ("row", &self.row), ("col", &self.col)]),
+            Tensor::Wx => fill(text.tn_label_wx, &[("row", &self.row), ("col", &self.col)]),
+            Tensor::Wy => fill(text.tn_label_wy, &[("row", &self.row), ("col", &self.col)]),
+            Tensor::B => fill(text.tn_label_b, &[("col", &self.col)]),
         }
     }
 
@@ -178,16 +181,17 @@ fn check_dim(what: &str, n: usize) -> Result<(), ThreeNeuronsError> {
     if (1..=MAX_DIM).contains(&n) {
         Ok(())
     } else {
-        Err(ThreeNeuronsError::Shape(format!("{what} must be 1 to {MAX_DIM}, not {n}")))
+        Err(ThreeNeuronsError::Shape(fill(t().exercises.tn_dim, &[("max", &MAX_DIM), ("n", &n), ("what", &what)])))
     }
 }
 
 impl ThreeNeurons {
     /// A network of the given sizes with every number zero.
     pub fn zeros(batch: usize, inputs: usize, neurons: usize) -> Result<Self, ThreeNeuronsError> {
-        check_dim("the batch", batch)?;
-        check_dim("the number of inputs", inputs)?;
-        check_dim("the number of neurons", neurons)?;
+        let text = &t().exercises;
+        check_dim(text.tn_dim_batch, batch)?;
+        check_dim(text.tn_dim_inputs, inputs)?;
+        check_dim(text.tn_dim_neurons, neurons)?;
         Ok(ThreeNeurons {
             batch,
             inputs,
@@ -216,7 +220,8 @@ impl ThreeNeurons {
         for (t, v) in [(Tensor::X0, x0), (Tensor::X1, x1), (Tensor::Wx, wx), (Tensor::Wy, wy), (Tensor::B, b)] {
             let (rows, cols) = n.shape(t);
             if v.len() != rows * cols {
-                return Err(ThreeNeuronsError::Shape(format!("{} needs {rows}×{cols} values, got {}", t.name(), v.len())));
+                let args: [(&str, &dyn fmt::Display); 4] = [("rows", &rows), ("cols", &cols), ("n", &v.len()), ("name", &t.name())];
+                return Err(ThreeNeuronsError::Shape(fill(crate::i18n::t().exercises.tn_shape_values, &args)));
             }
             if let Some(i) = v.iter().position(|x| !x.is_finite() || x.abs() > MAX_ABS) {
                 let field = Field::new(t, i / cols, i % cols);
@@ -498,10 +503,11 @@ fn short(v: f64) -> String {
 }
 
 fn range_message(v: f64) -> String {
+    let text = &t().exercises;
     if v.is_finite() {
-        format!("{v} is too large: use a number between -{MAX_ABS} and {MAX_ABS}")
+        fill(text.tn_too_large, &[("max", &MAX_ABS), ("value", &v)])
     } else {
-        format!("use a number between -{MAX_ABS} and {MAX_ABS}")
+        fill(text.tn_out_of_range, &[("max", &MAX_ABS)])
     }
 }
 
@@ -510,7 +516,7 @@ fn range_message(v: f64) -> String {
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("empty: type a number, e.g. 0.5".into());
+        return Err(crate::i18n::t().exercises.tn_empty.into());
     }
     let normal: String = t.chars().map(|c| if c == '−' { '-' } else { c }).collect();
     let normal = if !normal.contains('.') && normal.matches(',').count() == 1 { normal.replace(',', ".") } else { normal };
@@ -524,7 +530,7 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
                 Ok(v)
             }
         }
-        _ => Err(format!("{t:?} is not a number: type e.g. 0.5 or -2")),
+        _ => Err(fill(crate::i18n::t().exercises.tn_not_a_number, &[("text", &format!("{t:?}"))])),
     }
 }
 

@@ -1,3 +1,35 @@
 use crate::i18n::en::exercises::Exercises;
 
-pub const DE: Exercises = Exercises {};
+pub const DE: Exercises = Exercises {
+    tn_label_x: "{name}, Instanz {row}, Eingabe {col}",
+    tn_label_wx: "Wx, von Eingabe {row} zu Neuron {col}",
+    tn_label_wy: "Wy, von Neuron {row} zu Neuron {col}",
+    tn_label_b: "b, Neuron {col}",
+    tn_too_large: "{value} ist zu groß: Verwenden Sie eine Zahl zwischen -{max} und {max}",
+    tn_out_of_range: "Verwenden Sie eine Zahl zwischen -{max} und {max}",
+    tn_empty: "leer: Geben Sie eine Zahl ein, z. B. 0.5",
+    tn_not_a_number: "{text} ist keine Zahl: Geben Sie z. B. 0.5 oder -2 ein",
+    tn_dim: "{what} muss zwischen 1 und {max} liegen, nicht {n}",
+    tn_dim_batch: "die Batch-Größe",
+    tn_dim_inputs: "die Anzahl der Eingaben",
+    tn_dim_neurons: "die Anzahl der Neuronen",
+    tn_shape_values: "{name} braucht {rows}×{cols} Werte, erhalten: {n}",
+
+    if_note_chars: "Nur die ersten {max} Zeichen werden gelesen.",
+    if_note_no_words: "Zeile {n} enthält ohne Satzzeichen keine Wörter: übersprungen.",
+    if_note_sentences: "Nur die ersten {max} Sätze werden angezeigt.",
+    if_note_cut: "Zeile {n} wird auf ihre ersten {max} Wörter gekürzt.",
+    if_empty: "Geben Sie einen oder zwei Sätze ein, einen pro Zeile, um sie als Tensor [batch, time] zu sehen.",
+    if_no_words: "Keine dieser Zeilen enthält ohne Satzzeichen ein Wort: Geben Sie einen Satz mit Wörtern ein.",
+    if_max_tokens: "das Vokabular muss mindestens 2 Einträge behalten (Padding und [UNK]), nicht {n}",
+    if_padding_token: "(Padding)",
+
+    seq_empty: "Geben Sie einige Zahlen ein, getrennt durch Kommas oder Leerzeichen, z. B. 1, 2, 3, 4, 5, 6.",
+    seq_not_a_number: "„{token}“ (Zahl {position}) ist keine Zahl. Verwenden Sie Ziffern, einen Dezimalpunkt und bei Bedarf ein Minuszeichen, z. B. -0.75.",
+    seq_not_finite: "„{token}“ (Zahl {position}) ist keine endliche Zahl; NaN und Unendlich lassen sich nicht lernen.",
+    seq_too_large: "„{token}“ (Zahl {position}) ist zu groß für die 32-Bit-Arithmetik der Engine: Verwenden Sie Zahlen zwischen -{max} und {max} (skalieren Sie die Daten um, z. B. in Tausend).",
+    seq_too_few_one: "{count} Zahl ist zu wenig: Geben Sie mindestens {min} ein, damit es etwas zu lernen und etwas vorherzusagen gibt.",
+    seq_too_few_other: "{count} Zahlen sind zu wenig: Geben Sie mindestens {min} ein, damit es etwas zu lernen und etwas vorherzusagen gibt.",
+    seq_too_many: "{count} Zahlen sind zu viele: Höchstens {max} haben hier Platz.",
+    seq_constant: "Alle Zahlen sind gleich ({value}); es gibt kein Muster zu lernen. Geben Sie eine Folge ein, die sich ändert.",
+};
