@@ -71,13 +71,14 @@ fn choice(a: Activation) -> ActivationChoice {
 }
 
 /// The model `spec` (what the settings build, dropout included) holding `file`'s weights.
-pub fn weights_from(file: &ModelFile, spec: ModelSpec, seed: u64) -> Result<Model, LessonError> {
+pub fn weights_from(file: &ModelFile, spec: ModelSpec) -> Result<Model, LessonError> {
     let refuse = |m: String| LessonError::Setting(SettingError::new("model", m));
     let from = file.to_model().map_err(|e| refuse(e.to_string()))?;
     if from.spec.dense_units != spec.dense_units {
         return Err(refuse(format!("it sorts into {} classes, and the data has {}", from.spec.dense_units, spec.dense_units)));
     }
-    let mut model = Model::new(spec, seed)?;
+    // Zeroed, not initialised: every weight is the file's.
+    let mut model = Model::zeroed(spec)?;
     let layout = |m: &Model| m.params.infos.iter().map(|i| (i.name.clone(), i.shape.clone())).collect::<Vec<_>>();
     if layout(&model) != layout(&from) {
         return Err(refuse("its weights are laid out differently from the model its settings build".into()));

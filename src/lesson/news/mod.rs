@@ -361,7 +361,7 @@ impl NewsLesson {
         })?;
         let model = match start {
             None => Model::new(spec, settings.seed)?,
-            Some(file) => further::weights_from(file, spec, settings.seed)?,
+            Some(file) => further::weights_from(file, spec)?,
         };
         let batches_per_epoch = plan_epoch(&train.lengths(), settings.batch, bucket(settings), None).len();
         let mut backend = backend::create(
