@@ -101,6 +101,9 @@ pub struct Text {
     pub engine: &'static en::engine::Engine,
     pub lessons: &'static en::lessons::Lessons,
     pub exercises: &'static en::exercises::Exercises,
+    pub fields: &'static en::fields::Fields,
+    pub data: &'static en::data::Data,
+    pub models: &'static en::models::Models,
 }
 
 impl Text {
@@ -118,6 +121,9 @@ impl Text {
             ("engine", self.engine.entries()),
             ("lessons", self.lessons.entries()),
             ("exercises", self.exercises.entries()),
+            ("fields", self.fields.entries()),
+            ("data", self.data.entries()),
+            ("models", self.models.entries()),
         ];
         parts.into_iter().flat_map(|(part, e)| e.into_iter().map(move |(k, v)| (format!("{part}.{k}"), v))).collect()
     }
@@ -125,7 +131,7 @@ impl Text {
     /// The keys (`part.key`) whose German text is rightly the English one: names, units,
     /// loanwords. Each part lists its own (`SAME_IN_GERMAN` in its English file).
     pub fn same_in_german() -> Vec<String> {
-        let parts: [(&str, &[&str]); 11] = [
+        let parts: [(&str, &[&str]); 14] = [
             ("page", en::page::SAME_IN_GERMAN),
             ("toolbar", en::toolbar::SAME_IN_GERMAN),
             ("share", en::share::SAME_IN_GERMAN),
@@ -137,6 +143,9 @@ impl Text {
             ("engine", en::engine::SAME_IN_GERMAN),
             ("lessons", en::lessons::SAME_IN_GERMAN),
             ("exercises", en::exercises::SAME_IN_GERMAN),
+            ("fields", en::fields::SAME_IN_GERMAN),
+            ("data", en::data::SAME_IN_GERMAN),
+            ("models", en::models::SAME_IN_GERMAN),
         ];
         parts.into_iter().flat_map(|(part, keys)| keys.iter().map(move |k| format!("{part}.{k}"))).collect()
     }
@@ -154,6 +163,9 @@ pub static EN: Text = Text {
     engine: &en::engine::EN,
     lessons: &en::lessons::EN,
     exercises: &en::exercises::EN,
+    fields: &en::fields::EN,
+    data: &en::data::EN,
+    models: &en::models::EN,
 };
 pub static DE: Text = Text {
     page: &de::page::DE,
@@ -167,6 +179,9 @@ pub static DE: Text = Text {
     engine: &de::engine::DE,
     lessons: &de::lessons::DE,
     exercises: &de::exercises::DE,
+    fields: &de::fields::DE,
+    data: &de::data::DE,
+    models: &de::models::DE,
 };
 
 thread_local! {
@@ -195,11 +210,28 @@ pub fn estimate(e: &crate::lesson::Estimate) -> String {
 }
 
 /// `template` with each `{name}` replaced by its value; unknown names are left as they are.
+///
+/// One pass over the template: what a value brings in is never read again, so a value that
+/// itself contains `{name}` (a file named `{model}.json`) is shown as it is.
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    let mut out = String::with_capacity(template.len() + 16 * args.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let named = after.find('}').and_then(|close| args.iter().find(|(name, _)| *name == &after[..close]).map(|arg| (close, arg)));
+        match named {
+            Some((close, (_, value))) => {
+                out.push_str(&value.to_string());
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 

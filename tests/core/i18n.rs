@@ -50,6 +50,10 @@ fn the_language_comes_from_a_tag() {
 fn placeholders_are_filled_and_found() {
     assert_eq!(fill("{n} more on their way", &[("n", &3)]), "3 more on their way");
     assert_eq!(fill("{a} and {b}", &[("b", &"B"), ("a", &1.5)]), "1.5 and B");
+    assert_eq!(fill("{a}, {a} {unknown} {", &[("a", &1)]), "1, 1 {unknown} {");
+    // A value is never read again: a file named `{model}.json` stays so named.
+    assert_eq!(fill("{name}: {model}", &[("name", &"{model}.json"), ("model", &"LSTM")]), "{model}.json: LSTM");
+    assert_eq!(fill("{name}: {model}", &[("model", &"{name}"), ("name", &"x")]), "x: {name}");
     assert_eq!(
         placeholders("{model} · {weights} weights, {{not}} {x-y} {}").into_iter().collect::<Vec<_>>(),
         vec!["model", "not", "weights"]

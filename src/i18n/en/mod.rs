@@ -3,9 +3,12 @@
 pub mod chain;
 pub mod charts;
 pub mod course;
+pub mod data;
 pub mod engine;
 pub mod exercises;
+pub mod fields;
 pub mod lessons;
+pub mod models;
 pub mod news;
 pub mod page;
 pub mod settings;

@@ -1,0 +1,4 @@
+use crate::i18n::en::data::Data;
+
+pub const DE: Data = Data {
+};

@@ -1,0 +1,4 @@
+use crate::i18n::en::fields::Fields;
+
+pub const DE: Fields = Fields {
+};

@@ -1,0 +1,4 @@
+use crate::i18n::en::models::Models;
+
+pub const DE: Models = Models {
+};
