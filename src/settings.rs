@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use crate::engine::cells::{Activation, CellKind};
 use crate::engine::train::{Clipping, OptimizerSpec, Schedule};
+use crate::i18n::{fill, t};
 
 /// Version of the settings format written into URLs. A link of an older version still opens
 /// the experiment it was made for: [`Settings::apply_pairs`] reads it with the defaults of its
@@ -40,8 +41,11 @@ macro_rules! choice {
         impl FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
-                match s { $($text => Ok($name::$variant),)+ _ => Err(format!("expected one of: {}", [$($text),+].join(", "))) }
+                match s { $($text => Ok($name::$variant),)+ _ => Err(fill(t().fields.expected_one_of, &[("list", &[$($text),+].join(", "))])) }
             }
+        }
+        impl FieldValue for $name {
+            fn parse_field(text: &str) -> Result<Self, String> { text.parse() }
         }
     };
 }
@@ -124,13 +128,14 @@ macro_rules! settings {
             pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
                 match key {
                     $($key => {
-                        let v: $ty = value.trim().parse().map_err(|e| SettingError::new(key, format!("`{}` is not valid: {e}", shown(value))))?;
+                        let v = <$ty as FieldValue>::parse_field(value.trim())
+                            .map_err(|why| SettingError::new(key, fill(t().fields.not_valid, &[("value", &shown(value)), ("why", &why)])))?;
                         let check: fn(&$ty) -> Result<(), String> = $check;
                         check(&v).map_err(|m| SettingError::new(key, m))?;
                         self.$field = v;
                         Ok(())
                     })*
-                    _ => Err(SettingError::new(key, "unknown setting".to_string())),
+                    _ => Err(SettingError::new(key, t().fields.unknown_setting.to_string())),
                 }
             }
 
@@ -154,7 +159,7 @@ macro_rules! settings {
                     check(&self.$field).map_err(|m| SettingError::new($key, m))?;
                 })*
                 if self.x_max <= self.x_min {
-                    return Err(SettingError::new("x-max", format!("must be greater than x-min ({})", self.x_min)));
+                    return Err(SettingError::new("x-max", fill(t().fields.x_max_above, &[("x_min", &self.x_min)])));
                 }
                 Ok(())
             }
@@ -162,8 +167,30 @@ macro_rules! settings {
     };
 }
 
+/// A field's value read from text; the error says what was expected, in the page's language.
+trait FieldValue: Sized {
+    fn parse_field(text: &str) -> Result<Self, String>;
+}
+
+macro_rules! field_value {
+    ($expected:ident: $($ty:ty),+) => {
+        $(impl FieldValue for $ty {
+            fn parse_field(text: &str) -> Result<Self, String> { text.parse().map_err(|_| t().fields.$expected.to_string()) }
+        })+
+    };
+}
+field_value!(expected_whole_number: u32, u64, usize);
+field_value!(expected_number: f32);
+field_value!(expected_true_false: bool);
+
+impl FieldValue for String {
+    fn parse_field(text: &str) -> Result<Self, String> {
+        Ok(text.to_string())
+    }
+}
+
 fn range<T: PartialOrd + fmt::Display + Copy>(lo: T, hi: T) -> impl Fn(&T) -> Result<(), String> {
-    move |v: &T| if *v >= lo && *v <= hi { Ok(()) } else { Err(format!("must be between {lo} and {hi}, got {v}")) }
+    move |v: &T| if *v >= lo && *v <= hi { Ok(()) } else { Err(fill(t().fields.between, &[("lo", &lo), ("hi", &hi), ("value", v)])) }
 }
 
 fn any<T>(_: &T) -> Result<(), String> {
@@ -175,7 +202,7 @@ fn finite_range(lo: f32, hi: f32) -> impl Fn(&f32) -> Result<(), String> {
         if v.is_finite() && *v >= lo && *v <= hi {
             Ok(())
         } else {
-            Err(format!("must be a number between {lo} and {hi}, got {v}"))
+            Err(fill(t().fields.number_between, &[("lo", &lo), ("hi", &hi), ("value", v)]))
         }
     }
 }
@@ -186,11 +213,11 @@ pub const MAX_DATA_URL: usize = 2048;
 #[allow(clippy::ptr_arg)] // the settings table's checks take the field's type by reference
 fn check_data_url(v: &String) -> Result<(), String> {
     if v.len() > MAX_DATA_URL {
-        Err(format!("is longer than {MAX_DATA_URL} characters"))
+        Err(fill(t().fields.too_long, &[("max", &MAX_DATA_URL)]))
     } else if v.is_empty() || is_web_address(v) || v.starts_with(UPLOAD_PREFIX) {
         Ok(())
     } else {
-        Err(format!("`{}` is not a web address (https://…), nor upload:NAME", shown(v)))
+        Err(fill(t().fields.not_web_address, &[("value", &shown(v))]))
     }
 }
 
@@ -236,12 +263,12 @@ pub fn shown(text: &str) -> String {
     if count <= SHOWN_CHARS {
         text.to_string()
     } else {
-        format!("{}… ({count} characters)", text.chars().take(SHOWN_CHARS).collect::<String>())
+        fill(t().fields.shortened, &[("text", &text.chars().take(SHOWN_CHARS).collect::<String>()), ("count", &count)])
     }
 }
 
 settings! {
-    version: u32 = VERSION, "v", Shared, "settings format version", |v: &u32| if *v == VERSION { Ok(()) } else { Err(format!("this page understands version {VERSION}, got {v}")) };
+    version: u32 = VERSION, "v", Shared, "settings format version", |v: &u32| if *v == VERSION { Ok(()) } else { Err(fill(t().fields.version, &[("version", &VERSION), ("value", v)])) };
     task: Task = Task::Sine, "task", Shared, "lesson: sine (generated wave), typed (your own sequence) or agnews (news headlines)", any;
     cell: Cell = Cell::Rnn, "cell", Shared, "recurrent cell: rnn (SimpleRNN), lstm or gru", any;
     units: usize = 100, "units", Shared, "units per recurrent layer", |v: &usize| range(1, 512)(v);
@@ -512,7 +539,7 @@ impl Settings {
         if self.x_max <= self.x_min {
             problems.push(SettingError::new(
                 "x-max",
-                format!("must be greater than x-min; using {} to {}", Settings::default().x_min, Settings::default().x_max),
+                fill(t().fields.x_max_using, &[("lo", &Settings::default().x_min), ("hi", &Settings::default().x_max)]),
             ));
             let d = Settings::default();
             self.x_min = d.x_min;

@@ -15,7 +15,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::i18n::Lang;
+use crate::i18n::{fill, t, Lang};
 use crate::settings::{shown, SettingError};
 
 /// The message schema's version, in every message both ways.
@@ -97,7 +97,8 @@ impl EmbedOptions {
             "" | "1" | "true" | "yes" => true,
             "0" | "false" | "no" => false,
             other => {
-                problems.push(SettingError::new(key, format!("`{}` is not valid: expected true or false", shown(other))));
+                let why = t().fields.expected_true_false;
+                problems.push(SettingError::new(key, fill(t().fields.not_valid, &[("value", &shown(other)), ("why", &why)])));
                 false
             }
         };
@@ -113,10 +114,12 @@ impl EmbedOptions {
                             Some(_) => {}
                             None => problems.push(SettingError::new(
                                 key,
-                                format!(
-                                    "`{}` is not a panel (one of: {})",
-                                    shown(name),
-                                    Panel::ALL.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+                                fill(
+                                    t().fields.not_panel,
+                                    &[
+                                        ("value", &shown(name)),
+                                        ("list", &Panel::ALL.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")),
+                                    ],
                                 ),
                             )),
                         }
@@ -127,7 +130,7 @@ impl EmbedOptions {
                     Some(l) => o.lang = Some(l),
                     None => problems.push(SettingError::new(
                         key,
-                        format!("`{}` is not a language of the page (one of: {})", shown(value), Lang::ALL.map(Lang::code).join(", ")),
+                        fill(t().fields.not_language, &[("value", &shown(value)), ("list", &Lang::ALL.map(Lang::code).join(", "))]),
                     )),
                 },
                 "origins" => {
@@ -135,14 +138,11 @@ impl EmbedOptions {
                     for origin in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
                         match normal_origin(origin) {
                             Some(_) if o.origins.len() >= MAX_ORIGINS => {
-                                problems.push(SettingError::new(key, format!("at most {MAX_ORIGINS} origins")));
+                                problems.push(SettingError::new(key, fill(t().fields.too_many_origins, &[("max", &MAX_ORIGINS)])));
                                 break;
                             }
                             Some(ok) => o.origins.push(ok),
-                            None => problems.push(SettingError::new(
-                                key,
-                                format!("`{}` is not an origin (like https://course.example.org)", shown(origin)),
-                            )),
+                            None => problems.push(SettingError::new(key, fill(t().fields.not_origin, &[("value", &shown(origin))]))),
                         }
                     }
                 }

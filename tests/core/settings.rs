@@ -59,6 +59,38 @@ fn set_checks_ranges_and_names_the_field() {
     assert_eq!(s.clip(), unroll::engine::train::Clipping::GlobalNorm(1.5));
 }
 
+#[test]
+fn a_fields_message_says_what_was_expected_in_the_pages_language() {
+    let (_, problems) = Settings::from_query("units=many&lr=abc&peephole=maybe&cell=transformer&layers=9&colour=blue");
+    let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "units: `many` is not valid: expected a whole number",
+            "lr: `abc` is not valid: expected a number",
+            "peephole: `maybe` is not valid: expected true or false",
+            "cell: `transformer` is not valid: expected one of: rnn, lstm, gru",
+            "layers: must be between 1 and 3, got 9",
+            "colour: unknown setting",
+        ]
+    );
+    unroll::i18n::set_lang(unroll::i18n::Lang::De);
+    let (_, problems) = Settings::from_query("units=many&layers=9&colour=blue&lr=20");
+    let long = Settings::from_query("x-min=5&x-max=1").1;
+    unroll::i18n::set_lang(unroll::i18n::Lang::En);
+    let messages: Vec<String> = problems.iter().chain(&long).map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "units: `many` ist nicht gültig: erwartet wird eine ganze Zahl",
+            "layers: muss zwischen 1 und 3 liegen, erhalten: 9",
+            "colour: unbekannte Einstellung",
+            "lr: muss eine Zahl zwischen 0.0000001 und 10 sein, erhalten: 20",
+            "x-max: muss größer als x-min sein; verwendet wird 0 bis 10",
+        ]
+    );
+}
+
 /// Links the page wrote before the settings were tagged per lesson (stop 12; copied from its
 /// address bar) open the same experiment, and the page writes them back to the letter.
 #[test]

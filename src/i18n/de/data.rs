@@ -1,4 +1,3 @@
 use crate::i18n::en::data::Data;
 
-pub const DE: Data = Data {
-};
+pub const DE: Data = Data {};

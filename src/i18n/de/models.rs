@@ -1,4 +1,3 @@
 use crate::i18n::en::models::Models;
 
-pub const DE: Models = Models {
-};
+pub const DE: Models = Models {};
