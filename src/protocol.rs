@@ -71,8 +71,9 @@ pub enum Command {
     CancelLoad,
     /// Fetch the pretrained headline model (answered by [`NewsEvent::PretrainedReady`]).
     LoadPretrained,
-    /// The news lesson's model as a model file, with its vectorizer and class names (answered by
-    /// [`NewsEvent::ModelSaved`]).
+    /// The lesson's model as a model file: the news lesson's with its vectorizer and class names
+    /// (answered by [`NewsEvent::ModelSaved`]), a series lesson's with its settings (answered by
+    /// [`SeriesEvent::ModelSaved`]).
     SaveModel,
     /// A model file the student opened: checked (`model_file`), it takes the pretrained model's
     /// place (reading headlines, the views); answered by [`NewsEvent::PretrainedReady`] with its
@@ -81,6 +82,16 @@ pub enum Command {
         name: String,
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
+    },
+    /// A series model file the student opened in the sine or typed lesson: checked like
+    /// [`Command::OpenModel`]'s, it becomes the experiment (its settings, else these with its
+    /// stack, around its weights); answered by [`SeriesEvent::Configured`] and
+    /// [`SeriesEvent::ModelOpened`], or [`SeriesEvent::ModelRefused`], which changes nothing.
+    OpenSeriesModel {
+        name: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+        settings: Settings,
     },
     /// The page's language (`en`, `de`): what the worker says from now on is in it.
     Language {
@@ -241,6 +252,19 @@ pub enum SeriesEvent {
         target: u64,
         evaluation: Option<Evaluation>,
         message: Option<String>,
+    },
+    /// A model file opened (after its [`SeriesEvent::Configured`]): what it is, for the page.
+    ModelOpened {
+        message: String,
+    },
+    /// The series model as a file, for the page to download ([`Command::SaveModel`]).
+    ModelSaved {
+        name: String,
+        json: String,
+    },
+    /// A model file not saved or not opened, and why (nothing changed).
+    ModelRefused {
+        message: String,
     },
 }
 

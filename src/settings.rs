@@ -92,6 +92,27 @@ choice!(
     /// SimpleRNN activation.
     ActivationChoice { Tanh = "tanh", Relu = "relu", LeakyRelu = "leaky_relu", Elu = "elu", Linear = "linear" }
 );
+/// The SimpleRNN activations the settings name, and the engine's: one table, read both ways.
+const ACTIVATIONS: [(ActivationChoice, Activation); 5] = [
+    (ActivationChoice::Tanh, Activation::Tanh),
+    (ActivationChoice::Relu, Activation::Relu),
+    (ActivationChoice::LeakyRelu, Activation::LeakyRelu),
+    (ActivationChoice::Elu, Activation::Elu),
+    (ActivationChoice::Linear, Activation::Linear),
+];
+
+impl ActivationChoice {
+    /// The engine's activation.
+    pub fn activation(self) -> Activation {
+        ACTIVATIONS.iter().find(|(c, _)| *c == self).map(|(_, a)| *a).expect("every choice is in the table")
+    }
+
+    /// The setting naming `activation` (a model file's SimpleRNN).
+    pub fn of(activation: Activation) -> ActivationChoice {
+        ACTIVATIONS.iter().find(|(_, a)| *a == activation).map(|(c, _)| *c).expect("every activation is in the table")
+    }
+}
+
 choice!(
     /// Which engine trains the model: `auto` (in the page's worker, where a WebGPU adapter exists,
     /// the faster of the two on this experiment, timed at its start: `worker/engine_choice.rs`;
@@ -453,15 +474,7 @@ impl Settings {
     /// The engine's cell for these settings.
     pub fn cell_kind(&self) -> CellKind {
         match self.cell {
-            Cell::Rnn => CellKind::SimpleRnn {
-                activation: match self.activation {
-                    ActivationChoice::Tanh => Activation::Tanh,
-                    ActivationChoice::Relu => Activation::Relu,
-                    ActivationChoice::LeakyRelu => Activation::LeakyRelu,
-                    ActivationChoice::Elu => Activation::Elu,
-                    ActivationChoice::Linear => Activation::Linear,
-                },
-            },
+            Cell::Rnn => CellKind::SimpleRnn { activation: self.activation.activation() },
             Cell::Lstm => CellKind::Lstm { peephole: self.peephole },
             Cell::Gru => CellKind::Gru { reset_after: true },
         }

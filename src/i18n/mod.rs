@@ -104,6 +104,7 @@ pub struct Text {
     pub fields: &'static en::fields::Fields,
     pub data: &'static en::data::Data,
     pub models: &'static en::models::Models,
+    pub worker: &'static en::worker::Worker,
 }
 
 impl Text {
@@ -124,6 +125,7 @@ impl Text {
             ("fields", self.fields.entries()),
             ("data", self.data.entries()),
             ("models", self.models.entries()),
+            ("worker", self.worker.entries()),
         ];
         parts.into_iter().flat_map(|(part, e)| e.into_iter().map(move |(k, v)| (format!("{part}.{k}"), v))).collect()
     }
@@ -131,7 +133,7 @@ impl Text {
     /// The keys (`part.key`) whose German text is rightly the English one: names, units,
     /// loanwords. Each part lists its own (`SAME_IN_GERMAN` in its English file).
     pub fn same_in_german() -> Vec<String> {
-        let parts: [(&str, &[&str]); 14] = [
+        let parts: [(&str, &[&str]); 15] = [
             ("page", en::page::SAME_IN_GERMAN),
             ("toolbar", en::toolbar::SAME_IN_GERMAN),
             ("share", en::share::SAME_IN_GERMAN),
@@ -146,6 +148,7 @@ impl Text {
             ("fields", en::fields::SAME_IN_GERMAN),
             ("data", en::data::SAME_IN_GERMAN),
             ("models", en::models::SAME_IN_GERMAN),
+            ("worker", en::worker::SAME_IN_GERMAN),
         ];
         parts.into_iter().flat_map(|(part, keys)| keys.iter().map(move |k| format!("{part}.{k}"))).collect()
     }
@@ -166,6 +169,7 @@ pub static EN: Text = Text {
     fields: &en::fields::EN,
     data: &en::data::EN,
     models: &en::models::EN,
+    worker: &en::worker::EN,
 };
 pub static DE: Text = Text {
     page: &de::page::DE,
@@ -182,6 +186,7 @@ pub static DE: Text = Text {
     fields: &de::fields::DE,
     data: &de::data::DE,
     models: &de::models::DE,
+    worker: &de::worker::DE,
 };
 
 thread_local! {

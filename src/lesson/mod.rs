@@ -3,6 +3,7 @@
 //! `input_format` are small pieces of the course the page computes itself (no training, no worker).
 
 pub mod chain;
+pub mod from_file;
 pub mod input_format;
 pub mod keras_code;
 pub mod news;

@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::chain::{value_label, Chain, ChainLayer, ChainOutput, ChainSource, ChainStep};
-use super::{check_fits, halvings, Estimate, LessonError};
+use super::{check_fits, from_file, halvings, Estimate, LessonError};
 use crate::data::series::{parse_sequence, Scale, Sine};
 use crate::data::windows::{context_windows, sample_batch};
 use crate::engine::backend::{self, Backend, Setup, Workers};
@@ -25,6 +25,7 @@ use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::StepStats;
 use crate::engine::{Input, InputData, Model, Targets};
 use crate::i18n::{fill, t};
+use crate::model_file::ModelFile;
 use crate::settings::{ActivationChoice, Cell, GenFrom, Predict, SettingError, Settings, Task, Training};
 
 /// Each training batch is computed in this many parts (`Backend::set_parts`), everywhere: in the
@@ -267,6 +268,27 @@ impl SeriesLesson {
             self.backend = backend;
             Ok(lost)
         }))
+    }
+
+    /// The experiment of a series model file (one the page saved, or `unroll train --save`):
+    /// its settings ([`from_file::series_settings`]: the ones it was saved with, else `base`'s,
+    /// with its stack) around its weights. Nothing is kept on error.
+    pub fn from_file(base: &Settings, file: &ModelFile) -> Result<Self, LessonError> {
+        let refuse = |m: String| LessonError::Setting(SettingError::new("model", m));
+        let settings = from_file::series_settings(file, base).map_err(refuse)?;
+        let mut lesson = SeriesLesson::new(&settings)?;
+        let weights = from_file::weights_for(file, &lesson.model()).map_err(refuse)?;
+        lesson.backend.load_weights(&weights)?;
+        Ok(lesson)
+    }
+
+    /// The model as a file, with the settings that made it (opening it rebuilds this experiment).
+    pub fn to_file(&self) -> ModelFile {
+        let mut file = ModelFile::from_model(&self.backend.model(), false);
+        let query = self.settings.to_query();
+        file.about = Some(fill(t().worker.series_about, &[("steps", &self.step), ("settings", &query)]));
+        file.settings = Some(query);
+        file
     }
 
     /// The engine, given up (to [`SeriesLesson::take_over`] elsewhere).

@@ -1,6 +1,7 @@
 //! The model file: one JSON document holding a model's structure ([`ModelSpec`]), its weights with
 //! Keras's names and layouts, the text vectorizer's vocabulary when there is one, a format version,
-//! and optionally a check (inputs and the outputs the producer computed for them).
+//! and optionally a check (inputs and the outputs the producer computed for them), and, in files
+//! the page saves, the settings (a link's query) the model was trained with.
 //!
 //! ```json
 //! { "format": "unroll-model", "version": 1,
@@ -80,6 +81,11 @@ pub struct ModelFile {
     /// Free text: how the model was trained and how well it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about: Option<String>,
+    /// The page's settings the model was trained with (a link's query), in files the page saves:
+    /// opening such a file rebuilds the same experiment (data, window, what it predicts) around
+    /// its weights. Files without it (the command line's, Keras exports) take the open lesson's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<String>,
 }
 
 /// What is wrong with a model file, naming the layer and the shapes.
@@ -229,6 +235,7 @@ impl ModelFile {
             check: None,
             classes: Vec::new(),
             about: None,
+            settings: None,
         }
     }
 

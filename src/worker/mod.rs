@@ -8,6 +8,7 @@ mod engine_choice;
 mod fetch;
 mod helper;
 mod lesson;
+mod model_files;
 mod news;
 mod series;
 mod twin;
@@ -232,8 +233,13 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
         Command::LoadNews { source } => news::start_loading(state, &mut st, source),
         Command::CancelLoad => fetch::cancel(),
         Command::LoadPretrained => news::load_pretrained(state, &mut st),
-        Command::SaveModel => news::save_model(&mut st),
+        Command::SaveModel => {
+            if !series::save_model(&mut st) {
+                news::save_model(&mut st);
+            }
+        }
         Command::OpenModel { name, bytes } => news::open_model(&mut st, name, bytes),
+        Command::OpenSeriesModel { name, bytes, settings } => series::open_model(&mut st, name, bytes, settings),
         Command::TrainOpened { settings } => news::train_opened(&mut st, settings),
         Command::Language { lang } => crate::i18n::set_lang(crate::i18n::Lang::parse(&lang).unwrap_or_default()),
         Command::Read { text, reader } => news::read(&mut st, text, reader),

@@ -9,7 +9,7 @@ use super::clock::{now_ms, SpeedMeter};
 use super::engine_choice::{self, Auto};
 use super::fetch::{fetch_bytes, BUNDLE_CACHE};
 use super::lesson::Running;
-use super::{activate, post, time_slice, State};
+use super::{activate, model_files, post, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
 use crate::engine::backend::{BackendKind, BackendLabel};
 use crate::engine::gpu::MAX_IN_FLIGHT;
@@ -18,7 +18,7 @@ use crate::lesson::news::{EngineTrial, NewsData, NewsLesson, Progress, TestJob, 
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
 use crate::lesson::pacing::{Pacer, TRIAL_STEPS};
 use crate::lesson::LessonError;
-use crate::model_file::{ModelFile, MAX_FILE_BYTES};
+use crate::model_file::ModelFile;
 use crate::protocol::{BatchPoint, DataSource, Event, NewsEvent, Reader};
 use crate::settings::{Settings, UPLOAD_PREFIX};
 
@@ -282,9 +282,6 @@ fn ready(p: &TextClassifier) -> NewsEvent {
     NewsEvent::PretrainedReady { model: p.model.spec.one_line(), about: p.about.clone(), classes: p.classes.clone(), file: None }
 }
 
-/// Largest difference between a file's recorded check outputs and ours (as `unroll model verify`).
-const CHECK_TOLERANCE: f32 = 1e-4;
-
 /// Sends the news lesson's model as a file, once its weights are all back (the WebGPU engine's
 /// copy); refused while it trains.
 pub fn save_model(st: &mut State) {
@@ -292,22 +289,9 @@ pub fn save_model(st: &mut State) {
         post(NewsEvent::ModelRefused { message: "Only a news model can be saved: open the news lesson first.".into() });
         return;
     };
-    if run.training {
-        post(NewsEvent::ModelRefused { message: "Pause training to save the model.".into() });
+    if let Err(message) = model_files::ready_to_save(run.training, run.lesson.settled()) {
+        post(NewsEvent::ModelRefused { message });
         return;
-    }
-    match run.lesson.settled() {
-        Ok(true) => {}
-        Ok(false) => {
-            post(NewsEvent::ModelRefused {
-                message: "The model's last steps are still on their way back from the GPU; save again in a moment.".into(),
-            });
-            return;
-        }
-        Err(e) => {
-            post(NewsEvent::ModelRefused { message: format!("The model could not be read back: {e}") });
-            return;
-        }
     }
     let settings = run.lesson.settings().clone();
     let mut file = run.lesson.to_file();
@@ -318,33 +302,14 @@ pub fn save_model(st: &mut State) {
 /// Opens a model file the student chose: checked against the model-file budget (a stranger's
 /// file cannot make the worker allocate what it claims), it becomes the second reader.
 pub fn open_model(st: &mut State, name: String, bytes: Vec<u8>) {
-    let shown = crate::settings::shown(&name);
-    let refuse = |why: String| post(NewsEvent::ModelRefused { message: format!("{shown} was not opened: {why}") });
-    if bytes.len() > MAX_FILE_BYTES {
-        return refuse(format!("it has {} MB, more than the {} MB a model file may have", bytes.len() >> 20, MAX_FILE_BYTES >> 20));
-    }
-    let result = String::from_utf8(bytes)
-        .map_err(|_| "it is not a text (JSON) file".to_string())
-        .and_then(|json| ModelFile::parse(&json).map_err(|e| e.to_string()))
-        .and_then(|file| {
-            if file.vectorizer.is_none() {
-                return Err(
-                    "it has no text vectorizer, so it cannot read headlines (a series model: the news lesson opens headline models)".into(),
-                );
-            }
-            let model = file.to_model().map_err(|e| e.to_string())?;
-            // The file's own check (`unroll model verify`'s tolerance): weights that do not give
-            // the outputs recorded with them are not the model the file says.
-            if let Some((max, n)) = file.verify(&model).map_err(|e| e.to_string())? {
-                if max > CHECK_TOLERANCE {
-                    return Err(format!(
-                        "its {n} check outputs differ from what its weights give by up to {max:.2e} (more than {CHECK_TOLERANCE:e})"
-                    ));
-                }
-            }
-            let reader = TextClassifier::from_file(&file).map_err(|e| e.to_string())?;
-            Ok((file, reader))
-        });
+    let refuse = |why: String| post(NewsEvent::ModelRefused { message: model_files::refusal(&name, &why) });
+    let result = model_files::read(bytes).and_then(|(file, _)| {
+        if file.vectorizer.is_none() {
+            return Err(crate::i18n::t().worker.news_needs_vectorizer.into());
+        }
+        let reader = TextClassifier::from_file(&file).map_err(|e| e.to_string())?;
+        Ok((file, reader))
+    });
     match result {
         Ok((file, p)) => {
             post(NewsEvent::PretrainedReady {

@@ -5,10 +5,11 @@
 use super::clock::{now_ms, SpeedMeter};
 use super::engine_choice;
 use super::lesson::Running;
-use super::{activate, post, time_slice, State};
+use super::{activate, model_files, post, time_slice, State};
 use crate::engine::backend::BackendLabel;
 use crate::engine::backend::Workers;
 use crate::engine::gpu::MAX_IN_FLIGHT;
+use crate::i18n::{fill, t};
 use crate::lesson::chain::{chain_error, Chain, ChainSource};
 use crate::lesson::pacing::{Pacer, Trainable};
 use crate::lesson::series::only_generation_differs;
@@ -64,36 +65,73 @@ pub fn configure(st: &mut State, settings: &Settings) {
         }
     }
     match SeriesLesson::new(settings) {
-        Ok(mut lesson) => {
-            // Another lesson was chosen: news settings waiting for their data are dropped.
-            st.news.forget_pending();
-            lesson.set_workers(st.workers());
-            post(SeriesEvent::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() });
-            let mut run = SeriesRun {
-                lesson,
-                pending: Vec::new(),
-                speed: SpeedMeter::default(),
-                last_eval_ms: 0.0,
-                eval_cost_ms: 0.0,
-                eval: None,
-                training: false,
-                posted_step: None,
-                diverged: false,
-                pacer: Pacer::default(),
-                timer: engine_choice::Timer::none(),
-                halt: false,
-            };
-            // Its untrained state, as soon as it is evaluated.
-            run.flush(false);
-            run.evaluate();
-            let choice = choose_engine(&mut run);
-            activate(st, Box::new(run));
-            if let Some((label, reason)) = choice {
-                engine_choice::tell(label, reason);
-            }
-        }
+        Ok(lesson) => install(st, lesson),
         Err(e) => post(Event::Rejected { message: e.to_string() }),
     }
+}
+
+/// Makes `lesson` the active one and tells the page.
+fn install(st: &mut State, mut lesson: SeriesLesson) {
+    // Another lesson was chosen: news settings waiting for their data are dropped.
+    st.news.forget_pending();
+    lesson.set_workers(st.workers());
+    post(SeriesEvent::Configured { info: lesson.info().clone(), settings: lesson.settings.clone() });
+    let mut run = SeriesRun {
+        lesson,
+        pending: Vec::new(),
+        speed: SpeedMeter::default(),
+        last_eval_ms: 0.0,
+        eval_cost_ms: 0.0,
+        eval: None,
+        training: false,
+        posted_step: None,
+        diverged: false,
+        pacer: Pacer::default(),
+        timer: engine_choice::Timer::none(),
+        halt: false,
+    };
+    // Its state as built (untrained, or the file's weights), as soon as it is evaluated.
+    run.flush(false);
+    run.evaluate();
+    let choice = choose_engine(&mut run);
+    activate(st, Box::new(run));
+    if let Some((label, reason)) = choice {
+        engine_choice::tell(label, reason);
+    }
+}
+
+/// Opens a series model file in the sine or typed lesson: checked (`model_files::read`), it
+/// becomes the experiment, its weights the starting point ([`SeriesLesson::from_file`]); a
+/// refusal changes nothing.
+pub fn open_model(st: &mut State, name: String, bytes: Vec<u8>, settings: Settings) {
+    let result = model_files::read(bytes).and_then(|(file, _)| SeriesLesson::from_file(&settings, &file).map_err(|e| e.to_string()));
+    match result {
+        Ok(lesson) => {
+            let model = lesson.info().model.clone();
+            install(st, lesson);
+            // The page keeps the file's weights (a worker that dies comes back with them).
+            super::snapshot(st);
+            let message = fill(t().worker.series_opened, &[("name", &crate::settings::shown(&name)), ("model", &model)]);
+            post(SeriesEvent::ModelOpened { message });
+        }
+        Err(why) => post(SeriesEvent::ModelRefused { message: model_files::refusal(&name, &why) }),
+    }
+}
+
+/// Sends the series lesson's model as a file, with its settings; `false` when the active lesson
+/// is not a series one.
+pub fn save_model(st: &mut State) -> bool {
+    let Some(run) = st.active.as_mut().and_then(|a| a.as_any_mut().downcast_mut::<SeriesRun>()) else {
+        return false;
+    };
+    if let Err(message) = model_files::ready_to_save(run.training, run.lesson.settled()) {
+        post(SeriesEvent::ModelRefused { message });
+        return true;
+    }
+    let s = &run.lesson.settings;
+    let name = format!("unroll-{}-{}-{}.json", s.task, s.cell, s.units);
+    post(SeriesEvent::ModelSaved { name, json: run.lesson.to_file().to_json() });
+    true
 }
 
 /// With engine auto and a WebGPU adapter: the engine that trains `run`, by measured speed — from

@@ -41,6 +41,7 @@ mod properties;
 mod protocol;
 mod reference;
 mod series;
+mod series_file;
 mod settings;
 mod state_grads;
 mod summary;

@@ -86,6 +86,10 @@ pub struct Store {
     pub restored: RwSignal<bool>,
     /// The series experiment's twin ("Why does it drift?"), as the worker last reported it.
     pub twin: RwSignal<Option<TwinState>>,
+    /// What the series lessons' model files did last (saved, opened: `Ok`; refused: `Err`).
+    pub series_file: RwSignal<Option<Result<String, String>>>,
+    /// Series model files opened so far (the typed box takes an opened file's sequence).
+    pub files_opened: RwSignal<u32>,
     /// How the page is embedded (its link's `embed`, `show`, `autostart`, `origins`).
     pub embed: StoredValue<crate::app::embed::EmbedOptions>,
 }
@@ -134,6 +138,8 @@ impl Store {
             restarts: StoredValue::new(Vec::new()),
             restored: RwSignal::new(false),
             twin: RwSignal::new(None),
+            series_file: RwSignal::new(None),
+            files_opened: RwSignal::new(0),
             embed: StoredValue::new(embed),
         };
         if !problems.is_empty() {
@@ -358,6 +364,17 @@ impl Store {
                 self.eval.set(None);
                 self.twin.set(None);
             }
+            SeriesEvent::ModelOpened { message } => {
+                // A file saved in the typed lesson opens there, whichever series lesson is shown.
+                self.lesson.set(self.settings.get_untracked().task);
+                self.files_opened.update(|n| *n += 1);
+                self.series_file.set(Some(Ok(message)));
+            }
+            SeriesEvent::ModelSaved { name, json } => {
+                download(&name, "application/json", &json);
+                self.series_file.set(Some(Ok(fill(t().news.saved_model, &[("name", &name)]))));
+            }
+            SeriesEvent::ModelRefused { message } => self.series_file.set(Some(Err(message))),
             SeriesEvent::Regenerated { info, settings } => {
                 url::write(&settings);
                 self.info.set(Some(info));

@@ -13,6 +13,7 @@ mod gradients;
 mod language;
 mod lesson_charts;
 mod lesson_switch;
+mod model_files;
 mod model_view;
 mod news;
 mod notice;
@@ -35,6 +36,7 @@ use drift::DriftPanel;
 use language::LanguageMenu;
 use lesson_charts::{GenerationChart, GradNormChart, HeldOutChart, LossChart, NextValues, WindowsHint};
 use lesson_switch::LessonSwitch;
+use model_files::{FilesOf, ModelFiles};
 use news::{NewsSettingsPanel, NewsWorkspace};
 use notice::NoticeBar;
 use settings_panel::SettingsPanel;
@@ -118,6 +120,7 @@ fn App() -> impl IntoView {
                                 </Show>
                                 <Show when=move || !embedded>
                                     <p class="model-line" data-testid="model">{model_line}</p>
+                                    <ModelFiles of=FilesOf::Series />
                                 </Show>
                                 <Show when=move || store.lesson.get() == Task::Typed>
                                     <WindowsHint />

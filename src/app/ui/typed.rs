@@ -25,7 +25,20 @@ impl TypedState {
     pub fn new(store: Store) -> Self {
         let s = store.settings.get_untracked();
         let text = if s.series.is_empty() { SAMPLE.to_string() } else { s.series.clone() };
-        TypedState { text: RwSignal::new(text), message: RwSignal::new(None) }
+        let typed = TypedState { text: RwSignal::new(text), message: RwSignal::new(None) };
+        // A model file saved in the typed lesson brings its sequence: the box shows it.
+        Effect::watch(
+            move || store.files_opened.get(),
+            move |_, _, _| {
+                let s = store.settings.get_untracked();
+                if s.task == Task::Typed {
+                    typed.text.set(s.series);
+                    typed.message.set(None);
+                }
+            },
+            false,
+        );
+        typed
     }
 
     /// Trains on the box's sequence if it is valid; otherwise explains why not.

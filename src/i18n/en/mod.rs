@@ -14,3 +14,4 @@ pub mod page;
 pub mod settings;
 pub mod share;
 pub mod toolbar;
+pub mod worker;

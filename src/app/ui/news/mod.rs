@@ -4,13 +4,13 @@
 mod curves;
 mod data_card;
 mod headline;
-mod model_files;
 mod results;
 mod settings;
 mod toolbar;
 
 use leptos::prelude::*;
 
+use super::model_files::{FilesOf, ModelFiles};
 use super::views::LessonViews;
 
 pub use settings::NewsSettingsPanel;
@@ -44,7 +44,7 @@ pub fn NewsWorkspace() -> impl IntoView {
         <toolbar::NewsToolbar />
         <LessonViews>
             <p class="model-line" data-testid="model">{model_line}</p>
-            <model_files::ModelFiles />
+            <ModelFiles of=FilesOf::News />
             <headline::HeadlinePanel />
             <curves::NewsCurves />
             <results::TestResults />

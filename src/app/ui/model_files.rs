@@ -1,8 +1,12 @@
-//! The news model in and out of the page: Save model (the model-file format `unroll train --save`
-//! writes, with its vectorizer and class names) and Open a model file (chosen or dropped; one saved here, by the
-//! command line, or exported from Keras by `tools/keras/unroll_keras.py`), which then reads the
-//! headlines and fills the views in place of the pretrained model. A file that cannot be used gets
-//! a message naming what is wrong, and changes nothing.
+//! Models in and out of the page, in both lessons: Save model (the model-file format `unroll train
+//! --save` writes) and Open a model file (chosen or dropped; one saved here, by the command line,
+//! or exported from Keras by `tools/keras/unroll_keras.py`). A file that cannot be used gets a
+//! message naming what is wrong, and changes nothing.
+//! - The news lesson saves its vectorizer and class names too; an opened headline model reads the
+//!   headlines and fills the views in place of the pretrained model, and can be trained further.
+//! - The sine and typed lessons save the settings that made the model too; an opened series model
+//!   becomes the experiment (those settings, else the open ones with its stack, around its
+//!   weights): every view shows it, and Train goes on from its weights.
 
 use leptos::prelude::*;
 
@@ -11,31 +15,53 @@ use crate::i18n::{fill, t};
 use crate::model_file::MAX_FILE_BYTES;
 use crate::protocol::Command;
 
-fn open(store: Store, file: web_sys::File) {
+/// Which lesson's model the buttons save and open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilesOf {
+    Series,
+    News,
+}
+
+fn open(store: Store, file: web_sys::File, of: FilesOf) {
     let name = file.name();
+    let status = status_of(store, of);
     if file.size() > MAX_FILE_BYTES as f64 {
-        store.news.model_file.set(Some(Err(fill(t().news.model_too_large, &[("mb", &(MAX_FILE_BYTES >> 20)), ("name", &name)]))));
+        status.set(Some(Err(fill(t().news.model_too_large, &[("mb", &(MAX_FILE_BYTES >> 20)), ("name", &name)]))));
         return;
     }
-    store.news.model_file.set(Some(Ok(fill(t().news.opening_model, &[("name", &name)]))));
+    status.set(Some(Ok(fill(t().news.opening_model, &[("name", &name)]))));
     wasm_bindgen_futures::spawn_local(async move {
         match file_bytes(&file).await {
-            Ok(bytes) => store.send(Command::OpenModel { name, bytes }),
-            Err(e) => store.news.model_file.set(Some(Err(e))),
+            Ok(bytes) if of == FilesOf::News => store.send(Command::OpenModel { name, bytes }),
+            Ok(bytes) => store.send(Command::OpenSeriesModel { name, bytes, settings: store.settings.get_untracked() }),
+            Err(e) => status.set(Some(Err(e))),
         }
     });
 }
 
+/// Where the lesson's model-file messages are shown.
+fn status_of(store: Store, of: FilesOf) -> RwSignal<Option<Result<String, String>>> {
+    match of {
+        FilesOf::News => store.news.model_file,
+        FilesOf::Series => store.series_file,
+    }
+}
+
 #[component]
-pub fn ModelFiles() -> impl IntoView {
+pub fn ModelFiles(of: FilesOf) -> impl IntoView {
     let store = Store::from_context();
     let news = store.news;
+    let status = status_of(store, of);
+    let save_hint = match of {
+        FilesOf::News => t().news.save_model_hint,
+        FilesOf::Series => t().worker.series_save_hint,
+    };
     let running = move || store.run.with(|r| r.running || r.in_flight > 0);
     let configured = move || store.run.with(|r| r.configured);
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            open(store, file);
+            open(store, file, of);
         }
         // The same file chosen again opens again.
         input.set_value("");
@@ -46,7 +72,7 @@ pub fn ModelFiles() -> impl IntoView {
         ev.prevent_default();
         dragging.set(false);
         if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-            open(store, file);
+            open(store, file, of);
         }
     };
     view! {
@@ -65,7 +91,7 @@ pub fn ModelFiles() -> impl IntoView {
                 type="button"
                 class="secondary small"
                 data-testid="save-model"
-                title=t().news.save_model_hint
+                title=save_hint
                 prop:disabled=move || running() || !configured()
                 on:click=move |_| store.send(Command::SaveModel)
             >
@@ -75,7 +101,7 @@ pub fn ModelFiles() -> impl IntoView {
                 {t().news.open_model}
                 <input type="file" accept=".json,application/json" data-testid="model-file" on:change=on_file />
             </label>
-            {move || news.pretrained.with(|p| p.as_ref().is_some_and(|p| p.file.is_some())).then(|| view! {
+            {move || (of == FilesOf::News && news.pretrained.with(|p| p.as_ref().is_some_and(|p| p.file.is_some()))).then(|| view! {
                 <button
                     type="button"
                     class="secondary small"
@@ -87,7 +113,7 @@ pub fn ModelFiles() -> impl IntoView {
                     {t().news.train_opened}
                 </button>
             })}
-            {move || news.model_file.get().map(|r| match r {
+            {move || status.get().map(|r| match r {
                 Ok(m) => view! { <span class="hint" role="status" data-testid="model-file-status">{m}</span> }.into_any(),
                 Err(m) => view! { <span class="field-msg error" role="alert" data-testid="model-file-error">{m}</span> }.into_any(),
             })}
