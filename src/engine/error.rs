@@ -1,18 +1,40 @@
 //! The engine's typed error. Engine code never panics on user input; it returns one of these.
 
-/// What went wrong, in words a user can act on.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+use std::fmt;
+
+use crate::i18n::{fill, t};
+
+/// What went wrong, in words a user can act on (in the page's language: the worker sets it; the
+/// reasons inside `InvalidInput` and `Gpu` are the engine's own, in English).
+#[derive(Debug, Clone, PartialEq)]
 pub enum EngineError {
-    #[error("shape mismatch for `{name}`: expected {expected:?}, got {got:?}")]
-    Shape { name: String, expected: Vec<usize>, got: Vec<usize> },
-    #[error("the model has no weight named `{0}`")]
+    Shape {
+        name: String,
+        expected: Vec<usize>,
+        got: Vec<usize>,
+    },
     UnknownParam(String),
-    #[error("invalid model: {0}")]
     InvalidModel(String),
-    #[error("invalid input: {0}")]
     InvalidInput(String),
     /// The WebGPU engine cannot run this (no adapter, a limit of the adapter, a feature it does not
     /// have yet, a lost device).
-    #[error("WebGPU: {0}")]
     Gpu(String),
 }
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = &t().models;
+        let message = match self {
+            EngineError::Shape { name, expected, got } => {
+                fill(text.engine_shape, &[("expected", &format!("{expected:?}")), ("got", &format!("{got:?}")), ("name", name)])
+            }
+            EngineError::UnknownParam(name) => fill(text.engine_unknown_param, &[("name", name)]),
+            EngineError::InvalidModel(why) => fill(text.engine_invalid_model, &[("why", why)]),
+            EngineError::InvalidInput(why) => fill(text.engine_invalid_input, &[("why", why)]),
+            EngineError::Gpu(why) => format!("WebGPU: {why}"),
+        };
+        f.write_str(&message)
+    }
+}
+
+impl std::error::Error for EngineError {}

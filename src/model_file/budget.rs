@@ -13,6 +13,7 @@
 use crate::engine::cells::CellKind;
 use crate::engine::model::footprint::{bytes_text, inference_bytes};
 use crate::engine::model::{InputSpec, ModelSpec, RecurrentSpec};
+use crate::i18n::{fill, t};
 
 use super::ModelFileError;
 
@@ -85,7 +86,7 @@ pub fn expected_weights(spec: &ModelSpec) -> Result<Vec<Expected>, ModelFileErro
     for (k, l) in spec.layers.iter().enumerate() {
         let weights = layer_weights(k, l, spec.layer_input_dim(k)).ok_or_else(|| ModelFileError::TooLarge {
             layer: layer_label(spec, &format!("rnn{k}")),
-            claimed: format!("{} units", l.units),
+            claimed: fill(t().models.claimed_units, &[("units", &l.units)]),
             count: None,
             total: None,
         })?;
@@ -135,14 +136,17 @@ pub fn check_pass(spec: &ModelSpec, params: usize, batch: usize, time: usize, wh
             what: what.to_string(),
             batch,
             time,
-            needs: bytes.map_or_else(|| "more memory than can be counted".to_string(), |b| format!("about {} of memory", bytes_text(b))),
+            needs: bytes.map_or_else(
+                || t().models.pass_needs_uncounted.to_string(),
+                |b| fill(t().models.pass_needs_about, &[("bytes", &bytes_text(b))]),
+            ),
         }),
     }
 }
 
 /// `MAX_PARAMS` in words, for messages.
 pub fn max_params_text() -> String {
-    format!("{} weights ({} MiB of float32)", count_text(MAX_PARAMS), (MAX_PARAMS * 4) >> 20)
+    fill(t().models.max_params, &[("count", &count_text(MAX_PARAMS)), ("mib", &((MAX_PARAMS * 4) >> 20))])
 }
 
 /// `1024000000` → `1,024,000,000`.

@@ -5,6 +5,7 @@
 
 use crate::engine::model::InputSpec;
 use crate::engine::{Input, InputData, Model, Workspace};
+use crate::i18n::{fill, t};
 
 use super::{budget, ModelFile, ModelFileError};
 
@@ -12,21 +13,21 @@ use super::{budget, ModelFile, ModelFileError};
 /// the product checked against the number of inputs.
 fn dims(shape: &[usize], input: &InputSpec, inputs: usize) -> Result<(usize, usize), ModelFileError> {
     let bad = |m: String| Err(ModelFileError::Check(m));
+    let text = &t().models;
+    let shown = format!("{shape:?}");
     let (batch, time) = match (shape, input) {
         (&[b, t], InputSpec::Tokens { .. }) => (b, t),
         (&[b, t, f], InputSpec::Values { features }) if f == *features => (b, t),
-        (_, InputSpec::Tokens { .. }) => return bad(format!("shape {shape:?}: token inputs need [batch, time]")),
-        (_, InputSpec::Values { features }) => {
-            return bad(format!("shape {shape:?}: the model reads {features} feature(s) per step, so [batch, time, {features}]"))
-        }
+        (_, InputSpec::Tokens { .. }) => return bad(fill(text.check_token_shape, &[("shape", &shown)])),
+        (_, InputSpec::Values { features }) => return bad(fill(text.check_values_shape, &[("shape", &shown), ("features", features)])),
     };
     if batch == 0 || time == 0 {
-        return bad(format!("shape {shape:?} has no steps"));
+        return bad(fill(text.check_no_steps, &[("shape", &shown)]));
     }
     match shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d)) {
         Some(n) if n == inputs => Ok((batch, time)),
-        Some(n) => bad(format!("shape {shape:?} needs {n} inputs, check.inputs has {inputs}")),
-        None => bad(format!("shape {shape:?} claims more inputs than can be counted; check.inputs has {inputs}")),
+        Some(n) => bad(fill(text.check_inputs_count, &[("shape", &shown), ("n", &n), ("inputs", &inputs)])),
+        None => bad(fill(text.check_inputs_uncounted, &[("shape", &shown), ("inputs", &inputs)])),
     }
 }
 
@@ -60,13 +61,13 @@ impl ModelFile {
             } else {
                 format!("[{batch}, {}]", spec.dense_units)
             };
-            return Err(ModelFileError::Check(format!("check.outputs has {} values, the model gives {shape}", c.outputs.len())));
+            return Err(ModelFileError::Check(fill(t().models.check_outputs_count, &[("count", &c.outputs.len()), ("shape", &shape)])));
         }
         if let Some(i) = c.inputs.iter().chain(&c.outputs).position(|v| !v.is_finite()) {
             let (what, i) = if i < c.inputs.len() { ("inputs", i) } else { ("outputs", i - c.inputs.len()) };
-            return Err(ModelFileError::Check(format!("check.{what}[{i}] is not a finite number")));
+            return Err(ModelFileError::Check(fill(t().models.check_not_finite, &[("what", &what), ("index", &i)])));
         }
-        budget::check_pass(spec, model.param_count(), batch, time, "the check")?;
+        budget::check_pass(spec, model.param_count(), batch, time, t().models.pass_check)?;
         let ids: Vec<u32>;
         let data = match spec.input {
             InputSpec::Tokens { vocab, dim, .. } => {

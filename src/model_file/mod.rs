@@ -29,6 +29,7 @@ mod check;
 pub use budget::{expected_weights, Expected, COPIES_PER_WEIGHT, MAX_PARAMS, MEMORY_BUDGET};
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::text::TextVectorizer;
 use crate::engine::model::{InputSpec, ModelSpec};
 use crate::engine::{EngineError, Model};
+use crate::i18n::{fill, t};
 
 pub const FORMAT: &str = "unroll-model";
 pub const VERSION: u32 = 1;
@@ -88,74 +90,137 @@ pub struct ModelFile {
     pub settings: Option<String>,
 }
 
-/// What is wrong with a model file, naming the layer and the shapes.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// What is wrong with a model file, naming the layer and the shapes (in the page's language;
+/// layer and weight names, shapes and JSON paths are written as they are).
+#[derive(Debug, Clone, PartialEq)]
 pub enum ModelFileError {
-    #[error("not a model file: {0}")]
     Json(String),
-    #[error("not an Unroll model file (format is `{0}`, expected `{FORMAT}`)")]
     Format(String),
-    #[error("model file version {0} is newer than this Unroll understands (version {VERSION}); update Unroll")]
     Version(u32),
-    #[error("{0}")]
-    Model(#[from] EngineError),
+    Model(EngineError),
     /// `layer` names the layer and its kind: `` layer `rnn1` (GRU) ``.
-    #[error("{layer}: weight `{name}` has shape {got:?} in the file, but the model needs {expected:?}")]
-    Shape { layer: String, name: String, got: Vec<usize>, expected: Vec<usize> },
-    #[error("{layer}: weight `{name}` is missing from the file (expected shape {expected:?})")]
-    Missing { layer: String, name: String, expected: Vec<usize> },
+    Shape {
+        layer: String,
+        name: String,
+        got: Vec<usize>,
+        expected: Vec<usize>,
+    },
+    Missing {
+        layer: String,
+        name: String,
+        expected: Vec<usize>,
+    },
     /// A layer whose weights pass [`MAX_PARAMS`] (`count`: its own, `total`: with the layers
     /// before it; `None` where the count overflows).
-    #[error("{}", too_large_text(.layer, .claimed, *.count, *.total))]
-    TooLarge { layer: String, claimed: String, count: Option<u64>, total: Option<u64> },
+    TooLarge {
+        layer: String,
+        claimed: String,
+        count: Option<u64>,
+        total: Option<u64>,
+    },
     /// A forward pass (the file's check, or reading one text) whose buffers would not fit
     /// [`MEMORY_BUDGET`].
-    #[error(
-        "{what}: {batch} sequence(s) of {time} steps would need {needs}, with the weights; a model file's model must run in {}",
-        budget_text()
-    )]
-    PassTooLarge { what: String, batch: usize, time: usize, needs: String },
+    PassTooLarge {
+        what: String,
+        batch: usize,
+        time: usize,
+        needs: String,
+    },
     /// The file's check data does not suit the model.
-    #[error("check data: {0}")]
     Check(String),
     /// A token id in the check data that the embedding table has no row for.
-    #[error("layer `embedding` (Embedding): check.inputs[{index}] is {value}, which is not a token id of the table's {vocab} rows (shape [{vocab}, {dim}])")]
-    Token { index: usize, value: f32, vocab: usize, dim: usize },
-    #[error("weight `{0}` is in the file but not in the model")]
+    Token {
+        index: usize,
+        value: f32,
+        vocab: usize,
+        dim: usize,
+    },
     Unexpected(String),
-    /// `layer` as in [`ModelFileError::Shape`].
-    #[error("{layer}: weight `{name}` {problem}")]
-    Data { layer: String, name: String, problem: String },
-    #[error("layer `embedding`: the vectorizer has {tokens} tokens but the embedding only {rows} rows (shape [{rows}, {dim}])")]
-    Vocabulary { tokens: usize, rows: usize, dim: usize },
-    #[error("the file has a text vectorizer, but the model's input is not tokens")]
+    /// `layer` as in [`ModelFileError::Shape`]; `problem` is one of the `data_*` texts.
+    Data {
+        layer: String,
+        name: String,
+        problem: String,
+    },
+    Vocabulary {
+        tokens: usize,
+        rows: usize,
+        dim: usize,
+    },
     VectorizerWithoutTokens,
-    #[error("layer `dense`: the file names {names} classes but the model has {units} outputs")]
-    Classes { names: usize, units: usize },
+    Classes {
+        names: usize,
+        units: usize,
+    },
+}
+
+impl From<EngineError> for ModelFileError {
+    fn from(e: EngineError) -> Self {
+        ModelFileError::Model(e)
+    }
+}
+
+impl fmt::Display for ModelFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = &t().models;
+        let shape = |s: &Vec<usize>| format!("{s:?}");
+        let message = match self {
+            ModelFileError::Json(why) => fill(text.not_model_file, &[("why", why)]),
+            ModelFileError::Format(format) => fill(text.not_unroll_file, &[("expected", &FORMAT), ("format", format)]),
+            ModelFileError::Version(version) => fill(text.newer_version, &[("version", version), ("ours", &VERSION)]),
+            ModelFileError::Model(e) => e.to_string(),
+            ModelFileError::Shape { layer, name, got, expected } => {
+                fill(text.weight_shape, &[("got", &shape(got)), ("expected", &shape(expected)), ("layer", layer), ("name", name)])
+            }
+            ModelFileError::Missing { layer, name, expected } => {
+                fill(text.weight_missing, &[("expected", &shape(expected)), ("layer", layer), ("name", name)])
+            }
+            ModelFileError::TooLarge { layer, claimed, count, total } => too_large_text(layer, claimed, *count, *total),
+            ModelFileError::PassTooLarge { what, batch, time, needs } => {
+                fill(text.pass_too_large, &[("batch", batch), ("time", time), ("budget", &budget_text()), ("what", what), ("needs", needs)])
+            }
+            ModelFileError::Check(problem) => fill(text.check_data, &[("problem", problem)]),
+            ModelFileError::Token { index, value, vocab, dim } => {
+                fill(text.check_token, &[("index", index), ("value", value), ("vocab", vocab), ("dim", dim)])
+            }
+            ModelFileError::Unexpected(name) => fill(text.weight_unexpected, &[("name", name)]),
+            ModelFileError::Data { layer, name, problem } => {
+                fill(text.weight_data, &[("layer", layer), ("name", name), ("problem", problem)])
+            }
+            ModelFileError::Vocabulary { tokens, rows, dim } => fill(text.vocabulary, &[("tokens", tokens), ("rows", rows), ("dim", dim)]),
+            ModelFileError::VectorizerWithoutTokens => text.vectorizer_without_tokens.to_string(),
+            ModelFileError::Classes { names, units } => fill(text.classes, &[("names", names), ("units", units)]),
+        };
+        f.write_str(&message)
+    }
+}
+
+impl std::error::Error for ModelFileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ModelFileError::Model(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 fn budget_text() -> String {
-    format!("{} GiB (the memory the page's engine plans for in its wasm32 worker)", MEMORY_BUDGET >> 30)
+    fill(t().models.budget, &[("gib", &(MEMORY_BUDGET >> 30))])
 }
 
 fn too_large_text(layer: &str, claimed: &str, count: Option<u64>, total: Option<u64>) -> String {
+    let text = &t().models;
     let thousands = budget::count_text;
     let max = budget::max_params_text();
-    let why = format!("so that training it (weights, gradient and Adam's two moments) fits {}", budget_text());
+    let why = fill(text.too_large_why, &[("budget", &budget_text())]);
+    let named = |template: &str, count: &dyn fmt::Display, total: &dyn fmt::Display| {
+        fill(template, &[("count", count), ("total", total), ("max", &max), ("why", &why), ("layer", &layer), ("claimed", &claimed)])
+    };
     match (count, total) {
-        (Some(c), Some(t)) if c == t => {
-            format!("{layer} claims {claimed}: {} weights; a model file may describe at most {max}, {why}", thousands(c))
-        }
-        (Some(c), Some(t)) => format!(
-            "{layer} claims {claimed}: {} weights, {} with the layers before it; a model file may describe at most {max}, {why}",
-            thousands(c),
-            thousands(t)
-        ),
-        (Some(c), None) => format!(
-            "{layer} claims {claimed}: {} weights, more in all than can be counted; a model file may describe at most {max}",
-            thousands(c)
-        ),
-        _ => format!("{layer} claims {claimed}: more weights than can be counted; a model file may describe at most {max}"),
+        (Some(c), Some(t)) if c == t => named(text.too_large_alone, &thousands(c), &""),
+        (Some(c), Some(t)) => named(text.too_large_with_before, &thousands(c), &thousands(t)),
+        (Some(c), None) => named(text.too_large_total_uncounted, &thousands(c), &""),
+        _ => named(text.too_large_uncounted, &"", &""),
     }
 }
 
@@ -169,10 +234,10 @@ impl WeightData {
     /// (standard base64: 4 characters per 3 bytes, `=` padding at the end), and where.
     fn stored_values(&self) -> Option<(usize, &'static str)> {
         match (&self.values, &self.base64) {
-            (Some(v), None) => Some((v.len(), "`values`")),
+            (Some(v), None) => Some((v.len(), t().models.place_values)),
             (None, Some(b)) => {
                 let padding = b.bytes().rev().take(2).filter(|&c| c == b'=').count();
-                Some(((b.len() / 4 * 3).saturating_sub(padding) / 4, "`base64` data"))
+                Some(((b.len() / 4 * 3).saturating_sub(padding) / 4, t().models.place_base64))
             }
             _ => None,
         }
@@ -181,24 +246,27 @@ impl WeightData {
     /// The values, once `self.shape` is known to be `n` values (an [`Expected`] weight's);
     /// `layer` names its layer in messages.
     fn decode(&self, layer: &str, name: &str, n: usize) -> Result<Vec<f32>, ModelFileError> {
+        let text = &t().models;
         let bad = |problem: String| ModelFileError::Data { layer: layer.to_string(), name: name.to_string(), problem };
         let v = match (&self.values, &self.base64) {
             (Some(v), None) => v.clone(),
             (None, Some(b)) => {
-                let bytes = base64::engine::general_purpose::STANDARD.decode(b).map_err(|e| bad(format!("has invalid base64: {e}")))?;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .map_err(|e| bad(fill(text.data_base64_invalid, &[("error", &e)])))?;
                 if bytes.len() % 4 != 0 {
-                    return Err(bad(format!("has {} bytes of base64 data, not a whole number of float32 values", bytes.len())));
+                    return Err(bad(fill(text.data_base64_bytes, &[("bytes", &bytes.len())])));
                 }
                 bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
             }
-            (Some(_), Some(_)) => return Err(bad("has both `values` and `base64`; keep one".into())),
-            (None, None) => return Err(bad("has neither `values` nor `base64`".into())),
+            (Some(_), Some(_)) => return Err(bad(text.data_both.into())),
+            (None, None) => return Err(bad(text.data_neither.into())),
         };
         if v.len() != n {
-            return Err(bad(format!("has shape {:?}, which needs {n} values, but the file holds {}", self.shape, v.len())));
+            return Err(bad(fill(text.data_length, &[("shape", &format!("{:?}", self.shape)), ("n", &n), ("got", &v.len())])));
         }
         if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-            return Err(bad(format!("has value {i} that is not a finite number")));
+            return Err(bad(fill(text.data_not_finite, &[("index", &i)])));
         }
         Ok(v)
     }
@@ -249,12 +317,12 @@ impl ModelFile {
         let h: Header = serde_json::from_str(json).map_err(|e| ModelFileError::Json(e.to_string()))?;
         match h.format.as_deref() {
             Some(FORMAT) => {}
-            other => return Err(ModelFileError::Format(other.unwrap_or("missing").to_string())),
+            other => return Err(ModelFileError::Format(other.unwrap_or(t().models.format_missing).to_string())),
         }
         match h.version {
             Some(VERSION) => {}
             Some(v) if v > VERSION => return Err(ModelFileError::Version(v)),
-            other => return Err(ModelFileError::Json(format!("unsupported version {other:?}"))),
+            other => return Err(ModelFileError::Json(fill(t().models.unsupported_version, &[("version", &format!("{other:?}"))]))),
         }
         serde_json::from_str(json).map_err(|e| ModelFileError::Json(e.to_string()))
     }
@@ -281,7 +349,7 @@ impl ModelFile {
             (Some(v), InputSpec::Tokens { .. }) => {
                 if let Some(n) = v.output_sequence_length() {
                     let params = expected.iter().map(|e| e.len).sum();
-                    budget::check_pass(spec, params, 1, n, &format!("the vectorizer pads every text to {n} tokens: reading one text"))?;
+                    budget::check_pass(spec, params, 1, n, &fill(t().models.pass_vectorizer, &[("n", &n)]))?;
                 }
             }
             (Some(_), _) => return Err(ModelFileError::VectorizerWithoutTokens),
@@ -307,7 +375,10 @@ impl ModelFile {
                 return Err(ModelFileError::Data {
                     layer: layer_of(spec, &e.name),
                     name: e.name.clone(),
-                    problem: format!("has shape {:?}, which needs {} values, but its {place} holds {stored}", e.shape, e.len),
+                    problem: fill(
+                        t().models.data_stored,
+                        &[("shape", &format!("{:?}", e.shape)), ("n", &e.len), ("stored", &stored), ("place", &place)],
+                    ),
                 });
             }
         }

@@ -116,6 +116,33 @@ fn the_vectorizer_round_trips_and_must_fit_the_embedding() {
     assert_eq!(err.to_string(), "layer `dense`: the file names 3 classes but the model has 4 outputs");
 }
 
+/// The page's worker speaks German when the page does: a refused file is explained in German,
+/// still naming the layer, the weight and the shapes as they are.
+#[test]
+fn refusals_speak_the_language_set() {
+    use unroll::i18n::{set_lang, Lang};
+    set_lang(Lang::De);
+    let shape = error_of(|v| v["weights"]["rnn1.kernel"]["shape"] = serde_json::json!([10, 12]));
+    let mut v = json_of(&model());
+    v["model"]["input"]["vocab"] = serde_json::json!(1_000_000);
+    v["model"]["input"]["dim"] = serde_json::json!(1024);
+    let too_large = refusal(&v);
+    let units = error_of(|v| v["model"]["layers"][0]["units"] = serde_json::json!(0));
+    let check = with_check(serde_json::json!([]), serde_json::json!([0, 0]), serde_json::json!([]));
+    set_lang(Lang::En);
+    assert_eq!(shape, "layer `rnn1` (GRU): Gewicht `rnn1.kernel` hat in der Datei die Form [10, 12], das Modell braucht aber [10, 9]");
+    assert_eq!(
+        too_large,
+        "layer `embedding` (Embedding) beansprucht embedding.embeddings [1000000, 1024]: 1,024,000,000 Gewichte; eine Modelldatei \
+         darf höchstens 67,108,864 Gewichte (256 MiB an float32) beschreiben, damit sein Training (Gewichte, Gradienten und die zwei \
+         Momente von Adam) in 1 GiB (so viel Speicher plant die Engine der Seite in ihrem wasm32-Worker ein) passt"
+    );
+    assert_eq!(units, "ungültiges Modell: Schicht rnn0: Die Einheiten müssen 1..=4096 sein, erhalten: 0");
+    assert_eq!(check, "Prüfdaten: Form [0, 0] hat keine Schritte");
+    // Back in English, the same file reads as before.
+    assert!(refusal(&v).starts_with("layer `embedding` (Embedding) claims embedding.embeddings [1000000, 1024]: 1,024,000,000 weights"));
+}
+
 // The corpus of files from strangers: every case here once panicked, aborted on a huge allocation,
 // or is a handcrafted neighbour of one. Each must be refused with a message naming the layer and
 // the shape, before anything of the claimed size is allocated.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::cells::CellKind;
 use crate::engine::EngineError;
+use crate::i18n::{fill, t};
 
 /// The model's input.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,36 +98,37 @@ impl ModelSpec {
     /// Checks sizes and combinations, with a message that names the offending part.
     pub fn validate(&self) -> Result<(), EngineError> {
         let bad = |m: String| Err(EngineError::InvalidModel(m));
+        let text = &t().models;
         match self.input {
             InputSpec::Values { features } if features == 0 || features > MAX_UNITS => {
-                return bad(format!("input features must be 1..={MAX_UNITS}, got {features}"))
+                return bad(fill(text.spec_features, &[("max", &MAX_UNITS), ("features", &features)]))
             }
             InputSpec::Tokens { vocab, dim, .. } if !(2..=MAX_VOCAB).contains(&vocab) || !(1..=MAX_UNITS).contains(&dim) => {
-                return bad(format!("embedding must be 2..={MAX_VOCAB} tokens of 1..={MAX_UNITS} dimensions, got {vocab} × {dim}"))
+                return bad(fill(text.spec_embedding, &[("max_vocab", &MAX_VOCAB), ("max", &MAX_UNITS), ("vocab", &vocab), ("dim", &dim)]))
             }
             _ => {}
         }
         if self.layers.is_empty() || self.layers.len() > MAX_LAYERS {
-            return bad(format!("a model needs 1..={MAX_LAYERS} recurrent layers, got {}", self.layers.len()));
+            return bad(fill(text.spec_layers, &[("max", &MAX_LAYERS), ("n", &self.layers.len())]));
         }
         for (k, l) in self.layers.iter().enumerate() {
             if l.units == 0 || l.units > MAX_UNITS {
-                return bad(format!("layer rnn{k}: units must be 1..={MAX_UNITS}, got {}", l.units));
+                return bad(fill(text.spec_units, &[("k", &k), ("max", &MAX_UNITS), ("units", &l.units)]));
             }
             for (what, rate) in [("dropout", l.dropout), ("recurrent_dropout", l.recurrent_dropout)] {
                 if !(0.0..1.0).contains(&rate) {
-                    return bad(format!("layer rnn{k}: {what} must be at least 0 and below 1, got {rate}"));
+                    return bad(fill(text.spec_rate, &[("k", &k), ("what", &what), ("rate", &rate)]));
                 }
             }
         }
         if self.dense_units == 0 || self.dense_units > MAX_UNITS {
-            return bad(format!("dense units must be 1..={MAX_UNITS}, got {}", self.dense_units));
+            return bad(fill(text.spec_dense, &[("max", &MAX_UNITS), ("units", &self.dense_units)]));
         }
         if self.loss == LossKind::SparseCategoricalCrossentropy && self.return_sequences {
-            return bad("per-step classification is not supported: use return_sequences = false with cross-entropy".into());
+            return bad(text.spec_per_step.into());
         }
         if self.loss == LossKind::SparseCategoricalCrossentropy && self.dense_units < 2 {
-            return bad("cross-entropy needs at least 2 classes".into());
+            return bad(text.spec_classes.into());
         }
         Ok(())
     }
