@@ -12,8 +12,10 @@
 //! `0..K` when it is 0; other labels are class names, in order of first appearance.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use super::ag_news::{BadRow, Row as Item};
+use crate::i18n::{fill, t};
 use crate::settings::shown;
 
 /// Largest file accepted.
@@ -21,27 +23,49 @@ pub const MAX_BYTES: usize = 50 * 1024 * 1024;
 /// Most classes a data set may have.
 pub const MAX_CLASSES: usize = 100;
 
-/// Why a file cannot be used at all.
+/// Why a file cannot be used at all. Its text is in the page's language (`Display`).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum CsvError {
-    #[error("the file is empty")]
     Empty,
-    #[error("the file is {size} bytes; at most {MAX_BYTES} bytes ({} MB) can be loaded", MAX_BYTES / (1024 * 1024))]
-    TooLarge { size: usize },
-    #[error("the file is not UTF-8 text (invalid bytes on line {line}); save it as UTF-8 CSV")]
-    NotUtf8 { line: usize },
-    #[error("no usable rows: {0}")]
+    TooLarge {
+        size: usize,
+    },
+    NotUtf8 {
+        line: usize,
+    },
+    /// Why no row was usable (already in the page's language).
     NoRows(String),
     // Labels are shown shortened (`settings::shown`): a label may be megabytes long, and the
     // message must not grow with it.
-    #[error("the data has only one class ({:?}); a classifier needs at least two", shown(.0))]
     OneClass(String),
-    #[error("label {} on line {line} is out of range: {why}", shown(.label))]
-    LabelOutOfRange { label: String, line: u64, why: String },
-    #[error(
-        "the header names no {0} column (label: label, class, category, topic, target, y; text: text, headline, sentence, content, title)"
-    )]
+    /// `why` is already in the page's language.
+    LabelOutOfRange {
+        label: String,
+        line: u64,
+        why: String,
+    },
+    /// The kind of column missing, as the CSV names it (`text`).
     Header(&'static str),
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = &t().data;
+        let message = match self {
+            CsvError::Empty => text.csv_empty.to_string(),
+            CsvError::TooLarge { size } => {
+                fill(text.csv_too_large, &[("size", size), ("max", &MAX_BYTES), ("mb", &(MAX_BYTES / (1024 * 1024)))])
+            }
+            CsvError::NotUtf8 { line } => fill(text.csv_not_utf8, &[("line", line)]),
+            CsvError::NoRows(why) => fill(text.csv_no_rows, &[("why", why)]),
+            CsvError::OneClass(label) => fill(text.csv_one_class, &[("label", &format!("{:?}", shown(label)))]),
+            CsvError::LabelOutOfRange { label, line, why } => {
+                fill(text.csv_label_out_of_range, &[("label", &shown(label)), ("line", line), ("why", why)])
+            }
+            CsvError::Header(column) => fill(text.csv_header, &[("column", column)]),
+        };
+        f.write_str(&message)
+    }
 }
 
 /// A parsed file.
@@ -120,26 +144,26 @@ pub fn parse(bytes: &[u8], classes: Option<&[String]>) -> Result<Labeled, CsvErr
             continue; // blank line
         }
         if !want(&r) {
-            bad.push(BadRow { line, problem: format!("{} fields instead of {}", r.len(), first.len().max(2)) });
+            bad.push(BadRow { line, problem: fill(t().data.row_fields, &[("got", &r.len()), ("want", &first.len().max(2))]) });
             continue;
         }
         let label = r[columns.label].trim().to_string();
         let title = r[columns.title].trim().to_string();
         let description = columns.description.map_or(String::new(), |c| r[c].trim().to_string());
         if label.is_empty() {
-            bad.push(BadRow { line, problem: "empty label".into() });
+            bad.push(BadRow { line, problem: t().data.row_empty_label.into() });
             continue;
         }
         if title.is_empty() && description.is_empty() {
-            bad.push(BadRow { line, problem: "empty text".into() });
+            bad.push(BadRow { line, problem: t().data.row_empty_text.into() });
             continue;
         }
         raw.push((line, label, Item { label: 0, title, description }));
     }
     if raw.is_empty() {
         let why = match bad.first() {
-            Some(b) => format!("every row is malformed (line {}: {})", b.line, b.problem),
-            None => "the file has a header and nothing else".into(),
+            Some(b) => fill(t().data.csv_all_malformed, &[("line", &b.line), ("problem", &b.problem)]),
+            None => t().data.csv_header_only.into(),
         };
         return Err(CsvError::NoRows(why));
     }
@@ -150,16 +174,15 @@ pub fn parse(bytes: &[u8], classes: Option<&[String]>) -> Result<Labeled, CsvErr
     if names.len() < 2 || (classes.is_none() && present.len() < 2) {
         return Err(CsvError::OneClass(raw[0].1.clone()));
     }
+    let words = &t().data;
     let layout = match (columns.header, columns.description.is_some()) {
-        (true, true) => format!(
-            "header: label column `{}`, text columns `{}` + `{}`",
-            first[columns.label],
-            first[columns.title],
-            first[columns.description.unwrap()]
+        (true, true) => fill(
+            words.layout_header_two,
+            &[("label", &first[columns.label]), ("title", &first[columns.title]), ("description", &first[columns.description.unwrap()])],
         ),
-        (true, false) => format!("header: label column `{}`, text column `{}`", first[columns.label], first[columns.title]),
-        (false, true) => "no header: label, title, description (AG News)".into(),
-        (false, false) => "no header: label, text".into(),
+        (true, false) => fill(words.layout_header_one, &[("label", &first[columns.label]), ("text", &first[columns.title])]),
+        (false, true) => words.layout_ag_news.into(),
+        (false, false) => words.layout_plain.into(),
     };
     Ok(Labeled { classes: names, items: raw.into_iter().map(|(_, _, i)| i).collect(), bad, layout })
 }
@@ -167,9 +190,9 @@ pub fn parse(bytes: &[u8], classes: Option<&[String]>) -> Result<Labeled, CsvErr
 /// Class names as a message lists them: the first few, each shortened, then how many more.
 fn shown_list(names: &[String]) -> String {
     const LISTED: usize = 10;
-    let mut list = names.iter().take(LISTED).map(|n| shown(n)).collect::<Vec<_>>().join(", ");
+    let list = names.iter().take(LISTED).map(|n| shown(n)).collect::<Vec<_>>().join(", ");
     if names.len() > LISTED {
-        list += &format!(" and {} more", names.len() - LISTED);
+        return fill(t().data.csv_list_more, &[("list", &list), ("n", &(names.len() - LISTED))]);
     }
     list
 }
@@ -185,7 +208,7 @@ fn assign_labels(raw: &mut [(u64, String, Item)], classes: Option<&[String]>) ->
                     return Err(CsvError::LabelOutOfRange {
                         label: label.clone(),
                         line: *line,
-                        why: format!("the training data's classes are {}", shown_list(names)),
+                        why: fill(t().data.csv_why_training_classes, &[("list", &shown_list(names))]),
                     })
                 }
             }
@@ -197,20 +220,23 @@ fn assign_labels(raw: &mut [(u64, String, Item)], classes: Option<&[String]>) ->
         // A negative number is out of range whatever the others are: name it, not the 0 that
         // it would push below the numbering's start.
         if let Some(((line, label, _), _)) = raw.iter().zip(&nums).find(|(_, &n)| n < 0) {
-            return Err(CsvError::LabelOutOfRange { label: label.clone(), line: *line, why: "class numbers start at 0 or 1".into() });
+            return Err(CsvError::LabelOutOfRange { label: label.clone(), line: *line, why: t().data.csv_why_numbers_start.into() });
         }
         let min = *nums.iter().min().expect("at least one row");
         let base = if min == 0 { 0 } else { 1 };
         for ((line, label, item), &n) in raw.iter_mut().zip(&nums) {
             let id = n - base;
             if id < 0 {
-                return Err(CsvError::LabelOutOfRange { label: label.clone(), line: *line, why: "class numbers start at 0 or 1".into() });
+                return Err(CsvError::LabelOutOfRange { label: label.clone(), line: *line, why: t().data.csv_why_numbers_start.into() });
             }
             if id as usize >= MAX_CLASSES {
                 return Err(CsvError::LabelOutOfRange {
                     label: label.clone(),
                     line: *line,
-                    why: format!("at most {MAX_CLASSES} classes (numbered {base}..{})", MAX_CLASSES as i64 - 1 + base),
+                    why: fill(
+                        t().data.csv_why_too_many_numbered,
+                        &[("max", &MAX_CLASSES), ("first", &base), ("last", &(MAX_CLASSES as i64 - 1 + base))],
+                    ),
                 });
             }
             item.label = id as u32;
@@ -227,7 +253,11 @@ fn assign_labels(raw: &mut [(u64, String, Item)], classes: Option<&[String]>) ->
             next
         });
         if id >= MAX_CLASSES {
-            return Err(CsvError::LabelOutOfRange { label: label.clone(), line: *line, why: format!("at most {MAX_CLASSES} classes") });
+            return Err(CsvError::LabelOutOfRange {
+                label: label.clone(),
+                line: *line,
+                why: fill(t().data.csv_why_too_many, &[("max", &MAX_CLASSES)]),
+            });
         }
         item.label = id as u32;
     }

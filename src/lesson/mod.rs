@@ -16,30 +16,40 @@ pub mod vanishing;
 
 pub use series::{EvalJob, Evaluation, SeriesInfo, SeriesLesson, StepOutcome};
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::series::SeriesError;
 use crate::engine::backend::{BackendKind, MAX_STEP_SECONDS};
 use crate::engine::model::footprint::{bytes_text, seconds_text, Footprint};
 use crate::engine::EngineError;
+use crate::i18n::{fill, t};
 use crate::settings::SettingError;
 
-/// Why a lesson could not start.
+/// Why a lesson could not start. Its text is in the page's language (`Display`).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum LessonError {
-    #[error("{0}")]
     Setting(#[from] SettingError),
-    #[error("{0}")]
     Series(#[from] SeriesError),
-    #[error("{0}")]
     Engine(#[from] EngineError),
     /// The model would not fit the engine: the message gives the estimate, the limit, and what
     /// would fit.
-    #[error("{0}")]
     TooBig(String),
     /// Training was asked to go on after its last epoch.
-    #[error("training is over: all {0} epochs are done (Reset starts again)")]
     Finished(usize),
+}
+
+impl fmt::Display for LessonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LessonError::Setting(e) => write!(f, "{e}"),
+            LessonError::Series(e) => write!(f, "{e}"),
+            LessonError::Engine(e) => write!(f, "{e}"),
+            LessonError::TooBig(message) => f.write_str(message),
+            LessonError::Finished(epochs) => f.write_str(&fill(t().data.finished, &[("epochs", epochs)])),
+        }
+    }
 }
 
 /// What a run is estimated to take on its engine, shown beside the model before it trains.
@@ -78,23 +88,26 @@ pub fn check_fits(kind: BackendKind, estimate: Estimate, instead: impl FnOnce() 
     }
     let instead = instead();
     let f = &estimate.footprint;
-    let data = if f.data > 0 { format!(", data {}", bytes_text(f.data)) } else { String::new() };
-    let mut message = format!(
-        "this model would need {} of memory (weights {}, gradients {}, optimiser {}, the states kept for backpropagation \
-         through time {}, workspace {}{data}) and {} per training step; this engine holds at most {} and must answer within {}",
-        bytes_text(f.bytes()),
-        bytes_text(f.weights),
-        bytes_text(f.gradients),
-        bytes_text(f.optimizer),
-        bytes_text(f.activations),
-        bytes_text(f.workspace),
-        seconds_text(estimate.seconds_per_step),
-        bytes_text(kind.memory_budget()),
-        seconds_text(MAX_STEP_SECONDS),
+    let text = &t().data;
+    let data = if f.data > 0 { fill(text.too_big_data, &[("bytes", &bytes_text(f.data))]) } else { String::new() };
+    let refusal = fill(
+        text.too_big,
+        &[
+            ("total", &bytes_text(f.bytes())),
+            ("weights", &bytes_text(f.weights)),
+            ("gradients", &bytes_text(f.gradients)),
+            ("optimizer", &bytes_text(f.optimizer)),
+            ("states", &bytes_text(f.activations)),
+            ("workspace", &bytes_text(f.workspace)),
+            ("data", &data),
+            ("time", &seconds_text(estimate.seconds_per_step)),
+            ("budget", &bytes_text(kind.memory_budget())),
+            ("limit", &seconds_text(MAX_STEP_SECONDS)),
+        ],
     );
-    match instead {
-        Some(s) => message += &format!(". {s} would fit"),
-        None => message += ". Use fewer units, layers or a smaller batch",
-    }
+    let message = match instead {
+        Some(s) => fill(text.too_big_instead, &[("refusal", &refusal), ("instead", &s)]),
+        None => fill(text.too_big_fewer, &[("refusal", &refusal)]),
+    };
     Err(LessonError::TooBig(message))
 }

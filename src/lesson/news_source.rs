@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::news::NewsData;
 use crate::data::ag_news::BadRow;
 use crate::data::labeled_csv::{self, CsvError, MAX_BYTES};
+use crate::i18n::{fill, t};
 use crate::settings::is_web_address;
 
 /// The bundle's files, relative to the site's root (built by `cargo xtask news-data`).
@@ -57,20 +58,20 @@ pub fn maybe_gunzip(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     flate2::read::GzDecoder::new(&bytes[..])
         .take(MAX_BYTES as u64 + 1)
         .read_to_end(&mut out)
-        .map_err(|e| format!("the file looks gzip-compressed but cannot be inflated: {e}"))?;
+        .map_err(|e| fill(t().data.gzip_broken, &[("error", &e)]))?;
     if out.len() > MAX_BYTES {
-        return Err(CsvError::TooLarge { size: out.len() }.to_string() + " (once uncompressed)");
+        return Err(fill(t().data.gzip_too_large, &[("error", &CsvError::TooLarge { size: out.len() })]));
     }
     Ok(out)
 }
 
 /// The bundled AG News, from its two compressed files.
 pub fn bundled(train_gz: Vec<u8>, test_gz: Vec<u8>, cached: bool) -> Result<(NewsData, DataSummary), String> {
-    let train = maybe_gunzip(train_gz).map_err(|e| format!("the bundled training file: {e}"))?;
-    let test = maybe_gunzip(test_gz).map_err(|e| format!("the bundled test file: {e}"))?;
+    let train = maybe_gunzip(train_gz).map_err(|e| fill(t().data.bundle_train, &[("error", &e)]))?;
+    let test = maybe_gunzip(test_gz).map_err(|e| fill(t().data.bundle_test, &[("error", &e)]))?;
     let (data, bad_train, bad_test) = NewsData::ag_news(&train, &test);
     if data.train.is_empty() || data.test.is_empty() {
-        return Err("the bundled AG News files hold no rows (is the site built with `cargo xtask news-data`?)".into());
+        return Err(t().data.bundle_empty.into());
     }
     let bad = bad_train
         .into_iter()
@@ -90,7 +91,7 @@ pub fn user_file(name: &str, bytes: Vec<u8>) -> Result<(NewsData, DataSummary), 
     let bytes = maybe_gunzip(bytes).map_err(|e| format!("{name}: {e}"))?;
     let labeled = labeled_csv::parse(&bytes, None).map_err(|e| format!("{name}: {e}"))?;
     if labeled.items.len() < 2 {
-        return Err(format!("{name}: only {} usable row; at least 2 are needed (one to train on, one to test)", labeled.items.len()));
+        return Err(format!("{name}: {}", fill(t().data.too_few_rows, &[("n", &labeled.items.len())])));
     }
     let layout = Some(labeled.layout.clone());
     let bad = labeled.bad.clone();
@@ -130,10 +131,10 @@ pub fn url_name(url: &str) -> String {
 pub fn check_url(url: &str) -> Result<(), String> {
     let url = url.trim();
     if url.is_empty() {
-        return Err("type the address of a CSV file".into());
+        return Err(t().data.url_empty.into());
     }
     if !is_web_address(url) {
-        return Err(format!("“{url}” is not a web address (it should start with https://)"));
+        return Err(fill(t().data.url_not_web, &[("url", &url)]));
     }
     Ok(())
 }

@@ -179,9 +179,11 @@ impl SeriesLesson {
         };
         let estimate = check_fits(kind, estimate_for(settings.batch, window), || {
             if let Some(b) = halvings(settings.batch).find(|&b| estimate_for(b, window).fits(kind)) {
-                return Some(format!("A batch of {b}"));
+                return Some(fill(t().data.instead_batch, &[("b", &b)]));
             }
-            halvings(window).find(|&t| t >= 2 && estimate_for(1, t).fits(kind)).map(|t| format!("A batch of 1 with windows of {t} steps"))
+            halvings(window)
+                .find(|&steps| steps >= 2 && estimate_for(1, steps).fits(kind))
+                .map(|steps| fill(t().data.instead_batch_windows, &[("t", &steps)]))
         })?;
         let model = Model::new(spec.clone(), rng_seed_for_weights(&mut rng))?;
         let info = SeriesInfo {

@@ -103,3 +103,21 @@ fn huge_labels_are_shortened_in_messages() {
     let e = parse(b"zzz,a\n", Some(&names)).unwrap_err().to_string();
     assert!(e.len() < 1000 && e.ends_with(" and 40 more"), "{} bytes: {e:.300}", e.len());
 }
+
+/// A file's refusal, its skipped rows and its layout speak the page's language; a label that
+/// looks like a placeholder is shown as it is.
+#[test]
+fn messages_speak_the_language_set() {
+    use unroll::i18n::{set_lang, Lang};
+    let classes = ["a".to_string(), "b".to_string()];
+    set_lang(Lang::De);
+    let refused = parse(b"label,text\n{line},x\n", Some(&classes)).unwrap_err().to_string();
+    let read = parse(b"label,text\na,x\nb\n,y\nb,\nb,z\n", None);
+    set_lang(Lang::En);
+    assert_eq!(refused, "Label {line} in Zeile 2 liegt außerhalb des Bereichs: die Klassen der Trainingsdaten sind a, b");
+    let d = read.unwrap();
+    let problems: Vec<_> = d.bad.iter().map(|b| (b.line, b.problem.as_str())).collect();
+    assert_eq!(problems, [(3, "1 Felder statt 2"), (4, "leeres Label"), (5, "leerer Text")]);
+    assert_eq!(d.layout, "Kopfzeile: Label-Spalte `label`, Textspalte `text`");
+    assert_eq!(CsvError::Empty.to_string(), "the file is empty");
+}

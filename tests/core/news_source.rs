@@ -90,3 +90,55 @@ fn urls_are_checked_and_named_by_their_last_part() {
     assert!(check_url("  ").unwrap_err().contains("type the address"));
     assert!(check_url("file:///etc/passwd").unwrap_err().contains("is not a web address"));
 }
+
+/// The refusals speak the page's language (German here; the language is the thread's), naming
+/// the file and keeping the figures as they are; English reads as it always did.
+#[test]
+fn refusals_speak_the_language_set() {
+    use unroll::engine::backend::{BackendKind, MAX_STEP_SECONDS};
+    use unroll::engine::model::footprint::{bytes_text, seconds_text, Footprint};
+    use unroll::i18n::{set_lang, Lang};
+    use unroll::lesson::{check_fits, Estimate, LessonError};
+
+    let footprint = Footprint { weights: 1 << 40, gradients: 1 << 40, data: 5_000_000, ..Footprint::default() };
+    let estimate = Estimate { footprint, seconds_per_step: 0.002 };
+    let refuse = |instead: Option<&str>| match check_fits(BackendKind::Cpu, estimate, || instead.map(str::to_string)) {
+        Err(e @ LessonError::TooBig(_)) => e.to_string(),
+        other => panic!("{other:?}"),
+    };
+    // English: today's text, byte for byte.
+    let english = format!(
+        "this model would need {} of memory (weights {}, gradients {}, optimiser {}, the states kept for backpropagation \
+         through time {}, workspace {}, data {}) and {} per training step; this engine holds at most {} and must answer within {}",
+        bytes_text(footprint.bytes()),
+        bytes_text(footprint.weights),
+        bytes_text(footprint.gradients),
+        bytes_text(0),
+        bytes_text(0),
+        bytes_text(0),
+        bytes_text(footprint.data),
+        seconds_text(0.002),
+        bytes_text(BackendKind::Cpu.memory_budget()),
+        seconds_text(MAX_STEP_SECONDS),
+    );
+    assert_eq!(refuse(Some("A batch of 8")), format!("{english}. A batch of 8 would fit"));
+    assert_eq!(refuse(None), format!("{english}. Use fewer units, layers or a smaller batch"));
+    assert_eq!(LessonError::Finished(3).to_string(), "training is over: all 3 epochs are done (Reset starts again)");
+
+    set_lang(Lang::De);
+    let german = refuse(Some("ein Batch von 8"));
+    let too_large = user_file("{model}.csv", vec![b'a'; MAX_BYTES + 1]).unwrap_err();
+    let one_class = user_file("eins.csv", b"label,text\na,x\na,y\n".to_vec()).unwrap_err();
+    let url = check_url("{url}").unwrap_err();
+    let finished = LessonError::Finished(3).to_string();
+    set_lang(Lang::En);
+
+    assert!(german.starts_with("dieses Modell bräuchte ") && german.contains(&bytes_text(footprint.data)), "{german}");
+    assert!(german.ends_with(". Passen würde: ein Batch von 8"), "{german}");
+    assert_eq!(too_large, "{model}.csv: die Datei ist 52428801 Bytes groß; höchstens 52428800 Bytes (50 MB) können geladen werden");
+    assert!(one_class.starts_with("eins.csv: die Daten haben nur eine Klasse (\"a\")"), "{one_class}");
+    assert_eq!(url, "„{url}“ ist keine Webadresse (sie sollte mit https:// beginnen)");
+    assert!(finished.starts_with("das Training ist beendet: alle 3 Epochen"), "{finished}");
+    // Back in English on this thread.
+    assert!(user_file("eins.csv", b"label,text\na,x\na,y\n".to_vec()).unwrap_err().contains("only one class"));
+}

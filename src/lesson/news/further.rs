@@ -6,6 +6,7 @@
 use crate::engine::cells::{Activation, CellKind};
 use crate::engine::model::{InputSpec, LossKind, Merge, ModelSpec};
 use crate::engine::Model;
+use crate::i18n::{fill, t};
 use crate::lesson::LessonError;
 use crate::model_file::ModelFile;
 use crate::settings::{ActivationChoice, Cell, SettingError, Settings, Task};
@@ -15,32 +16,30 @@ use crate::settings::{ActivationChoice, Cell, SettingError, Settings, Task};
 pub fn settings_for(file: &ModelFile, base: &Settings) -> Result<Settings, String> {
     let spec = &file.model;
     let InputSpec::Tokens { vocab, dim, mask_zero } = spec.input else {
-        return Err("it reads numbers, not texts (a series model)".into());
+        return Err(t().data.further_numbers.into());
     };
     let Some(vectorizer) = file.vectorizer.as_ref() else {
-        return Err("it has no text vectorizer".into());
+        return Err(t().data.further_no_vectorizer.into());
     };
     if spec.return_sequences || spec.loss != LossKind::SparseCategoricalCrossentropy {
-        return Err("it does not sort whole texts into classes".into());
+        return Err(t().data.further_not_classifier.into());
     }
     let Some(first) = spec.layers.first() else {
-        return Err("it has no recurrent layer".into());
+        return Err(t().data.further_no_recurrent.into());
     };
     if spec.layers.iter().any(|l| l.cell != first.cell || l.units != first.units || l.bidirectional != first.bidirectional) {
-        return Err("its recurrent layers differ from one another, and the page stacks layers of one kind and size".into());
+        return Err(t().data.further_mixed.into());
     }
     let bidirectional = match first.bidirectional {
         None => false,
         Some(Merge::Concat) => true,
-        Some(other) => return Err(format!("its Bidirectional layers merge by {other:?}, and the page's concatenate")),
+        Some(other) => return Err(fill(t().data.further_merge, &[("merge", &format!("{other:?}"))])),
     };
     let (cell, activation, peephole) = match first.cell {
         CellKind::SimpleRnn { activation } => (Cell::Rnn, choice(activation), base.peephole),
         CellKind::Lstm { peephole } => (Cell::Lstm, base.activation, peephole),
         CellKind::Gru { reset_after: true } => (Cell::Gru, base.activation, base.peephole),
-        CellKind::Gru { reset_after: false } => {
-            return Err("its GRU layers use reset_after=False, and the page's GRU is Keras's default (reset_after=True)".into())
-        }
+        CellKind::Gru { reset_after: false } => return Err(t().data.further_gru_reset.into()),
     };
     let settings = Settings {
         task: Task::Agnews,
@@ -56,7 +55,7 @@ pub fn settings_for(file: &ModelFile, base: &Settings) -> Result<Settings, Strin
         max_len: vectorizer.output_sequence_length().unwrap_or(0),
         ..base.clone()
     };
-    settings.validate().map_err(|e| format!("the page's settings cannot hold it: {e}"))?;
+    settings.validate().map_err(|e| fill(t().data.further_settings, &[("error", &e)]))?;
     Ok(settings)
 }
 
@@ -75,13 +74,13 @@ pub fn weights_from(file: &ModelFile, spec: ModelSpec) -> Result<Model, LessonEr
     let refuse = |m: String| LessonError::Setting(SettingError::new("model", m));
     let from = file.to_model().map_err(|e| refuse(e.to_string()))?;
     if from.spec.dense_units != spec.dense_units {
-        return Err(refuse(format!("it sorts into {} classes, and the data has {}", from.spec.dense_units, spec.dense_units)));
+        return Err(refuse(fill(t().data.further_classes, &[("file", &from.spec.dense_units), ("data", &spec.dense_units)])));
     }
     // Zeroed, not initialised: every weight is the file's.
     let mut model = Model::zeroed(spec)?;
     let layout = |m: &Model| m.params.infos.iter().map(|i| (i.name.clone(), i.shape.clone())).collect::<Vec<_>>();
     if layout(&model) != layout(&from) {
-        return Err(refuse("its weights are laid out differently from the model its settings build".into()));
+        return Err(refuse(t().data.further_layout.into()));
     }
     model.params.values = from.params.values;
     Ok(model)

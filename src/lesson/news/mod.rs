@@ -39,6 +39,7 @@ use crate::engine::ops::softmax_rows;
 use crate::engine::train::init::{rng_from_seed, Rng8};
 use crate::engine::train::{Direction, EarlyStopping, EarlyStoppingSpec, Schedule};
 use crate::engine::{Input, InputData, Model, Targets};
+use crate::i18n::{fill, t};
 use crate::model_file::ModelFile;
 use crate::settings::{SettingError, Settings, Task, TextFields};
 use metrics::{count_correct, Tally};
@@ -282,14 +283,14 @@ impl NewsLesson {
     fn build(settings: &Settings, data: &NewsData, start: Option<&ModelFile>) -> Result<Self, LessonError> {
         settings.validate()?;
         if settings.task != Task::Agnews {
-            return Err(SettingError::new("task", format!("the news lesson needs task = agnews, not {}", settings.task)).into());
+            return Err(SettingError::new("task", fill(t().data.news_task, &[("task", &settings.task)])).into());
         }
         let classes = data.classes.len();
         if classes < 2 {
-            return Err(classes_error(format!("needs at least 2 classes, the data has {classes}")));
+            return Err(classes_error(fill(t().data.news_few_classes, &[("n", &classes)])));
         }
         if let Some(bad) = data.train.iter().chain(&data.test).find(|i| i.label as usize >= classes) {
-            return Err(classes_error(format!("label {} is out of range for {classes} classes", bad.label)));
+            return Err(classes_error(fill(t().data.news_label_range, &[("label", &bad.label), ("classes", &classes)])));
         }
         // Training / validation split, seeded.
         let mut order: Vec<usize> = (0..data.train.len()).collect();
@@ -301,7 +302,7 @@ impl NewsLesson {
         let mut val_rows = val_rows.to_vec();
         val_rows.sort_unstable();
         if train_rows.is_empty() {
-            return Err(classes_error("has no training rows".into()));
+            return Err(classes_error(t().data.news_no_training_rows.into()));
         }
         let fields = settings.text;
         let texts: Vec<String> = train_rows.iter().map(|&i| text_of(&data.train[i], fields)).collect();
@@ -351,13 +352,14 @@ impl NewsLesson {
             Estimate::of(kind, Footprint { data: data_bytes, ..footprint::estimate(&spec, &optimizer, work) })
         };
         let estimate = check_fits(kind, estimate_for(settings.batch, time, eval_time), || {
-            halvings(settings.batch).find(|&b| estimate_for(b, time, eval_time).fits(kind)).map(|b| format!("A batch of {b}")).or_else(
-                || {
+            halvings(settings.batch)
+                .find(|&b| estimate_for(b, time, eval_time).fits(kind))
+                .map(|b| fill(t().data.instead_batch, &[("b", &b)]))
+                .or_else(|| {
                     halvings(time)
-                        .find(|&t| estimate_for(settings.batch, t, t).fits(kind))
-                        .map(|t| format!("Texts cut at {t} tokens (max-len {t})"))
-                },
-            )
+                        .find(|&cut| estimate_for(settings.batch, cut, cut).fits(kind))
+                        .map(|cut| fill(t().data.instead_texts_cut, &[("t", &cut)]))
+                })
         })?;
         let model = match start {
             None => Model::new(spec, settings.seed)?,
@@ -705,17 +707,20 @@ impl NewsLesson {
     /// The text `source` names, its true class when known, and a caption.
     pub fn chain_input(&self, source: &ChainSource) -> Result<(String, Option<usize>, String), LessonError> {
         match source {
-            ChainSource::Headline { text } => Ok((text.clone(), None, "the headline you typed".to_string())),
+            ChainSource::Headline { text } => Ok((text.clone(), None, t().data.chain_caption_typed.to_string())),
             ChainSource::TestExample { index } => {
                 let i = *index;
                 let Some(text) = self.test_texts.get(i) else {
-                    return Err(chain_error(format!("there are {} test examples; {} is not one of them", self.test_texts.len(), i + 1)));
+                    return Err(chain_error(fill(t().data.chain_no_test_example, &[("n", &self.test_texts.len()), ("i", &(i + 1))])));
                 };
                 let label = self.test.labels[i] as usize;
-                let caption = format!("test example {} of {} (true class: {})", i + 1, self.test_texts.len(), self.info.classes[label]);
+                let caption = fill(
+                    t().data.chain_caption_test,
+                    &[("i", &(i + 1)), ("n", &self.test_texts.len()), ("class", &self.info.classes[label])],
+                );
                 Ok((text.clone(), Some(label), caption))
             }
-            ChainSource::Window { .. } => Err(chain_error("the news lesson reads headlines, not windows of a series".into())),
+            ChainSource::Window { .. } => Err(chain_error(t().data.chain_not_window.into())),
         }
     }
 

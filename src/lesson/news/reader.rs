@@ -7,6 +7,7 @@ use crate::data::batches::make_batch;
 use crate::data::text::TextVectorizer;
 use crate::engine::ops::softmax_rows;
 use crate::engine::{EngineError, Input, InputData, Model, Targets, Workspace};
+use crate::i18n::t;
 use crate::lesson::chain::{chain_of, Chain};
 use crate::lesson::LessonError;
 use crate::model_file::{ModelFile, ModelFileError};
@@ -38,7 +39,7 @@ impl TextClassifier {
     /// From a model file that has a vectorizer (class names default to `0`, `1`, ...).
     pub fn from_file(file: &ModelFile) -> Result<Self, ModelFileError> {
         let model = file.to_model()?;
-        let vectorizer = file.vectorizer.clone().ok_or_else(|| ModelFileError::Json("the model file has no text vectorizer".into()))?;
+        let vectorizer = file.vectorizer.clone().ok_or_else(|| ModelFileError::Json(t().data.reader_no_vectorizer.into()))?;
         let classes =
             if file.classes.is_empty() { (0..model.spec.dense_units).map(|i| i.to_string()).collect() } else { file.classes.clone() };
         Ok(TextClassifier { model, vectorizer, classes, about: file.about.clone(), ws: Workspace::default() })
@@ -62,7 +63,7 @@ impl TextClassifier {
         };
         let mut grads = |input: &Input, targets: &Targets| model.state_gradients(input, targets, 0, &mut ws.borrow_mut());
         let chain = chain_of(&model.spec, &mut trace, &mut grads, &self.vectorizer, text, self.classes.clone(), truth)?;
-        Ok(Chain { caption: "the headline you typed".into(), ..chain })
+        Ok(Chain { caption: t().data.chain_caption_typed.into(), ..chain })
     }
 
     /// Class probabilities for each text, encoded as in training (one batch per call).

@@ -27,6 +27,8 @@
 //!   rows ([`WordTable::with_min_count`]): a word seen once or twice keeps nearly its random
 //!   starting vector, and such vectors would only add noise to the list.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::{text_of, NewsData, TextClassifier};
@@ -34,6 +36,7 @@ use crate::data::text::{tokens, TextVectorizer, OOV, PAD};
 use crate::engine::analysis::{self, pca2, AnalysisError, Tsne, TsneSettings};
 use crate::engine::model::InputSpec;
 use crate::engine::Model;
+use crate::i18n::{fill, t};
 use crate::settings::TextFields;
 
 /// Words on a map unless asked otherwise.
@@ -45,31 +48,41 @@ pub const NEIGHBOUR_MIN_COUNT: u64 = 5;
 /// The name of the embedding weight in a model's parameters.
 const EMBEDDING: &str = "embedding.embeddings";
 
-/// Why a word table, map or look-up could not be made.
+/// Why a word table, map or look-up could not be made. Its text is in the page's language
+/// (`Display`).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum WordsError {
-    #[error("the model has no word embedding (its input is not a text)")]
     NoEmbedding,
-    #[error("the vectorizer has {tokens} words, but the model's embedding only {rows} rows")]
     Vocabulary { tokens: usize, rows: usize },
-    #[error("{names} class names for a model with {outputs} outputs")]
     Classes { names: usize, outputs: usize },
-    #[error("the embedding of “{word}” holds {value} (did training diverge?)")]
     NotFinite { word: String, value: f32 },
-    #[error("training row {row}: label {label} is out of range for {classes} classes")]
     Label { row: usize, label: u32, classes: usize },
-    #[error("training row {row}: token id {id} is outside the vocabulary of {size}")]
     Token { row: usize, id: u32, size: usize },
-    #[error("type a word")]
     NoWord,
-    #[error("“{text}” is {count} words once lower-cased and stripped of punctuation; type one")]
     SeveralWords { text: String, count: usize },
-    #[error("“{word}” is not in the model's vocabulary of {size} words (the model reads it as [UNK], the unknown word)")]
     NotInVocabulary { word: String, size: usize },
-    #[error("the map has {words} words; t-SNE takes at most {max} (make a map of fewer words)")]
     TooManyForTsne { words: usize, max: usize },
-    #[error("{0}")]
     Analysis(#[from] AnalysisError),
+}
+
+impl fmt::Display for WordsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = &t().data;
+        let message = match self {
+            WordsError::NoEmbedding => text.words_no_embedding.to_string(),
+            WordsError::Vocabulary { tokens, rows } => fill(text.words_vocabulary, &[("tokens", tokens), ("rows", rows)]),
+            WordsError::Classes { names, outputs } => fill(text.words_classes, &[("names", names), ("outputs", outputs)]),
+            WordsError::NotFinite { word, value } => fill(text.words_not_finite, &[("word", word), ("value", value)]),
+            WordsError::Label { row, label, classes } => fill(text.words_label, &[("row", row), ("label", label), ("classes", classes)]),
+            WordsError::Token { row, id, size } => fill(text.words_token, &[("row", row), ("id", id), ("size", size)]),
+            WordsError::NoWord => text.words_no_word.to_string(),
+            WordsError::SeveralWords { text: typed, count } => fill(text.words_several, &[("text", typed), ("count", count)]),
+            WordsError::NotInVocabulary { word, size } => fill(text.words_not_in_vocabulary, &[("word", word), ("size", size)]),
+            WordsError::TooManyForTsne { words, max } => fill(text.words_too_many_for_tsne, &[("words", words), ("max", max)]),
+            WordsError::Analysis(e) => return write!(f, "{e}"),
+        };
+        f.write_str(&message)
+    }
 }
 
 /// One word on the map.
