@@ -53,16 +53,10 @@ pub const DE: Data = Data {
     chain_not_window: "die Nachrichten-Lektion liest Schlagzeilen, keine Fenster einer Zeitreihe",
     reader_no_vectorizer: "die Modelldatei hat keinen Text-Vektorisierer",
 
-    further_numbers: "es liest Zahlen, keine Texte (ein Zeitreihenmodell)",
+    further_numbers: "es liest Zahlen, keine Texte (ein Reihen-Modell)",
     further_no_vectorizer: "es hat keinen Text-Vektorisierer",
     further_not_classifier: "es ordnet nicht ganze Texte in Klassen ein",
-    further_no_recurrent: "es hat keine rekurrente Schicht",
-    further_mixed: "seine rekurrenten Schichten unterscheiden sich voneinander, und die Seite stapelt Schichten einer Art und Größe",
-    further_merge: "seine Bidirectional-Schichten führen beide Richtungen per {merge} zusammen, die der Seite verketten sie",
-    further_gru_reset: "seine GRU-Schichten verwenden reset_after=False, und das GRU der Seite ist das Standard-GRU von Keras (reset_after=True)",
-    further_settings: "die Einstellungen der Seite können es nicht fassen: {error}",
     further_classes: "es ordnet in {file} Klassen ein, und die Daten haben {data}",
-    further_layout: "seine Gewichte sind anders angeordnet als im Modell, das seine Einstellungen bauen",
 
     words_no_embedding: "das Modell hat kein Wort-Embedding (seine Eingabe ist kein Text)",
     words_vocabulary: "der Vektorisierer hat {tokens} Wörter, das Embedding des Modells aber nur {rows} Zeilen",

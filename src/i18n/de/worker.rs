@@ -3,8 +3,8 @@ use crate::i18n::en::worker::Worker;
 pub const DE: Worker = Worker {
     no_recurrent_layer: "es hat keine rekurrente Schicht",
     layers_differ: "seine rekurrenten Schichten unterscheiden sich voneinander, und die Seite stapelt Schichten einer Art und Größe",
-    merge_differs: "seine Bidirectional-Schichten verbinden mit {merge}, die der Seite hängen aneinander (concatenate)",
-    gru_reset_before: "seine GRU-Schichten verwenden reset_after=False, und die GRU der Seite ist die Voreinstellung von Keras (reset_after=True)",
+    merge_differs: "seine Bidirectional-Schichten führen beide Richtungen per {merge} zusammen, die der Seite verketten sie",
+    gru_reset_before: "seine GRU-Schichten verwenden reset_after=False, und das GRU der Seite ist das Standard-GRU von Keras (reset_after=True)",
     settings_cannot_hold: "die Einstellungen der Seite können es nicht fassen: {error}",
     weights_laid_out: "seine Gewichte sind anders angeordnet als im Modell, das seine Einstellungen bauen",
     series_reads_texts: "es liest Texte (ein Schlagzeilen-Modell): Öffnen Sie es in der Lektion Nachrichten",

@@ -112,16 +112,8 @@ english! {
         further_numbers: "it reads numbers, not texts (a series model)",
         further_no_vectorizer: "it has no text vectorizer",
         further_not_classifier: "it does not sort whole texts into classes",
-        further_no_recurrent: "it has no recurrent layer",
-        further_mixed: "its recurrent layers differ from one another, and the page stacks layers of one kind and size",
-        /// `{merge}`: the Keras merge mode's name (`Sum`, `Mul`, `Ave`).
-        further_merge: "its Bidirectional layers merge by {merge}, and the page's concatenate",
-        further_gru_reset: "its GRU layers use reset_after=False, and the page's GRU is Keras's default (reset_after=True)",
-        /// `{error}`: the setting's own refusal.
-        further_settings: "the page's settings cannot hold it: {error}",
         /// `{file}`: the model's classes; `{data}`: the data's.
         further_classes: "it sorts into {file} classes, and the data has {data}",
-        further_layout: "its weights are laid out differently from the model its settings build",
 
         // The word map (lesson::news::words, `WordsError`).
         words_no_embedding: "the model has no word embedding (its input is not a text)",
