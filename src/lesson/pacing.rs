@@ -168,7 +168,7 @@ impl<L: Trainable> Trial<L> {
     /// Takes the trial a turn further: the timing once it is known, or why the CPU stays.
     pub fn advance(&mut self, now: f64) -> Option<Result<Timing, String>> {
         if now - self.started > TRIAL_MS {
-            return Some(Err(format!("WebGPU did not finish a few steps within {} s", TRIAL_MS / 1000.0)));
+            return Some(Err(crate::i18n::fill(crate::i18n::t().worker.trial_timeout, &[("seconds", &(TRIAL_MS / 1000.0))])));
         }
         let arrived = match self.lesson.arrived() {
             Ok(n) => n,

@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 
 use super::clock::now_ms;
 use super::{news, post, post_js, State};
+use crate::i18n::{fill, t};
 use crate::lesson::LessonError;
 use crate::protocol::{to_js, ChainRequest, Event, Reader};
 
@@ -39,7 +40,7 @@ pub fn tick(st: &mut State) {
     let chain = match (req.reader, st.active.as_mut()) {
         (Reader::Pretrained, _) => news::pretrained_chain(st, &req.source),
         (Reader::Trained, Some(active)) => active.chain(&req.source),
-        (Reader::Trained, None) => Err(crate::lesson::chain::chain_error("the model is still being built".into())),
+        (Reader::Trained, None) => Err(crate::lesson::chain::chain_error(t().worker.chain_model_building.into())),
     };
     match chain {
         Ok(mut chain) => {
@@ -54,7 +55,7 @@ pub fn tick(st: &mut State) {
                     let _ = js_sys::Reflect::set(&v, &JsValue::from_str("cost_ms"), &JsValue::from_f64(cost as f64));
                     post_js(&v);
                 }
-                Err(e) => post(Event::ChainUnavailable { message: format!("the chain could not be sent: {e}") }),
+                Err(e) => post(Event::ChainUnavailable { message: fill(t().worker.chain_not_sent, &[("error", &e)]) }),
             }
         }
         Err(e) => post(unavailable(e)),

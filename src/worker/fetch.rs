@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Cache, ReadableStreamDefaultReader, RequestInit, Response, WorkerGlobalScope};
 
 use super::clock::now_ms;
+use crate::i18n::{fill, t};
 
 /// A download that receives nothing (no answer, no bytes) for this long is given up.
 pub const STALL_MS: f64 = 20_000.0;
@@ -91,33 +92,24 @@ impl FetchError {
     /// do about it.
     pub fn own_file_message(&self, path: &str) -> String {
         match self {
-            FetchError::Network(detail) => format!(
-                "the playground could not download {path} from its own site ({detail}); check the connection and press \"Try again\", \
-                 or use a CSV file of your own"
-            ),
-            FetchError::Status(code, text) => format!("this site answered {code} {text} for {path}: its copy is missing or broken"),
+            FetchError::Network(detail) => fill(t().worker.own_network, &[("path", &path), ("detail", detail)]),
+            FetchError::Status(code, text) => fill(t().worker.own_status, &[("code", code), ("text", text), ("path", &path)]),
             other => other.message(path),
         }
     }
 
     /// The message for `url`.
     pub fn message(&self, url: &str) -> String {
+        let text = &t().worker;
         match self {
-            FetchError::Network(detail) => format!(
-                "could not read {url}: the server did not allow this page to read it (cross-origin requests need the server to send \
-                 Access-Control-Allow-Origin), or it could not be reached ({detail}). Download the file and upload it instead."
-            ),
-            FetchError::Status(code, text) => format!("{url} answered {code} {text}"),
+            FetchError::Network(detail) => fill(text.network, &[("url", &url), ("detail", detail)]),
+            FetchError::Status(code, status) => fill(text.status, &[("url", &url), ("code", code), ("text", status)]),
             FetchError::TooLarge(n) => {
-                format!("{url} is {n} bytes; at most {} MB can be loaded", crate::data::labeled_csv::MAX_BYTES / (1024 * 1024))
+                fill(text.too_large, &[("url", &url), ("n", n), ("mb", &(crate::data::labeled_csv::MAX_BYTES / (1024 * 1024)))])
             }
-            FetchError::Other(m) => format!("could not read {url}: {m}"),
-            FetchError::Stalled => format!(
-                "{url} sent nothing for {} seconds, so the download was given up: the server may be down or very slow; try again later, \
-                 or download the file and upload it",
-                stall_ms() / 1000.0
-            ),
-            FetchError::Cancelled => format!("the download of {url} was cancelled"),
+            FetchError::Other(m) => fill(text.other, &[("url", &url), ("error", m)]),
+            FetchError::Stalled => fill(text.stalled, &[("url", &url), ("seconds", &(stall_ms() / 1000.0))]),
+            FetchError::Cancelled => fill(text.cancelled, &[("url", &url)]),
         }
     }
 }

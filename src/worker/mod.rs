@@ -21,6 +21,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::backend::BackendLabel;
+use crate::i18n::{fill, t};
 use crate::protocol::{from_js, to_js, Command, Event, Weights};
 use crate::settings::{Settings, Task};
 use clock::{now_ms, yield_now};
@@ -160,7 +161,7 @@ pub fn start() {
         }
         match from_js::<Command>(ev.data()) {
             Ok(cmd) => handle(&state, cmd),
-            Err(e) => post(Event::Error { message: format!("The worker received a message it does not understand: {e}") }),
+            Err(e) => post(Event::Error { message: fill(t().worker.not_understood, &[("error", &e)]) }),
         }
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
@@ -417,5 +418,5 @@ fn time_slice(max_steps: usize, budget_ms: f64, mut step: impl FnMut() -> bool) 
 
 /// Tells the page why training stopped (the lesson's `train` returns `false` with it).
 fn stop_with_error(e: impl std::fmt::Display) {
-    post(Event::Error { message: format!("Training stopped: {e}") });
+    post(Event::Error { message: fill(t().worker.training_stopped, &[("error", &e)]) });
 }

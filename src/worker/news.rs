@@ -13,6 +13,7 @@ use super::{activate, model_files, post, time_slice, State};
 use crate::data::labeled_csv::MAX_BYTES;
 use crate::engine::backend::{BackendKind, BackendLabel};
 use crate::engine::gpu::MAX_IN_FLIGHT;
+use crate::i18n::{fill, t};
 use crate::lesson::chain::{chain_error, Chain, ChainSource};
 use crate::lesson::news::{EngineTrial, NewsData, NewsLesson, Progress, TestJob, TextClassifier, WordTable, WordsError};
 use crate::lesson::news_source::{self, DataSummary, BUNDLE_TEST, BUNDLE_TRAIN, PRETRAINED_MODEL};
@@ -227,18 +228,18 @@ async fn read_source(source: DataSource) -> Result<(NewsData, DataSummary), Stri
             let (test, cached_test) = fetch_bytes(BUNDLE_TEST, max, Some(BUNDLE_CACHE), true, &loading("AG News test set"))
                 .await
                 .map_err(|e| e.own_file_message(BUNDLE_TEST))?;
-            post(NewsEvent::DataLoading { what: "Reading AG News".into(), loaded: 0, total: None });
+            post(NewsEvent::DataLoading { what: fill(t().worker.reading, &[("name", &"AG News")]), loaded: 0, total: None });
             news_source::bundled(train, test, cached_train && cached_test)
         }
         DataSource::Url { url } => {
             news_source::check_url(&url)?;
             let name = news_source::url_name(&url);
             let (bytes, _) = fetch_bytes(&url, MAX_BYTES as u64, None, true, &loading(&name)).await.map_err(|e| e.message(&url))?;
-            post(NewsEvent::DataLoading { what: format!("Reading {name}"), loaded: 0, total: None });
+            post(NewsEvent::DataLoading { what: fill(t().worker.reading, &[("name", &name)]), loaded: 0, total: None });
             news_source::user_file(&name, bytes)
         }
         DataSource::Upload { name, bytes } => {
-            post(NewsEvent::DataLoading { what: format!("Reading {name}"), loaded: 0, total: None });
+            post(NewsEvent::DataLoading { what: fill(t().worker.reading, &[("name", &name)]), loaded: 0, total: None });
             news_source::user_file(&name, bytes)
         }
     }
@@ -273,7 +274,7 @@ pub fn load_pretrained(state: &Rc<RefCell<State>>, st: &mut State) {
                 post(ready(&p));
                 st.news.pretrained = Some(p);
             }
-            Err(e) => post(Event::Error { message: format!("The pretrained headline model could not be loaded: {e}") }),
+            Err(e) => post(Event::Error { message: fill(t().worker.pretrained_failed, &[("error", &e)]) }),
         }
     });
 }
@@ -286,7 +287,7 @@ fn ready(p: &TextClassifier) -> NewsEvent {
 /// copy); refused while it trains.
 pub fn save_model(st: &mut State) {
     let Some(run) = active(&mut st.active) else {
-        post(NewsEvent::ModelRefused { message: "Only a news model can be saved: open the news lesson first.".into() });
+        post(NewsEvent::ModelRefused { message: t().worker.only_news_saved.into() });
         return;
     };
     if let Err(message) = model_files::ready_to_save(run.training, run.lesson.settled()) {
@@ -295,7 +296,8 @@ pub fn save_model(st: &mut State) {
     }
     let settings = run.lesson.settings().clone();
     let mut file = run.lesson.to_file();
-    file.about = Some(format!("Trained in Unroll for {:.2} epochs, with the settings {}", run.lesson.epochs_done(), settings.to_query()));
+    file.about =
+        Some(fill(t().worker.news_about, &[("epochs", &format!("{:.2}", run.lesson.epochs_done())), ("settings", &settings.to_query())]));
     post(NewsEvent::ModelSaved { name: format!("unroll-news-{}-{}.json", settings.cell, settings.units), json: file.to_json() });
 }
 
@@ -331,15 +333,11 @@ pub fn open_model(st: &mut State, name: String, bytes: Vec<u8>) {
 pub fn train_opened(st: &mut State, settings: Settings) {
     let refuse = |why: String| post(NewsEvent::ModelRefused { message: why });
     let (Some((name, file)), Some(data)) = (st.news.opened.as_ref(), st.news.data.as_ref()) else {
-        return refuse(if st.news.opened.is_none() {
-            "Open a model file first.".into()
-        } else {
-            "The headlines are still loading: try again when they are here.".into()
-        });
+        return refuse(if st.news.opened.is_none() { t().worker.open_first.into() } else { t().worker.headlines_loading.into() });
     };
     match NewsLesson::further(&settings, data, file, name) {
         Ok(lesson) => install(st, lesson),
-        Err(e) => refuse(format!("{} cannot be trained further here: {e}", crate::settings::shown(name))),
+        Err(e) => refuse(fill(t().worker.cannot_train_further, &[("name", &crate::settings::shown(name)), ("error", &e)])),
     }
 }
 
@@ -371,15 +369,15 @@ pub fn pretrained_words(st: &mut State, words: usize) -> Option<Result<WordTable
 /// test split, when it is the active lesson).
 pub fn pretrained_chain(st: &mut State, source: &ChainSource) -> Result<Chain, LessonError> {
     let (text, truth, caption) = match (source, active(&mut st.active)) {
-        (ChainSource::Headline { text }, _) => (text.clone(), None, "the headline you typed".to_string()),
+        (ChainSource::Headline { text }, _) => (text.clone(), None, t().data.chain_caption_typed.to_string()),
         (ChainSource::TestExample { .. }, Some(run)) => run.lesson.chain_input(source)?,
-        _ => return Err(chain_error("the pretrained model reads headlines".into())),
+        _ => return Err(chain_error(t().worker.chain_pretrained_headlines.into())),
     };
     let Some(p) = st.news.pretrained.as_mut() else {
-        return Err(chain_error("the pretrained model is still loading".into()));
+        return Err(chain_error(t().worker.pretrained_loading.into()));
     };
     let chain = p.chain(&text, truth)?;
-    Ok(Chain { source: source.clone(), caption: format!("{caption}, read by the pretrained model"), ..chain })
+    Ok(Chain { source: source.clone(), caption: fill(t().worker.chain_read_by_pretrained, &[("caption", &caption)]), ..chain })
 }
 
 impl NewsRun {

@@ -355,7 +355,7 @@ impl Running for SeriesRun {
                 self.eval_cost_ms = spent;
                 self.last_eval_ms = now_ms();
             }
-            Err(e) => post(Event::Error { message: format!("Evaluation failed: {e}") }),
+            Err(e) => post(Event::Error { message: fill(t().worker.evaluation_failed, &[("error", &e)]) }),
         }
     }
 
@@ -376,7 +376,7 @@ impl Running for SeriesRun {
     fn chain(&mut self, source: &ChainSource) -> Result<Chain, LessonError> {
         match source {
             ChainSource::Window { start } => self.lesson.chain(*start),
-            _ => Err(chain_error("the sine and typed lessons read windows of their series, not headlines".into())),
+            _ => Err(chain_error(t().worker.chain_series_not_headlines.into())),
         }
     }
 

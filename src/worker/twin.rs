@@ -4,6 +4,7 @@
 
 use super::clock::now_ms;
 use super::{post, State};
+use crate::i18n::{fill, t};
 use crate::lesson::twin::{Recipe, Twin};
 use crate::protocol::SeriesEvent;
 use crate::settings::Task;
@@ -30,11 +31,11 @@ pub fn request(st: &mut State, start: bool) {
         post(SeriesEvent::Twin { recipe: Recipe::of(&settings).other(), step: 0, target: 0, evaluation: None, message: Some(message) })
     };
     if !matches!(settings.task, Task::Sine | Task::Typed) {
-        return refuse("The twin is for the sine and typed lessons.".into());
+        return refuse(t().worker.twin_series_only.into());
     }
     let steps = active.steps();
     if steps == 0 {
-        return refuse("Train the model first: the twin trains as many steps as it has.".into());
+        return refuse(t().worker.twin_train_first.into());
     }
     match Twin::new(&settings, steps) {
         Ok(twin) => {
@@ -75,7 +76,13 @@ pub fn work(st: &mut State) {
             st.twin = None;
         }
         Err(e) => {
-            post(SeriesEvent::Twin { recipe, step, target, evaluation: None, message: Some(format!("The twin failed: {e}")) });
+            post(SeriesEvent::Twin {
+                recipe,
+                step,
+                target,
+                evaluation: None,
+                message: Some(fill(t().worker.twin_failed, &[("error", &e)])),
+            });
             st.twin = None;
         }
     }

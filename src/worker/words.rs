@@ -6,6 +6,7 @@
 use super::clock::now_ms;
 use super::{news, post, State};
 use crate::engine::analysis::{Tsne, TsneSettings};
+use crate::i18n::t;
 use crate::lesson::news::words::{WordMap, WordTable, DEFAULT_NEIGHBOURS};
 use crate::protocol::{NewsEvent, Reader};
 
@@ -32,11 +33,11 @@ pub fn map(st: &mut State, reader: Reader, words: usize) {
     let table = match reader {
         Reader::Trained => match news::lesson(st) {
             Some(lesson) => lesson.words(words),
-            None => return refused("the news model is still being built".into()),
+            None => return refused(t().worker.words_building.into()),
         },
         Reader::Pretrained => match news::pretrained_words(st, words) {
             Some(t) => t,
-            None => return refused("the pretrained model is still loading".into()),
+            None => return refused(t().worker.pretrained_loading.into()),
         },
     };
     let table = match table {
@@ -54,7 +55,7 @@ pub fn map(st: &mut State, reader: Reader, words: usize) {
 
 /// Starts laying the map out with t-SNE (the worker's loop runs it).
 pub fn start_tsne(st: &mut State, perplexity: f32) {
-    let Some(w) = st.words.as_mut() else { return refused("make a map first".into()) };
+    let Some(w) = st.words.as_mut() else { return refused(t().worker.words_map_first.into()) };
     let perplexity = perplexity.min((w.table.len() as f32 - 1.0) / 3.0).max(2.0);
     match w.table.start_tsne(TsneSettings { perplexity, iterations: 1000, seed: 1 }) {
         Ok(t) => w.tsne = Some(t),
@@ -89,7 +90,7 @@ pub fn work(st: &mut State) {
 
 /// A word of the map's model and its neighbours.
 pub fn lookup(st: &mut State, word: String) {
-    let Some(w) = st.words.as_ref() else { return refused("make a map first".into()) };
+    let Some(w) = st.words.as_ref() else { return refused(t().worker.words_map_first.into()) };
     match w.table.lookup(&word, DEFAULT_NEIGHBOURS) {
         Ok(info) => post(NewsEvent::WordLookup { word, info: Some(info), message: None }),
         Err(e) => post(NewsEvent::WordLookup { word, info: None, message: Some(e.to_string()) }),

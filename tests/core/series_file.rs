@@ -99,5 +99,5 @@ fn a_file_the_series_lessons_cannot_hold_is_refused_by_name() {
     set_lang(Lang::De);
     let e = reopened(&cases[0].0, &Settings::default()).err().unwrap_or_default();
     set_lang(Lang::En);
-    assert!(e.contains("Öffnen Sie es in der Lektion Nachrichten"), "{e}");
+    assert!(e.contains("Öffnen Sie es in der Lektion Schlagzeilen"), "{e}");
 }

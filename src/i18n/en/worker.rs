@@ -33,6 +33,47 @@ english! {
         series_about: "Trained in Unroll for {steps} steps, with the settings {settings}",
         // The news lesson's own.
         news_needs_vectorizer: "it has no text vectorizer, so it cannot read headlines (a series model: open it in the sine or typed lesson)",
+        // The worker's other messages.
+        /// Downloads: the site's own file `{path}` could not be fetched (`{detail}`: the browser's words).
+        own_network: "the playground could not download {path} from its own site ({detail}); check the connection and press \"Try again\", or use a CSV file of your own",
+        /// `{code} {text}`: the HTTP status.
+        own_status: "this site answered {code} {text} for {path}: its copy is missing or broken",
+        network: "could not read {url}: the server did not allow this page to read it (cross-origin requests need the server to send Access-Control-Allow-Origin), or it could not be reached ({detail}). Download the file and upload it instead.",
+        status: "{url} answered {code} {text}",
+        too_large: "{url} is {n} bytes; at most {mb} MB can be loaded",
+        other: "could not read {url}: {error}",
+        stalled: "{url} sent nothing for {seconds} seconds, so the download was given up: the server may be down or very slow; try again later, or download the file and upload it",
+        cancelled: "the download of {url} was cancelled",
+        /// Failures.
+        not_understood: "The worker received a message it does not understand: {error}",
+        training_stopped: "Training stopped: {error}",
+        evaluation_failed: "Evaluation failed: {error}",
+        /// The news data being read: `{name}` a file's name or AG News.
+        reading: "Reading {name}",
+        pretrained_failed: "The pretrained headline model could not be loaded: {error}",
+        /// Save model with no lesson built yet.
+        only_news_saved: "Only a news model can be saved: open the news lesson first.",
+        /// A saved headline model's `about`: `{epochs}` with two decimals.
+        news_about: "Trained in Unroll for {epochs} epochs, with the settings {settings}",
+        open_first: "Open a model file first.",
+        headlines_loading: "The headlines are still loading: try again when they are here.",
+        cannot_train_further: "{name} cannot be trained further here: {error}",
+        /// The unrolled chain.
+        chain_pretrained_headlines: "the pretrained model reads headlines",
+        pretrained_loading: "the pretrained model is still loading",
+        chain_read_by_pretrained: "{caption}, read by the pretrained model",
+        chain_model_building: "the model is still being built",
+        chain_not_sent: "the chain could not be sent: {error}",
+        chain_series_not_headlines: "the sine and typed lessons read windows of their series, not headlines",
+        /// The twin ("Why does it drift?").
+        twin_series_only: "The twin is for the sine and typed lessons.",
+        twin_train_first: "Train the model first: the twin trains as many steps as it has.",
+        twin_failed: "The twin failed: {error}",
+        /// The word map.
+        words_building: "the news model is still being built",
+        words_map_first: "make a map first",
+        /// Auto's timing gave up on WebGPU after `{seconds}` s.
+        trial_timeout: "WebGPU did not finish a few steps within {seconds} s",
         series_save_hint: "Save the model as it is now: its weights and the settings that made it (pause first)",
     }
 }
