@@ -240,7 +240,11 @@ fn handle(state: &Rc<RefCell<State>>, cmd: Command) {
             }
         }
         Command::OpenModel { name, bytes } => news::open_model(&mut st, name, bytes),
-        Command::OpenSeriesModel { name, bytes, settings } => series::open_model(&mut st, name, bytes, settings),
+        Command::OpenSeriesModel { name, bytes, settings } => {
+            series::open_model(&mut st, name, bytes, settings);
+            // Its first evaluation runs in the loop.
+            start_loop(state, &mut st);
+        }
         Command::TrainOpened { settings } => news::train_opened(&mut st, settings),
         Command::Language { lang } => crate::i18n::set_lang(crate::i18n::Lang::parse(&lang).unwrap_or_default()),
         Command::Read { text, reader } => news::read(&mut st, text, reader),

@@ -1,4 +1,4 @@
-// Models in and out of the page (the news lesson): a trained model is saved as a model file
+// Models in and out of the page. The news lesson: a trained model is saved as a model file
 // (weights, vocabulary, class names), opened again, and reads a headline exactly as the model it
 // was saved from; the file `unroll train --save` made for the page opens too; a broken file and
 // one claiming a model too big for the page get a message naming what is wrong, and change nothing.
@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, launch, openPage, problems, screenshot } from './lib/harness.mjs';
 import { csv, goodRows } from './lib/news-data.mjs';
+import { Playground } from './lib/playground.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -115,6 +116,77 @@ test('A Keras export dropped on the page opens, reads headlines, and trains furt
   const accuracy = parseFloat(await page.getByTestId('test-accuracy').textContent());
   assert.ok(accuracy >= 70, `test accuracy ${accuracy} % after training further (Keras's own: 72.4 %)`);
   await screenshot(page, '57-keras-trained-further');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});
+
+// The sine and typed lessons: the model is saved with the settings that made it; opened in a
+// fresh page at other settings, the file is the same experiment (its settings, its weights: the
+// same held-out error, generation and continuation); a typed lesson's file takes the page to the
+// typed lesson with its sequence; a headline model and a broken file are refused, changing nothing.
+test('A series model saved in the sine lesson opens in a fresh page as the same experiment; a typed one brings its sequence', async () => {
+  const stats = async (page) => Promise.all(['heldout-mse', 'generation-mse', 'next-values'].map(async (id) => (await page.getByTestId(id).textContent()).trim()));
+  const trainAndSave = async (query, steps) => {
+    const opened = await openPage(browser, `${server.url}?${query}`);
+    const pg = new Playground(opened.page);
+    await pg.ready();
+    await pg.train().click();
+    await pg.waitForStep(steps);
+    await pg.pause().click();
+    await pg.train().waitFor();
+    await opened.page.waitForTimeout(800); // the evaluation of the weights it stopped at
+    const [download] = await Promise.all([opened.page.waitForEvent('download'), opened.page.getByTestId('save-model').click()]);
+    const saved = fs.readFileSync(await download.path(), 'utf8');
+    return { ...opened, saved, name: download.suggestedFilename(), stats: await stats(opened.page) };
+  };
+  const sine = await trainAndSave('units=8&seq-len=12&seed=5&engine=cpu', 60);
+  assert.equal(sine.name, 'unroll-sine-rnn-8.json');
+  const file = JSON.parse(sine.saved);
+  assert.match(file.settings, /(^|&)units=8(&|$)/);
+  assert.match(file.about, /^Trained in Unroll for \d+ steps, with the settings v=\d+&task=sine/);
+  await sine.page.getByTestId('model-file-status').filter({ hasText: `Saved ${sine.name}` }).waitFor();
+  assert.deepEqual(problems(sine.messages), []);
+  await sine.context.close();
+
+  // A fresh page at the defaults (SimpleRNN(100)) opens it: the same experiment, same weights.
+  const { page, messages, context } = await openPage(browser, `${server.url}?engine=cpu`);
+  const pg = new Playground(page);
+  await pg.ready();
+  await page.getByTestId('model-file').setInputFiles({ name: sine.name, mimeType: 'application/json', buffer: Buffer.from(sine.saved) });
+  await page.getByTestId('model-file-status').filter({ hasText: `Opened ${sine.name}: SimpleRNN(8, relu)` }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('model').filter({ hasText: 'SimpleRNN(8, relu)' }).waitFor();
+  assert.match(page.url(), /units=8/);
+  await page.waitForFunction(([h, g]) => document.querySelector('[data-testid="heldout-mse"]').textContent.trim() === h
+    && document.querySelector('[data-testid="generation-mse"]').textContent.trim() === g, sine.stats, { timeout: 15_000 }).catch(async (e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(await stats(page))} vs ${JSON.stringify(sine.stats)}; ${page.url()} ${file.settings}`);
+  });
+  assert.deepEqual(await stats(page), sine.stats, 'the same predictions, generation and continuation');
+  await screenshot(page, '62-series-model-opened');
+
+  // Refused, and nothing changes: a headline model, a broken file.
+  const keras = fs.readFileSync(new URL('../fixtures/keras_news_lstm.unroll.json', import.meta.url));
+  await page.getByTestId('model-file').setInputFiles({ name: 'news.json', mimeType: 'application/json', buffer: keras });
+  await page.getByTestId('model-file-error').filter({ hasText: 'news.json was not opened: it reads texts (a headline model): open it in the news lesson' }).waitFor({ timeout: 10_000 });
+  await page.getByTestId('model-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(sine.saved.slice(0, 300)) });
+  await page.getByTestId('model-file-error').filter({ hasText: 'broken.json was not opened' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(await stats(page), sine.stats, 'nothing changed');
+
+  // Train goes on from the file's weights.
+  await pg.train().click();
+  await pg.waitForStep(20);
+  await pg.pause().click();
+
+  // A typed lesson's file takes the page to the typed lesson, its sequence in the box.
+  const SEQUENCE = '2, 4, 6, 5, 3, 2, 4, 6, 5, 3, 2, 4, 6, 5, 3, 2, 4, 6, 5, 3, 2, 4, 6, 5, 3';
+  const typed = await trainAndSave(`task=typed&series=${encodeURIComponent(SEQUENCE)}&units=6&engine=cpu`, 20);
+  await typed.context.close();
+  assert.equal(typed.name, 'unroll-typed-rnn-6.json');
+  await page.getByTestId('model-file').setInputFiles({ name: typed.name, mimeType: 'application/json', buffer: Buffer.from(typed.saved) });
+  await page.getByTestId('model-file-status').filter({ hasText: `Opened ${typed.name}` }).waitFor({ timeout: 30_000 });
+  assert.ok(await page.getByRole('radio', { name: 'Your sequence' }).isChecked(), 'the typed lesson is on show');
+  assert.equal(await page.locator('#typed-series').inputValue(), SEQUENCE);
+  assert.match(page.url(), /task=typed/);
+  await page.waitForFunction(([h]) => document.querySelector('[data-testid="heldout-mse"]').textContent.trim() === h, typed.stats, { timeout: 15_000 });
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
