@@ -64,7 +64,7 @@ test('Forced WebGPU trains the sine lesson free-running (its last steps read its
   assert.match(await pg.text('backend'), /^WebGPU · chosen in the settings/);
   const before = Number(await pg.text('heldout-mse'));
   await pg.train().click();
-  await pg.waitForStep(60, 120_000);
+  await pg.waitForStep(30, 120_000);
   await pg.pause().click();
   await pg.train().waitFor();
   await page.locator('[data-testid="step"][data-in-flight="0"]').waitFor({ timeout: 60_000 });
@@ -103,7 +103,7 @@ test('A WebGPU device lost mid-run: training pauses and goes on on the CPU from 
   const pg = new Playground(page);
   await pg.ready();
   await pg.train().click();
-  await pg.waitForStep(60, 120_000);
+  await pg.waitForStep(30, 120_000);
   const heldoutTrained = Number(await pg.text('heldout-mse'));
   // The driver reset, from the engine worker (the one that set up the device).
   const workers = page.workers().filter((w) => /worker/.test(w.url()));
@@ -117,7 +117,7 @@ test('A WebGPU device lost mid-run: training pauses and goes on on the CPU from 
   await screenshot(page, '45-webgpu-device-lost');
   // Nothing was lost but the last few updates: it goes on from there, on the CPU.
   const step = await pg.step();
-  assert.ok(step >= 60, `step ${step}`);
+  assert.ok(step >= 30, `step ${step}`);
   assert.ok(Number(await pg.text('heldout-mse')) < 3 * heldoutTrained, 'the weights kept their training');
   await pg.train().click();
   await pg.waitForStep(step + 200);
