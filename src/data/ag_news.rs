@@ -2,6 +2,8 @@
 //! `../shared/data/ag_news/README.md`). This part reads rows and counts tokens, for benchmarks that
 //! need the data set's real lengths; the news lesson builds its text pipeline on it.
 
+use crate::i18n::{fill, t};
+
 /// One row: label 0..3 (the file's 1..4 minus one), title, description. Also the item of any
 /// labelled-text data set (`description` empty when there is a single text column).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31,8 +33,8 @@ pub fn read(bytes: &[u8]) -> (Vec<Row>, Vec<BadRow>) {
                 let label = r.get(0).and_then(|l| l.trim().parse::<u32>().ok());
                 match (r.len(), label) {
                     (3, Some(l @ 1..=4)) => rows.push(Row { label: l - 1, title: r[1].to_string(), description: r[2].to_string() }),
-                    (3, _) => bad.push(BadRow { line, problem: format!("class `{}` is not 1, 2, 3 or 4", &r[0]) }),
-                    (n, _) => bad.push(BadRow { line, problem: format!("{n} fields instead of 3") }),
+                    (3, _) => bad.push(BadRow { line, problem: fill(t().data.row_ag_class, &[("class", &crate::settings::shown(&r[0]))]) }),
+                    (n, _) => bad.push(BadRow { line, problem: fill(t().data.row_fields, &[("got", &n), ("want", &3)]) }),
                 }
             }
         }

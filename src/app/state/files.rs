@@ -26,6 +26,6 @@ pub fn download(name: &str, mime: &str, text: &str) {
 pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
         Ok(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
-        Err(e) => Err(format!("{} could not be read: {e:?}", file.name())),
+        Err(e) => Err(crate::i18n::fill(crate::i18n::t().worker.file_unreadable, &[("name", &file.name()), ("error", &format!("{e:?}"))])),
     }
 }

@@ -16,6 +16,7 @@ pub const DE: Data = Data {
     csv_why_too_many: "höchstens {max} Klassen",
     csv_header: "die Kopfzeile nennt keine {column}-Spalte (Label: label, class, category, topic, target, y; Text: text, headline, sentence, content, title)",
 
+    row_ag_class: "Klasse `{class}` ist nicht 1, 2, 3 oder 4",
     row_fields: "{got} Felder statt {want}",
     row_empty_label: "leeres Label",
     row_empty_text: "leerer Text",

@@ -50,5 +50,6 @@ pub const DE: Worker = Worker {
     words_building: "das Nachrichten-Modell wird noch aufgebaut",
     words_map_first: "erstellen Sie zuerst eine Karte",
     trial_timeout: "WebGPU hat ein paar Schritte nicht innerhalb von {seconds} s geschafft",
+    file_unreadable: "{name} konnte nicht gelesen werden: {error}",
     series_save_hint: "Das Modell speichern, wie es jetzt ist: seine Gewichte und die Einstellungen, die es gemacht haben (vorher pausieren)",
 };

@@ -38,6 +38,8 @@ english! {
         // A skipped row's problem (shown after its line number).
         /// `{got}`: the fields in the row; `{want}`: the fields expected.
         row_fields: "{got} fields instead of {want}",
+        /// A row of the bundled AG News whose class is not 1–4: `{class}` as written.
+        row_ag_class: "class `{class}` is not 1, 2, 3 or 4",
         row_empty_label: "empty label",
         row_empty_text: "empty text",
 

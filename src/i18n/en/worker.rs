@@ -74,6 +74,8 @@ english! {
         words_map_first: "make a map first",
         /// Auto's timing gave up on WebGPU after `{seconds}` s.
         trial_timeout: "WebGPU did not finish a few steps within {seconds} s",
+        /// The page could not read a file the student chose: `{error}` the browser's words.
+        file_unreadable: "{name} could not be read: {error}",
         series_save_hint: "Save the model as it is now: its weights and the settings that made it (pause first)",
     }
 }
