@@ -287,7 +287,7 @@ fn ready(p: &TextClassifier) -> NewsEvent {
 /// copy); refused while it trains.
 pub fn save_model(st: &mut State) {
     let Some(run) = active(&mut st.active) else {
-        post(NewsEvent::ModelRefused { message: t().worker.only_news_saved.into() });
+        post(NewsEvent::ModelRefused { message: t().worker.nothing_to_save.into() });
         return;
     };
     if let Err(message) = model_files::ready_to_save(run.training, run.lesson.settled()) {

@@ -79,3 +79,18 @@ test('the link\'s lang field wins over the browser, a bad one is named, and the 
   assert.deepEqual(problems(messages), []);
   await context.close();
 });
+
+test('refusals speak German too: a link\'s bad fields, and a model file that cannot be opened', async () => {
+  const { page, messages, context } = await openPage(browser, `${server.url}?lang=de&units=many&layers=9`, { locale: 'de-DE' });
+  const notice = page.getByTestId('notice');
+  await notice.filter({ hasText: 'units' }).waitFor();
+  const text = await notice.textContent();
+  assert.match(text, /units: `many` ist nicht gültig: erwartet wird eine ganze Zahl/);
+  assert.match(text, /layers: muss zwischen 1 und 3 liegen, erhalten: 9/);
+  await page.getByRole('button', { name: 'Trainieren', exact: true }).waitFor();
+  await page.getByTestId('model-file').setInputFiles({ name: 'kaputt.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "unroll-model", "version": 1') });
+  await page.getByTestId('model-file-error').filter({ hasText: /^kaputt\.json wurde nicht geöffnet: keine Modelldatei: / }).waitFor({ timeout: 10_000 });
+  await screenshot(page, '63-german-refusals');
+  assert.deepEqual(problems(messages), []);
+  await context.close();
+});

@@ -61,6 +61,8 @@ pub const DIST_DIR: &str = "dist";
 /// End-to-end tests (`*.test.mjs`, run by `node --test`) and where they leave screenshots.
 pub const E2E_DIR: &str = "tests/e2e";
 pub const E2E_SCREENSHOTS_DIR: &str = "tests/e2e/screenshots";
+/// Where `cargo xtask test` writes the output of the site build it runs beside the wasm stage.
+pub const SITE_BUILD_LOG: &str = "target/site-build.log";
 
 #[cfg(test)]
 mod tests {

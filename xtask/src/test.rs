@@ -3,13 +3,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use crate::install;
 use crate::needs::Needs;
 use crate::pins::*;
-use crate::util::{header, json_array, run, Error, Result};
+use crate::util::{err, header, json_array, run, Error, Result};
 use crate::{trunk, webdriver};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +91,13 @@ pub fn run_all(root: &Path, opts: &Options) -> Result {
         }
     }
 
+    // The site the e2e stage tests is built beside the wasm stage: its build ends in link-time
+    // optimisation on one core, which leaves the other idle.
+    let mut site: Option<SiteBuild> = None;
     for (i, &stage) in stages.iter().enumerate() {
+        if stage == Stage::Wasm && stages.contains(&Stage::E2e) && !e2e.is_empty() {
+            site = Some(SiteBuild::start(root)?);
+        }
         if stage == Stage::E2e && e2e.is_empty() {
             header("test", format!("e2e: no {E2E_DIR}/*.test.mjs files yet; skipped"));
             rows.push((stage.name(), Outcome::Skipped("no tests")));
@@ -101,13 +107,16 @@ pub fn run_all(root: &Path, opts: &Options) -> Result {
         let result = match stage {
             Stage::Native => native(root),
             Stage::Wasm => wasm(root),
-            Stage::E2e => end_to_end(root, &e2e),
+            Stage::E2e => end_to_end(root, &e2e, site.take()),
         };
         let secs = start.elapsed().as_secs_f64();
         header("test", format!("{} {} in {secs:.1} s", stage.name(), if result.is_ok() { "passed" } else { "FAILED" }));
         match result {
             Ok(()) => rows.push((stage.name(), Outcome::Passed(secs))),
             Err(e) => {
+                if let Some(mut build) = site.take() {
+                    build.stop();
+                }
                 rows.push((stage.name(), Outcome::Failed(secs)));
                 rows.extend(stages[i + 1..].iter().map(|s| (s.name(), Outcome::NotRun)));
                 summary(&rows);
@@ -133,6 +142,9 @@ fn wasm(root: &Path) -> Result {
     let capabilities = webdriver::write(root)?;
     run(Command::new("cargo")
         .args(["test", "--target", WASM_TARGET, "-p", APP_PACKAGE, "--lib", "--tests"])
+        // The engine's crate at the dev profile's own level here: the wasm tests are light, and
+        // its full optimisation (for the native tests) would only lengthen their build.
+        .args(["--config", "profile.dev.package.unroll.opt-level=1"])
         .current_dir(root)
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
         .env("CHROMEDRIVER", CHROMEDRIVER)
@@ -146,9 +158,14 @@ fn wasm(root: &Path) -> Result {
         .env_remove("SAFARIDRIVER"))
 }
 
-fn end_to_end(root: &Path, files: &[PathBuf]) -> Result {
-    header("test", "e2e: trunk build --release --offline");
-    trunk::build(root)?;
+fn end_to_end(root: &Path, files: &[PathBuf], site: Option<SiteBuild>) -> Result {
+    match site {
+        Some(build) => build.finish()?,
+        None => {
+            header("test", "e2e: trunk build --release --offline");
+            trunk::build(root)?;
+        }
+    }
     header("test", format!("e2e: node --test ({} in {E2E_DIR})", plural(files.len(), "file")));
     let screenshots = root.join(E2E_SCREENSHOTS_DIR);
     fs::create_dir_all(&screenshots).ok();
@@ -157,6 +174,53 @@ fn end_to_end(root: &Path, files: &[PathBuf]) -> Result {
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .args(files)
         .env("UNROLL_SCREENSHOTS", screenshots))
+}
+
+/// `trunk build --release --offline` running in the background, its output in a log file
+/// (printed when it is waited for, so that it does not interleave with the wasm stage's).
+struct SiteBuild {
+    child: Child,
+    log: PathBuf,
+    start: Instant,
+}
+
+impl SiteBuild {
+    fn start(root: &Path) -> Result<SiteBuild> {
+        let log = root.join(SITE_BUILD_LOG);
+        if let Some(dir) = log.parent() {
+            fs::create_dir_all(dir).ok();
+        }
+        let file = fs::File::create(&log).map_err(|e| err(format!("cannot write {}: {e}", log.display())))?;
+        let err_file = file.try_clone().map_err(|e| err(format!("cannot write {}: {e}", log.display())))?;
+        header("test", format!("e2e: trunk build --release --offline, started now beside the wasm stage (output: {SITE_BUILD_LOG})"));
+        let child = trunk::command(root, "build")
+            .stdin(Stdio::null())
+            .stdout(file)
+            .stderr(err_file)
+            .spawn()
+            .map_err(|e| err(format!("`trunk build` could not start: {e}")))?;
+        Ok(SiteBuild { child, log, start: Instant::now() })
+    }
+
+    /// Waits for the build and prints its output; an error if it failed.
+    fn finish(mut self) -> Result {
+        header("test", "e2e: waiting for the site build started beside the wasm stage");
+        let status = self.child.wait().map_err(|e| err(format!("`trunk build`: {e}")))?;
+        print!("{}", fs::read_to_string(&self.log).unwrap_or_default());
+        let secs = self.start.elapsed().as_secs_f64();
+        header("test", format!("e2e: the site build took {secs:.1} s from its start (beside the wasm stage)"));
+        if status.success() {
+            Ok(())
+        } else {
+            Err(err(format!("`trunk build --release --offline` failed ({status}); its output is above")))
+        }
+    }
+
+    /// Stops the build (a stage before the e2e stage failed).
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// `node` in the repository root with the built site and the browser settings in its environment

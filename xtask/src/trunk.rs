@@ -10,7 +10,7 @@ use crate::pins::{DIST_DIR, SERVE_ADDRESS, SERVE_PORT};
 use crate::util::{header, run, Result};
 
 /// `trunk <sub> --release --offline` in the repository root.
-fn trunk(root: &Path, sub: &str) -> Command {
+pub fn command(root: &Path, sub: &str) -> Command {
     let mut cmd = Command::new("trunk");
     cmd.args([sub, "--release", "--offline"]).current_dir(root);
     cmd
@@ -18,7 +18,7 @@ fn trunk(root: &Path, sub: &str) -> Command {
 
 /// `trunk build --release --offline` into `dist/`.
 pub fn build(root: &Path) -> Result {
-    run(&mut trunk(root, "build"))
+    run(&mut command(root, "build"))
 }
 
 pub fn serve(root: &Path, skip_install: bool) -> Result {
@@ -26,7 +26,7 @@ pub fn serve(root: &Path, skip_install: bool) -> Result {
         install::ensure(root, Needs::WEB)?;
     }
     header("serve", format!("http://{SERVE_ADDRESS}:{SERVE_PORT}/  (Ctrl-C stops)"));
-    run(trunk(root, "serve").args(["--address", SERVE_ADDRESS, "--port", SERVE_PORT]))
+    run(command(root, "serve").args(["--address", SERVE_ADDRESS, "--port", SERVE_PORT]))
 }
 
 pub fn dist(root: &Path, skip_install: bool) -> Result {

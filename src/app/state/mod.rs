@@ -117,8 +117,8 @@ impl Store {
 
     /// Reads the URL, starts the worker and configures the first experiment.
     pub fn start() -> Store {
+        // The page's language is chosen there, before the link's messages are written.
         let (settings, embed, problems) = url::read();
-        url::choose_language(&embed);
         let store = Store {
             settings: RwSignal::new(settings.clone()),
             run: RwSignal::new(RunState::default()),

@@ -14,15 +14,19 @@ thread_local! {
     static PAGE: RefCell<Option<EmbedOptions>> = const { RefCell::new(None) };
 }
 
-/// Settings and embedding from the page's URL, and what in it could not be used.
+/// Settings and embedding from the page's URL, and what in it could not be used, in the page's
+/// language (chosen here, from the link's `lang` or the browser's, before anything is said).
 pub fn read() -> (Settings, EmbedOptions, Vec<SettingError>) {
     let location = web_sys::window().map(|w| w.location());
     let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
     let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
     // The link is decoded once; the settings and the page's own fields each take theirs.
     let pairs = Settings::link_pairs(&search, &hash);
+    let page_fields = || EmbedOptions::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    // The language first: the link's refusals below are written in it.
+    choose_language(&page_fields().0);
     let (settings, mut problems) = Settings::from_pairs(&pairs);
-    let (embed, more) = EmbedOptions::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (embed, more) = page_fields();
     problems.extend(more);
     PAGE.with(|q| *q.borrow_mut() = Some(embed.clone()));
     (settings, embed, problems)
@@ -66,7 +70,7 @@ pub fn write(settings: &Settings) {
 /// The page's language: the link's `lang`, else the first of the browser's languages the page
 /// speaks, else English. Set for the whole page, `<html lang>` included (screen readers read
 /// with it).
-pub fn choose_language(page: &EmbedOptions) -> Lang {
+fn choose_language(page: &EmbedOptions) -> Lang {
     let lang = page.lang.unwrap_or_else(|| {
         let tags: Vec<String> =
             web_sys::window().map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect()).unwrap_or_default();

@@ -33,7 +33,7 @@ pub const DE: Worker = Worker {
     evaluation_failed: "Die Auswertung ist fehlgeschlagen: {error}",
     reading: "{name} wird gelesen",
     pretrained_failed: "Das vortrainierte Schlagzeilen-Modell konnte nicht geladen werden: {error}",
-    only_news_saved: "Es gibt noch kein Modell zum Speichern: Warten Sie, bis die Lektion aufgebaut ist.",
+    nothing_to_save: "Es gibt noch kein Modell zum Speichern: Warten Sie, bis die Lektion aufgebaut ist.",
     news_about: "In Unroll {epochs} Epochen lang trainiert, mit den Einstellungen {settings}",
     open_first: "Öffnen Sie zuerst eine Modelldatei.",
     headlines_loading: "Die Schlagzeilen werden noch geladen: Versuchen Sie es erneut, wenn sie da sind.",

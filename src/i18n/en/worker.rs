@@ -51,8 +51,8 @@ english! {
         /// The news data being read: `{name}` a file's name or AG News.
         reading: "Reading {name}",
         pretrained_failed: "The pretrained headline model could not be loaded: {error}",
-        /// Save model with no lesson built yet.
-        only_news_saved: "Only a news model can be saved: open the news lesson first.",
+        /// Save model before any lesson is built.
+        nothing_to_save: "There is no model to save yet: wait until the lesson is built.",
         /// A saved headline model's `about`: `{epochs}` with two decimals.
         news_about: "Trained in Unroll for {epochs} epochs, with the settings {settings}",
         open_first: "Open a model file first.",
