@@ -61,10 +61,9 @@ pub fn series_settings(file: &ModelFile, base: &Settings) -> Result<Settings, St
     Ok(settings)
 }
 
-/// `file`'s weights, checked to fit `model` (the model its settings built) name by name and
-/// shape by shape.
-pub fn weights_for(file: &ModelFile, model: &Model) -> Result<Vec<f32>, String> {
-    let from = file.to_model().map_err(|e| e.to_string())?;
+/// The weights of `from` (a file's model, as `ModelFile::to_model` built and checked it), checked
+/// to fit `model` (the model its settings built) name by name and shape by shape.
+pub fn weights_for(from: Model, model: &Model) -> Result<Vec<f32>, String> {
     let layout = |m: &Model| m.params.infos.iter().map(|i| (i.name.clone(), i.shape.clone())).collect::<Vec<_>>();
     if layout(model) != layout(&from) {
         return Err(t().worker.weights_laid_out.into());

@@ -274,12 +274,13 @@ impl SeriesLesson {
 
     /// The experiment of a series model file (one the page saved, or `unroll train --save`):
     /// its settings ([`from_file::series_settings`]: the ones it was saved with, else `base`'s,
-    /// with its stack) around its weights. Nothing is kept on error.
-    pub fn from_file(base: &Settings, file: &ModelFile) -> Result<Self, LessonError> {
+    /// with its stack) around its weights (`from`: the file's model, which reading the file built
+    /// and checked). Nothing is kept on error.
+    pub fn from_file(base: &Settings, file: &ModelFile, from: Model) -> Result<Self, LessonError> {
         let refuse = |m: String| LessonError::Setting(SettingError::new("model", m));
         let settings = from_file::series_settings(file, base).map_err(refuse)?;
         let mut lesson = SeriesLesson::new(&settings)?;
-        let weights = from_file::weights_for(file, &lesson.model()).map_err(refuse)?;
+        let weights = from_file::weights_for(from, &lesson.model()).map_err(refuse)?;
         lesson.backend.load_weights(&weights)?;
         Ok(lesson)
     }

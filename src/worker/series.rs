@@ -104,8 +104,8 @@ fn install(st: &mut State, mut lesson: SeriesLesson) {
 /// becomes the experiment, its weights the starting point ([`SeriesLesson::from_file`]); a
 /// refusal changes nothing.
 pub fn open_model(st: &mut State, name: String, bytes: Vec<u8>, settings: Settings) {
-    let result = model_files::read(bytes).and_then(|(file, _)| {
-        SeriesLesson::from_file(&settings, &file).map_err(|e| match e {
+    let result = model_files::read(bytes).and_then(|(file, model)| {
+        SeriesLesson::from_file(&settings, &file, model).map_err(|e| match e {
             // What the file is refused for, without the setting's name before it.
             LessonError::Setting(e) if e.key == "model" => e.message,
             e => e.to_string(),

@@ -20,7 +20,8 @@ fn trained(settings: &Settings, steps: usize) -> SeriesLesson {
 
 fn reopened(file: &ModelFile, base: &Settings) -> Result<SeriesLesson, String> {
     let file = ModelFile::parse(&file.to_json()).map_err(|e| e.to_string())?;
-    SeriesLesson::from_file(base, &file).map_err(|e| e.to_string())
+    let from = file.to_model().map_err(|e| e.to_string())?;
+    SeriesLesson::from_file(base, &file, from).map_err(|e| e.to_string())
 }
 
 #[test]

@@ -45,6 +45,7 @@ pub fn weights_from(file: &ModelFile, spec: ModelSpec) -> Result<Model, LessonEr
     }
     // Zeroed, not initialised: every weight is the file's.
     let mut model = Model::zeroed(spec)?;
-    model.params.values = weights_for(file, &model).map_err(refuse)?;
+    let from = file.to_model().map_err(|e| refuse(e.to_string()))?;
+    model.params.values = weights_for(from, &model).map_err(refuse)?;
     Ok(model)
 }
